@@ -1,0 +1,67 @@
+/**
+ * Errors travel as data, `{ code, message, params? }`, so their codes survive IPC and HTTP and the renderer can
+ * say what is wrong in the user's language (renderer/src/i18n has a text for every code).
+ */
+export const ERROR_CODES = [
+  'validation',
+  'unauthenticated',
+  'forbidden',
+  'bad-credentials',
+  'account-locked',
+  'account-disabled',
+  'password-change-required',
+  'not-found',
+  'conflict',
+  'invalid-iin',
+  'duplicate-iin',
+  'unknown-method',
+  'storage',
+  'internal',
+  // digital signatures (electron/services/signing)
+  'token-absent',
+  'token-error',
+  'token-removed',
+  'pin-incorrect',
+  'pin-locked',
+  'password-incorrect',
+  'key-not-found',
+  'key-file-invalid',
+  'certificate-expired',
+  'certificate-not-yet-valid',
+  'key-usage',
+  'signer-mismatch',
+  'unsupported-algorithm',
+  'bad-format',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ApiErrorData {
+  code: ErrorCode;
+  /** English detail for logs and developers; the UI shows its own translation of `code`. */
+  message: string;
+  params?: Record<string, string | number>;
+  /** For `validation`: which argument fields were wrong. */
+  fields?: string[];
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
+
+/** Thrown inside the main process by services; the dispatcher turns it into `{ ok: false, error }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly params?: Record<string, string | number>,
+    readonly fields?: string[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  toData(): ApiErrorData {
+    const data: ApiErrorData = { code: this.code, message: this.message };
+    if (this.params) data.params = this.params;
+    if (this.fields) data.fields = this.fields;
+    return data;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Search keys for people's names.
+ *
+ * Registrars type on whatever keyboard layout is active: a Kazakh name may arrive as "Калиев" or "Қалиев",
+ * a Russian one as "Семенов" or "Семёнов", any of them in any case. The key folds case, folds Ё to Е and the
+ * Kazakh-specific letters to the Russian letters that stand in for them on a Russian keyboard
+ * (Ә→А, Ғ→Г, Қ→К, Ң→Н, Ө→О, Ұ→У, Ү→У, Һ→Х, І→И), and drops everything that is not a letter or digit, so prefix
+ * search by key finds the person however the name was typed. Display always uses the name as registered.
+ */
+const FOLD: Record<string, string> = {
+  Ә: 'А',
+  Ғ: 'Г',
+  Қ: 'К',
+  Ң: 'Н',
+  Ө: 'О',
+  Ұ: 'У',
+  Ү: 'У',
+  Һ: 'Х',
+  І: 'И',
+  Ё: 'Е',
+  Й: 'И',
+};
+
+export function nameKey(name: string | null | undefined): string {
+  if (!name) return '';
+  const upper = name.normalize('NFC').toUpperCase();
+  let out = '';
+  for (const ch of upper) {
+    const folded = FOLD[ch] ?? ch;
+    if (/[\p{L}\p{N}]/u.test(folded)) out += folded;
+  }
+  return out;
+}
+
+/** Splits a typed query into name-part keys: "әлі сер" → ["АЛИ", "СЕР"]; at most surname, given name, patronymic. */
+export function nameQueryKeys(query: string): string[] {
+  return query
+    .split(/[\s,]+/)
+    .map(nameKey)
+    .filter((k) => k.length > 0)
+    .slice(0, 3);
+}
+
+/** The smallest string greater than every string starting with `prefix` (for index range scans). */
+export function prefixUpperBound(prefix: string): string {
+  return prefix + '\u{10FFFF}';
+}

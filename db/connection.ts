@@ -1,0 +1,97 @@
+/**
+ * The workstation's one SQLite connection: WAL, synchronous=FULL (an action reported as saved survives power
+ * loss), foreign keys on. Migrations run in one transaction after a backup; a database written by a newer
+ * version of the application is refused rather than guessed at.
+ */
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS, type Migration } from './migrations';
+
+export type Db = Database.Database;
+
+export class DatabaseVersionError extends Error {
+  readonly code = 'db-newer';
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number,
+  ) {
+    super(
+      `The database ${file} has schema version ${found}, written by a newer Tirkeu; this version supports up to ${supported}. ` +
+        `Install the newer version of Tirkeu; the database was not changed.`,
+    );
+    this.name = 'DatabaseVersionError';
+  }
+}
+
+export interface OpenOptions {
+  /** Apply pending migrations (default true). */
+  migrate?: boolean;
+  /** Folder for pre-migration backups (default: `backups/` beside the database). */
+  backupDir?: string;
+  readonly?: boolean;
+  /** The migration list (tests replace it to exercise upgrades). */
+  migrations?: readonly Migration[];
+}
+
+export interface OpenResult {
+  db: Db;
+  /** Versions applied by this open, and the backup written before them. */
+  migrated: { from: number; to: number; backup: string | null } | null;
+}
+
+export function openDatabase(file: string, options: OpenOptions = {}): OpenResult {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file, { readonly: options.readonly ?? false });
+  try {
+    if (!options.readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    const migrations = options.migrations ?? MIGRATIONS;
+    const latest = migrations.length;
+    const found = schemaVersion(db);
+    if (found > latest) throw new DatabaseVersionError(file, found, latest);
+    let migrated: OpenResult['migrated'] = null;
+    if (found < latest && options.migrate !== false && !options.readonly) {
+      const backup = found > 0 && file !== ':memory:' ? backupBeforeMigration(db, file, found, options.backupDir) : null;
+      migrate(db, migrations);
+      migrated = { from: found, to: latest, backup };
+    }
+    return { db, migrated };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies every pending migration in one transaction: either all of them land, or none. */
+export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.length;
+  const from = schemaVersion(db);
+  if (from > latest) throw new DatabaseVersionError(db.name, from, latest);
+  const pending = migrations.filter((m) => m.version > from);
+  if (pending.length === 0) return from;
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.sql);
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
+  return latest;
+}
+
+/** `VACUUM INTO` writes a consistent copy synchronously, WAL contents included. */
+function backupBeforeMigration(db: Db, file: string, version: number, dir?: string): string {
+  const folder = dir ?? path.join(path.dirname(path.resolve(file)), 'backups');
+  fs.mkdirSync(folder, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const target = path.join(folder, `${path.basename(file)}.v${version}.${stamp}.bak`);
+  db.prepare('VACUUM INTO ?').run(target);
+  return target;
+}

@@ -1,0 +1,128 @@
+/**
+ * The local population register. IIN look-ups hit the primary key; name search is a range scan over the folded
+ * name keys (common/text.ts) in index order, so the first 20 matches come without sorting the whole match set.
+ */
+import type { Person } from '../common/schemas';
+import { nameKey, nameQueryKeys, prefixUpperBound } from '../common/text';
+import type { Db } from './connection';
+
+interface PersonRow {
+  iin: string;
+  surname: string;
+  given_name: string;
+  patronymic: string | null;
+  birth_date: string;
+  sex: 'M' | 'F';
+  address: string | null;
+  phone: string | null;
+  source: 'register' | 'manual';
+}
+
+const toPerson = (r: PersonRow): Person => ({
+  iin: r.iin,
+  surname: r.surname,
+  givenName: r.given_name,
+  patronymic: r.patronymic,
+  birthDate: r.birth_date,
+  sex: r.sex,
+  address: r.address,
+  phone: r.phone,
+  source: r.source,
+});
+
+const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
+
+function prepare(db: Db) {
+  const cols = 'iin, surname, given_name, patronymic, birth_date, sex, address, phone, source';
+  return {
+    byIin: db.prepare(`SELECT ${cols} FROM person WHERE iin = ?`),
+    iinPrefix: db.prepare(`SELECT ${cols} FROM person WHERE iin >= ? AND iin < ? ORDER BY iin LIMIT ?`),
+    surname: db.prepare(
+      `SELECT ${cols} FROM person WHERE surname_key >= ? AND surname_key < ?
+       ORDER BY surname_key, given_key, patronymic_key LIMIT ?`,
+    ),
+    surnameGiven: db.prepare(
+      `SELECT ${cols} FROM person WHERE surname_key >= ? AND surname_key < ? AND given_key >= ? AND given_key < ?
+       ORDER BY surname_key, given_key, patronymic_key LIMIT ?`,
+    ),
+    full: db.prepare(
+      `SELECT ${cols} FROM person WHERE surname_key >= ? AND surname_key < ? AND given_key >= ? AND given_key < ?
+         AND patronymic_key >= ? AND patronymic_key < ?
+       ORDER BY surname_key, given_key, patronymic_key LIMIT ?`,
+    ),
+    upsert: db.prepare(
+      `INSERT INTO person (iin, surname, given_name, patronymic, birth_date, sex, address, phone, source,
+                           surname_key, given_key, patronymic_key, updated_at)
+       VALUES (@iin, @surname, @givenName, @patronymic, @birthDate, @sex, @address, @phone, @source,
+               @surnameKey, @givenKey, @patronymicKey, @updatedAt)
+       ON CONFLICT (iin) DO UPDATE SET surname = excluded.surname, given_name = excluded.given_name,
+         patronymic = excluded.patronymic, birth_date = excluded.birth_date, sex = excluded.sex,
+         address = coalesce(excluded.address, person.address), phone = coalesce(excluded.phone, person.phone),
+         source = excluded.source, surname_key = excluded.surname_key, given_key = excluded.given_key,
+         patronymic_key = excluded.patronymic_key, updated_at = excluded.updated_at`,
+    ),
+    insert: db.prepare(
+      `INSERT INTO person (iin, surname, given_name, patronymic, birth_date, sex, address, phone, source,
+                           surname_key, given_key, patronymic_key, updated_at)
+       VALUES (@iin, @surname, @givenName, @patronymic, @birthDate, @sex, @address, @phone, @source,
+               @surnameKey, @givenKey, @patronymicKey, @updatedAt)`,
+    ),
+  };
+}
+
+function stmts(db: Db) {
+  let s = cache.get(db);
+  if (!s) {
+    s = prepare(db);
+    cache.set(db, s);
+  }
+  return s;
+}
+
+export function findPersonByIin(db: Db, iin: string): Person | null {
+  const r = stmts(db).byIin.get(iin) as PersonRow | undefined;
+  return r ? toPerson(r) : null;
+}
+
+/** Up to `limit` people whose IIN starts with the digits, or whose name parts start with the typed parts. */
+export function searchPeople(db: Db, query: string, limit: number): Person[] {
+  const s = stmts(db);
+  const q = query.trim();
+  if (/^\d+$/.test(q)) {
+    return (s.iinPrefix.all(q, prefixUpperBound(q), limit) as PersonRow[]).map(toPerson);
+  }
+  const [sur, given, patr] = nameQueryKeys(q);
+  if (!sur) return [];
+  const range = (k: string) => [k, prefixUpperBound(k)];
+  let rows: PersonRow[];
+  if (patr !== undefined && given !== undefined) rows = s.full.all(...range(sur), ...range(given), ...range(patr), limit) as PersonRow[];
+  else if (given !== undefined) rows = s.surnameGiven.all(...range(sur), ...range(given), limit) as PersonRow[];
+  else rows = s.surname.all(...range(sur), limit) as PersonRow[];
+  return rows.map(toPerson);
+}
+
+export interface PersonInput extends Person {}
+
+function params(p: PersonInput, at: Date) {
+  return {
+    ...p,
+    surnameKey: nameKey(p.surname),
+    givenKey: nameKey(p.givenName),
+    patronymicKey: nameKey(p.patronymic),
+    updatedAt: at.toISOString(),
+  };
+}
+
+/** Inserts a new person; throws SQLITE_CONSTRAINT_PRIMARYKEY when the IIN exists. */
+export function insertPerson(db: Db, p: PersonInput, at: Date): void {
+  stmts(db).insert.run(params(p, at));
+}
+
+/** Inserts or refreshes from the register (import): the register is the authority for names and birth data. */
+export function upsertPerson(db: Db, p: PersonInput, at: Date): void {
+  stmts(db).upsert.run(params(p, at));
+}
+
+export function countPeople(db: Db): number {
+  return (db.prepare('SELECT count(*) AS n FROM person').get() as { n: number }).n;
+}

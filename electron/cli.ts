@@ -1,0 +1,227 @@
+/**
+ * `tirkeu` — the command line of the workstation: run the web host, migrate, import the population register,
+ * verify the audit chain, check IINs, reset a password. Each command is a function returning its exit code, so
+ * tests call them directly and the `bin/tirkeu.mjs` launcher only sets the exit code.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseIin } from '../common/iin';
+import { SYSTEM_ACTOR, verifyAudit } from '../db/audit';
+import { recordChange } from '../db/change';
+import { DatabaseVersionError, openDatabase } from '../db/connection';
+import { findStaffByLogin, setStaffPassword } from '../db/staff';
+import { processIo, type CliIo } from './cli/io';
+import { progressReporter } from './cli/progress';
+import { DATABASE_FILE, openApp } from './services/app';
+import { seedDemoData } from './services/demo-data';
+import { createLogger } from './services/log';
+import { hashPasswordSync, temporaryPassword } from './services/passwords';
+import { defaultDataDir, RENDERER_DIR } from './services/paths';
+import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
+import { startWebHost } from './webhost';
+
+const USAGE = `Usage: tirkeu <command> [options]
+
+  serve [--data DIR] [--port N] [--no-demo]   run the workstation UI and API on 127.0.0.1
+  migrate [--data DIR]                          create or upgrade the database (a backup is made first)
+  import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251]
+                                                import the population register; rejected rows go to FILE.rejected.csv
+  verify-audit [--data DIR]                     check the audit log's hash chain; names the first broken link
+  iin NUMBER...                                 check IINs: one JSON line each; exit 1 if any is invalid
+  reset-password LOGIN [--data DIR]             give a staff account a new temporary password
+  sign FILE ...                                 sign a document (see: tirkeu sign --help)
+  verify-request FILE ...                       verify a citizen's signed request (see: tirkeu verify-request --help)
+  services --json [--region R] [--at ISO]       the regulated services in force
+
+The data folder defaults to ${defaultDataDir()} (or $TIRKEU_DATA).
+`;
+
+type Command = (argv: string[], io: CliIo) => Promise<number>;
+
+function dataDirOf(values: { data?: string | undefined }, io: CliIo): string {
+  return path.resolve(values.data ?? defaultDataDir(io.env));
+}
+
+const commands: Record<string, Command> = {
+  async iin(argv, io) {
+    if (argv.length === 0) {
+      io.stderr.write('Usage: tirkeu iin NUMBER...\n');
+      return 2;
+    }
+    let allValid = true;
+    for (const raw of argv) {
+      const r = parseIin(raw);
+      if (r.valid) io.stdout.write(JSON.stringify({ iin: r.iin, valid: true, birthDate: r.birthDate, sex: r.sex }) + '\n');
+      else {
+        allValid = false;
+        io.stdout.write(JSON.stringify({ iin: r.iin, valid: false, reason: r.reason }) + '\n');
+      }
+    }
+    return allValid ? 0 : 1;
+  },
+
+  async migrate(argv, io) {
+    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' } } });
+    const file = path.join(dataDirOf(values, io), DATABASE_FILE);
+    const { db, migrated } = openDatabase(file);
+    db.close();
+    io.stdout.write(migrated ? `Migrated ${file} from version ${migrated.from} to ${migrated.to}${migrated.backup ? `; backup: ${migrated.backup}` : ''}\n` : `${file} is up to date\n`);
+    return 0;
+  },
+
+  async 'verify-audit'(argv, io) {
+    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' } } });
+    const file = path.join(dataDirOf(values, io), DATABASE_FILE);
+    if (!fs.existsSync(file)) {
+      io.stderr.write(`No database at ${file}\n`);
+      return 2;
+    }
+    const { db } = openDatabase(file, { readonly: true, migrate: false });
+    try {
+      const verdict = verifyAudit(db);
+      io.stdout.write(JSON.stringify(verdict) + '\n');
+      if (!verdict.ok) io.stderr.write(`The audit log is broken at entry ${verdict.brokenAt} (${verdict.reason}): history was changed after it was written.\n`);
+      return verdict.ok ? 0 : 1;
+    } finally {
+      db.close();
+    }
+  },
+
+  async 'import-population'(argv, io) {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, encoding: { type: 'string' } } });
+    const file = positionals[0];
+    if (!file || (values.encoding && !['utf-8', 'windows-1251'].includes(values.encoding))) {
+      io.stderr.write('Usage: tirkeu import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251]\n');
+      return 2;
+    }
+    if (!fs.existsSync(file)) {
+      io.stderr.write(`No such file: ${file}\n`);
+      return 2;
+    }
+    const { app } = openApp({ dataDir: dataDirOf(values, io) });
+    const progress = progressReporter(io.stderr, 'Importing');
+    try {
+      const report = await importPopulationCsv(app.db, file, {
+        actor: SYSTEM_ACTOR,
+        encoding: values.encoding as 'utf-8' | 'windows-1251' | undefined,
+        onProgress: (done, total, rows) => progress.update(done, total, rows),
+      });
+      progress.done();
+      io.stdout.write(`Read ${report.read} rows: imported ${report.imported}, rejected ${report.rejectedCount} in ${report.seconds.toFixed(1)} s\n`);
+      if (report.rejectedCount > 0) {
+        const out = file.replace(/\.csv$/i, '') + '.rejected.csv';
+        fs.writeFileSync(out, rejectedRowsCsv(report.rejected));
+        for (const r of report.rejected.slice(0, 10)) io.stdout.write(`  line ${r.line}: ${r.iin || '(no IIN)'} — ${r.reason}\n`);
+        if (report.rejectedCount > 10) io.stdout.write(`  … ${report.rejectedCount - 10} more\n`);
+        io.stdout.write(`Rejected rows are listed in ${out}\n`);
+      }
+      return 0;
+    } catch (error) {
+      progress.done();
+      if (error instanceof ImportFileError) {
+        io.stderr.write(`${error.message}\nNothing from the file was imported.\n`.replace('Nothing from the file was imported.\n', error.code === 'io' ? '' : 'Rows before the error that were already committed stay; re-running the corrected file is safe.\n'));
+        return 1;
+      }
+      throw error;
+    } finally {
+      app.db.close();
+    }
+  },
+
+  async 'reset-password'(argv, io) {
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' } } });
+    const login = positionals[0];
+    if (!login) {
+      io.stderr.write('Usage: tirkeu reset-password LOGIN [--data DIR]\n');
+      return 2;
+    }
+    const { app } = openApp({ dataDir: dataDirOf(values, io) });
+    try {
+      const staff = findStaffByLogin(app.db, login);
+      if (!staff) {
+        io.stderr.write(`No staff account with login ${login}\n`);
+        return 1;
+      }
+      const password = temporaryPassword();
+      const now = app.clock();
+      recordChange(app.db, SYSTEM_ACTOR, now, () => setStaffPassword(app.db, staff.id, hashPasswordSync(password), true, now), {
+        audit: { action: 'staff.password-reset', entity: 'staff', entityId: staff.id, details: { via: 'cli' } },
+      });
+      io.stdout.write(`Temporary password for ${login}: ${password}\n(It must be changed at the next log-in.)\n`);
+      return 0;
+    } finally {
+      app.db.close();
+    }
+  },
+
+  async serve(argv, io) {
+    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, port: { type: 'string' }, 'no-demo': { type: 'boolean' }, reason: { type: 'string' } } });
+    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+      io.stderr.write(`The user interface is not built (${RENDERER_DIR}). Run: npm run build:renderer (npm start does it for you).\n`);
+      return 2;
+    }
+    const dataDir = dataDirOf(values, io);
+    const { app, migrated } = openApp({ dataDir, log: createLogger(path.join(dataDir, 'tirkeu.log')) });
+    if (migrated) io.stdout.write(`Database ${path.join(dataDir, DATABASE_FILE)}: schema version ${migrated.to}${migrated.backup ? ` (backup ${migrated.backup})` : ''}\n`);
+    if (!values['no-demo']) {
+      const accounts = seedDemoData(app);
+      if (accounts) {
+        io.stdout.write('\nDemo data created: an Astana polyclinic, a population sample and these accounts.\n');
+        io.stdout.write('The passwords are shown only now (tirkeu reset-password LOGIN makes new ones):\n\n');
+        for (const a of accounts) io.stdout.write(`  ${a.login.padEnd(16)} ${a.password.padEnd(12)} ${a.role}${a.specialty ? ` (${a.specialty})` : ''}\n`);
+        io.stdout.write('\n');
+      }
+    }
+    const port = values.port ? Number(values.port) : 0;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      io.stderr.write(`Not a port number: ${values.port}\n`);
+      return 2;
+    }
+    const host = await startWebHost({ app, staticDir: RENDERER_DIR, port });
+    if (values.reason) io.stdout.write(`${values.reason}\n`);
+    io.stdout.write(`Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await host.close();
+    app.db.close();
+    return 0;
+  },
+};
+
+/** Commands implemented in their own modules, loaded on demand so their dependencies load only when used. */
+const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
+  sign: () => import('./cli/sign'),
+  'verify-request': () => import('./cli/verify-request'),
+  services: () => import('./cli/services'),
+};
+
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  try {
+    const command = commands[name] ?? (lazyCommands[name] ? (await lazyCommands[name]()).run : undefined);
+    if (!command) {
+      io.stderr.write(`Unknown command: ${name}\n\n${USAGE}`);
+      return 2;
+    }
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof DatabaseVersionError) {
+      io.stderr.write(error.message + '\n');
+      return 1;
+    }
+    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      io.stderr.write(`${(error as Error).message}\n`);
+      return 2;
+    }
+    io.stderr.write(`tirkeu ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

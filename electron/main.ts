@@ -1,0 +1,50 @@
+/**
+ * The Electron main process: open the database in the user's data folder (or --data), seed demo data on a
+ * first run, register the API over IPC and show the hardened window.
+ */
+import { app, BrowserWindow, dialog } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerIpc } from './ipc';
+import { closeApp, openApp, type AppContext } from './services/app';
+import { seedDemoData } from './services/demo-data';
+import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dataArg = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
+if (dataArg) app.setPath('userData', path.resolve(dataArg));
+
+app.enableSandbox();
+registerAppScheme();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let context: AppContext | null = null;
+
+app.whenReady().then(() => {
+  try {
+    context = openApp({ dataDir: app.getPath('userData') }).app;
+  } catch (error) {
+    dialog.showErrorBox('Тіркеу', (error as Error).message);
+    app.exit(1);
+    return;
+  }
+  const accounts = seedDemoData(context);
+  if (accounts) {
+    const list = accounts.map((a) => `${a.login}  ${a.password}  (${a.role})`).join('\n');
+    process.stdout.write(`Demo accounts (shown once):\n${list}\n`);
+    void dialog.showMessageBox({ type: 'info', title: 'Тіркеу — demo', message: 'Demo accounts (shown once)', detail: list });
+  }
+  hardenSession();
+  serveRenderer(path.join(here, '..', 'renderer'));
+  registerIpc(context);
+  createMainWindow(path.join(here, 'preload.cjs'));
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(path.join(here, 'preload.cjs'));
+  });
+});
+
+app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
+app.on('window-all-closed', () => app.quit());
+app.on('will-quit', () => {
+  if (context) closeApp(context);
+});

@@ -1,0 +1,98 @@
+/**
+ * Staff log-in with lockout. Five wrong passwords in a row lock the account for 15 minutes (an administrator's
+ * password reset unlocks it at once). Unknown logins cost the same scrypt work as known ones, so response time
+ * does not tell which logins exist.
+ */
+import { ApiError } from '../../common/errors';
+import type { Language } from '../../common/roles';
+import type { SessionInfo } from '../../common/schemas';
+import type { Actor } from '../../db/audit';
+import { recordChange } from '../../db/change';
+import { getOrganization } from '../../db/organization';
+import {
+  findStaffByLogin,
+  recordLoginFailure,
+  recordLoginSuccess,
+  setStaffLanguage,
+  setStaffPassword,
+  toStaff,
+  type StaffRow,
+} from '../../db/staff';
+import type { AppContext } from './app';
+import { hashPassword, hashPasswordSync, verifyPassword } from './passwords';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MINUTES = 15;
+const DUMMY_HASH = hashPasswordSync('not-a-real-password-0');
+
+/** Where a transport keeps who is logged in: per BrowserWindow in Electron, per browser session on the web host. */
+export interface SessionSlot {
+  staffId: number | null;
+}
+
+export function actorOf(staff: StaffRow): Actor {
+  return { staffId: staff.id, login: staff.login, role: staff.role };
+}
+
+export function sessionInfo(app: AppContext, staff: StaffRow): SessionInfo {
+  const organization = getOrganization(app.db);
+  if (!organization) throw new ApiError('internal', 'the organization is not set up');
+  return { staff: toStaff(staff, app.clock()), organization };
+}
+
+export async function login(app: AppContext, slot: SessionSlot, loginName: string, password: string): Promise<SessionInfo> {
+  const staff = findStaffByLogin(app.db, loginName.trim().toLowerCase());
+  if (!staff) {
+    await verifyPassword(password, DUMMY_HASH);
+    app.log.warn('session.login-unknown');
+    throw new ApiError('bad-credentials', 'wrong login or password');
+  }
+  const now = app.clock();
+  if (staff.disabled) throw new ApiError('account-disabled', 'this account is disabled');
+  if (staff.locked_until && staff.locked_until > now.toISOString()) {
+    throw new ApiError('account-locked', 'too many wrong passwords', { until: staff.locked_until });
+  }
+  const ok = await verifyPassword(password, staff.password_hash);
+  if (!ok) {
+    const failures = staff.failed_attempts + 1;
+    const lock = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    recordChange(app.db, actorOf(staff), now, () => recordLoginFailure(app.db, staff.id, lock, now), {
+      audit: { action: lock ? 'session.locked' : 'session.login-failed', entity: 'staff', entityId: staff.id, details: { failures } },
+    });
+    if (lock) throw new ApiError('account-locked', 'too many wrong passwords', { until: lock });
+    throw new ApiError('bad-credentials', 'wrong login or password', { remaining: MAX_FAILED_LOGINS - failures });
+  }
+  recordChange(app.db, actorOf(staff), now, () => recordLoginSuccess(app.db, staff.id, now), {
+    audit: { action: 'session.login', entity: 'staff', entityId: staff.id },
+  });
+  slot.staffId = staff.id;
+  return sessionInfo(app, { ...staff, failed_attempts: 0, locked_until: null });
+}
+
+export function logout(app: AppContext, slot: SessionSlot, staff: StaffRow | null): void {
+  if (staff) {
+    recordChange(app.db, actorOf(staff), app.clock(), () => undefined, {
+      audit: { action: 'session.logout', entity: 'staff', entityId: staff.id },
+    });
+  }
+  slot.staffId = null;
+}
+
+export function setLanguage(app: AppContext, staff: StaffRow, language: Language): void {
+  const now = app.clock();
+  recordChange(app.db, actorOf(staff), now, () => setStaffLanguage(app.db, staff.id, language, now), {
+    audit: { action: 'staff.language', entity: 'staff', entityId: staff.id, details: { language } },
+  });
+}
+
+export async function changePassword(app: AppContext, staff: StaffRow, current: string, next: string): Promise<void> {
+  if (!(await verifyPassword(current, staff.password_hash))) {
+    throw new ApiError('bad-credentials', 'the current password is wrong', {}, ['current']);
+  }
+  if (current === next) throw new ApiError('validation', 'the new password must differ from the current one', {}, ['next']);
+  const hash = await hashPassword(next);
+  const now = app.clock();
+  recordChange(app.db, actorOf(staff), now, () => setStaffPassword(app.db, staff.id, hash, false, now), {
+    audit: { action: 'staff.password-changed', entity: 'staff', entityId: staff.id },
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * The single entry point of every API call, whatever the transport (Electron IPC, the web host, tests).
+ *
+ * Order matters: method name → who is calling → may this role call it → arguments valid → handler → result
+ * valid. Role checks come before argument validation so a caller without the right learns nothing about the
+ * method's shape. Everything that goes wrong becomes `{ ok: false, error: { code, message } }`.
+ */
+import { api, isApiMethod, type ApiMethod } from '../../common/api';
+import { ApiError, type ApiErrorData, type Result } from '../../common/errors';
+import { getStaff } from '../../db/staff';
+import type { AppContext } from './app';
+import type { SessionSlot } from './auth';
+import { handlers, type CallContext } from './handlers';
+
+/** Methods a user who must change their password may still call. */
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<ApiMethod>(['session.current', 'session.logout', 'session.changePassword', 'session.setLanguage', 'org.get']);
+
+const fail = (code: ApiErrorData['code'], message: string, extra: Partial<ApiErrorData> = {}): Result<never> => ({
+  ok: false,
+  error: { code, message, ...extra },
+});
+
+export async function dispatch(app: AppContext, slot: SessionSlot, method: unknown, rawArgs: unknown): Promise<Result<unknown>> {
+  if (!isApiMethod(method)) return fail('unknown-method', `no such method: ${String(method).slice(0, 60)}`);
+  const spec = api[method];
+
+  let staff = slot.staffId === null ? null : (getStaff(app.db, slot.staffId) ?? null);
+  if (staff && staff.disabled) {
+    // An account disabled by the administrator is logged out everywhere at its next call.
+    slot.staffId = null;
+    staff = null;
+  }
+  if (spec.access !== 'public') {
+    if (!staff) return fail('unauthenticated', 'log in first');
+    if (spec.access !== 'staff' && !(spec.access as readonly string[]).includes(staff.role)) {
+      app.log.warn('api.forbidden', { method, role: staff.role, staffId: staff.id });
+      return fail('forbidden', `the role ${staff.role} may not call ${method}`, { params: { method, role: staff.role } });
+    }
+    if (staff.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.has(method)) {
+      return fail('password-change-required', 'change the temporary password first');
+    }
+  }
+
+  const parsed = spec.args.safeParse(rawArgs ?? {});
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(arguments)'))];
+    return fail('validation', parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '), { fields });
+  }
+
+  const ctx: CallContext = { app, slot, staff };
+  try {
+    const handler = handlers[method] as (ctx: CallContext, args: unknown) => unknown;
+    const value = await handler(ctx, parsed.data);
+    const checked = spec.result.safeParse(value);
+    if (!checked.success) {
+      app.log.error('api.bad-result', { method, issues: checked.error.issues.slice(0, 3).map((i) => i.path.join('.')) });
+      return fail('internal', 'the result did not match the contract');
+    }
+    return { ok: true, value: checked.data };
+  } catch (error) {
+    return { ok: false, error: toErrorData(app, method, error) };
+  }
+}
+
+function toErrorData(app: AppContext, method: string, error: unknown): ApiErrorData {
+  if (error instanceof ApiError) return error.toData();
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED)/.test(code)) {
+    app.log.error('api.storage', { method, code });
+    return { code: 'storage', message: `the database could not be written (${code}); nothing was saved`, params: { sqlite: code } };
+  }
+  app.log.error('api.internal', { method, error: error instanceof Error ? error.message : String(error) });
+  return { code: 'internal', message: 'an unexpected error; nothing was saved' };
+}

@@ -1,0 +1,194 @@
+/**
+ * Import of the population register (ЖТ МДБ extract) from CSV.
+ *
+ * Every row is checked on its own: a broken row is rejected with its line number and reason and the others go
+ * in. Rows are committed in batches so a 2,000,000-row refresh never holds the writer for long (the desk keeps
+ * working during an import); re-running the same file is idempotent (upsert by IIN). The file must be UTF-8;
+ * Windows-1251 (what Excel often saves) is recognised and named, or read with `encoding: 'windows-1251'`.
+ */
+import { parse } from 'csv-parse';
+import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { parseIin } from '../../common/iin';
+import type { Person } from '../../common/schemas';
+import { appendAudit, type Actor } from '../../db/audit';
+import type { Db } from '../../db/connection';
+import { upsertPerson } from '../../db/people';
+
+export const REQUIRED_COLUMNS = ['iin', 'surname', 'given_name'] as const;
+export const OPTIONAL_COLUMNS = ['patronymic', 'birth_date', 'sex', 'address', 'phone'] as const;
+
+export interface RejectedRow {
+  line: number;
+  iin: string;
+  reason: string;
+}
+
+export interface ImportReport {
+  read: number;
+  imported: number;
+  rejected: RejectedRow[];
+  /** Rejections past this many are counted but not listed. */
+  rejectedCount: number;
+  seconds: number;
+}
+
+export class ImportFileError extends Error {
+  constructor(
+    readonly code: 'encoding' | 'header' | 'io',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImportFileError';
+  }
+}
+
+export interface ImportOptions {
+  actor: Actor;
+  clock?: () => Date;
+  encoding?: 'utf-8' | 'windows-1251';
+  batchSize?: number;
+  /** Called after each batch with bytes read so far and the file size. */
+  onProgress?: (done: number, total: number, rows: number) => void;
+  maxListedRejections?: number;
+}
+
+const NAME_RE = /^[\p{L}][\p{L}\p{M}' -]*$/u;
+
+/** Validates one CSV record; returns the person or the reason it is rejected. */
+export function rowToPerson(rec: Record<string, string>): Person | string {
+  const iin = (rec.iin ?? '').trim();
+  const parsed = parseIin(iin);
+  if (!parsed.valid) return `invalid IIN (${parsed.reason})`;
+  const surname = (rec.surname ?? '').trim();
+  const given = (rec.given_name ?? '').trim();
+  const patronymic = (rec.patronymic ?? '').trim() || null;
+  if (!surname || !NAME_RE.test(surname)) return 'surname missing or not letters';
+  if (!given || !NAME_RE.test(given)) return 'given name missing or not letters';
+  if (patronymic && !NAME_RE.test(patronymic)) return 'patronymic is not letters';
+  const birth = (rec.birth_date ?? '').trim();
+  if (birth && birth !== parsed.birthDate) return `birth date ${birth} does not match the IIN (${parsed.birthDate})`;
+  const sex = (rec.sex ?? '').trim().toUpperCase();
+  if (sex && sex !== parsed.sex) return `sex ${sex} does not match the IIN (${parsed.sex})`;
+  return {
+    iin,
+    surname,
+    givenName: given,
+    patronymic,
+    birthDate: parsed.birthDate,
+    sex: parsed.sex,
+    address: (rec.address ?? '').trim().slice(0, 200) || null,
+    phone: (rec.phone ?? '').trim().slice(0, 32) || null,
+    source: 'register',
+  };
+}
+
+/** A stream stage that refuses bytes that are not UTF-8, naming Windows-1251 when that is what they look like. */
+function utf8Guard(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        const cyrillic1251 = chunk.some((b) => b >= 0xc0);
+        done(
+          new ImportFileError(
+            'encoding',
+            cyrillic1251
+              ? 'The file is not UTF-8: it looks like Windows-1251. Save it as "CSV UTF-8" or import with --encoding windows-1251.'
+              : 'The file is not UTF-8 text. Save it as "CSV UTF-8".',
+          ),
+        );
+      }
+    },
+  });
+}
+
+function cp1251Decoder(): Transform {
+  const decoder = new TextDecoder('windows-1251');
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+  });
+}
+
+export async function importPopulationCsv(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
+  const started = performance.now();
+  const clock = options.clock ?? (() => new Date());
+  const total = fs.statSync(file).size;
+  let bytes = 0;
+  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
+  source.on('data', (c) => (bytes += (c as Buffer).length));
+  const decoded = source.pipe(options.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
+  const parser = parse({ bom: true, columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()), relax_column_count: true, skip_empty_lines: true, info: true });
+  decoded.on('error', (e) => parser.destroy(e));
+  decoded.pipe(parser);
+
+  const batchSize = options.batchSize ?? 20_000;
+  const maxListed = options.maxListedRejections ?? 1000;
+  const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, seconds: 0 };
+  const seen = new Set<string>();
+  let batch: Person[] = [];
+  const flush = db.transaction((people: Person[], at: Date) => {
+    for (const p of people) upsertPerson(db, p, at);
+  });
+  const commit = () => {
+    if (batch.length === 0) return;
+    flush.immediate(batch, clock());
+    report.imported += batch.length;
+    batch = [];
+    options.onProgress?.(bytes, total, report.read);
+  };
+  const reject = (line: number, iin: string, reason: string) => {
+    report.rejectedCount++;
+    if (report.rejected.length < maxListed) report.rejected.push({ line, iin, reason });
+  };
+
+  let headerChecked = false;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      if (!headerChecked) {
+        const missing = REQUIRED_COLUMNS.filter((c) => !(c in record));
+        if (missing.length) throw new ImportFileError('header', `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`);
+        headerChecked = true;
+      }
+      report.read++;
+      const result = rowToPerson(record);
+      if (typeof result === 'string') {
+        reject(info.lines, record.iin ?? '', result);
+        continue;
+      }
+      if (seen.has(result.iin)) {
+        reject(info.lines, result.iin, 'the same IIN appears earlier in the file');
+        continue;
+      }
+      seen.add(result.iin);
+      batch.push(result);
+      if (batch.length >= batchSize) commit();
+    }
+    commit();
+  } catch (error) {
+    // Batches already committed stay: each is a consistent set of whole rows and re-running the file is safe.
+    if (error instanceof ImportFileError) throw error;
+    const e = error as { code?: string; message?: string };
+    if (e.code?.startsWith('CSV_')) throw new ImportFileError('header', `The CSV is malformed: ${e.message}`);
+    throw error;
+  } finally {
+    source.destroy();
+  }
+  report.seconds = (performance.now() - started) / 1000;
+  db.transaction(() =>
+    appendAudit(db, options.actor, {
+      action: 'population.imported',
+      details: { file: file.split(/[\\/]/).pop(), read: report.read, imported: report.imported, rejected: report.rejectedCount },
+    }, clock()),
+  ).immediate();
+  return report;
+}
+
+export function rejectedRowsCsv(rows: RejectedRow[]): string {
+  return ['line,iin,reason', ...rows.map((r) => `${r.line},${r.iin.replace(/[",\n]/g, '')},"${r.reason.replace(/"/g, '""')}"`)].join('\n') + '\n';
+}
+

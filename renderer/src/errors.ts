@@ -1,0 +1,21 @@
+import { i18n } from './i18n';
+import { ApiCallError } from './api/client';
+
+/** The user's-language sentence for an error from the API (or anything thrown). */
+export function errorText(error: unknown): string {
+  const t = i18n.global.t;
+  if (!(error instanceof ApiCallError)) return t('errors.internal');
+  const d = error.data;
+  switch (d.code) {
+    case 'invalid-iin':
+      return t('errors.invalid-iin', { reason: t(`iin.${String(d.params?.reason ?? 'checksum')}`) });
+    case 'bad-credentials':
+      return d.params?.remaining !== undefined ? t('errors.bad-credentials-remaining', { remaining: d.params.remaining }) : t('errors.bad-credentials');
+    case 'account-locked':
+      return t('errors.account-locked', { until: d.params?.until ? new Date(String(d.params.until)).toLocaleTimeString(i18n.global.locale.value, { hour: '2-digit', minute: '2-digit' }) : '' });
+    case 'validation':
+      return t('errors.validation', { fields: (d.fields ?? []).join(', ') });
+    default:
+      return t(`errors.${d.code}`, d.params ?? {});
+  }
+}

@@ -1,0 +1,52 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Language, Role } from '../../../common/roles';
+import type { SessionInfo } from '../../../common/schemas';
+import { call } from '../api/client';
+import { rememberDeviceLanguage, setLocale } from '../i18n';
+
+export const useSessionStore = defineStore('session', () => {
+  const info = ref<SessionInfo | null>(null);
+  const loaded = ref(false);
+
+  const staff = computed(() => info.value?.staff ?? null);
+  const organization = computed(() => info.value?.organization ?? null);
+  const role = computed<Role | null>(() => staff.value?.role ?? null);
+
+  function apply(next: SessionInfo | null) {
+    info.value = next;
+    if (next) setLocale(next.staff.language);
+  }
+
+  async function restore() {
+    try {
+      apply(await call('session.current', {}));
+    } finally {
+      loaded.value = true;
+    }
+  }
+
+  async function login(loginName: string, password: string) {
+    apply(await call('session.login', { login: loginName, password }));
+  }
+
+  async function logout() {
+    await call('session.logout', {});
+    info.value = null;
+  }
+
+  async function setLanguage(lang: Language) {
+    setLocale(lang);
+    rememberDeviceLanguage(lang);
+    if (info.value) {
+      info.value.staff.language = lang;
+      await call('session.setLanguage', { language: lang });
+    }
+  }
+
+  function passwordChanged() {
+    if (info.value) info.value.staff.mustChangePassword = false;
+  }
+
+  return { info, loaded, staff, organization, role, restore, login, logout, setLanguage, passwordChanged };
+});

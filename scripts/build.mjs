@@ -1,0 +1,59 @@
+// Builds what the application runs: the renderer (vite) and, for Electron, the main process and the preload
+// (esbuild). Native modules stay external: electron-builder rebuilds them for Electron when packaging.
+import { build as viteBuild } from 'vite';
+import { build as esbuild } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function newest(dir) {
+  let t = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    t = Math.max(t, entry.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export function rendererIsStale() {
+  const built = path.join(root, 'dist', 'renderer', 'index.html');
+  if (!fs.existsSync(built)) return true;
+  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'common')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
+  return sources > fs.statSync(built).mtimeMs;
+}
+
+export async function buildRenderer({ quiet = false } = {}) {
+  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+}
+
+export async function buildElectron() {
+  const { register } = await import('tsx/esm/api');
+  const unregister = register();
+  const { API_METHODS } = await import('../common/api.ts');
+  await unregister();
+  const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'electron', 'main.ts')],
+    outfile: path.join(root, 'dist', 'electron', 'main.js'),
+    format: 'esm',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'electron', 'preload.ts')],
+    outfile: path.join(root, 'dist', 'electron', 'preload.cjs'),
+    format: 'cjs',
+    external: ['electron'],
+    define: { __API_METHODS__: JSON.stringify(API_METHODS) },
+  });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const what = process.argv[2] ?? 'all';
+  if (what === 'renderer' || what === 'all') await buildRenderer();
+  if (what === 'electron' || what === 'all') await buildElectron();
+}

@@ -1,0 +1,67 @@
+/** A real workstation on a real SQLite file in a temporary folder, with demo staff whose passwords are known. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
+import type { Result } from '../../common/errors';
+import { closeApp, openApp, type AppContext } from '../../electron/services/app';
+import type { SessionSlot } from '../../electron/services/auth';
+import { DEMO_ACCOUNTS, seedDemoData } from '../../electron/services/demo-data';
+import { dispatch } from '../../electron/services/dispatcher';
+import { silentLogger } from '../../electron/services/log';
+
+export const TEST_PASSWORD = 'test-pass-1';
+
+export function tempDir(prefix = 'tirkeu-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export interface TestWorkstation {
+  app: AppContext;
+  dir: string;
+  /** A logged-in session of the given demo login. */
+  as(login: string): Promise<Caller>;
+  anonymous(): Caller;
+  close(): void;
+}
+
+export interface Caller {
+  slot: SessionSlot;
+  raw(method: string, args?: unknown): Promise<Result<unknown>>;
+  call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>>;
+}
+
+export function caller(app: AppContext, slot: SessionSlot = { staffId: null }): Caller {
+  return {
+    slot,
+    raw: (method, args = {}) => dispatch(app, slot, method, args),
+    async call(method, args) {
+      const r = await dispatch(app, slot, method, args);
+      if (!r.ok) throw Object.assign(new Error(`${method}: ${r.error.code} ${r.error.message}`), { data: r.error });
+      return r.value as never;
+    },
+  };
+}
+
+export function createTestWorkstation(options: { population?: number; clock?: () => Date } = {}): TestWorkstation {
+  const dir = tempDir();
+  const { app } = openApp({ dataDir: dir, log: silentLogger, clock: options.clock });
+  seedDemoData(app, {
+    population: options.population ?? 300,
+    passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])),
+  });
+  return {
+    app,
+    dir,
+    async as(login) {
+      const c = caller(app);
+      await c.call('session.login', { login, password: TEST_PASSWORD });
+      return c;
+    },
+    anonymous: () => caller(app),
+    close() {
+      closeApp(app);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
