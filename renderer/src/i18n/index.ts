@@ -4,6 +4,19 @@ import en from './en';
 import kk from './kk';
 import ru from './ru';
 
+/**
+ * Feature areas keep their texts in their own module (`features/<area>.ts` exporting `{ kk, ru, en }`), merged
+ * here under the area's name, so parallel work on different screens does not collide in one file.
+ */
+type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
+const FEATURES: Record<string, FeatureMessages> = {};
+
+function withFeatures<T extends object>(base: T, lang: 'kk' | 'ru' | 'en'): T {
+  const out = { ...base } as Record<string, unknown>;
+  for (const [area, messages] of Object.entries(FEATURES)) out[area] = messages[lang];
+  return out as T;
+}
+
 const DEVICE_LANGUAGE_KEY = 'tirkeu.language';
 
 /** Before anyone logs in, the language last used on this device; after login, the user's own (saved in main). */
@@ -20,7 +33,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: deviceLanguage(),
   fallbackLocale: 'ru',
-  messages: { kk, ru, en },
+  messages: { kk: withFeatures(kk, 'kk'), ru: withFeatures(ru, 'ru'), en: withFeatures(en, 'en') },
   missingWarn: false,
   fallbackWarn: false,
 });
