@@ -32,6 +32,13 @@ export const ERROR_CODES = [
   'signer-mismatch',
   'unsupported-algorithm',
   'bad-format',
+  // service requests and regulations (electron/services/workflow)
+  'wrong-role',
+  'step-not-current',
+  'step-already-completed',
+  'request-closed',
+  'regulation-invalid',
+  'service-not-in-force',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

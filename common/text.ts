@@ -21,15 +21,13 @@ const FOLD: Record<string, string> = {
   Й: 'И',
 };
 
+const FOLDABLE = /[ӘҒҚҢӨҰҮҺІЁЙ]/g;
+const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
+
 export function nameKey(name: string | null | undefined): string {
   if (!name) return '';
-  const upper = name.normalize('NFC').toUpperCase();
-  let out = '';
-  for (const ch of upper) {
-    const folded = FOLD[ch] ?? ch;
-    if (/[\p{L}\p{N}]/u.test(folded)) out += folded;
-  }
-  return out;
+  // Two whole-string regex passes: this runs for every row of a 2,000,000-row register import.
+  return name.toUpperCase().replace(NOT_LETTER_OR_DIGIT, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
 }
 
 /** Splits a typed query into name-part keys: "әлі сер" → ["АЛИ", "СЕР"]; at most surname, given name, patronymic. */

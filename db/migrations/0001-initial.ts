@@ -35,6 +35,8 @@ CREATE TABLE staff (
 
 -- The local cache of the state "Individuals" database (ЖТ МДБ), plus people entered by hand (source = 'manual').
 -- Name keys are folded for search (common/text.ts); one index serves surname, surname+given and full-name prefixes.
+-- A rowid table (IIN in its unique index) takes a 2,000,000-row import faster than a WITHOUT ROWID one:
+-- rows append in order and only the two indexes take random inserts.
 CREATE TABLE person (
   iin            TEXT PRIMARY KEY,
   surname        TEXT NOT NULL,
@@ -49,7 +51,7 @@ CREATE TABLE person (
   given_key      TEXT NOT NULL,
   patronymic_key TEXT NOT NULL,
   updated_at     TEXT NOT NULL
-) STRICT, WITHOUT ROWID;
+) STRICT;
 CREATE INDEX person_by_name ON person (surname_key, given_key, patronymic_key);
 
 -- Append-only, hash-chained: hash = sha256(prev_hash + canonical row). See db/audit.ts.

@@ -7,7 +7,7 @@ import { canonicalBytes } from '../../../common/canonical-json';
 import { ApiError } from '../../../common/errors';
 import { run as signCli } from '../../../electron/cli/sign';
 import { createPkcs12Signer, verifyDetached } from '../../../electron/services/signing';
-import { createTestPki, type TestPki } from '../../helpers/pki';
+import { createTestPki, openssl, type TestPki } from '../../helpers/pki';
 import { captureIo, opensslVerifyDetached } from '../../helpers/signing';
 
 let pki: TestPki;
@@ -76,7 +76,6 @@ describe('PKCS#12 provider', () => {
 
   it('identity: the organization certificate carries the BIN', async () => {
     // Make a key file for the organization certificate on the fly.
-    const { openssl } = await import('../../helpers/pki');
     const path = join(pki.dir, 'org.p12');
     openssl(['pkcs12', '-export', '-inkey', pki.certs.organization.key, '-in', pki.certs.organization.cert, '-passout', 'pass:org', '-out', path]);
     const r = await createPkcs12Signer({ file: path }).sign(doc, { secret: Buffer.from('org'), expect: { bin: pki.organizationBin } });

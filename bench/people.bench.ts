@@ -1,0 +1,120 @@
+/**
+ * Issue 2's figures: a 2,000,000-person register — CSV import time, IIN look-up p99, name-prefix search p99
+ * (top 20), a durable registrar write p99 (domain row + audit + outbox, synchronous=FULL), and the browser's
+ * keystroke-to-rendered-results median. Baselines: a LIKE '%…%' scan, and a rollback-journal write.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { makeIin } from '../common/iin';
+import { appendAudit, SYSTEM_ACTOR } from '../db/audit';
+import { enqueueOutbox } from '../db/outbox';
+import { recordChange } from '../db/change';
+import { openDatabase } from '../db/connection';
+import { findPersonByIin, insertPerson, searchPeople } from '../db/people';
+import { CSV_HEADER, generatePeople, personCsvLine, prng } from '../electron/services/demo-population';
+import { importPopulationCsv } from '../electron/services/population-import';
+import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
+
+const PREFIXES = ['Қ', 'Қас', 'Нұр', 'Сер', 'Әбі', 'Ив', 'Пет', 'Се', 'Өте', 'Жұма', 'Қали', 'Оспан', 'Мұх', 'Ғаб', 'Бай'];
+const GIVEN = ['А', 'Д', 'Ер', 'Сә', 'Мө', 'Ол', 'Ай', 'Н'];
+
+function time(fn: () => unknown): number {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+}
+
+export default async function people(ctx: BenchContext): Promise<BenchFigure[]> {
+  const n = ctx.quick ? 200_000 : 2_000_000;
+  const scale = 2_000_000 / n;
+  const csv = path.join(ctx.dir, 'people.csv');
+  ctx.log(`writing ${n} people to CSV`);
+  const out = fs.createWriteStream(csv);
+  out.write(CSV_HEADER + '\n');
+  const iins: string[] = [];
+  let buf = '';
+  for (const p of generatePeople(n, 42)) {
+    buf += personCsvLine(p) + '\n';
+    if (iins.length < 100_000 || Math.random() < 0.01) iins.push(p.iin);
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await new Promise<void>((r) => out.once('finish', () => r()));
+
+  const { db } = openDatabase(path.join(ctx.dir, 'bench.sqlite'));
+  ctx.log('importing');
+  const t0 = performance.now();
+  const report = await importPopulationCsv(db, csv, { actor: SYSTEM_ACTOR });
+  const importMs = performance.now() - t0;
+  if (report.imported !== n) throw new Error(`imported ${report.imported} of ${n}`);
+  const figures: BenchFigure[] = [
+    figure('people.import.2m_s', (importMs / 1000) * scale, 's', 60, { note: ctx.quick ? `measured on ${n} rows, scaled` : undefined }),
+  ];
+
+  // IIN look-up: random existing IINs, in process.
+  const rnd = prng(7);
+  const lookups: number[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    const iin = iins[Math.floor(rnd() * iins.length)]!;
+    lookups.push(time(() => findPersonByIin(db, iin)));
+  }
+  const scanIin = db.prepare('SELECT * FROM person NOT INDEXED WHERE iin = ?'); // a table scan
+  const naiveIin = [0, 1, 2].map(() => time(() => scanIin.get(iins[Math.floor(rnd() * iins.length)])));
+  figures.push(figure('people.iin_lookup.p99_ms', percentile(lookups, 99), 'ms', 1, { baseline: { what: 'full scan', value: round(median(naiveIin)), ratio: round(median(naiveIin) / percentile(lookups, 99)) } }));
+
+  // Name prefix search, top 20, as typed: surname prefix alone or with a given-name prefix.
+  const searches: number[] = [];
+  const queries: string[] = [];
+  for (let i = 0; i < 5_000; i++) {
+    const q = PREFIXES[Math.floor(rnd() * PREFIXES.length)]! + (rnd() < 0.4 ? ' ' + GIVEN[Math.floor(rnd() * GIVEN.length)]! : '');
+    queries.push(q);
+    searches.push(time(() => searchPeople(db, q, 20)));
+  }
+  const like = db.prepare("SELECT * FROM person WHERE surname LIKE '%' || ? || '%' LIMIT 20 OFFSET 100000");
+  const naive = queries.slice(0, 5).map((q) => time(() => like.all(q.split(' ')[0])));
+  figures.push(
+    figure('people.name_search.p99_ms', percentile(searches, 99), 'ms', 15, {
+      baseline: { what: "LIKE '%…%' scan", value: round(median(naive)), ratio: round(median(naive) / percentile(searches, 99)) },
+    }),
+  );
+
+  // A durable registrar action: person row + audit entry + outbox operation in one transaction (one fsync),
+  // synchronous=FULL, WAL — against the naive way, three separate autocommit statements (three fsyncs).
+  const writes = durableWrites(db, 1000, 1, true);
+  const naiveWrites = durableWrites(db, 300, 5000, false);
+  db.close();
+  figures.push(
+    figure('people.durable_write.p99_ms', percentile(writes, 99), 'ms', 5, {
+      baseline: { what: '3 autocommits, p99', value: round(percentile(naiveWrites, 99)), ratio: round(percentile(naiveWrites, 99) / percentile(writes, 99)) },
+    }),
+  );
+  return figures;
+}
+
+function durableWrites(db: ReturnType<typeof openDatabase>['db'], count: number, serialBase: number, oneTransaction: boolean): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const birthDate = '1899-12-31'; // outside the generated population's years
+    const iin = makeIin(birthDate, i % 2 ? 'F' : 'M', serialBase + i * 4);
+    const at = new Date();
+    const person = { iin, surname: 'Бенчмарк', givenName: 'Тест', patronymic: null, birthDate, sex: (i % 2 ? 'F' : 'M') as 'F' | 'M', address: null, phone: null, source: 'manual' as const };
+    const audit = { action: 'person.created-manually', entity: 'person', entityId: iin };
+    const op = { kind: 'person.manual', entity: 'person', entityId: iin, payload: person };
+    samples.push(
+      time(() => {
+        if (oneTransaction) recordChange(db, SYSTEM_ACTOR, at, () => insertPerson(db, person, at), { audit, outbox: op });
+        else {
+          insertPerson(db, person, at);
+          appendAudit(db, SYSTEM_ACTOR, audit, at);
+          enqueueOutbox(db, op, at);
+        }
+      }),
+    );
+  }
+  return samples;
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;
