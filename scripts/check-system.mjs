@@ -1,5 +1,5 @@
 // The tests use real parts: Chromium for the UI, SoftHSM2 + OpenSC for the PKCS#11 token, OpenSSL for the
-// test PKI, poppler's pdftotext for printouts. This installs the missing Debian packages when it can (root with
+// test PKI, poppler's pdftotext for printouts, PostgreSQL for the central server's tests. This installs the missing Debian packages when it can (root with
 // apt-get), and otherwise stops at once naming the exact command. Set TIRKEU_NO_APT=1 to never install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,13 @@ const NEEDS = [
   { pkg: 'opensc', present: () => has('pkcs11-tool') },
   { pkg: 'openssl', present: () => has('openssl') },
   { pkg: 'poppler-utils', present: () => has('pdftotext') },
+  { pkg: 'postgresql', present: () => postgresBinaries() },
 ];
+
+function postgresBinaries() {
+  const base = '/usr/lib/postgresql';
+  return fs.existsSync(base) && fs.readdirSync(base).some((v) => fs.existsSync(`${base}/${v}/bin/initdb`));
+}
 
 function has(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
