@@ -106,7 +106,7 @@ export function searchPeople(db: Db, query: string, limit: number): Person[] {
   return out.map(toPerson);
 }
 
-export interface PersonInput extends Person {}
+export type PersonInput = Person;
 
 function params(p: PersonInput, at: Date) {
   return {

@@ -120,7 +120,9 @@ const commands: Record<string, Command> = {
     } catch (error) {
       progress.done();
       if (error instanceof ImportFileError) {
-        io.stderr.write(`${error.message}\nNothing from the file was imported.\n`.replace('Nothing from the file was imported.\n', error.code === 'io' ? '' : 'Rows before the error that were already committed stay; re-running the corrected file is safe.\n'));
+        // The header is checked before any row; a later fault keeps the whole batches already committed.
+        const after = error.code === 'header' ? 'Nothing from the file was imported.\n' : 'Rows saved before the error stay; re-running the corrected file is safe (rows are updated, not doubled).\n';
+        io.stderr.write(`${error.message}\n${after}`);
         return 1;
       }
       throw error;

@@ -14,7 +14,9 @@ function trustedSender(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   if (!frame || frame !== event.sender.mainFrame) return false;
   try {
-    return new URL(frame.url).origin === APP_ORIGIN;
+    // Compare scheme and host: URL.origin of a custom scheme is "null" outside a browser's registry.
+    const url = new URL(frame.url);
+    return `${url.protocol}//${url.host}` === APP_ORIGIN;
   } catch {
     return false;
   }
