@@ -14,6 +14,8 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   people: () => import('./people.bench'),
   deadlines: () => import('./deadlines.bench'),
   signing: () => import('./signing.bench'),
+  workflow: () => import('./workflow.bench'),
+  sync: () => import('./sync.bench'),
 };
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } } });

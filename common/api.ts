@@ -15,11 +15,44 @@ import {
   organizationSchema,
   passwordSchema,
   personSchema,
+  phoneSchema,
   roleSchema,
   sessionInfoSchema,
   specialtySchema,
   staffSchema,
 } from './schemas';
+import { CHANNELS } from './regulations';
+import {
+  appointmentSchema,
+  attachmentSchema,
+  CALLERS,
+  clockTime,
+  districtAddressSchema,
+  districtResolutionSchema,
+  districtSchema,
+  doctorSchema,
+  EXCEPTION_KINDS,
+  homeVisitSchema,
+  isoDate as deskIsoDate,
+  journalQuerySchema,
+  journalResultSchema,
+  localizedSchema,
+  pdfSchema,
+  timetableExceptionSchema,
+  timetableTemplateSchema,
+  timetableWeekSchema,
+  unavailableSchema,
+} from './desk';
+import {
+  calendarSettingsSchema,
+  dashboardSchema,
+  dateRangeSchema,
+  queueRowSchema,
+  regulationSummarySchema,
+  requestViewSchema,
+  SURVEY_ANSWERS,
+  surveyReportSchema,
+} from './workflow';
 
 /** `public`: callable before login (only login itself); `staff`: any logged-in role; or a list of roles. */
 export type Access = 'public' | 'staff' | readonly Role[];
@@ -36,6 +69,83 @@ function method<A extends z.ZodType, R extends z.ZodType>(spec: MethodSpec<A, R>
 
 const none = z.object({}).strict();
 const okResult = z.object({ ok: z.literal(true) });
+/** Roles that act on service requests' steps (the administrator supervises and may cancel, but does not act). */
+const WORKFLOW_ROLES = ['registrar', 'operator', 'cashier', 'physician', 'nurse'] as const satisfies readonly Role[];
+
+// Sync (issue 7)
+const syncStatusSchema = z.object({
+  enrolled: z.boolean(),
+  serverUrl: z.string().nullable(),
+  workstationId: z.string().nullable(),
+  online: z.boolean().nullable(),
+  syncing: z.boolean(),
+  queued: z.number().int(),
+  issues: z.number().int(),
+  lastSuccessAt: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  clockSkewMs: z.number().nullable(),
+  clockWarning: z.boolean(),
+  updateRequired: z.string().nullable(),
+  unauthorized: z.boolean(),
+  progress: z.object({ phase: z.enum(['push', 'pull']), done: z.number(), total: z.number().nullable() }).nullable(),
+});
+export type SyncStatus = z.infer<typeof syncStatusSchema>;
+const syncIssueSchema = z.object({
+  id: z.number().int(),
+  opId: z.string(),
+  kind: z.string(),
+  entity: z.string(),
+  entityId: z.string(),
+  status: z.enum(['rejected', 'conflict']),
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  resolvedAt: z.string().nullable(),
+});
+export type SyncIssue = z.infer<typeof syncIssueSchema>;
+
+/** Roles that put a digital signature on documents (physicians; registrars and operators for the provider). */
+const SIGNING_ROLES = ['physician', 'registrar', 'operator', 'administrator'] as const satisfies readonly Role[];
+
+export const signingSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pkcs11'), module: z.string().min(1).max(500), token: z.string().min(1).max(64) }).strict(),
+  // A key file travels as bytes: the renderer has no file system. NCA key files are a few kilobytes.
+  z.object({ kind: z.literal('pkcs12'), fileName: z.string().min(1).max(200), fileBase64: z.string().min(1).max(200_000) }).strict(),
+]);
+
+export const certificateInfoSchema = z.object({
+  name: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  organization: z.string().nullable(),
+  iin: z.string().nullable(),
+  bin: z.string().nullable(),
+  serial: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  keyUsage: z.array(z.string()),
+  extKeyUsage: z.array(z.string()),
+  canSign: z.boolean(),
+  fingerprint: z.string(),
+});
+
+const tokenSlotSchema = z.object({
+  module: z.string(),
+  available: z.boolean(),
+  problem: z.string().nullable(),
+  tokens: z.array(z.object({ label: z.string(), serial: z.string(), model: z.string(), pinLocked: z.boolean(), pinCountLow: z.boolean(), pinFinalTry: z.boolean() })),
+});
+
+const signingKeySchema = z.object({
+  provider: z.enum(['pkcs11', 'pkcs12']),
+  source: z.string(),
+  keyId: z.string(),
+  label: z.string().nullable(),
+  certificate: certificateInfoSchema,
+  problem: z.string().nullable(),
+});
 
 export const api = {
   'session.login': method({
@@ -94,6 +204,293 @@ export const api = {
     access: ['administrator'],
     args: z.object({ id: z.number().int().positive() }).strict(),
     result: z.object({ staff: staffSchema, temporaryPassword: z.string() }),
+  }),
+  // ---------------------------------------------------------------------------------------------------------------
+  // Workflow (issue 3): regulations, service requests and their steps, deadlines, the quality survey, the
+  // organization's working calendar. Handlers: electron/services/workflow/service.ts. The step engine checks the
+  // role (and specialty) a step names itself; `access` here only keeps out roles that never act on requests.
+  'regulations.inForce': method({
+    access: 'staff',
+    args: none,
+    result: z.object({ region: z.string(), today: z.string(), services: z.array(regulationSummarySchema), upcoming: z.array(regulationSummarySchema) }),
+  }),
+  'regulations.import': method({
+    access: ['administrator'],
+    args: z.object({ fileName: z.string().trim().min(1).max(200), text: z.string().min(2).max(1_000_000) }).strict(),
+    result: z.object({ imported: regulationSummarySchema, closedPredecessor: z.string().nullable() }),
+  }),
+  'calendar.get': method({
+    access: 'staff',
+    args: none,
+    result: z.object({ settings: calendarSettingsSchema, timeZone: z.string(), daysOff: z.array(z.string()) }),
+  }),
+  'calendar.set': method({
+    access: ['administrator'],
+    args: calendarSettingsSchema,
+    result: z.object({ settings: calendarSettingsSchema, timeZone: z.string(), daysOff: z.array(z.string()) }),
+  }),
+  'requests.start': method({
+    access: WORKFLOW_ROLES,
+    args: z
+      .object({
+        serviceId: z.string().trim().min(1).max(80),
+        channel: z.enum(CHANNELS),
+        /** The person's IIN; null/absent only with `anonymous` (HIV examination): then nothing identifies the person. */
+        iin: z.string().trim().max(20).nullable().optional(),
+        anonymous: z.boolean().optional(),
+        /** The fee due; absent = the regulation's default (0 skips the cashier step). */
+        feeKzt: z.number().int().min(0).max(10_000_000).optional(),
+      })
+      .strict(),
+    result: requestViewSchema,
+  }),
+  'requests.completeStep': method({
+    access: WORKFLOW_ROLES,
+    args: z
+      .object({
+        requestId: z.number().int().positive(),
+        stepId: z.string().trim().min(1).max(80),
+        condition: z.string().trim().min(1).max(80).nullable().optional(),
+        note: z.string().trim().max(500).nullable().optional(),
+      })
+      .strict(),
+    result: requestViewSchema,
+  }),
+  'requests.cancel': method({
+    access: 'staff',
+    args: z.object({ requestId: z.number().int().positive(), reason: z.string().trim().min(3).max(500) }).strict(),
+    result: requestViewSchema,
+  }),
+  'requests.get': method({ access: 'staff', args: z.object({ requestId: z.number().int().positive() }).strict(), result: requestViewSchema }),
+  'requests.queue': method({
+    access: 'staff',
+    args: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
+    result: z.object({ rows: z.array(queueRowSchema), now: z.string() }),
+  }),
+  'deadlines.dashboard': method({ access: ['administrator'], args: dateRangeSchema, result: dashboardSchema }),
+  'deadlines.report': method({
+    access: ['administrator'],
+    args: dateRangeSchema,
+    result: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
+  }),
+  'survey.record': method({
+    access: 'staff',
+    args: z
+      .object({
+        requestId: z.number().int().positive(),
+        q1: z.enum(SURVEY_ANSWERS),
+        q2: z.enum(SURVEY_ANSWERS),
+        source: z.enum(['desk', 'kiosk']).default('desk'),
+      })
+      .strict(),
+    result: okResult,
+  }),
+  'survey.report': method({ access: ['administrator'], args: dateRangeSchema, result: surveyReportSchema }),
+
+  // --- Sync with the central server (issue 7; electron/services/sync) ---
+  'sync.status': method({ access: 'staff', args: none, result: syncStatusSchema }),
+  'sync.issues': method({
+    // The registrar calls back the patients of lost bookings; the administrator deals with rejected operations.
+    access: ['administrator', 'registrar'],
+    args: none,
+    result: z.array(syncIssueSchema),
+  }),
+  'sync.enroll': method({
+    access: ['administrator'],
+    args: z.object({ serverUrl: z.string().trim().min(8).max(300), code: z.string().trim().min(4).max(64) }).strict(),
+    result: z.object({ workstationId: z.string(), orgBin: z.string(), serverUrl: z.string() }),
+  }),
+  'sync.now': method({
+    access: ['administrator'],
+    args: none,
+    result: z.object({
+      ok: z.boolean(),
+      pushed: z.object({ applied: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), conflict: z.number().int() }),
+      pulled: z.number().int(),
+      error: z.string().nullable(),
+      blocked: z.enum(['not-enrolled', 'update-required', 'unauthorized', 'offline', 'server-error']).nullable(),
+    }),
+  }),
+
+  // --- Digital signatures at the workstation (issue 5; electron/services/signing-desk.ts) ---
+  // Cashiers and nurses never sign (the regulations give them no signature); the dispatcher refuses them.
+  'signing.sources': method({ access: SIGNING_ROLES, args: none, result: z.array(tokenSlotSchema) }),
+  'signing.listKeys': method({
+    access: SIGNING_ROLES,
+    args: z.object({ source: signingSourceSchema, secret: z.string().max(128).nullable().default(null), as: z.enum(['self', 'provider']).default('self') }).strict(),
+    result: z.array(signingKeySchema),
+  }),
+  'signing.check': method({
+    access: SIGNING_ROLES,
+    args: z.object({ source: signingSourceSchema, keyId: z.string().max(200).optional(), secret: z.string().min(1).max(128) }).strict(),
+    result: z.object({ verified: z.boolean(), signedAt: z.string(), bytes: z.number(), certificate: certificateInfoSchema }),
+  }),
+  'signing.settings': method({ access: ['administrator'], args: none, result: z.object({ pkcs11Modules: z.array(z.string()) }) }),
+  'signing.setModules': method({
+    access: ['administrator'],
+    args: z.object({ pkcs11Modules: z.array(z.string().trim().min(1).max(500)).max(10) }).strict(),
+    result: z.object({ pkcs11Modules: z.array(z.string()) }),
+  }),
+  // --- The front desk (issue 4; electron/services/desk): districts, timetables, home-visit calls, appointments,
+  // attachment with its talon, the three journals. Registrations go through the step engine as the registrar.
+  'desk.overview': method({
+    access: 'staff',
+    args: none,
+    result: z.object({
+      today: z.string(),
+      now: z.string(),
+      timeZone: z.string(),
+      districts: z.array(districtSchema),
+      doctors: z.array(doctorSchema),
+      attachmentDocuments: z.array(z.object({ id: z.string(), title: localizedSchema, required: z.boolean() })),
+      services: z.array(z.object({ id: z.string(), inForce: z.boolean(), title: localizedSchema, channels: z.array(z.string()) })),
+    }),
+  }),
+  'districts.resolve': method({
+    access: 'staff',
+    args: z.object({ iin: z.string().trim().max(20), address: z.string().trim().max(200).nullable().optional(), districtId: z.number().int().positive().nullable().optional() }).strict(),
+    result: districtResolutionSchema,
+  }),
+  'districts.save': method({
+    access: ['administrator'],
+    args: z
+      .object({
+        id: z.number().int().positive().nullable().optional(),
+        number: z.string().trim().min(1).max(10),
+        name: z.string().trim().min(1).max(120),
+        therapistId: z.number().int().positive().nullable(),
+        paediatricianId: z.number().int().positive().nullable(),
+        gpId: z.number().int().positive().nullable(),
+        addresses: z.array(districtAddressSchema).max(200),
+      })
+      .strict(),
+    result: districtSchema,
+  }),
+  'timetables.week': method({
+    access: 'staff',
+    args: z.object({ doctorId: z.number().int().positive(), from: deskIsoDate.nullable().optional() }).strict(),
+    result: timetableWeekSchema,
+  }),
+  'timetables.setTemplate': method({
+    access: ['administrator'],
+    args: z.object({ doctorId: z.number().int().positive(), template: timetableTemplateSchema }).strict(),
+    result: timetableWeekSchema,
+  }),
+  'timetables.addException': method({
+    access: ['administrator'],
+    args: z
+      .object({
+        doctorId: z.number().int().positive(),
+        kind: z.enum(EXCEPTION_KINDS),
+        from: deskIsoDate,
+        to: deskIsoDate,
+        start: clockTime.nullable().optional(),
+        end: clockTime.nullable().optional(),
+        note: z.string().trim().max(200).nullable().optional(),
+      })
+      .strict(),
+    result: z.object({ exception: timetableExceptionSchema, affected: z.array(appointmentSchema) }),
+  }),
+  'timetables.removeException': method({ access: ['administrator'], args: z.object({ id: z.number().int().positive() }).strict(), result: okResult }),
+  'appointments.freeSlots': method({
+    access: 'staff',
+    args: z
+      .object({
+        doctorId: z.number().int().positive().nullable().optional(),
+        specialty: specialtySchema.nullable().optional(),
+        from: deskIsoDate.nullable().optional(),
+        days: z.number().int().min(1).max(42).default(28),
+        limit: z.number().int().min(1).max(500).default(20),
+      })
+      .strict(),
+    result: z.object({
+      from: z.string(),
+      to: z.string(),
+      slots: z.array(z.object({ doctorId: z.number().int(), doctorName: z.string(), specialty: specialtySchema, room: z.string().nullable(), start: z.string(), date: z.string(), time: z.string() })),
+      unavailable: z.array(unavailableSchema),
+    }),
+  }),
+  'appointments.book': method({
+    access: ['registrar'],
+    args: z
+      .object({
+        iin: z.string().trim().max(20),
+        doctorId: z.number().int().positive(),
+        slotStart: z.string().max(40).nullable().optional(),
+        channel: z.enum(['desk', 'phone']),
+        walkIn: z.boolean().optional(),
+        note: z.string().trim().max(300).nullable().optional(),
+      })
+      .strict(),
+    result: appointmentSchema,
+  }),
+  'appointments.cancel': method({
+    access: ['registrar', 'administrator'],
+    args: z.object({ id: z.number().int().positive(), reason: z.string().trim().min(3).max(300) }).strict(),
+    result: appointmentSchema,
+  }),
+  'appointments.reschedule': method({
+    access: ['registrar'],
+    args: z
+      .object({ id: z.number().int().positive(), slotStart: z.string().max(40), doctorId: z.number().int().positive().nullable().optional(), reason: z.string().trim().max(300).nullable().optional() })
+      .strict(),
+    result: appointmentSchema,
+  }),
+  'appointments.ofPerson': method({ access: 'staff', args: z.object({ iin: z.string().trim().max(20) }).strict(), result: z.array(appointmentSchema) }),
+  'appointments.slip': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: pdfSchema }),
+  'homeVisits.register': method({
+    access: ['registrar'],
+    args: z
+      .object({
+        iin: z.string().trim().max(20),
+        channel: z.enum(['desk', 'phone']),
+        address: z.string().trim().min(3).max(200),
+        phone: phoneSchema.nullable().optional(),
+        complaint: z.string().trim().min(2).max(500),
+        caller: z.enum(CALLERS),
+        callerName: z.string().trim().max(120).nullable().optional(),
+        districtId: z.number().int().positive().nullable().optional(),
+        doctorId: z.number().int().positive(),
+        visitDate: deskIsoDate,
+        windowFrom: clockTime,
+        windowTo: clockTime,
+        lateReason: z.string().trim().max(300).nullable().optional(),
+      })
+      .strict(),
+    result: homeVisitSchema,
+  }),
+  'homeVisits.setStatus': method({
+    access: ['registrar', 'physician', 'administrator'],
+    args: z.object({ id: z.number().int().positive(), status: z.enum(['visited', 'cancelled']), reason: z.string().trim().max(300).nullable().optional() }).strict(),
+    result: homeVisitSchema,
+  }),
+  'homeVisits.ofPerson': method({ access: 'staff', args: z.object({ iin: z.string().trim().max(20) }).strict(), result: z.array(homeVisitSchema) }),
+  'homeVisits.doctorDay': method({
+    access: 'staff',
+    args: z.object({ doctorId: z.number().int().positive(), date: deskIsoDate }).strict(),
+    result: z.object({ doctor: doctorSchema, date: z.string(), visits: z.array(homeVisitSchema) }),
+  }),
+  'homeVisits.doctorDayPdf': method({ access: 'staff', args: z.object({ doctorId: z.number().int().positive(), date: deskIsoDate }).strict(), result: pdfSchema }),
+  'attachments.apply': method({
+    access: ['registrar'],
+    args: z
+      .object({
+        iin: z.string().trim().max(20),
+        documents: z.array(z.string().trim().min(1).max(60)).max(20),
+        districtId: z.number().int().positive().nullable().optional(),
+        doctorId: z.number().int().positive().nullable().optional(),
+        previousOrganization: z.string().trim().max(200).nullable().optional(),
+      })
+      .strict(),
+    result: attachmentSchema,
+  }),
+  'attachments.get': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: attachmentSchema }),
+  'attachments.talon': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: pdfSchema }),
+  'journals.list': method({ access: 'staff', args: journalQuerySchema, result: journalResultSchema }),
+  'journals.export': method({
+    access: 'staff',
+    args: journalQuerySchema.extend({ format: z.enum(['pdf', 'csv', 'xlsx']) }),
+    result: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
   }),
 } as const satisfies Record<string, MethodSpec>;
 

@@ -39,6 +39,18 @@ export const ERROR_CODES = [
   'request-closed',
   'regulation-invalid',
   'service-not-in-force',
+  // the front desk (electron/services/desk)
+  'slot-taken',
+  'slot-not-available',
+  'doctor-unavailable',
+  'date-in-past',
+  'outside-districts',
+  'already-attached',
+  'document-missing',
+  'no-free-slot',
+  'visit-reason-required',
+  'appointment-closed',
+  'visit-closed',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -19,6 +19,7 @@ import { createLogger } from './services/log';
 import { hashPasswordSync, temporaryPassword } from './services/passwords';
 import { defaultDataDir, RENDERER_DIR } from './services/paths';
 import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
+import { startSync, stopSync } from './services/sync/index';
 import { startWebHost } from './webhost';
 
 const USAGE = `Usage: tirkeu <command> [options]
@@ -181,6 +182,7 @@ const commands: Record<string, Command> = {
       return 2;
     }
     const host = await startWebHost({ app, staticDir: RENDERER_DIR, port });
+    startSync(app);
     if (values.reason) io.stdout.write(`${values.reason}\n`);
     io.stdout.write(`Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`);
     await new Promise<void>((resolve) => {
@@ -188,6 +190,7 @@ const commands: Record<string, Command> = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await stopSync(app);
     await host.close();
     app.db.close();
     return 0;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { registerIpc } from './ipc';
 import { closeApp, openApp, type AppContext } from './services/app';
 import { seedDemoData } from './services/demo-data';
+import { startSync, stopSync } from './services/sync/index';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -37,6 +38,7 @@ app.whenReady().then(() => {
   hardenSession();
   serveRenderer(path.join(here, '..', 'renderer'));
   registerIpc(context);
+  startSync(context); // the background sync loop (idle until the administrator enrolls the workstation)
   createMainWindow(path.join(here, 'preload.cjs'));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(path.join(here, 'preload.cjs'));
@@ -46,5 +48,8 @@ app.whenReady().then(() => {
 app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
 app.on('window-all-closed', () => app.quit());
 app.on('will-quit', () => {
-  if (context) closeApp(context);
+  if (context) {
+    void stopSync(context);
+    closeApp(context);
+  }
 });

@@ -3,6 +3,9 @@
  * The database's `user_version` is the number of migrations applied.
  */
 import { sql as m0001 } from './0001-initial';
+import { sql as m0002 } from './0002-workflow';
+import { sql as m0003 } from './0003-sync';
+import { sql as m0004 } from './0004-front-desk';
 
 export interface Migration {
   version: number;
@@ -10,6 +13,11 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: m0001 }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: m0001 },
+  { version: 2, name: 'workflow', sql: m0002 },
+  { version: 3, name: 'sync', sql: m0003 },
+  { version: 4, name: 'front-desk', sql: m0004 },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -12,6 +12,7 @@ import { getOrganization, saveOrganization } from '../../db/organization';
 import { upsertPerson } from '../../db/people';
 import { countStaff, insertStaff } from '../../db/staff';
 import type { AppContext } from './app';
+import { seedFrontDesk } from './desk/seed';
 import { generatePeople } from './demo-population';
 import { hashPasswordSync, temporaryPassword } from './passwords';
 
@@ -75,6 +76,8 @@ export function seedDemoData(app: AppContext, options: SeedOptions = {}): Array<
         insertStaff(app.db, { login: a.login, fullName: a.fullName, iin: a.iin, role: a.role, specialty: a.specialty, passwordHash: hashes[i]!, language: 'kk', mustChangePassword: false }, now),
       );
       for (const p of generatePeople(options.population ?? DEMO_POPULATION, 2026)) upsertPerson(app.db, p, now);
+      // Districts, more district doctors and timetables, so the front desk works at once (issue 4).
+      seedFrontDesk(app, now);
     },
     { audit: { action: 'demo.seeded', details: { accounts: accounts.length, population: options.population ?? DEMO_POPULATION } } },
   );

@@ -1,5 +1,6 @@
 import { i18n } from './i18n';
 import { ApiCallError } from './api/client';
+import { workflowErrorText } from './workflow/format';
 
 /** The user's-language sentence for an error from the API (or anything thrown). */
 export function errorText(error: unknown): string {
@@ -17,6 +18,13 @@ export function errorText(error: unknown): string {
       const left = d.params?.triesRemaining;
       return t(left === 'final' ? 'errors.pin-incorrect-final' : left === 'low' ? 'errors.pin-incorrect-low' : 'errors.pin-incorrect');
     }
+    case 'wrong-role':
+    case 'step-not-current':
+    case 'step-already-completed':
+    case 'request-closed':
+    case 'regulation-invalid':
+    case 'service-not-in-force':
+      return workflowErrorText(d);
     case 'validation':
       return t('errors.validation', { fields: (d.fields ?? []).join(', ') });
     default:

@@ -13,7 +13,18 @@ export interface NavItem {
 export const NAV: NavItem[] = [
   { name: 'home', path: '/', label: 'shell.home', roles: 'all', shortcut: 'Alt+H' },
   { name: 'people', path: '/people', label: 'shell.people', tile: 'home.tiles.people', roles: 'all', shortcut: 'F2' },
+  // The front desk (issue 4): the registrar's three services first, then the journals and the timetables.
+  { name: 'desk-home-visit', path: '/desk/home-visit', label: 'desk.nav.homeVisit', tile: 'desk.tiles.homeVisit', roles: ['registrar'], shortcut: 'F3' },
+  { name: 'desk-appointments', path: '/desk/appointments', label: 'desk.nav.appointments', tile: 'desk.tiles.appointments', roles: ['registrar'], shortcut: 'F4' },
+  { name: 'desk-attachment', path: '/desk/attachment', label: 'desk.nav.attachment', tile: 'desk.tiles.attachment', roles: ['registrar'], shortcut: 'F8' },
+  { name: 'desk-journals', path: '/desk/journals', label: 'desk.nav.journals', tile: 'desk.tiles.journals', roles: ['registrar', 'administrator', 'physician'], shortcut: 'F9' },
+  { name: 'desk-timetables', path: '/desk/timetables', label: 'desk.nav.timetables', tile: 'desk.tiles.timetables', roles: ['registrar', 'administrator', 'physician'] },
+  { name: 'queue', path: '/queue', label: 'workflow.nav.queue', tile: 'workflow.tiles.queue', roles: 'all' },
+  { name: 'deadlines', path: '/deadlines', label: 'workflow.nav.deadlines', tile: 'workflow.tiles.deadlines', roles: ['administrator'] },
+  { name: 'regulations', path: '/regulations', label: 'workflow.nav.regulations', tile: 'workflow.tiles.regulations', roles: ['administrator'] },
   { name: 'staff', path: '/staff', label: 'shell.staff', tile: 'home.tiles.staff', roles: ['administrator'] },
+  { name: 'signing', path: '/signing', label: 'signing.nav', tile: 'signing.intro', roles: ['physician', 'registrar', 'operator', 'administrator'] },
+  { name: 'sync', path: '/sync', label: 'sync.nav', tile: 'sync.intro', roles: ['administrator'] },
   { name: 'password', path: '/password', label: 'shell.password', tile: 'home.tiles.password', roles: 'all' },
 ];
 

@@ -5,7 +5,18 @@ import HomeView from './views/HomeView.vue';
 import LoginView from './views/LoginView.vue';
 import PasswordView from './views/PasswordView.vue';
 import PeopleView from './views/PeopleView.vue';
+import SigningView from './views/SigningView.vue';
 import StaffView from './views/StaffView.vue';
+import DeadlinesView from './views/DeadlinesView.vue';
+import QueueView from './views/QueueView.vue';
+import RegulationsView from './views/RegulationsView.vue';
+import RequestView from './views/RequestView.vue';
+import SyncView from './views/SyncView.vue';
+import AppointmentsView from './desk/AppointmentsView.vue';
+import AttachmentView from './desk/AttachmentView.vue';
+import HomeVisitView from './desk/HomeVisitView.vue';
+import JournalsView from './desk/JournalsView.vue';
+import TimetableView from './desk/TimetableView.vue';
 
 // Hash history: the same URLs work from the Electron app:// protocol, a file and the web host.
 export const router = createRouter({
@@ -15,7 +26,18 @@ export const router = createRouter({
     { path: '/', name: 'home', component: HomeView },
     { path: '/people', name: 'people', component: PeopleView },
     { path: '/staff', name: 'staff', component: StaffView },
+    { path: '/signing', name: 'signing', component: SigningView },
+    { path: '/sync', name: 'sync', component: SyncView },
     { path: '/password', name: 'password', component: PasswordView },
+    { path: '/queue', name: 'queue', component: QueueView },
+    { path: '/requests/:id(\\d+)', name: 'request', component: RequestView },
+    { path: '/deadlines', name: 'deadlines', component: DeadlinesView },
+    { path: '/regulations', name: 'regulations', component: RegulationsView },
+    { path: '/desk/home-visit', name: 'desk-home-visit', component: HomeVisitView },
+    { path: '/desk/appointments', name: 'desk-appointments', component: AppointmentsView },
+    { path: '/desk/attachment', name: 'desk-attachment', component: AttachmentView },
+    { path: '/desk/journals', name: 'desk-journals', component: JournalsView },
+    { path: '/desk/timetables', name: 'desk-timetables', component: TimetableView },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });

@@ -3,13 +3,22 @@ import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../../common/role
 import en from './en';
 import kk from './kk';
 import ru from './ru';
+import desk from './features/desk';
+import signing from './features/signing';
+import sync from './features/sync';
+import workflow from './features/workflow';
 
 /**
  * Feature areas keep their texts in their own module (`features/<area>.ts` exporting `{ kk, ru, en }`), merged
  * here under the area's name, so parallel work on different screens does not collide in one file.
  */
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
-const FEATURES: Record<string, FeatureMessages> = {};
+const FEATURES: Record<string, FeatureMessages> = {
+  desk,
+  signing,
+  sync,
+  workflow,
+};
 
 function withFeatures<T extends object>(base: T, lang: 'kk' | 'ru' | 'en'): T {
   const out = { ...base } as Record<string, unknown>;

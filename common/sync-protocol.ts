@@ -1,0 +1,110 @@
+/**
+ * The wire contract between a workstation and the central server (issue 7). Shared by both sides so the names,
+ * versions and limits cannot drift apart.
+ */
+
+/** Bumped when the wire format changes incompatibly; the server answers 426 to an older workstation. */
+export const SYNC_PROTOCOL = 1;
+
+export const HEADER_PROTOCOL = 'x-tirkeu-protocol';
+export const HEADER_SCHEMA = 'x-tirkeu-schema';
+
+export const LIMITS = {
+  /** Operations per pushed batch. */
+  pushMaxOps: 5_000,
+  /** Bytes of one pushed request body. */
+  pushMaxBytes: 8 * 1024 * 1024,
+  /** Bytes of one operation's payload. */
+  opMaxBytes: 256 * 1024,
+  /** Rows per pulled page. */
+  pullMaxRows: 5_000,
+  /** Bytes of payload per pulled page (at least one row is always returned). */
+  pullMaxBytes: 4 * 1024 * 1024,
+} as const;
+
+export interface PushOp {
+  op_id: string;
+  kind: string;
+  entity: string;
+  entity_id: string;
+  payload: unknown;
+  created_at: string;
+}
+
+export interface PushRequest {
+  batch_id: string;
+  ops: PushOp[];
+}
+
+export type OpResult =
+  | { op_id: string; status: 'applied'; result?: unknown }
+  | { op_id: string; status: 'duplicate'; original?: OpResult }
+  | { op_id: string; status: 'rejected'; code: string; message: string }
+  | { op_id: string; status: 'conflict'; server: unknown };
+
+export interface PushResponse {
+  batch_id: string;
+  /** Server time (ISO) when the batch was received. */
+  received_at: string;
+  /** Server time (ISO) when this response was sent. */
+  server_time: string;
+  /** True when the batch had been applied before and this is its stored response. */
+  replayed: boolean;
+  results: OpResult[];
+}
+
+export interface PulledRow {
+  kind: string;
+  key: string;
+  payload: unknown;
+  deleted: boolean;
+}
+
+export interface PullResponse {
+  rows: PulledRow[];
+  /** Opaque: send it back as `?cursor=` for the next page. */
+  cursor: string;
+  more: boolean;
+  server_time: string;
+  /** For progress bars only: the position reached and the organization's newest position. */
+  position: number;
+  head: number;
+}
+
+/** The kinds of reference data the server hands down (later issues fill them). */
+export const REFERENCE_KINDS = [
+  'staff',
+  'district',
+  'timetable',
+  'price',
+  'regulation-file',
+  'register',
+  'ca-certificate',
+  'crl',
+  'booking',
+] as const;
+
+/** The booking operation's payload: the server confirms one booking per doctor and slot start. */
+export interface BookingPayload {
+  booking_id: string;
+  doctor: string;
+  slot_start: string;
+  patient_iin?: string | null;
+  patient_name?: string | null;
+  phone?: string | null;
+}
+
+export interface EnrollResponse {
+  workstation_id: string;
+  /** `<workstation id>.<secret>`: sent as `Authorization: Bearer …`. Shown once. */
+  credential: string;
+  org_bin: string;
+  server_time: string;
+}
+
+export interface UpdateRequiredBody {
+  error: 'update-required';
+  message: string;
+  min_protocol: number;
+  min_schema: number;
+}

@@ -1,0 +1,308 @@
+/**
+ * The front desk's printouts and journals: the attachment talon (Kazakh and Russian, with a place for the seal and
+ * a QR code holding the talon number and its verification code), the appointment slip, a doctor's home visits of
+ * the day in route order, and the three journals as a screen table, PDF, CSV and XLSX in the journals' column order.
+ */
+import ExcelJS from 'exceljs';
+import { JOURNAL_COLUMNS, type JournalId, type JournalResult, type PdfFile } from '../../../common/desk';
+import { nameKey } from '../../../common/text';
+import { dayNumberOf } from '../../../common/working-calendar';
+import * as dbd from '../../../db/desk';
+import type { StaffRow } from '../../../db/staff';
+import type { AppContext } from '../app';
+import { BOLD, callCentreLine, FONT, orgHeader, qrPng, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
+import { calendarOf } from '../workflow/context';
+import { getAppointment, getAttachment, doctorDay, localIso, organization, rowFullName } from './service';
+import { COLUMN_TITLES, JOURNAL_TITLES, PRINT, value } from './texts';
+import { ApiError } from '../../../common/errors';
+
+const P = (key: string, lang: Lang) => PRINT[key]![lang];
+const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
+const toFile = (fileName: string, r: { buffer: Buffer; pages: number }): PdfFile => ({ fileName, base64: r.buffer.toString('base64'), pages: r.pages });
+
+function label(doc: PdfDoc, x: number, y: number, w: number, caption: string, text: string) {
+  doc.font(FONT).fontSize(7.5).fillColor('#555555').text(caption, x, y, { width: w });
+  doc.font(BOLD).fontSize(10).fillColor('black').text(text || '—', x, doc.y + 1, { width: w });
+  return doc.y + 5;
+}
+
+/** What the QR code of a talon holds: the number, the organization's BIN and the verification code. */
+export function talonQrText(t: { talonNumber: string; verification: string }, bin: string): string {
+  return `TIRKEU-TALON;N=${t.talonNumber};BIN=${bin};H=${t.verification}`;
+}
+
+/** The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code. */
+export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
+  const t = getAttachment(app, id);
+  const org = organization(app);
+  const qr = await qrPng(talonQrText(t, org.bin), 200);
+  const langs: Lang[] = ['kk', 'ru'];
+  const r = await renderPdf({ title: `${P('talonTitle', 'kk')} ${t.talonNumber}`, margin: 36, footer: callCentreLine(langs) }, (doc) => {
+    const width = doc.page.width - 72;
+    const half = (doc.page.height - 72 - 20) / 2;
+    langs.forEach((lang, i) => {
+      const top = 36 + i * (half + 10);
+      doc.y = top;
+      doc.x = 36;
+      doc.font(BOLD).fontSize(10).text(org.name[lang], 36, top, { width: width - 110, align: 'left' });
+      doc.font(FONT).fontSize(8).fillColor('#333333').text(`${P('bin', lang)}: ${org.bin} · ${org.address}`, 36, doc.y + 1, { width: width - 110 });
+      doc.fillColor('black');
+      doc.image(qr, 36 + width - 96, top, { width: 96 });
+      doc.font(BOLD).fontSize(13).text(P('talonTitle', lang), 36, top + 104, { width, align: 'center' });
+      doc.font(BOLD).fontSize(12).text(`${P('talonNo', lang)} ${t.talonNumber}`, 36, doc.y + 2, { width, align: 'center' });
+      let y = doc.y + 10;
+      const colW = (width - 16) / 2;
+      const left = 36;
+      const right = 36 + colW + 16;
+      let yl = label(doc, left, y, colW, P('person', lang), t.person.name);
+      yl = label(doc, left, yl, colW, P('iin', lang), t.person.iin);
+      yl = label(doc, left, yl, colW, P('birthDate', lang), dmy(t.person.birthDate));
+      yl = label(doc, left, yl, colW, P('address', lang), t.person.address ?? '');
+      let yr = label(doc, right, y, colW, P('attachedTo', lang), org.name[lang]);
+      yr = label(doc, right, yr, colW, P('district', lang), `№ ${t.district.number} — ${t.district.name}`);
+      yr = label(doc, right, yr, colW, P('doctor', lang), t.doctor ? `${t.doctor.fullName} (${value(t.doctor.specialty, lang)})` : '');
+      yr = label(doc, right, yr, colW, P('date', lang), dmy(t.date));
+      if (t.previousOrganization) yr = label(doc, right, yr, colW, P('previous', lang), t.previousOrganization);
+      y = Math.max(yl, yr) + 8;
+      // The registrar signs, the seal goes in the circle: the paper talon is "certified with the provider's seal".
+      doc.font(FONT).fontSize(9).text(`${P('registrar', lang)}: ____________________ (${P('signature', lang)})   ${t.createdBy}`, left, y, { width: colW + 60 });
+      doc.circle(right + colW - 50, y + 22, 34).dash(3, { space: 3 }).lineWidth(0.8).strokeColor('#777777').stroke().undash();
+      doc.strokeColor('black').font(FONT).fontSize(7.5).fillColor('#555555').text(P('seal', lang), right + colW - 110, y + 60, { width: 120, align: 'center' });
+      doc.fillColor('black').font(FONT).fontSize(8).text(`${P('verify', lang)}: ${t.verification}`, left, y + 40, { width: colW });
+      if (i === 0) {
+        const cut = top + half + 4;
+        doc.moveTo(36, cut).lineTo(36 + width, cut).dash(4, { space: 4 }).lineWidth(0.5).strokeColor('#999999').stroke().undash().strokeColor('black');
+      }
+    });
+  });
+  return toFile(`talon_${t.talonNumber}.pdf`, r);
+}
+
+/** The appointment slip handed over (or read out on the phone): A6, in the staff member's language and Russian/Kazakh. */
+export async function slipPdf(app: AppContext, staff: StaffRow, id: number): Promise<PdfFile> {
+  const a = getAppointment(app, id);
+  const org = organization(app);
+  const langs: Lang[] = staff.language === 'ru' ? ['ru', 'kk'] : ['kk', 'ru'];
+  const r = await renderPdf({ title: `${P('slipTitle', langs[0]!)} ${a.number}`, size: 'A5', margin: 30, footer: callCentreLine(langs) }, (doc) => {
+    orgHeader(doc, org, langs, { bin: P('bin', langs[0]!) });
+    const w = doc.page.width - 60;
+    doc.font(BOLD).fontSize(13).text(langs.map((l) => P('slipTitle', l)).join(' / '), 30, doc.y, { width: w, align: 'center' });
+    doc.font(BOLD).fontSize(11).text(`${langs.map((l) => P('slipNo', l)).join(' / ')} ${a.number}`, { width: w, align: 'center' });
+    let y = doc.y + 10;
+    const both = (k: string) => langs.map((l) => P(k, l)).join(' / ');
+    y = label(doc, 30, y, w, both('person'), `${a.person.name}, ${P('iin', langs[0]!)} ${a.person.iin}`);
+    y = label(doc, 30, y, w, both('doctor').replace(/Учаскелік дәрігер|Участковый врач/g, (m) => m), `${a.doctor.fullName} — ${langs.map((l) => value(a.doctor.specialty, l)).join(' / ')}`);
+    doc.font(FONT).fontSize(8).fillColor('#555555').text(both('when'), 30, y, { width: w });
+    doc.font(BOLD).fontSize(18).fillColor('black').text(`${dmy(a.date)}  ${a.time}–${a.endTime}`, 30, doc.y + 2, { width: w });
+    y = doc.y + 6;
+    if (a.doctor.room) y = label(doc, 30, y, w, both('room'), a.doctor.room);
+    doc.font(FONT).fontSize(8.5);
+    for (const l of langs) doc.text(P('slipNote', l), 30, doc.y + 4, { width: w });
+  });
+  return toFile(`appointment_${a.number}.pdf`, r);
+}
+
+/** A doctor's home visits of a day, in route order, with a column to tick. */
+export async function visitListPdf(app: AppContext, staff: StaffRow, a: { doctorId: number; date: string }): Promise<PdfFile> {
+  const lang = staff.language as Lang;
+  const day = doctorDay(app, a);
+  const org = organization(app);
+  const r = await renderPdf({ title: `${P('visitsTitle', lang)} ${a.date}`, layout: 'landscape', footer: callCentreLine([lang]) }, (doc) => {
+    orgHeader(doc, org, [lang], { bin: P('bin', lang) });
+    doc.font(BOLD).fontSize(13).text(`${P('visitsTitle', lang)} — ${dmy(a.date)}`, { align: 'center' });
+    doc.font(FONT).fontSize(10).text(`${P('visitsFor', lang)}: ${day.doctor.fullName} (${value(day.doctor.specialty, lang)})`, { align: 'center' });
+    doc.font(FONT).fontSize(8).fillColor('#555555').text(P('routeNote', lang), { align: 'center' }).fillColor('black');
+    doc.moveDown(0.6);
+    const rows = day.visits.map((v, i) => [String(i + 1), v.address, `${v.windowFrom}–${v.windowTo}`, v.person.name, dmy(v.person.birthDate), v.phone ?? '', v.complaint, v.number, '']);
+    if (rows.length === 0) doc.font(FONT).fontSize(11).text(P('none', lang), { align: 'center' });
+    else
+      table(doc, [
+        { title: '№', width: 22 },
+        { title: COLUMN_TITLES.address![lang], width: 170 },
+        { title: P('window', lang), width: 60 },
+        { title: COLUMN_TITLES.person![lang], width: 130 },
+        { title: COLUMN_TITLES.birthDate![lang], width: 58 },
+        { title: COLUMN_TITLES.phone![lang], width: 80 },
+        { title: COLUMN_TITLES.complaint![lang], width: 150 },
+        { title: COLUMN_TITLES.number![lang], width: 62 },
+        { title: P('mark', lang), width: 40 },
+      ], rows, { fontSize: 8.5 });
+  });
+  return toFile(`visits_${day.doctor.login}_${a.date}.pdf`, r);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Journals
+
+export interface JournalArgs {
+  journal: JournalId;
+  from: string;
+  to: string;
+  query: string;
+  status: string | null;
+  doctorId: number | null;
+  districtId: number | null;
+}
+
+const LIMIT = 5000;
+
+function stamp(app: AppContext, iso: string): string {
+  const l = localIso(calendarOf(app), Date.parse(iso));
+  return `${dmy(l.date)} ${l.time}`;
+}
+
+/** One journal's rows as text cells in the journal's column order, with totals by status. */
+export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalResult {
+  if (a.to < a.from) throw new ApiError('validation', 'the period ends before it starts', {}, ['to']);
+  if (dayNumberOf(a.to) - dayNumberOf(a.from) > 400) throw new ApiError('validation', 'at most 400 days at once', {}, ['from']);
+  const text = a.query.trim();
+  const filter: dbd.JournalFilter = {
+    from: a.from,
+    to: a.to,
+    text: text.toUpperCase(),
+    surnameKey: /^\d+$/.test(text) ? '' : nameKey(text.split(/\s+/)[0] ?? ''),
+    status: a.status,
+    doctorId: a.doctorId,
+    districtId: a.districtId,
+    limit: LIMIT + 1,
+  };
+  const cols = JOURNAL_COLUMNS[a.journal];
+  let rows: { id: number; status: string; cells: Record<string, string> }[];
+  if (a.journal === 'home-visits') {
+    rows = dbd.journalHomeVisits(app.db, filter).map((r) => ({
+      id: r.id,
+      status: r.status,
+      cells: {
+        number: r.number,
+        registeredAt: stamp(app, r.created_at),
+        channel: value(r.channel, lang),
+        person: rowFullName(r),
+        iin: r.person_iin,
+        birthDate: dmy(r.birth_date),
+        address: r.address,
+        phone: r.phone ?? '',
+        caller: value(r.caller, lang) + (r.caller_name ? ` (${r.caller_name})` : ''),
+        complaint: r.complaint,
+        district: r.district_number ?? '',
+        doctor: r.doctor_name,
+        visit: `${dmy(r.visit_date)} ${r.window_from}–${r.window_to}${r.late_reason ? ` (${r.late_reason})` : ''}`,
+        status: value(r.status, lang) + (r.status_reason ? `: ${r.status_reason}` : ''),
+        registrar: r.registrar,
+      },
+    }));
+  } else if (a.journal === 'appointments') {
+    rows = dbd.journalAppointments(app.db, filter).map((r) => {
+      const at = localIso(calendarOf(app), r.slot_ms);
+      return {
+        id: r.id,
+        status: r.status,
+        cells: {
+          number: r.number,
+          registeredAt: stamp(app, r.created_at),
+          channel: value(r.channel, lang),
+          person: rowFullName(r),
+          iin: r.person_iin,
+          phone: r.phone ?? '',
+          doctor: r.doctor_name,
+          specialty: value(r.specialty, lang),
+          visit: `${dmy(at.date)} ${at.time}`,
+          kind: value(r.kind, lang),
+          status: value(r.status, lang) + (r.reason && r.status !== 'booked' ? `: ${r.reason}` : ''),
+          sync: r.sync ? value(r.sync, lang) : '',
+          registrar: r.registrar,
+        },
+      };
+    });
+  } else {
+    rows = dbd.journalAttachments(app.db, filter).map((r) => ({
+      id: r.id,
+      status: r.status,
+      cells: {
+        number: r.talon_number,
+        registeredAt: stamp(app, r.attached_at),
+        person: rowFullName(r),
+        iin: r.person_iin,
+        birthDate: dmy(r.birth_date),
+        address: r.address ?? '',
+        district: r.district_number,
+        doctor: r.doctor_name ?? '',
+        documents: String((JSON.parse(r.documents) as string[]).length),
+        previousOrganization: r.previous_org ?? '',
+        status: value(r.status, lang),
+        registrar: r.registrar,
+      },
+    }));
+  }
+  const truncated = rows.length > LIMIT;
+  if (truncated) rows = rows.slice(0, LIMIT);
+  const byStatus: Record<string, number> = {};
+  for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+  return {
+    journal: a.journal,
+    columns: cols.map((key) => ({ key, title: COLUMN_TITLES[key]![lang] })),
+    rows: rows.map((r) => ({ id: r.id, status: r.status, cells: cols.map((c) => r.cells[c] ?? '') })),
+    totals: { all: rows.length, byStatus },
+    truncated,
+  };
+}
+
+function csvCell(s: string): string {
+  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
+  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export interface ExportFile {
+  fileName: string;
+  mime: string;
+  base64: string;
+}
+
+/** A journal as PDF (landscape table), CSV (semicolons, UTF-8 BOM: Excel with a kk/ru locale) or XLSX. */
+export async function exportJournal(app: AppContext, staff: StaffRow, a: JournalArgs & { format: 'pdf' | 'csv' | 'xlsx' }): Promise<ExportFile> {
+  const lang = staff.language as Lang;
+  const j = journal(app, lang, a);
+  const title = JOURNAL_TITLES[a.journal][lang];
+  const base = `${a.journal}_${a.from}_${a.to}`;
+  const totalLine = `${P('total', lang)}: ${j.totals.all}` + Object.entries(j.totals.byStatus).map(([s, n]) => ` · ${value(s, lang)}: ${n}`).join('');
+  if (a.format === 'csv') {
+    const lines = [j.columns.map((c) => c.title), ...j.rows.map((r) => r.cells)];
+    const csv = '\uFEFF' + lines.map((l) => l.map(csvCell).join(';')).join('\r\n') + '\r\n';
+    return { fileName: `${base}.csv`, mime: 'text/csv', base64: Buffer.from(csv, 'utf8').toString('base64') };
+  }
+  if (a.format === 'xlsx') {
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'Tirkeu';
+    const ws = wb.addWorksheet(title.slice(0, 31));
+    ws.addRow([title]).font = { bold: true, size: 13 };
+    ws.addRow([`${P('period', lang)}: ${dmy(a.from)} — ${dmy(a.to)}`, '', '', totalLine]);
+    const head = ws.addRow(j.columns.map((c) => c.title));
+    head.font = { bold: true };
+    head.eachCell((c) => {
+      c.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEEEEEE' } };
+      c.border = { bottom: { style: 'thin' } };
+    });
+    for (const r of j.rows) ws.addRow(r.cells);
+    j.columns.forEach((c, i) => {
+      const longest = Math.max(c.title.length, ...j.rows.map((r) => r.cells[i]!.length));
+      ws.getColumn(i + 1).width = Math.min(50, Math.max(8, longest + 2));
+    });
+    ws.views = [{ state: 'frozen', ySplit: 3 }];
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    return { fileName: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: buf.toString('base64') };
+  }
+  const org = organization(app);
+  const r = await renderPdf({ title, layout: 'landscape', margin: 30, footer: `${org.name[lang]} · ${title}` }, (doc) => {
+    orgHeader(doc, org, [lang], { bin: P('bin', lang) });
+    doc.font(BOLD).fontSize(13).text(title, { align: 'center' });
+    doc.font(FONT).fontSize(9).text(`${P('period', lang)}: ${dmy(a.from)} — ${dmy(a.to)}   ·   ${totalLine}`, { align: 'center' });
+    doc.moveDown(0.5);
+    const widths: Record<string, number> = { number: 60, registeredAt: 62, person: 110, address: 120, complaint: 110, doctor: 95, visit: 80, status: 70, documents: 40 };
+    table(
+      doc,
+      j.columns.map((c) => ({ title: c.title, width: widths[c.key] ?? 55 })),
+      j.rows.map((r) => r.cells),
+      { fontSize: 7 },
+    );
+  });
+  return { fileName: `${base}.pdf`, mime: 'application/pdf', base64: r.buffer.toString('base64') };
+}

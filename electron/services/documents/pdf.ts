@@ -1,0 +1,171 @@
+/**
+ * Printouts as PDF (pdfkit) with Kazakh glyphs: DejaVu Sans from the dejavu-fonts-ttf package (the 14 standard PDF
+ * fonts have no Ә, Ғ, Қ, Ң, Ө, Ұ, Ү, Һ, І). Shared by every printed document: the talon, the appointment slip,
+ * doctors' visit lists and journals here; receipts and certificates later.
+ *
+ * - `renderPdf` builds a document in memory and returns its bytes (and the page count);
+ * - `orgHeader` prints the organization (name in the chosen languages, BIN, address);
+ * - `footer` stamps every page with the call centre 1414 (citizen-facing printouts must show it) and page numbers;
+ * - `qrPng` makes a QR code image.
+ *
+ * Font files are read once per process; pdfkit subsets them per document, so a talon stays around 20–30 KB.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import PDFDocument from 'pdfkit';
+import QRCode from 'qrcode';
+import type { Organization } from '../../../common/schemas';
+
+const require = createRequire(import.meta.url);
+
+export type PdfDoc = PDFKit.PDFDocument;
+export type Lang = 'kk' | 'ru' | 'en';
+
+let fonts: { regular: Buffer; bold: Buffer } | null = null;
+
+/** The font files (cached). `FONT`/`BOLD` are the names documents use with `doc.font(...)`. */
+export function fontFiles(): { regular: Buffer; bold: Buffer } {
+  fonts ??= {
+    regular: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
+    bold: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
+  };
+  return fonts;
+}
+export const FONT = 'DejaVuSans';
+export const BOLD = 'DejaVuSans-Bold';
+
+export interface PdfOptions {
+  title: string;
+  size?: string | [number, number];
+  layout?: 'portrait' | 'landscape';
+  margin?: number;
+  /** Footer lines stamped on every page (the call centre line is added by `callCentreLine`). */
+  footer?: string;
+}
+
+/** Builds a PDF in memory. `draw` may be async (QR images). */
+export async function renderPdf(options: PdfOptions, draw: (doc: PdfDoc) => void | Promise<void>): Promise<{ buffer: Buffer; pages: number }> {
+  const doc = new PDFDocument({
+    size: options.size ?? 'A4',
+    layout: options.layout ?? 'portrait',
+    margin: options.margin ?? 40,
+    bufferPages: true,
+    info: { Title: options.title, Creator: 'Tirkeu', Producer: 'Tirkeu' },
+    // Fixed dates keep identical documents byte-identical apart from content (and make tests deterministic).
+    autoFirstPage: true,
+  });
+  const f = fontFiles();
+  doc.registerFont(FONT, f.regular);
+  doc.registerFont(BOLD, f.bold);
+  doc.font(FONT);
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', () => resolve());
+    doc.on('error', reject);
+  });
+  await draw(doc);
+  const range = doc.bufferedPageRange();
+  const pages = range.count;
+  if (options.footer !== undefined) {
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      footer(doc, options.footer, pages > 1 ? `${i + 1}/${pages}` : '');
+    }
+  }
+  doc.end();
+  await ended;
+  return { buffer: Buffer.concat(chunks), pages };
+}
+
+/** The organization block at the top of a page: name(s) in bold, BIN and address. Returns the y below it. */
+export function orgHeader(doc: PdfDoc, org: Organization, langs: readonly Lang[], labels: { bin: string }): number {
+  const x = doc.page.margins.left;
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  doc.font(BOLD).fontSize(10);
+  for (const l of langs) doc.text(org.name[l], x, undefined, { width, align: 'center' });
+  doc.font(FONT).fontSize(8.5).fillColor('#333333');
+  doc.text(`${labels.bin}: ${org.bin} · ${org.address}`, x, undefined, { width, align: 'center' });
+  doc.fillColor('black');
+  const y = doc.y + 4;
+  doc.moveTo(x, y).lineTo(x + width, y).lineWidth(0.7).strokeColor('#555555').stroke();
+  doc.strokeColor('black');
+  doc.y = y + 8;
+  return doc.y;
+}
+
+/** The citizen-facing line about the call centre (regulations: information through the call centre 1414). */
+export function callCentreLine(langs: readonly Lang[]): string {
+  const t: Record<Lang, string> = {
+    kk: 'Мемлекеттік қызметтер бойынша бірыңғай байланыс орталығы: 1414',
+    ru: 'Единый контакт-центр по вопросам оказания государственных услуг: 1414',
+    en: 'Public services call centre: 1414',
+  };
+  return langs.map((l) => t[l]).join(' · ');
+}
+
+/** Stamps the footer at the bottom of the current page without flowing onto a new page. */
+export function footer(doc: PdfDoc, text: string, pageLabel: string): void {
+  const bottom = doc.page.margins.bottom;
+  doc.page.margins.bottom = 0;
+  const x = doc.page.margins.left;
+  const width = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const y = doc.page.height - Math.max(24, bottom * 0.7);
+  doc.font(FONT).fontSize(7.5).fillColor('#444444');
+  doc.text(text, x, y, { width: pageLabel ? width - 40 : width, align: pageLabel ? 'left' : 'center', lineBreak: false });
+  if (pageLabel) doc.text(pageLabel, x + width - 40, y, { width: 40, align: 'right', lineBreak: false });
+  doc.fillColor('black');
+  doc.page.margins.bottom = bottom;
+}
+
+/** A QR code as PNG bytes (error correction M: survives a smudged printout). */
+export function qrPng(text: string, width = 220): Promise<Buffer> {
+  return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 1, width });
+}
+
+/** A simple ruled table that continues on new pages with the header repeated. */
+export function table(
+  doc: PdfDoc,
+  columns: { title: string; width: number; align?: 'left' | 'right' | 'center' }[],
+  rows: string[][],
+  options: { fontSize?: number; headerFill?: string } = {},
+): void {
+  const size = options.fontSize ?? 8;
+  const x0 = doc.page.margins.left;
+  const total = columns.reduce((s, c) => s + c.width, 0);
+  const avail = doc.page.width - doc.page.margins.left - doc.page.margins.right;
+  const scale = avail / total;
+  const widths = columns.map((c) => c.width * scale);
+  const pad = 3;
+  const heightOf = (cells: string[], font: string) => {
+    doc.font(font).fontSize(size);
+    return Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - pad * 2 }))) + pad * 2;
+  };
+  const drawRow = (cells: string[], font: string, fill: string | null) => {
+    const h = heightOf(cells, font);
+    if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
+      doc.addPage();
+      drawHeader();
+    }
+    const y = doc.y;
+    let x = x0;
+    if (fill) doc.rect(x0, y, avail, h).fill(fill).fillColor('black');
+    doc.font(font).fontSize(size);
+    cells.forEach((c, i) => {
+      doc.text(c, x + pad, y + pad, { width: widths[i]! - pad * 2, align: columns[i]!.align ?? 'left' });
+      x += widths[i]!;
+    });
+    doc.rect(x0, y, avail, h).lineWidth(0.4).strokeColor('#999999').stroke();
+    x = x0;
+    for (const w of widths.slice(0, -1)) {
+      x += w;
+      doc.moveTo(x, y).lineTo(x, y + h).stroke();
+    }
+    doc.strokeColor('black');
+    doc.x = x0;
+    doc.y = y + h;
+  };
+  const drawHeader = () => drawRow(columns.map((c) => c.title), BOLD, options.headerFill ?? '#eeeeee');
+  drawHeader();
+  for (const r of rows) drawRow(r, FONT, null);
+}

@@ -1,0 +1,53 @@
+/** Shared state and helpers of the front-desk screens (issue 4). */
+import { ref } from 'vue';
+import type { ApiResult } from '../../../common/api';
+import type { Person } from '../../../common/schemas';
+import { call } from '../api/client';
+
+export type Overview = ApiResult<'desk.overview'>;
+export type PdfFile = ApiResult<'attachments.talon'>;
+
+const overview = ref<Overview | null>(null);
+
+/** Districts, doctors and the documents checklist (cached; `force` after the administrator changed something). */
+export async function loadOverview(force = false): Promise<Overview> {
+  if (!overview.value || force) overview.value = await call('desk.overview', {});
+  return overview.value;
+}
+export const useOverview = () => overview;
+
+export function base64ToBlob(base64: string, mime: string): Blob {
+  const bin = atob(base64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type: mime });
+}
+
+/** Saves a file the main process produced (CSV, XLSX, PDF) through the browser's download. */
+export function download(file: { fileName: string; mime: string; base64: string }): void {
+  const url = URL.createObjectURL(base64ToBlob(file.base64, file.mime));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = file.fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
+export const personName = (p: Pick<Person, 'surname' | 'givenName' | 'patronymic'>) => [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');
+
+export function addDays(iso: string, n: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The channel the registrar last used (phone calls and walk-ins come in waves). */
+export function rememberedChannel(): 'desk' | 'phone' {
+  return localStorage.getItem('tirkeu.desk.channel') === 'desk' ? 'desk' : 'phone';
+}
+export function rememberChannel(c: 'desk' | 'phone'): void {
+  localStorage.setItem('tirkeu.desk.channel', c);
+}

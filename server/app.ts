@@ -1,0 +1,137 @@
+/**
+ * The central server's HTTP API (Fastify). Every /v1/sync route needs a workstation's bearer credential and a
+ * protocol version the server still speaks; an older workstation gets 426 and keeps its operations.
+ *
+ *   GET  /v1/health                     liveness and server time (no credential)
+ *   POST /v1/enroll {code, name?}       one-time code → the workstation's own credential
+ *   POST /v1/sync/push                  a batch of operations → per-operation results
+ *   GET  /v1/sync/pull?cursor=&limit=   one page of the organization's change log
+ *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type UpdateRequiredBody } from '../common/sync-protocol';
+import { isTransientDbError, type ServerDb } from './db';
+import {
+  authenticate,
+  createEnrollmentCode,
+  enroll,
+  listWorkstations,
+  noteWorkstationSeen,
+  publishReference,
+  pull,
+  push,
+  PushRequestError,
+  revokeWorkstation,
+  type PushOptions,
+  type Workstation,
+} from './store';
+
+export interface ServerAppOptions {
+  db: ServerDb;
+  /** Oldest workstation protocol accepted (default: the current one). */
+  minProtocol?: number;
+  /** Oldest workstation database schema accepted (default 0: any). */
+  minSchema?: number;
+  /** Token for /admin routes (loopback only); null disables them. */
+  adminToken?: string | null;
+  https?: { cert: Buffer; key: Buffer } | null;
+  logger?: boolean;
+  /** Test hooks. */
+  pushOptions?: PushOptions;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    workstation?: Workstation;
+  }
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  return !!address && (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address.startsWith('127.'));
+}
+
+export function buildServer(options: ServerAppOptions): FastifyInstance {
+  const { db } = options;
+  const minProtocol = options.minProtocol ?? SYNC_PROTOCOL;
+  const minSchema = options.minSchema ?? 0;
+  const app = Fastify({
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-tirkeu-admin"]'] } : false,
+    bodyLimit: LIMITS.pushMaxBytes + 64 * 1024,
+    ...(options.https ? { https: options.https } : {}),
+  } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+    if (error instanceof PushRequestError) return reply.code(error.status).send({ error: 'bad-request', message: error.message });
+    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: 'bad-request', message: error.message });
+    if (isTransientDbError(error)) {
+      app.log.warn({ err: error.message }, 'transient database fault');
+      return reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: 'the database is unavailable; retry' });
+    }
+    app.log.error({ err: error.message }, 'internal error');
+    return reply.code(500).send({ error: 'internal', message: 'internal server error' });
+  });
+
+  app.get('/v1/health', async () => ({ ok: true, server_time: new Date().toISOString(), protocol: SYNC_PROTOCOL }));
+
+  app.post('/v1/enroll', async (req, reply) => {
+    const body = req.body as { code?: unknown; name?: unknown } | null;
+    if (!body || typeof body.code !== 'string' || body.code.length > 64) return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
+    const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined);
+    if (!result) return reply.code(403).send({ error: 'invalid-code', message: 'the enrollment code is wrong, used or expired' });
+    return result;
+  });
+
+  const guard = async (req: FastifyRequest, reply: FastifyReply) => {
+    const protocol = Number(req.headers[HEADER_PROTOCOL] ?? 0);
+    const schemaHeader = req.headers[HEADER_SCHEMA];
+    const schema = schemaHeader === undefined ? null : Number(schemaHeader);
+    if (!Number.isInteger(protocol) || protocol < minProtocol || (schema !== null && schema < minSchema)) {
+      const body: UpdateRequiredBody = {
+        error: 'update-required',
+        message: `This workstation's Tirkeu is too old for the central server (protocol ${protocol}, schema ${schema ?? '?'}; the server needs protocol ${minProtocol}, schema ${minSchema} or newer). Update Tirkeu; the queued operations are kept and will be sent after the update.`,
+        min_protocol: minProtocol,
+        min_schema: minSchema,
+      };
+      return reply.code(426).header('upgrade', 'Tirkeu').send(body);
+    }
+    const auth = req.headers.authorization;
+    const ws = auth?.startsWith('Bearer ') ? await authenticate(db, auth.slice(7).trim()) : null;
+    if (!ws) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unknown or revoked workstation credential' });
+    req.workstation = ws;
+    void noteWorkstationSeen(db, ws, protocol, schema).catch(() => undefined);
+  };
+
+  app.post('/v1/sync/push', { preHandler: guard }, async (req) => {
+    return push(db, req.workstation!, req.body, options.pushOptions);
+  });
+
+  app.get('/v1/sync/pull', { preHandler: guard }, async (req, reply) => {
+    const q = req.query as { cursor?: string; limit?: string };
+    const limit = q.limit ? Number(q.limit) : LIMITS.pullMaxRows;
+    if (!Number.isInteger(limit) || limit < 1) return reply.code(400).send({ error: 'bad-request', message: 'limit must be a positive integer' });
+    const body = await pull(db, req.workstation!, q.cursor, limit);
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
+
+  if (options.adminToken) {
+    const token = Buffer.from(options.adminToken);
+    const admin = async (req: FastifyRequest, reply: FastifyReply) => {
+      const given = Buffer.from(String(req.headers['x-tirkeu-admin'] ?? ''));
+      if (!isLoopback(req.socket.remoteAddress) || given.length !== token.length || !timingSafeEqual(given, token))
+        return reply.code(403).send({ error: 'forbidden', message: 'admin routes are for the server CLI on this machine' });
+    };
+    app.post('/admin/enroll-code', { preHandler: admin }, async (req) => {
+      const b = req.body as { org: string; name?: string; ttlHours?: number };
+      return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours });
+    });
+    app.post('/admin/revoke', { preHandler: admin }, async (req) => ({ revoked: await revokeWorkstation(db, (req.body as { id: string }).id) }));
+    app.post('/admin/workstations', { preHandler: admin }, async (req) => listWorkstations(db, (req.body as { org?: string } | null)?.org));
+    app.post('/admin/publish', { preHandler: admin }, async (req) => {
+      const b = req.body as { org: string; rows: Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }> };
+      return { published: await publishReference(db, b.org, b.rows) };
+    });
+  }
+
+  return app;
+}

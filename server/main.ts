@@ -1,0 +1,130 @@
+/**
+ * `npm run server` — the central server. PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in the
+ * data folder (default ./server-data, or $TIRKEU_SERVER_DATA). Plain HTTP is refused off loopback unless
+ * --allow-insecure-http; give --tls-cert and --tls-key (or the same keys in --config FILE.json) for HTTPS.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import { buildServer, isLoopback } from './app';
+import { openServerDb, type ServerDb } from './db';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** PGlite data folder (also where server.json for the CLI is written). */
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
+  allowInsecureHttp?: boolean;
+  minSchema?: number;
+  logger?: boolean;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  db: ServerDb;
+  url: string;
+  close(): Promise<void>;
+}
+
+export const SERVER_STATE_FILE = 'server.json';
+
+export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      config: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      data: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'allow-insecure-http': { type: 'boolean' },
+      'min-schema': { type: 'string' },
+      quiet: { type: 'boolean' },
+    },
+  });
+  const file = values.config ? (JSON.parse(fs.readFileSync(values.config, 'utf8')) as Partial<ServerConfig>) : {};
+  return {
+    host: values.host ?? file.host ?? env.TIRKEU_SERVER_HOST ?? '127.0.0.1',
+    port: Number(values.port ?? file.port ?? env.TIRKEU_SERVER_PORT ?? 8787),
+    dataDir: path.resolve(values.data ?? file.dataDir ?? env.TIRKEU_SERVER_DATA ?? 'server-data'),
+    databaseUrl: env.DATABASE_URL || file.databaseUrl || undefined,
+    tlsCert: values['tls-cert'] ?? file.tlsCert,
+    tlsKey: values['tls-key'] ?? file.tlsKey,
+    allowInsecureHttp: values['allow-insecure-http'] ?? file.allowInsecureHttp ?? false,
+    minSchema: Number(values['min-schema'] ?? file.minSchema ?? 0),
+    logger: !(values.quiet ?? false),
+  };
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const tls = config.tlsCert || config.tlsKey;
+  if (tls && !(config.tlsCert && config.tlsKey)) throw new Error('TLS needs both --tls-cert and --tls-key');
+  const loopbackHost = config.host === 'localhost' || isLoopback(config.host);
+  if (!tls && !loopbackHost && !config.allowInsecureHttp)
+    throw new Error(`Refusing plain HTTP on ${config.host}: give --tls-cert and --tls-key, or --allow-insecure-http on a network you trust.`);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = await openServerDb({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
+  const adminToken = randomBytes(24).toString('base64url');
+  const app = buildServer({
+    db,
+    adminToken,
+    minSchema: config.minSchema,
+    logger: config.logger,
+    https: tls ? { cert: fs.readFileSync(config.tlsCert!), key: fs.readFileSync(config.tlsKey!) } : null,
+  });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  const url = `${tls ? 'https' : 'http'}://${hostForUrl}:${port}`;
+  const stateFile = path.join(config.dataDir, SERVER_STATE_FILE);
+  const adminUrl = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' || loopbackHost ? '127.0.0.1' : config.host}:${port}`;
+  fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, adminUrl, adminToken, database: db.kind }), { mode: 0o600 });
+  return {
+    app,
+    db,
+    url,
+    async close() {
+      try {
+        fs.rmSync(stateFile, { force: true });
+        await app.close();
+      } finally {
+        await db.close();
+      }
+    },
+  };
+}
+
+async function main() {
+  const config = resolveConfig(process.argv.slice(2));
+  const server = await startServer(config);
+  process.stdout.write(
+    `Tirkeu central server on ${server.url} (${server.db.kind === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pglite')}` : 'PostgreSQL'})\n` +
+      `Create an enrollment code: npm run server:cli -- enroll-code --org BIN --data ${config.dataDir}\n`,
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main().catch((error) => {
+    process.stderr.write(`tirkeu-server: ${(error as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,10 @@
+/** The server's migrations, listed explicitly; versions are consecutive from 1. */
+import { sql as m0001 } from './0001-initial';
+
+export interface ServerMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const SERVER_MIGRATIONS: readonly ServerMigration[] = [{ version: 1, name: 'initial', sql: m0001 }];

@@ -1,0 +1,426 @@
+/**
+ * The server's data operations: enrollment, authentication, push (one transaction per batch) and pull (pages of
+ * the commit-ordered change log). Everything here runs on PostgreSQL and PGlite alike.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  LIMITS,
+  type BookingPayload,
+  type EnrollResponse,
+  type OpResult,
+  type PushOp,
+  type PushResponse,
+} from '../common/sync-protocol';
+import { isTransientDbError, type ServerDb, type Sql } from './db';
+
+export interface Workstation {
+  id: string;
+  orgBin: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+// ---------------------------------------------------------------------------------------------------------------
+// Organizations, enrollment codes, credentials
+
+export async function ensureOrganization(db: Sql, bin: string, name = ''): Promise<void> {
+  if (!/^\d{12}$/.test(bin)) throw new Error(`not a BIN (12 digits): ${bin}`);
+  await db.query(`INSERT INTO organization (bin, name) VALUES ($1, $2) ON CONFLICT (bin) DO NOTHING`, [bin, name]);
+}
+
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U
+
+export function normalizeCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** A one-time code (80 random bits, shown as XXXX-XXXX-XXXX-XXXX); only its hash is stored. */
+export async function createEnrollmentCode(db: ServerDb, opts: { orgBin: string; name?: string; ttlHours?: number }): Promise<{ code: string; expiresAt: string }> {
+  const bytes = randomBytes(16);
+  let raw = '';
+  for (let i = 0; i < 16; i++) raw += CODE_ALPHABET[bytes[i]! & 31];
+  const code = raw.match(/.{4}/g)!.join('-');
+  const expiresAt = new Date(Date.now() + (opts.ttlHours ?? 72) * 3_600_000);
+  await db.transaction(async (tx) => {
+    await ensureOrganization(tx, opts.orgBin);
+    await tx.query(`INSERT INTO enrollment_code (code_hash, org_bin, name, expires_at) VALUES ($1, $2, $3, $4)`, [
+      sha256(normalizeCode(code)),
+      opts.orgBin,
+      opts.name ?? '',
+      expiresAt.toISOString(),
+    ]);
+  });
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+/** Exchanges a valid, unused, unexpired code for a new workstation credential. Null when the code is not good. */
+export async function enroll(db: ServerDb, code: string, name: string | undefined): Promise<EnrollResponse | null> {
+  const hash = sha256(normalizeCode(code));
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ org_bin: string; name: string }>(
+      `UPDATE enrollment_code SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING org_bin, name`,
+      [hash],
+    );
+    const row = r.rows[0];
+    if (!row) return null;
+    const id = 'ws-' + randomBytes(6).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [id, row.org_bin, name || row.name, sha256(secret)]);
+    await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
+    return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: new Date().toISOString() };
+  });
+}
+
+/** The workstation a bearer credential belongs to, or null (unknown, wrong secret, revoked). */
+export async function authenticate(db: Sql, credential: string): Promise<Workstation | null> {
+  const dot = credential.indexOf('.');
+  if (dot <= 0 || credential.length > 200) return null;
+  const id = credential.slice(0, dot);
+  const r = await db.query<{ org_bin: string; secret_hash: string; revoked_at: unknown }>(
+    `SELECT org_bin, secret_hash, revoked_at FROM workstation WHERE id = $1`,
+    [id],
+  );
+  const row = r.rows[0];
+  if (!row || row.revoked_at) return null;
+  const given = Buffer.from(sha256(credential.slice(dot + 1)), 'hex');
+  const stored = Buffer.from(row.secret_hash, 'hex');
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  return { id, orgBin: row.org_bin };
+}
+
+export async function revokeWorkstation(db: Sql, id: string): Promise<boolean> {
+  const r = await db.query(`UPDATE workstation SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
+  return r.rowCount > 0;
+}
+
+export async function noteWorkstationSeen(db: Sql, ws: Workstation, protocol: number, schema: number | null): Promise<void> {
+  await db.query(`UPDATE workstation SET last_seen_at = now(), protocol = $2, schema_version = $3 WHERE id = $1`, [ws.id, protocol, schema]);
+}
+
+export interface WorkstationInfo {
+  id: string;
+  org_bin: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  ops: number;
+}
+
+export async function listWorkstations(db: Sql, orgBin?: string): Promise<WorkstationInfo[]> {
+  const r = await db.query<WorkstationInfo>(
+    `SELECT w.id, w.org_bin, w.name, w.created_at::text AS created_at, w.revoked_at::text AS revoked_at, w.last_seen_at::text AS last_seen_at,
+            (SELECT count(*) FROM sync_op o WHERE o.workstation_id = w.id)::int AS ops
+       FROM workstation w WHERE ($1::text IS NULL OR w.org_bin = $1) ORDER BY w.created_at`,
+    [orgBin ?? null],
+  );
+  return r.rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Push
+
+const OP_ID = /^[0-9A-Za-z_-]{8,64}$/;
+const KIND = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+const NO_NUL = /^[^\u0000]{1,200}$/;
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)$/;
+
+export class PushRequestError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Prepared {
+  index: number;
+  op: PushOp;
+  payloadText: string;
+}
+
+function reject(op_id: string, code: string, message: string): OpResult {
+  return { op_id, status: 'rejected', code, message };
+}
+
+/** Checks one operation on its own; a failure rejects only this operation. */
+function validateOp(op: unknown): { ok: true; op: PushOp; payloadText: string } | { ok: false; result: OpResult } {
+  const o = op as Partial<PushOp> | null;
+  const opId = typeof o?.op_id === 'string' ? o.op_id : '';
+  if (!o || typeof o !== 'object' || !OP_ID.test(opId)) return { ok: false, result: reject(opId.slice(0, 64), 'malformed', 'op_id missing or not an identifier') };
+  if (typeof o.kind !== 'string' || !KIND.test(o.kind) || o.kind.length > 64) return { ok: false, result: reject(opId, 'malformed', 'kind is not a dotted name') };
+  if (typeof o.entity !== 'string' || !NO_NUL.test(o.entity)) return { ok: false, result: reject(opId, 'malformed', 'entity missing') };
+  if (typeof o.entity_id !== 'string' || !NO_NUL.test(o.entity_id)) return { ok: false, result: reject(opId, 'malformed', 'entity_id missing') };
+  if (typeof o.created_at !== 'string' || !ISO_TIME.test(o.created_at)) return { ok: false, result: reject(opId, 'malformed', 'created_at is not an ISO time') };
+  if (o.payload === undefined) return { ok: false, result: reject(opId, 'malformed', 'payload missing') };
+  const payloadText = JSON.stringify(o.payload);
+  if (Buffer.byteLength(payloadText) > LIMITS.opMaxBytes) return { ok: false, result: reject(opId, 'too-large', `payload over ${LIMITS.opMaxBytes} bytes`) };
+  if (o.kind === 'booking.create') {
+    const p = o.payload as Partial<BookingPayload> | null;
+    if (!p || typeof p !== 'object') return { ok: false, result: reject(opId, 'invalid-payload', 'a booking needs an object payload') };
+    if (typeof p.booking_id !== 'string' || !NO_NUL.test(p.booking_id)) return { ok: false, result: reject(opId, 'invalid-payload', 'booking_id missing') };
+    if (typeof p.doctor !== 'string' || !NO_NUL.test(p.doctor)) return { ok: false, result: reject(opId, 'invalid-payload', 'doctor missing') };
+    if (typeof p.slot_start !== 'string' || !ISO_TIME.test(p.slot_start) || Number.isNaN(Date.parse(p.slot_start)))
+      return { ok: false, result: reject(opId, 'invalid-payload', 'slot_start is not an ISO time') };
+  }
+  return { ok: true, op: o as PushOp, payloadText };
+}
+
+export interface PushOptions {
+  /** Test hook: called inside the transaction after the operations are written, before commit. */
+  beforeCommit?: () => Promise<void>;
+}
+
+/**
+ * Applies one batch in one transaction. A replayed batch id returns the stored response. If the fast path fails
+ * on something other than a transient fault, the batch is applied again operation by operation under savepoints,
+ * so a single operation the database refuses is rejected alone.
+ */
+export async function push(db: ServerDb, ws: Workstation, body: unknown, options: PushOptions = {}): Promise<PushResponse> {
+  const b = body as { batch_id?: unknown; ops?: unknown } | null;
+  if (!b || typeof b !== 'object' || typeof b.batch_id !== 'string' || !OP_ID.test(b.batch_id) || !Array.isArray(b.ops))
+    throw new PushRequestError(400, 'expected {batch_id, ops[]}');
+  if (b.ops.length > LIMITS.pushMaxOps) throw new PushRequestError(413, `at most ${LIMITS.pushMaxOps} operations per batch`);
+  const req = { batch_id: b.batch_id, ops: b.ops as unknown[] };
+  try {
+    return await applyBatch(db, ws, req, false, options);
+  } catch (error) {
+    if (isTransientDbError(error) || error instanceof PushRequestError) throw error;
+    return applyBatch(db, ws, req, true, options);
+  }
+}
+
+async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string; ops: unknown[] }, isolate: boolean, options: PushOptions): Promise<PushResponse> {
+  return db.transaction(async (tx) => {
+    const receivedAt = new Date().toISOString();
+    const claim = await tx.query(
+      `INSERT INTO sync_batch (workstation_id, batch_id, received_at, op_count) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING batch_id`,
+      [ws.id, req.batch_id, receivedAt, req.ops.length],
+    );
+    if (claim.rowCount === 0) {
+      const stored = await tx.query<{ response: string | null }>(`SELECT response FROM sync_batch WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id]);
+      const response = stored.rows[0]?.response;
+      if (!response) throw new Error('a stored batch without its response');
+      return { ...(JSON.parse(response) as PushResponse), replayed: true, server_time: new Date().toISOString() };
+    }
+
+    const results: OpResult[] = new Array(req.ops.length);
+    const generic: Prepared[] = [];
+    const bookings: Prepared[] = [];
+    const seen = new Set<string>();
+    req.ops.forEach((raw, index) => {
+      const v = validateOp(raw);
+      if (!v.ok) results[index] = v.result;
+      else if (seen.has(v.op.op_id)) results[index] = { op_id: v.op.op_id, status: 'duplicate' };
+      else {
+        seen.add(v.op.op_id);
+        (v.op.kind === 'booking.create' ? bookings : generic).push({ index, op: v.op, payloadText: v.payloadText });
+      }
+    });
+
+    const changes: Array<{ kind: string; key: string; payload: string }> = [];
+    const duplicates: Prepared[] = [];
+
+    if (isolate) {
+      for (const p of [...generic, ...bookings]) {
+        await tx.query('SAVEPOINT op');
+        try {
+          if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
+          else {
+            const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
+            if (inserted.has(p.op.op_id)) results[p.index] = { op_id: p.op.op_id, status: 'applied' };
+            else duplicates.push(p);
+          }
+          await tx.query('RELEASE SAVEPOINT op');
+        } catch (error) {
+          if (isTransientDbError(error)) throw error;
+          await tx.query('ROLLBACK TO SAVEPOINT op');
+          results[p.index] = reject(p.op.op_id, 'server-refused', `the server could not store this operation: ${(error as Error).message.slice(0, 200)}`);
+        }
+      }
+    } else {
+      if (generic.length > 0) {
+        const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, generic);
+        for (const p of generic) {
+          if (inserted.has(p.op.op_id)) results[p.index] = { op_id: p.op.op_id, status: 'applied' };
+          else duplicates.push(p);
+        }
+      }
+      for (const p of bookings) await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
+    }
+
+    if (duplicates.length > 0) {
+      const r = await tx.query<{ op_id: string; status: string; result: string | null; workstation_id: string }>(
+        `SELECT op_id, status, result, workstation_id FROM sync_op WHERE op_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify(duplicates.map((d) => d.op.op_id))],
+      );
+      const byId = new Map(r.rows.map((row) => [row.op_id, row]));
+      for (const d of duplicates) {
+        const row = byId.get(d.op.op_id);
+        if (row && row.workstation_id !== ws.id) results[d.index] = reject(d.op.op_id, 'op-id-taken', 'another workstation used this op_id');
+        else results[d.index] = { op_id: d.op.op_id, status: 'duplicate', ...(row?.result ? { original: JSON.parse(row.result) as OpResult } : {}) };
+      }
+    }
+
+    await appendChanges(tx, ws.orgBin, ws.id, changes);
+    if (options.beforeCommit) await options.beforeCommit();
+
+    const response: PushResponse = { batch_id: req.batch_id, received_at: receivedAt, server_time: new Date().toISOString(), replayed: false, results };
+    await tx.query(`UPDATE sync_batch SET response = $3 WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id, JSON.stringify(response)]);
+    return response;
+  });
+}
+
+async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {
+  const rows = ops.map((p) => ({ op_id: p.op.op_id, kind: p.op.kind, entity: p.op.entity, entity_id: p.op.entity_id, payload: p.payloadText, device_time: p.op.created_at }));
+  const r = await tx.query<{ op_id: string }>(
+    `INSERT INTO sync_op (op_id, workstation_id, org_bin, batch_id, kind, entity, entity_id, payload, device_time, received_at, status)
+     SELECT x.op_id, $2, $3, $4, x.kind, x.entity, x.entity_id, x.payload, x.device_time, $5, 'applied'
+       FROM jsonb_to_recordset($1::jsonb) AS x(op_id text, kind text, entity text, entity_id text, payload text, device_time text)
+     ON CONFLICT (op_id) DO NOTHING RETURNING op_id`,
+    [JSON.stringify(rows), ws.id, ws.orgBin, batchId, receivedAt],
+  );
+  return new Set(r.rows.map((row) => row.op_id));
+}
+
+async function applyBooking(
+  tx: Sql,
+  ws: Workstation,
+  batchId: string,
+  receivedAt: string,
+  p: Prepared,
+  results: OpResult[],
+  changes: Array<{ kind: string; key: string; payload: string }>,
+  duplicates: Prepared[],
+): Promise<void> {
+  const inserted = await insertOps(tx, ws, batchId, receivedAt, [p]);
+  if (!inserted.has(p.op.op_id)) {
+    duplicates.push(p);
+    return;
+  }
+  const b = p.op.payload as BookingPayload;
+  const won = await tx.query<{ id: string }>(
+    `INSERT INTO booking (org_bin, doctor, slot_start, booking_key, op_id, workstation_id, payload, confirmed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT ON CONSTRAINT booking_one_per_slot DO NOTHING RETURNING id`,
+    [ws.orgBin, b.doctor, b.slot_start, b.booking_id, p.op.op_id, ws.id, p.payloadText, receivedAt],
+  );
+  let result: OpResult;
+  if (won.rowCount > 0) {
+    result = { op_id: p.op.op_id, status: 'applied', result: { booking_id: b.booking_id, confirmed_at: receivedAt } };
+    changes.push({
+      kind: 'booking',
+      key: b.booking_id,
+      payload: JSON.stringify({ ...b, workstation_id: ws.id, confirmed_at: receivedAt }),
+    });
+  } else {
+    const w = await tx.query<{ booking_key: string; workstation_id: string; confirmed_at: string; slot_start: string }>(
+      `SELECT booking_key, workstation_id, to_json(confirmed_at)#>>'{}' AS confirmed_at, to_json(slot_start)#>>'{}' AS slot_start FROM booking WHERE org_bin = $1 AND doctor = $2 AND slot_start = $3`,
+      [ws.orgBin, b.doctor, b.slot_start],
+    );
+    const winner = w.rows[0];
+    result = {
+      op_id: p.op.op_id,
+      status: 'conflict',
+      server: { reason: 'slot-taken', doctor: b.doctor, slot_start: b.slot_start, booking_id: winner?.booking_key ?? null, workstation_id: winner?.workstation_id ?? null, confirmed_at: winner?.confirmed_at ?? null },
+    };
+    await tx.query(`UPDATE sync_op SET status = 'conflict' WHERE op_id = $1`, [p.op.op_id]);
+  }
+  await tx.query(`UPDATE sync_op SET result = $2 WHERE op_id = $1`, [p.op.op_id, JSON.stringify(result)]);
+  results[p.index] = result;
+}
+
+/**
+ * Appends rows to the change log. The counter row is locked here, at the end of the writing transaction, and the
+ * lock is held until commit: sequence order is commit order.
+ */
+export async function appendChanges(
+  tx: Sql,
+  orgBin: string,
+  origin: string | null,
+  changes: Array<{ kind: string; key: string; payload: string; deleted?: boolean }>,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const r = await tx.query<{ seq: string }>(`UPDATE change_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq`, [changes.length]);
+  const last = Number(r.rows[0]!.seq);
+  const first = last - changes.length + 1;
+  const rows = changes.map((c, i) => ({ seq: first + i, kind: c.kind, key: c.key, payload: c.payload, deleted: c.deleted ?? false }));
+  await tx.query(
+    `INSERT INTO change_log (seq, org_bin, kind, key, payload, deleted, origin)
+     SELECT x.seq, $2, x.kind, x.key, x.payload, x.deleted, $3
+       FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, kind text, key text, payload text, deleted boolean)`,
+    [JSON.stringify(rows), orgBin, origin],
+  );
+}
+
+/** Publishes reference rows (staff, timetables, price list…) for one organization. */
+export async function publishReference(
+  db: ServerDb,
+  orgBin: string,
+  rows: Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }>,
+): Promise<number> {
+  const chunk = 5_000;
+  await db.transaction(async (tx) => {
+    await ensureOrganization(tx, orgBin);
+    for (let i = 0; i < rows.length; i += chunk) {
+      await appendChanges(
+        tx,
+        orgBin,
+        null,
+        rows.slice(i, i + chunk).map((r) => ({ kind: r.kind, key: r.key, payload: JSON.stringify(r.payload ?? null), deleted: r.deleted ?? false })),
+      );
+    }
+  });
+  return rows.length;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Pull
+
+export function encodeCursor(seq: number): string {
+  return Buffer.from(JSON.stringify({ v: 1, s: seq })).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): number {
+  if (!cursor) return 0;
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; s?: unknown };
+    if (c.v === 1 && typeof c.s === 'number' && Number.isSafeInteger(c.s) && c.s >= 0) return c.s;
+  } catch {
+    // fall through
+  }
+  throw new PushRequestError(400, 'not a cursor this server issued');
+}
+
+/**
+ * One page of the organization's change log after the cursor, as a ready JSON string (payloads are stored as
+ * JSON text and copied through without parsing). The workstation's own rows are skipped but still advance the
+ * cursor.
+ */
+export async function pull(db: Sql, ws: Workstation, cursor: string | undefined, limit: number = LIMITS.pullMaxRows): Promise<string> {
+  const after = decodeCursor(cursor);
+  const rowsCap = Math.max(1, Math.min(limit, LIMITS.pullMaxRows));
+  const r = await db.query<{ seq: string; kind: string; key: string; payload: string; deleted: boolean; origin: string | null }>(
+    `SELECT seq, kind, key, payload, deleted, origin FROM change_log WHERE org_bin = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+    [ws.orgBin, after, rowsCap],
+  );
+  const head = await db.query<{ head: string | null }>(`SELECT max(seq) AS head FROM change_log WHERE org_bin = $1`, [ws.orgBin]);
+  const parts: string[] = [];
+  let bytes = 0;
+  let position = after;
+  let taken = 0;
+  for (const row of r.rows) {
+    if (taken > 0 && bytes + row.payload.length > LIMITS.pullMaxBytes) break;
+    taken++;
+    position = Number(row.seq);
+    if (row.origin === ws.id) continue;
+    bytes += row.payload.length;
+    parts.push(`{"kind":${JSON.stringify(row.kind)},"key":${JSON.stringify(row.key)},"payload":${row.payload},"deleted":${row.deleted ? 'true' : 'false'}}`);
+  }
+  const more = taken < r.rows.length || r.rows.length === rowsCap;
+  const headSeq = Math.max(Number(head.rows[0]?.head ?? 0), position);
+  return `{"rows":[${parts.join(',')}],"cursor":${JSON.stringify(encodeCursor(position))},"more":${more},"server_time":"${new Date().toISOString()}","position":${position},"head":${headSeq}}`;
+}
+
+export const newBatchId = () => randomUUID();

@@ -1,0 +1,301 @@
+/**
+ * Service requests through the real API (dispatcher, role checks, handlers) on a real SQLite file: walking services
+ * by the roles they name, refusals of wrong roles / repeats / out-of-order completions, cancellation, the audit and
+ * outbox rows, anonymous examinations, the survey and the dashboard.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ApiErrorData } from '../../../common/errors';
+import { makeIin } from '../../../common/iin';
+import { listAudit, verifyAudit } from '../../../db/audit';
+import { getOrganization, saveOrganization } from '../../../db/organization';
+import { listOutbox } from '../../../db/outbox';
+import { upsertPerson } from '../../../db/people';
+import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
+import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+
+const IIN = makeIin('1988-05-05', 'M', 21);
+let ws: TestWorkstation;
+/** Monday 2 March 2026, 09:00 in Astana (UTC+5). */
+let now = Date.UTC(2026, 2, 2, 4, 0);
+const advance = (minutes: number) => (now += minutes * 60_000);
+
+function open(region: 'astana' | 'atyrau' = 'astana'): TestWorkstation {
+  now = Date.UTC(2026, 2, 2, 4, 0);
+  ws = createTestWorkstation({ population: 20, clock: () => new Date(now) });
+  if (region === 'atyrau') {
+    saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+    resetWorkflowCaches(ws.app);
+  }
+  upsertPerson(ws.app.db, { iin: IIN, surname: 'Омаров', givenName: 'Нұрлан', patronymic: null, birthDate: '1988-05-05', sex: 'M', address: null, phone: null, source: 'register' }, new Date(now));
+  return ws;
+}
+afterEach(() => ws?.close());
+
+async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErrorData> {
+  const r = await c.raw(method, args);
+  expect(r.ok, JSON.stringify(r)).toBe(false);
+  return (r as { ok: false; error: ApiErrorData }).error;
+}
+
+describe('walking a service through its steps', () => {
+  it('the Atyrau TB certificate: operator, operator, cashier, phthisiatrician — each step by its own role', async () => {
+    open('atyrau');
+    const operator = await ws.as('operator');
+    const cashier = await ws.as('cashier');
+    const phthisiatrician = await ws.as('phthisiatrician');
+    const therapist = await ws.as('therapist');
+
+    let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
+    expect(r.number).toBe('A4-000001');
+    expect(r.person).toEqual({ iin: IIN, name: 'Омаров Нұрлан' });
+    expect(r.currentStep?.stepId).toBe('register-check');
+    expect(r.currentStep?.canComplete).toBe(true);
+    // Deadlines: 15 minutes for the step, 60 for the whole request, in real time.
+    expect(Date.parse(r.currentStep!.deadlineAt) - now).toBe(15 * 60_000);
+    expect(Date.parse(r.deadlineAt) - now).toBe(60 * 60_000);
+
+    // The cashier's queue is empty until the request reaches the cashier.
+    expect((await cashier.call('requests.queue', {})).rows).toEqual([]);
+    expect((await operator.call('requests.queue', {})).rows.map((q) => q.number)).toEqual(['A4-000001']);
+
+    // Wrong role on the current step.
+    expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('wrong-role');
+    // Out of order: the cashier's own step is not current yet.
+    const early = await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' });
+    expect(early.code).toBe('step-not-current');
+    expect(early.params).toMatchObject({ current: 'register-check' });
+
+    advance(5);
+    r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check', note: 'Тіркелімде жоқ' });
+    expect(r.currentStep?.stepId).toBe('journal-entry');
+    // Twice: the same step again.
+    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('step-already-completed');
+
+    advance(3);
+    r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
+    expect(r.currentStep?.stepId).toBe('payment');
+    expect(r.currentStep?.canComplete).toBe(false);
+    const q = (await cashier.call('requests.queue', {})).rows;
+    expect(q.map((x) => [x.number, x.stepId, x.deadlineStatus])).toEqual([['A4-000001', 'payment', 'on-time']]);
+    expect(q[0]!.personName).toBe('Омаров Нұрлан');
+
+    advance(20); // the cashier takes 20 minutes of a 15-minute step: late
+    r = await cashier.call('requests.completeStep', { requestId: r.id, stepId: 'payment' });
+    expect(r.currentStep?.stepId).toBe('sign-issue');
+    // A physician of another specialty may not sign a TB certificate.
+    const wrongSpecialty = await refusal(therapist, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' });
+    expect(wrongSpecialty.code).toBe('wrong-role');
+    expect(wrongSpecialty.params).toEqual({ required: 'physician/phthisiatrician', role: 'physician/therapist' });
+    expect((await therapist.call('requests.queue', {})).rows).toEqual([]);
+
+    advance(10);
+    r = await phthisiatrician.call('requests.completeStep', { requestId: r.id, stepId: 'sign-issue' });
+    expect(r.status).toBe('done');
+    expect(r.currentStep).toBeNull();
+    expect(r.deadlineStatus).toBe('on-time'); // 38 minutes of 60
+    expect(r.steps.map((s) => [s.stepId, s.completedBy?.login, s.completedBy?.role, s.outcome, s.deadlineStatus])).toEqual([
+      ['register-check', 'operator', 'operator', 'done', 'on-time'],
+      ['journal-entry', 'operator', 'operator', 'done', 'on-time'],
+      ['payment', 'cashier', 'cashier', 'done', 'overdue'],
+      ['sign-issue', 'phthisiatrician', 'physician/phthisiatrician', 'done', 'on-time'],
+    ]);
+    expect(r.steps[0]!.note).toBe('Тіркелімде жоқ');
+    expect(r.steps[2]!.durationMs).toBe(20 * 60_000);
+
+    // Closed: nothing more.
+    expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe('request-closed');
+    expect((await refusal(operator, 'requests.cancel', { requestId: r.id, reason: 'too late' })).code).toBe('request-closed');
+
+    // The audit chain and the outbox hold every change, in order.
+    const audit = listAudit(ws.app.db, { entity: 'service_request' }).reverse();
+    expect(audit.map((a) => [a.action, a.login])).toEqual([
+      ['request.started', 'operator'],
+      ['request.step-completed', 'operator'],
+      ['request.step-completed', 'operator'],
+      ['request.step-completed', 'cashier'],
+      ['request.completed', 'phthisiatrician'],
+    ]);
+    expect(verifyAudit(ws.app.db).ok).toBe(true);
+    const ops = listOutbox(ws.app.db).filter((o) => o.entity === 'service_request');
+    expect(ops.map((o) => o.kind)).toEqual(['request.start', 'request.step', 'request.step', 'request.step', 'request.step']);
+    expect(ops[4]!.payload).toMatchObject({ number: 'A4-000001', step: 'sign-issue', status: 'done', role: 'physician/phthisiatrician' });
+    // Refused attempts wrote nothing.
+    expect(listAudit(ws.app.db, { entity: 'service_request' }).length).toBe(5);
+  });
+
+  it('a fee of 0 skips the cashier step', async () => {
+    open('atyrau');
+    const operator = await ws.as('operator');
+    let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN, feeKzt: 0 });
+    r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check' });
+    r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
+    expect(r.currentStep?.stepId).toBe('sign-issue');
+  });
+
+  it('the Astana home-visit call at the desk: a condition leads to a motivated refusal recorded with its reason', async () => {
+    open();
+    const registrar = await ws.as('registrar');
+    let r = await registrar.call('requests.start', { serviceId: 'home-visit', channel: 'desk', iin: IIN });
+    expect(r.definitionKey).toBe('astana/home-visit@2013-02-19');
+    r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: 'desk-auth' });
+    r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: 'desk-choose-service' });
+    expect(r.currentStep?.choices.map((c) => [c.condition, c.leadsTo])).toEqual([
+      ['person-not-found', 'step'],
+      [null, 'step'],
+    ]);
+    // A condition that does not belong to this step is refused.
+    expect((await refusal(registrar, 'requests.completeStep', { requestId: r.id, stepId: 'desk-population-query', condition: 'grounds-not-met' })).code).toBe('validation');
+    r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: 'desk-population-query', condition: 'person-not-found' });
+    expect(r.currentStep?.stepId).toBe('desk-person-not-found');
+    expect(r.currentStep?.choices[0]?.leadsTo).toBe('refusal');
+    r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: 'desk-person-not-found' });
+    expect(r.status).toBe('refused');
+    const last = r.steps[r.steps.length - 1]!;
+    expect(last.outcome).toBe('refused');
+    expect(last.refusal?.reason.kk).toMatch(/ЖТ МДБ/);
+    expect(r.steps[2]!.condition).toBe('person-not-found');
+    expect(r.steps[2]!.conditionTitle?.kk).toBeTruthy();
+    expect(listAudit(ws.app.db, { entity: 'service_request', limit: 1 })[0]!.action).toBe('request.refused');
+  });
+
+  it('the whole desk path of every Astana service, by the registrar alone', async () => {
+    open();
+    const registrar = await ws.as('registrar');
+    for (const serviceId of ['home-visit', 'appointment', 'attachment']) {
+      let r = await registrar.call('requests.start', { serviceId, channel: 'desk', iin: IIN });
+      const seen: string[] = [];
+      while (r.currentStep) {
+        seen.push(r.currentStep.stepId);
+        r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: r.currentStep.stepId });
+      }
+      expect(r.status).toBe('done');
+      expect(seen).toEqual(['desk-auth', 'desk-choose-service', 'desk-population-query', 'desk-form-sign', 'desk-register', 'desk-result']);
+    }
+  });
+});
+
+describe('cancellation', () => {
+  it('is a recorded step with a reason, by a role that may act on the current step or the administrator', async () => {
+    open('atyrau');
+    const operator = await ws.as('operator');
+    const cashier = await ws.as('cashier');
+    const admin = await ws.as('admin');
+    const a = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
+    expect((await refusal(cashier, 'requests.cancel', { requestId: a.id, reason: 'left the queue' })).code).toBe('wrong-role');
+    expect((await refusal(operator, 'requests.cancel', { requestId: a.id, reason: '' })).code).toBe('validation');
+    advance(2);
+    const c = await operator.call('requests.cancel', { requestId: a.id, reason: 'Қызмет алушы кетіп қалды' });
+    expect(c.status).toBe('cancelled');
+    expect(c.steps).toHaveLength(1);
+    expect(c.steps[0]).toMatchObject({ stepId: 'register-check', outcome: 'cancelled', note: 'Қызмет алушы кетіп қалды', completedBy: { login: 'operator' } });
+    expect((await operator.call('requests.queue', {})).rows).toEqual([]);
+
+    const b = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
+    expect(b.number).toBe('A4-000002');
+    const d = await admin.call('requests.cancel', { requestId: b.id, reason: 'registered twice' });
+    expect(d.status).toBe('cancelled');
+    expect(listOutbox(ws.app.db).filter((o) => o.kind === 'request.cancel').map((o) => (o.payload as { reason: string }).reason)).toEqual([
+      'Қызмет алушы кетіп қалды',
+      'registered twice',
+    ]);
+    expect(listAudit(ws.app.db, { entity: 'service_request', limit: 1 })[0]).toMatchObject({ action: 'request.cancelled', login: 'admin' });
+    // The administrator supervises but does not act on steps.
+    expect((await refusal(admin, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN })).code).toBe('forbidden');
+  });
+
+  it('the history cannot be rewritten: requests are never deleted, completed steps never change', async () => {
+    open('atyrau');
+    const operator = await ws.as('operator');
+    const r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
+    await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check' });
+    expect(() => ws.app.db.prepare('DELETE FROM service_request WHERE id = ?').run(r.id)).toThrow(/never deleted/);
+    expect(() => ws.app.db.prepare('DELETE FROM request_step WHERE request_id = ?').run(r.id)).toThrow(/never deleted/);
+    expect(() => ws.app.db.prepare(`UPDATE request_step SET completed_login = 'someone' WHERE request_id = ? AND seq = 1`).run(r.id)).toThrow(/cannot change/);
+  });
+});
+
+describe('anonymous HIV examination', () => {
+  it('holds no IIN and no name, only a random code; nothing in the audit or outbox identifies the person', async () => {
+    open('atyrau');
+    const counsellor = await ws.as('counsellor');
+    const nurse = await ws.as('nurse');
+    let r = await counsellor.call('requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true });
+    expect(r.person).toBeNull();
+    expect(r.anonymousCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+    const row = ws.app.db.prepare('SELECT person_iin, anonymous_code FROM service_request WHERE id = ?').get(r.id) as { person_iin: string | null };
+    expect(row.person_iin).toBeNull();
+    r = await counsellor.call('requests.completeStep', { requestId: r.id, stepId: 'pre-test-counselling' });
+    expect((await nurse.call('requests.queue', {})).rows[0]).toMatchObject({ anonymousCode: r.anonymousCode, personIin: null, personName: null });
+    r = await nurse.call('requests.completeStep', { requestId: r.id, stepId: 'blood-draw' });
+    // A working-day step: 3 working days, due at the close of the third working day after today (Mon → Thu 20:00 Atyrau).
+    expect(r.currentStep?.deadlineAt).toBe('2026-03-05T15:00:00.000Z');
+    r = await counsellor.call('requests.completeStep', { requestId: r.id, stepId: 'post-test-counselling', condition: 'result-positive' });
+    expect(r.status).toBe('done');
+    expect(r.outcome?.code).toBe('positive-follow-up');
+    const everything = JSON.stringify([listAudit(ws.app.db, { entity: 'service_request' }), listOutbox(ws.app.db)]);
+    expect(everything).not.toContain(IIN);
+
+    // An IIN with "anonymous" is refused; a service that is not anonymous needs the IIN.
+    expect((await refusal(counsellor, 'requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true, iin: IIN })).code).toBe('validation');
+    const operator = await ws.as('operator');
+    expect((await refusal(operator, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', anonymous: true })).code).toBe('validation');
+    expect((await refusal(operator, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: '123456789012' })).code).toBe('invalid-iin');
+    expect((await refusal(operator, 'requests.start', { serviceId: 'home-visit', channel: 'portal', iin: IIN })).code).toBe('wrong-role');
+    expect((await refusal(operator, 'requests.start', { serviceId: 'no-such-service', channel: 'desk', iin: IIN })).code).toBe('service-not-in-force');
+  });
+});
+
+describe('survey and dashboard', () => {
+  it('the survey is taken once after completion; the dashboard and the CSV report count on time and overdue per service and step', async () => {
+    open('atyrau');
+    const operator = await ws.as('operator');
+    const cashier = await ws.as('cashier');
+    const phth = await ws.as('phthisiatrician');
+    const admin = await ws.as('admin');
+    const walk = async (paymentMinutes: number) => {
+      let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
+      r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check' });
+      r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
+      advance(paymentMinutes);
+      r = await cashier.call('requests.completeStep', { requestId: r.id, stepId: 'payment' });
+      return r;
+    };
+    const a = await walk(5);
+    expect((await refusal(operator, 'survey.record', { requestId: a.id, q1: 'satisfied', q2: 'satisfied' })).code).toBe('validation');
+    await phth.call('requests.completeStep', { requestId: a.id, stepId: 'sign-issue' });
+    await operator.call('survey.record', { requestId: a.id, q1: 'satisfied', q2: 'partly-satisfied' });
+    expect((await refusal(operator, 'survey.record', { requestId: a.id, q1: 'satisfied', q2: 'satisfied' })).code).toBe('conflict');
+    expect((await operator.call('requests.get', { requestId: a.id })).survey).toMatchObject({ q1: 'satisfied', q2: 'partly-satisfied' });
+
+    const b = await walk(70); // payment step late, and the whole request too
+    await phth.call('requests.completeStep', { requestId: b.id, stepId: 'sign-issue' });
+    await walk(1); // still open at the physician
+    advance(60); // … and now past the whole-request hour
+
+    const d = await admin.call('deadlines.dashboard', { from: '2026-03-01', to: '2026-03-31' });
+    const tb = d.services.find((s) => s.serviceId === 'tb-certificate')!;
+    expect(tb).toMatchObject({ total: 3, onTime: 1, overdue: 2, pending: 0, cancelled: 0 });
+    expect(tb.steps.map((s) => s.stepId)).toEqual(['register-check', 'journal-entry', 'payment', 'sign-issue']);
+    const payment = tb.steps.find((s) => s.stepId === 'payment')!;
+    expect(payment).toMatchObject({ total: 3, onTime: 2, overdue: 1 });
+    expect(payment.medianMs! / 60_000).toBeCloseTo(5, 0);
+    expect(payment.p90Ms! / 60_000).toBeGreaterThan(69);
+    expect(payment.p90Ms! / 60_000).toBeLessThan(71);
+    expect(tb.steps.find((s) => s.stepId === 'sign-issue')).toMatchObject({ total: 3, onTime: 2, overdue: 1 });
+    // Another month is empty.
+    expect((await admin.call('deadlines.dashboard', { from: '2026-04-01', to: '2026-04-30' })).services).toEqual([]);
+    expect((await refusal(admin, 'deadlines.dashboard', { from: '2026-04-02', to: '2026-04-01' })).code).toBe('validation');
+    expect((await refusal(operator, 'deadlines.dashboard', { from: '2026-03-01', to: '2026-03-31' })).code).toBe('forbidden');
+
+    const csv = await admin.call('deadlines.report', { from: '2026-03-01', to: '2026-03-31' });
+    const lines = csv.csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0]).toMatch(/^Қызмет;Қадам;Орындаушы;/);
+    expect(lines).toHaveLength(1 + 1 + 4);
+    expect(lines[1]).toMatch(/^Туберкулез диспансерінен анықтама беру;\(өтінім толығымен\);;60 мин;3;1;2;0;0;33\.3;/);
+
+    const survey = await admin.call('survey.report', { from: '2026-03-01', to: '2026-03-31' });
+    expect(survey.services).toEqual([
+      expect.objectContaining({ serviceId: 'tb-certificate', total: 1, q1: { 'not-satisfied': 0, 'partly-satisfied': 0, satisfied: 1 }, q2: { 'not-satisfied': 0, 'partly-satisfied': 1, satisfied: 0 } }),
+    ]);
+  });
+});
