@@ -17,6 +17,7 @@ import { createEnrollmentCode } from '../../server/store';
 import { getOrganization } from '../../db/organization';
 import { createTestWorkstation, tempDir, type TestWorkstation } from './app';
 import type { PgCluster } from './postgres';
+import { prng } from '../../electron/services/demo-population';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -137,14 +138,5 @@ export async function enrolledWorkstation(serverUrl: string, code: (orgBin: stri
   return ws;
 }
 
-/** Seeded pseudo-random numbers (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded pseudo-random numbers: the same generator as the demo population. */
+export const seededRandom = prng;
