@@ -16,6 +16,9 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   signing: () => import('./signing.bench'),
   workflow: () => import('./workflow.bench'),
   sync: () => import('./sync.bench'),
+  dispensary: () => import('./dispensary.bench'),
+  desk: () => import('./desk.bench'),
+  erequests: () => import('./erequests.bench'),
 };
 
 const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } } });

@@ -53,6 +53,21 @@ import {
   SURVEY_ANSWERS,
   surveyReportSchema,
 } from './workflow';
+import {
+  cashEntrySchema,
+  certificateSummarySchema,
+  dispensaryIsoDate,
+  HIV_RESULTS,
+  PAYMENT_METHODS,
+  priceSchema,
+  RECEIPT_LAYOUTS,
+  REGISTER_KINDS,
+  registerCheckSchema,
+  registerImportReportSchema,
+  requestExtrasSchema,
+  shiftSchema,
+  shiftTotalsSchema,
+} from './dispensary';
 
 /** `public`: callable before login (only login itself); `staff`: any logged-in role; or a list of roles. */
 export type Access = 'public' | 'staff' | readonly Role[];
@@ -145,6 +160,33 @@ const signingKeySchema = z.object({
   label: z.string().nullable(),
   certificate: certificateInfoSchema,
   problem: z.string().nullable(),
+});
+
+
+// E-requests (issue 8)
+const erequestViewSchema = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  serviceType: z.string().nullable(),
+  iin: z.string().nullable(),
+  receivedAt: z.string(),
+  status: z.enum(['new', 'awaiting-registrar', 'decided', 'done', 'refused']),
+  registeredAs: z.string().nullable(),
+  deadlineAt: z.string().nullable(),
+  timeLeftMs: z.number().nullable(),
+  signature: z.object({ valid: z.boolean(), reasons: z.array(z.string()), signer: z.string().nullable() }).nullable(),
+  grounds: z.array(z.object({ check: z.string(), ok: z.boolean(), detail: z.string() })),
+  proposal: z.record(z.string(), z.unknown()),
+  content: z.record(z.string(), z.unknown()).nullable(),
+  decision: z.object({ kind: z.enum(['result', 'refusal']), code: z.string().nullable(), reasons: z.array(z.string()), by: z.string() }).nullable(),
+  journalRef: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+});
+const erequestSettingsSchema = z.object({
+  policy: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().nullable() }),
+  providerKey: z.object({ kind: z.enum(['pkcs11', 'pkcs12']), label: z.string(), keyId: z.string().nullable() }).nullable(),
+  trustFiles: z.array(z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['ca-certificate', 'crl']), addedAt: z.string() })),
+  trustFromServer: z.number().int(),
 });
 
 export const api = {
@@ -491,6 +533,129 @@ export const api = {
     access: 'staff',
     args: journalQuerySchema.extend({ format: z.enum(['pdf', 'csv', 'xlsx']) }),
     result: z.object({ fileName: z.string(), mime: z.string(), base64: z.string() }),
+  }),
+  // --- Dispensaries, the cash desk and HIV testing (issue 6; electron/services/dispensary) ---
+  // Register contents: only the dispensary's roles (checked per register in main); no list method exists at all.
+  'registers.check': method({
+    access: ['operator', 'registrar'],
+    args: z.object({ requestId: z.number().int().positive(), documentsIncomplete: z.boolean().optional(), note: z.string().trim().max(300).nullable().optional() }).strict(),
+    result: registerCheckSchema,
+  }),
+  'registers.lookup': method({
+    access: ['operator', 'registrar', 'physician'],
+    args: z.object({ register: z.enum(REGISTER_KINDS), iin: z.string().trim().max(20) }).strict(),
+    result: registerCheckSchema,
+  }),
+  'registers.import': method({
+    access: ['administrator'],
+    args: z.object({ register: z.enum(REGISTER_KINDS), fileName: z.string().trim().min(1).max(200), text: z.string().min(1).max(80_000_000) }).strict(),
+    result: registerImportReportSchema,
+  }),
+  'registers.importProgress': method({
+    access: ['administrator'],
+    args: none,
+    result: z.object({ register: z.enum(REGISTER_KINDS), done: z.number().int(), total: z.number().int() }).nullable(),
+  }),
+  'requests.extras': method({ access: 'staff', args: z.object({ requestId: z.number().int().positive() }).strict(), result: requestExtrasSchema }),
+  'prices.list': method({ access: 'staff', args: none, result: z.array(priceSchema) }),
+  'prices.set': method({
+    access: ['administrator'],
+    args: z.object({ serviceId: z.string().trim().min(1).max(80), feeKzt: z.number().int().min(0).max(10_000_000), effectiveFrom: dispensaryIsoDate }).strict(),
+    result: z.array(priceSchema),
+  }),
+  // A physician cannot take money: the cash desk is the cashier's alone.
+  'cash.shift': method({ access: ['cashier'], args: none, result: shiftSchema.nullable() }),
+  'cash.openShift': method({ access: ['cashier'], args: none, result: shiftSchema }),
+  'cash.closeShift': method({ access: ['cashier'], args: none, result: shiftSchema }),
+  'cash.shiftReport': method({ access: ['cashier', 'administrator'], args: z.object({ shiftId: z.number().int().positive() }).strict(), result: pdfSchema }),
+  'cash.pay': method({
+    access: ['cashier'],
+    args: z.object({ requestId: z.number().int().positive(), method: z.enum(PAYMENT_METHODS) }).strict(),
+    result: cashEntrySchema,
+  }),
+  'cash.void': method({
+    access: ['cashier'],
+    args: z.object({ receiptNo: z.string().trim().min(3).max(40), reason: z.string().trim().min(3).max(300) }).strict(),
+    result: cashEntrySchema,
+  }),
+  'cash.receipt': method({
+    access: ['cashier', 'administrator'],
+    args: z.object({ receiptNo: z.string().trim().min(3).max(40), layout: z.enum(RECEIPT_LAYOUTS) }).strict(),
+    result: pdfSchema,
+  }),
+  'cash.journal': method({
+    access: ['cashier', 'administrator'],
+    args: z.object({ from: dispensaryIsoDate, to: dispensaryIsoDate }).strict(),
+    result: z.object({ rows: z.array(cashEntrySchema), totals: shiftTotalsSchema }),
+  }),
+  // A cashier cannot sign: only the medical registrar and physicians reach the signature.
+  'certificates.sign': method({
+    access: ['registrar', 'physician'],
+    args: z
+      .object({
+        requestId: z.number().int().positive(),
+        stepId: z.string().trim().min(1).max(80),
+        source: signingSourceSchema,
+        keyId: z.string().max(200).optional(),
+        secret: z.string().min(1).max(128),
+      })
+      .strict(),
+    result: certificateSummarySchema,
+  }),
+  'certificates.pdf': method({
+    access: 'staff',
+    args: z.object({ number: z.string().trim().min(3).max(40), language: z.enum(['kk', 'ru']) }).strict(),
+    result: pdfSchema,
+  }),
+  'certificates.journal': method({
+    access: ['registrar', 'operator', 'physician', 'administrator'],
+    args: z.object({ from: dispensaryIsoDate, to: dispensaryIsoDate }).strict(),
+    result: z.array(certificateSummarySchema),
+  }),
+  'hiv.label': method({ access: ['nurse', 'physician'], args: z.object({ requestId: z.number().int().positive() }).strict(), result: pdfSchema }),
+  'hiv.enterResult': method({
+    access: ['nurse', 'physician'],
+    args: z.object({ code: z.string().trim().min(4).max(20), result: z.enum(HIV_RESULTS) }).strict(),
+    result: z.object({ code: z.string(), result: z.enum(HIV_RESULTS), resultAt: z.string() }),
+  }),
+  'hiv.release': method({
+    access: ['physician'],
+    args: z.object({ code: z.string().trim().min(4).max(20) }).strict(),
+    result: z.object({ code: z.string(), result: z.enum(HIV_RESULTS), certificate: z.string().nullable(), pdf: pdfSchema.nullable() }),
+  }),
+  'hiv.followUps': method({
+    access: ['physician'],
+    args: none,
+    result: z.array(z.object({ code: z.string(), number: z.string(), mode: z.enum(['anonymous', 'confidential']), resultAt: z.string(), releasedAt: z.string().nullable() })),
+  }),
+  // E-requests from the portal (issue 8): electron/services/erequests/service.ts
+  'erequests.inbox': method({
+    access: ['registrar', 'administrator'],
+    args: z.object({ open: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    result: z.object({ rows: z.array(erequestViewSchema), now: z.string() }),
+  }),
+  'erequests.get': method({ access: ['registrar', 'administrator'], args: z.object({ id: z.number().int().positive() }).strict(), result: erequestViewSchema }),
+  'erequests.resolve': method({
+    access: ['registrar'],
+    args: z.object({ id: z.number().int().positive(), decision: z.enum(['confirm', 'refuse']), reason: z.string().trim().max(500).nullable().optional() }).strict(),
+    result: erequestViewSchema,
+  }),
+  'erequests.process': method({ access: ['registrar', 'administrator'], args: none, result: z.object({ ingested: z.number(), processed: z.number(), answered: z.number() }) }),
+  'erequests.settings': method({ access: ['administrator'], args: none, result: erequestSettingsSchema }),
+  'erequests.setPolicy': method({
+    access: ['administrator'],
+    args: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().trim().max(60).nullable() }).strict(),
+    result: erequestSettingsSchema,
+  }),
+  'erequests.setProviderKey': method({
+    access: ['administrator'],
+    args: z.object({ source: signingSourceSchema, keyId: z.string().max(200).nullable().optional(), secret: z.string().min(1).max(200) }).strict(),
+    result: erequestSettingsSchema,
+  }),
+  'erequests.addTrustFile': method({
+    access: ['administrator'],
+    args: z.object({ fileName: z.string().trim().min(1).max(200), base64: z.string().min(1).max(50_000_000) }).strict(),
+    result: erequestSettingsSchema,
   }),
 } as const satisfies Record<string, MethodSpec>;
 

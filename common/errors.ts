@@ -51,6 +51,20 @@ export const ERROR_CODES = [
   'visit-reason-required',
   'appointment-closed',
   'visit-closed',
+  // dispensaries, the cash desk and HIV testing (electron/services/dispensary)
+  'register-check-required',
+  'payment-required',
+  'already-paid',
+  'shift-not-open',
+  'shift-already-open',
+  'receipt-other-shift',
+  'already-voided',
+  'signature-required',
+  'code-unknown',
+  'result-already-entered',
+  'result-missing',
+  // e-requests from the portal (electron/services/erequests)
+  'erequest-decided',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

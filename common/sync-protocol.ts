@@ -82,6 +82,7 @@ export const REFERENCE_KINDS = [
   'ca-certificate',
   'crl',
   'booking',
+  'erequest',
 ] as const;
 
 /** The booking operation's payload: the server confirms one booking per doctor and slot start. */

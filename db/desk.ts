@@ -222,11 +222,24 @@ export function bookedSlots(db: Db, doctorId: number | null, fromMs: number, toM
   ) as BookedSlotRow[];
 }
 
+/**
+ * Booked slots in [fromMs, toMs) packed as one number each, minute × 100000 + doctor id (slots start on whole
+ * minutes; ids stay below 100000): the free-slot search reads thousands of them per keystroke, and a flat array of
+ * numbers from a covering index costs a fraction of row objects.
+ */
+export function bookedPacked(db: Db, doctorId: number | null, fromMs: number, toMs: number): number[] {
+  return (
+    doctorId === null
+      ? q(db, `SELECT (slot_ms / 60000) * 100000 + doctor_id FROM appointment WHERE status = 'booked' AND slot_ms >= ? AND slot_ms < ?`).pluck(true).all(fromMs, toMs)
+      : q(db, `SELECT (slot_ms / 60000) * 100000 + doctor_id FROM appointment WHERE doctor_id = ? AND status = 'booked' AND slot_ms >= ? AND slot_ms < ?`).pluck(true).all(doctorId, fromMs, toMs)
+  ) as number[];
+}
+
 export interface NewAppointmentRow {
   number: string;
   request_id: number;
   kind: 'appointment' | 'walk-in';
-  channel: 'desk' | 'phone';
+  channel: 'desk' | 'phone' | 'portal';
   person_iin: string;
   doctor_id: number;
   slot_start: string;
@@ -311,7 +324,7 @@ export function personUpcomingAppointments(db: Db, iin: string, fromMs: number):
 export interface NewHomeVisitRow {
   number: string;
   request_id: number;
-  channel: 'desk' | 'phone';
+  channel: 'desk' | 'phone' | 'portal';
   person_iin: string;
   address: string;
   phone: string | null;

@@ -20,6 +20,7 @@ import { hashPasswordSync, temporaryPassword } from './services/passwords';
 import { defaultDataDir, RENDERER_DIR } from './services/paths';
 import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
 import { startSync, stopSync } from './services/sync/index';
+import { startErequests } from './services/erequests/service';
 import { startWebHost } from './webhost';
 
 const USAGE = `Usage: tirkeu <command> [options]
@@ -183,6 +184,7 @@ const commands: Record<string, Command> = {
     }
     const host = await startWebHost({ app, staticDir: RENDERER_DIR, port });
     startSync(app);
+    const stopErequests = startErequests(app);
     if (values.reason) io.stdout.write(`${values.reason}\n`);
     io.stdout.write(`Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`);
     await new Promise<void>((resolve) => {
@@ -190,6 +192,7 @@ const commands: Record<string, Command> = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    stopErequests();
     await stopSync(app);
     await host.close();
     app.db.close();

@@ -9,6 +9,7 @@ import { registerIpc } from './ipc';
 import { closeApp, openApp, type AppContext } from './services/app';
 import { seedDemoData } from './services/demo-data';
 import { startSync, stopSync } from './services/sync/index';
+import { startErequests } from './services/erequests/service';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -39,6 +40,7 @@ app.whenReady().then(() => {
   serveRenderer(path.join(here, '..', 'renderer'));
   registerIpc(context);
   startSync(context); // the background sync loop (idle until the administrator enrolls the workstation)
+  startErequests(context); // e-requests pulled from the portal: verify, register, check, answer (issue 8)
   createMainWindow(path.join(here, 'preload.cjs'));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(path.join(here, 'preload.cjs'));

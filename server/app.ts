@@ -6,12 +6,15 @@
  *   POST /v1/enroll {code, name?}       one-time code → the workstation's own credential
  *   POST /v1/sync/push                  a batch of operations → per-operation results
  *   GET  /v1/sync/pull?cursor=&limit=   one page of the organization's change log
+ *   POST /v1/gateway/requests           the portal gateway posts a citizen's signed e-request (gateway credential)
+ *   GET  /v1/gateway/requests/{number}  what the citizen's screen shows: status, deadline, signed result or refusal
  *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type UpdateRequiredBody } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb } from './db';
+import { authenticateGateway, createGatewayCredential, GATEWAY_MAX_BYTES, GatewayRequestError, getRequestView, submitRequest } from './gateway';
 import {
   authenticate,
   createEnrollmentCode,
@@ -39,11 +42,14 @@ export interface ServerAppOptions {
   logger?: boolean;
   /** Test hooks. */
   pushOptions?: PushOptions;
+  /** The gateway's clock: when an e-request was received (the clause-9 cut-off counts from it). */
+  clock?: () => Date;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     workstation?: Workstation;
+    gatewayClient?: string;
   }
 }
 
@@ -62,6 +68,7 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+    if (error instanceof GatewayRequestError) return reply.code(error.status).send({ error: error.code, message: error.message });
     if (error instanceof PushRequestError) return reply.code(error.status).send({ error: 'bad-request', message: error.message });
     if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: 'bad-request', message: error.message });
     if (isTransientDbError(error)) {
@@ -114,6 +121,31 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     return reply.type('application/json; charset=utf-8').send(body);
   });
 
+  // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or
+  // JSON {cms: base64}.
+  const rawParser = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
+  app.addContentTypeParser(['application/pkcs7-mime', 'application/pkcs7-signature', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: GATEWAY_MAX_BYTES }, rawParser);
+  const gateway = async (req: FastifyRequest, reply: FastifyReply) => {
+    const auth = req.headers.authorization;
+    const id = auth?.startsWith('Bearer ') ? await authenticateGateway(db, auth.slice(7).trim()) : null;
+    if (!id) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unknown or revoked gateway credential' });
+    req.gatewayClient = id;
+  };
+  app.post('/v1/gateway/requests', { preHandler: gateway }, async (req, reply) => {
+    let bytes: Uint8Array | null = null;
+    if (Buffer.isBuffer(req.body)) bytes = req.body;
+    else if (req.body && typeof (req.body as { cms?: unknown }).cms === 'string') bytes = Buffer.from((req.body as { cms: string }).cms, 'utf8');
+    if (!bytes) return reply.code(400).send({ error: 'bad-request', message: 'expected a signed request: DER/PEM body or JSON {cms}' });
+    const r = await submitRequest(db, req.gatewayClient!, bytes, options.clock?.() ?? new Date());
+    return reply.code(r.duplicate ? 200 : 201).send(r);
+  });
+  app.get('/v1/gateway/requests/:number', { preHandler: gateway }, async (req, reply) => {
+    const number = (req.params as { number: string }).number;
+    const view = /^[\w-]{1,40}$/.test(number) ? await getRequestView(db, number) : null;
+    if (!view) return reply.code(404).send({ error: 'not-found', message: `no request ${number}` });
+    return view;
+  });
+
   if (options.adminToken) {
     const token = Buffer.from(options.adminToken);
     const admin = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -125,6 +157,7 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
       const b = req.body as { org: string; name?: string; ttlHours?: number };
       return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours });
     });
+    app.post('/admin/gateway-credential', { preHandler: admin }, async (req) => createGatewayCredential(db, (req.body as { name?: string } | null)?.name ?? ''));
     app.post('/admin/revoke', { preHandler: admin }, async (req) => ({ revoked: await revokeWorkstation(db, (req.body as { id: string }).id) }));
     app.post('/admin/workstations', { preHandler: admin }, async (req) => listWorkstations(db, (req.body as { org?: string } | null)?.org));
     app.post('/admin/publish', { preHandler: admin }, async (req) => {

@@ -5,6 +5,7 @@
  *   revoke WORKSTATION_ID                                    refuse that workstation's credential from now on
  *   workstations [--org BIN]                                 the enrolled workstations
  *   publish --org BIN FILE.json                              reference rows [{kind, key, payload}] for an organization
+ *   gateway-credential [--name NAME]                         the portal gateway's own credential (shown once)
  *
  * Common options: --data DIR (the server's data folder; default ./server-data or $TIRKEU_SERVER_DATA).
  * With DATABASE_URL set the CLI works on PostgreSQL directly. With embedded PGlite, which one process at a time
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { openServerDb, type ServerDb } from './db';
 import { SERVER_STATE_FILE } from './main';
+import { createGatewayCredential } from './gateway';
 import { createEnrollmentCode, listWorkstations, publishReference, revokeWorkstation } from './store';
 
 interface Io {
@@ -72,7 +74,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   const dataDir = path.resolve(values.data ?? io.env.TIRKEU_SERVER_DATA ?? 'server-data');
   const usage = () => {
-    io.err('Usage: tirkeu-server enroll-code --org BIN [--name NAME] [--ttl-hours H] | revoke WORKSTATION_ID | workstations [--org BIN] | publish --org BIN FILE.json   [--data DIR]\n');
+    io.err('Usage: tirkeu-server enroll-code --org BIN [--name NAME] [--ttl-hours H] | revoke WORKSTATION_ID | workstations [--org BIN] | publish --org BIN FILE.json | gateway-credential [--name NAME]   [--data DIR]\n');
     return 2;
   };
   if (!command) return usage();
@@ -80,7 +82,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.err('enroll-code needs --org BIN (the organization’s 12-digit BIN)\n');
     return 2;
   }
-  if (!['enroll-code', 'revoke', 'workstations', 'publish'].includes(command)) return usage();
+  if (!['enroll-code', 'revoke', 'workstations', 'publish', 'gateway-credential'].includes(command)) return usage();
   const b = await backend(dataDir, io.env);
   try {
     switch (command) {
@@ -110,6 +112,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const rows = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }>;
         const r = await b.call('publish', { org: values.org, rows }, async (db) => ({ published: await publishReference(db, values.org!, rows) }));
         io.out(`Published ${r.published} reference rows for ${values.org}.\n`);
+        return 0;
+      }
+      case 'gateway-credential': {
+        const r = await b.call('gateway-credential', { name: values.name }, (db) => createGatewayCredential(db, values.name ?? ''));
+        io.out(`Gateway credential ${r.id} (shown once; send it as "Authorization: Bearer …"):\n${r.credential}\n`);
         return 0;
       }
     }

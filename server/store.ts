@@ -12,6 +12,8 @@ import {
   type PushResponse,
 } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb, type Sql } from './db';
+import { EREQUEST_STATUS_OP } from '../common/erequests';
+import { applyStatusOp } from './gateway';
 
 export interface Workstation {
   id: string;
@@ -229,8 +231,10 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
           if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
           else {
             const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
-            if (inserted.has(p.op.op_id)) results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-            else duplicates.push(p);
+            if (inserted.has(p.op.op_id)) {
+              await applyDomainOp(tx, ws, p);
+              results[p.index] = { op_id: p.op.op_id, status: 'applied' };
+            } else duplicates.push(p);
           }
           await tx.query('RELEASE SAVEPOINT op');
         } catch (error) {
@@ -243,8 +247,10 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
       if (generic.length > 0) {
         const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, generic);
         for (const p of generic) {
-          if (inserted.has(p.op.op_id)) results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-          else duplicates.push(p);
+          if (inserted.has(p.op.op_id)) {
+            await applyDomainOp(tx, ws, p);
+            results[p.index] = { op_id: p.op.op_id, status: 'applied' };
+          } else duplicates.push(p);
         }
       }
       for (const p of bookings) await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
@@ -270,6 +276,11 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
     await tx.query(`UPDATE sync_batch SET response = $3 WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id, JSON.stringify(response)]);
     return response;
   });
+}
+
+/** Operations the server acts on beyond storing them: e-request answers update what the citizen sees. */
+async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared): Promise<void> {
+  if (p.op.kind === EREQUEST_STATUS_OP) await applyStatusOp(tx, ws, p.op.payload);
 }
 
 async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {

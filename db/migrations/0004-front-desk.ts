@@ -65,7 +65,7 @@ CREATE TABLE home_visit (
   id            INTEGER PRIMARY KEY,
   number        TEXT NOT NULL UNIQUE,
   request_id    INTEGER NOT NULL REFERENCES service_request(id),
-  channel       TEXT NOT NULL CHECK (channel IN ('desk','phone')),
+  channel       TEXT NOT NULL CHECK (channel IN ('desk','phone','portal')),
   person_iin    TEXT NOT NULL REFERENCES person(iin),
   address       TEXT NOT NULL,
   phone         TEXT,
@@ -103,7 +103,7 @@ CREATE TABLE appointment (
   number         TEXT NOT NULL UNIQUE,
   request_id     INTEGER NOT NULL REFERENCES service_request(id),
   kind           TEXT NOT NULL CHECK (kind IN ('appointment','walk-in')),
-  channel        TEXT NOT NULL CHECK (channel IN ('desk','phone')),
+  channel        TEXT NOT NULL CHECK (channel IN ('desk','phone','portal')),
   person_iin     TEXT NOT NULL REFERENCES person(iin),
   doctor_id      INTEGER NOT NULL REFERENCES staff(id),
   slot_start     TEXT NOT NULL,
@@ -127,6 +127,7 @@ CREATE TABLE appointment (
 ) STRICT;
 CREATE UNIQUE INDEX appointment_one_per_slot ON appointment (doctor_id, slot_ms) WHERE status = 'booked';
 CREATE INDEX appointment_doctor_slot ON appointment (doctor_id, slot_ms);
+CREATE INDEX appointment_booked_slot ON appointment (slot_ms, doctor_id) WHERE status = 'booked';
 CREATE INDEX appointment_person ON appointment (person_iin, slot_ms);
 CREATE INDEX appointment_created ON appointment (created_day);
 CREATE TRIGGER appointment_no_delete BEFORE DELETE ON appointment

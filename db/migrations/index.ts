@@ -6,6 +6,8 @@ import { sql as m0001 } from './0001-initial';
 import { sql as m0002 } from './0002-workflow';
 import { sql as m0003 } from './0003-sync';
 import { sql as m0004 } from './0004-front-desk';
+import { sql as m0005 } from './0005-dispensary';
+import { sql as m0006 } from './0006-erequests';
 
 export interface Migration {
   version: number;
@@ -18,6 +20,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'workflow', sql: m0002 },
   { version: 3, name: 'sync', sql: m0003 },
   { version: 4, name: 'front-desk', sql: m0004 },
+  { version: 5, name: 'dispensary', sql: m0005 },
+  { version: 6, name: 'erequests', sql: m0006 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

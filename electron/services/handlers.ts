@@ -11,12 +11,21 @@ import type { AppContext } from './app';
 import * as auth from './auth';
 import type { SessionSlot } from './auth';
 import * as desk from './desk/service';
+import * as erequests from './erequests/service';
 import * as deskDocuments from './desk/documents';
 import * as people from './people';
 import * as signingDesk from './signing-desk';
 import * as staffAdmin from './staff-admin';
 import * as sync from './sync/index';
 import * as workflow from './workflow/service';
+import * as cash from './dispensary/cash';
+import * as certificates from './dispensary/certificates';
+import * as dispensaryDocs from './dispensary/documents';
+import * as dispensary from './dispensary/index';
+import * as hiv from './dispensary/hiv';
+import * as registers from './dispensary/registers';
+import { cashEntryByReceipt } from '../../db/dispensary';
+import { catalogOf } from './workflow/context';
 
 export interface CallContext {
   app: AppContext;
@@ -114,4 +123,53 @@ export const handlers: Handlers = {
   'attachments.talon': (ctx, a) => deskDocuments.talonPdf(ctx.app, a.id),
   'journals.list': (ctx, a) => deskDocuments.journal(ctx.app, me(ctx).language, a),
   'journals.export': (ctx, a) => deskDocuments.exportJournal(ctx.app, me(ctx), a),
+  // Dispensaries, the cash desk and HIV testing (issue 6): electron/services/dispensary
+  'registers.check': (ctx, a) => registers.check(ctx.app, me(ctx), a),
+  'registers.lookup': (ctx, a) => registers.lookup(ctx.app, me(ctx), a),
+  'registers.import': (ctx, a) => registers.importCsv(ctx.app, me(ctx), a),
+  'registers.importProgress': (ctx) => registers.importProgress(ctx.app),
+  'requests.extras': (ctx, a) => dispensary.extras(ctx.app, me(ctx), a.requestId),
+  'prices.list': (ctx) => cash.prices(ctx.app),
+  'prices.set': (ctx, a) => cash.setPrice(ctx.app, me(ctx), a),
+  'cash.shift': (ctx) => cash.currentShift(ctx.app, me(ctx)),
+  'cash.openShift': (ctx) => cash.openShift(ctx.app, me(ctx)),
+  'cash.closeShift': (ctx) => cash.closeShift(ctx.app, me(ctx)),
+  'cash.shiftReport': (ctx, a) => {
+    const sh = cash.shiftById(ctx.app, a.shiftId);
+    if (me(ctx).role === 'cashier' && sh.cashier !== me(ctx).full_name) throw new ApiError('forbidden', 'another cashier’s shift');
+    return dispensaryDocs.shiftReportPdf(getOrganization(ctx.app.db)!, sh);
+  },
+  'cash.pay': (ctx, a) => cash.pay(ctx.app, me(ctx), a),
+  'cash.void': (ctx, a) => cash.voidReceipt(ctx.app, me(ctx), a),
+  'cash.receipt': (ctx, a) => {
+    const e = cashEntryByReceipt(ctx.app.db, a.receiptNo);
+    if (!e) throw new ApiError('not-found', `no receipt ${a.receiptNo}`, { receipt: a.receiptNo });
+    const def = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === e.service_id)?.definition;
+    return dispensaryDocs.receiptPdf(getOrganization(ctx.app.db)!, cash.entryView(ctx.app, e.id), def?.titles ?? { kk: e.service_id, ru: e.service_id }, a.layout);
+  },
+  'cash.journal': (ctx, a) => cash.journal(ctx.app, a),
+  'certificates.sign': (ctx, a) => certificates.sign(ctx.app, me(ctx), a),
+  'certificates.pdf': (ctx, a) => certificates.pdf(ctx.app, me(ctx), a),
+  'certificates.journal': (ctx, a) => certificates.journal(ctx.app, me(ctx), a),
+  'hiv.label': (ctx, a) => hiv.label(ctx.app, counselling(ctx, true), a),
+  'hiv.enterResult': (ctx, a) => hiv.enterResult(ctx.app, counselling(ctx, true), a),
+  'hiv.release': (ctx, a) => hiv.release(ctx.app, counselling(ctx, false), a),
+  'hiv.followUps': (ctx) => hiv.followUps(counselling(ctx, false) && ctx.app),
+
+  // E-requests from the portal (issue 8): electron/services/erequests/service.ts
+  'erequests.inbox': (ctx, a) => erequests.inbox(ctx.app, a),
+  'erequests.get': (ctx, a) => erequests.get(ctx.app, a.id),
+  'erequests.resolve': (ctx, a) => erequests.resolve(ctx.app, me(ctx), a),
+  'erequests.process': (ctx) => erequests.processInbox(ctx.app),
+  'erequests.settings': (ctx) => erequests.settings(ctx.app),
+  'erequests.setPolicy': (ctx, a) => erequests.setPolicy(ctx.app, me(ctx), a),
+  'erequests.setProviderKey': (ctx, a) => erequests.setProviderKey(ctx.app, me(ctx), a),
+  'erequests.addTrustFile': (ctx, a) => erequests.addTrustFile(ctx.app, me(ctx), a),
 };
+
+/** HIV testing: the counselling-room doctor (and, where allowed, the nurse); other physicians are refused. */
+function counselling(ctx: CallContext, nurse: boolean): StaffRow {
+  const s = me(ctx);
+  if ((s.role === 'physician' && s.specialty === 'counselling') || (nurse && s.role === 'nurse')) return s;
+  throw new ApiError('forbidden', 'HIV testing is for the counselling room', { role: s.role });
+}

@@ -129,3 +129,25 @@ export async function signatureCheck(app: AppContext, staff: StaffRow, input: { 
   });
   return { verified, signedAt: at.toISOString(), bytes: cms.length, certificate };
 }
+
+/**
+ * A provider (organization) signature made by the workstation itself, with no staff member at the keyboard: the
+ * e-request answers of issue 8 when the rules decide. The certificate must carry the organization's BIN, as for
+ * a provider signature made by a person. The secret is wiped by the signer and never logged.
+ */
+export async function signAsProvider(
+  app: AppContext,
+  input: { source: SigningSource; keyId?: string; secret: string },
+  document: unknown,
+): Promise<{ cms: Buffer; content: Buffer; certificate: SigningKey['certificate'] }> {
+  const content = canonicalBytes(document);
+  const signer = signerFor(app, input.source);
+  const org = getOrganization(app.db);
+  const result = await signer.sign(content, {
+    keyId: input.keyId,
+    secret: Buffer.from(input.secret, 'utf8'),
+    expect: { bin: org?.bin ?? null },
+    signingTime: app.clock(),
+  });
+  return { cms: result.cms, content: Buffer.from(content), certificate: result.certificate };
+}

@@ -7,6 +7,8 @@ export interface NavItem {
   label: string;
   tile?: string;
   roles: readonly Role[] | 'all';
+  /** Physicians only of these specialties (the counselling room's HIV screens). */
+  specialties?: readonly string[];
   shortcut?: string;
 }
 
@@ -19,7 +21,15 @@ export const NAV: NavItem[] = [
   { name: 'desk-attachment', path: '/desk/attachment', label: 'desk.nav.attachment', tile: 'desk.tiles.attachment', roles: ['registrar'], shortcut: 'F8' },
   { name: 'desk-journals', path: '/desk/journals', label: 'desk.nav.journals', tile: 'desk.tiles.journals', roles: ['registrar', 'administrator', 'physician'], shortcut: 'F9' },
   { name: 'desk-timetables', path: '/desk/timetables', label: 'desk.nav.timetables', tile: 'desk.tiles.timetables', roles: ['registrar', 'administrator', 'physician'] },
+  // E-requests from the portal (issue 8).
+  { name: 'erequests', path: '/erequests', label: 'erequests.nav', tile: 'erequests.tile', roles: ['registrar', 'administrator'], shortcut: 'F6' },
   { name: 'queue', path: '/queue', label: 'workflow.nav.queue', tile: 'workflow.tiles.queue', roles: 'all' },
+  // Dispensaries, the cash desk and HIV testing (issue 6).
+  { name: 'cash', path: '/cash', label: 'dispensary.nav.cash', tile: 'dispensary.tiles.cash', roles: ['cashier', 'administrator'] },
+  { name: 'certificates', path: '/certificates', label: 'dispensary.nav.certificates', tile: 'dispensary.tiles.certificates', roles: ['registrar', 'operator', 'physician', 'administrator'] },
+  { name: 'hiv-follow-ups', path: '/hiv/follow-ups', label: 'dispensary.nav.hivFollowUps', tile: 'dispensary.tiles.hivFollowUps', roles: ['physician'], specialties: ['counselling'] },
+  { name: 'prices', path: '/prices', label: 'dispensary.nav.prices', tile: 'dispensary.tiles.prices', roles: ['administrator'] },
+  { name: 'registers', path: '/registers', label: 'dispensary.nav.registers', tile: 'dispensary.tiles.registers', roles: ['administrator'] },
   { name: 'deadlines', path: '/deadlines', label: 'workflow.nav.deadlines', tile: 'workflow.tiles.deadlines', roles: ['administrator'] },
   { name: 'regulations', path: '/regulations', label: 'workflow.nav.regulations', tile: 'workflow.tiles.regulations', roles: ['administrator'] },
   { name: 'staff', path: '/staff', label: 'shell.staff', tile: 'home.tiles.staff', roles: ['administrator'] },
@@ -28,6 +38,7 @@ export const NAV: NavItem[] = [
   { name: 'password', path: '/password', label: 'shell.password', tile: 'home.tiles.password', roles: 'all' },
 ];
 
-export function allowed(item: Pick<NavItem, 'roles'>, role: Role | null): boolean {
+export function allowed(item: Pick<NavItem, 'roles' | 'specialties'>, role: Role | null, specialty?: string | null): boolean {
+  if (item.specialties && !(specialty && item.specialties.includes(specialty))) return false;
   return role !== null && (item.roles === 'all' || item.roles.includes(role));
 }

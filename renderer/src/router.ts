@@ -17,6 +17,12 @@ import AttachmentView from './desk/AttachmentView.vue';
 import HomeVisitView from './desk/HomeVisitView.vue';
 import JournalsView from './desk/JournalsView.vue';
 import TimetableView from './desk/TimetableView.vue';
+import ErequestsView from './erequests/ErequestsView.vue';
+import CashView from './dispensary/CashView.vue';
+import CertificatesView from './dispensary/CertificatesView.vue';
+import HivFollowUpView from './dispensary/HivFollowUpView.vue';
+import PricesView from './dispensary/PricesView.vue';
+import RegistersView from './dispensary/RegistersView.vue';
 
 // Hash history: the same URLs work from the Electron app:// protocol, a file and the web host.
 export const router = createRouter({
@@ -38,6 +44,12 @@ export const router = createRouter({
     { path: '/desk/attachment', name: 'desk-attachment', component: AttachmentView },
     { path: '/desk/journals', name: 'desk-journals', component: JournalsView },
     { path: '/desk/timetables', name: 'desk-timetables', component: TimetableView },
+    { path: '/erequests', name: 'erequests', component: ErequestsView },
+    { path: '/cash', name: 'cash', component: CashView },
+    { path: '/certificates', name: 'certificates', component: CertificatesView },
+    { path: '/hiv/follow-ups', name: 'hiv-follow-ups', component: HivFollowUpView },
+    { path: '/prices', name: 'prices', component: PricesView },
+    { path: '/registers', name: 'registers', component: RegistersView },
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });
@@ -49,6 +61,6 @@ router.beforeEach(async (to) => {
   if (!session.staff) return { name: 'login' };
   if (session.staff.mustChangePassword && to.name !== 'password') return { name: 'password' };
   const item = NAV.find((n) => n.name === to.name);
-  if (item && !allowed(item, session.role)) return { name: 'home' };
+  if (item && !allowed(item, session.role, session.staff?.specialty)) return { name: 'home' };
   return true;
 });

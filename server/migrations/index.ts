@@ -1,5 +1,6 @@
 /** The server's migrations, listed explicitly; versions are consecutive from 1. */
 import { sql as m0001 } from './0001-initial';
+import { sql as m0002 } from './0002-gateway';
 
 export interface ServerMigration {
   version: number;
@@ -7,4 +8,7 @@ export interface ServerMigration {
   sql: string;
 }
 
-export const SERVER_MIGRATIONS: readonly ServerMigration[] = [{ version: 1, name: 'initial', sql: m0001 }];
+export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
+  { version: 1, name: 'initial', sql: m0001 },
+  { version: 2, name: 'gateway', sql: m0002 },
+];

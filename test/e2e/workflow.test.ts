@@ -11,9 +11,11 @@ import { getOrganization, saveOrganization } from '../../db/organization';
 import { upsertPerson } from '../../db/people';
 import { resetWorkflowCaches } from '../../electron/services/workflow/context';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { setUpPhysicianToken, TOKEN_PIN, type DeskPki } from '../helpers/signing-desk';
 import type { Page } from 'playwright-core';
 
 let s: BrowserSession;
+let desk: DeskPki;
 const AIGERIM = makeIin('1992-04-14', 'F', 31);
 
 beforeAll(async () => {
@@ -26,8 +28,13 @@ beforeAll(async () => {
     { iin: AIGERIM, surname: 'Сейтқалиева', givenName: 'Әйгерім', patronymic: 'Нұрланқызы', birthDate: '1992-04-14', sex: 'F', address: 'Атырау қ., Азаттық д-лы, 7', phone: null, source: 'register' },
     new Date(),
   );
+  // The phthisiatrician signs the certificate with a SoftHSM2 token.
+  desk = setUpPhysicianToken(s.ws.app, 'phthisiatrician');
 });
-afterAll(async () => s?.close());
+afterAll(async () => {
+  await s?.close();
+  desk?.cleanup();
+});
 
 async function openQueue(page: Page) {
   await page.locator('[data-nav="queue"]').click();
@@ -39,10 +46,12 @@ async function logOut(page: Page) {
   await page.locator('input[name="login"]').waitFor();
 }
 
-async function completeCurrent(page: Page, stepId: string) {
+/** Does the current step through `button` (the plain "complete", or the step's own action: check, pay, sign). */
+async function completeCurrent(page: Page, stepId: string, button = '[data-test="complete-step"]', then?: () => Promise<void>) {
   const current = page.locator('[data-test="current-step"]');
   await expect.poll(() => current.getAttribute('data-step')).toBe(stepId);
-  await page.locator('[data-test="complete-step"]').click();
+  await page.locator(button).click();
+  await then?.();
   await expect.poll(async () => (await current.count()) === 0 || (await current.getAttribute('data-step')) !== stepId).toBe(true);
 }
 
@@ -68,7 +77,11 @@ describe('a TB dispensary certificate through every step of its regulation', () 
 
     const number = page.locator('[data-test="request-number"]');
     await expect.poll(() => number.textContent()).toMatch(/AT1-000001/);
-    await completeCurrent(page, 'register-check');
+    // The register check is its own action (registers.check): no plain "complete" on this step.
+    await expect.poll(() => page.locator('[data-test="current-step"]').getAttribute('data-step')).toBe('register-check');
+    expect(await page.locator('[data-test="complete-step"]').count()).toBe(0);
+    await completeCurrent(page, 'register-check', '[data-test="register-check"]');
+    expect(await page.locator('[data-test="register-answer"]').getAttribute('data-found')).toBe('no');
     await screenshot(page, 'e2e-workflow-2-operator-step');
     await completeCurrent(page, 'journal-entry');
     // Now the cashier's step: the operator sees who does it and cannot complete it.
@@ -77,8 +90,11 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     expect(await page.locator('[data-test="complete-step"]').count()).toBe(0);
     await logOut(page);
 
-    // --- the cashier: the request is in the cashier's queue; opened with the keyboard -------------------------------
+    // --- the cashier: opens the shift, then the request is in the cashier's queue; opened with the keyboard ----------
     await logIn(page, 'cashier');
+    await page.locator('[data-nav="cash"]').click();
+    await page.locator('[data-test="open-shift"]').click();
+    await page.locator('[data-test="shift"][data-state="open"]').waitFor();
     await openQueue(page);
     const row = page.locator('tr[data-request="AT1-000001"]');
     await row.waitFor();
@@ -87,15 +103,23 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     await row.focus();
     await screenshot(page, 'e2e-workflow-3-cashier-queue');
     await page.keyboard.press('Enter');
-    await completeCurrent(page, 'payment');
+    expect(await page.locator('[data-test="pay-amount"]').textContent()).toContain('1 000 ₸');
+    await completeCurrent(page, 'payment', '[data-test="pay"]');
     await logOut(page);
 
     // --- the phthisiatrician signs and hands over: the request ends; the survey of appendix 3 follows ---------------
     await logIn(page, 'phthisiatrician');
     await openQueue(page);
     await page.locator('tr[data-request="AT1-000001"]').click();
-    await completeCurrent(page, 'sign-issue');
+    await completeCurrent(page, 'sign-issue', '[data-test="sign-certificate"]', async () => {
+      const dialog = page.locator('[data-test="sign-dialog"]');
+      await dialog.locator('[data-test="pin"]').fill(TOKEN_PIN);
+      await dialog.locator('[data-test="pin"]').press('Enter');
+    });
     await expect.poll(() => page.locator('[data-test="request-status"]').getAttribute('data-status')).toBe('done');
+    // The issued certificate opens in the print preview; closed to take the survey.
+    await page.locator('[data-test="pdf-preview"]').waitFor();
+    await page.locator('[data-test="pdf-close"]').click();
     const timeline = page.locator('[data-test="timeline"] li');
     expect(await timeline.count()).toBe(4);
     expect(await timeline.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['register-check', 'journal-entry', 'payment', 'sign-issue']);

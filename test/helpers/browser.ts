@@ -48,10 +48,10 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function startBrowserSession(options: { population?: number } = {}): Promise<BrowserSession> {
+export async function startBrowserSession(options: { population?: number; clock?: () => Date } = {}): Promise<BrowserSession> {
   if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: apt-get install -y chromium`);
   await ensureRendererBuilt();
-  const ws = createTestWorkstation({ population: options.population ?? 300 });
+  const ws = createTestWorkstation({ population: options.population ?? 300, clock: options.clock });
   const host = await startWebHost({ app: ws.app, staticDir: RENDERER_DIR });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -10,7 +10,7 @@ import { dayNumberOf } from '../../../common/working-calendar';
 import * as dbd from '../../../db/desk';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
-import { BOLD, callCentreLine, FONT, orgHeader, qrPng, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
+import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
 import { calendarOf } from '../workflow/context';
 import { getAppointment, getAttachment, doctorDay, localIso, organization, rowFullName } from './service';
 import { COLUMN_TITLES, JOURNAL_TITLES, PRINT, value } from './texts';
@@ -22,7 +22,7 @@ const toFile = (fileName: string, r: { buffer: Buffer; pages: number }): PdfFile
 
 function label(doc: PdfDoc, x: number, y: number, w: number, caption: string, text: string) {
   doc.font(FONT).fontSize(7.5).fillColor('#555555').text(caption, x, y, { width: w });
-  doc.font(BOLD).fontSize(10).fillColor('black').text(text || '—', x, doc.y + 1, { width: w });
+  doc.font(FONT).fontSize(10).fillColor('black').text(text || '—', x, doc.y + 1, { width: w });
   return doc.y + 5;
 }
 
@@ -31,11 +31,12 @@ export function talonQrText(t: { talonNumber: string; verification: string }, bi
   return `TIRKEU-TALON;N=${t.talonNumber};BIN=${bin};H=${t.verification}`;
 }
 
-/** The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code. */
+/** The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code. One font
+ * (regular) keeps it within the 50 ms target: every further font file is parsed again for each document. */
 export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
   const t = getAttachment(app, id);
   const org = organization(app);
-  const qr = await qrPng(talonQrText(t, org.bin), 200);
+  const qrText = talonQrText(t, org.bin);
   const langs: Lang[] = ['kk', 'ru'];
   const r = await renderPdf({ title: `${P('talonTitle', 'kk')} ${t.talonNumber}`, margin: 36, footer: callCentreLine(langs) }, (doc) => {
     const width = doc.page.width - 72;
@@ -44,12 +45,12 @@ export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
       const top = 36 + i * (half + 10);
       doc.y = top;
       doc.x = 36;
-      doc.font(BOLD).fontSize(10).text(org.name[lang], 36, top, { width: width - 110, align: 'left' });
+      doc.font(FONT).fontSize(10).text(org.name[lang], 36, top, { width: width - 110, align: 'left' });
       doc.font(FONT).fontSize(8).fillColor('#333333').text(`${P('bin', lang)}: ${org.bin} · ${org.address}`, 36, doc.y + 1, { width: width - 110 });
       doc.fillColor('black');
-      doc.image(qr, 36 + width - 96, top, { width: 96 });
-      doc.font(BOLD).fontSize(13).text(P('talonTitle', lang), 36, top + 104, { width, align: 'center' });
-      doc.font(BOLD).fontSize(12).text(`${P('talonNo', lang)} ${t.talonNumber}`, 36, doc.y + 2, { width, align: 'center' });
+      drawQr(doc, qrText, 36 + width - 96, top, 96);
+      doc.font(FONT).fontSize(14).text(P('talonTitle', lang), 36, top + 104, { width, align: 'center' });
+      doc.font(FONT).fontSize(12).text(`${P('talonNo', lang)} ${t.talonNumber}`, 36, doc.y + 2, { width, align: 'center' });
       let y = doc.y + 10;
       const colW = (width - 16) / 2;
       const left = 36;

@@ -115,10 +115,18 @@ interface Loaded {
   templates: Map<number, TimetableTemplate | null>;
 }
 
+const parsedTemplates = new Map<string, TimetableTemplate | null>();
+/** A stored template, validated once per distinct text (searches read every doctor's template each time). */
 function parseTemplate(text: string | null): TimetableTemplate | null {
   if (!text) return null;
-  const r = timetableTemplateSchema.safeParse(JSON.parse(text));
-  return r.success ? r.data : null;
+  let t = parsedTemplates.get(text);
+  if (t === undefined) {
+    const r = timetableTemplateSchema.safeParse(JSON.parse(text));
+    t = r.success ? r.data : null;
+    if (parsedTemplates.size > 5000) parsedTemplates.clear();
+    parsedTemplates.set(text, t);
+  }
+  return t;
 }
 
 function loadDoctors(app: AppContext): Loaded {
@@ -401,6 +409,16 @@ export function removeException(app: AppContext, staff: StaffRow, id: number): {
 // ---------------------------------------------------------------------------------------------------------------
 // Free slots and appointments
 
+const isoDays = new Map<number, string>();
+/** `new Date(ms).toISOString()` for whole-minute instants, with the date part cached (thousands of slots per search). */
+function isoInstant(ms: number): string {
+  const day = Math.floor(ms / 86_400_000);
+  let prefix = isoDays.get(day);
+  if (prefix === undefined) isoDays.set(day, (prefix = dayNumberToIso(day) + 'T'));
+  const minute = Math.floor((ms - day * 86_400_000) / MINUTE_MS);
+  return ms % MINUTE_MS === 0 ? `${prefix}${hhmm(minute)}:00.000Z` : new Date(ms).toISOString();
+}
+
 export interface SlotSearch {
   doctorId?: number | null;
   specialty?: Specialty | null;
@@ -421,19 +439,23 @@ export function searchFreeSlots(app: AppContext, a: SlotSearch) {
   const loaded = loadDoctors(app);
   const chosen = a.doctorId ? [requireDoctor(app, a.doctorId)] : loaded.doctors.filter((d) => !a.specialty || d.specialty === a.specialty);
   const exceptions = dbd.listExceptions(app.db, a.doctorId ?? null, fromIso, toIso);
-  const inputs: DoctorPlanInput[] = chosen.map((d) => ({ doctorId: d.id, template: parseTemplate(d.template), exceptions: exceptions.filter((e) => e.doctor_id === d.id) }));
+  const inputs: DoctorPlanInput[] = chosen.map((d) => ({ doctorId: d.id, template: loaded.templates.get(d.id) ?? parseTemplate(d.template), exceptions: exceptions.filter((e) => e.doctor_id === d.id) }));
   const fromMs = cal.localToInstant(fromDay, 0);
   const toMs = cal.localToInstant(fromDay + days, 0);
   const booked = new Map<number, Set<number>>();
   const ids = new Set(chosen.map((d) => d.id));
-  for (const b of dbd.bookedSlots(app.db, a.doctorId ?? null, fromMs, toMs)) {
-    if (!ids.has(b.doctor_id)) continue;
-    let s = booked.get(b.doctor_id);
-    if (!s) booked.set(b.doctor_id, (s = new Set()));
-    s.add(b.slot_ms);
+  for (const packed of dbd.bookedPacked(app.db, a.doctorId ?? null, fromMs, toMs)) {
+    const doctor = packed % 100_000;
+    const ms = (packed - doctor) / 100_000 * MINUTE_MS;
+    if (!ids.has(doctor)) continue;
+    let s = booked.get(doctor);
+    if (!s) booked.set(doctor, (s = new Set()));
+    s.add(ms);
   }
   const slots = computeFreeSlots(cal, inputs, fromDay, days, app.clock().getTime(), booked, limit);
   const byId = new Map(chosen.map((d) => [d.id, d]));
+  const dates: string[] = [];
+  const times: string[] = [];
   return {
     from: fromIso,
     to: toIso,
@@ -444,9 +466,9 @@ export function searchFreeSlots(app: AppContext, a: SlotSearch) {
         doctorName: d.full_name,
         specialty: d.specialty as Specialty,
         room: d.room,
-        start: new Date(s.startMs).toISOString(),
-        date: dayNumberToIso(s.dayNum),
-        time: hhmm(s.minute),
+        start: isoInstant(s.startMs),
+        date: (dates[s.dayNum - fromDay] ??= dayNumberToIso(s.dayNum)),
+        time: (times[s.minute] ??= hhmm(s.minute)),
       };
     }),
     unavailable: exceptions
@@ -527,7 +549,7 @@ export interface BookArgs {
   note?: string | null;
 }
 
-function insertBooked(app: AppContext, staff: StaffRow, d: dbd.DoctorRow, person: Person, slot: { startMs: number; endMs: number }, requestId: number, kind: 'appointment' | 'walk-in', channel: 'desk' | 'phone', note: string | null, now: Date): number {
+function insertBooked(app: AppContext, staff: StaffRow, d: dbd.DoctorRow, person: Person, slot: { startMs: number; endMs: number }, requestId: number, kind: 'appointment' | 'walk-in', channel: 'desk' | 'phone' | 'portal', note: string | null, now: Date): number {
   const cal = calendarOf(app);
   const slotIso = new Date(slot.startMs).toISOString();
   // The central server confirms one booking per doctor and slot (issue 7): provisional until then.
@@ -560,7 +582,8 @@ function insertBooked(app: AppContext, staff: StaffRow, d: dbd.DoctorRow, person
 }
 
 /** Books a slot (or, for a walk-in without a slot, the doctor's first free slot today). */
-export function book(app: AppContext, staff: StaffRow, a: BookArgs): Appointment {
+/** `portal`: as for registerHomeVisit, the appointment of a citizen's e-request registered as a portal request. */
+export function book(app: AppContext, staff: StaffRow, a: BookArgs, portal?: { request: RequestRow }): Appointment {
   const person = requirePerson(app, a.iin);
   const d = requireDoctor(app, a.doctorId);
   let startMs: number;
@@ -581,8 +604,8 @@ export function book(app: AppContext, staff: StaffRow, a: BookArgs): Appointment
     engineActor(staff),
     now,
     () => {
-      const req = runDeskRequest(app, staff, DESK_SERVICES.appointment, a.channel, person.iin);
-      return insertBooked(app, staff, d, person, slot, req.id, kind, a.channel, a.note?.trim() || null, now);
+      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.appointment, a.channel, person.iin);
+      return insertBooked(app, staff, d, person, slot, req.id, kind, portal ? 'portal' : a.channel, a.note?.trim() || null, now);
     },
     {
       audit: (aid) => ({ action: 'appointment.booked', entity: 'appointment', entityId: aid, details: { doctor: d.login, slotStart: new Date(startMs).toISOString(), kind } }),
@@ -692,7 +715,11 @@ export interface HomeVisitArgs {
   lateReason?: string | null;
 }
 
-export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisitArgs): HomeVisit {
+/**
+ * `portal`: the call comes from a citizen's e-request (issue 8) already registered through the step engine as a
+ * portal request; the journal entry is linked to that request instead of starting a desk request.
+ */
+export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisitArgs, portal?: { request: RequestRow }): HomeVisit {
   const person = requirePerson(app, a.iin);
   const d = requireDoctor(app, a.doctorId);
   const today = orgToday(app);
@@ -728,11 +755,11 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
     engineActor(staff),
     now,
     () => {
-      const req = runDeskRequest(app, staff, DESK_SERVICES.homeVisit, a.channel, person.iin);
+      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.homeVisit, a.channel, person.iin);
       return dbd.insertHomeVisit(app.db, {
         number: number(app, 'home-visit', 'V'),
         request_id: req.id,
-        channel: a.channel,
+        channel: portal ? 'portal' : a.channel,
         person_iin: person.iin,
         address: a.address.trim(),
         phone: a.phone?.trim() || null,
@@ -835,22 +862,23 @@ export interface AttachArgs {
   previousOrganization?: string | null;
 }
 
-export function attach(app: AppContext, staff: StaffRow, a: AttachArgs): Attachment {
+/** `portal`: as for registerHomeVisit, the attachment of a citizen's e-request registered as a portal request. */
+export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?: { request: RequestRow }): Attachment {
   const person = requirePerson(app, a.iin);
   const org = organization(app);
   const today = orgToday(app);
   const def = catalogOf(app).catalog.byId(DESK_SERVICES.attachment, org.region, today);
   if (!def) throw new ApiError('service-not-in-force', `no regulation of attachment is in force in ${org.region} today`, { service: 'attachment', region: org.region });
+  const already = dbd.activeAttachmentOf(app.db, person.iin);
+  if (already) {
+    throw new ApiError('already-attached', `${person.iin} is attached here already (talon ${already.talon_number})`, { talon: already.talon_number, district: already.district_number, since: already.attached_day });
+  }
   const known = new Set(def.documents.map((d) => d.id));
   const unknown = a.documents.filter((x) => !known.has(x));
   if (unknown.length) throw new ApiError('validation', `unknown documents: ${unknown.join(', ')}`, {}, ['documents']);
   const missing = def.documents.filter((d) => d.required && !a.documents.includes(d.id));
   if (missing.length) {
     throw new ApiError('document-missing', `required documents missing: ${missing.map((m) => m.id).join(', ')}`, { documents: missing.map((m) => m.title[staff.language]).join('; '), ids: missing.map((m) => m.id).join(',') }, ['documents']);
-  }
-  const already = dbd.activeAttachmentOf(app.db, person.iin);
-  if (already) {
-    throw new ApiError('already-attached', `${person.iin} is attached here already (talon ${already.talon_number})`, { talon: already.talon_number, district: already.district_number, since: already.attached_day });
   }
   let district: dbd.DistrictRow | undefined;
   const byHand = !!a.districtId;
@@ -871,7 +899,7 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs): Attachm
     engineActor(staff),
     now,
     () => {
-      const req = runDeskRequest(app, staff, DESK_SERVICES.attachment, 'desk', person.iin);
+      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.attachment, 'desk', person.iin);
       const talon = number(app, 'talon', 'T');
       try {
         return dbd.insertAttachment(app.db, {

@@ -36,8 +36,7 @@ export interface DoctorPlanInput {
 }
 
 /** What a doctor's day looks like: hours, breaks, or why there is no reception. */
-export function planDay(cal: WorkingCalendar, d: DoctorPlanInput, dayNum: number): DayPlan {
-  const iso = dayNumberToIso(dayNum);
+export function planDay(cal: WorkingCalendar, d: DoctorPlanInput, dayNum: number, iso = dayNumberToIso(dayNum)): DayPlan {
   const holiday = cal.isHoliday(dayNum);
   const slotMinutes = d.template?.slotMinutes ?? 15;
   const plan: DayPlan = { dayNum, off: null, holiday, intervals: [], breaks: [], slotMinutes };
@@ -85,6 +84,19 @@ export function slotMinutesOf(plan: DayPlan): number[] {
   return out.sort((a, b) => a - b);
 }
 
+const weekly = new WeakMap<TimetableTemplate, (number[] | null)[]>();
+/** Slot start minutes of each weekday of a template (index 0 = Monday), cached per template object. */
+function weeklyMinutes(t: TimetableTemplate): (number[] | null)[] {
+  let w = weekly.get(t);
+  if (!w) {
+    w = t.days.map((day) =>
+      day ? slotMinutesOf({ dayNum: 0, off: null, holiday: false, slotMinutes: t.slotMinutes, intervals: [{ start: minutesOf(day.start), end: minutesOf(day.end), extra: false }], breaks: day.breaks.map((b) => ({ start: minutesOf(b.start), end: minutesOf(b.end) })) }) : null,
+    );
+    weekly.set(t, w);
+  }
+  return w;
+}
+
 export interface FreeSlot {
   doctorId: number;
   startMs: number;
@@ -111,14 +123,30 @@ export function freeSlots(
   const out: FreeSlot[] = [];
   for (let day = fromDay; day < fromDay + days; day++) {
     const before = out.length;
+    // One zone look-up per day: on a day without an offset change, local minute m is midnight + m minutes.
+    const midnight = cal.localToInstant(day, 0);
+    const uniform = cal.localToInstant(day, 1439) - midnight === 1439 * MINUTE_MS;
+    const iso = dayNumberToIso(day);
+    const working = cal.isWorkingDayNumber(day);
+    const weekday = isoWeekday(day) - 1;
     for (const d of doctors) {
-      const plan = planDay(cal, d, day);
-      if (plan.off) continue;
+      let minutes: readonly number[] | null;
+      let slotLength: number;
+      if (d.exceptions.some((e) => e.date_from <= iso && e.date_to >= iso)) {
+        const plan = planDay(cal, d, day, iso);
+        minutes = plan.off ? null : slotMinutesOf(plan);
+        slotLength = plan.slotMinutes;
+      } else {
+        // The usual case: the template's slots of that weekday, computed once per template.
+        minutes = working && d.template ? weeklyMinutes(d.template)[weekday]! : null;
+        slotLength = d.template?.slotMinutes ?? 15;
+      }
+      if (!minutes) continue;
       const taken = booked.get(d.doctorId);
-      for (const m of slotMinutesOf(plan)) {
-        const startMs = cal.localToInstant(day, m);
+      for (const m of minutes) {
+        const startMs = uniform ? midnight + m * MINUTE_MS : cal.localToInstant(day, m);
         if (startMs < nowMs || taken?.has(startMs)) continue;
-        out.push({ doctorId: d.doctorId, startMs, endMs: startMs + plan.slotMinutes * MINUTE_MS, dayNum: day, minute: m });
+        out.push({ doctorId: d.doctorId, startMs, endMs: startMs + slotLength * MINUTE_MS, dayNum: day, minute: m });
       }
     }
     if (out.length > before) {

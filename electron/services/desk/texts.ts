@@ -39,6 +39,7 @@ export const COLUMN_TITLES: Record<string, L> = {
 export const VALUE_TEXTS: Record<string, L> = {
   desk: { kk: 'келу', ru: 'лично', en: 'in person' },
   phone: { kk: 'телефон', ru: 'телефон', en: 'phone' },
+  portal: { kk: 'ЭҮП (портал)', ru: 'портал ЭП', en: 'e-gov portal' },
   self: { kk: 'өзі', ru: 'сам', en: 'self' },
   relative: { kk: 'туысы', ru: 'родственник', en: 'relative' },
   other: { kk: 'басқа адам', ru: 'другое лицо', en: 'someone else' },

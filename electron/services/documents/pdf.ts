@@ -6,7 +6,7 @@
  * - `renderPdf` builds a document in memory and returns its bytes (and the page count);
  * - `orgHeader` prints the organization (name in the chosen languages, BIN, address);
  * - `footer` stamps every page with the call centre 1414 (citizen-facing printouts must show it) and page numbers;
- * - `qrPng` makes a QR code image.
+ * - `drawQr` draws a QR code (vector), `qrPng` makes one as an image.
  *
  * Font files are read once per process; pdfkit subsets them per document, so a talon stays around 20–30 KB.
  */
@@ -23,7 +23,10 @@ export type Lang = 'kk' | 'ru' | 'en';
 
 let fonts: { regular: Buffer; bold: Buffer } | null = null;
 
-/** The font files (cached). `FONT`/`BOLD` are the names documents use with `doc.font(...)`. */
+/**
+ * The font files, read once per process. (A parsed fontkit font must not be shared between documents: glyphs
+ * already subset into one document then go missing from the next one's text layer.)
+ */
 export function fontFiles(): { regular: Buffer; bold: Buffer } {
   fonts ??= {
     regular: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
@@ -121,6 +124,23 @@ export function footer(doc: PdfDoc, text: string, pageLabel: string): void {
 /** A QR code as PNG bytes (error correction M: survives a smudged printout). */
 export function qrPng(text: string, width = 220): Promise<Buffer> {
   return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 1, width });
+}
+
+/**
+ * Draws a QR code as vector squares at (x, y), `size` points wide: sharper on any printer than an image, and it
+ * spares encoding a PNG only for pdfkit to decode it again (most of a talon's time otherwise).
+ */
+export function drawQr(doc: PdfDoc, text: string, x: number, y: number, size: number): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const cell = size / (n + 2);
+  doc.save();
+  doc.rect(x, y, size, size).fill('#ffffff');
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) if (qr.modules.get(r, c)) doc.rect(x + (c + 1) * cell, y + (r + 1) * cell, cell + 0.05, cell + 0.05);
+  }
+  doc.fill('#000000');
+  doc.restore();
 }
 
 /** A simple ruled table that continues on new pages with the header repeated. */

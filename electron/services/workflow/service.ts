@@ -69,6 +69,8 @@ import {
 } from './context';
 import { histogramPercentile } from './histogram';
 import { actorLabel, canAct, canCancel, createEngine, type EngineActor, type WorkflowEngine } from './engine';
+import { EXCLUSIVE_ACTIONS, HIV_SERVICE, seesHivIdentity, stepActionOf } from '../dispensary/rules';
+import { priceOn } from '../../../db/dispensary';
 
 export function engineActor(staff: StaffRow): EngineActor {
   return { staffId: staff.id, login: staff.login, role: staff.role, specialty: staff.specialty };
@@ -130,11 +132,22 @@ export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestVi
     if (!a.iin) throw new ApiError('validation', 'the person’s IIN is required', {}, ['iin']);
     person = { iin: requireValidIin(a.iin).iin };
   }
-  const row = engineOf(app).start(def, a.channel, person, engineActor(staff), { feeKzt: a.feeKzt ?? def.fee.kzt });
+  // The fee: given by the caller, else the price list in force today (issue 6), else the regulation's default.
+  const fee = a.feeKzt ?? priceOn(app.db, def.id, orgToday(app))?.fee_kzt ?? def.fee.kzt;
+  const row = engineOf(app).start(def, a.channel, person, engineActor(staff), { feeKzt: fee });
   return view(app, staff, row.id);
 }
 
 export function completeStep(app: AppContext, staff: StaffRow, a: { requestId: number; stepId: string; condition?: string | null; note?: string | null }): RequestView {
+  // Steps done through their own action (issue 6): the register check, the payment, the signature, the HIV result.
+  const row = getRequestRow(app.db, a.requestId);
+  const def = row ? catalogOf(app).catalog.byKey(row.definition_key) : undefined;
+  const step = def ? stepById(def, a.stepId) : undefined;
+  const action = row && row.status === 'open' && def && step && row.current_step === a.stepId ? stepActionOf(def, step, row.fee_kzt) : null;
+  if (action && EXCLUSIVE_ACTIONS.has(action)) {
+    const code = action === 'register-check' ? 'register-check-required' : action === 'payment' ? 'payment-required' : action === 'sign' ? 'signature-required' : 'result-missing';
+    throw new ApiError(code, `step ${a.stepId} is completed by its own action (${action})`, { step: a.stepId, action, code: row!.anonymous_code ?? row!.number, number: row!.number });
+  }
   engineOf(app).completeStep(a.requestId, a.stepId, engineActor(staff), { condition: a.condition ?? null, note: a.note ?? null });
   return view(app, staff, a.requestId);
 }
@@ -197,7 +210,7 @@ export function view(app: AppContext, staff: StaffRow, requestId: number): Reque
     resultTitle: def?.resultDocument.title ?? fallbackTitle(row.service_id),
     region: row.region,
     channel: row.channel,
-    person: row.person_iin ? { iin: row.person_iin, name: personDisplayName(app.db, row.person_iin) } : null,
+    person: row.person_iin && (row.service_id !== HIV_SERVICE || seesHivIdentity(staff)) ? { iin: row.person_iin, name: personDisplayName(app.db, row.person_iin) } : null,
     anonymousCode: row.anonymous_code,
     feeKzt: row.fee_kzt,
     status: row.status,
@@ -264,14 +277,16 @@ export function queue(app: AppContext, staff: StaffRow, limit: number): QueueRow
   const all = staff.role === 'administrator';
   return queueRows(app.db, { role: all ? null : staff.role, specialty: staff.specialty, limit }).map((r) => {
     const def = catalog.byKey(r.definition_key);
+    // A confidential HIV examination's identity is shown only to the counselling doctor and the nurse.
+    const hidden = r.service_id === HIV_SERVICE && !seesHivIdentity(staff);
     return {
       id: r.id,
       number: r.number,
       serviceId: r.service_id,
       serviceTitle: def?.titles ?? fallbackTitle(r.service_id),
       channel: r.channel,
-      personName: r.surname ? [r.surname, r.given_name, r.patronymic].filter(Boolean).join(' ') : null,
-      personIin: r.person_iin,
+      personName: r.surname && !hidden ? [r.surname, r.given_name, r.patronymic].filter(Boolean).join(' ') : null,
+      personIin: hidden ? null : r.person_iin,
       anonymousCode: r.anonymous_code,
       stepId: r.step_id,
       stepTitle: stepTitle(def, r.step_id),

@@ -1,4 +1,5 @@
 /** Shared state and helpers of the front-desk screens (issue 4). */
+import './desk.css';
 import { ref } from 'vue';
 import type { ApiResult } from '../../../common/api';
 import type { Person } from '../../../common/schemas';

@@ -4,6 +4,8 @@ import en from './en';
 import kk from './kk';
 import ru from './ru';
 import desk from './features/desk';
+import dispensary from './features/dispensary';
+import erequests from './features/erequests';
 import signing from './features/signing';
 import sync from './features/sync';
 import workflow from './features/workflow';
@@ -15,6 +17,8 @@ import workflow from './features/workflow';
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
 const FEATURES: Record<string, FeatureMessages> = {
   desk,
+  dispensary,
+  erequests,
   signing,
   sync,
   workflow,

@@ -3,24 +3,48 @@
  * by the roles they name, refusals of wrong roles / repeats / out-of-order completions, cancellation, the audit and
  * outbox rows, anonymous examinations, the survey and the dashboard.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ApiErrorData } from '../../../common/errors';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
 import { listOutbox } from '../../../db/outbox';
 import { upsertPerson } from '../../../db/people';
+import { setSetting } from '../../../db/settings';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 
 const IIN = makeIin('1988-05-05', 'M', 21);
 let ws: TestWorkstation;
 /** Monday 2 March 2026, 09:00 in Astana (UTC+5). */
 let now = Date.UTC(2026, 2, 2, 4, 0);
 const advance = (minutes: number) => (now += minutes * 60_000);
+/**
+ * The signing steps go through certificates.sign with a SoftHSM2 token whose test certificate is issued now:
+ * those tests run on the Monday after today, 09:00 in Astana, inside the certificate's validity.
+ */
+function nextMonday(): number {
+  const d = new Date(Date.now() + 5 * 3600_000); // Astana wall clock
+  const days = ((8 - d.getUTCDay()) % 7) || 7;
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days, 4, 0);
+}
+let pki: DeskPki | null = null;
+/**
+ * The phthisiatrician's token (the SoftHSM2 helper, given the phthisiatrician's login). The PKCS#11 module stays
+ * loaded in the process, so one token serves the whole file; each new workstation gets its settings.
+ */
+function phthisiatricianToken(): { kind: 'pkcs11'; module: string; token: string } {
+  if (!pki) pki = setUpPhysicianToken(ws.app, 'phthisiatrician');
+  else {
+    ws.app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.pki.physicianIin, 'phthisiatrician');
+    setSetting(ws.app.db, 'signing.pkcs11Modules', [pki.hsm.module]);
+  }
+  return { kind: 'pkcs11', module: pki.hsm.module, token: TOKEN_LABEL };
+}
 
-function open(region: 'astana' | 'atyrau' = 'astana'): TestWorkstation {
-  now = Date.UTC(2026, 2, 2, 4, 0);
+function open(region: 'astana' | 'atyrau' = 'astana', start = Date.UTC(2026, 2, 2, 4, 0)): TestWorkstation {
+  now = start;
   ws = createTestWorkstation({ population: 20, clock: () => new Date(now) });
   if (region === 'atyrau') {
     saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
@@ -30,6 +54,7 @@ function open(region: 'astana' | 'atyrau' = 'astana'): TestWorkstation {
   return ws;
 }
 afterEach(() => ws?.close());
+afterAll(() => pki?.cleanup());
 
 async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErrorData> {
   const r = await c.raw(method, args);
@@ -39,11 +64,13 @@ async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErr
 
 describe('walking a service through its steps', () => {
   it('the Atyrau TB certificate: operator, operator, cashier, phthisiatrician — each step by its own role', async () => {
-    open('atyrau');
+    open('atyrau', nextMonday());
+    const token = phthisiatricianToken();
     const operator = await ws.as('operator');
     const cashier = await ws.as('cashier');
     const phthisiatrician = await ws.as('phthisiatrician');
     const therapist = await ws.as('therapist');
+    const shift = await cashier.call('cash.openShift', {});
 
     let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
     expect(r.number).toBe('A4-000001');
@@ -58,18 +85,23 @@ describe('walking a service through its steps', () => {
     expect((await cashier.call('requests.queue', {})).rows).toEqual([]);
     expect((await operator.call('requests.queue', {})).rows.map((q) => q.number)).toEqual(['A4-000001']);
 
-    // Wrong role on the current step.
-    expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('wrong-role');
+    // Wrong role on the current step: the check step is done only through registers.check, which the cash desk
+    // cannot reach; a plain completion is refused by anyone.
+    expect((await refusal(cashier, 'registers.check', { requestId: r.id })).code).toBe('forbidden');
+    expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('register-check-required');
+    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('register-check-required');
     // Out of order: the cashier's own step is not current yet.
     const early = await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' });
     expect(early.code).toBe('step-not-current');
     expect(early.params).toMatchObject({ current: 'register-check' });
 
     advance(5);
-    r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check', note: 'Тіркелімде жоқ' });
+    expect(await operator.call('registers.check', { requestId: r.id, note: 'Тіркелімде жоқ' })).toMatchObject({ found: false, checkedBy: 'operator' });
+    r = await operator.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('journal-entry');
     // Twice: the same step again.
     expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('step-already-completed');
+    expect((await refusal(operator, 'registers.check', { requestId: r.id })).code).toBe('step-not-current');
 
     advance(3);
     r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
@@ -80,16 +112,21 @@ describe('walking a service through its steps', () => {
     expect(q[0]!.personName).toBe('Омаров Нұрлан');
 
     advance(20); // the cashier takes 20 minutes of a 15-minute step: late
-    r = await cashier.call('requests.completeStep', { requestId: r.id, stepId: 'payment' });
+    expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' })).code).toBe('payment-required');
+    expect(await cashier.call('cash.pay', { requestId: r.id, method: 'cash' })).toMatchObject({ kind: 'payment', amountKzt: r.feeKzt, shiftNumber: shift.number });
+    r = await cashier.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('sign-issue');
     // A physician of another specialty may not sign a TB certificate.
-    const wrongSpecialty = await refusal(therapist, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' });
+    const wrongSpecialty = await refusal(therapist, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
     expect(wrongSpecialty.code).toBe('wrong-role');
     expect(wrongSpecialty.params).toEqual({ required: 'physician/phthisiatrician', role: 'physician/therapist' });
     expect((await therapist.call('requests.queue', {})).rows).toEqual([]);
+    expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe('signature-required');
 
     advance(10);
-    r = await phthisiatrician.call('requests.completeStep', { requestId: r.id, stepId: 'sign-issue' });
+    const cert = await phthisiatrician.call('certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
+    expect(cert.issuedAt).not.toBeNull();
+    r = await phthisiatrician.call('requests.get', { requestId: r.id });
     expect(r.status).toBe('done');
     expect(r.currentStep).toBeNull();
     expect(r.deadlineStatus).toBe('on-time'); // 38 minutes of 60
@@ -99,17 +136,19 @@ describe('walking a service through its steps', () => {
       ['payment', 'cashier', 'cashier', 'done', 'overdue'],
       ['sign-issue', 'phthisiatrician', 'physician/phthisiatrician', 'done', 'on-time'],
     ]);
-    expect(r.steps[0]!.note).toBe('Тіркелімде жоқ');
+    expect(r.steps[0]!.note).toMatch(/^register-check #\d+: not-on-register · Тіркелімде жоқ$/);
     expect(r.steps[2]!.durationMs).toBe(20 * 60_000);
 
     // Closed: nothing more.
     expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe('request-closed');
+    expect((await refusal(phthisiatrician, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN })).code).toBe('request-closed');
     expect((await refusal(operator, 'requests.cancel', { requestId: r.id, reason: 'too late' })).code).toBe('request-closed');
 
     // The audit chain and the outbox hold every change, in order.
     const audit = listAudit(ws.app.db, { entity: 'service_request' }).reverse();
     expect(audit.map((a) => [a.action, a.login])).toEqual([
       ['request.started', 'operator'],
+      ['register.checked', 'operator'],
       ['request.step-completed', 'operator'],
       ['request.step-completed', 'operator'],
       ['request.step-completed', 'cashier'],
@@ -120,14 +159,14 @@ describe('walking a service through its steps', () => {
     expect(ops.map((o) => o.kind)).toEqual(['request.start', 'request.step', 'request.step', 'request.step', 'request.step']);
     expect(ops[4]!.payload).toMatchObject({ number: 'A4-000001', step: 'sign-issue', status: 'done', role: 'physician/phthisiatrician' });
     // Refused attempts wrote nothing.
-    expect(listAudit(ws.app.db, { entity: 'service_request' }).length).toBe(5);
+    expect(listAudit(ws.app.db, { entity: 'service_request' }).length).toBe(6);
   });
 
   it('a fee of 0 skips the cashier step', async () => {
     open('atyrau');
     const operator = await ws.as('operator');
     let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN, feeKzt: 0 });
-    r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check' });
+    await operator.call('registers.check', { requestId: r.id });
     r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
     expect(r.currentStep?.stepId).toBe('sign-issue');
   });
@@ -207,7 +246,7 @@ describe('cancellation', () => {
     open('atyrau');
     const operator = await ws.as('operator');
     const r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
-    await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check' });
+    await operator.call('registers.check', { requestId: r.id });
     expect(() => ws.app.db.prepare('DELETE FROM service_request WHERE id = ?').run(r.id)).toThrow(/never deleted/);
     expect(() => ws.app.db.prepare('DELETE FROM request_step WHERE request_id = ?').run(r.id)).toThrow(/never deleted/);
     expect(() => ws.app.db.prepare(`UPDATE request_step SET completed_login = 'someone' WHERE request_id = ? AND seq = 1`).run(r.id)).toThrow(/cannot change/);
@@ -229,7 +268,11 @@ describe('anonymous HIV examination', () => {
     r = await nurse.call('requests.completeStep', { requestId: r.id, stepId: 'blood-draw' });
     // A working-day step: 3 working days, due at the close of the third working day after today (Mon → Thu 20:00 Atyrau).
     expect(r.currentStep?.deadlineAt).toBe('2026-03-05T15:00:00.000Z');
-    r = await counsellor.call('requests.completeStep', { requestId: r.id, stepId: 'post-test-counselling', condition: 'result-positive' });
+    // The post-test counselling is completed by the release of the laboratory result against the code.
+    expect((await refusal(counsellor, 'requests.completeStep', { requestId: r.id, stepId: 'post-test-counselling', condition: 'result-positive' })).code).toBe('result-missing');
+    await nurse.call('hiv.enterResult', { code: r.anonymousCode!, result: 'positive' });
+    expect(await counsellor.call('hiv.release', { code: r.anonymousCode! })).toMatchObject({ result: 'positive', certificate: null });
+    r = await counsellor.call('requests.get', { requestId: r.id });
     expect(r.status).toBe('done');
     expect(r.outcome?.code).toBe('positive-follow-up');
     const everything = JSON.stringify([listAudit(ws.app.db, { entity: 'service_request' }), listOutbox(ws.app.db)]);
@@ -247,32 +290,42 @@ describe('anonymous HIV examination', () => {
 
 describe('survey and dashboard', () => {
   it('the survey is taken once after completion; the dashboard and the CSV report count on time and overdue per service and step', async () => {
-    open('atyrau');
+    const start = nextMonday();
+    open('atyrau', start);
+    // The month of the run, and the one after it, as the dashboard's date range.
+    const day = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });
+    const d0 = new Date(start);
+    const month = { from: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), 1, 12)), to: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 0, 12)) };
+    const nextMonth = { from: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1, 12)), to: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 2, 0, 12)) };
+    const token = phthisiatricianToken();
     const operator = await ws.as('operator');
     const cashier = await ws.as('cashier');
     const phth = await ws.as('phthisiatrician');
     const admin = await ws.as('admin');
+    await cashier.call('cash.openShift', {});
     const walk = async (paymentMinutes: number) => {
       let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
-      r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'register-check' });
+      await operator.call('registers.check', { requestId: r.id });
       r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
       advance(paymentMinutes);
-      r = await cashier.call('requests.completeStep', { requestId: r.id, stepId: 'payment' });
-      return r;
+      await cashier.call('cash.pay', { requestId: r.id, method: 'card' });
+      return cashier.call('requests.get', { requestId: r.id });
     };
+    const sign = (requestId: number) => phth.call('certificates.sign', { requestId, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
     const a = await walk(5);
+    expect(a.currentStep?.stepId).toBe('sign-issue');
     expect((await refusal(operator, 'survey.record', { requestId: a.id, q1: 'satisfied', q2: 'satisfied' })).code).toBe('validation');
-    await phth.call('requests.completeStep', { requestId: a.id, stepId: 'sign-issue' });
+    await sign(a.id);
     await operator.call('survey.record', { requestId: a.id, q1: 'satisfied', q2: 'partly-satisfied' });
     expect((await refusal(operator, 'survey.record', { requestId: a.id, q1: 'satisfied', q2: 'satisfied' })).code).toBe('conflict');
     expect((await operator.call('requests.get', { requestId: a.id })).survey).toMatchObject({ q1: 'satisfied', q2: 'partly-satisfied' });
 
     const b = await walk(70); // payment step late, and the whole request too
-    await phth.call('requests.completeStep', { requestId: b.id, stepId: 'sign-issue' });
+    await sign(b.id);
     await walk(1); // still open at the physician
     advance(60); // … and now past the whole-request hour
 
-    const d = await admin.call('deadlines.dashboard', { from: '2026-03-01', to: '2026-03-31' });
+    const d = await admin.call('deadlines.dashboard', month);
     const tb = d.services.find((s) => s.serviceId === 'tb-certificate')!;
     expect(tb).toMatchObject({ total: 3, onTime: 1, overdue: 2, pending: 0, cancelled: 0 });
     expect(tb.steps.map((s) => s.stepId)).toEqual(['register-check', 'journal-entry', 'payment', 'sign-issue']);
@@ -283,17 +336,17 @@ describe('survey and dashboard', () => {
     expect(payment.p90Ms! / 60_000).toBeLessThan(71);
     expect(tb.steps.find((s) => s.stepId === 'sign-issue')).toMatchObject({ total: 3, onTime: 2, overdue: 1 });
     // Another month is empty.
-    expect((await admin.call('deadlines.dashboard', { from: '2026-04-01', to: '2026-04-30' })).services).toEqual([]);
+    expect((await admin.call('deadlines.dashboard', nextMonth)).services).toEqual([]);
     expect((await refusal(admin, 'deadlines.dashboard', { from: '2026-04-02', to: '2026-04-01' })).code).toBe('validation');
-    expect((await refusal(operator, 'deadlines.dashboard', { from: '2026-03-01', to: '2026-03-31' })).code).toBe('forbidden');
+    expect((await refusal(operator, 'deadlines.dashboard', month)).code).toBe('forbidden');
 
-    const csv = await admin.call('deadlines.report', { from: '2026-03-01', to: '2026-03-31' });
+    const csv = await admin.call('deadlines.report', month);
     const lines = csv.csv.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toMatch(/^Қызмет;Қадам;Орындаушы;/);
     expect(lines).toHaveLength(1 + 1 + 4);
     expect(lines[1]).toMatch(/^Туберкулез диспансерінен анықтама беру;\(өтінім толығымен\);;60 мин;3;1;2;0;0;33\.3;/);
 
-    const survey = await admin.call('survey.report', { from: '2026-03-01', to: '2026-03-31' });
+    const survey = await admin.call('survey.report', month);
     expect(survey.services).toEqual([
       expect.objectContaining({ serviceId: 'tb-certificate', total: 1, q1: { 'not-satisfied': 0, 'partly-satisfied': 0, satisfied: 1 }, q2: { 'not-satisfied': 0, 'partly-satisfied': 1, satisfied: 0 } }),
     ]);

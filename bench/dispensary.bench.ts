@@ -1,0 +1,100 @@
+/**
+ * Issue 6's figures: a register check by IIN over 1,000,000 register records (p99, the recorded look-up: the
+ * primary-key read, the register_check row and the audit entry in one transaction), and a certificate PDF with two
+ * signatures on SoftHSM2 (median: canonical document → first CAdES-BES signature → second SignerInfo added →
+ * the PDF with the QR code).
+ */
+import { makeIin } from '../common/iin';
+import { closeApp, openApp } from '../electron/services/app';
+import { DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
+import { silentLogger } from '../electron/services/log';
+import { findStaffByLogin } from '../db/staff';
+import { getOrganization, saveOrganization } from '../db/organization';
+import { setSetting } from '../db/settings';
+import { applyRegisterRows, lookup } from '../electron/services/dispensary/registers';
+import { certificatePdf, type CertificateDocument } from '../electron/services/dispensary/documents';
+import { hashOf } from '../electron/services/dispensary/certificates';
+import { signDocument } from '../electron/services/signing-desk';
+import { resetWorkflowCaches } from '../electron/services/workflow/context';
+import { createTestPki } from '../test/helpers/pki';
+import { createSoftHsm } from '../test/helpers/softhsm';
+import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
+
+export default async function dispensary(ctx: BenchContext): Promise<BenchFigure[]> {
+  const n = ctx.quick ? 100_000 : 1_000_000;
+  const { app } = openApp({ dataDir: ctx.dir, log: silentLogger });
+  seedDemoData(app, { population: 10, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, 'bench-pass-1'])) });
+  saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+  resetWorkflowCaches(app);
+  ctx.log(`filling the TB register with ${n} records`);
+  const iins: string[] = [];
+  const at = new Date();
+  const batch: { iin: string; fromDate: string; removedOn: string | null }[] = [];
+  const flush = () => {
+    app.db.transaction(() => applyRegisterRows(app.db, 'tb', batch, 'bench', at)).immediate();
+    batch.length = 0;
+  };
+  for (let i = 0; i < n; i++) {
+    const year = 1940 + (i % 80);
+    const iin = makeIin(`${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`, i % 2 ? 'M' : 'F', 1 + (Math.floor(i / 336) % 9999));
+    batch.push({ iin, fromDate: '2015-01-01', removedOn: i % 10 === 0 ? '2020-01-01' : null });
+    if (i % 997 === 0) iins.push(iin);
+    if (batch.length >= 50_000) flush();
+  }
+  flush();
+  const operator = findStaffByLogin(app.db, 'operator')!;
+  const samples: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    for (const iin of iins.slice(0, 700)) {
+      const t = performance.now();
+      lookup(app, operator, { register: 'tb', iin });
+      samples.push(performance.now() - t);
+    }
+  }
+  const check = figure('register check by IIN, p99 (1M records; recorded + audited)', percentile(samples, 99), 'ms', 1, { note: `${samples.length} checks; median ${median(samples).toFixed(3)} ms` });
+
+  ctx.log('certificate with two signatures on SoftHSM2');
+  const pki = createTestPki();
+  const hsm = createSoftHsm([{ label: 'bench', pin: '24681357', keys: [{ id: '01', label: 'signing', key: pki.certs.physician.key, cert: pki.certs.physician.cert }] }]);
+  let pdfFigure: BenchFigure;
+  try {
+    setSetting(app.db, 'signing.pkcs11Modules', [hsm.module]);
+    for (const login of ['registrar', 'psychiatrist']) app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.physicianIin, login);
+    const registrar = findStaffByLogin(app.db, 'registrar')!;
+    const psychiatrist = findStaffByLogin(app.db, 'psychiatrist')!;
+    const org = getOrganization(app.db)!;
+    const source = { kind: 'pkcs11' as const, module: hsm.module, token: 'bench' };
+    const times: number[] = [];
+    for (let i = 0; i < (ctx.quick ? 8 : 25); i++) {
+      const t = performance.now();
+      const doc: CertificateDocument = {
+        type: 'dispensary-certificate',
+        number: `A4-C${String(i).padStart(6, '0')}`,
+        request: `A4-${String(i).padStart(6, '0')}`,
+        serviceId: 'psychoneurological-certificate',
+        definitionKey: 'atyrau/psychoneurological-certificate/2014-07-04',
+        title: { kk: 'Психоневрологиялық диспансердің анықтамасы', ru: 'Справка психоневрологического диспансера' },
+        statement: { kk: 'Есепте тұрмайды.', ru: 'На учёте не состоит.' },
+        organization: { bin: org.bin, name: { kk: org.name.kk, ru: org.name.ru }, address: org.address },
+        person: { iin: iins[i]!, name: 'Омаров Нұрлан', birthDate: '1988-05-05' },
+        code: null,
+        register: { kind: 'psychiatric', checkedAt: new Date().toISOString(), checkedBy: 'registrar', found: false },
+        issuedOn: new Date().toISOString().slice(0, 10),
+        act: { number: '150', date: '2014-05-23' },
+      };
+      const first = await signDocument(app, registrar, { source, keyId: '01', secret: '24681357' }, doc);
+      const second = await signDocument(app, psychiatrist, { source, keyId: '01', secret: '24681357', existing: first.cms }, doc);
+      await certificatePdf(doc, hashOf(doc), [
+        { role: 'registrar', name: first.certificate.name, signedAt: new Date().toISOString() },
+        { role: 'physician/psychiatrist', name: second.certificate.name, signedAt: new Date().toISOString() },
+      ], 'kk', org.timezone);
+      times.push(performance.now() - t);
+    }
+    pdfFigure = figure('certificate PDF with two signatures (SoftHSM2), median', median(times.slice(2)), 'ms', 100, { note: `${times.length} runs, first two are warm-up` });
+  } finally {
+    hsm.cleanup();
+    pki.cleanup();
+    closeApp(app);
+  }
+  return [check, pdfFigure];
+}

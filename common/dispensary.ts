@@ -1,0 +1,117 @@
+/**
+ * Shapes of issue 6 (dispensary registers, the cash desk, certificates, HIV testing) shared by the API contract
+ * and the renderer. Pure zod.
+ */
+import { z } from 'zod';
+
+export const REGISTER_KINDS = ['tb', 'psychiatric', 'narcology'] as const;
+export type RegisterKindName = (typeof REGISTER_KINDS)[number];
+export const PAYMENT_METHODS = ['cash', 'card'] as const;
+export const RECEIPT_LAYOUTS = ['a4', '80mm'] as const;
+export const HIV_RESULTS = ['negative', 'positive'] as const;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+
+export const registerCheckSchema = z.object({
+  id: z.number().int(),
+  register: z.enum(REGISTER_KINDS),
+  iin: z.string(),
+  found: z.boolean(),
+  /** On the register from / removed on (null when not found or still on it). */
+  fromDate: z.string().nullable(),
+  removedOn: z.string().nullable(),
+  checkedAt: z.string(),
+  checkedBy: z.string(),
+  requestId: z.number().int().nullable(),
+});
+export type RegisterCheck = z.infer<typeof registerCheckSchema>;
+
+export const registerImportReportSchema = z.object({
+  register: z.enum(REGISTER_KINDS),
+  total: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  rejectedRows: z.array(z.object({ line: z.number().int(), reason: z.string(), raw: z.string() })),
+  rejectedCsv: z.string(),
+});
+
+export const priceSchema = z.object({
+  id: z.number().int(),
+  serviceId: z.string(),
+  feeKzt: z.number().int(),
+  effectiveFrom: z.string(),
+  effectiveTo: z.string().nullable(),
+});
+
+export const cashEntrySchema = z.object({
+  id: z.number().int(),
+  receiptNo: z.string(),
+  shiftNumber: z.string(),
+  kind: z.enum(['payment', 'void']),
+  requestId: z.number().int(),
+  requestNumber: z.string(),
+  serviceId: z.string(),
+  amountKzt: z.number().int(),
+  method: z.enum(PAYMENT_METHODS),
+  voidsReceipt: z.string().nullable(),
+  voidedBy: z.string().nullable(),
+  reason: z.string().nullable(),
+  createdAt: z.string(),
+  cashier: z.string(),
+});
+export type CashEntry = z.infer<typeof cashEntrySchema>;
+
+export const shiftTotalsSchema = z.object({
+  cash: z.number().int(),
+  card: z.number().int(),
+  total: z.number().int(),
+  payments: z.number().int(),
+  voids: z.number().int(),
+});
+export type ShiftTotals = z.infer<typeof shiftTotalsSchema>;
+
+export const shiftSchema = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  cashier: z.string(),
+  openedAt: z.string(),
+  closedAt: z.string().nullable(),
+  totals: shiftTotalsSchema,
+  entries: z.array(cashEntrySchema),
+});
+export type Shift = z.infer<typeof shiftSchema>;
+
+export const signerSchema = z.object({ stepId: z.string(), role: z.string(), name: z.string(), signedAt: z.string(), serial: z.string() });
+export const certificateSummarySchema = z.object({
+  number: z.string(),
+  requestId: z.number().int(),
+  requestNumber: z.string(),
+  serviceId: z.string(),
+  hash: z.string(),
+  createdAt: z.string(),
+  issuedAt: z.string().nullable(),
+  signaturesRequired: z.number().int(),
+  signers: z.array(signerSchema),
+  personIin: z.string().nullable(),
+  personName: z.string().nullable(),
+});
+export type CertificateSummary = z.infer<typeof certificateSummarySchema>;
+
+/** What the dispensary parts of a request screen need besides the engine's view. */
+export const requestExtrasSchema = z.object({
+  register: z.enum(REGISTER_KINDS).nullable(),
+  /** The caller may see register answers of this request's dispensary. */
+  registerVisible: z.boolean(),
+  checks: z.array(registerCheckSchema),
+  payment: cashEntrySchema.nullable(),
+  paymentVoided: z.boolean(),
+  certificate: certificateSummarySchema.nullable(),
+  /** The current step is signed through certificates.sign / paid through cash.pay / checked through registers.check. */
+  stepAction: z.enum(['register-check', 'payment', 'sign', 'hiv-label', 'hiv-release']).nullable(),
+  hiv: z
+    .object({ code: z.string(), mode: z.enum(['anonymous', 'confidential']), sampleNo: z.string().nullable(), result: z.enum(HIV_RESULTS).nullable(), resultAt: z.string().nullable() })
+    .nullable(),
+});
+export type RequestExtras = z.infer<typeof requestExtrasSchema>;
+
+export { isoDate as dispensaryIsoDate };

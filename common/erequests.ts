@@ -1,0 +1,106 @@
+/**
+ * E-requests from the portal (issue 8): the shapes the gateway, the central server and the workstation share.
+ *
+ * The citizen's request is a JSON object signed by the citizen (CMS SignedData, CAdES-BES, content
+ * encapsulated). The gateway posts it unchanged; the server numbers it and hands it down to the organization's
+ * workstations as a pulled row of kind `erequest`; the workstation answers with `erequest.status` operations
+ * in its outbox (registered, then done with the signed result or refused with the signed motivated refusal).
+ */
+import { z } from 'zod';
+
+export const EREQUEST_TYPES = ['home-visit', 'appointment', 'attachment'] as const;
+export type ErequestType = (typeof EREQUEST_TYPES)[number];
+
+/** The pulled row kind and the pushed operation kind. */
+export const EREQUEST_ROW_KIND = 'erequest';
+export const EREQUEST_STATUS_OP = 'erequest.status';
+
+/**
+ * Statuses the citizen sees. `received`: at the gateway, routed to the organization; `registered`: registered at
+ * the workstation with a number, being checked; `done`: the signed result is there; `refused`: the signed
+ * motivated refusal is there. Statuses the server sets alone: `unknown-organization` (no such organization is
+ * connected), `bad-request` (not a signed request the server can read).
+ */
+export const GATEWAY_STATUSES = ['received', 'registered', 'done', 'refused', 'unknown-organization', 'bad-request'] as const;
+export type GatewayStatus = (typeof GATEWAY_STATUSES)[number];
+export const FINAL_GATEWAY_STATUSES: readonly GatewayStatus[] = ['done', 'refused', 'unknown-organization', 'bad-request'];
+
+/** The fields common to every e-request; each service adds its own (see `erequestContentSchema`). */
+const base = {
+  requestId: z.string().min(8).max(100),
+  iin: z.string().regex(/^\d{12}$/),
+  organizationBin: z.string().regex(/^\d{12}$/),
+  submittedAt: z.string().min(10).max(40),
+};
+
+export const erequestContentSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('home-visit'),
+    ...base,
+    address: z.string().min(3).max(300),
+    phone: z.string().max(40).optional(),
+    complaint: z.string().min(2).max(500),
+  }),
+  z.object({
+    type: z.literal('appointment'),
+    ...base,
+    /** The doctor's login as published in the timetable. */
+    doctor: z.string().min(1).max(60),
+    slotStart: z.string().min(10).max(40),
+    phone: z.string().max(40).optional(),
+  }),
+  z.object({
+    type: z.literal('attachment'),
+    ...base,
+    previousOrganization: z.string().max(200).optional(),
+  }),
+]);
+export type ErequestContent = z.infer<typeof erequestContentSchema>;
+
+/** The payload of a pulled `erequest` row. */
+export interface ErequestRowPayload {
+  number: string;
+  requestId: string;
+  serviceType: string | null;
+  iin: string | null;
+  organizationBin: string;
+  receivedAt: string;
+  /** The signed request as the gateway posted it, base64 DER. */
+  cms: string;
+}
+
+/** The signed answer: the document (canonical JSON text) and its detached CAdES-BES signature (base64 DER). */
+export interface SignedAnswer {
+  kind: 'result' | 'refusal';
+  code: string | null;
+  reason: { kk: string; ru: string; en: string } | null;
+  reasons: string[];
+  document: string;
+  cms: string;
+}
+
+/** The payload of an `erequest.status` operation. */
+export interface ErequestStatusPayload {
+  number: string;
+  status: 'registered' | 'done' | 'refused';
+  registeredAs: string | null;
+  deadlineAt: string | null;
+  at: string;
+  answer: SignedAnswer | null;
+}
+
+/** What `GET /v1/gateway/requests/{number}` returns: the citizen's screen. */
+export interface GatewayRequestView {
+  number: string;
+  requestId: string;
+  iin: string | null;
+  organizationBin: string;
+  serviceType: string | null;
+  status: GatewayStatus;
+  statusReason: string | null;
+  receivedAt: string;
+  registeredAs: string | null;
+  deadlineAt: string | null;
+  result: SignedAnswer | null;
+  refusal: SignedAnswer | null;
+}

@@ -1,0 +1,189 @@
+/**
+ * The e-request inbox in SQL (issue 8): taking pulled `erequest` rows into the inbox, the rows' progress
+ * (verified, registered, checked, answered) and the trust files the administrator loaded.
+ */
+import { EREQUEST_ROW_KIND, type ErequestRowPayload } from '../common/erequests';
+import type { Db } from './connection';
+
+export type ErequestStatus = 'new' | 'awaiting-registrar' | 'decided' | 'done' | 'refused';
+
+export interface ErequestRow {
+  id: number;
+  number: string;
+  citizen_ref: string;
+  service_type: string | null;
+  iin: string | null;
+  received_at: string;
+  pulled_at: string;
+  cms: Buffer;
+  status: ErequestStatus;
+  verification: string | null;
+  content: string | null;
+  request_id: number | null;
+  registered_as: string | null;
+  deadline_at: string | null;
+  deadline_ms: number | null;
+  grounds: string | null;
+  proposal: string | null;
+  decision: string | null;
+  journal_ref: string | null;
+  answer_kind: 'result' | 'refusal' | null;
+  refusal_code: string | null;
+  answer_doc: string | null;
+  answer_cms: Buffer | null;
+  answered_at: string | null;
+  answered_by: string | null;
+  updated_at: string;
+}
+
+/**
+ * Moves pulled `erequest` reference rows into the inbox (a number already there is not taken twice) and removes
+ * them from the reference table, in one transaction. Returns how many new e-requests arrived.
+ */
+export function ingestPulled(db: Db, at: Date): number {
+  const rows = db.prepare(`SELECT key, payload FROM sync_reference WHERE kind = ?`).all(EREQUEST_ROW_KIND) as Array<{ key: string; payload: string }>;
+  if (rows.length === 0) return 0;
+  const insert = db.prepare(
+    `INSERT INTO erequest (number, citizen_ref, service_type, iin, received_at, pulled_at, cms, updated_at)
+     VALUES (@number, @ref, @type, @iin, @received, @pulled, @cms, @pulled) ON CONFLICT (number) DO NOTHING`,
+  );
+  const remove = db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`);
+  let n = 0;
+  db.transaction(() => {
+    for (const r of rows) {
+      const p = JSON.parse(r.payload) as ErequestRowPayload;
+      n += insert.run({
+        number: p.number,
+        ref: p.requestId,
+        type: p.serviceType,
+        iin: p.iin,
+        received: p.receivedAt,
+        pulled: at.toISOString(),
+        cms: Buffer.from(p.cms, 'base64'),
+      }).changes;
+      remove.run(EREQUEST_ROW_KIND, r.key);
+    }
+  }).immediate();
+  return n;
+}
+
+export function listNew(db: Db, limit: number): ErequestRow[] {
+  return db.prepare(`SELECT * FROM erequest WHERE status = 'new' ORDER BY id LIMIT ?`).all(limit) as ErequestRow[];
+}
+
+export function getErequestRow(db: Db, id: number): ErequestRow | undefined {
+  return db.prepare(`SELECT * FROM erequest WHERE id = ?`).get(id) as ErequestRow | undefined;
+}
+
+export function getErequestByNumber(db: Db, number: string): ErequestRow | undefined {
+  return db.prepare(`SELECT * FROM erequest WHERE number = ?`).get(number) as ErequestRow | undefined;
+}
+
+export interface ProcessedPatch {
+  status: ErequestStatus;
+  verification: string | null;
+  content: string | null;
+  request_id: number | null;
+  registered_as: string | null;
+  deadline_at: string | null;
+  deadline_ms: number | null;
+  grounds: string | null;
+  proposal: string | null;
+}
+
+/** Records verification, registration and the checks of a new e-request (only while it is still new). */
+export function saveProcessed(db: Db, id: number, p: ProcessedPatch, at: Date): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE erequest SET status = @status, verification = @verification, content = @content, request_id = @request_id,
+                registered_as = @registered_as, deadline_at = @deadline_at, deadline_ms = @deadline_ms, grounds = @grounds,
+                proposal = @proposal, updated_at = @at
+          WHERE id = @id AND status = 'new'`,
+      )
+      .run({ ...p, id, at: at.toISOString() }).changes === 1
+  );
+}
+
+export interface AnswerPatch {
+  status: 'done' | 'refused';
+  journal_ref: string | null;
+  answer_kind: 'result' | 'refusal';
+  refusal_code: string | null;
+  answer_doc: string;
+  answer_cms: Buffer;
+  answered_by: string;
+}
+
+/** Records the decision (and the journal entry made for it) before the answer is signed. */
+export function saveDecision(db: Db, id: number, decision: string, journalRef: string | null, at: Date): boolean {
+  return (
+    db
+      .prepare(`UPDATE erequest SET status = 'decided', decision = ?, journal_ref = ?, updated_at = ? WHERE id = ? AND status IN ('new','awaiting-registrar')`)
+      .run(decision, journalRef, at.toISOString(), id).changes === 1
+  );
+}
+
+export function listDecided(db: Db, limit: number): ErequestRow[] {
+  return db.prepare(`SELECT * FROM erequest WHERE status = 'decided' ORDER BY id LIMIT ?`).all(limit) as ErequestRow[];
+}
+
+/** Writes the answer once. False when the e-request was answered meanwhile. */
+export function saveAnswer(db: Db, id: number, a: AnswerPatch, at: Date): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE erequest SET status = @status, journal_ref = @journal_ref, answer_kind = @answer_kind, refusal_code = @refusal_code,
+                answer_doc = @answer_doc, answer_cms = @answer_cms, answered_at = @at, answered_by = @answered_by, updated_at = @at
+          WHERE id = @id AND answer_kind IS NULL`,
+      )
+      .run({ ...a, id, at: at.toISOString() }).changes === 1
+  );
+}
+
+export function listInboxRows(db: Db, opts: { open: boolean; limit: number }): ErequestRow[] {
+  return db
+    .prepare(
+      opts.open
+        ? `SELECT * FROM erequest WHERE status IN ('new','awaiting-registrar','decided') ORDER BY coalesce(deadline_ms, 9e15), id LIMIT ?`
+        : `SELECT * FROM erequest ORDER BY id DESC LIMIT ?`,
+    )
+    .all(opts.limit) as ErequestRow[];
+}
+
+export function countOpen(db: Db): number {
+  return (db.prepare(`SELECT count(*) AS n FROM erequest WHERE status IN ('new','awaiting-registrar')`).get() as { n: number }).n;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trust files
+
+export interface TrustMaterial {
+  kind: 'ca-certificate' | 'crl';
+  name: string;
+  der: Buffer;
+}
+
+export function addTrustFile(db: Db, f: TrustMaterial, at: Date, by: number | null): number {
+  return Number(db.prepare(`INSERT INTO trust_file (name, kind, der, added_at, added_by) VALUES (?, ?, ?, ?, ?)`).run(f.name, f.kind, f.der, at.toISOString(), by).lastInsertRowid);
+}
+
+export function listTrustFiles(db: Db): Array<TrustMaterial & { id: number; added_at: string }> {
+  return db.prepare(`SELECT id, name, kind, der, added_at FROM trust_file ORDER BY id`).all() as Array<TrustMaterial & { id: number; added_at: string }>;
+}
+
+/** CA certificates and CRLs handed down by the central server: payload `{der: base64}` or `{pem}`. */
+export function trustReferenceRows(db: Db): Array<{ kind: 'ca-certificate' | 'crl'; key: string; payload: string }> {
+  return db.prepare(`SELECT kind, key, payload FROM sync_reference WHERE kind IN ('ca-certificate','crl') ORDER BY kind, key`).all() as Array<{
+    kind: 'ca-certificate' | 'crl';
+    key: string;
+    payload: string;
+  }>;
+}
+
+/** Changes whenever the trust material changes: the cache key of the built trust store. */
+export function trustVersion(db: Db): string {
+  const a = db.prepare(`SELECT count(*) AS n, max(id) AS m FROM trust_file`).get() as { n: number; m: number | null };
+  const b = db.prepare(`SELECT count(*) AS n, max(updated_at) AS m FROM sync_reference WHERE kind IN ('ca-certificate','crl')`).get() as { n: number; m: string | null };
+  return `${a.n}/${a.m}/${b.n}/${b.m}`;
+}

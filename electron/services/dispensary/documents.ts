@@ -1,0 +1,186 @@
+/**
+ * Printouts of issue 6 with the shared pdfkit helpers (electron/services/documents/pdf.ts): receipts (A4 and the
+ * 80 mm receipt printer), the shift report, certificates (Kazakh or Russian, rendered from the stored canonical
+ * document, so a re-print is the same document) and the HIV sample label (the code only).
+ */
+import type { CashEntry, Shift } from '../../../common/dispensary';
+import type { Organization } from '../../../common/schemas';
+import { BOLD, callCentreLine, FONT, orgHeader, qrPng, renderPdf, table, type PdfDoc } from '../documents/pdf';
+
+type L = 'kk' | 'ru';
+const MM = 72 / 25.4;
+const money = (n: number) => `${n.toLocaleString('ru-RU').replace(/\u00a0/g, ' ')} ₸`;
+
+const T = {
+  receipt: { kk: 'Төлем туралы чек', ru: 'Чек об оплате' },
+  void: { kk: 'Қайтару (жою) чегі', ru: 'Чек возврата (аннулирования)' },
+  request: { kk: 'Өтінім', ru: 'Заявка' },
+  service: { kk: 'Қызмет', ru: 'Услуга' },
+  amount: { kk: 'Сомасы', ru: 'Сумма' },
+  method: { kk: 'Төлем тәсілі', ru: 'Способ оплаты' },
+  cash: { kk: 'қолма-қол', ru: 'наличные' },
+  card: { kk: 'карта', ru: 'карта' },
+  cashier: { kk: 'Кассир', ru: 'Кассир' },
+  shift: { kk: 'Ауысым', ru: 'Смена' },
+  date: { kk: 'Күні', ru: 'Дата' },
+  reason: { kk: 'Себебі', ru: 'Причина' },
+  voids: { kk: 'Жойылатын чек', ru: 'Аннулируемый чек' },
+  bin: { kk: 'БСН', ru: 'БИН' },
+} as const;
+
+function localTime(iso: string, tz: string): string {
+  return new Date(iso).toLocaleString('ru-RU', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: { kk: string; ru: string }, layout: 'a4' | '80mm') {
+  const narrow = layout === '80mm';
+  const langs: L[] = ['kk', 'ru'];
+  const { buffer, pages } = await renderPdf(
+    { title: e.receiptNo, size: narrow ? [80 * MM, 150 * MM] : 'A4', margin: narrow ? 8 : 40, footer: narrow ? undefined : callCentreLine(['kk', 'ru']) },
+    async (doc) => {
+      if (narrow) {
+        doc.font(BOLD).fontSize(8).text(org.name.kk, { align: 'center' }).text(org.name.ru, { align: 'center' });
+        doc.font(FONT).fontSize(7).text(`${T.bin.kk}/${T.bin.ru}: ${org.bin}`, { align: 'center' });
+        doc.moveDown(0.5);
+      } else {
+        orgHeader(doc, org, langs, { bin: `${T.bin.kk} / ${T.bin.ru}` });
+      }
+      const size = narrow ? 8 : 11;
+      const title = e.kind === 'payment' ? T.receipt : T.void;
+      doc.font(BOLD).fontSize(size + 2).text(`${title.kk} / ${title.ru}`, { align: 'center' });
+      doc.text(e.receiptNo, { align: 'center' });
+      doc.moveDown(0.5).font(FONT).fontSize(size);
+      const line = (label: { kk: string; ru: string }, value: string) => doc.text(`${label.kk} / ${label.ru}: ${value}`);
+      line(T.date, localTime(e.createdAt, org.timezone));
+      line(T.request, e.requestNumber);
+      line(T.service, `${serviceTitle.kk} / ${serviceTitle.ru}`);
+      line(T.method, `${T[e.method].kk} / ${T[e.method].ru}`);
+      if (e.voidsReceipt) line(T.voids, e.voidsReceipt);
+      if (e.reason) line(T.reason, e.reason);
+      line(T.shift, e.shiftNumber);
+      line(T.cashier, e.cashier);
+      doc.moveDown(0.5).font(BOLD).fontSize(size + 3).text(`${T.amount.kk} / ${T.amount.ru}: ${money(e.amountKzt)}`, { align: narrow ? 'center' : 'left' });
+      doc.font(FONT);
+      const qr = await qrPng(`${e.receiptNo};${e.amountKzt};${org.bin}`, 160);
+      doc.moveDown(0.5);
+      doc.image(qr, narrow ? (80 * MM - 70) / 2 : doc.page.margins.left, doc.y, { width: 70 });
+      if (narrow) {
+        doc.y += 74;
+        doc.fontSize(6).text(callCentreLine(['kk', 'ru']), { align: 'center' });
+      }
+    },
+  );
+  return { fileName: `${e.receiptNo}-${layout}.pdf`, base64: buffer.toString('base64'), pages };
+}
+
+export async function shiftReportPdf(org: Organization, sh: Shift) {
+  const { buffer, pages } = await renderPdf({ title: sh.number, footer: '' }, (doc) => {
+    orgHeader(doc, org, ['kk', 'ru'], { bin: 'БСН / БИН' });
+    doc.font(BOLD).fontSize(13).text(`Ауысым есебі / Отчёт по смене ${sh.number}`, { align: 'center' });
+    doc.font(FONT).fontSize(10).text(`${T.cashier.kk} / ${T.cashier.ru}: ${sh.cashier}`);
+    doc.text(`${localTime(sh.openedAt, org.timezone)} — ${sh.closedAt ? localTime(sh.closedAt, org.timezone) : '…'}`);
+    doc.moveDown(0.5);
+    table(
+      doc,
+      [
+        { title: 'Чек', width: 90 },
+        { title: 'Өтінім / Заявка', width: 80 },
+        { title: 'Тәсіл / Способ', width: 60 },
+        { title: 'Сомасы / Сумма', width: 70, align: 'right' },
+        { title: 'Себебі / Причина', width: 140 },
+      ],
+      sh.entries.map((e) => [e.receiptNo, e.requestNumber, T[e.method].ru, money(e.amountKzt), e.reason ?? '']),
+    );
+    doc.moveDown(0.5).fontSize(11);
+    doc.text(`Қолма-қол / Наличные: ${money(sh.totals.cash)}`);
+    doc.text(`Карта / Карта: ${money(sh.totals.card)}`);
+    doc.font(BOLD).text(`Барлығы / Итого: ${money(sh.totals.total)} (${sh.totals.payments} / ${sh.totals.voids})`);
+  });
+  return { fileName: `${sh.number}.pdf`, base64: buffer.toString('base64'), pages };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Certificates
+
+export interface CertificateDocument {
+  type: 'dispensary-certificate' | 'hiv-negative-certificate';
+  number: string;
+  request: string;
+  serviceId: string;
+  definitionKey: string;
+  title: { kk: string; ru: string };
+  statement: { kk: string; ru: string };
+  organization: { bin: string; name: { kk: string; ru: string }; address: string };
+  person: { iin: string; name: string | null; birthDate: string | null } | null;
+  code: string | null;
+  register: { kind: string; checkedAt: string; checkedBy: string; found: boolean } | null;
+  issuedOn: string;
+  act: { number: string; date: string };
+}
+
+const CL = {
+  number: { kk: 'Анықтама №', ru: 'Справка №' },
+  iin: { kk: 'ЖСН', ru: 'ИИН' },
+  name: { kk: 'Аты-жөні', ru: 'Ф.И.О.' },
+  birth: { kk: 'Туған күні', ru: 'Дата рождения' },
+  code: { kk: 'Код', ru: 'Код' },
+  issued: { kk: 'Берілген күні', ru: 'Дата выдачи' },
+  request: { kk: 'Өтінім', ru: 'Заявка' },
+  checked: { kk: 'Тіркелім бойынша тексерілді', ru: 'Проверено по регистру' },
+  signers: { kk: 'Қол қойғандар (ЭЦҚ, CAdES-BES)', ru: 'Подписали (ЭЦП, CAdES-BES)' },
+  hash: { kk: 'Құжаттың хэші (SHA-256)', ru: 'Хэш документа (SHA-256)' },
+  act: { kk: 'Регламент: Атырау облысы әкімдігінің қаулысы', ru: 'Регламент: постановление акимата Атырауской области' },
+} as const;
+
+export async function certificatePdf(doc0: CertificateDocument, hash: string, signers: Array<{ role: string; name: string; signedAt: string }>, lang: L, tz: string) {
+  const { buffer, pages } = await renderPdf({ title: `${doc0.number}`, footer: callCentreLine([lang]) }, async (doc: PdfDoc) => {
+    const x = doc.page.margins.left;
+    const width = doc.page.width - x - doc.page.margins.right;
+    doc.font(BOLD).fontSize(11).text(doc0.organization.name[lang], { align: 'center' });
+    doc.font(FONT).fontSize(8.5).text(`${lang === 'kk' ? 'БСН' : 'БИН'}: ${doc0.organization.bin} · ${doc0.organization.address}`, { align: 'center' });
+    doc.moveDown(1);
+    doc.font(BOLD).fontSize(14).text(doc0.title[lang], { align: 'center' });
+    doc.fontSize(12).text(`${CL.number[lang]} ${doc0.number}`, { align: 'center' });
+    doc.moveDown(1).font(FONT).fontSize(11);
+    const field = (label: string, value: string) => {
+      doc.font(BOLD).text(`${label}: `, { continued: true }).font(FONT).text(value);
+    };
+    if (doc0.person) {
+      if (doc0.person.name) field(CL.name[lang], doc0.person.name);
+      field(CL.iin[lang], doc0.person.iin);
+      if (doc0.person.birthDate) field(CL.birth[lang], doc0.person.birthDate);
+    }
+    if (doc0.code) field(CL.code[lang], doc0.code);
+    field(CL.request[lang], doc0.request);
+    field(CL.issued[lang], doc0.issuedOn);
+    doc.moveDown(0.8);
+    doc.fontSize(11.5).text(doc0.statement[lang], { align: 'justify' });
+    if (doc0.register) {
+      doc.moveDown(0.5).fontSize(9).fillColor('#333333').text(`${CL.checked[lang]}: ${new Date(doc0.register.checkedAt).toLocaleString('ru-RU', { timeZone: tz })} (${doc0.register.checkedBy})`).fillColor('black');
+    }
+    doc.moveDown(1).font(BOLD).fontSize(10).text(CL.signers[lang]);
+    doc.font(FONT).fontSize(10);
+    for (const s of signers) doc.text(`${s.role}: ${s.name} — ${new Date(s.signedAt).toLocaleString('ru-RU', { timeZone: tz })}`);
+    doc.moveDown(1);
+    const qr = await qrPng(`${doc0.number};sha256=${hash}`, 200);
+    const y = doc.y;
+    doc.image(qr, x, y, { width: 100 });
+    doc.fontSize(7.5).fillColor('#333333').text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: width - 110 });
+    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: width - 110 });
+    doc.fillColor('black');
+    doc.y = Math.max(doc.y, y + 110);
+  });
+  return { fileName: `${doc0.number}-${lang}.pdf`, base64: buffer.toString('base64'), pages };
+}
+
+/** The sample label (58 × 40 mm): the code, the sample number and the date — never a name or an IIN. */
+export async function sampleLabelPdf(code: string, sampleNo: string, drawnAt: string, tz: string) {
+  const { buffer, pages } = await renderPdf({ title: sampleNo, size: [58 * MM, 40 * MM], margin: 6 }, async (doc) => {
+    doc.font(BOLD).fontSize(14).text(code, { align: 'center' });
+    doc.font(FONT).fontSize(8).text(`№ ${sampleNo}`, { align: 'center' });
+    doc.text(new Date(drawnAt).toLocaleString('ru-RU', { timeZone: tz }), { align: 'center' });
+    const qr = await qrPng(`${code};${sampleNo}`, 120);
+    doc.image(qr, (58 * MM - 42) / 2, doc.y + 2, { width: 42 });
+  });
+  return { fileName: `${sampleNo}.pdf`, base64: buffer.toString('base64'), pages };
+}

@@ -1,0 +1,51 @@
+/** Shared helpers of the dispensary screens (issue 6): money, PDFs to preview, today's date. */
+import './dispensary.css';
+import { ref } from 'vue';
+import type { PdfFile } from '../desk/desk';
+import { i18n } from '../i18n';
+
+export interface Preview {
+  file: PdfFile;
+  title: string;
+}
+
+/**
+ * The PDF shown on the request screen (a receipt, a certificate, a label). Held outside the panel, which moves from
+ * the current step's card to below the history when the step that opened it (the signature) closes the request.
+ */
+const requestPreview = ref<Preview | null>(null);
+export const useRequestPreview = () => requestPreview;
+
+/** 1500 → "1 500" (a narrow no-break space grouping, as on the receipts). */
+export const money = (kzt: number): string => String(kzt).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+
+/** Today in the organization's zone (YYYY-MM-DD). */
+export function todayIn(timeZone: string): string {
+  return new Date().toLocaleDateString('sv-SE', { timeZone });
+}
+
+/**
+ * A step note written by a dispensary action (`register-check #12: not-on-register`, `certificate AT1-C000001
+ * signed (1/2)`, `result released against code`) in the user's language; other notes unchanged.
+ */
+export function stepNoteText(note: string): string {
+  const t = i18n.global.t;
+  return note
+    .replace(/register-check #(\d+): (not-on-register|on-register)/, (_m, id: string, a: string) => `${t(a === 'on-register' ? 'dispensary.registers.found' : 'dispensary.registers.notFound')} (№${id})`)
+    .replace(/^certificate (\S+) signed \((\d+)\/(\d+)\)$/, (_m, number: string, n: string, m: string) => t('dispensary.certificates.signedNote', { number, n, m }))
+    .replace(/^result released against code$/, () => t('dispensary.hiv.releasedNote'));
+}
+
+export function addDaysIso(iso: string, n: number): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** UTF-8 text as base64, for `download` (the rejected rows of a register import). */
+export function textToBase64(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin);
+}

@@ -1,0 +1,91 @@
+/**
+ * A registrar takes a phone call for a home visit: types the IIN, and the rest is a few keys. The number of
+ * keystroke/click actions after the IIN is counted and printed (issue 4: at most 8).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIin } from '../../common/iin';
+import { upsertPerson } from '../../db/people';
+import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+
+// The workstation's clock runs from Tuesday 10 March 2026, 09:00 in Astana (a working day), whatever today is.
+// (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
+const BASE = Date.parse('2026-03-10T04:00:00Z');
+let started = Date.now();
+const clock = () => new Date(BASE + (Date.now() - started));
+
+let s: BrowserSession;
+const DINARA = makeIin('1985-03-01', 'F', 11);
+const ARMAN = makeIin('1990-01-20', 'M', 13);
+
+beforeAll(async () => {
+  s = await startBrowserSession({ clock, population: 100 });
+  started = Date.now();
+  const now = clock();
+  upsertPerson(s.ws.app.db, { iin: DINARA, surname: 'Қасымова', givenName: 'Динара', patronymic: 'Маратқызы', birthDate: '1985-03-01', sex: 'F', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер', phone: '+7 701 555 12 12', source: 'register' }, now);
+  upsertPerson(s.ws.app.db, { iin: ARMAN, surname: 'Сейітов', givenName: 'Арман', patronymic: null, birthDate: '1990-01-20', sex: 'M', address: 'Астана қ., Сығанақ к-сі, 5-үй', phone: '+7 702 111 22 33', source: 'register' }, now);
+});
+afterAll(async () => s?.close());
+
+describe('home-visit calls at the front desk', () => {
+  it('registers a phone call in a handful of keys after the IIN, and prints the doctor’s list in route order', async () => {
+    const { page } = await s.newPage();
+    await logIn(page, 'registrar');
+    // The registrar's home leads straight to the three services.
+    expect(await page.locator('[data-tile="desk-home-visit"]').count()).toBe(1);
+    await screenshot(page, 'desk-registrar-home');
+    await page.keyboard.press('F3');
+    await page.locator('[data-test="desk-person"]').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('desk-person');
+    await page.keyboard.type(DINARA);
+
+    // The address, phone, district, district doctor and the visit window are filled in; the complaint has focus.
+    await page.locator('[data-test="visit-form"]').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('hv-complaint');
+    expect(await page.locator('[data-test="hv-address"]').inputValue()).toContain('Тұран д-лы, 12-үй');
+    expect(await page.locator('[data-test="district-note"]').textContent()).toContain('№ 1');
+    expect(await page.locator('[data-test="hv-from"]').inputValue()).toBe('10:00');
+
+    let actions = 0;
+    const act = async (fn: () => Promise<unknown>) => {
+      await fn();
+      actions++;
+    };
+    await act(() => page.keyboard.type('Қызуы 38,5, жөтел')); // the complaint (one field)
+    await act(() => page.keyboard.press('Tab')); // to "who called"
+    await act(() => page.keyboard.press('ArrowDown')); // a relative
+    await screenshot(page, 'desk-home-visit-form');
+    await act(() => page.keyboard.press('Control+Enter')); // enter it in the register
+    const saved = page.locator('[data-test="hv-saved"]');
+    await saved.waitFor();
+    console.log(`home-visit phone call: ${actions} keystroke/click actions after the IIN (target ≤ 8)`);
+    expect(actions).toBeLessThanOrEqual(8);
+    expect(await saved.textContent()).toContain('A4-V000001');
+    expect(await saved.textContent()).toContain('Асқар Нұрланұлы Жұмабаев');
+    expect(await saved.textContent()).toContain('10:00–14:00');
+    expect(await page.locator('[data-test="day-list"] li').first().textContent()).toContain('Тұран д-лы, 12-үй');
+    await screenshot(page, 'desk-home-visit-saved');
+
+    // The doctor's list of the day, printable.
+    await page.locator('[data-test="hv-print-day"]').click();
+    await page.locator('[data-test="pdf-preview"]').waitFor();
+    await page.waitForTimeout(800);
+    await screenshot(page, 'desk-home-visit-print');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-test="pdf-preview"]').waitFor({ state: 'detached' });
+
+    // Next call: an address outside every district — a clear message, the district is chosen by hand.
+    await page.locator('[data-test="hv-next"]').click();
+    await page.keyboard.type(ARMAN);
+    await page.locator('[data-test="outside"]').waitFor();
+    expect(await page.locator('[data-test="outside"]').textContent()).toContain('ешбір учаскеге кірмейді');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('hv-district');
+    await screenshot(page, 'desk-home-visit-outside');
+    await page.locator('[data-test="hv-complaint"]').fill('Бас ауруы');
+    await page.locator('[data-test="hv-submit"]').click();
+    await expect.poll(() => page.locator('[data-test="hv-error"]').textContent()).toContain('Дәрігерді таңдаңыз');
+    await page.locator('[data-test="hv-district"]').selectOption({ label: '№ 3 — Сарыарқа — Абай — Кенесары' });
+    await expect.poll(() => page.locator('[data-test="hv-doctor"]').inputValue()).not.toBe('');
+    await page.locator('[data-test="hv-submit"]').click();
+    await expect.poll(() => page.locator('[data-test="hv-saved"]').textContent()).toContain('A4-V000002');
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * E-requests end to end on loopback: the central server on PGlite with a gateway credential, a workstation of the
+ * test PKI's organization (BIN = the organization certificate's) enrolled with it, trusting the test CA and its
+ * CRL, with the organization's PKCS#12 as the provider key, and a test citizen in the register, attached here.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { getOrganization, saveOrganization } from '../../db/organization';
+import { createGatewayCredential } from '../../server/gateway';
+import { createTestWorkstation, type Caller, type TestWorkstation } from './app';
+import { createTestPki, openssl, type TestPki } from './pki';
+import { startTestServer, type TestServer } from './sync-server';
+
+export const ORG_P12_PASSWORD = 'Ұйым-құпия 7';
+
+export interface ErequestRig {
+  pki: TestPki;
+  server: TestServer;
+  ws: TestWorkstation;
+  admin: Caller;
+  registrar: Caller;
+  gateway: string;
+  clock: { now: Date };
+  post(der: Uint8Array): Promise<{ status: number; body: { number: string; status: string; duplicate: boolean } }>;
+  status(number: string): Promise<any>;
+  close(): Promise<void>;
+}
+
+/** What the administrator and the registrar do once: org BIN, enrollment, provider key, trust, the test citizen. */
+export async function setUpErequestWorkstation(ws: TestWorkstation, pki: TestPki, server: TestServer): Promise<{ admin: Caller; registrar: Caller }> {
+  saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, bin: pki.organizationBin });
+  const admin = await ws.as('admin');
+  const registrar = await ws.as('registrar');
+  await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(pki.organizationBin) });
+  const p12 = path.join(pki.dir, 'organization.p12');
+  if (!fs.existsSync(p12)) {
+    openssl(['pkcs12', '-export', '-inkey', pki.certs.organization.key, '-in', pki.certs.organization.cert, '-certfile', pki.caCert, '-name', 'org', '-passout', 'stdin', '-out', p12], {
+      input: `${ORG_P12_PASSWORD}\n`,
+    });
+  }
+  await admin.call('erequests.setProviderKey', { source: { kind: 'pkcs12', fileName: 'organization.p12', fileBase64: fs.readFileSync(p12).toString('base64') }, secret: ORG_P12_PASSWORD });
+  await admin.call('erequests.addTrustFile', { fileName: 'ca.pem', base64: fs.readFileSync(pki.caCert).toString('base64') });
+  await admin.call('erequests.addTrustFile', { fileName: 'crl.pem', base64: fs.readFileSync(pki.crl).toString('base64') });
+  // The test citizen: in the register, living in district 1, attached here.
+  await registrar.call('people.createManual', { iin: pki.citizenIin, surname: 'Тестов', givenName: 'Али', address: 'Астана қ., Тұран д-лы, 5, 12', phone: '+77011234567' });
+  await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
+  return { admin, registrar };
+}
+
+/** The gateway's two calls. */
+export function gatewayClient(serverUrl: string, gateway: string) {
+  return {
+    async post(der: Uint8Array) {
+      const r = await fetch(`${serverUrl}/v1/gateway/requests`, { method: 'POST', headers: { authorization: `Bearer ${gateway}`, 'content-type': 'application/pkcs7-mime' }, body: der as unknown as RequestInit["body"] });
+      return { status: r.status, body: (await r.json()) as { number: string; status: string; duplicate: boolean } };
+    },
+    async status(number: string): Promise<any> {
+      const r = await fetch(`${serverUrl}/v1/gateway/requests/${number}`, { headers: { authorization: `Bearer ${gateway}` } });
+      return r.json();
+    },
+  };
+}
+
+export async function createErequestRig(options: { start?: Date } = {}): Promise<ErequestRig> {
+  const pki = createTestPki();
+  // Monday 23 November 2026, 10:00 in Astana (UTC+5) unless told otherwise; the server's gateway and the
+  // workstation share it.
+  const clock = { now: options.start ?? new Date('2026-11-23T05:00:00Z') };
+  const server = await startTestServer('pglite', undefined, { clock: () => new Date(clock.now) });
+  const ws = createTestWorkstation({ population: 20, clock: () => new Date(clock.now) });
+  const { admin, registrar } = await setUpErequestWorkstation(ws, pki, server);
+  const gateway = (await createGatewayCredential(server.db, 'test portal')).credential;
+  return {
+    pki,
+    server,
+    ws,
+    admin,
+    registrar,
+    gateway,
+    clock,
+    ...gatewayClient(server.url, gateway),
+    async close() {
+      ws.close();
+      await server.close();
+      pki.cleanup();
+    },
+  };
+}
+
+/** `openssl cms -verify` of a detached answer against the test CA: true when openssl says the signature holds. */
+export function opensslVerifies(pki: TestPki, document: string, cmsBase64: string): boolean {
+  const doc = path.join(pki.dir, `answer-${Math.random().toString(36).slice(2)}.json`);
+  fs.writeFileSync(doc, document);
+  fs.writeFileSync(`${doc}.p7s`, Buffer.from(cmsBase64, 'base64'));
+  try {
+    execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${doc}.p7s`, '-content', doc, '-CAfile', pki.caCert, '-purpose', 'any', '-out', '/dev/null'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Issue 8 end to end on loopback: a test citizen's key signs e-requests (valid, tampered, revoked, mismatched IIN,
+ * late home visit), the gateway posts them to the central server (PGlite), the workstation pulls, verifies,
+ * registers, checks and answers; the citizen's status shows the signed result or the refusal with its reason, and
+ * the result's signature verifies with `openssl cms -verify`.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syncNow } from '../../../electron/services/sync/index';
+import { processInbox } from '../../../electron/services/erequests/service';
+import { createErequestRig, opensslVerifies, type ErequestRig } from '../../helpers/erequests';
+
+let rig: ErequestRig;
+beforeAll(async () => {
+  rig = await createErequestRig();
+}, 120_000);
+afterAll(async () => {
+  await rig?.close();
+});
+
+const homeVisit = (over: Record<string, unknown> = {}) => ({
+  type: 'home-visit',
+  requestId: randomUUID(),
+  iin: rig.pki.citizenIin,
+  organizationBin: rig.pki.organizationBin,
+  submittedAt: rig.clock.now.toISOString(),
+  address: 'Астана қ., Тұран д-лы, 5, 12',
+  phone: '+77011234567',
+  complaint: 'Температура 38,5, жөтел',
+  ...over,
+});
+
+/** Pull, process, push: one round trip of the workstation. */
+async function round() {
+  await syncNow(rig.ws.app);
+  const r = await processInbox(rig.ws.app);
+  await syncNow(rig.ws.app);
+  return r;
+}
+
+describe('e-requests from the portal', () => {
+  it('numbers a request, routes it by pull, and the registrar confirms: signed home-visit certificate, call register entry', async () => {
+    const posted = await rig.post(rig.pki.signRequest(homeVisit(), 'valid'));
+    expect(posted.status).toBe(201);
+    expect(posted.body).toMatchObject({ status: 'received', duplicate: false });
+    expect(posted.body.number).toMatch(/^E\d{4}-\d{8}$/);
+    expect(await rig.status(posted.body.number)).toMatchObject({ status: 'received', iin: rig.pki.citizenIin, serviceType: 'home-visit', result: null });
+
+    await round();
+    const inbox = await rig.registrar.call('erequests.inbox', { open: true });
+    const row = inbox.rows.find((r) => r.number === posted.body.number)!;
+    expect(row).toMatchObject({ status: 'awaiting-registrar', signature: { valid: true } });
+    expect(row.registeredAs).toMatch(/^A4-/);
+    expect(row.deadlineAt).not.toBeNull();
+    expect(row.grounds.every((g) => g.ok)).toBe(true);
+    expect(await rig.status(posted.body.number)).toMatchObject({ status: 'registered', registeredAs: row.registeredAs });
+
+    const done = await rig.registrar.call('erequests.resolve', { id: row.id, decision: 'confirm' });
+    expect(done).toMatchObject({ status: 'done', decision: { kind: 'result' } });
+    expect(done.journalRef).toMatch(/^A4-V/);
+    await syncNow(rig.ws.app);
+
+    const seen = await rig.status(posted.body.number);
+    expect(seen.status).toBe('done');
+    expect(seen.deadlineAt).toBe(row.deadlineAt);
+    const doc = JSON.parse(seen.result.document);
+    expect(doc).toMatchObject({ type: 'home-visit-certificate', number: posted.body.number, iin: rig.pki.citizenIin, callNumber: done.journalRef, organization: { bin: rig.pki.organizationBin } });
+    expect(opensslVerifies(rig.pki, seen.result.document, seen.result.cms)).toBe(true);
+    expect(opensslVerifies(rig.pki, seen.result.document.replace('home-visit', 'home-visiT'), seen.result.cms)).toBe(false);
+
+    // The call is in the register as a desk call would be, linked to the portal request.
+    const visits = await rig.registrar.call('homeVisits.ofPerson', { iin: rig.pki.citizenIin });
+    expect(visits.find((v) => v.number === done.journalRef)?.channel).toBe('portal');
+    const req = rig.ws.app.db.prepare(`SELECT channel, status FROM service_request WHERE number = ?`).get(row.registeredAs) as { channel: string; status: string };
+    expect(req).toEqual({ channel: 'portal', status: 'done' });
+  }, 60_000);
+
+  it('refuses automatically, signed, when the signature is not confirmed: tampered, revoked, another person’s certificate', async () => {
+    const valid = Buffer.from(rig.pki.signRequest(homeVisit({ complaint: 'Basyn auyrady qatty' }), 'valid'));
+    const at = valid.indexOf('Basyn auyrady');
+    valid[at] = 'X'.charCodeAt(0); // one letter of the signed content changed in transit
+    const cases = [
+      { der: valid, reason: 'bad-signature' },
+      { der: rig.pki.signRequest(homeVisit(), 'revoked'), reason: 'revoked' },
+      { der: rig.pki.signRequest(homeVisit(), 'mismatch'), reason: 'iin-mismatch' },
+    ];
+    const numbers: string[] = [];
+    for (const c of cases) numbers.push((await rig.post(c.der)).body.number);
+    await round();
+    for (const [i, c] of cases.entries()) {
+      const seen = await rig.status(numbers[i]!);
+      expect(seen.status).toBe('refused');
+      expect(seen.statusReason).toBe('signature-not-confirmed');
+      expect(seen.refusal.reasons.join(' ')).toContain(c.reason);
+      expect(seen.refusal.reason.kk).toContain('ЭЦҚ расталмады');
+      expect(JSON.parse(seen.refusal.document)).toMatchObject({ type: 'motivated-refusal', code: 'signature-not-confirmed' });
+      expect(opensslVerifies(rig.pki, seen.refusal.document, seen.refusal.cms)).toBe(true);
+    }
+  }, 60_000);
+
+  it('refuses a home-visit request that arrives later than 2 hours before closing (clause 9)', async () => {
+    // It reaches the gateway at 18:30 Astana time; the organization closes at 20:00.
+    const morning = rig.clock.now;
+    rig.clock.now = new Date('2026-11-23T13:30:00.000Z');
+    const posted = await rig.post(rig.pki.signRequest(homeVisit(), 'valid'));
+    await round();
+    rig.clock.now = morning;
+    const seen = await rig.status(posted.body.number);
+    expect(seen).toMatchObject({ status: 'refused', statusReason: 'after-cutoff' });
+    expect(seen.refusal.reasons[0]).toContain('after 18:00');
+  }, 60_000);
+
+  it('lets the rules decide when the administrator allows it: an appointment answered unattended; a taken slot refused', async () => {
+    await rig.admin.call('erequests.setPolicy', { autoAnswer: true, onBehalfOf: 'registrar' });
+    const appointment = (slotStart: string) => ({ type: 'appointment', requestId: randomUUID(), iin: rig.pki.citizenIin, organizationBin: rig.pki.organizationBin, submittedAt: rig.clock.now.toISOString(), doctor: 'therapist', slotStart });
+    const first = await rig.post(rig.pki.signRequest(appointment('2026-11-23T06:00:00.000Z'), 'valid'));
+    await round();
+    const seen = await rig.status(first.body.number);
+    expect(seen.status).toBe('done');
+    expect(JSON.parse(seen.result.document)).toMatchObject({ type: 'appointment-certificate', slotStart: '2026-11-23T06:00:00.000Z' });
+    expect(opensslVerifies(rig.pki, seen.result.document, seen.result.cms)).toBe(true);
+
+    const second = await rig.post(rig.pki.signRequest(appointment('2026-11-23T06:00:00.000Z'), 'valid'));
+    await round();
+    const taken = await rig.status(second.body.number);
+    expect(taken).toMatchObject({ status: 'refused', statusReason: 'grounds-not-met' });
+    expect(taken.refusal.reasons.join(' ')).toMatch(/slot/);
+    await rig.admin.call('erequests.setPolicy', { autoAnswer: false, onBehalfOf: null });
+  }, 60_000);
+
+  it('answers a duplicate with the first number, and an unknown organization with a clear status', async () => {
+    const body = homeVisit();
+    const der = rig.pki.signRequest(body, 'valid');
+    const a = await rig.post(der);
+    const b = await rig.post(der);
+    expect(b).toMatchObject({ status: 200, body: { number: a.body.number, duplicate: true } });
+    const rows = await rig.server.db.query(`SELECT count(*)::int AS n FROM gateway_request WHERE request_id = $1`, [body.requestId]);
+    expect(rows.rows[0]).toEqual({ n: 1 });
+
+    const other = await rig.post(rig.pki.signRequest(homeVisit({ organizationBin: '000000000000' }), 'valid'));
+    expect(other.body.status).toBe('unknown-organization');
+    expect(await rig.status(other.body.number)).toMatchObject({ status: 'unknown-organization' });
+
+    const noAuth = await fetch(`${rig.server.url}/v1/gateway/requests`, { method: 'POST', headers: { 'content-type': 'application/pkcs7-mime' }, body: der });
+    expect(noAuth.status).toBe(401);
+  }, 60_000);
+});
+
+describe('the gateway script and the server CLI', () => {
+  it('submits a request signed with openssl and shows the citizen’s status', async () => {
+    const { main } = await import('../../../server/gateway-submit');
+    const { writeTemp } = await import('../../helpers/pki');
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s), env: {} };
+    const json = writeTemp(rig.pki, 'demo.json', JSON.stringify(homeVisit()));
+    const c = rig.pki.certs.valid;
+    expect(await main(['submit', '--server', rig.server.url, '--credential', rig.gateway, '--json', json, '--cert', c.cert, '--key', c.key], io)).toBe(0);
+    const number = out.join('').split(' ')[0]!;
+    expect(number).toMatch(/^E2026-/);
+    expect(await main(['status', '--server', rig.server.url, '--credential', rig.gateway, number], io)).toBe(0);
+    expect(out.join('')).toContain(`${number}  IIN ${rig.pki.citizenIin}  home-visit  received`);
+  });
+});
