@@ -3,6 +3,7 @@
  * baseline beside them where one makes sense. A table for people; `--json` for a JSON array of
  * {id, value, unit, target, pass, …}; `--quick` for smaller data (smoke runs); `--only PREFIX` to pick suites.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,19 +22,43 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   erequests: () => import('./erequests.bench'),
 };
 
-const { values } = parseArgs({ options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, suite: { type: 'string' }, emit: { type: 'string' } },
+});
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
-const figures: BenchFigure[] = [];
-for (const [name, load] of Object.entries(SUITES)) {
-  if (values.only && !name.startsWith(values.only)) continue;
+
+/** One suite, in this process: the child side of the loop below. */
+async function runSuite(name: string): Promise<BenchFigure[]> {
+  const load = SUITES[name];
+  if (!load) throw new Error(`no bench suite ${name}`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tirkeu-bench-${name}-`));
-  log(`${name}…`);
   try {
-    const suite = (await load()).default;
-    figures.push(...(await suite({ dir, quick: !!values.quick, log: (m) => log(`${name}: ${m}`) })));
+    return await (await load()).default({ dir, quick: !!values.quick, log: (m) => log(`${name}: ${m}`) });
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+if (values.suite) {
+  fs.writeFileSync(values.emit!, JSON.stringify(await runSuite(values.suite)));
+  process.exit(0);
+}
+
+// Each suite runs in its own process: a PKCS#11 module reads its configuration once per process (two SoftHSM
+// set-ups cannot share one), and one suite's memory must not weigh on the next one's figures.
+const figures: BenchFigure[] = [];
+let broken = 0;
+for (const name of Object.keys(SUITES)) {
+  if (values.only && !name.startsWith(values.only)) continue;
+  log(`${name}…`);
+  const out = path.join(os.tmpdir(), `tirkeu-bench-${process.pid}-${name}.json`);
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--suite', name, '--emit', out, ...(values.quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (child.status === 0 && fs.existsSync(out)) figures.push(...(JSON.parse(fs.readFileSync(out, 'utf8')) as BenchFigure[]));
+  else {
+    broken++;
+    log(`${name} failed (exit ${child.status ?? child.signal})`);
+  }
+  fs.rmSync(out, { force: true });
 }
 
 if (values.json) {
@@ -51,5 +76,6 @@ if (values.json) {
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(`${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
   const failed = figures.filter((f) => !f.pass).length;
-  process.stdout.write(`\n${figures.length - failed} passed, ${failed} failed${values.quick ? ' (quick run: smaller data)' : ''}\n`);
+  process.stdout.write(`\n${figures.length - failed} passed, ${failed} failed${broken ? `, ${broken} suite(s) broken` : ''}${values.quick ? ' (quick run: smaller data)' : ''}\n`);
 }
+if (broken) process.exitCode = 1;
