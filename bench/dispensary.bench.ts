@@ -51,7 +51,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
       samples.push(performance.now() - t);
     }
   }
-  const check = figure('register check by IIN, p99 (1M records; recorded + audited)', percentile(samples, 99), 'ms', 1, { note: `${samples.length} checks; median ${median(samples).toFixed(3)} ms` });
+  const check = figure('dispensary.register_check_1m.p99_ms', percentile(samples, 99), 'ms', 1, { note: `register check by IIN over 1,000,000 records, recorded and audited; ${samples.length} checks; median ${median(samples).toFixed(3)} ms` });
 
   ctx.log('certificate with two signatures on SoftHSM2');
   const pki = createTestPki();
@@ -90,7 +90,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
       ], 'kk', org.timezone);
       times.push(performance.now() - t);
     }
-    pdfFigure = figure('certificate PDF with two signatures (SoftHSM2), median', median(times.slice(2)), 'ms', 100, { note: `${times.length} runs, first two are warm-up` });
+    pdfFigure = figure('dispensary.certificate_pdf_two_signatures.median_ms', median(times.slice(2)), 'ms', 100, { note: `certificate PDF with two SoftHSM2 signatures; ${times.length} runs, first two are warm-up` });
   } finally {
     hsm.cleanup();
     pki.cleanup();

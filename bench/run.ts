@@ -61,6 +61,8 @@ for (const name of Object.keys(SUITES)) {
   fs.rmSync(out, { force: true });
 }
 
+const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 1000) / 1000);
+
 if (values.json) {
   process.stdout.write(JSON.stringify(figures, null, 2) + '\n');
 } else {
@@ -69,7 +71,7 @@ if (values.json) {
     `${f.value} ${f.unit}`,
     `${f.direction === 'min' ? '≥' : '≤'} ${f.target} ${f.unit}`,
     f.pass ? 'pass' : 'FAIL',
-    f.baseline ? `${f.baseline.what}: ${f.baseline.value} ${f.unit} (×${f.baseline.ratio})` : '',
+    f.baseline ? `${f.baseline.what}: ${round(f.baseline.value)} ${f.unit} (×${round(f.baseline.ratio)})` : '',
   ]);
   const head = ['figure', 'value', 'target', '', 'baseline'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
