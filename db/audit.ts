@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -45,22 +46,13 @@ function rowHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): str
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
 
-const statements = new WeakMap<Db, { last: any; insert: any }>();
-
-function prepared(db: Db) {
-  let s = statements.get(db);
-  if (!s) {
-    s = {
-      last: db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1'),
-      insert: db.prepare(
-        `INSERT INTO audit_log (id, at, staff_id, staff_login, role, action, entity, entity_id, details, prev_hash, hash)
-         VALUES (@id, @at, @staff_id, @staff_login, @role, @action, @entity, @entity_id, @details, @prev_hash, @hash)`,
-      ),
-    };
-    statements.set(db, s);
-  }
-  return s;
-}
+const prepared = statementCache((db: Db) => ({
+  last: db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1'),
+  insert: db.prepare(
+    `INSERT INTO audit_log (id, at, staff_id, staff_login, role, action, entity, entity_id, details, prev_hash, hash)
+     VALUES (@id, @at, @staff_id, @staff_login, @role, @action, @entity, @entity_id, @details, @prev_hash, @hash)`,
+  ),
+})).get;
 
 /** Appends one entry. Call inside the transaction of the change it records. */
 export function appendAudit(db: Db, actor: Actor, entry: AuditEntry, at: Date): number {

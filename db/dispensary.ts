@@ -4,6 +4,7 @@
  * writes rows. There is deliberately no query that lists a register's contents.
  */
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 export const REGISTERS = ['tb', 'psychiatric', 'narcology'] as const;
 export type RegisterKind = (typeof REGISTERS)[number];
@@ -17,7 +18,6 @@ export interface RegisterEntryRow {
   updated_at: string;
 }
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
 function prepare(db: Db) {
   return {
     lookup: db.prepare(`SELECT * FROM register_entry WHERE register = ? AND iin = ?`),
@@ -33,14 +33,7 @@ function prepare(db: Db) {
     ),
   };
 }
-function s(db: Db) {
-  let p = cache.get(db);
-  if (!p) {
-    p = prepare(db);
-    cache.set(db, p);
-  }
-  return p;
-}
+const s = statementCache(prepare).get;
 
 /** One person in one register, by the primary key. */
 export function lookupRegister(db: Db, register: RegisterKind, iin: string): RegisterEntryRow | undefined {

@@ -5,6 +5,7 @@
 import type { Person } from '../common/schemas';
 import { nameKey, nameQueryKeys, prefixUpperBound } from '../common/text';
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 interface PersonRow {
   iin: string;
@@ -30,7 +31,6 @@ const toPerson = (r: PersonRow): Person => ({
   source: r.source,
 });
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
 
 function prepare(db: Db) {
   const cols = 'iin, surname, given_name, patronymic, birth_date, sex, address, phone, source';
@@ -66,14 +66,8 @@ function prepare(db: Db) {
   };
 }
 
-function stmts(db: Db) {
-  let s = cache.get(db);
-  if (!s) {
-    s = prepare(db);
-    cache.set(db, s);
-  }
-  return s;
-}
+const statements = statementCache(prepare);
+const stmts = statements.get;
 
 export function findPersonByIin(db: Db, iin: string): Person | null {
   const r = stmts(db).byIin.get(iin) as PersonRow | undefined;
@@ -140,10 +134,10 @@ export function upsertPerson(db: Db, p: PersonInput, at: Date | string): void {
  */
 export function withoutNameIndex<T>(db: Db, load: () => Promise<T>): Promise<T> {
   db.exec('DROP INDEX IF EXISTS person_by_name');
-  cache.delete(db);
+  statements.reset(db);
   return load().finally(() => {
     db.exec('CREATE INDEX IF NOT EXISTS person_by_name ON person (surname_key, given_key, patronymic_key)');
-    cache.delete(db);
+    statements.reset(db);
   });
 }
 

@@ -7,6 +7,7 @@
  * JavaScript — only a few hundred histogram rows do.
  */
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 export interface RequestRow {
   id: number;
@@ -56,7 +57,6 @@ export interface StepRow {
   note: string | null;
 }
 
-const cache = new WeakMap<Db, ReturnType<typeof prepare>>();
 
 function prepare(db: Db) {
   return {
@@ -94,14 +94,7 @@ function prepare(db: Db) {
   };
 }
 
-function s(db: Db) {
-  let p = cache.get(db);
-  if (!p) {
-    p = prepare(db);
-    cache.set(db, p);
-  }
-  return p;
-}
+const s = statementCache(prepare).get;
 
 /** The next value of a local sequence (request numbers). Call inside the transaction that uses it. */
 export function nextSequence(db: Db, name: string): number {
