@@ -28,7 +28,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
   resetWorkflowCaches(app);
   ctx.log(`filling the TB register with ${n} records`);
   const iins: string[] = [];
-  const at = new Date();
+  const at = app.clock();
   const batch: { iin: string; fromDate: string; removedOn: string | null }[] = [];
   const flush = () => {
     app.db.transaction(() => applyRegisterRows(app.db, 'tb', batch, 'bench', at)).immediate();
@@ -78,15 +78,15 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
         organization: { bin: org.bin, name: { kk: org.name.kk, ru: org.name.ru }, address: org.address },
         person: { iin: iins[i]!, name: 'Омаров Нұрлан', birthDate: '1988-05-05' },
         code: null,
-        register: { kind: 'psychiatric', checkedAt: new Date().toISOString(), checkedBy: 'registrar', found: false },
-        issuedOn: new Date().toISOString().slice(0, 10),
+        register: { kind: 'psychiatric', checkedAt: app.clock().toISOString(), checkedBy: 'registrar', found: false },
+        issuedOn: app.clock().toISOString().slice(0, 10),
         act: { number: '150', date: '2014-05-23' },
       };
       const first = await signDocument(app, registrar, { source, keyId: '01', secret: '24681357' }, doc);
       const second = await signDocument(app, psychiatrist, { source, keyId: '01', secret: '24681357', existing: first.cms }, doc);
       await certificatePdf(doc, hashOf(doc), [
-        { role: 'registrar', name: first.certificate.name, signedAt: new Date().toISOString() },
-        { role: 'physician/psychiatrist', name: second.certificate.name, signedAt: new Date().toISOString() },
+        { role: 'registrar', name: first.certificate.name, signedAt: app.clock().toISOString() },
+        { role: 'physician/psychiatrist', name: second.certificate.name, signedAt: app.clock().toISOString() },
       ], 'kk', org.timezone);
       times.push(performance.now() - t);
     }

@@ -28,7 +28,7 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
     const { pki } = rig;
     const signer = createPkcs12Signer({ file: { bytes: readFileSync(pki.p12Ec.path), name: 'citizen.p12' } });
     const sign = async (request: unknown) =>
-      (await signer.sign(canonicalBytes(request), { secret: Buffer.from(pki.p12Ec.password, 'utf8'), expect: { iin: pki.citizenIin }, encapsulate: true, signingTime: new Date() })).cms;
+      (await signer.sign(canonicalBytes(request), { secret: Buffer.from(pki.p12Ec.password, 'utf8'), expect: { iin: pki.citizenIin }, encapsulate: true, signingTime: rig.clock.now })).cms;
     const homeVisit = () => ({
       type: 'home-visit',
       requestId: randomUUID(),
@@ -48,7 +48,7 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
       rows.push({ number: `B${String(i).padStart(8, '0')}`, requestId: randomUUID(), serviceType: 'home-visit', iin: pki.citizenIin, organizationBin: pki.organizationBin, receivedAt: rig.clock.now.toISOString(), cms: cms.toString('base64') });
     }
     const db = rig.ws.app.db;
-    applyPulledPage(db, rows.map((p) => ({ kind: EREQUEST_ROW_KIND, key: p.number, payload: p, deleted: false })), getCursor(db) ?? '', new Date());
+    applyPulledPage(db, rows.map((p) => ({ kind: EREQUEST_ROW_KIND, key: p.number, payload: p, deleted: false })), getCursor(db) ?? '', rig.clock.now);
     ctx.log(`verifying and registering ${n}`);
     const t0 = performance.now();
     const r = await processInbox(rig.ws.app);

@@ -15,6 +15,7 @@ import { CSV_HEADER, generatePeople, personCsvLine, prng } from '../electron/ser
 import { importPopulationCsv } from '../electron/services/population-import';
 import { browserSearch } from './people.browser';
 import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
+import { systemClock } from '../common/clock';
 
 export const PREFIXES = ['Қ', 'Қас', 'Нұр', 'Сер', 'Әбі', 'Ив', 'Пет', 'Се', 'Өте', 'Жұма', 'Қали', 'Оспан', 'Мұх', 'Ғаб', 'Бай'];
 export const GIVEN = ['А', 'Д', 'Ер', 'Сә', 'Мө', 'Ол', 'Ай', 'Н'];
@@ -104,7 +105,7 @@ function durableWrites(db: ReturnType<typeof openDatabase>['db'], count: number,
   for (let i = 0; i < count; i++) {
     const birthDate = '1899-12-31'; // outside the generated population's years
     const iin = makeIin(birthDate, i % 2 ? 'F' : 'M', serialBase + i * 4);
-    const at = new Date();
+    const at = systemClock();
     const person = { iin, surname: 'Бенчмарк', givenName: 'Тест', patronymic: null, birthDate, sex: (i % 2 ? 'F' : 'M') as 'F' | 'M', address: null, phone: null, source: 'manual' as const };
     const audit = { action: 'person.created-manually', entity: 'person', entityId: iin };
     const op = { kind: 'person.manual', entity: 'person', entityId: iin, payload: person };

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import type { openDatabase } from '../db/connection';
 import { GIVEN, PREFIXES } from './people.bench';
 import { figure, median, type BenchContext, type BenchFigure } from './types';
+import { systemClock } from '../common/clock';
 
 /**
  * As-you-type in the real renderer: the web host on this 2,000,000-person database, Chromium typing a name,
@@ -22,7 +23,7 @@ export async function browserSearch(ctx: BenchContext, db: ReturnType<typeof ope
   const { startWebHost } = await import('../electron/webhost');
   const { RENDERER_DIR } = await import('../electron/services/paths');
   const { silentLogger } = await import('../electron/services/log');
-  const app = { db, clock: () => new Date(), log: silentLogger, dataDir: ctx.dir };
+  const app = { db, clock: systemClock, log: silentLogger, dataDir: ctx.dir };
   seedDemoData(app, { population: 0, passwords: { registrar: 'bench-pass-1' } });
   const host = await startWebHost({ app, staticDir: RENDERER_DIR });
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });

@@ -26,12 +26,12 @@ async function workstation(dir: string, db: ServerDb, url: string): Promise<AppC
   const { app } = openApp({ dataDir: dir, log: silentLogger });
   const { code } = await createEnrollmentCode(db, { orgBin: ORG });
   const e = (await enroll(db, code, 'bench'))!;
-  saveEnrollment(app.db, { serverUrl: url, workstationId: e.workstation_id, orgBin: ORG, enrolledAt: new Date().toISOString() }, e.credential);
+  saveEnrollment(app.db, { serverUrl: url, workstationId: e.workstation_id, orgBin: ORG, enrolledAt: app.clock().toISOString() }, e.credential);
   return app;
 }
 
 function queue(app: AppContext, n: number, tag: string): void {
-  const at = new Date();
+  const at = app.clock();
   app.db.transaction(() => {
     for (let i = 0; i < n; i++)
       enqueueOutbox(app.db, { kind: 'visit.record', entity: 'visit', entityId: `${tag}-${i}`, payload: { tag, i, iin: '900101300123', service: 'therapist', note: 'қабылдау' } }, at);

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
+import { systemClock } from '../common/clock';
 
 export type Db = Database.Database;
 
@@ -90,7 +91,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
 function backupBeforeMigration(db: Db, file: string, version: number, dir?: string): string {
   const folder = dir ?? path.join(path.dirname(path.resolve(file)), 'backups');
   fs.mkdirSync(folder, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const stamp = systemClock().toISOString().replace(/[:.]/g, '-');
   const target = path.join(folder, `${path.basename(file)}.v${version}.${stamp}.bak`);
   db.prepare('VACUUM INTO ?').run(target);
   return target;

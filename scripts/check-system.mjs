@@ -1,5 +1,5 @@
 // The tests use real parts: Chromium for the UI, SoftHSM2 + OpenSC for the PKCS#11 token, OpenSSL for the
-// test PKI, poppler's pdftotext for printouts, PostgreSQL for the central server's tests. This installs the missing Debian packages when it can (root with
+// test PKI (under faketime, at the test clock's time), poppler's pdftotext for printouts, PostgreSQL for the central server's tests. This installs the missing Debian packages when it can (root with
 // apt-get), and otherwise stops at once naming the exact command. Set TIRKEU_NO_APT=1 to never install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +9,8 @@ const NEEDS = [
   { pkg: 'softhsm2', present: () => has('softhsm2-util') && fs.existsSync('/usr/lib/softhsm/libsofthsm2.so') },
   { pkg: 'opensc', present: () => has('pkcs11-tool') },
   { pkg: 'openssl', present: () => has('openssl') },
+  // The test PKI runs OpenSSL at the test clock's time; `npm run test:dates` runs suites at other dates.
+  { pkg: 'faketime', present: () => has('faketime') },
   { pkg: 'poppler-utils', present: () => has('pdftotext') },
   { pkg: 'postgresql', present: () => postgresBinaries() },
 ];

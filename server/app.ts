@@ -14,6 +14,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { timingSafeEqual } from 'node:crypto';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type UpdateRequiredBody } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb } from './db';
+import { systemClock, type Clock } from '../common/clock';
 import { authenticateGateway, createGatewayCredential, GATEWAY_MAX_BYTES, GatewayRequestError, getRequestView, submitRequest } from './gateway';
 import {
   authenticate,
@@ -42,8 +43,8 @@ export interface ServerAppOptions {
   logger?: boolean;
   /** Test hooks. */
   pushOptions?: PushOptions;
-  /** The gateway's clock: when an e-request was received (the clause-9 cut-off counts from it). */
-  clock?: () => Date;
+  /** The server's one clock: receive times, enrollment expiry, the gateway's receipt time (clause-9 cut-offs). */
+  clock?: Clock;
 }
 
 declare module 'fastify' {
@@ -61,6 +62,7 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   const { db } = options;
   const minProtocol = options.minProtocol ?? SYNC_PROTOCOL;
   const minSchema = options.minSchema ?? 0;
+  const clock = options.clock ?? systemClock;
   const app = Fastify({
     logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers["x-tirkeu-admin"]'] } : false,
     bodyLimit: LIMITS.pushMaxBytes + 64 * 1024,
@@ -79,12 +81,12 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     return reply.code(500).send({ error: 'internal', message: 'internal server error' });
   });
 
-  app.get('/v1/health', async () => ({ ok: true, server_time: new Date().toISOString(), protocol: SYNC_PROTOCOL }));
+  app.get('/v1/health', async () => ({ ok: true, server_time: clock().toISOString(), protocol: SYNC_PROTOCOL }));
 
   app.post('/v1/enroll', async (req, reply) => {
     const body = req.body as { code?: unknown; name?: unknown } | null;
     if (!body || typeof body.code !== 'string' || body.code.length > 64) return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
-    const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined);
+    const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined, clock());
     if (!result) return reply.code(403).send({ error: 'invalid-code', message: 'the enrollment code is wrong, used or expired' });
     return result;
   });
@@ -106,18 +108,18 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     const ws = auth?.startsWith('Bearer ') ? await authenticate(db, auth.slice(7).trim()) : null;
     if (!ws) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unknown or revoked workstation credential' });
     req.workstation = ws;
-    void noteWorkstationSeen(db, ws, protocol, schema).catch(() => undefined);
+    void noteWorkstationSeen(db, ws, protocol, schema, clock()).catch(() => undefined);
   };
 
   app.post('/v1/sync/push', { preHandler: guard }, async (req) => {
-    return push(db, req.workstation!, req.body, options.pushOptions);
+    return push(db, req.workstation!, req.body, { ...options.pushOptions, clock });
   });
 
   app.get('/v1/sync/pull', { preHandler: guard }, async (req, reply) => {
     const q = req.query as { cursor?: string; limit?: string };
     const limit = q.limit ? Number(q.limit) : LIMITS.pullMaxRows;
     if (!Number.isInteger(limit) || limit < 1) return reply.code(400).send({ error: 'bad-request', message: 'limit must be a positive integer' });
-    const body = await pull(db, req.workstation!, q.cursor, limit);
+    const body = await pull(db, req.workstation!, q.cursor, limit, clock());
     return reply.type('application/json; charset=utf-8').send(body);
   });
 
@@ -136,7 +138,7 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     if (Buffer.isBuffer(req.body)) bytes = req.body;
     else if (req.body && typeof (req.body as { cms?: unknown }).cms === 'string') bytes = Buffer.from((req.body as { cms: string }).cms, 'utf8');
     if (!bytes) return reply.code(400).send({ error: 'bad-request', message: 'expected a signed request: DER/PEM body or JSON {cms}' });
-    const r = await submitRequest(db, req.gatewayClient!, bytes, options.clock?.() ?? new Date());
+    const r = await submitRequest(db, req.gatewayClient!, bytes, clock());
     return reply.code(r.duplicate ? 200 : 201).send(r);
   });
   app.get('/v1/gateway/requests/:number', { preHandler: gateway }, async (req, reply) => {
@@ -155,10 +157,10 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     };
     app.post('/admin/enroll-code', { preHandler: admin }, async (req) => {
       const b = req.body as { org: string; name?: string; ttlHours?: number };
-      return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours });
+      return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours, now: clock() });
     });
     app.post('/admin/gateway-credential', { preHandler: admin }, async (req) => createGatewayCredential(db, (req.body as { name?: string } | null)?.name ?? ''));
-    app.post('/admin/revoke', { preHandler: admin }, async (req) => ({ revoked: await revokeWorkstation(db, (req.body as { id: string }).id) }));
+    app.post('/admin/revoke', { preHandler: admin }, async (req) => ({ revoked: await revokeWorkstation(db, (req.body as { id: string }).id, clock()) }));
     app.post('/admin/workstations', { preHandler: admin }, async (req) => listWorkstations(db, (req.body as { org?: string } | null)?.org));
     app.post('/admin/publish', { preHandler: admin }, async (req) => {
       const b = req.body as { org: string; rows: Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }> };

@@ -19,6 +19,7 @@ import {
 import { parseSignedData } from '../electron/services/signing/cms';
 import { decodeCmsInput } from '../electron/services/signing/verify-request';
 import type { ServerDb, Sql } from './db';
+import { systemClock } from '../common/clock';
 import { appendChanges, type Workstation } from './store';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -105,7 +106,7 @@ export interface SubmitResult {
  * nothing. An organization that no workstation serves gets `unknown-organization` at once; otherwise the request
  * is appended to that organization's change log in the same transaction.
  */
-export async function submitRequest(db: ServerDb, clientId: string, body: Uint8Array, now: Date = new Date()): Promise<SubmitResult> {
+export async function submitRequest(db: ServerDb, clientId: string, body: Uint8Array, now: Date = systemClock()): Promise<SubmitResult> {
   if (body.length > GATEWAY_MAX_BYTES) throw new GatewayRequestError(413, 'too-large', `at most ${GATEWAY_MAX_BYTES} bytes`);
   const der = decodeCmsInput(body);
   if (!der) throw new GatewayRequestError(400, 'bad-request', 'expected a CMS SignedData (DER, PEM or base64)');
@@ -150,7 +151,7 @@ const RANK: Record<string, number> = { received: 0, registered: 1, done: 2, refu
  * Applies a workstation's `erequest.status` operation inside the push transaction. Only the organization the
  * request was routed to may answer it, and a status never goes back (a final answer stays final).
  */
-export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown): Promise<void> {
+export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown, at: string): Promise<void> {
   const p = payload as Partial<ErequestStatusPayload> | null;
   if (!p || typeof p.number !== 'string' || !['registered', 'done', 'refused'].includes(String(p.status))) return;
   const r = await tx.query<{ status: string; org_bin: string }>(`SELECT status, org_bin FROM gateway_request WHERE number = $1 FOR UPDATE`, [p.number]);
@@ -164,9 +165,9 @@ export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown):
   const answer = p.answer ?? null;
   await tx.query(
     `UPDATE gateway_request SET status = $2, status_reason = $3, registered_as = coalesce($4, registered_as), deadline_at = coalesce($5, deadline_at),
-            answer = coalesce($6, answer), answered_at = CASE WHEN $6::text IS NULL THEN answered_at ELSE now() END, updated_at = now()
+            answer = coalesce($6, answer), answered_at = CASE WHEN $6::text IS NULL THEN answered_at ELSE $7::timestamptz END, updated_at = $7::timestamptz
       WHERE number = $1`,
-    [p.number, p.status, answer?.kind === 'refusal' ? (answer.code ?? null) : null, p.registeredAs ?? null, p.deadlineAt ?? null, answer ? JSON.stringify(answer) : null],
+    [p.number, p.status, answer?.kind === 'refusal' ? (answer.code ?? null) : null, p.registeredAs ?? null, p.deadlineAt ?? null, answer ? JSON.stringify(answer) : null, at],
   );
 }
 

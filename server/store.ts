@@ -14,6 +14,7 @@ import {
 import { isTransientDbError, type ServerDb, type Sql } from './db';
 import { EREQUEST_STATUS_OP } from '../common/erequests';
 import { applyStatusOp } from './gateway';
+import { systemClock, type Clock } from '../common/clock';
 
 export interface Workstation {
   id: string;
@@ -37,12 +38,15 @@ export function normalizeCode(code: string): string {
 }
 
 /** A one-time code (80 random bits, shown as XXXX-XXXX-XXXX-XXXX); only its hash is stored. */
-export async function createEnrollmentCode(db: ServerDb, opts: { orgBin: string; name?: string; ttlHours?: number }): Promise<{ code: string; expiresAt: string }> {
+export async function createEnrollmentCode(
+  db: ServerDb,
+  opts: { orgBin: string; name?: string; ttlHours?: number; now?: Date },
+): Promise<{ code: string; expiresAt: string }> {
   const bytes = randomBytes(16);
   let raw = '';
   for (let i = 0; i < 16; i++) raw += CODE_ALPHABET[bytes[i]! & 31];
   const code = raw.match(/.{4}/g)!.join('-');
-  const expiresAt = new Date(Date.now() + (opts.ttlHours ?? 72) * 3_600_000);
+  const expiresAt = new Date((opts.now ?? systemClock()).getTime() + (opts.ttlHours ?? 72) * 3_600_000);
   await db.transaction(async (tx) => {
     await ensureOrganization(tx, opts.orgBin);
     await tx.query(`INSERT INTO enrollment_code (code_hash, org_bin, name, expires_at) VALUES ($1, $2, $3, $4)`, [
@@ -56,12 +60,12 @@ export async function createEnrollmentCode(db: ServerDb, opts: { orgBin: string;
 }
 
 /** Exchanges a valid, unused, unexpired code for a new workstation credential. Null when the code is not good. */
-export async function enroll(db: ServerDb, code: string, name: string | undefined): Promise<EnrollResponse | null> {
+export async function enroll(db: ServerDb, code: string, name: string | undefined, now: Date = systemClock()): Promise<EnrollResponse | null> {
   const hash = sha256(normalizeCode(code));
   return db.transaction(async (tx) => {
     const r = await tx.query<{ org_bin: string; name: string }>(
-      `UPDATE enrollment_code SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING org_bin, name`,
-      [hash],
+      `UPDATE enrollment_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING org_bin, name`,
+      [hash, now.toISOString()],
     );
     const row = r.rows[0];
     if (!row) return null;
@@ -69,7 +73,7 @@ export async function enroll(db: ServerDb, code: string, name: string | undefine
     const secret = randomBytes(32).toString('base64url');
     await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [id, row.org_bin, name || row.name, sha256(secret)]);
     await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
-    return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: new Date().toISOString() };
+    return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: now.toISOString() };
   });
 }
 
@@ -90,13 +94,13 @@ export async function authenticate(db: Sql, credential: string): Promise<Worksta
   return { id, orgBin: row.org_bin };
 }
 
-export async function revokeWorkstation(db: Sql, id: string): Promise<boolean> {
-  const r = await db.query(`UPDATE workstation SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
+export async function revokeWorkstation(db: Sql, id: string, now: Date = systemClock()): Promise<boolean> {
+  const r = await db.query(`UPDATE workstation SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, now.toISOString()]);
   return r.rowCount > 0;
 }
 
-export async function noteWorkstationSeen(db: Sql, ws: Workstation, protocol: number, schema: number | null): Promise<void> {
-  await db.query(`UPDATE workstation SET last_seen_at = now(), protocol = $2, schema_version = $3 WHERE id = $1`, [ws.id, protocol, schema]);
+export async function noteWorkstationSeen(db: Sql, ws: Workstation, protocol: number, schema: number | null, now: Date = systemClock()): Promise<void> {
+  await db.query(`UPDATE workstation SET last_seen_at = $4, protocol = $2, schema_version = $3 WHERE id = $1`, [ws.id, protocol, schema, now.toISOString()]);
 }
 
 export interface WorkstationInfo {
@@ -172,6 +176,8 @@ function validateOp(op: unknown): { ok: true; op: PushOp; payloadText: string } 
 export interface PushOptions {
   /** Test hook: called inside the transaction after the operations are written, before commit. */
   beforeCommit?: () => Promise<void>;
+  /** The server's clock (receive and server times); the system clock when not given. */
+  clock?: Clock;
 }
 
 /**
@@ -195,7 +201,8 @@ export async function push(db: ServerDb, ws: Workstation, body: unknown, options
 
 async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string; ops: unknown[] }, isolate: boolean, options: PushOptions): Promise<PushResponse> {
   return db.transaction(async (tx) => {
-    const receivedAt = new Date().toISOString();
+    const clock = options.clock ?? systemClock;
+    const receivedAt = clock().toISOString();
     const claim = await tx.query(
       `INSERT INTO sync_batch (workstation_id, batch_id, received_at, op_count) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING batch_id`,
       [ws.id, req.batch_id, receivedAt, req.ops.length],
@@ -204,7 +211,7 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
       const stored = await tx.query<{ response: string | null }>(`SELECT response FROM sync_batch WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id]);
       const response = stored.rows[0]?.response;
       if (!response) throw new Error('a stored batch without its response');
-      return { ...(JSON.parse(response) as PushResponse), replayed: true, server_time: new Date().toISOString() };
+      return { ...(JSON.parse(response) as PushResponse), replayed: true, server_time: clock().toISOString() };
     }
 
     const results: OpResult[] = new Array(req.ops.length);
@@ -232,7 +239,7 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
           else {
             const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
             if (inserted.has(p.op.op_id)) {
-              await applyDomainOp(tx, ws, p);
+              await applyDomainOp(tx, ws, p, receivedAt);
               results[p.index] = { op_id: p.op.op_id, status: 'applied' };
             } else duplicates.push(p);
           }
@@ -248,7 +255,7 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
         const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, generic);
         for (const p of generic) {
           if (inserted.has(p.op.op_id)) {
-            await applyDomainOp(tx, ws, p);
+            await applyDomainOp(tx, ws, p, receivedAt);
             results[p.index] = { op_id: p.op.op_id, status: 'applied' };
           } else duplicates.push(p);
         }
@@ -272,15 +279,15 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
     await appendChanges(tx, ws.orgBin, ws.id, changes);
     if (options.beforeCommit) await options.beforeCommit();
 
-    const response: PushResponse = { batch_id: req.batch_id, received_at: receivedAt, server_time: new Date().toISOString(), replayed: false, results };
+    const response: PushResponse = { batch_id: req.batch_id, received_at: receivedAt, server_time: clock().toISOString(), replayed: false, results };
     await tx.query(`UPDATE sync_batch SET response = $3 WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id, JSON.stringify(response)]);
     return response;
   });
 }
 
 /** Operations the server acts on beyond storing them: e-request answers update what the citizen sees. */
-async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared): Promise<void> {
-  if (p.op.kind === EREQUEST_STATUS_OP) await applyStatusOp(tx, ws, p.op.payload);
+async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: string): Promise<void> {
+  if (p.op.kind === EREQUEST_STATUS_OP) await applyStatusOp(tx, ws, p.op.payload, receivedAt);
 }
 
 async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {
@@ -409,7 +416,13 @@ export function decodeCursor(cursor: string | undefined): number {
  * JSON text and copied through without parsing). The workstation's own rows are skipped but still advance the
  * cursor.
  */
-export async function pull(db: Sql, ws: Workstation, cursor: string | undefined, limit: number = LIMITS.pullMaxRows): Promise<string> {
+export async function pull(
+  db: Sql,
+  ws: Workstation,
+  cursor: string | undefined,
+  limit: number = LIMITS.pullMaxRows,
+  now: Date = systemClock(),
+): Promise<string> {
   const after = decodeCursor(cursor);
   const rowsCap = Math.max(1, Math.min(limit, LIMITS.pullMaxRows));
   const r = await db.query<{ seq: string; kind: string; key: string; payload: string; deleted: boolean; origin: string | null }>(
@@ -431,7 +444,7 @@ export async function pull(db: Sql, ws: Workstation, cursor: string | undefined,
   }
   const more = taken < r.rows.length || r.rows.length === rowsCap;
   const headSeq = Math.max(Number(head.rows[0]?.head ?? 0), position);
-  return `{"rows":[${parts.join(',')}],"cursor":${JSON.stringify(encodeCursor(position))},"more":${more},"server_time":"${new Date().toISOString()}","position":${position},"head":${headSeq}}`;
+  return `{"rows":[${parts.join(',')}],"cursor":${JSON.stringify(encodeCursor(position))},"more":${more},"server_time":"${now.toISOString()}","position":${position},"head":${headSeq}}`;
 }
 
 export const newBatchId = () => randomUUID();

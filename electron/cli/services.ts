@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { isValidIsoDate, isValidTimeZone, toLocalIsoDate } from '../../common/working-calendar';
 import { RegulationValidationError } from '../../common/regulations';
 import { DEFAULT_TIME_ZONE, loadCatalog } from '../services/regulations/catalog';
+import { systemClock } from '../../common/clock';
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -61,7 +62,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   let day: string;
-  if (opts.at === undefined) day = toLocalIsoDate(new Date(), opts.tz);
+  if (opts.at === undefined) day = toLocalIsoDate(systemClock(), opts.tz);
   else if (isValidIsoDate(opts.at)) day = opts.at;
   else {
     const t = Date.parse(opts.at);

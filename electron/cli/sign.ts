@@ -13,6 +13,7 @@ import { ApiError } from '../../common/errors';
 import { createPkcs11Signer, createPkcs12Signer, type Signer } from '../services/signing';
 import type { CliIo } from './io';
 import { readSecret } from './read-secret';
+import { systemClock } from '../../common/clock';
 
 const USAGE = `Usage:
   tirkeu sign FILE --pkcs11 MODULE --token LABEL [--key-id HEX] --out FILE.p7s
@@ -94,6 +95,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       secret: secret!,
       keyId: v['key-id'],
       existing,
+      signingTime: systemClock(),
       expect: v.iin || v.bin ? { iin: v.iin, bin: v.bin } : undefined,
     });
     const out = v.out!;

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CrlError, TrustStore, verifySignedRequest } from '../services/signing';
 import type { CliIo } from './io';
+import { systemClock } from '../../common/clock';
 
 const USAGE = `Usage: tirkeu verify-request FILE --trust CA.pem [--trust …] --crl CRL.pem [--crl …] [--at ISO-8601]
 
@@ -64,7 +65,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return usage(io, `cannot read ${positionals[0]}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 
-  const result = verifySignedRequest(input, trust, { at });
+  const result = verifySignedRequest(input, trust, { at, now: systemClock() });
   io.stdout.write(JSON.stringify({ valid: result.valid, iin: result.iin, signer: result.signer, reasons: result.reasons }) + '\n');
   return result.valid ? 0 : 1;
 }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { openDatabase, type Db } from '../../db/connection';
-import { systemClock, type Clock } from '../../db/clock';
+import { systemClock, type Clock } from '../../common/clock';
 import { createLogger, type Logger } from './log';
 
 export interface AppContext {
@@ -25,7 +25,7 @@ export const DATABASE_FILE = 'tirkeu.sqlite';
 
 export function openApp(options: OpenAppOptions): { app: AppContext; migrated: ReturnType<typeof openDatabase>['migrated'] } {
   fs.mkdirSync(options.dataDir, { recursive: true });
-  const log = options.log ?? createLogger(path.join(options.dataDir, 'tirkeu.log'));
+  const log = options.log ?? createLogger(path.join(options.dataDir, 'tirkeu.log'), false, options.clock);
   const { db, migrated } = openDatabase(path.join(options.dataDir, DATABASE_FILE));
   if (migrated) log.info('db.migrated', { from: migrated.from, to: migrated.to, backup: migrated.backup });
   return { app: { db, clock: options.clock ?? systemClock, log, dataDir: options.dataDir }, migrated };

@@ -3,6 +3,7 @@
  * second line of defence for anything that looks like a secret.
  */
 import fs from 'node:fs';
+import { systemClock, type Clock } from '../../common/clock';
 
 const SECRET_KEYS = /pass|pin|token|secret|hash|cookie|authorization/i;
 
@@ -20,10 +21,10 @@ export interface Logger {
   error(event: string, data?: Record<string, unknown>): void;
 }
 
-export function createLogger(file: string | null, echo = false): Logger {
+export function createLogger(file: string | null, echo = false, clock: Clock = systemClock): Logger {
   const stream = file ? fs.createWriteStream(file, { flags: 'a' }) : null;
   const write = (level: string, event: string, data?: Record<string, unknown>) => {
-    const line = JSON.stringify({ at: new Date().toISOString(), level, event, ...(redact(data ?? {}) as object) });
+    const line = JSON.stringify({ at: clock().toISOString(), level, event, ...(redact(data ?? {}) as object) });
     stream?.write(line + '\n');
     if (echo || (!stream && level !== 'info')) process.stderr.write(line + '\n');
   };

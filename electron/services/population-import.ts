@@ -14,6 +14,7 @@ import type { Person } from '../../common/schemas';
 import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import { countPeople, upsertPerson, withoutNameIndex } from '../../db/people';
+import { systemClock } from '../../common/clock';
 
 export const REQUIRED_COLUMNS = ['iin', 'surname', 'given_name'] as const;
 export const OPTIONAL_COLUMNS = ['patronymic', 'birth_date', 'sex', 'address', 'phone'] as const;
@@ -116,7 +117,7 @@ function cp1251Decoder(): Transform {
 
 export async function importPopulationCsv(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
-  const clock = options.clock ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
   const total = fs.statSync(file).size;
   let bytes = 0;
   const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGatewayCredential } from '../../server/gateway';
 import { syncNow } from '../../electron/services/sync/index';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
-import { gatewayClient, opensslVerifies, setUpErequestWorkstation } from '../helpers/erequests';
+import { workingDayClock } from '../helpers/clock';
+import { firstFreeSlot, gatewayClient, opensslVerifies, setUpErequestWorkstation } from '../helpers/erequests';
+import type { Caller } from '../helpers/app';
 import { createTestPki, type TestPki } from '../helpers/pki';
 import { startTestServer, type TestServer } from '../helpers/sync-server';
 
@@ -18,13 +20,14 @@ let s: BrowserSession;
 let server: TestServer;
 let pki: TestPki;
 let gw: ReturnType<typeof gatewayClient>;
-const clock = { now: new Date('2026-11-23T05:00:00Z') }; // Monday 10:00 in Astana
+let registrar: Caller;
+const clock = workingDayClock('10:00'); // 10:00 in Astana on the next working day; PKI, server and workstation share it
 
 beforeAll(async () => {
-  pki = createTestPki();
-  server = await startTestServer('pglite', undefined, { clock: () => new Date(clock.now) });
-  s = await startBrowserSession({ population: 20, clock: () => new Date(clock.now) });
-  await setUpErequestWorkstation(s.ws, pki, server);
+  pki = createTestPki({ clock });
+  server = await startTestServer('pglite', undefined, { clock: clock.read });
+  s = await startBrowserSession({ population: 20, clock: clock.read });
+  registrar = (await setUpErequestWorkstation(s.ws, pki, server)).registrar;
   gw = gatewayClient(server.url, (await createGatewayCredential(server.db, 'e2e portal')).credential);
 }, 180_000);
 afterAll(async () => {
@@ -38,7 +41,7 @@ const base = () => ({ requestId: randomUUID(), iin: pki.citizenIin, organization
 describe('the registrar works the e-request inbox', () => {
   it('confirms a home-visit call, refuses an appointment with a reason, sees a revoked signature refused', async () => {
     const visit = await gw.post(pki.signRequest({ type: 'home-visit', ...base(), address: 'Астана қ., Тұран д-лы, 5, 12', complaint: 'Температура 38,5' }, 'valid'));
-    const appointment = await gw.post(pki.signRequest({ type: 'appointment', ...base(), doctor: 'therapist', slotStart: '2026-11-23T06:30:00.000Z' }, 'valid'));
+    const appointment = await gw.post(pki.signRequest({ type: 'appointment', ...base(), doctor: 'therapist', slotStart: await firstFreeSlot(s.ws, registrar, 'therapist') }, 'valid'));
     const revoked = await gw.post(pki.signRequest({ type: 'home-visit', ...base(), address: 'Астана қ., Тұран д-лы, 5, 12', complaint: 'Бас ауруы' }, 'revoked'));
     await syncNow(s.ws.app); // the workstation pulls; the inbox screen processes what arrived
 

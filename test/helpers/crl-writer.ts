@@ -6,6 +6,7 @@
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { ctx, encodeBitString, encodeInteger, encodeNull, encodeOid, encodeUtcTime, seq, setOf, tlv, TAG } from '../../electron/services/signing/der';
 import { OID } from '../../electron/services/signing/oids';
+import { realNow } from './clock';
 
 export interface BigCrl {
   caDer: Buffer;
@@ -26,9 +27,9 @@ function lengthHeader(tag: number, len: number): Buffer {
   return Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
 }
 
-export function makeCa(cn = 'BENCH NCA (RSA)'): { der: Buffer; pem: string; key: KeyObject; name: Buffer } {
+export function makeCa(cn = 'BENCH NCA (RSA)', at: Date = realNow()): { der: Buffer; pem: string; key: KeyObject; name: Buffer } {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const now = Date.now();
+  const now = at.getTime();
   const exts = ctx(
     3,
     true,
@@ -53,9 +54,10 @@ export function makeCa(cn = 'BENCH NCA (RSA)'): { der: Buffer; pem: string; key:
 }
 
 /** A CRL with `count` random 16-octet serials; every fourth entry carries a reasonCode extension. */
-export function makeBigCrl(count: number, options: { nextUpdateInDays?: number } = {}): BigCrl {
-  const ca = makeCa();
-  const revocationTime = encodeUtcTime(new Date(Date.now() - 3_600_000)); // 15 octets
+export function makeBigCrl(count: number, options: { nextUpdateInDays?: number; at?: Date } = {}): BigCrl {
+  const now = (options.at ?? realNow()).getTime();
+  const ca = makeCa(undefined, new Date(now));
+  const revocationTime = encodeUtcTime(new Date(now - 3_600_000)); // 15 octets
   const reasonExt = Buffer.from([0x30, 0x0c, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x1d, 0x15, 0x04, 0x03, 0x0a, 0x01, 0x01]);
   const body = Buffer.alloc(count * (2 + 18 + 15 + reasonExt.length));
   const serials: string[] = new Array(count);
@@ -80,7 +82,6 @@ export function makeBigCrl(count: number, options: { nextUpdateInDays?: number }
     serials[i] = s.toString('hex');
   }
   const revoked = Buffer.concat([lengthHeader(0x30, o), body.subarray(0, o)]);
-  const now = Date.now();
   const tbsContent = Buffer.concat([
     encodeInteger(1),
     sha256WithRsa(),

@@ -3,13 +3,14 @@
  * test PKI's organization (BIN = the organization certificate's) enrolled with it, trusting the test CA and its
  * CRL, with the organization's PKCS#12 as the provider key, and a test citizen in the register, attached here.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getOrganization, saveOrganization } from '../../db/organization';
+import { findStaffByLogin } from '../../db/staff';
 import { createGatewayCredential } from '../../server/gateway';
 import { createTestWorkstation, type Caller, type TestWorkstation } from './app';
-import { createTestPki, openssl, type TestPki } from './pki';
+import { workingDayClock, type TestClock } from './clock';
+import { createTestPki, type TestPki } from './pki';
 import { startTestServer, type TestServer } from './sync-server';
 
 export const ORG_P12_PASSWORD = 'Ұйым-құпия 7';
@@ -21,7 +22,8 @@ export interface ErequestRig {
   admin: Caller;
   registrar: Caller;
   gateway: string;
-  clock: { now: Date };
+  /** The one clock of the rig: PKI, OpenSSL, server, gateway and workstation all read it. */
+  clock: TestClock;
   post(der: Uint8Array): Promise<{ status: number; body: { number: string; status: string; duplicate: boolean } }>;
   status(number: string): Promise<any>;
   close(): Promise<void>;
@@ -35,7 +37,7 @@ export async function setUpErequestWorkstation(ws: TestWorkstation, pki: TestPki
   await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(pki.organizationBin) });
   const p12 = path.join(pki.dir, 'organization.p12');
   if (!fs.existsSync(p12)) {
-    openssl(['pkcs12', '-export', '-inkey', pki.certs.organization.key, '-in', pki.certs.organization.cert, '-certfile', pki.caCert, '-name', 'org', '-passout', 'stdin', '-out', p12], {
+    pki.openssl(['pkcs12', '-export', '-inkey', pki.certs.organization.key, '-in', pki.certs.organization.cert, '-certfile', pki.caCert, '-name', 'org', '-passout', 'stdin', '-out', p12], {
       input: `${ORG_P12_PASSWORD}\n`,
     });
   }
@@ -62,13 +64,12 @@ export function gatewayClient(serverUrl: string, gateway: string) {
   };
 }
 
-export async function createErequestRig(options: { start?: Date } = {}): Promise<ErequestRig> {
-  const pki = createTestPki();
-  // Monday 23 November 2026, 10:00 in Astana (UTC+5) unless told otherwise; the server's gateway and the
-  // workstation share it.
-  const clock = { now: options.start ?? new Date('2026-11-23T05:00:00Z') };
-  const server = await startTestServer('pglite', undefined, { clock: () => new Date(clock.now) });
-  const ws = createTestWorkstation({ population: 20, clock: () => new Date(clock.now) });
+export async function createErequestRig(options: { clock?: TestClock } = {}): Promise<ErequestRig> {
+  // 10:00 in Astana on the next working day after today, unless told otherwise; everything below shares it.
+  const clock = options.clock ?? workingDayClock('10:00');
+  const pki = createTestPki({ clock });
+  const server = await startTestServer('pglite', undefined, { clock: clock.read });
+  const ws = createTestWorkstation({ population: 20, clock: clock.read });
   const { admin, registrar } = await setUpErequestWorkstation(ws, pki, server);
   const gateway = (await createGatewayCredential(server.db, 'test portal')).credential;
   return {
@@ -88,13 +89,25 @@ export async function createErequestRig(options: { start?: Date } = {}): Promise
   };
 }
 
+/**
+ * The first free slot of a doctor (by login) from now on, as the application offers it to a registrar: a test never
+ * writes a slot time down, so it holds on whatever day the suite runs.
+ */
+export async function firstFreeSlot(ws: TestWorkstation, registrar: Caller, doctorLogin: string): Promise<string> {
+  const doctor = findStaffByLogin(ws.app.db, doctorLogin);
+  if (!doctor) throw new Error(`no doctor ${doctorLogin} in the demo staff`);
+  const { slots } = await registrar.call('appointments.freeSlots', { doctorId: doctor.id, days: 1, limit: 1 });
+  if (!slots[0]) throw new Error(`${doctorLogin} has no free slot today`);
+  return slots[0].start;
+}
+
 /** `openssl cms -verify` of a detached answer against the test CA: true when openssl says the signature holds. */
 export function opensslVerifies(pki: TestPki, document: string, cmsBase64: string): boolean {
   const doc = path.join(pki.dir, `answer-${Math.random().toString(36).slice(2)}.json`);
   fs.writeFileSync(doc, document);
   fs.writeFileSync(`${doc}.p7s`, Buffer.from(cmsBase64, 'base64'));
   try {
-    execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${doc}.p7s`, '-content', doc, '-CAfile', pki.caCert, '-purpose', 'any', '-out', '/dev/null'], { stdio: 'pipe' });
+    pki.openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${doc}.p7s`, '-content', doc, '-CAfile', pki.caCert, '-purpose', 'any', '-out', '/dev/null']);
     return true;
   } catch {
     return false;

@@ -3,16 +3,32 @@
  * authentication certificates (IIN in SERIALNUMBER, BIN in OU), staff and organization certificates, PKCS#12 files.
  * Using openssl (not our own code) to make the material is the point: the project must agree with an independent
  * implementation. Everything lives in a temp dir; keys are reused between certificates to keep generation fast.
+ *
+ * Time: the PKI lives on a test clock (helpers/clock.ts). Validity periods and CRL dates are given explicitly from
+ * it, and every OpenSSL call runs under libfaketime at the clock's current time, so a CA certificate's notBefore,
+ * a CRL's lastUpdate and a CMS signingTime all agree with the workstation and server that share the clock.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeIin, withCheckDigit } from '../../common/iin';
+import type { Clock } from '../../common/clock';
+import { realNow, TestClock } from './clock';
 
-export function openssl(args: string[], options: { cwd?: string; input?: string | Buffer } = {}): Buffer {
+/** `faketime -f` wants local wall time; with TZ=UTC that is the UTC time. */
+const fakeTimeSpec = (at: Date) => `@${at.toISOString().slice(0, 19).replace('T', ' ')}`;
+
+/**
+ * Runs the openssl CLI; with `at`, under libfaketime starting at that instant (the time OpenSSL stamps into what it
+ * makes: certificates without explicit dates, CRLs, CMS signingTime — and the time `cms -verify` checks against).
+ */
+export function openssl(args: string[], options: { cwd?: string; input?: string | Buffer; at?: Date } = {}): Buffer {
+  const [file, argv, env] = options.at
+    ? ['faketime', ['-f', fakeTimeSpec(options.at), 'openssl', ...args], { ...process.env, TZ: 'UTC' }]
+    : ['openssl', args, process.env];
   try {
-    return execFileSync('openssl', args, { cwd: options.cwd, input: options.input, stdio: ['pipe', 'pipe', 'pipe'] });
+    return execFileSync(file, argv, { cwd: options.cwd, input: options.input, env, stdio: ['pipe', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stderr?: Buffer; message: string };
     throw new Error(`openssl ${args.join(' ')} failed: ${err.stderr?.toString() ?? err.message}`);
@@ -61,6 +77,10 @@ export interface TestPki {
   p12Legacy: { path: string; password: string };
   p12Ec: { path: string; password: string };
   p12Expired: { path: string; password: string };
+  /** The clock the PKI was made on and signs at (shared with the workstation and server of the test). */
+  clock: { readonly now: Date };
+  /** openssl at the PKI clock's current time. */
+  openssl(args: string[], options?: { cwd?: string; input?: string | Buffer }): Buffer;
   /** A citizen's e-request signed by `openssl cms -sign` (CAdES-BES, content encapsulated), DER. */
   signRequest(request: unknown, cert: CitizenCertName, extra?: string[]): Buffer;
   cleanup(): void;
@@ -114,7 +134,11 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 `;
 
-export function createTestPki(): TestPki {
+/** `clock`: a TestClock, or the `Clock` of the workstation the PKI serves (default: a clock at the real time). */
+export function createTestPki(options: { clock?: TestClock | Clock } = {}): TestPki {
+  const given = options.clock ?? new TestClock(realNow());
+  const clock = typeof given === 'function' ? { get now() { return given(); } } : given;
+  const ossl = (args: string[], o: { cwd?: string; input?: string | Buffer } = {}) => openssl(args, { ...o, at: clock.now });
   const dir = mkdtempSync(join(tmpdir(), 'tirkeu-pki-'));
   const p = (f: string) => join(dir, f);
   mkdirSync(p('ca/newcerts'), { recursive: true });
@@ -136,12 +160,12 @@ export function createTestPki(): TestPki {
 
   const caSubj = '/C=KZ/O=Test/CN=TEST NCA (RSA)';
   const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '3650', '-subj', caSubj, ...caExt]);
+  ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '3650', '-subj', caSubj, ...caExt]);
   // The foreign CA has the same name as ours on purpose: a forger copies names, not keys.
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('foreign-ca.key'), '-out', p('foreign-ca.pem'), '-days', '3650', '-subj', caSubj, ...caExt]);
-  openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('rsa.key')]);
-  openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('rsa2.key')]);
-  openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p('ec.key')]);
+  ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('foreign-ca.key'), '-out', p('foreign-ca.pem'), '-days', '3650', '-subj', caSubj, ...caExt]);
+  ossl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('rsa.key')]);
+  ossl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('rsa2.key')]);
+  ossl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p('ec.key')]);
 
   const citizenIin = makeIin('1988-01-01', 'M', 123);
   const otherIin = makeIin('1990-05-17', 'F', 456);
@@ -150,7 +174,7 @@ export function createTestPki(): TestPki {
   let bin = '';
   for (let i = 0; bin === '' && i < 100; i++) bin = withCheckDigit(`9901400${1000 + i}`) ?? '';
 
-  const now = Date.now();
+  const now = clock.now.getTime();
   const certs = {} as Record<CitizenCertName, TestCert>;
   const issue = (
     name: CitizenCertName,
@@ -159,12 +183,12 @@ export function createTestPki(): TestPki {
   ) => {
     const key = opts.key ?? p('rsa.key');
     const csr = p(`${name}.csr`);
-    openssl(['req', '-new', '-key', key, '-out', csr, '-subj', subj, '-utf8']);
+    ossl(['req', '-new', '-key', key, '-out', csr, '-subj', subj, '-utf8']);
     const args = ['ca', '-batch', '-config', p(opts.foreign ? 'foreign.cnf' : 'ca.cnf'), '-in', csr, '-out', p(`${name}.pem`), '-notext', '-preserveDN', '-utf8'];
     args.push('-extensions', opts.ext ?? 'sign');
     args.push('-startdate', ymd(opts.from ?? new Date(now - DAY)), '-enddate', ymd(opts.to ?? new Date(now + 365 * DAY)));
-    openssl(args);
-    const serial = openssl(['x509', '-in', p(`${name}.pem`), '-noout', '-serial']).toString().trim().split('=')[1]!.toLowerCase();
+    ossl(args);
+    const serial = ossl(['x509', '-in', p(`${name}.pem`), '-noout', '-serial']).toString().trim().split('=')[1]!.toLowerCase();
     certs[name] = { name, cert: p(`${name}.pem`), key, serial, iin: opts.iin === undefined ? null : opts.iin };
   };
 
@@ -187,19 +211,19 @@ export function createTestPki(): TestPki {
     iin: physicianIin,
   });
 
-  openssl(['ca', '-batch', '-config', p('ca.cnf'), '-revoke', certs.revoked.cert, '-crl_reason', 'keyCompromise']);
-  openssl(['ca', '-batch', '-config', p('ca.cnf'), '-gencrl', '-crlexts', 'crl_ext', '-out', p('crl.pem')]);
-  openssl(['crl', '-in', p('crl.pem'), '-outform', 'DER', '-out', p('crl.der')]);
-  openssl([
+  ossl(['ca', '-batch', '-config', p('ca.cnf'), '-revoke', certs.revoked.cert, '-crl_reason', 'keyCompromise']);
+  ossl(['ca', '-batch', '-config', p('ca.cnf'), '-gencrl', '-crlexts', 'crl_ext', '-out', p('crl.pem')]);
+  ossl(['crl', '-in', p('crl.pem'), '-outform', 'DER', '-out', p('crl.der')]);
+  ossl([
     'ca', '-batch', '-config', p('ca.cnf'), '-gencrl', '-out', p('stale-crl.pem'),
     '-crl_lastupdate', ymd(new Date(now - 60 * DAY)), '-crl_nextupdate', ymd(new Date(now - 30 * DAY)),
   ]);
-  openssl(['ca', '-batch', '-config', p('foreign.cnf'), '-gencrl', '-out', p('forged-crl.pem')]);
+  ossl(['ca', '-batch', '-config', p('foreign.cnf'), '-gencrl', '-out', p('forged-crl.pem')]);
 
   const pkcs12 = (name: string, cert: TestCert, extra: string[] = []) => {
     const path = p(`${name}.p12`);
     const password = 'Құпия-сөз 1';
-    openssl(['pkcs12', '-export', '-inkey', cert.key, '-in', cert.cert, '-certfile', p('ca.pem'), '-name', name, '-passout', 'stdin', '-out', path, ...extra], {
+    ossl(['pkcs12', '-export', '-inkey', cert.key, '-in', cert.cert, '-certfile', p('ca.pem'), '-name', name, '-passout', 'stdin', '-out', path, ...extra], {
       input: `${password}\n`,
     });
     return { path, password };
@@ -223,12 +247,14 @@ export function createTestPki(): TestPki {
     p12Legacy: pkcs12('legacy', certs.physician, ['-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1']),
     p12Ec: pkcs12('ec', certs.validEc),
     p12Expired: pkcs12('expired', certs.physicianExpired),
+    clock,
+    openssl: ossl,
     signRequest(request, certName, extra = []) {
       const c = certs[certName];
       const input = p(`request-${certName}-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(input, typeof request === 'string' ? request : JSON.stringify(request));
       const out = `${input}.p7s`;
-      openssl(['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-cades', '-md', 'sha256', '-in', input, '-signer', c.cert, '-inkey', c.key, '-out', out, ...extra]);
+      ossl(['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-cades', '-md', 'sha256', '-in', input, '-signer', c.cert, '-inkey', c.key, '-out', out, ...extra]);
       return readFileSync(out);
     },
     cleanup() {

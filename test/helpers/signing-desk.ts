@@ -13,8 +13,9 @@ export interface DeskPki {
   cleanup(): void;
 }
 
+/** The certificates are issued on the workstation's own clock, so they are valid at whatever time the test sets. */
 export function setUpPhysicianToken(app: AppContext, physicianLogin = 'therapist'): DeskPki {
-  const pki = createTestPki();
+  const pki = createTestPki({ clock: app.clock });
   const hsm = createSoftHsm([
     {
       label: TOKEN_LABEL,

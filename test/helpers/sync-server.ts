@@ -77,7 +77,7 @@ export async function startTestServer(
     db,
     app,
     backend,
-    code: async (orgBin) => (await createEnrollmentCode(db, { orgBin })).code,
+    code: async (orgBin) => (await createEnrollmentCode(db, { orgBin, now: options.clock?.() })).code,
     async close() {
       await app.close();
       await db.close();

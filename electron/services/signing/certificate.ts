@@ -288,7 +288,7 @@ export function validityProblem(c: ParsedCertificate, at: Date): 'expired' | 'no
 }
 
 /** Throws a typed error when the certificate cannot sign at `at` (before any PIN is asked for). */
-export function assertCanSign(c: ParsedCertificate, at: Date = new Date()): void {
+export function assertCanSign(c: ParsedCertificate, at: Date): void {
   const v = validityProblem(c, at);
   const params = { notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() };
   if (v === 'expired') throw new ApiError('certificate-expired', `the certificate expired on ${params.notAfter}`, params);

@@ -46,7 +46,7 @@ export interface CadesInput {
   certificate: ParsedCertificate;
   keyAlgorithm: KeyAlgorithm;
   sign: RawSigner;
-  signingTime?: Date;
+  signingTime: Date;
   /** An existing SignedData (DER) over the same content: the new signer is added beside the existing ones. */
   existing?: Uint8Array;
   /** Put the content inside the SignedData (citizen requests do; documents signed here are detached). */
@@ -83,7 +83,7 @@ export function signedAttributes(
 /** Builds one SignerInfo (version 1, issuerAndSerialNumber) and returns it with the SignedData around it. */
 export async function createCades(input: CadesInput): Promise<Buffer> {
   const { certificate: cert } = input;
-  const signingTime = input.signingTime ?? new Date();
+  const { signingTime } = input;
   const contentDigest = digest('sha256', input.content);
 
   let existing: ParsedSignedData | null = null;

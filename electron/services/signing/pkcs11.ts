@@ -300,7 +300,7 @@ export function createPkcs11Signer(options: Pkcs11SignerOptions): Signer {
 
     async sign(content: Uint8Array, opts: SignOptions): Promise<SignResult> {
       try {
-        const at = opts.signingTime ?? new Date();
+        const at = opts.signingTime;
         return await withSession(async (l, session, token) => {
           if (token.pinLocked) throw new ApiError('pin-locked', 'the PIN is locked; unblock it with the PUK or the vendor tool');
           const chosen = chooseCertificate(tokenCertificates(l, session), opts.keyId, at);

@@ -313,7 +313,7 @@ export function createPkcs12Signer(options: Pkcs12SignerOptions): Signer {
       } finally {
         opts.secret.fill(0);
       }
-      const at = opts.signingTime ?? new Date();
+      const at = opts.signingTime;
       const entry = chooseEntry(parsed.entries, opts.keyId, at);
       assertCanSign(entry.certificate, at);
       if (opts.expect) checkSignerIdentity(entry.certificate, opts.expect);

@@ -27,8 +27,8 @@ export interface SignOptions {
   existing?: Uint8Array;
   /** Embed the content (default: detached). */
   encapsulate?: boolean;
-  /** Signing time attribute (default: now). Also the time at which the certificate must be valid. */
-  signingTime?: Date;
+  /** Signing time attribute, from the caller's clock. Also the time at which the certificate must be valid. */
+  signingTime: Date;
 }
 
 export interface SignResult {

@@ -53,8 +53,8 @@ export interface RequestVerification {
 export interface VerifyRequestOptions {
   /** The time at which the certificate must have been valid (default: the signingTime attribute, else now). */
   at?: Date;
-  /** The verifier's clock, used for CRL freshness (default: now). */
-  now?: Date;
+  /** The verifier's now (its injected clock), used for CRL freshness and when there is no signingTime. */
+  now: Date;
 }
 
 /** DER, PEM (any label) or bare base64 → DER bytes, or null. */
@@ -82,7 +82,7 @@ const badFormat = (iin: string | null = null): RequestVerification => ({
 export function verifySignedRequest(
   input: Uint8Array | string,
   trust: TrustStore,
-  options: VerifyRequestOptions = {},
+  options: VerifyRequestOptions,
 ): RequestVerification {
   try {
     return verifyInner(input, trust, options);
@@ -119,7 +119,7 @@ function verifyInner(input: Uint8Array | string, trust: TrustStore, options: Ver
 
   const reasons = new Set<RequestReason>();
   const certs = certificatesOf(sd);
-  const now = options.now ?? new Date();
+  const { now } = options;
   let signer: RequestSigner | null = null;
 
   for (const si of sd.signerInfos) {

@@ -10,7 +10,7 @@
  */
 import os from 'node:os';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type PullResponse, type PushResponse, type UpdateRequiredBody } from '../../../common/sync-protocol';
-import type { Clock } from '../../../db/clock';
+import type { Clock } from '../../../common/clock';
 import type { Db } from '../../../db/connection';
 import { SCHEMA_VERSION } from '../../../db/migrations';
 import {

@@ -37,7 +37,7 @@ import type { Specialty } from '../../../common/roles';
 import { deadlineMs, type WorkingCalendar } from '../../../common/working-calendar';
 import type { Actor } from '../../../db/audit';
 import { recordChange } from '../../../db/change';
-import type { Clock } from '../../../db/clock';
+import type { Clock } from '../../../common/clock';
 import type { Db } from '../../../db/connection';
 import {
   closeRequest,

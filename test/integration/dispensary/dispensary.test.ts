@@ -23,17 +23,18 @@ import { resetWorkflowCaches } from '../../../electron/services/workflow/context
 import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import type { AppContext } from '../../../electron/services/app';
+import { localDate, workingDayClock } from '../../helpers/clock';
 
 const CLEAN = makeIin('1988-05-05', 'M', 21);
 const ON_TB = makeIin('1979-01-02', 'F', 33);
 const ANON_IIN = makeIin('1995-07-08', 'M', 44);
 const ANON_NAME = 'Жасырынбаев';
 const CONF_IIN = makeIin('1990-03-04', 'F', 55);
-// Real time: the test PKI's certificates are issued now.
-let now = Date.now();
-const TODAY = new Date(now).toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });
-const DAY_BEFORE = new Date(now - 86400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });
-const DAY_AFTER = new Date(now + 86400_000).toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });
+// 10:00 in Atyrau on the next working day: the workstation and the test PKI's certificates share this clock.
+const clock = workingDayClock('10:00', 'Asia/Atyrau');
+const TODAY = clock.today('Asia/Atyrau');
+const DAY_BEFORE = localDate(new Date(clock.now.getTime() - 86400_000), 'Asia/Atyrau');
+const DAY_AFTER = localDate(new Date(clock.now.getTime() + 86400_000), 'Asia/Atyrau');
 let app: AppContext;
 let dir: string;
 let pki: DeskPki;
@@ -56,12 +57,12 @@ const pdfText = (base64: string) => {
 beforeAll(() => {
   dir = tempDir();
   // A real log file (openApp's default logger) so the anonymity scan covers it.
-  ({ app } = openApp({ dataDir: dir, clock: () => new Date(now) }));
+  ({ app } = openApp({ dataDir: dir, clock: clock.read }));
   seedDemoData(app, { population: 20, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
   resetWorkflowCaches(app);
   for (const [iin, surname] of [[CLEAN, 'Омаров'], [ON_TB, 'Серікова'], [CONF_IIN, 'Құпиябаева']] as const) {
-    upsertPerson(app.db, { iin, surname, givenName: 'Айгүл', patronymic: null, birthDate: '1988-05-05', sex: 'F', address: null, phone: null, source: 'register' }, new Date(now));
+    upsertPerson(app.db, { iin, surname, givenName: 'Айгүл', patronymic: null, birthDate: '1988-05-05', sex: 'F', address: null, phone: null, source: 'register' }, clock.now);
   }
   pki = setUpPhysicianToken(app, 'phthisiatrician');
   // One SoftHSM2 token stands in for both signers' tokens (the test PKI issues one person's certificate).
@@ -162,7 +163,7 @@ describe('TB certificate', () => {
     expect(kk).toContain('Омаров');
     expect(kk).toContain(cert.hash.slice(0, 32));
     const ru1 = (await phth.call('certificates.pdf', { number: cert.number, language: 'ru' })).base64;
-    now += 3600_000;
+    clock.advance(3600_000);
     const ru2 = (await operator.call('certificates.pdf', { number: cert.number, language: 'ru' })).base64;
     expect(pdfText(ru2)).toBe(pdfText(ru1)); // a re-print is the same document
     expect(pdfText(ru1)).toContain('не состоит');

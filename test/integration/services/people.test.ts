@@ -8,7 +8,7 @@ import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
 let ws: TestWorkstation;
 beforeEach(() => {
   ws = createTestWorkstation({ population: 50 });
-  const now = new Date();
+  const now = ws.app.clock();
   const base = { patronymic: null, address: 'Астана қ.', phone: null, source: 'register' as const };
   upsertPerson(ws.app.db, { ...base, iin: makeIin('1985-03-01', 'F', 11), surname: 'Қасымова', givenName: 'Динара', patronymic: 'Маратқызы', birthDate: '1985-03-01', sex: 'F' }, now);
   upsertPerson(ws.app.db, { ...base, iin: makeIin('1979-07-12', 'M', 13), surname: 'Қасымов', givenName: 'Ерлан', birthDate: '1979-07-12', sex: 'M' }, now);

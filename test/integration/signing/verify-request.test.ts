@@ -18,7 +18,13 @@ import {
   verifySignedRequest,
   type RequestVerification,
 } from '../../../electron/services/signing';
-import { createTestPki, openssl, type CitizenCertName, type TestPki } from '../../helpers/pki';
+import { createTestPki, type CitizenCertName, type TestPki } from '../../helpers/pki';
+
+/** YYMMDDhhmmssZ (UTCTime, RFC 5280: YY < 50 is 20YY). */
+function decodeUtcTime(s: string): Date {
+  const n = (i: number) => Number(s.slice(i, i + 2));
+  return new Date(Date.UTC(2000 + n(0), n(2) - 1, n(4), n(6), n(8), n(10)));
+}
 import { captureIo } from '../../helpers/signing';
 
 let pki: TestPki;
@@ -33,7 +39,7 @@ beforeAll(() => {
 afterAll(() => pki?.cleanup());
 
 const signed = (cert: CitizenCertName, body: unknown = request) => pki.signRequest(body, cert);
-const verify = (input: Uint8Array | string, t = trust, at?: Date): RequestVerification => verifySignedRequest(input, t, { at });
+const verify = (input: Uint8Array | string, t = trust, at?: Date): RequestVerification => verifySignedRequest(input, t, { at, now: pki.clock.now });
 
 function expectOnly(r: RequestVerification, reason: string) {
   expect(r.valid).toBe(false);
@@ -65,8 +71,8 @@ describe('verifySignedRequest', () => {
 
   it('accepts a request signed by the project itself with the content encapsulated', async () => {
     const p12 = join(pki.dir, 'citizen.p12');
-    openssl(['pkcs12', '-export', '-inkey', pki.certs.valid.key, '-in', pki.certs.valid.cert, '-passout', 'pass:x', '-out', p12]);
-    const r = await createPkcs12Signer({ file: p12 }).sign(Buffer.from(JSON.stringify(request)), { secret: Buffer.from('x'), encapsulate: true });
+    pki.openssl(['pkcs12', '-export', '-inkey', pki.certs.valid.key, '-in', pki.certs.valid.cert, '-passout', 'pass:x', '-out', p12]);
+    const r = await createPkcs12Signer({ file: p12 }).sign(Buffer.from(JSON.stringify(request)), { secret: Buffer.from('x'), encapsulate: true, signingTime: pki.clock.now });
     expect(verify(r.cms).valid).toBe(true);
   });
 
@@ -84,7 +90,7 @@ describe('verifySignedRequest', () => {
       const c = pki.certs.valid;
       // openssl without -nodetach makes a detached signature
       const args = ['cms', '-sign', '-binary', '-outform', 'DER', '-cades', '-in', input, '-signer', c.cert, '-inkey', c.key, '-out', out];
-      openssl(args);
+      pki.openssl(args);
       expectOnly(verify(readFileSync(out)), 'bad-format');
     });
     it('a truncated signature', () => {
@@ -108,8 +114,13 @@ describe('verifySignedRequest', () => {
       const at = der.indexOf(oid);
       expect(at).toBeGreaterThan(0);
       const timeAt = at + oid.length + 2 + 2; // SET header, UTCTime header
-      const d = timeAt + 5; // a month digit stays a plausible date whatever we write in the day's last digit
-      der[d] = der[d] === 0x31 ? 0x32 : 0x31;
+      // Re-encode another valid time of the same length (one minute earlier), so the value still parses on any
+      // date and only the signature can tell: flipping a digit makes 30 November the 31st, a bad format.
+      const original = der.subarray(timeAt, timeAt + 13).toString('latin1');
+      expect(original).toMatch(/^\d{12}Z$/);
+      const earlier = new Date(decodeUtcTime(original).getTime() - 60_000);
+      der.write(earlier.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z', timeAt, 'latin1');
+      expect(der.subarray(timeAt, timeAt + 13).toString('latin1')).not.toBe(original);
       expectOnly(verify(der), 'bad-signature');
     });
   });
@@ -124,7 +135,7 @@ describe('verifySignedRequest', () => {
 
   it('the time asked for (`at`) replaces the signing time', () => {
     expectOnly(verify(signed('valid'), trust, new Date('2100-01-01T00:00:00Z')), 'expired');
-    const inside = new Date(Date.now() - 600 * 86_400_000); // within the expired certificate's validity
+    const inside = new Date(pki.clock.now.getTime() - 600 * 86_400_000); // within the expired certificate's validity
     expect(verify(signed('expired'), trust, inside).valid).toBe(true);
   });
 
@@ -187,7 +198,7 @@ describe('verifySignedRequest', () => {
     it(`unsupported-algorithm: ${family} is reported as such, never as valid`, () => {
       const cert = certificatesFromFile(readFileSync(pki.certs.valid.cert))[0]!;
       const content = Buffer.from(JSON.stringify(request));
-      const attrs = signedAttributes(randomBytes(32), cert, new Date());
+      const attrs = signedAttributes(randomBytes(32), cert, pki.clock.now);
       const si = seq(
         encodeInteger(1),
         seq(cert.issuerDer, cert.serialDer),

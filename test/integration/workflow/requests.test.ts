@@ -14,6 +14,7 @@ import { setSetting } from '../../../db/settings';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
+import { workingDayClock } from '../../helpers/clock';
 
 const IIN = makeIin('1988-05-05', 'M', 21);
 let ws: TestWorkstation;
@@ -21,14 +22,10 @@ let ws: TestWorkstation;
 let now = Date.UTC(2026, 2, 2, 4, 0);
 const advance = (minutes: number) => (now += minutes * 60_000);
 /**
- * The signing steps go through certificates.sign with a SoftHSM2 token whose test certificate is issued now:
- * those tests run on the Monday after today, 09:00 in Astana, inside the certificate's validity.
+ * The signing steps go through certificates.sign with a SoftHSM2 token whose test certificate is issued on the
+ * workstation's clock: those tests run at 09:00 in Atyrau on the next working day after today.
  */
-function nextMonday(): number {
-  const d = new Date(Date.now() + 5 * 3600_000); // Astana wall clock
-  const days = ((8 - d.getUTCDay()) % 7) || 7;
-  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days, 4, 0);
-}
+const nextWorkingMorning = (): number => workingDayClock('09:00', 'Asia/Atyrau').now.getTime();
 let pki: DeskPki | null = null;
 /**
  * The phthisiatrician's token (the SoftHSM2 helper, given the phthisiatrician's login). The PKCS#11 module stays
@@ -64,7 +61,7 @@ async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErr
 
 describe('walking a service through its steps', () => {
   it('the Atyrau TB certificate: operator, operator, cashier, phthisiatrician — each step by its own role', async () => {
-    open('atyrau', nextMonday());
+    open('atyrau', nextWorkingMorning());
     const token = phthisiatricianToken();
     const operator = await ws.as('operator');
     const cashier = await ws.as('cashier');
@@ -290,7 +287,7 @@ describe('anonymous HIV examination', () => {
 
 describe('survey and dashboard', () => {
   it('the survey is taken once after completion; the dashboard and the CSV report count on time and overdue per service and step', async () => {
-    const start = nextMonday();
+    const start = nextWorkingMorning();
     open('atyrau', start);
     // The month of the run, and the one after it, as the dashboard's date range.
     const day = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });

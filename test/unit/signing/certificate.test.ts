@@ -45,13 +45,13 @@ describe('certificates', () => {
     expect(signingUsageProblem(cert('valid'))).toBeNull();
     expect(signingUsageProblem(cert('auth'))).toMatch(/signing key|authentication/);
     expect(signingUsageProblem(cert('noKeyUsage'))).toMatch(/no keyUsage/);
-    expect(code(() => assertCanSign(cert('auth')))).toBe('key-usage');
+    expect(code(() => assertCanSign(cert('auth'), pki.clock.now))).toBe('key-usage');
   });
 
   it('validity: expired and not yet valid are distinct errors', () => {
-    expect(code(() => assertCanSign(cert('expired')))).toBe('certificate-expired');
-    expect(code(() => assertCanSign(cert('notYetValid')))).toBe('certificate-not-yet-valid');
-    expect(code(() => assertCanSign(cert('valid')))).toBeNull();
+    expect(code(() => assertCanSign(cert('expired'), pki.clock.now))).toBe('certificate-expired');
+    expect(code(() => assertCanSign(cert('notYetValid'), pki.clock.now))).toBe('certificate-not-yet-valid');
+    expect(code(() => assertCanSign(cert('valid'), pki.clock.now))).toBeNull();
   });
 
   it('checkSignerIdentity: IIN for a physician, BIN for the provider', () => {

@@ -36,13 +36,13 @@ function wellFormed(r: RequestVerification) {
 
 describe('verifier robustness', () => {
   it('sanity: the unmodified request is valid', () => {
-    expect(verifySignedRequest(good, trust).valid).toBe(true);
+    expect(verifySignedRequest(good, trust, { now: pki.clock.now }).valid).toBe(true);
   });
 
   it('random bytes: bad-format, never a throw', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 512 }), (bytes) => {
-        const r = verifySignedRequest(bytes, trust);
+        const r = verifySignedRequest(bytes, trust, { now: pki.clock.now });
         wellFormed(r);
         expect(r.valid).toBe(false);
         expect(r.reasons).toContain('bad-format');
@@ -55,7 +55,7 @@ describe('verifier robustness', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 300 }), fc.base64String({ maxLength: 300 }), (s, b64) => {
         for (const input of [s, b64, `-----BEGIN CMS-----\n${b64}\n-----END CMS-----`]) {
-          const r = verifySignedRequest(input, trust);
+          const r = verifySignedRequest(input, trust, { now: pki.clock.now });
           wellFormed(r);
           expect(r.valid).toBe(false);
         }
@@ -82,7 +82,7 @@ describe('verifier robustness', () => {
           } else if (m.kind === 'truncate') b = good.subarray(0, at);
           else if (m.kind === 'insert') b = Buffer.concat([good.subarray(0, at), m.bytes, good.subarray(at)]);
           else b = Buffer.concat([good.subarray(0, at), good.subarray(at + m.n)]);
-          wellFormed(verifySignedRequest(b, trust));
+          wellFormed(verifySignedRequest(b, trust, { now: pki.clock.now }));
         },
       ),
       { numRuns: 1500 },
@@ -95,7 +95,7 @@ describe('verifier robustness', () => {
         const [s, e] = inContent ? contentRange : signatureRange;
         const b = Buffer.from(good);
         b[s + (pos % (e - s))]! ^= x;
-        const r = verifySignedRequest(b, trust);
+        const r = verifySignedRequest(b, trust, { now: pki.clock.now });
         wellFormed(r);
         expect(r.valid).toBe(false);
         expect(r.reasons.some((x) => x === 'bad-format' || x === 'bad-signature')).toBe(true);
