@@ -1,9 +1,9 @@
-import { createPinia } from 'pinia';
 import { createApp } from 'vue';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
+import { createAppPinia } from './stores/reset-on-logout';
 import './styles.css';
 
 document.documentElement.lang = i18n.global.locale.value;
-createApp(App).use(createPinia()).use(i18n).use(router).mount('#app');
+createApp(App).use(createAppPinia()).use(i18n).use(router).mount('#app');

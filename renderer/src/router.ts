@@ -1,5 +1,6 @@
+import type { Component } from 'vue';
 import { createRouter, createWebHashHistory } from 'vue-router';
-import { allowed, NAV } from './navigation';
+import { allowed, SCREENS, type ScreenName } from './navigation';
 import { useSessionStore } from './stores/session-store';
 import HomeView from './views/HomeView.vue';
 import LoginView from './views/LoginView.vue';
@@ -24,32 +25,37 @@ import HivFollowUpView from './dispensary/HivFollowUpView.vue';
 import PricesView from './dispensary/PricesView.vue';
 import RegistersView from './dispensary/RegistersView.vue';
 
+// One component per screen of navigation.ts; the type makes a screen without its component (or a stray one) an error.
+const VIEWS: Record<ScreenName, Component> = {
+  login: LoginView,
+  home: HomeView,
+  people: PeopleView,
+  'desk-home-visit': HomeVisitView,
+  'desk-appointments': AppointmentsView,
+  'desk-attachment': AttachmentView,
+  'desk-journals': JournalsView,
+  'desk-timetables': TimetableView,
+  erequests: ErequestsView,
+  queue: QueueView,
+  request: RequestView,
+  cash: CashView,
+  certificates: CertificatesView,
+  'hiv-follow-ups': HivFollowUpView,
+  prices: PricesView,
+  registers: RegistersView,
+  deadlines: DeadlinesView,
+  regulations: RegulationsView,
+  staff: StaffView,
+  signing: SigningView,
+  sync: SyncView,
+  password: PasswordView,
+};
+
 // Hash history: the same URLs work from the Electron app:// protocol, a file and the web host.
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
-    { path: '/login', name: 'login', component: LoginView, meta: { public: true } },
-    { path: '/', name: 'home', component: HomeView },
-    { path: '/people', name: 'people', component: PeopleView },
-    { path: '/staff', name: 'staff', component: StaffView },
-    { path: '/signing', name: 'signing', component: SigningView },
-    { path: '/sync', name: 'sync', component: SyncView },
-    { path: '/password', name: 'password', component: PasswordView },
-    { path: '/queue', name: 'queue', component: QueueView },
-    { path: '/requests/:id(\\d+)', name: 'request', component: RequestView },
-    { path: '/deadlines', name: 'deadlines', component: DeadlinesView },
-    { path: '/regulations', name: 'regulations', component: RegulationsView },
-    { path: '/desk/home-visit', name: 'desk-home-visit', component: HomeVisitView },
-    { path: '/desk/appointments', name: 'desk-appointments', component: AppointmentsView },
-    { path: '/desk/attachment', name: 'desk-attachment', component: AttachmentView },
-    { path: '/desk/journals', name: 'desk-journals', component: JournalsView },
-    { path: '/desk/timetables', name: 'desk-timetables', component: TimetableView },
-    { path: '/erequests', name: 'erequests', component: ErequestsView },
-    { path: '/cash', name: 'cash', component: CashView },
-    { path: '/certificates', name: 'certificates', component: CertificatesView },
-    { path: '/hiv/follow-ups', name: 'hiv-follow-ups', component: HivFollowUpView },
-    { path: '/prices', name: 'prices', component: PricesView },
-    { path: '/registers', name: 'registers', component: RegistersView },
+    ...SCREENS.map((s) => ({ path: s.path, name: s.name, component: VIEWS[s.name], meta: s.public ? { public: true } : {} })),
     { path: '/:rest(.*)', redirect: '/' },
   ],
 });
@@ -60,7 +66,7 @@ router.beforeEach(async (to) => {
   if (to.meta.public) return session.staff ? { name: 'home' } : true;
   if (!session.staff) return { name: 'login' };
   if (session.staff.mustChangePassword && to.name !== 'password') return { name: 'password' };
-  const item = NAV.find((n) => n.name === to.name);
-  if (item && !allowed(item, session.role, session.staff?.specialty)) return { name: 'home' };
+  const screen = SCREENS.find((s) => s.name === to.name);
+  if (screen && !allowed(screen, session.role, session.staff?.specialty)) return { name: 'home' };
   return true;
 });

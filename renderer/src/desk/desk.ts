@@ -1,21 +1,16 @@
 /** Shared state and helpers of the front-desk screens (issue 4). */
 import './desk.css';
-import { ref } from 'vue';
+import { storeToRefs } from 'pinia';
 import type { ApiResult } from '../../../common/api';
 import type { Person } from '../../../common/schemas';
-import { call } from '../api/client';
+import { useDeskOverviewStore, type DeskOverview } from '../stores/desk-overview-store';
 
-export type Overview = ApiResult<'desk.overview'>;
+export type Overview = DeskOverview;
 export type PdfFile = ApiResult<'attachments.talon'>;
 
-const overview = ref<Overview | null>(null);
-
 /** Districts, doctors and the documents checklist (cached; `force` after the administrator changed something). */
-export async function loadOverview(force = false): Promise<Overview> {
-  if (!overview.value || force) overview.value = await call('desk.overview', {});
-  return overview.value;
-}
-export const useOverview = () => overview;
+export const loadOverview = (force = false): Promise<Overview> => useDeskOverviewStore().load(force);
+export const useOverview = () => storeToRefs(useDeskOverviewStore()).overview;
 
 export function base64ToBlob(base64: string, mime: string): Blob {
   const bin = atob(base64);

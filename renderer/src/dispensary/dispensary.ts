@@ -1,20 +1,13 @@
 /** Shared helpers of the dispensary screens (issue 6): money, PDFs to preview, today's date. */
 import './dispensary.css';
-import { ref } from 'vue';
-import type { PdfFile } from '../desk/desk';
+import { storeToRefs } from 'pinia';
 import { i18n } from '../i18n';
+import { useRequestPreviewStore, type Preview } from '../stores/request-preview-store';
 
-export interface Preview {
-  file: PdfFile;
-  title: string;
-}
+export type { Preview };
 
-/**
- * The PDF shown on the request screen (a receipt, a certificate, a label). Held outside the panel, which moves from
- * the current step's card to below the history when the step that opened it (the signature) closes the request.
- */
-const requestPreview = ref<Preview | null>(null);
-export const useRequestPreview = () => requestPreview;
+/** The PDF shown on the request screen (a receipt, a certificate, a label): see the store. */
+export const useRequestPreview = () => storeToRefs(useRequestPreviewStore()).preview;
 
 /** 1500 → "1 500" (a narrow no-break space grouping, as on the receipts). */
 export const money = (kzt: number): string => String(kzt).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');

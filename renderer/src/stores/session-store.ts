@@ -1,11 +1,13 @@
-import { defineStore } from 'pinia';
+import { defineStore, getActivePinia } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Language, Role } from '../../../common/roles';
 import type { SessionInfo } from '../../../common/schemas';
 import { call } from '../api/client';
 import { rememberDeviceLanguage, setLocale } from '../i18n';
+import { resetAllStores } from './reset-on-logout';
 
 export const useSessionStore = defineStore('session', () => {
+  const pinia = getActivePinia();
   const info = ref<SessionInfo | null>(null);
   const loaded = ref(false);
 
@@ -30,9 +32,12 @@ export const useSessionStore = defineStore('session', () => {
     apply(await call('session.login', { login: loginName, password }));
   }
 
+  /** Logs out and forgets everything the user saw: every store of the window goes back to its initial state. */
   async function logout() {
     await call('session.logout', {});
     info.value = null;
+    if (pinia) resetAllStores(pinia);
+    loaded.value = true; // nobody is logged in now, and that is known: no need to ask the main process again
   }
 
   async function setLanguage(lang: Language) {
