@@ -77,7 +77,8 @@ export interface ApiErrorData {
   fields?: string[];
 }
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiErrorData };
+/** `now`: the workstation's clock at the answer (the renderer's clock follows it: renderer/src/shared/app-clock.ts). */
+export type Result<T> = ({ ok: true; value: T } | { ok: false; error: ApiErrorData }) & { now?: string };
 
 /** Thrown inside the main process by services; the dispatcher turns it into `{ ok: false, error }`. */
 export class ApiError extends Error {

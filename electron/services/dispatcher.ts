@@ -20,7 +20,13 @@ const fail = (code: ApiErrorData['code'], message: string, extra: Partial<ApiErr
   error: { code, message, ...extra },
 });
 
+/** Every answer carries the workstation's clock, so the renderer's "now" is the main process's (one clock). */
 export async function dispatch(app: AppContext, slot: SessionSlot, method: unknown, rawArgs: unknown): Promise<Result<unknown>> {
+  const result = await answer(app, slot, method, rawArgs);
+  return { ...result, now: app.clock().toISOString() };
+}
+
+async function answer(app: AppContext, slot: SessionSlot, method: unknown, rawArgs: unknown): Promise<Result<unknown>> {
   if (!isApiMethod(method)) return fail('unknown-method', `no such method: ${String(method).slice(0, 60)}`);
   const spec = api[method];
 

@@ -4,6 +4,7 @@
  */
 import type { ApiArgs, ApiMethod, ApiResult } from '../../../common/api';
 import type { ApiErrorData, Result } from '../../../common/errors';
+import { followWorkstationClock } from '../shared/app-clock';
 
 interface Bridge {
   call(method: string, args: unknown): Promise<Result<unknown>>;
@@ -43,6 +44,7 @@ async function overHttp(method: string, args: unknown): Promise<Result<unknown>>
 
 export async function call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> {
   const result = window.tirkeu ? await window.tirkeu.call(method, args) : await overHttp(method, args);
+  followWorkstationClock(result.now);
   if (result.ok) return result.value as ApiResult<M>;
   if (result.error.message === 'network') throw new ApiCallError({ code: 'network', message: 'network' });
   throw new ApiCallError(result.error);

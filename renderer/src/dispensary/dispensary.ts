@@ -3,6 +3,7 @@ import './dispensary.css';
 import { storeToRefs } from 'pinia';
 import { i18n } from '../i18n';
 import { useRequestPreviewStore, type Preview } from '../stores/request-preview-store';
+import { appToday } from '../shared/app-clock';
 
 export type { Preview };
 
@@ -14,7 +15,7 @@ export const money = (kzt: number): string => String(kzt).replace(/\B(?=(\d{3})+
 
 /** Today in the organization's zone (YYYY-MM-DD). */
 export function todayIn(timeZone: string): string {
-  return new Date().toLocaleDateString('sv-SE', { timeZone });
+  return appToday(timeZone);
 }
 
 /**

@@ -100,7 +100,7 @@ describe('IPC', () => {
       const mainFrame = { url: `${APP_ORIGIN}/index.html` };
       const sender = { mainFrame };
       const ok = await handler({ sender, senderFrame: mainFrame }, 'session.current', {});
-      expect(ok).toEqual({ ok: true, value: null });
+      expect(ok).toEqual({ ok: true, value: null, now: expect.any(String) });
       const foreign = { url: 'https://evil.example/' };
       expect(await handler({ sender: { mainFrame: foreign }, senderFrame: foreign }, 'session.current', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       const subframe = { url: `${APP_ORIGIN}/index.html` };
