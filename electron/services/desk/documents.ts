@@ -12,7 +12,10 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
 import { calendarOf } from '../workflow/context';
-import { getAppointment, getAttachment, doctorDay, localIso, organization, rowFullName } from './service';
+import { getAppointment } from './appointments';
+import { getAttachment } from './attachments';
+import { fullName, localIso, organization } from './common';
+import { doctorDay } from './home-visits';
 import { COLUMN_TITLES, JOURNAL_TITLES, PRINT, value } from './texts';
 import { ApiError } from '../../../common/errors';
 
@@ -177,7 +180,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
         number: r.number,
         registeredAt: stamp(app, r.created_at),
         channel: value(r.channel, lang),
-        person: rowFullName(r),
+        person: fullName(r),
         iin: r.person_iin,
         birthDate: dmy(r.birth_date),
         address: r.address,
@@ -201,7 +204,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
           number: r.number,
           registeredAt: stamp(app, r.created_at),
           channel: value(r.channel, lang),
-          person: rowFullName(r),
+          person: fullName(r),
           iin: r.person_iin,
           phone: r.phone ?? '',
           doctor: r.doctor_name,
@@ -221,7 +224,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
       cells: {
         number: r.talon_number,
         registeredAt: stamp(app, r.attached_at),
-        person: rowFullName(r),
+        person: fullName(r),
         iin: r.person_iin,
         birthDate: dmy(r.birth_date),
         address: r.address ?? '',
