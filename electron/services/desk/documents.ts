@@ -10,6 +10,7 @@ import { dayNumberOf } from '../../../common/working-calendar';
 import * as dbd from '../../../db/desk';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
+import { spreadsheetCsv } from '../csv';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
 import { calendarOf } from '../workflow/context';
 import { getAppointment } from './appointments';
@@ -250,11 +251,6 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
   };
 }
 
-function csvCell(s: string): string {
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export interface ExportFile {
   fileName: string;
   mime: string;
@@ -270,7 +266,7 @@ export async function exportJournal(app: AppContext, staff: StaffRow, a: Journal
   const totalLine = `${P('total', lang)}: ${j.totals.all}` + Object.entries(j.totals.byStatus).map(([s, n]) => ` · ${value(s, lang)}: ${n}`).join('');
   if (a.format === 'csv') {
     const lines = [j.columns.map((c) => c.title), ...j.rows.map((r) => r.cells)];
-    const csv = '\uFEFF' + lines.map((l) => l.map(csvCell).join(';')).join('\r\n') + '\r\n';
+    const csv = spreadsheetCsv(lines);
     return { fileName: `${base}.csv`, mime: 'text/csv', base64: Buffer.from(csv, 'utf8').toString('base64') };
   }
   if (a.format === 'xlsx') {
