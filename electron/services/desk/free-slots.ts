@@ -83,6 +83,7 @@ export function searchFreeSlots(app: AppContext, a: SlotSearch) {
   };
 }
 
+/** The doctor's first free slot after `afterMs`, as `date time`: what the registrar offers when a slot was taken meanwhile. */
 export function nextFreeOf(app: AppContext, doctorId: number, afterMs: number): string | null {
   const cal = calendarOf(app);
   const from = dayNumberToIso(cal.localDayOf(Math.max(afterMs, app.clock().getTime())));
