@@ -1,7 +1,8 @@
 /**
  * Data access for issue 6: the dispensary registers and their checks, the price list, the cash desk (shifts and
  * the cash journal), certificates with their signatures and HIV tests. Services decide; this module reads and
- * writes rows. There is deliberately no query that lists a register's contents.
+ * writes rows. There is deliberately no query that lists a register's contents. Each section prepares its
+ * statements once per connection (db/statements.ts).
  */
 import type { Db } from './connection';
 import { statementCache } from './statements';
@@ -31,17 +32,19 @@ function prepare(db: Db) {
       `INSERT INTO register_check (register, iin, request_id, found, from_date, removed_on, checked_at, checked_by, checked_login)
        VALUES (@register, @iin, @request_id, @found, @from_date, @removed_on, @checked_at, @checked_by, @checked_login)`,
     ),
+    checksOfRequest: db.prepare(`SELECT * FROM register_check WHERE request_id = ? ORDER BY id`),
+    insertImport: db.prepare(`INSERT INTO register_import (register, file_name, imported_at, imported_by, total, accepted, rejected) VALUES (@register, @file_name, @imported_at, @imported_by, @total, @accepted, @rejected)`),
   };
 }
-const s = statementCache(prepare).get;
+const registerStatements = statementCache(prepare).get;
 
 /** One person in one register, by the primary key. */
 export function lookupRegister(db: Db, register: RegisterKind, iin: string): RegisterEntryRow | undefined {
-  return s(db).lookup.get(register, iin) as RegisterEntryRow | undefined;
+  return registerStatements(db).lookup.get(register, iin) as RegisterEntryRow | undefined;
 }
 
 export function upsertRegisterEntry(db: Db, row: RegisterEntryRow): void {
-  s(db).upsert.run(row);
+  registerStatements(db).upsert.run(row);
 }
 
 export interface RegisterCheckRow {
@@ -58,19 +61,15 @@ export interface RegisterCheckRow {
 }
 
 export function insertRegisterCheck(db: Db, row: Omit<RegisterCheckRow, 'id'>): number {
-  return Number(s(db).insertCheck.run(row).lastInsertRowid);
+  return Number(registerStatements(db).insertCheck.run(row).lastInsertRowid);
 }
 
 export function checksOfRequest(db: Db, requestId: number): RegisterCheckRow[] {
-  return db.prepare(`SELECT * FROM register_check WHERE request_id = ? ORDER BY id`).all(requestId) as RegisterCheckRow[];
+  return registerStatements(db).checksOfRequest.all(requestId) as RegisterCheckRow[];
 }
 
 export function insertRegisterImport(db: Db, r: { register: string; file_name: string; imported_at: string; imported_by: number | null; total: number; accepted: number; rejected: number }): number {
-  return Number(
-    db
-      .prepare(`INSERT INTO register_import (register, file_name, imported_at, imported_by, total, accepted, rejected) VALUES (@register, @file_name, @imported_at, @imported_by, @total, @accepted, @rejected)`)
-      .run(r).lastInsertRowid,
-  );
+  return Number(registerStatements(db).insertImport.run(r).lastInsertRowid);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -86,32 +85,38 @@ export interface PriceRow {
   created_by: number | null;
 }
 
+const priceStatements = statementCache((db: Db) => ({
+  list: db.prepare(`SELECT * FROM price_list ORDER BY service_id, effective_from`),
+  inForceOn: db.prepare(
+    `SELECT * FROM price_list WHERE service_id = ? AND effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
+       ORDER BY effective_from DESC, id DESC LIMIT 1`,
+  ),
+  closePrevious: db.prepare(
+    `UPDATE price_list SET effective_to = ? WHERE service_id = ? AND effective_to IS NULL AND effective_from < ?`,
+  ),
+  insert: db.prepare(
+    `INSERT INTO price_list (service_id, fee_kzt, effective_from, effective_to, created_at, created_by) VALUES (@service_id, @fee_kzt, @effective_from, @effective_to, @created_at, @created_by)`,
+  ),
+  sameStart: db.prepare(`SELECT * FROM price_list WHERE service_id = ? AND effective_from = ?`),
+})).get;
+
 export function listPrices(db: Db): PriceRow[] {
-  return db.prepare(`SELECT * FROM price_list ORDER BY service_id, effective_from`).all() as PriceRow[];
+  return priceStatements(db).list.all() as PriceRow[];
 }
 
 /** The price in force on a local date (the latest that started by then and has not ended). */
 export function priceOn(db: Db, serviceId: string, date: string): PriceRow | undefined {
-  return db
-    .prepare(
-      `SELECT * FROM price_list WHERE service_id = ? AND effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
-       ORDER BY effective_from DESC, id DESC LIMIT 1`,
-    )
-    .get(serviceId, date, date) as PriceRow | undefined;
+  return priceStatements(db).inForceOn.get(serviceId, date, date) as PriceRow | undefined;
 }
 
 /** Ends the open-ended price of a service the day before `dayBefore` and adds the new one. */
 export function insertPrice(db: Db, r: Omit<PriceRow, 'id' | 'effective_to'> & { effective_to: string | null; close_previous_on: string }): number {
-  db.prepare(`UPDATE price_list SET effective_to = ? WHERE service_id = ? AND effective_to IS NULL AND effective_from < ?`).run(r.close_previous_on, r.service_id, r.effective_from);
-  return Number(
-    db
-      .prepare(`INSERT INTO price_list (service_id, fee_kzt, effective_from, effective_to, created_at, created_by) VALUES (@service_id, @fee_kzt, @effective_from, @effective_to, @created_at, @created_by)`)
-      .run({ service_id: r.service_id, fee_kzt: r.fee_kzt, effective_from: r.effective_from, effective_to: r.effective_to, created_at: r.created_at, created_by: r.created_by }).lastInsertRowid,
-  );
+  priceStatements(db).closePrevious.run(r.close_previous_on, r.service_id, r.effective_from);
+  return Number(priceStatements(db).insert.run({ service_id: r.service_id, fee_kzt: r.fee_kzt, effective_from: r.effective_from, effective_to: r.effective_to, created_at: r.created_at, created_by: r.created_by }).lastInsertRowid);
 }
 
 export function samePriceStart(db: Db, serviceId: string, from: string): PriceRow | undefined {
-  return db.prepare(`SELECT * FROM price_list WHERE service_id = ? AND effective_from = ?`).get(serviceId, from) as PriceRow | undefined;
+  return priceStatements(db).sameStart.get(serviceId, from) as PriceRow | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -141,46 +146,66 @@ export interface CashEntryRow {
   created_by: number;
 }
 
+const cashStatements = statementCache((db: Db) => ({
+  openShiftOf: db.prepare(`SELECT * FROM cash_shift WHERE cashier_id = ? AND closed_at IS NULL`),
+  shift: db.prepare(`SELECT * FROM cash_shift WHERE id = ?`),
+  insertShift: db.prepare(`INSERT INTO cash_shift (number, cashier_id, opened_at) VALUES (@number, @cashier_id, @opened_at)`),
+  closeShift: db.prepare(`UPDATE cash_shift SET closed_at = ?, totals = ? WHERE id = ? AND closed_at IS NULL`),
+  insertEntry: db.prepare(
+    `INSERT INTO cash_entry (receipt_no, shift_id, kind, request_id, service_id, amount_kzt, method, voids_id, reason, created_at, created_by)
+         VALUES (@receipt_no, @shift_id, @kind, @request_id, @service_id, @amount_kzt, @method, @voids_id, @reason, @created_at, @created_by)`,
+  ),
+  entryByReceipt: db.prepare(`SELECT * FROM cash_entry WHERE receipt_no = ?`),
+  entryById: db.prepare(`SELECT * FROM cash_entry WHERE id = ?`),
+  paymentOfRequest: db.prepare(
+    `SELECT e.*, EXISTS (SELECT 1 FROM cash_entry v WHERE v.voids_id = e.id) AS voided FROM cash_entry e WHERE e.request_id = ? AND e.kind = 'payment'`,
+  ),
+  voidOf: db.prepare(`SELECT * FROM cash_entry WHERE voids_id = ?`),
+  shiftTotals: db.prepare(
+    `SELECT method, kind, count(*) AS n, sum(amount_kzt) AS amount FROM cash_entry WHERE shift_id = ? GROUP BY method, kind ORDER BY method, kind`,
+  ),
+  journal: db.prepare(
+    `SELECT e.*, sh.number AS shift_number, r.number AS request_number, st.full_name AS cashier_name
+       FROM cash_entry e JOIN cash_shift sh ON sh.id = e.shift_id JOIN service_request r ON r.id = e.request_id
+       JOIN staff st ON st.id = e.created_by
+       WHERE e.created_at >= ? AND e.created_at < ? ORDER BY e.id LIMIT ?`,
+  ),
+  shiftEntries: db.prepare(
+    `SELECT e.*, sh.number AS shift_number, r.number AS request_number, st.full_name AS cashier_name
+       FROM cash_entry e JOIN cash_shift sh ON sh.id = e.shift_id JOIN service_request r ON r.id = e.request_id
+       JOIN staff st ON st.id = e.created_by WHERE e.shift_id = ? ORDER BY e.id`,
+  ),
+})).get;
+
 export function openShiftOf(db: Db, cashierId: number): ShiftRow | undefined {
-  return db.prepare(`SELECT * FROM cash_shift WHERE cashier_id = ? AND closed_at IS NULL`).get(cashierId) as ShiftRow | undefined;
+  return cashStatements(db).openShiftOf.get(cashierId) as ShiftRow | undefined;
 }
 export function getShift(db: Db, id: number): ShiftRow | undefined {
-  return db.prepare(`SELECT * FROM cash_shift WHERE id = ?`).get(id) as ShiftRow | undefined;
+  return cashStatements(db).shift.get(id) as ShiftRow | undefined;
 }
 export function insertShift(db: Db, r: { number: string; cashier_id: number; opened_at: string }): number {
-  return Number(db.prepare(`INSERT INTO cash_shift (number, cashier_id, opened_at) VALUES (@number, @cashier_id, @opened_at)`).run(r).lastInsertRowid);
+  return Number(cashStatements(db).insertShift.run(r).lastInsertRowid);
 }
 export function closeShiftRow(db: Db, id: number, closedAt: string, totals: string): boolean {
-  return db.prepare(`UPDATE cash_shift SET closed_at = ?, totals = ? WHERE id = ? AND closed_at IS NULL`).run(closedAt, totals, id).changes === 1;
+  return cashStatements(db).closeShift.run(closedAt, totals, id).changes === 1;
 }
 export function insertCashEntry(db: Db, r: Omit<CashEntryRow, 'id'>): number {
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO cash_entry (receipt_no, shift_id, kind, request_id, service_id, amount_kzt, method, voids_id, reason, created_at, created_by)
-         VALUES (@receipt_no, @shift_id, @kind, @request_id, @service_id, @amount_kzt, @method, @voids_id, @reason, @created_at, @created_by)`,
-      )
-      .run(r).lastInsertRowid,
-  );
+  return Number(cashStatements(db).insertEntry.run(r).lastInsertRowid);
 }
 export function cashEntryByReceipt(db: Db, receiptNo: string): CashEntryRow | undefined {
-  return db.prepare(`SELECT * FROM cash_entry WHERE receipt_no = ?`).get(receiptNo) as CashEntryRow | undefined;
+  return cashStatements(db).entryByReceipt.get(receiptNo) as CashEntryRow | undefined;
 }
 export function cashEntryById(db: Db, id: number): CashEntryRow | undefined {
-  return db.prepare(`SELECT * FROM cash_entry WHERE id = ?`).get(id) as CashEntryRow | undefined;
+  return cashStatements(db).entryById.get(id) as CashEntryRow | undefined;
 }
 export function paymentOfRequest(db: Db, requestId: number): (CashEntryRow & { voided: 0 | 1 }) | undefined {
-  return db
-    .prepare(`SELECT e.*, EXISTS (SELECT 1 FROM cash_entry v WHERE v.voids_id = e.id) AS voided FROM cash_entry e WHERE e.request_id = ? AND e.kind = 'payment'`)
-    .get(requestId) as (CashEntryRow & { voided: 0 | 1 }) | undefined;
+  return cashStatements(db).paymentOfRequest.get(requestId) as (CashEntryRow & { voided: 0 | 1 }) | undefined;
 }
 export function voidOf(db: Db, entryId: number): CashEntryRow | undefined {
-  return db.prepare(`SELECT * FROM cash_entry WHERE voids_id = ?`).get(entryId) as CashEntryRow | undefined;
+  return cashStatements(db).voidOf.get(entryId) as CashEntryRow | undefined;
 }
 export function shiftTotals(db: Db, shiftId: number): Array<{ method: string; kind: string; n: number; amount: number }> {
-  return db
-    .prepare(`SELECT method, kind, count(*) AS n, sum(amount_kzt) AS amount FROM cash_entry WHERE shift_id = ? GROUP BY method, kind ORDER BY method, kind`)
-    .all(shiftId) as Array<{ method: string; kind: string; n: number; amount: number }>;
+  return cashStatements(db).shiftTotals.all(shiftId) as Array<{ method: string; kind: string; n: number; amount: number }>;
 }
 
 export interface JournalEntryRow extends CashEntryRow {
@@ -190,23 +215,10 @@ export interface JournalEntryRow extends CashEntryRow {
 }
 /** The cash journal over [fromIso, toIso). */
 export function cashJournal(db: Db, fromIso: string, toIso: string, limit: number): JournalEntryRow[] {
-  return db
-    .prepare(
-      `SELECT e.*, sh.number AS shift_number, r.number AS request_number, st.full_name AS cashier_name
-       FROM cash_entry e JOIN cash_shift sh ON sh.id = e.shift_id JOIN service_request r ON r.id = e.request_id
-       JOIN staff st ON st.id = e.created_by
-       WHERE e.created_at >= ? AND e.created_at < ? ORDER BY e.id LIMIT ?`,
-    )
-    .all(fromIso, toIso, limit) as JournalEntryRow[];
+  return cashStatements(db).journal.all(fromIso, toIso, limit) as JournalEntryRow[];
 }
 export function shiftEntries(db: Db, shiftId: number): JournalEntryRow[] {
-  return db
-    .prepare(
-      `SELECT e.*, sh.number AS shift_number, r.number AS request_number, st.full_name AS cashier_name
-       FROM cash_entry e JOIN cash_shift sh ON sh.id = e.shift_id JOIN service_request r ON r.id = e.request_id
-       JOIN staff st ON st.id = e.created_by WHERE e.shift_id = ? ORDER BY e.id`,
-    )
-    .all(shiftId) as JournalEntryRow[];
+  return cashStatements(db).shiftEntries.all(shiftId) as JournalEntryRow[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -236,46 +248,46 @@ export interface SignatureRow {
   signed_at: string;
 }
 
+const certificateStatements = statementCache((db: Db) => ({
+  ofRequest: db.prepare(`SELECT * FROM certificate WHERE request_id = ?`),
+  byNumber: db.prepare(`SELECT * FROM certificate WHERE number = ?`),
+  insert: db.prepare(
+    `INSERT INTO certificate (number, request_id, service_id, document, hash, signatures_required, created_at)
+         VALUES (@number, @request_id, @service_id, @document, @hash, @signatures_required, @created_at)`,
+  ),
+  markIssued: db.prepare(`UPDATE certificate SET issued_at = ? WHERE id = ? AND issued_at IS NULL`),
+  signaturesOf: db.prepare(`SELECT * FROM certificate_signature WHERE certificate_id = ? ORDER BY seq`),
+  insertSignature: db.prepare(
+    `INSERT INTO certificate_signature (certificate_id, seq, step_id, role, staff_id, signer_name, certificate_serial, cms, signed_at)
+         VALUES (@certificate_id, @seq, @step_id, @role, @staff_id, @signer_name, @certificate_serial, @cms, @signed_at)`,
+  ),
+  issued: db.prepare(
+    `SELECT c.*, r.number AS request_number, r.person_iin FROM certificate c JOIN service_request r ON r.id = c.request_id
+       WHERE c.issued_at >= ? AND c.issued_at < ? ORDER BY c.issued_at, c.id LIMIT ?`,
+  ),
+})).get;
+
 export function certificateOfRequest(db: Db, requestId: number): CertificateRow | undefined {
-  return db.prepare(`SELECT * FROM certificate WHERE request_id = ?`).get(requestId) as CertificateRow | undefined;
+  return certificateStatements(db).ofRequest.get(requestId) as CertificateRow | undefined;
 }
 export function certificateByNumber(db: Db, number: string): CertificateRow | undefined {
-  return db.prepare(`SELECT * FROM certificate WHERE number = ?`).get(number) as CertificateRow | undefined;
+  return certificateStatements(db).byNumber.get(number) as CertificateRow | undefined;
 }
 export function insertCertificate(db: Db, r: Omit<CertificateRow, 'id' | 'issued_at'>): number {
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO certificate (number, request_id, service_id, document, hash, signatures_required, created_at)
-         VALUES (@number, @request_id, @service_id, @document, @hash, @signatures_required, @created_at)`,
-      )
-      .run(r).lastInsertRowid,
-  );
+  return Number(certificateStatements(db).insert.run(r).lastInsertRowid);
 }
 export function markIssued(db: Db, id: number, at: string): void {
-  db.prepare(`UPDATE certificate SET issued_at = ? WHERE id = ? AND issued_at IS NULL`).run(at, id);
+  certificateStatements(db).markIssued.run(at, id);
 }
 export function signaturesOf(db: Db, certificateId: number): SignatureRow[] {
-  return db.prepare(`SELECT * FROM certificate_signature WHERE certificate_id = ? ORDER BY seq`).all(certificateId) as SignatureRow[];
+  return certificateStatements(db).signaturesOf.all(certificateId) as SignatureRow[];
 }
 export function insertSignature(db: Db, r: Omit<SignatureRow, 'id'>): number {
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO certificate_signature (certificate_id, seq, step_id, role, staff_id, signer_name, certificate_serial, cms, signed_at)
-         VALUES (@certificate_id, @seq, @step_id, @role, @staff_id, @signer_name, @certificate_serial, @cms, @signed_at)`,
-      )
-      .run(r).lastInsertRowid,
-  );
+  return Number(certificateStatements(db).insertSignature.run(r).lastInsertRowid);
 }
 /** The certificate issuance journal over [fromIso, toIso). */
 export function issuedCertificates(db: Db, fromIso: string, toIso: string, limit: number): Array<CertificateRow & { request_number: string; person_iin: string | null }> {
-  return db
-    .prepare(
-      `SELECT c.*, r.number AS request_number, r.person_iin FROM certificate c JOIN service_request r ON r.id = c.request_id
-       WHERE c.issued_at >= ? AND c.issued_at < ? ORDER BY c.issued_at, c.id LIMIT ?`,
-    )
-    .all(fromIso, toIso, limit) as Array<CertificateRow & { request_number: string; person_iin: string | null }>;
+  return certificateStatements(db).issued.all(fromIso, toIso, limit) as Array<CertificateRow & { request_number: string; person_iin: string | null }>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -292,30 +304,43 @@ export interface HivTestRow {
   result_by: number | null;
   released_at: string | null;
 }
+const hivStatements = statementCache((db: Db) => ({
+  ofRequest: db.prepare(`SELECT * FROM hiv_test WHERE request_id = ?`),
+  byCode: db.prepare(`SELECT * FROM hiv_test WHERE code = ?`),
+  insert: db.prepare(`INSERT INTO hiv_test (request_id, code, mode) VALUES (@request_id, @code, @mode)`),
+  setSample: db.prepare(`UPDATE hiv_test SET sample_no = ?, drawn_at = ? WHERE request_id = ? AND sample_no IS NULL`),
+  setResult: db.prepare(
+    `UPDATE hiv_test SET result = ?, result_at = ?, result_by = ? WHERE request_id = ? AND result IS NULL`,
+  ),
+  setReleased: db.prepare(`UPDATE hiv_test SET released_at = ? WHERE request_id = ?`),
+  followUps: db.prepare(
+    `SELECT h.*, r.number, r.status FROM hiv_test h JOIN service_request r ON r.id = h.request_id WHERE h.result = 'positive' ORDER BY h.result_at DESC LIMIT ?`,
+  ),
+  requestByCode: db.prepare(`SELECT * FROM service_request WHERE service_id = ? AND (anonymous_code = ? OR number = ?)`),
+})).get;
+
 export function hivTestOf(db: Db, requestId: number): HivTestRow | undefined {
-  return db.prepare(`SELECT * FROM hiv_test WHERE request_id = ?`).get(requestId) as HivTestRow | undefined;
+  return hivStatements(db).ofRequest.get(requestId) as HivTestRow | undefined;
 }
 export function hivTestByCode(db: Db, code: string): HivTestRow | undefined {
-  return db.prepare(`SELECT * FROM hiv_test WHERE code = ?`).get(code) as HivTestRow | undefined;
+  return hivStatements(db).byCode.get(code) as HivTestRow | undefined;
 }
 export function insertHivTest(db: Db, r: { request_id: number; code: string; mode: 'anonymous' | 'confidential' }): void {
-  db.prepare(`INSERT INTO hiv_test (request_id, code, mode) VALUES (@request_id, @code, @mode)`).run(r);
+  hivStatements(db).insert.run(r);
 }
 export function setHivSample(db: Db, requestId: number, sampleNo: string, at: string): void {
-  db.prepare(`UPDATE hiv_test SET sample_no = ?, drawn_at = ? WHERE request_id = ? AND sample_no IS NULL`).run(sampleNo, at, requestId);
+  hivStatements(db).setSample.run(sampleNo, at, requestId);
 }
 export function setHivResult(db: Db, requestId: number, result: 'negative' | 'positive', at: string, by: number): boolean {
-  return db.prepare(`UPDATE hiv_test SET result = ?, result_at = ?, result_by = ? WHERE request_id = ? AND result IS NULL`).run(result, at, by, requestId).changes === 1;
+  return hivStatements(db).setResult.run(result, at, by, requestId).changes === 1;
 }
 export function setHivReleased(db: Db, requestId: number, at: string): void {
-  db.prepare(`UPDATE hiv_test SET released_at = ? WHERE request_id = ?`).run(at, requestId);
+  hivStatements(db).setReleased.run(at, requestId);
 }
 /** Positive results: the counselling doctor's follow-up list (codes only). */
 export function hivFollowUps(db: Db, limit: number): Array<HivTestRow & { number: string; status: string }> {
-  return db
-    .prepare(`SELECT h.*, r.number, r.status FROM hiv_test h JOIN service_request r ON r.id = h.request_id WHERE h.result = 'positive' ORDER BY h.result_at DESC LIMIT ?`)
-    .all(limit) as Array<HivTestRow & { number: string; status: string }>;
+  return hivStatements(db).followUps.all(limit) as Array<HivTestRow & { number: string; status: string }>;
 }
 export function hivRequestByCode(db: Db, serviceId: string, code: string): import('./requests').RequestRow | undefined {
-  return db.prepare(`SELECT * FROM service_request WHERE service_id = ? AND (anonymous_code = ? OR number = ?)`).get(serviceId, code, code) as import('./requests').RequestRow | undefined;
+  return hivStatements(db).requestByCode.get(serviceId, code, code) as import('./requests').RequestRow | undefined;
 }

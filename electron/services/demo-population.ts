@@ -4,6 +4,7 @@
  */
 import { makeIin } from '../../common/iin';
 import type { Person } from '../../common/schemas';
+import { csvLine } from './csv';
 
 const KZ_SURNAMES_M = ['Нұрланов', 'Серікбаев', 'Әбілов', 'Қасымов', 'Жұмабаев', 'Төлегенов', 'Оспанов', 'Сәрсенбаев', 'Ғабдуллин', 'Құрманов', 'Есенов', 'Бекмұханов', 'Үсенов', 'Ибраев', 'Мұхамеджанов', 'Әлімжанов', 'Шәкенов', 'Байжанов', 'Қалиев', 'Өтегенов'];
 const KZ_GIVEN_M = ['Нұрлан', 'Ерлан', 'Асқар', 'Дәурен', 'Бауыржан', 'Ғалым', 'Серік', 'Айдос', 'Қайрат', 'Әлихан', 'Олжас', 'Жандос', 'Мұрат', 'Тимур', 'Ержан', 'Рустем', 'Арман', 'Ілияс', 'Нұрсұлтан', 'Әлі'];
@@ -72,11 +73,6 @@ export function* generatePeople(count: number, seed = 1): Generator<Person> {
 
 export const CSV_HEADER = 'iin,surname,given_name,patronymic,birth_date,sex,address,phone';
 
-function csvField(v: string | null): string {
-  if (v === null) return '';
-  return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
-
 export function personCsvLine(p: Person): string {
-  return [p.iin, p.surname, p.givenName, p.patronymic, p.birthDate, p.sex, p.address, p.phone].map(csvField).join(',');
+  return csvLine([p.iin, p.surname, p.givenName, p.patronymic, p.birthDate, p.sex, p.address, p.phone]);
 }

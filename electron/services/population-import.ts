@@ -15,6 +15,7 @@ import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import { countPeople, upsertPerson, withoutNameIndex } from '../../db/people';
 import { systemClock } from '../../common/clock';
+import { toCsv } from './csv';
 
 export const REQUIRED_COLUMNS = ['iin', 'surname', 'given_name'] as const;
 export const OPTIONAL_COLUMNS = ['patronymic', 'birth_date', 'sex', 'address', 'phone'] as const;
@@ -204,6 +205,10 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
 }
 
 export function rejectedRowsCsv(rows: RejectedRow[]): string {
-  return ['line,iin,reason', ...rows.map((r) => `${r.line},${r.iin.replace(/[",\n]/g, '')},"${r.reason.replace(/"/g, '""')}"`)].join('\n') + '\n';
+  // The IIN as typed, without quotes, commas or line breaks: one rejected row stays one line of the file.
+  return toCsv(
+    rows.map((r) => [r.line, r.iin.replace(/[",\n]/g, ''), r.reason]),
+    { header: ['line', 'iin', 'reason'], quoteColumns: [false, false, true] },
+  );
 }
 

@@ -10,9 +10,13 @@ import { dayNumberOf } from '../../../common/working-calendar';
 import * as dbd from '../../../db/desk';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
+import { spreadsheetCsv } from '../csv';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
 import { calendarOf } from '../workflow/context';
-import { getAppointment, getAttachment, doctorDay, localIso, organization, rowFullName } from './service';
+import { getAppointment } from './appointments';
+import { getAttachment } from './attachments';
+import { fullName, localIso, organization } from './common';
+import { doctorDay } from './home-visits';
 import { COLUMN_TITLES, JOURNAL_TITLES, PRINT, value } from './texts';
 import { ApiError } from '../../../common/errors';
 
@@ -177,7 +181,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
         number: r.number,
         registeredAt: stamp(app, r.created_at),
         channel: value(r.channel, lang),
-        person: rowFullName(r),
+        person: fullName(r),
         iin: r.person_iin,
         birthDate: dmy(r.birth_date),
         address: r.address,
@@ -201,7 +205,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
           number: r.number,
           registeredAt: stamp(app, r.created_at),
           channel: value(r.channel, lang),
-          person: rowFullName(r),
+          person: fullName(r),
           iin: r.person_iin,
           phone: r.phone ?? '',
           doctor: r.doctor_name,
@@ -221,7 +225,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
       cells: {
         number: r.talon_number,
         registeredAt: stamp(app, r.attached_at),
-        person: rowFullName(r),
+        person: fullName(r),
         iin: r.person_iin,
         birthDate: dmy(r.birth_date),
         address: r.address ?? '',
@@ -247,11 +251,6 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
   };
 }
 
-function csvCell(s: string): string {
-  const safe = /^[=+\-@]/.test(s) ? `'${s}` : s;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export interface ExportFile {
   fileName: string;
   mime: string;
@@ -267,7 +266,7 @@ export async function exportJournal(app: AppContext, staff: StaffRow, a: Journal
   const totalLine = `${P('total', lang)}: ${j.totals.all}` + Object.entries(j.totals.byStatus).map(([s, n]) => ` · ${value(s, lang)}: ${n}`).join('');
   if (a.format === 'csv') {
     const lines = [j.columns.map((c) => c.title), ...j.rows.map((r) => r.cells)];
-    const csv = '\uFEFF' + lines.map((l) => l.map(csvCell).join(';')).join('\r\n') + '\r\n';
+    const csv = spreadsheetCsv(lines);
     return { fileName: `${base}.csv`, mime: 'text/csv', base64: Buffer.from(csv, 'utf8').toString('base64') };
   }
   if (a.format === 'xlsx') {

@@ -27,11 +27,12 @@ import {
   type ShiftRow,
 } from '../../../db/dispensary';
 import { getOrganization } from '../../../db/organization';
-import { getRequestRow, nextSequence, openStepRow } from '../../../db/requests';
+import { getRequestRow, openStepRow, staffFullName } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import { dayNumberOf, dayNumberToIso } from '../../../common/working-calendar';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
+import { issueNumber } from '../numbers';
 import { catalogOf } from '../workflow/context';
 import { engineActor, engineOf, orgToday } from '../workflow/service';
 
@@ -113,7 +114,7 @@ export function totalsOf(entries: readonly CashEntry[]): ShiftTotals {
 
 function shiftView(app: AppContext, sh: ShiftRow): Shift {
   const entries = shiftEntries(app.db, sh.id).map((e) => toEntry(app, e));
-  const cashier = (app.db.prepare('SELECT full_name FROM staff WHERE id = ?').get(sh.cashier_id) as { full_name: string } | undefined)?.full_name ?? '';
+  const cashier = staffFullName(app.db, sh.cashier_id) ?? '';
   return { id: sh.id, number: sh.number, cashier, openedAt: sh.opened_at, closedAt: sh.closed_at, totals: totalsOf(entries), entries };
 }
 
@@ -137,7 +138,7 @@ export function openShift(app: AppContext, staff: StaffRow): Shift {
     () => {
       const open = openShiftOf(app.db, staff.id);
       if (open) throw new ApiError('shift-already-open', `shift ${open.number} is already open`, { number: open.number });
-      const number = `${prefix(app)}-SH${String(nextSequence(app.db, 'cash-shift')).padStart(5, '0')}`;
+      const number = issueNumber(app.db, prefix(app), 'cash-shift');
       return insertShift(app.db, { number, cashier_id: staff.id, opened_at: now.toISOString() });
     },
     { audit: (id) => ({ action: 'cash.shift-opened', entity: 'cash_shift', entityId: id }) },
@@ -198,7 +199,7 @@ export function pay(app: AppContext, staff: StaffRow, a: { requestId: number; me
       const step = def ? stepById(def, open.step_id) : undefined;
       if (!step || step.journal !== 'cash') throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not at the cash desk`, { step: 'payment', current: open.step_id });
       if (row.fee_kzt <= 0) throw new ApiError('validation', `request ${row.number} has no fee`, {}, ['requestId']);
-      const receipt = `${prefix(app)}-R${String(nextSequence(app.db, 'receipt')).padStart(6, '0')}`;
+      const receipt = issueNumber(app.db, prefix(app), 'receipt');
       const entryId = insertCashEntry(app.db, {
         receipt_no: receipt,
         shift_id: shift.id,
@@ -241,7 +242,7 @@ export function voidReceipt(app: AppContext, staff: StaffRow, a: { receiptNo: st
       if (!e || e.kind !== 'payment') throw new ApiError('not-found', `no payment receipt ${a.receiptNo}`, { receipt: a.receiptNo });
       if (e.shift_id !== shift.id) throw new ApiError('receipt-other-shift', `receipt ${e.receipt_no} belongs to another shift`, { receipt: e.receipt_no });
       if (voidOf(app.db, e.id)) throw new ApiError('already-voided', `receipt ${e.receipt_no} is already voided`, { receipt: e.receipt_no });
-      const receipt = `${prefix(app)}-R${String(nextSequence(app.db, 'receipt')).padStart(6, '0')}`;
+      const receipt = issueNumber(app.db, prefix(app), 'receipt');
       const vid = insertCashEntry(app.db, {
         receipt_no: receipt,
         shift_id: shift.id,

@@ -27,10 +27,11 @@ import {
 } from '../../../db/dispensary';
 import { getOrganization } from '../../../db/organization';
 import { findPersonByIin } from '../../../db/people';
-import { getRequestRow, nextSequence, openStepRow, personDisplayName, type RequestRow } from '../../../db/requests';
+import { getRequestRow, openStepRow, personDisplayName, type RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
+import { issueNumber } from '../numbers';
 import { signDocument, type SigningSource } from '../signing-desk';
 import { engineActor, engineOf, orgToday } from '../workflow/service';
 import { catalogOf } from '../workflow/context';
@@ -91,7 +92,7 @@ export function hashOf(doc: unknown): string {
 }
 
 export function nextCertificateNumber(app: AppContext): string {
-  return `${getOrganization(app.db)!.workstationPrefix}-C${String(nextSequence(app.db, 'certificate')).padStart(6, '0')}`;
+  return issueNumber(app.db, getOrganization(app.db)!.workstationPrefix, 'certificate');
 }
 
 /** Insert a certificate row for an already built document (inside the caller's transaction). */

@@ -32,6 +32,7 @@ import { getRequestRow, openStepRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
+import { toCsv } from '../csv';
 import { engineActor, engineOf, orgToday } from '../workflow/service';
 import { DISPENSARY_SERVICES, seesRegister } from './rules';
 
@@ -233,6 +234,9 @@ export async function importCsv(
       appendAudit(app.db, actorOf(staff), { action: 'register.imported', entity: 'register', entityId: a.register, details: { file: a.fileName, total, accepted: good.length, rejected: rejectedRows.length } }, now);
     })
     .immediate();
-  const rejectedCsv = ['line,reason,row', ...rejectedRows.map((r) => `${r.line},"${r.reason.replace(/"/g, '""')}","${r.raw.replace(/"/g, '""')}"`)].join('\n') + '\n';
+  const rejectedCsv = toCsv(
+    rejectedRows.map((r) => [r.line, r.reason, r.raw]),
+    { header: ['line', 'reason', 'row'], quoteColumns: [false, true, true] },
+  );
   return { register: a.register, total, accepted: good.length, rejected: rejectedRows.length, rejectedRows: rejectedRows.slice(0, 1000), rejectedCsv };
 }

@@ -47,11 +47,11 @@ import {
   insertStep,
   listStepRows,
   moveRequestTo,
-  nextSequence,
   openStepRow,
   type RequestRow,
   type StepRow,
 } from '../../../db/requests';
+import { issueNumber } from '../numbers';
 
 /** Who acts: a staff member (role + specialty), or an external actor (`portal`, `citizen`) fed by the gateway. */
 export interface EngineActor extends Actor {
@@ -178,7 +178,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
         actor,
         now,
         () => {
-          const number = `${deps.workstationPrefix()}-${String(nextSequence(db, 'request')).padStart(6, '0')}`;
+          const number = issueNumber(db, deps.workstationPrefix(), 'request');
           const code = anonymous ? anonymousCode() : null;
           const id = insertRequest(db, {
             number,

@@ -71,6 +71,7 @@ import { histogramPercentile } from './histogram';
 import { actorLabel, canAct, canCancel, createEngine, type EngineActor, type WorkflowEngine } from './engine';
 import { EXCLUSIVE_ACTIONS, HIV_SERVICE, seesHivIdentity, stepActionOf } from '../dispensary/rules';
 import { priceOn } from '../../../db/dispensary';
+import { spreadsheetCsv } from '../csv';
 
 export function engineActor(staff: StaffRow): EngineActor {
   return { staffId: staff.id, login: staff.login, role: staff.role, specialty: staff.specialty };
@@ -438,13 +439,6 @@ function limitText(l: { maxMinutes?: number; maxWorkingDays?: number; byEndOfWor
   return '';
 }
 
-function csvCell(v: string | number | null): string {
-  const s = v === null ? '' : String(v);
-  // Quote when needed; neutralise spreadsheet formulas (a cell starting with = + - @ is text, not a formula).
-  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[";\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 600) / 100);
 
 /**
@@ -468,7 +462,7 @@ export function report(app: AppContext, staff: StaffRow, from: string, to: strin
       lines.push([s.title[lang], st.title[lang], actorLabel(st), limitText(st.limit, lang), st.total, st.onTime, st.overdue, st.pending, st.cancelled, pct(st), minutes(st.medianMs), minutes(st.p90Ms)]);
     }
   }
-  const csv = '\uFEFF' + lines.map((l) => l.map(csvCell).join(';')).join('\r\n') + '\r\n';
+  const csv = spreadsheetCsv(lines);
   return { fileName: `deadlines_${from}_${to}.csv`, csv, rows: lines.length - 1 };
 }
 

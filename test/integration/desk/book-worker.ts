@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../../../common/errors';
 import { openApp } from '../../../electron/services/app';
-import { book } from '../../../electron/services/desk/service';
+import { book } from '../../../electron/services/desk/appointments';
 import { silentLogger } from '../../../electron/services/log';
 import { calendarOf, catalogOf } from '../../../electron/services/workflow/context';
 import { findStaffByLogin } from '../../../db/staff';

@@ -1,0 +1,70 @@
+/**
+ * What every front-desk module shares: the organization, people by IIN, names from rows, local times, and the desk
+ * request every registrar action starts through the step engine (so deadlines and the quality survey work as for
+ * any other service).
+ *
+ * Every registrar action is one recordChange transaction holding: the service request started through the step
+ * engine and its desk steps completed by the registrar (the engine's own transactions nest as savepoints), the
+ * domain row (journal entry), the audit entry and the outbox operation. Anything refused throws before or inside
+ * that transaction, so nothing is half-saved.
+ */
+import { hhmm } from '../../../common/desk';
+import { ApiError } from '../../../common/errors';
+import type { Organization, Person } from '../../../common/schemas';
+import { dayNumberToIso, MINUTE_MS, type WorkingCalendar } from '../../../common/working-calendar';
+import { getOrganization } from '../../../db/organization';
+import { findPersonByIin } from '../../../db/people';
+import { openStepRow, type RequestRow } from '../../../db/requests';
+import type { StaffRow } from '../../../db/staff';
+import type { AppContext } from '../app';
+import { requireValidIin } from '../people';
+import { catalogOf } from '../workflow/context';
+import { canAct } from '../workflow/engine';
+import { engineActor, engineOf, orgToday } from '../workflow/service';
+
+export function organization(app: AppContext): Organization {
+  const org = getOrganization(app.db);
+  if (!org) throw new ApiError('internal', 'the organization is not set up');
+  return org;
+}
+
+/** A person's full name from a row that joins `person` (journal and view rows). */
+export const fullName = (p: { surname: string; given_name: string; patronymic: string | null }) => [p.surname, p.given_name, p.patronymic].filter(Boolean).join(' ');
+/** A person's full name from the register's record. */
+export const personName = (p: Person) => [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');
+
+export function requirePerson(app: AppContext, iin: string): Person {
+  const parsed = requireValidIin(iin);
+  const p = findPersonByIin(app.db, parsed.iin);
+  if (!p) throw new ApiError('not-found', `no person with IIN ${parsed.iin} in the register`, { iin: parsed.iin }, ['iin']);
+  return p;
+}
+
+export function isUnique(e: unknown): boolean {
+  return (e as { code?: string })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+export function localIso(cal: WorkingCalendar, ms: number): { date: string; time: string } {
+  const day = cal.localDayOf(ms);
+  const minute = Math.round((ms + cal.offsetAt(ms) - day * 86_400_000) / MINUTE_MS);
+  return { date: dayNumberToIso(day), time: hhmm(minute) };
+}
+
+/**
+ * Starts the service's request for the person and completes the steps the registrar takes at the desk, inside the
+ * caller's transaction. Steps of other roles (if a regulation adds any) stay open in their queues.
+ */
+export function runDeskRequest(app: AppContext, staff: StaffRow, serviceId: string, channel: 'desk' | 'phone', iin: string): RequestRow {
+  const org = organization(app);
+  const def = catalogOf(app).catalog.byId(serviceId, org.region, orgToday(app));
+  if (!def) throw new ApiError('service-not-in-force', `no regulation of ${serviceId} is in force in ${org.region} today`, { service: serviceId, region: org.region });
+  const engine = engineOf(app);
+  const actor = engineActor(staff);
+  let row = engine.start(def, channel, { iin }, actor, { feeKzt: def.fee.kzt });
+  for (let i = 0; i < 64 && row.status === 'open'; i++) {
+    const open = openStepRow(app.db, row.id);
+    if (!open || !canAct(open, actor)) break;
+    row = engine.completeStep(row.id, open.step_id, actor, {});
+  }
+  return row;
+}
