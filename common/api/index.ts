@@ -6,18 +6,12 @@
  * through one dispatcher (electron/services/dispatcher.ts), which also enforces `access`.
  *
  * Where a method lives: its prefix names the slice that owns it. The slice's file is common/api/<slice>.ts and its
- * handlers are electron/services/handlers/<slice>.ts (same name):
- *   session.*                                                     session.ts
- *   people.*                                                      people.ts
+ * handlers are electron/services/handlers/<slice>.ts (same name). A prefix has a slice of its own name (in
+ * kebab-case: homeVisits.* is home-visits.ts) unless it belongs to one of these four:
  *   org.*  staff.*                                                admin.ts
  *   regulations.*  calendar.*  requests.*  deadlines.*  survey.*  workflow.ts
- *   sync.*                                                        sync.ts
- *   signing.*                                                     signing.ts
- *   desk.*  districts.*  timetables.*  appointments.*  attachments.*  journals.*   desk.ts, districts.ts, …
- *   homeVisits.*                                                  home-visits.ts
  *   registers.*  certificates.*  hiv.*                            dispensary.ts
  *   prices.*  cash.*                                              cash.ts
- *   erequests.*                                                   erequests.ts
  * Each slice declares its prefixes (common/api/slices.ts lists the slices); merging below refuses, as a type
  * error, a method in two slices, a method outside its slice's prefixes and a prefix owned by two slices.
  *

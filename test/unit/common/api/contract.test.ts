@@ -17,7 +17,7 @@ describe('the API contract by slice', () => {
     for (const m of API_METHODS) expect(m).toMatch(/^[a-z][A-Za-z]*\.[a-z][A-Za-z]*$/);
   });
 
-  it('gives every prefix to one slice, and a prefix named like a slice to that slice', () => {
+  it('gives every prefix to one slice: the one of its name if there is one; a one-prefix slice is named after it', () => {
     const owner = new Map<string, string>();
     for (const s of slices) {
       for (const p of s.prefixes) {
@@ -26,6 +26,7 @@ describe('the API contract by slice', () => {
       }
     }
     for (const [p, name] of owner) if (slices.some((s) => s.name === kebab(p))) expect(name, p).toBe(kebab(p));
+    for (const s of slices) if (s.prefixes.length === 1) expect(s.name, 'a one-prefix slice is named after its prefix').toBe(kebab(s.prefixes[0]!));
   });
 
   it('keeps every method in the slice that owns its prefix, and every prefix has methods', () => {
