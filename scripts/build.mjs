@@ -31,7 +31,7 @@ export async function buildRenderer({ quiet = false } = {}) {
 export async function buildElectron() {
   const { register } = await import('tsx/esm/api');
   const unregister = register();
-  const { API_METHODS } = await import('../common/api.ts');
+  const { API_METHODS } = await import('../common/api/index.ts');
   await unregister();
   const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning' };
   await esbuild({

@@ -12,6 +12,7 @@ import { upsertPerson } from '../../../db/people';
 import { listOutbox } from '../../../db/outbox';
 import { PROJECT_ROOT } from '../../../electron/services/paths';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { errorCode } from '../../helpers/api-errors';
 
 // Tuesday 10 March 2026, 09:00 in Astana (UTC+5). Monday 9 March is the day off moved from 8 March (a Sunday).
 let now = new Date('2026-03-10T04:00:00Z');
@@ -24,14 +25,6 @@ const CHILD = makeIin('2019-07-15', 'M', 12);
 const OUTSIDE = makeIin('1990-01-20', 'M', 13);
 const SECOND = makeIin('1972-11-05', 'M', 14);
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    return (e as { data?: { code: string } }).data?.code ?? String(e);
-  }
-}
 const count = (table: string) => (ws.app.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 beforeAll(async () => {
@@ -95,8 +88,8 @@ describe('timetables', () => {
     expect(extra.affected).toEqual([]);
     const sat = (await admin.call('timetables.week', { doctorId: t.id, from: '2026-03-14' })).days[5]!;
     expect(sat).toMatchObject({ off: null, hours: [{ start: '10:00', end: '11:00', extra: true }] });
-    expect(await code(reg.call('timetables.addException', { doctorId: t.id, kind: 'sick', from: '2026-03-12', to: '2026-03-12' }))).toBe('forbidden');
-    expect(await code(admin.call('timetables.addException', { doctorId: t.id, kind: 'sick', from: '2026-03-01', to: '2026-03-02' }))).toBe('date-in-past');
+    expect(await errorCode(reg.call('timetables.addException', { doctorId: t.id, kind: 'sick', from: '2026-03-12', to: '2026-03-12' }))).toBe('forbidden');
+    expect(await errorCode(admin.call('timetables.addException', { doctorId: t.id, kind: 'sick', from: '2026-03-01', to: '2026-03-02' }))).toBe('date-in-past');
   });
 });
 
@@ -130,9 +123,9 @@ describe('appointments', () => {
     const t = await doctor('therapist3');
     const leave = await reg.raw('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-17T04:00:00.000Z', channel: 'desk' });
     expect(leave).toMatchObject({ ok: false, error: { code: 'doctor-unavailable', params: { kind: 'leave', from: '2026-03-17', to: '2026-03-23' } } });
-    expect(await code(reg.call('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-10T05:31:00.000Z', channel: 'desk' }))).toBe('slot-not-available');
-    expect(await code(reg.call('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-09T04:00:00.000Z', channel: 'desk' }))).toBe('slot-not-available');
-    expect(await code(reg.call('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-06T04:00:00.000Z', channel: 'desk' }))).toBe('date-in-past');
+    expect(await errorCode(reg.call('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-10T05:31:00.000Z', channel: 'desk' }))).toBe('slot-not-available');
+    expect(await errorCode(reg.call('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-09T04:00:00.000Z', channel: 'desk' }))).toBe('slot-not-available');
+    expect(await errorCode(reg.call('appointments.book', { iin: ADULT, doctorId: t.id, slotStart: '2026-03-06T04:00:00.000Z', channel: 'desk' }))).toBe('date-in-past');
   });
 
   it('takes a walk-in into the first free slot today, cancels with a reason, reschedules, and frees the slot', async () => {
@@ -148,7 +141,7 @@ describe('appointments', () => {
     const again = await reg.call('appointments.book', { iin: CHILD, doctorId: t.id, slotStart: '2026-03-10T04:00:00.000Z', channel: 'desk' });
     const cancelled = await reg.call('appointments.cancel', { id: again.id, reason: 'Пациент бас тартты' });
     expect(cancelled).toMatchObject({ status: 'cancelled', reason: 'Пациент бас тартты' });
-    expect(await code(reg.call('appointments.cancel', { id: again.id, reason: 'twice' }))).toBe('appointment-closed');
+    expect(await errorCode(reg.call('appointments.cancel', { id: again.id, reason: 'twice' }))).toBe('appointment-closed');
     const cancelOp = listOutbox(ws.app.db).filter((o) => o.kind === 'booking.cancel').at(-1)!;
     expect(cancelOp.payload).toMatchObject({ doctor: 'therapist3', slot_start: '2026-03-10T04:00:00.000Z' });
     // A closed appointment cannot be rewritten, even by hand.
@@ -206,10 +199,10 @@ describe('home-visit calls', () => {
     expect(await reg.raw('homeVisits.register', base)).toMatchObject({ ok: false, error: { code: 'outside-districts' } });
     expect(count('service_request')).toBe(requests);
     const d3 = (await reg.call('desk.overview', {})).districts.find((d) => d.number === '3')!;
-    expect(await code(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-11' }))).toBe('visit-reason-required');
-    expect(await code(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-09' }))).toBe('date-in-past');
-    expect(await code(reg.call('homeVisits.register', { ...base, districtId: d3.id, windowFrom: '07:00', windowTo: '08:30' }))).toBe('date-in-past');
-    expect(await code(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-17', lateReason: 'Дәрігер демалыста емес пе?' }))).toBe('doctor-unavailable');
+    expect(await errorCode(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-11' }))).toBe('visit-reason-required');
+    expect(await errorCode(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-09' }))).toBe('date-in-past');
+    expect(await errorCode(reg.call('homeVisits.register', { ...base, districtId: d3.id, windowFrom: '07:00', windowTo: '08:30' }))).toBe('date-in-past');
+    expect(await errorCode(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-17', lateReason: 'Дәрігер демалыста емес пе?' }))).toBe('doctor-unavailable');
     const late = await reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-11', lateReason: 'Науқас ертең келуін сұрады' });
     expect(late).toMatchObject({ visitDate: '2026-03-11', lateReason: 'Науқас ертең келуін сұрады', district: '3' });
   });
@@ -223,11 +216,11 @@ describe('home-visit calls', () => {
     const day = await reg.call('homeVisits.doctorDay', { doctorId: t1.id, date: '2026-03-10' });
     // District 1's streets in order (Тұран, then Қабанбай батыр), houses ascending.
     expect(day.visits.map((v) => v.address)).toEqual(['Астана қ., Тұран д-лы, 3-үй', 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер', 'Астана қ., Қабанбай батыр д-лы, 40-үй']);
-    expect(await code(reg.call('homeVisits.setStatus', { id: day.visits[0]!.id, status: 'cancelled' }))).toBe('validation');
+    expect(await errorCode(reg.call('homeVisits.setStatus', { id: day.visits[0]!.id, status: 'cancelled' }))).toBe('validation');
     expect((await reg.call('homeVisits.setStatus', { id: day.visits[0]!.id, status: 'cancelled', reason: 'Ата-анасы емханаға өзі келді' })).status).toBe('cancelled');
     const doc = await ws.as('therapist');
     expect((await doc.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'visited' })).status).toBe('visited');
-    expect(await code(doc.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'cancelled', reason: 'again' }))).toBe('visit-closed');
+    expect(await errorCode(doc.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'cancelled', reason: 'again' }))).toBe('visit-closed');
     const pdf = await reg.call('homeVisits.doctorDayPdf', { doctorId: t1.id, date: '2026-03-10' });
     const text = pdfText(pdf.base64);
     expect(text).toContain('Үйге шақырулар тізімі');
@@ -257,7 +250,7 @@ describe('attachment', () => {
     expect(await reg.call('districts.resolve', { iin: ADULT })).toMatchObject({ matchedBy: 'attachment', attachment: { talonNumber: 'A4-T000001' } });
     expect(() => ws.app.db.prepare(`INSERT INTO attachment (talon_number, request_id, person_iin, district_id, district_by_hand, documents, verification, attached_at, attached_day, created_by) SELECT 'X', request_id, person_iin, district_id, 0, '[]', 'x', attached_at, attached_day, created_by FROM attachment WHERE id = ?`).run(a.id)).toThrow(/UNIQUE/);
     // Outside every district: refused until chosen by hand.
-    expect(await code(reg.call('attachments.apply', { iin: OUTSIDE, documents: ['application', 'identity-document'] }))).toBe('outside-districts');
+    expect(await errorCode(reg.call('attachments.apply', { iin: OUTSIDE, documents: ['application', 'identity-document'] }))).toBe('outside-districts');
     const d3 = (await reg.call('desk.overview', {})).districts.find((d) => d.number === '3')!;
     const byHand = await reg.call('attachments.apply', { iin: OUTSIDE, documents: ['application', 'identity-document'], districtId: d3.id });
     expect(byHand).toMatchObject({ talonNumber: 'A4-T000002', districtChosenByHand: true, district: { number: '3' } });

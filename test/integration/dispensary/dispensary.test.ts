@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApiErrorData } from '../../../common/errors';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
@@ -21,6 +20,7 @@ import { signedData } from '../../../electron/services/dispensary/certificates';
 import { verifyDetached } from '../../../electron/services/signing';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
 import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
+import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import type { AppContext } from '../../../electron/services/app';
 import { localDate, workingDayClock } from '../../helpers/clock';
@@ -43,11 +43,6 @@ const as = async (login: string): Promise<Caller> => {
   await c.call('session.login', { login, password: TEST_PASSWORD });
   return c;
 };
-async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErrorData> {
-  const r = await c.raw(method, args);
-  expect(r.ok, JSON.stringify(r).slice(0, 300)).toBe(false);
-  return (r as { ok: false; error: ApiErrorData }).error;
-}
 const pdfText = (base64: string) => {
   const f = path.join(dir, `t${Math.random()}.pdf`);
   fs.writeFileSync(f, Buffer.from(base64, 'base64'));

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../../common/canonical-json';
-import { ApiError } from '../../../common/errors';
 import { run as signCli } from '../../../electron/cli/sign';
 import {
   createPkcs11Signer,
@@ -23,6 +22,7 @@ import {
 import { createTestPki, type TestPki } from '../../helpers/pki';
 import { captureIo, opensslSignerCount, opensslVerifyDetached } from '../../helpers/signing';
 import { createSoftHsm, type SoftHsm } from '../../helpers/softhsm';
+import { rejection } from '../../helpers/api-errors';
 
 const LABEL = 'Physician token';
 const PIN = '123456';
@@ -33,16 +33,6 @@ let docPath: string;
 let doc: Uint8Array;
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The real module with some calls replaced. */
 function faulty(real: Pkcs11Library, overrides: Partial<Pkcs11Library>, calls: string[] = []): Pkcs11Library {

@@ -4,11 +4,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../../common/canonical-json';
-import { ApiError } from '../../../common/errors';
 import { run as signCli } from '../../../electron/cli/sign';
 import { createPkcs12Signer, verifyDetached } from '../../../electron/services/signing';
 import { createTestPki, openssl, type TestPki } from '../../helpers/pki';
 import { captureIo, opensslVerifyDetached } from '../../helpers/signing';
+import { rejection } from '../../helpers/api-errors';
 
 let pki: TestPki;
 let docPath: string;
@@ -21,16 +21,6 @@ beforeAll(() => {
   writeFileSync(docPath, doc);
 });
 afterAll(() => pki?.cleanup());
-
-async function rejection(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('PKCS#12 provider', () => {
   for (const variant of ['p12', 'p12Legacy', 'p12Ec'] as const) {

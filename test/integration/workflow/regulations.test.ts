@@ -6,11 +6,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiErrorData } from '../../../common/errors';
 import { makeIin } from '../../../common/iin';
 import { closeApp, openApp } from '../../../electron/services/app';
 import { RESOURCES_DIR } from '../../../electron/services/paths';
 import { caller, createTestWorkstation, TEST_PASSWORD, type Caller, type TestWorkstation } from '../../helpers/app';
+import { refusal } from '../../helpers/api-errors';
 import { silentLogger } from '../../../electron/services/log';
 
 const IIN = makeIin('1975-01-20', 'F', 9);
@@ -28,12 +28,6 @@ function successor(effectiveFrom = '2026-04-01') {
   d.effectiveTo = null;
   d.steps.find((s: { id: string }) => s.id === 'desk-result').maxMinutes = 20;
   return d;
-}
-
-async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErrorData> {
-  const r = await c.raw(method, args);
-  expect(r.ok, JSON.stringify(r)).toBe(false);
-  return (r as { ok: false; error: ApiErrorData }).error;
 }
 
 describe('regulation import', () => {

@@ -4,7 +4,6 @@
  * outbox rows, anonymous examinations, the survey and the dashboard.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { ApiErrorData } from '../../../common/errors';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
@@ -13,6 +12,7 @@ import { upsertPerson } from '../../../db/people';
 import { setSetting } from '../../../db/settings';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import { workingDayClock } from '../../helpers/clock';
 
@@ -52,12 +52,6 @@ function open(region: 'astana' | 'atyrau' = 'astana', start = Date.UTC(2026, 2, 
 }
 afterEach(() => ws?.close());
 afterAll(() => pki?.cleanup());
-
-async function refusal(c: Caller, method: string, args: unknown): Promise<ApiErrorData> {
-  const r = await c.raw(method, args);
-  expect(r.ok, JSON.stringify(r)).toBe(false);
-  return (r as { ok: false; error: ApiErrorData }).error;
-}
 
 describe('walking a service through its steps', () => {
   it('the Atyrau TB certificate: operator, operator, cashier, phthisiatrician — each step by its own role', async () => {

@@ -1,0 +1,36 @@
+/**
+ * Contract slice `org.*` and `staff.*`: the organization's own record and the administrator's staff accounts.
+ * Handlers: electron/services/handlers/admin.ts (electron/services/staff-admin.ts).
+ */
+import { z } from 'zod';
+import { loginSchema, organizationSchema, roleSchema, specialtySchema, staffSchema } from '../schemas';
+import { defineSlice, method, none } from './spec';
+
+export const adminApi = defineSlice(['org', 'staff'], {
+  'org.get': method({ access: 'staff', args: none, result: organizationSchema }),
+
+  'staff.list': method({ access: ['administrator'], args: none, result: z.array(staffSchema) }),
+  'staff.create': method({
+    access: ['administrator'],
+    args: z
+      .object({
+        login: loginSchema,
+        fullName: z.string().trim().min(3).max(120),
+        iin: z.string().trim().max(12).nullable().optional(),
+        role: roleSchema,
+        specialty: specialtySchema.nullable().optional(),
+      })
+      .strict(),
+    result: z.object({ staff: staffSchema, temporaryPassword: z.string() }),
+  }),
+  'staff.setDisabled': method({
+    access: ['administrator'],
+    args: z.object({ id: z.number().int().positive(), disabled: z.boolean() }).strict(),
+    result: staffSchema,
+  }),
+  'staff.resetPassword': method({
+    access: ['administrator'],
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: z.object({ staff: staffSchema, temporaryPassword: z.string() }),
+  }),
+});

@@ -1,0 +1,25 @@
+/**
+ * Contract slice `attachments.*` (issue 4): attaching a person to the organization and the attachment talon.
+ * Handlers: electron/services/handlers/attachments.ts (electron/services/desk).
+ */
+import { z } from 'zod';
+import { attachmentSchema, pdfSchema } from '../desk';
+import { defineSlice, method } from './spec';
+
+export const attachmentsApi = defineSlice(['attachments'], {
+  'attachments.apply': method({
+    access: ['registrar'],
+    args: z
+      .object({
+        iin: z.string().trim().max(20),
+        documents: z.array(z.string().trim().min(1).max(60)).max(20),
+        districtId: z.number().int().positive().nullable().optional(),
+        doctorId: z.number().int().positive().nullable().optional(),
+        previousOrganization: z.string().trim().max(200).nullable().optional(),
+      })
+      .strict(),
+    result: attachmentSchema,
+  }),
+  'attachments.get': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: attachmentSchema }),
+  'attachments.talon': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: pdfSchema }),
+});

@@ -1,0 +1,64 @@
+/**
+ * Contract slice `erequests.*` (issue 8): e-requests from the portal, verified, registered and answered at the
+ * workstation; the inbox, the registrar's decision, the answering policy, the provider's key and trust files.
+ * Handlers: electron/services/handlers/erequests.ts (electron/services/erequests/service.ts).
+ */
+import { z } from 'zod';
+import { signingSourceSchema } from './signing';
+import { defineSlice, method, none } from './spec';
+
+const erequestViewSchema = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  serviceType: z.string().nullable(),
+  iin: z.string().nullable(),
+  receivedAt: z.string(),
+  status: z.enum(['new', 'awaiting-registrar', 'decided', 'done', 'refused']),
+  registeredAs: z.string().nullable(),
+  deadlineAt: z.string().nullable(),
+  timeLeftMs: z.number().nullable(),
+  signature: z.object({ valid: z.boolean(), reasons: z.array(z.string()), signer: z.string().nullable() }).nullable(),
+  grounds: z.array(z.object({ check: z.string(), ok: z.boolean(), detail: z.string() })),
+  proposal: z.record(z.string(), z.unknown()),
+  content: z.record(z.string(), z.unknown()).nullable(),
+  decision: z.object({ kind: z.enum(['result', 'refusal']), code: z.string().nullable(), reasons: z.array(z.string()), by: z.string() }).nullable(),
+  journalRef: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+});
+const erequestSettingsSchema = z.object({
+  policy: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().nullable() }),
+  providerKey: z.object({ kind: z.enum(['pkcs11', 'pkcs12']), label: z.string(), keyId: z.string().nullable() }).nullable(),
+  trustFiles: z.array(z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['ca-certificate', 'crl']), addedAt: z.string() })),
+  trustFromServer: z.number().int(),
+});
+
+export const erequestsApi = defineSlice(['erequests'], {
+  'erequests.inbox': method({
+    access: ['registrar', 'administrator'],
+    args: z.object({ open: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
+    result: z.object({ rows: z.array(erequestViewSchema), now: z.string() }),
+  }),
+  'erequests.get': method({ access: ['registrar', 'administrator'], args: z.object({ id: z.number().int().positive() }).strict(), result: erequestViewSchema }),
+  'erequests.resolve': method({
+    access: ['registrar'],
+    args: z.object({ id: z.number().int().positive(), decision: z.enum(['confirm', 'refuse']), reason: z.string().trim().max(500).nullable().optional() }).strict(),
+    result: erequestViewSchema,
+  }),
+  'erequests.process': method({ access: ['registrar', 'administrator'], args: none, result: z.object({ ingested: z.number(), processed: z.number(), answered: z.number() }) }),
+  'erequests.settings': method({ access: ['administrator'], args: none, result: erequestSettingsSchema }),
+  'erequests.setPolicy': method({
+    access: ['administrator'],
+    args: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().trim().max(60).nullable() }).strict(),
+    result: erequestSettingsSchema,
+  }),
+  'erequests.setProviderKey': method({
+    access: ['administrator'],
+    args: z.object({ source: signingSourceSchema, keyId: z.string().max(200).nullable().optional(), secret: z.string().min(1).max(200) }).strict(),
+    result: erequestSettingsSchema,
+  }),
+  'erequests.addTrustFile': method({
+    access: ['administrator'],
+    args: z.object({ fileName: z.string().trim().min(1).max(200), base64: z.string().min(1).max(50_000_000) }).strict(),
+    result: erequestSettingsSchema,
+  }),
+});

@@ -1,0 +1,19 @@
+/** Handlers of the `org.*` and `staff.*` slice (common/api/admin.ts): db/organization.ts, electron/services/staff-admin.ts. */
+import type { adminApi } from '../../../common/api/admin';
+import { ApiError } from '../../../common/errors';
+import { getOrganization } from '../../../db/organization';
+import * as staffAdmin from '../staff-admin';
+import { me, type SliceHandlers } from './context';
+
+export const adminHandlers: SliceHandlers<typeof adminApi> = {
+  'org.get': (ctx) => {
+    const org = getOrganization(ctx.app.db);
+    if (!org) throw new ApiError('internal', 'the organization is not set up');
+    return org;
+  },
+
+  'staff.list': (ctx) => staffAdmin.list(ctx.app),
+  'staff.create': (ctx, a) => staffAdmin.create(ctx.app, me(ctx), a),
+  'staff.setDisabled': (ctx, a) => staffAdmin.setDisabled(ctx.app, me(ctx), a.id, a.disabled),
+  'staff.resetPassword': (ctx, a) => staffAdmin.resetPassword(ctx.app, me(ctx), a.id),
+};

@@ -1,0 +1,31 @@
+/** Handlers of the cash-desk slice (common/api/cash.ts), `prices.*` and `cash.*`: electron/services/dispensary/cash.ts. */
+import type { cashApi } from '../../../common/api/cash';
+import { ApiError } from '../../../common/errors';
+import { cashEntryByReceipt } from '../../../db/dispensary';
+import { getOrganization } from '../../../db/organization';
+import * as cash from '../dispensary/cash';
+import * as dispensaryDocs from '../dispensary/documents';
+import { catalogOf } from '../workflow/context';
+import { me, type SliceHandlers } from './context';
+
+export const cashHandlers: SliceHandlers<typeof cashApi> = {
+  'prices.list': (ctx) => cash.prices(ctx.app),
+  'prices.set': (ctx, a) => cash.setPrice(ctx.app, me(ctx), a),
+  'cash.shift': (ctx) => cash.currentShift(ctx.app, me(ctx)),
+  'cash.openShift': (ctx) => cash.openShift(ctx.app, me(ctx)),
+  'cash.closeShift': (ctx) => cash.closeShift(ctx.app, me(ctx)),
+  'cash.shiftReport': (ctx, a) => {
+    const sh = cash.shiftById(ctx.app, a.shiftId);
+    if (me(ctx).role === 'cashier' && sh.cashier !== me(ctx).full_name) throw new ApiError('forbidden', 'another cashier’s shift');
+    return dispensaryDocs.shiftReportPdf(getOrganization(ctx.app.db)!, sh);
+  },
+  'cash.pay': (ctx, a) => cash.pay(ctx.app, me(ctx), a),
+  'cash.void': (ctx, a) => cash.voidReceipt(ctx.app, me(ctx), a),
+  'cash.receipt': (ctx, a) => {
+    const e = cashEntryByReceipt(ctx.app.db, a.receiptNo);
+    if (!e) throw new ApiError('not-found', `no receipt ${a.receiptNo}`, { receipt: a.receiptNo });
+    const def = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === e.service_id)?.definition;
+    return dispensaryDocs.receiptPdf(getOrganization(ctx.app.db)!, cash.entryView(ctx.app, e.id), def?.titles ?? { kk: e.service_id, ru: e.service_id }, a.layout);
+  },
+  'cash.journal': (ctx, a) => cash.journal(ctx.app, a),
+};

@@ -1,0 +1,8 @@
+/** Handlers of the `desk.*` slice (common/api/desk.ts): electron/services/desk. */
+import type { deskApi } from '../../../common/api/desk';
+import * as desk from '../desk/service';
+import type { SliceHandlers } from './context';
+
+export const deskHandlers: SliceHandlers<typeof deskApi> = {
+  'desk.overview': (ctx) => desk.overview(ctx.app),
+};
