@@ -10,6 +10,7 @@
  * Pure TypeScript (no Node, no DOM): the renderer can validate an import preview with the same rules.
  */
 import { z } from 'zod';
+import { REGISTER_KINDS } from './dispensary';
 import { ROLES, SPECIALTIES, type Role } from './roles';
 import {
   calendarDateSchema,
@@ -50,6 +51,23 @@ export type JournalId = (typeof JOURNALS)[number];
 /** Conditions the engine evaluates itself (not chosen by a person): a fee of 0 skips the cashier step. */
 export const SKIP_RULES = ['fee-zero'] as const;
 export type SkipRule = (typeof SKIP_RULES)[number];
+
+/**
+ * What a step *is* when it is done through a dedicated action rather than the engine's plain "complete" (issue 12).
+ * The regulation declares it (`"action": "payment"`); the workflow engine knows no domain and dispatches on the
+ * declaration through the handlers the domain modules register at app start (electron/services/workflow/actions.ts;
+ * the dispensary registers all of these in electron/services/dispensary/step-actions.ts). Absent = the plain
+ * completion is the action.
+ * - `register-check`: the person is looked up in a dispensary register (`register` names which); the check
+ *   completes the step with its answer frozen in it (condition `on-register` → the motivated refusal).
+ * - `payment`: the cashier takes the fee at the cash desk; due only while the request's fee is above 0.
+ * - `signature`: the person completing the step signs the result document (the step has `signsResult`).
+ * - `hiv-label`: the nurse prints the sample label (a code, never a name), then completes the step as usual.
+ * - `hiv-result`: the laboratory result is released against the code, which completes the step.
+ * Adding one is a data change here and a handler in the domain module that does it.
+ */
+export const STEP_ACTIONS = ['register-check', 'payment', 'signature', 'hiv-label', 'hiv-result'] as const;
+export type StepActionKind = (typeof STEP_ACTIONS)[number];
 
 /** An enum whose error names the bad value and the allowed ones ("unknown role \"doctor\"; expected one of …"). */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, what: string) =>
@@ -114,6 +132,10 @@ const stepSchema = z
     skipWhen: z.enum(SKIP_RULES).optional(),
     /** The person completing this step signs the result document (psychiatric certificates carry two signatures). */
     signsResult: z.boolean().optional(),
+    /** The step is done through a dedicated action (see STEP_ACTIONS); absent = the plain completion. */
+    action: oneOf(STEP_ACTIONS, 'step action').optional(),
+    /** The register a `register-check` step looks the person up in (and only there). */
+    register: oneOf(REGISTER_KINDS, 'register').optional(),
     next: z.array(edgeSchema).min(1, 'a step needs at least one next edge (use {"to": "done"} to end)'),
   })
   .strict();
@@ -304,6 +326,11 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
       add(`${at}.role`, `"${actorKey(s.role, s.specialty)}" is not among the participants`);
     }
     if (s.role === 'cashier' && s.skipWhen !== 'fee-zero') add(`${at}.skipWhen`, 'a cashier step must be skippable: skipWhen "fee-zero"');
+    // Step actions: each with what its handler needs from the step.
+    if (s.action === 'register-check' && s.register === undefined) add(`${at}.register`, 'a register check names its register');
+    if (s.action !== 'register-check' && s.register !== undefined) add(`${at}.register`, 'a register is named only by a step with action "register-check"');
+    if (s.action === 'signature' && s.signsResult !== true) add(`${at}.signsResult`, 'a step with action "signature" signs the result: signsResult true');
+    if (s.action === 'payment' && s.journal !== 'cash') add(`${at}.journal`, 'a step with action "payment" is recorded in the cash journal: journal "cash"');
 
     const whens = new Set<string>();
     s.next.forEach((e, j) => {
@@ -322,6 +349,8 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
     if (!s.next.some((e) => e.when === undefined)) add(`${at}.next`, 'needs a default edge without "when"');
   });
   if (def.fee.kzt > 0 && !hasCashier) add('fee.kzt', 'a fee is set but no cashier step takes it');
+  const checks = def.steps.flatMap((s, i) => (s.action === 'register-check' ? [i] : []));
+  if (checks.length > 1) add(`steps[${checks[1]}].action`, `a service has one register check (also steps[${checks[0]}])`);
 
   // Channels: each has a start step and a whole-request maximum, and nothing else does.
   def.channels.forEach((c, i) => {

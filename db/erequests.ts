@@ -4,6 +4,7 @@
  */
 import { EREQUEST_ROW_KIND, type ErequestRowPayload } from '../common/erequests';
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 export type ErequestStatus = 'new' | 'awaiting-registrar' | 'decided' | 'done' | 'refused';
 
@@ -36,23 +37,63 @@ export interface ErequestRow {
   updated_at: string;
 }
 
+export interface TrustMaterial {
+  kind: 'ca-certificate' | 'crl';
+  name: string;
+  der: Buffer;
+}
+
+function prepare(db: Db) {
+  return {
+    pulledRows: db.prepare(`SELECT key, payload FROM sync_reference WHERE kind = ?`),
+    insertPulled: db.prepare(
+      `INSERT INTO erequest (number, citizen_ref, service_type, iin, received_at, pulled_at, cms, updated_at)
+       VALUES (@number, @ref, @type, @iin, @received, @pulled, @cms, @pulled) ON CONFLICT (number) DO NOTHING`,
+    ),
+    removePulled: db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`),
+    listNew: db.prepare(`SELECT * FROM erequest WHERE status = 'new' ORDER BY id LIMIT ?`),
+    byId: db.prepare(`SELECT * FROM erequest WHERE id = ?`),
+    byNumber: db.prepare(`SELECT * FROM erequest WHERE number = ?`),
+    saveProcessed: db.prepare(
+      `UPDATE erequest SET status = @status, verification = @verification, content = @content, request_id = @request_id,
+              registered_as = @registered_as, deadline_at = @deadline_at, deadline_ms = @deadline_ms, grounds = @grounds,
+              proposal = @proposal, updated_at = @at
+        WHERE id = @id AND status = 'new'`,
+    ),
+    saveDecision: db.prepare(`UPDATE erequest SET status = 'decided', decision = ?, journal_ref = ?, updated_at = ? WHERE id = ? AND status IN ('new','awaiting-registrar')`),
+    listDecided: db.prepare(`SELECT * FROM erequest WHERE status = 'decided' ORDER BY id LIMIT ?`),
+    saveAnswer: db.prepare(
+      `UPDATE erequest SET status = @status, journal_ref = @journal_ref, answer_kind = @answer_kind, refusal_code = @refusal_code,
+              answer_doc = @answer_doc, answer_cms = @answer_cms, answered_at = @at, answered_by = @answered_by, updated_at = @at
+        WHERE id = @id AND answer_kind IS NULL`,
+    ),
+    openInbox: db.prepare(`SELECT * FROM erequest WHERE status IN ('new','awaiting-registrar','decided') ORDER BY coalesce(deadline_ms, 9e15), id LIMIT ?`),
+    wholeInbox: db.prepare(`SELECT * FROM erequest ORDER BY id DESC LIMIT ?`),
+    countOpen: db.prepare(`SELECT count(*) AS n FROM erequest WHERE status IN ('new','awaiting-registrar')`),
+    firstRegistrar: db.prepare(`SELECT login FROM staff WHERE role = 'registrar' ORDER BY id LIMIT 1`),
+    addTrustFile: db.prepare(`INSERT INTO trust_file (name, kind, der, added_at, added_by) VALUES (?, ?, ?, ?, ?)`),
+    trustFiles: db.prepare(`SELECT id, name, kind, der, added_at FROM trust_file ORDER BY id`),
+    trustReferences: db.prepare(`SELECT kind, key, payload FROM sync_reference WHERE kind IN ('ca-certificate','crl') ORDER BY kind, key`),
+    trustFilesVersion: db.prepare(`SELECT count(*) AS n, max(id) AS m FROM trust_file`),
+    trustReferencesVersion: db.prepare(`SELECT count(*) AS n, max(updated_at) AS m FROM sync_reference WHERE kind IN ('ca-certificate','crl')`),
+  };
+}
+
+const s = statementCache(prepare).get;
+
 /**
  * Moves pulled `erequest` reference rows into the inbox (a number already there is not taken twice) and removes
  * them from the reference table, in one transaction. Returns how many new e-requests arrived.
  */
 export function ingestPulled(db: Db, at: Date): number {
-  const rows = db.prepare(`SELECT key, payload FROM sync_reference WHERE kind = ?`).all(EREQUEST_ROW_KIND) as Array<{ key: string; payload: string }>;
+  const st = s(db);
+  const rows = st.pulledRows.all(EREQUEST_ROW_KIND) as Array<{ key: string; payload: string }>;
   if (rows.length === 0) return 0;
-  const insert = db.prepare(
-    `INSERT INTO erequest (number, citizen_ref, service_type, iin, received_at, pulled_at, cms, updated_at)
-     VALUES (@number, @ref, @type, @iin, @received, @pulled, @cms, @pulled) ON CONFLICT (number) DO NOTHING`,
-  );
-  const remove = db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`);
   let n = 0;
   db.transaction(() => {
     for (const r of rows) {
       const p = JSON.parse(r.payload) as ErequestRowPayload;
-      n += insert.run({
+      n += st.insertPulled.run({
         number: p.number,
         ref: p.requestId,
         type: p.serviceType,
@@ -61,22 +102,22 @@ export function ingestPulled(db: Db, at: Date): number {
         pulled: at.toISOString(),
         cms: Buffer.from(p.cms, 'base64'),
       }).changes;
-      remove.run(EREQUEST_ROW_KIND, r.key);
+      st.removePulled.run(EREQUEST_ROW_KIND, r.key);
     }
   }).immediate();
   return n;
 }
 
 export function listNew(db: Db, limit: number): ErequestRow[] {
-  return db.prepare(`SELECT * FROM erequest WHERE status = 'new' ORDER BY id LIMIT ?`).all(limit) as ErequestRow[];
+  return s(db).listNew.all(limit) as ErequestRow[];
 }
 
 export function getErequestRow(db: Db, id: number): ErequestRow | undefined {
-  return db.prepare(`SELECT * FROM erequest WHERE id = ?`).get(id) as ErequestRow | undefined;
+  return s(db).byId.get(id) as ErequestRow | undefined;
 }
 
 export function getErequestByNumber(db: Db, number: string): ErequestRow | undefined {
-  return db.prepare(`SELECT * FROM erequest WHERE number = ?`).get(number) as ErequestRow | undefined;
+  return s(db).byNumber.get(number) as ErequestRow | undefined;
 }
 
 export interface ProcessedPatch {
@@ -93,16 +134,7 @@ export interface ProcessedPatch {
 
 /** Records verification, registration and the checks of a new e-request (only while it is still new). */
 export function saveProcessed(db: Db, id: number, p: ProcessedPatch, at: Date): boolean {
-  return (
-    db
-      .prepare(
-        `UPDATE erequest SET status = @status, verification = @verification, content = @content, request_id = @request_id,
-                registered_as = @registered_as, deadline_at = @deadline_at, deadline_ms = @deadline_ms, grounds = @grounds,
-                proposal = @proposal, updated_at = @at
-          WHERE id = @id AND status = 'new'`,
-      )
-      .run({ ...p, id, at: at.toISOString() }).changes === 1
-  );
+  return s(db).saveProcessed.run({ ...p, id, at: at.toISOString() }).changes === 1;
 }
 
 export interface AnswerPatch {
@@ -117,64 +149,45 @@ export interface AnswerPatch {
 
 /** Records the decision (and the journal entry made for it) before the answer is signed. */
 export function saveDecision(db: Db, id: number, decision: string, journalRef: string | null, at: Date): boolean {
-  return (
-    db
-      .prepare(`UPDATE erequest SET status = 'decided', decision = ?, journal_ref = ?, updated_at = ? WHERE id = ? AND status IN ('new','awaiting-registrar')`)
-      .run(decision, journalRef, at.toISOString(), id).changes === 1
-  );
+  return s(db).saveDecision.run(decision, journalRef, at.toISOString(), id).changes === 1;
 }
 
 export function listDecided(db: Db, limit: number): ErequestRow[] {
-  return db.prepare(`SELECT * FROM erequest WHERE status = 'decided' ORDER BY id LIMIT ?`).all(limit) as ErequestRow[];
+  return s(db).listDecided.all(limit) as ErequestRow[];
 }
 
 /** Writes the answer once. False when the e-request was answered meanwhile. */
 export function saveAnswer(db: Db, id: number, a: AnswerPatch, at: Date): boolean {
-  return (
-    db
-      .prepare(
-        `UPDATE erequest SET status = @status, journal_ref = @journal_ref, answer_kind = @answer_kind, refusal_code = @refusal_code,
-                answer_doc = @answer_doc, answer_cms = @answer_cms, answered_at = @at, answered_by = @answered_by, updated_at = @at
-          WHERE id = @id AND answer_kind IS NULL`,
-      )
-      .run({ ...a, id, at: at.toISOString() }).changes === 1
-  );
+  return s(db).saveAnswer.run({ ...a, id, at: at.toISOString() }).changes === 1;
 }
 
 export function listInboxRows(db: Db, opts: { open: boolean; limit: number }): ErequestRow[] {
-  return db
-    .prepare(
-      opts.open
-        ? `SELECT * FROM erequest WHERE status IN ('new','awaiting-registrar','decided') ORDER BY coalesce(deadline_ms, 9e15), id LIMIT ?`
-        : `SELECT * FROM erequest ORDER BY id DESC LIMIT ?`,
-    )
-    .all(opts.limit) as ErequestRow[];
+  return (opts.open ? s(db).openInbox : s(db).wholeInbox).all(opts.limit) as ErequestRow[];
 }
 
 export function countOpen(db: Db): number {
-  return (db.prepare(`SELECT count(*) AS n FROM erequest WHERE status IN ('new','awaiting-registrar')`).get() as { n: number }).n;
+  return (s(db).countOpen.get() as { n: number }).n;
+}
+
+/** The first registrar (by id): in whose name unattended journal entries are made when the policy names nobody. */
+export function firstRegistrarLogin(db: Db): string | null {
+  return (s(db).firstRegistrar.get() as { login: string } | undefined)?.login ?? null;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Trust files
 
-export interface TrustMaterial {
-  kind: 'ca-certificate' | 'crl';
-  name: string;
-  der: Buffer;
-}
-
 export function addTrustFile(db: Db, f: TrustMaterial, at: Date, by: number | null): number {
-  return Number(db.prepare(`INSERT INTO trust_file (name, kind, der, added_at, added_by) VALUES (?, ?, ?, ?, ?)`).run(f.name, f.kind, f.der, at.toISOString(), by).lastInsertRowid);
+  return Number(s(db).addTrustFile.run(f.name, f.kind, f.der, at.toISOString(), by).lastInsertRowid);
 }
 
 export function listTrustFiles(db: Db): Array<TrustMaterial & { id: number; added_at: string }> {
-  return db.prepare(`SELECT id, name, kind, der, added_at FROM trust_file ORDER BY id`).all() as Array<TrustMaterial & { id: number; added_at: string }>;
+  return s(db).trustFiles.all() as Array<TrustMaterial & { id: number; added_at: string }>;
 }
 
 /** CA certificates and CRLs handed down by the central server: payload `{der: base64}` or `{pem}`. */
 export function trustReferenceRows(db: Db): Array<{ kind: 'ca-certificate' | 'crl'; key: string; payload: string }> {
-  return db.prepare(`SELECT kind, key, payload FROM sync_reference WHERE kind IN ('ca-certificate','crl') ORDER BY kind, key`).all() as Array<{
+  return s(db).trustReferences.all() as Array<{
     kind: 'ca-certificate' | 'crl';
     key: string;
     payload: string;
@@ -183,7 +196,7 @@ export function trustReferenceRows(db: Db): Array<{ kind: 'ca-certificate' | 'cr
 
 /** Changes whenever the trust material changes: the cache key of the built trust store. */
 export function trustVersion(db: Db): string {
-  const a = db.prepare(`SELECT count(*) AS n, max(id) AS m FROM trust_file`).get() as { n: number; m: number | null };
-  const b = db.prepare(`SELECT count(*) AS n, max(updated_at) AS m FROM sync_reference WHERE kind IN ('ca-certificate','crl')`).get() as { n: number; m: string | null };
+  const a = s(db).trustFilesVersion.get() as { n: number; m: number | null };
+  const b = s(db).trustReferencesVersion.get() as { n: number; m: string | null };
   return `${a.n}/${a.m}/${b.n}/${b.m}`;
 }

@@ -91,6 +91,53 @@ function prepare(db: Db) {
     openStep: db.prepare(`SELECT * FROM request_step WHERE request_id = ? AND completed_ms IS NULL ORDER BY seq DESC LIMIT 1`),
     personName: db.prepare(`SELECT surname, given_name, patronymic FROM person WHERE iin = ?`),
     staffName: db.prepare(`SELECT full_name FROM staff WHERE id = ?`),
+    queue: db.prepare(
+      `SELECT r.id, r.number, r.definition_key, r.service_id, r.channel, r.person_iin, r.anonymous_code,
+              r.deadline_at AS request_deadline_at, st.step_id, st.role, st.specialty, st.started_at, st.started_ms,
+              st.deadline_at, st.deadline_ms, p.surname, p.given_name, p.patronymic
+       FROM request_step st
+       JOIN service_request r ON r.id = st.request_id AND r.status = 'open'
+       LEFT JOIN person p ON p.iin = r.person_iin
+       WHERE st.completed_ms IS NULL
+         AND (@role IS NULL OR (st.role = @role AND (st.specialty IS NULL OR st.specialty = @specialty)))
+       ORDER BY st.deadline_ms, r.id
+       LIMIT @limit`,
+    ),
+    requestHistogram: db.prepare(
+      `SELECT service_id, bucket, sum(n) AS n, sum(on_time) AS on_time, sum(late) AS late, sum(refused) AS refused,
+              sum(cancelled) AS cancelled
+       FROM request_rollup WHERE day BETWEEN @from AND @to
+       GROUP BY service_id, bucket`,
+    ),
+    stepHistogram: db.prepare(
+      `SELECT service_id, step_id, bucket, sum(n) AS n, sum(on_time) AS on_time, sum(late) AS late, sum(cancelled) AS cancelled
+       FROM step_rollup WHERE day BETWEEN @from AND @to
+       GROUP BY service_id, step_id, bucket`,
+    ),
+    openRequestCounts: db.prepare(
+      `SELECT service_id, sum(deadline_ms < @now) AS overdue, sum(deadline_ms >= @now) AS pending
+       FROM service_request WHERE status = 'open' AND created_day BETWEEN @from AND @to
+       GROUP BY service_id`,
+    ),
+    openStepCounts: db.prepare(
+      `SELECT service_id, step_id, sum(deadline_ms < @now) AS overdue, sum(deadline_ms >= @now) AS pending
+       FROM request_step WHERE completed_ms IS NULL AND started_day BETWEEN @from AND @to
+       GROUP BY service_id, step_id`,
+    ),
+    regulationFiles: db.prepare(`SELECT * FROM regulation_file ORDER BY id`),
+    insertRegulationFile: db.prepare(`INSERT INTO regulation_file (file, content, imported_at, imported_by) VALUES (?, ?, ?, ?)`),
+    insertSurvey: db.prepare(
+      `INSERT INTO service_survey (request_id, service_id, q1, q2, source, recorded_at, recorded_ms, recorded_by)
+         VALUES (@request_id, @service_id, @q1, @q2, @source, @recorded_at, @recorded_ms, @recorded_by)`,
+    ),
+    survey: db.prepare(`SELECT * FROM service_survey WHERE request_id = ?`),
+    surveyCounts: db.prepare(
+      `SELECT service_id, 'q1' AS question, q1 AS answer, count(*) AS n FROM service_survey
+         WHERE recorded_ms >= @from AND recorded_ms < @to GROUP BY service_id, q1
+       UNION ALL
+       SELECT service_id, 'q2', q2, count(*) FROM service_survey
+         WHERE recorded_ms >= @from AND recorded_ms < @to GROUP BY service_id, q2`,
+    ),
   };
 }
 
@@ -190,20 +237,7 @@ export interface QueueDbRow {
  * request (the supervisor's view). Most urgent first.
  */
 export function queueRows(db: Db, filter: { role: string | null; specialty: string | null; limit: number }): QueueDbRow[] {
-  return db
-    .prepare(
-      `SELECT r.id, r.number, r.definition_key, r.service_id, r.channel, r.person_iin, r.anonymous_code,
-              r.deadline_at AS request_deadline_at, st.step_id, st.role, st.specialty, st.started_at, st.started_ms,
-              st.deadline_at, st.deadline_ms, p.surname, p.given_name, p.patronymic
-       FROM request_step st
-       JOIN service_request r ON r.id = st.request_id AND r.status = 'open'
-       LEFT JOIN person p ON p.iin = r.person_iin
-       WHERE st.completed_ms IS NULL
-         AND (@role IS NULL OR (st.role = @role AND (st.specialty IS NULL OR st.specialty = @specialty)))
-       ORDER BY st.deadline_ms, r.id
-       LIMIT @limit`,
-    )
-    .all({ role: filter.role, specialty: filter.specialty, limit: filter.limit }) as QueueDbRow[];
+  return s(db).queue.all({ role: filter.role, specialty: filter.specialty, limit: filter.limit }) as QueueDbRow[];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -221,47 +255,22 @@ export interface HistogramRow {
 
 /** Requests created on local days [fromDay, toDay]: per service and duration bucket, from the daily roll-ups. */
 export function requestHistogram(db: Db, fromDay: number, toDay: number): Array<HistogramRow & { refused: number }> {
-  return db
-    .prepare(
-      `SELECT service_id, bucket, sum(n) AS n, sum(on_time) AS on_time, sum(late) AS late, sum(refused) AS refused,
-              sum(cancelled) AS cancelled
-       FROM request_rollup WHERE day BETWEEN @from AND @to
-       GROUP BY service_id, bucket`,
-    )
-    .all({ from: fromDay, to: toDay }) as Array<HistogramRow & { refused: number }>;
+  return s(db).requestHistogram.all({ from: fromDay, to: toDay }) as Array<HistogramRow & { refused: number }>;
 }
 
 /** Steps started on local days [fromDay, toDay]: per service, step and duration bucket. */
 export function stepHistogram(db: Db, fromDay: number, toDay: number): Array<HistogramRow & { step_id: string }> {
-  return db
-    .prepare(
-      `SELECT service_id, step_id, bucket, sum(n) AS n, sum(on_time) AS on_time, sum(late) AS late, sum(cancelled) AS cancelled
-       FROM step_rollup WHERE day BETWEEN @from AND @to
-       GROUP BY service_id, step_id, bucket`,
-    )
-    .all({ from: fromDay, to: toDay }) as Array<HistogramRow & { step_id: string }>;
+  return s(db).stepHistogram.all({ from: fromDay, to: toDay }) as Array<HistogramRow & { step_id: string }>;
 }
 
 /** Open requests created on [fromDay, toDay]: overdue (deadline passed at `nowMs`) and pending. */
 export function openRequestCounts(db: Db, fromDay: number, toDay: number, nowMs: number): Array<{ service_id: string; overdue: number; pending: number }> {
-  return db
-    .prepare(
-      `SELECT service_id, sum(deadline_ms < @now) AS overdue, sum(deadline_ms >= @now) AS pending
-       FROM service_request WHERE status = 'open' AND created_day BETWEEN @from AND @to
-       GROUP BY service_id`,
-    )
-    .all({ from: fromDay, to: toDay, now: nowMs }) as Array<{ service_id: string; overdue: number; pending: number }>;
+  return s(db).openRequestCounts.all({ from: fromDay, to: toDay, now: nowMs }) as Array<{ service_id: string; overdue: number; pending: number }>;
 }
 
 /** Open steps started on [fromDay, toDay]: overdue and pending per service and step. */
 export function openStepCounts(db: Db, fromDay: number, toDay: number, nowMs: number): Array<{ service_id: string; step_id: string; overdue: number; pending: number }> {
-  return db
-    .prepare(
-      `SELECT service_id, step_id, sum(deadline_ms < @now) AS overdue, sum(deadline_ms >= @now) AS pending
-       FROM request_step WHERE completed_ms IS NULL AND started_day BETWEEN @from AND @to
-       GROUP BY service_id, step_id`,
-    )
-    .all({ from: fromDay, to: toDay, now: nowMs }) as Array<{ service_id: string; step_id: string; overdue: number; pending: number }>;
+  return s(db).openStepCounts.all({ from: fromDay, to: toDay, now: nowMs }) as Array<{ service_id: string; step_id: string; overdue: number; pending: number }>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -276,15 +285,11 @@ export interface RegulationFileRow {
 }
 
 export function listRegulationFiles(db: Db): RegulationFileRow[] {
-  return db.prepare(`SELECT * FROM regulation_file ORDER BY id`).all() as RegulationFileRow[];
+  return s(db).regulationFiles.all() as RegulationFileRow[];
 }
 
 export function insertRegulationFile(db: Db, file: string, content: string, at: Date, by: number | null): number {
-  return Number(
-    db
-      .prepare(`INSERT INTO regulation_file (file, content, imported_at, imported_by) VALUES (?, ?, ?, ?)`)
-      .run(file, content, at.toISOString(), by).lastInsertRowid,
-  );
+  return Number(s(db).insertRegulationFile.run(file, content, at.toISOString(), by).lastInsertRowid);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -300,28 +305,13 @@ export interface SurveyRow {
 }
 
 export function insertSurvey(db: Db, row: SurveyRow & { recorded_ms: number; recorded_by: number | null }): number {
-  return Number(
-    db
-      .prepare(
-        `INSERT INTO service_survey (request_id, service_id, q1, q2, source, recorded_at, recorded_ms, recorded_by)
-         VALUES (@request_id, @service_id, @q1, @q2, @source, @recorded_at, @recorded_ms, @recorded_by)`,
-      )
-      .run(row).lastInsertRowid,
-  );
+  return Number(s(db).insertSurvey.run(row).lastInsertRowid);
 }
 
 export function getSurvey(db: Db, requestId: number): SurveyRow | undefined {
-  return db.prepare(`SELECT * FROM service_survey WHERE request_id = ?`).get(requestId) as SurveyRow | undefined;
+  return s(db).survey.get(requestId) as SurveyRow | undefined;
 }
 
 export function surveyCounts(db: Db, fromMs: number, toMs: number): Array<{ service_id: string; question: 'q1' | 'q2'; answer: string; n: number }> {
-  return db
-    .prepare(
-      `SELECT service_id, 'q1' AS question, q1 AS answer, count(*) AS n FROM service_survey
-         WHERE recorded_ms >= @from AND recorded_ms < @to GROUP BY service_id, q1
-       UNION ALL
-       SELECT service_id, 'q2', q2, count(*) FROM service_survey
-         WHERE recorded_ms >= @from AND recorded_ms < @to GROUP BY service_id, q2`,
-    )
-    .all({ from: fromMs, to: toMs }) as Array<{ service_id: string; question: 'q1' | 'q2'; answer: string; n: number }>;
+  return s(db).surveyCounts.all({ from: fromMs, to: toMs }) as Array<{ service_id: string; question: 'q1' | 'q2'; answer: string; n: number }>;
 }

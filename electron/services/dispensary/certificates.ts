@@ -37,7 +37,7 @@ import { engineActor, engineOf, orgToday } from '../workflow/service';
 import { catalogOf } from '../workflow/context';
 import { canAct, actorLabel } from '../workflow/engine';
 import { certificatePdf, type CertificateDocument } from './documents';
-import { DISPENSARY_SERVICES, HIV_SERVICE, seesHivIdentity } from './rules';
+import { HIV_SERVICE, registerCheckOf, seesHivIdentity } from './rules';
 
 const STATEMENTS: Record<string, { kk: string; ru: string }> = {
   'tb-certificate': {
@@ -68,8 +68,7 @@ function definitionOf(app: AppContext, row: RequestRow): ServiceDefinition {
 export function buildDocument(app: AppContext, row: RequestRow, def: ServiceDefinition, number: string, code: string | null): CertificateDocument {
   const org = getOrganization(app.db)!;
   const person = row.person_iin ? findPersonByIin(app.db, row.person_iin) : null;
-  const rule = DISPENSARY_SERVICES[row.service_id];
-  const check = rule ? checksOfRequest(app.db, row.id).at(-1) : undefined;
+  const check = registerCheckOf(def) ? checksOfRequest(app.db, row.id).at(-1) : undefined;
   return {
     type: row.service_id === HIV_SERVICE ? 'hiv-negative-certificate' : 'dispensary-certificate',
     number,
@@ -113,9 +112,10 @@ export interface SignArgs {
 export async function sign(app: AppContext, staff: StaffRow, a: SignArgs): Promise<CertificateSummary> {
   const row = getRequestRow(app.db, a.requestId);
   if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
-  if (!DISPENSARY_SERVICES[row.service_id]) throw new ApiError('validation', `${row.service_id} is not signed here`, {}, ['requestId']);
-  if (row.status !== 'open') throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
   const def = definitionOf(app, row);
+  // Signed here: the services with a step declared `"action": "signature"` (the HIV certificate is issued on release).
+  if (!def.steps.some((s) => s.action === 'signature')) throw new ApiError('validation', `${row.service_id} is not signed here`, {}, ['requestId']);
+  if (row.status !== 'open') throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
   const open = openStepRow(app.db, row.id)!;
   const step = stepById(def, a.stepId);
   if (open.step_id !== a.stepId) throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${a.stepId}`, { step: a.stepId, current: open.step_id });

@@ -33,8 +33,9 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { toCsv } from '../csv';
+import { catalogOf } from '../workflow/context';
 import { engineActor, engineOf, orgToday } from '../workflow/service';
-import { DISPENSARY_SERVICES, seesRegister } from './rules';
+import { registerCheckOf, seesRegister } from './rules';
 
 export function toCheck(r: RegisterCheckRow): RegisterCheck {
   return {
@@ -67,7 +68,8 @@ function answer(db: Db, register: RegisterKind, iin: string, today: string) {
 export function check(app: AppContext, staff: StaffRow, a: { requestId: number; documentsIncomplete?: boolean; note?: string | null }): RegisterCheck {
   const row = getRequestRow(app.db, a.requestId);
   if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
-  const rule = DISPENSARY_SERVICES[row.service_id];
+  const def = catalogOf(app).catalog.byKey(row.definition_key);
+  const rule = def ? registerCheckOf(def) : null;
   if (!rule) throw new ApiError('validation', `${row.service_id} has no register check`, { service: row.service_id }, ['requestId']);
   requireSees(staff, rule.register);
   if (!row.person_iin) throw new ApiError('validation', 'the request names no person', {}, ['requestId']);
@@ -78,8 +80,8 @@ export function check(app: AppContext, staff: StaffRow, a: { requestId: number; 
     .transaction(() => {
       const open = openStepRow(app.db, row.id);
       if (row.status !== 'open' || !open) throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
-      if (open.step_id !== rule.checkStep) {
-        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${rule.checkStep}`, { step: rule.checkStep, current: open.step_id });
+      if (open.step_id !== rule.stepId) {
+        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${rule.stepId}`, { step: rule.stepId, current: open.step_id });
       }
       const ans = answer(app.db, rule.register, row.person_iin!, today);
       const id = insertRegisterCheck(app.db, {
@@ -97,7 +99,7 @@ export function check(app: AppContext, staff: StaffRow, a: { requestId: number; 
       const condition = ans.found ? 'on-register' : a.documentsIncomplete ? 'documents-incomplete' : null;
       // The answer is frozen into the step: the condition, and a note naming the check (not its contents).
       const note = [`register-check #${id}: ${ans.found ? 'on-register' : 'not-on-register'}`, a.note?.trim()].filter(Boolean).join(' · ');
-      engine.completeStep(row.id, rule.checkStep, engineActor(staff), { condition, note });
+      engine.completeStep(row.id, rule.stepId, engineActor(staff), { condition, note });
       return toCheck(checksOfRequest(app.db, row.id).find((c) => c.id === id)!);
     })
     .immediate();
@@ -120,10 +122,9 @@ export function lookup(app: AppContext, staff: StaffRow, a: { register: Register
     .immediate();
 }
 
-/** The checks of a request, for those who may see the register; others get none. */
-export function checksVisibleTo(app: AppContext, staff: StaffRow, requestId: number, serviceId: string): RegisterCheck[] {
-  const rule = DISPENSARY_SERVICES[serviceId];
-  if (!rule || !seesRegister(staff, rule.register)) return [];
+/** The checks of a request (of a service checking `register`), for those who may see the register; others get none. */
+export function checksVisibleTo(app: AppContext, staff: StaffRow, requestId: number, register: RegisterKind | null): RegisterCheck[] {
+  if (!register || !seesRegister(staff, register)) return [];
   return checksOfRequest(app.db, requestId).map(toCheck);
 }
 

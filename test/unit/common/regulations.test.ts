@@ -144,6 +144,31 @@ describe('service definition schema', () => {
     expectIssue(issues, 'fee.kzt', /no cashier step/);
   });
 
+  it('names an unknown step action and a register check without its register (or a register elsewhere)', () => {
+    expectIssue(broken((d) => (d.steps[0].action = 'x-ray')), 'steps[0].action', /unknown step action "x-ray"; expected one of: register-check, payment/);
+    expectIssue(broken((d) => (d.steps[0].action = 'register-check')), 'steps[0].register', /names its register/);
+    expectIssue(broken((d) => Object.assign(d.steps[0], { action: 'register-check', register: 'dental' })), 'steps[0].register', /unknown register "dental"/);
+    expectIssue(broken((d) => (d.steps[1].register = 'tb')), 'steps[1].register', /only by a step with action "register-check"/);
+    expectIssue(
+      broken((d) => {
+        Object.assign(d.steps[0], { action: 'register-check', register: 'tb' });
+        Object.assign(d.steps[2], { action: 'register-check', register: 'tb' });
+      }),
+      'steps[2].action',
+      /one register check \(also steps\[0\]\)/,
+    );
+  });
+
+  it('names a signature step that signs nothing and a payment outside the cash journal', () => {
+    expectIssue(broken((d) => (d.steps[2].action = 'signature')), 'steps[2].signsResult', /signsResult true/);
+    expectIssue(broken((d) => (d.steps[0].action = 'payment')), 'steps[0].journal', /journal "cash"/);
+    const ok = clone(base()) as any;
+    Object.assign(ok.steps[0], { action: 'register-check', register: 'tb' });
+    Object.assign(ok.steps[1], { action: 'payment' });
+    Object.assign(ok.steps[2], { action: 'signature', signsResult: true });
+    expect(validateDefinitionSet([{ file: 'ok.json', data: ok }]).ok).toBe(true);
+  });
+
   it('names malformed dates and a period ending before it starts', () => {
     expectIssue(broken((d) => (d.effectiveFrom = '2014-02-30')), 'effectiveFrom', /malformed date "2014-02-30"/);
     expectIssue(broken((d) => (d.act.date = '23.05.2014')), 'act.date', /malformed date/);

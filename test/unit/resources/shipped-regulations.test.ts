@@ -162,6 +162,35 @@ describe('shipped regulations', () => {
     expect(def('atyrau', 'tb-certificate').fee.kzt).toBeGreaterThan(0);
   });
 
+  it('declares the steps done through their own action: register checks, payments, signatures, the HIV label and result', () => {
+    const declared = catalog.all
+      .flatMap((l) => l.definition.steps.filter((s) => s.action).map((s) => `${l.definition.region}/${l.definition.id}/${s.id}: ${s.action}${s.register ? ` (${s.register})` : ''}`))
+      .sort();
+    expect(declared).toEqual([
+      'atyrau/hiv-examination/blood-draw: hiv-label',
+      'atyrau/hiv-examination/post-test-counselling: hiv-result',
+      'atyrau/narcology-certificate/documents-check: register-check (narcology)',
+      'atyrau/narcology-certificate/journal-entry: signature',
+      'atyrau/narcology-certificate/payment: payment',
+      'atyrau/narcology-certificate/physician-sign: signature',
+      'atyrau/psychoneurological-certificate/documents-check: register-check (psychiatric)',
+      'atyrau/psychoneurological-certificate/journal-entry: signature',
+      'atyrau/psychoneurological-certificate/payment: payment',
+      'atyrau/psychoneurological-certificate/physician-sign: signature',
+      'atyrau/tb-certificate/payment: payment',
+      'atyrau/tb-certificate/register-check: register-check (tb)',
+      'atyrau/tb-certificate/sign-issue: signature',
+    ]);
+    // Every cash-journal step is a payment and every signing step of a certificate is a signature (the HIV
+    // certificate is issued on the result's release).
+    for (const l of catalog.all) {
+      for (const s of l.definition.steps) {
+        if (s.journal === 'cash') expect(s.action).toBe('payment');
+        if (s.signsResult) expect(s.action).toBe(l.definition.id === 'hiv-examination' ? 'hiv-result' : 'signature');
+      }
+    }
+  });
+
   it('in force by date: Astana from 2013-02-19, Atyrau from 2014-07-04', () => {
     expect(catalog.inForce('astana', '2013-02-18')).toHaveLength(0);
     expect(catalog.inForce('astana', '2013-02-19')).toHaveLength(3);

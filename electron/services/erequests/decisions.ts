@@ -1,0 +1,105 @@
+/**
+ * What the processing of an e-request records and passes on: the grounds checked (condition 3), the proposal (the
+ * district, doctor, window or slot the journal entry would take), the decision with its motivated refusal, the
+ * actors who act without a staff member, and the status operation the central server relays to the citizen. The
+ * JSON columns of `erequest` are read back through the typed readers here, in one place.
+ */
+import { EREQUEST_STATUS_OP, type ErequestStatusPayload } from '../../../common/erequests';
+import type { LocalizedText } from '../../../common/regulations';
+import type { Actor } from '../../../db/audit';
+import type { ErequestRow } from '../../../db/erequests';
+import type { StaffRow } from '../../../db/staff';
+import type { RequestVerification } from '../signing/verify-request';
+import type { EngineActor } from '../workflow/engine';
+
+export interface Ground {
+  check: 'signature' | 'in-force' | 'person' | 'attached' | 'district' | 'slot' | 'cutoff' | 'not-attached-here';
+  ok: boolean;
+  detail: string;
+}
+
+export type Proposal = {
+  districtId?: number | null;
+  district?: string | null;
+  doctorId?: number | null;
+  doctor?: string | null;
+  visitDate?: string;
+  windowFrom?: string;
+  windowTo?: string;
+  slotStart?: string;
+};
+
+export interface Decision {
+  kind: 'result' | 'refusal';
+  code: string | null;
+  reason: LocalizedText | null;
+  reasons: string[];
+  /** The registrar's login, or `rules`. */
+  by: string;
+}
+
+/** A decision as stored before signing: with the journal entry made for a result. */
+export type StoredDecision = Decision & { journal?: Record<string, unknown> | null };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Actors without a staff member
+
+export const PORTAL: EngineActor = { staffId: null, login: 'portal', role: 'portal', specialty: null };
+export const CITIZEN: EngineActor = { staffId: null, login: 'citizen', role: 'citizen', specialty: null };
+/** The rules deciding unattended, in the registrar's step. */
+export const RULES: EngineActor = { staffId: null, login: 'rules', role: 'registrar', specialty: null };
+/** The unattended signature of an answer with the provider key. */
+export const PROVIDER_KEY_ACTOR: Actor = { staffId: null, login: 'provider-key', role: 'system' };
+export const staffActor = (s: StaffRow): EngineActor => ({ staffId: s.id, login: s.login, role: s.role, specialty: s.specialty });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Refusals
+
+const REFUSALS: Record<string, LocalizedText> = {
+  'signature-not-confirmed': {
+    kk: 'ЭЦҚ расталмады: сұраныстың қолтаңбасы тексеруден өтпеді',
+    ru: 'ЭЦП не подтверждена: подпись запроса не прошла проверку',
+    en: 'The digital signature is not confirmed: the request’s signature failed the check',
+  },
+  'service-not-in-force': {
+    kk: 'Сұраныс күніне бұл қызметтің регламенті күшінде емес',
+    ru: 'Регламент услуги не действует на дату запроса',
+    en: 'No regulation of this service is in force on the request’s date',
+  },
+  'after-cutoff': {
+    kk: 'Порталдағы сұраныстар жұмыс күні аяқталуына 2 сағат қалғанға дейін қабылданады (9-тармақ)',
+    ru: 'Запросы через портал принимаются до 2 часов до окончания рабочего дня (пункт 9)',
+    en: 'Portal requests are accepted until 2 hours before the end of the working day (clause 9)',
+  },
+  'grounds-not-met': {
+    kk: 'Сұраныс қызмет көрсету негізіне сәйкес келмейді',
+    ru: 'Запрос не соответствует основаниям для оказания услуги',
+    en: 'The request does not meet the grounds for the service',
+  },
+};
+
+/** A motivated refusal with its reason in the three languages (an unknown code gives the general grounds text). */
+export function refusal(code: string, reasons: string[], by = 'rules'): Decision {
+  return { kind: 'refusal', code, reason: REFUSALS[code] ?? REFUSALS['grounds-not-met']!, reasons, by };
+}
+
+/** The rules' own decision: the result when every ground holds, else the refusal naming the failed ones. */
+export function rulesDecision(grounds: readonly Ground[]): Decision {
+  const failed = grounds.filter((x) => !x.ok);
+  return failed.length ? refusal('grounds-not-met', failed.map((x) => `${x.check}: ${x.detail}`)) : { kind: 'result', code: null, reason: null, reasons: [], by: 'rules' };
+}
+
+/** The `erequest.status` outbox operation: what the central server shows the citizen. */
+export function statusOp(row: { number: string }, p: Omit<ErequestStatusPayload, 'number'>) {
+  const payload: ErequestStatusPayload = { number: row.number, ...p };
+  return { kind: EREQUEST_STATUS_OP, entity: 'erequest', entityId: row.number, payload };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Reading the JSON columns back (written by this module's own code only)
+
+export const verificationOf = (r: Pick<ErequestRow, 'verification'>): RequestVerification | null =>
+  r.verification ? (JSON.parse(r.verification) as RequestVerification) : null;
+export const groundsOf = (r: Pick<ErequestRow, 'grounds'>): Ground[] => (r.grounds ? (JSON.parse(r.grounds) as Ground[]) : []);
+export const proposalOf = (r: Pick<ErequestRow, 'proposal'>): Proposal => (r.proposal ? (JSON.parse(r.proposal) as Proposal) : {});
+export const decisionOf = (r: Pick<ErequestRow, 'decision'>): StoredDecision | null => (r.decision ? (JSON.parse(r.decision) as StoredDecision) : null);

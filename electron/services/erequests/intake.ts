@@ -1,0 +1,214 @@
+/**
+ * Processing the inbox: "diagram 1" of both seeds up to the decision.
+ *
+ *   pulled row → inbox → condition 2 (the signature, verified with the trust store) → registered through the step
+ *   engine as a portal request (its number, its deadline; the citizen's and the portal's steps recorded) →
+ *   condition 3 (the grounds, grounds.ts) → saved for the registrar, or decided at once by the rules (answers.ts).
+ *
+ * A failed signature check, a service not in force on the request's date and a home-visit request after the
+ * cut-off are refused by the rules at once (the regulation leaves no choice); with unattended answers on, the rules
+ * decide the rest too. `processInbox` is one round; `startErequests` runs rounds in the background.
+ */
+import { erequestContentSchema, type ErequestContent } from '../../../common/erequests';
+import { definitionKey, stepById, type ServiceDefinition } from '../../../common/regulations';
+import type { Organization } from '../../../common/schemas';
+import { toLocalIsoDate } from '../../../common/working-calendar';
+import { recordChange } from '../../../db/change';
+import * as dbe from '../../../db/erequests';
+import { findPersonByIin } from '../../../db/people';
+import { openStepRow, type RequestRow } from '../../../db/requests';
+import type { AppContext } from '../app';
+import { parseSignedData } from '../signing/cms';
+import { verifySignedRequest, type RequestVerification } from '../signing/verify-request';
+import { organization } from '../workflow/app-engine';
+import { catalogOf } from '../workflow/context';
+import type { EngineActor } from '../workflow/engine';
+import { engineOf } from '../workflow/service';
+import { decide, signDecided } from './answers';
+import { CITIZEN, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
+import { checkGrounds, cutoff } from './grounds';
+import { policy } from './settings';
+import { trustStore } from './trust';
+
+/** The signed content: the text inside the CMS (when it decodes) and that text as a request (when it is one). */
+interface SignedContent {
+  text: string | null;
+  content: ErequestContent | null;
+}
+
+function readSignedContent(cms: Buffer): SignedContent {
+  let text: string | null = null;
+  try {
+    const raw = parseSignedData(cms).content;
+    text = raw ? new TextDecoder('utf-8', { fatal: true }).decode(raw) : null;
+    const parsed = erequestContentSchema.safeParse(text ? JSON.parse(text) : null);
+    return { text, content: parsed.success ? parsed.data : null };
+  } catch {
+    return { text, content: null };
+  }
+}
+
+/** Condition 2: the signature, and a content that is a request addressed to this organization (else `bad-format`). */
+function verifyErequest(app: AppContext, row: dbe.ErequestRow, content: ErequestContent | null, org: Organization, now: Date): RequestVerification {
+  const verification = verifySignedRequest(row.cms, trustStore(app), { now });
+  if (!content) return verification.valid ? { ...verification, valid: false, reasons: ['bad-format'] } : verification;
+  if (content.organizationBin !== org.bin) return { ...verification, valid: false, reasons: [...verification.reasons, 'bad-format'] };
+  return verification;
+}
+
+/** The regulation in force in the organization's region on the day the request arrived (its local date). */
+interface RequestRegulation {
+  serviceId: string;
+  region: string;
+  requestDate: string;
+  /** When the request arrived (epoch ms); now when the row's time does not parse. */
+  receivedMs: number;
+  def: ServiceDefinition | undefined;
+}
+
+function regulationOf(app: AppContext, org: Organization, serviceId: string, receivedAt: string, now: Date): RequestRegulation {
+  const parsed = Date.parse(receivedAt);
+  const receivedMs = Number.isFinite(parsed) ? parsed : now.getTime();
+  const requestDate = toLocalIsoDate(new Date(receivedMs), org.timezone);
+  return { serviceId, region: org.region, requestDate, receivedMs, def: catalogOf(app).catalog.byId(serviceId, org.region, requestDate) };
+}
+
+/** The IIN a request can be registered under: well formed and in the population register. */
+function registrableIin(app: AppContext, iin: string | null): string | null {
+  return iin && /^\d{12}$/.test(iin) && findPersonByIin(app.db, iin) ? iin : null;
+}
+
+function portalActorOf(step: { role: string }): EngineActor {
+  return step.role === 'citizen' ? CITIZEN : PORTAL;
+}
+
+/** Completes the portal's own steps (citizen, portal) until the request reaches a staff step or ends. */
+function runPortalSteps(app: AppContext, row: RequestRow, signatureOk: boolean): RequestRow {
+  const engine = engineOf(app);
+  for (let i = 0; i < 16 && row.status === 'open'; i++) {
+    const open = openStepRow(app.db, row.id);
+    if (!open || (open.role !== 'citizen' && open.role !== 'portal')) break;
+    const def = catalogOf(app).catalog.byKey(row.definition_key)!;
+    const step = stepById(def, open.step_id)!;
+    const condition = !signatureOk && step.next.some((e) => e.when === 'signature-not-confirmed') ? 'signature-not-confirmed' : null;
+    row = engine.completeStep(row.id, open.step_id, portalActorOf(open), { condition });
+  }
+  return row;
+}
+
+/** Process 6: registered with a number through the step engine (a portal request, its portal deadline). */
+function registerPortalRequest(app: AppContext, def: ServiceDefinition, iin: string, signatureOk: boolean): RequestRow {
+  const request = engineOf(app).start(def, 'portal', { iin }, PORTAL, { feeKzt: def.fee.kzt });
+  return runPortalSteps(app, request, signatureOk);
+}
+
+/** The grounds checked and, where the regulation leaves no choice, the rules' refusal. */
+interface Assessment {
+  grounds: Ground[];
+  proposal: Proposal;
+  decision: Decision | null;
+}
+
+function assess(app: AppContext, verification: RequestVerification, content: ErequestContent | null, regulation: RequestRegulation, iin: string | null): Assessment {
+  const { def } = regulation;
+  const grounds: Ground[] = [
+    { check: 'signature', ok: verification.valid, detail: verification.valid ? `signed by ${verification.signer?.name ?? '?'} (IIN ${verification.iin})` : verification.reasons.join(', ') },
+  ];
+  const inForce: Ground = { check: 'in-force', ok: !!def, detail: def ? definitionKey(def) : `no regulation of ${regulation.serviceId} in force in ${regulation.region} on ${regulation.requestDate}` };
+  grounds.push(inForce);
+  // A request without a readable content never verifies (bad-format), so `content` is there past this check.
+  if (!verification.valid || !content) return { grounds, proposal: {}, decision: refusal('signature-not-confirmed', verification.reasons.map((r) => `signature: ${r}`)) };
+  if (!def) return { grounds, proposal: {}, decision: refusal('service-not-in-force', [inForce.detail]) };
+  const late = cutoff(app, def, regulation.receivedMs);
+  if (late) grounds.push(late);
+  if (late && !late.ok) return { grounds, proposal: {}, decision: refusal('after-cutoff', [`cutoff: ${late.detail}`]) };
+  const checked = checkGrounds(app, content);
+  grounds.push(...checked.grounds);
+  return { grounds, proposal: checked.proposal, decision: iin ? null : refusal('grounds-not-met', ['person: not in the population register (ЖТ МДБ)']) };
+}
+
+/**
+ * Verifies, registers and checks one new e-request, and decides it when the rules must (or may, with unattended
+ * answers on). Synchronous: one transaction for the registration, one for the decision.
+ */
+export function processOne(app: AppContext, row: dbe.ErequestRow): void {
+  const now = app.clock();
+  const org = organization(app);
+  const signed = readSignedContent(row.cms);
+  const verification = verifyErequest(app, row, signed.content, org, now);
+  const regulation = regulationOf(app, org, signed.content?.type ?? row.service_type ?? 'home-visit', row.received_at, now);
+  const iin = registrableIin(app, signed.content?.iin ?? row.iin);
+
+  const { assessment } = recordChange(
+    app.db,
+    PORTAL,
+    now,
+    () => {
+      const request = regulation.def && iin ? registerPortalRequest(app, regulation.def, iin, verification.valid) : null;
+      const assessment = assess(app, verification, signed.content, regulation, iin);
+      dbe.saveProcessed(
+        app.db,
+        row.id,
+        {
+          status: 'awaiting-registrar',
+          verification: JSON.stringify(verification),
+          content: signed.text,
+          request_id: request?.id ?? null,
+          registered_as: request?.number ?? null,
+          deadline_at: request?.deadline_at ?? null,
+          deadline_ms: request?.deadline_ms ?? null,
+          grounds: JSON.stringify(assessment.grounds),
+          proposal: JSON.stringify(assessment.proposal),
+        },
+        now,
+      );
+      return { request, assessment };
+    },
+    {
+      audit: { action: 'erequest.registered', entity: 'erequest', entityId: row.number, details: { valid: verification.valid, reasons: verification.reasons.join(',') } },
+      outbox: ({ request }) => (request ? statusOp(row, { status: 'registered', registeredAs: request.number, deadlineAt: request.deadline_at, at: now.toISOString(), answer: null }) : null),
+    },
+  );
+
+  const decision = assessment.decision ?? (policy(app).autoAnswer ? rulesDecision(assessment.grounds) : null);
+  if (decision) decide(app, dbe.getErequestRow(app.db, row.id)!, decision, null);
+}
+
+/** One round: take in what sync pulled, process the new, sign what is decided. */
+export async function processInbox(app: AppContext, limit = 5_000): Promise<{ ingested: number; processed: number; answered: number }> {
+  const ingested = dbe.ingestPulled(app.db, app.clock());
+  const fresh = dbe.listNew(app.db, limit);
+  // Up to 50 requests per transaction: one commit (one fsync under synchronous=FULL) per chunk instead of one per
+  // request, while a chunk stays short enough (tens of ms) not to hold up the window. Each request is its own
+  // savepoint: one that fails is rolled back alone, logged, and stays new.
+  for (let i = 0; i < fresh.length; i += 50) {
+    app.db
+      .transaction(() => {
+        for (const row of fresh.slice(i, i + 50)) {
+          try {
+            processOne(app, row);
+          } catch (e) {
+            app.log.error('erequests.process-failed', { number: row.number, error: (e as Error).message });
+          }
+        }
+      })
+      .immediate();
+    await new Promise((r) => setImmediate(r));
+  }
+  const answered = await signDecided(app);
+  return { ingested, processed: fresh.length, answered };
+}
+
+/** The background round for Electron's main process and `tirkeu serve`: every few seconds, cheap when idle. */
+export function startErequests(app: AppContext, intervalMs = 5_000): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    processInbox(app)
+      .catch((e) => app.log.error('erequests.round', { error: (e as Error).message }))
+      .finally(() => (busy = false));
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}

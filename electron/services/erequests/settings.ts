@@ -1,0 +1,86 @@
+/**
+ * The administrator's e-request settings: the policy (may the rules answer unattended, and in whose name the
+ * journal entries are then made) and the provider key that signs the answers. The key's PIN or password is a
+ * setting of its own, never returned by any API method and never logged; only `providerKey` reads it, to sign.
+ */
+import { ApiError } from '../../../common/errors';
+import { recordChange } from '../../../db/change';
+import * as dbe from '../../../db/erequests';
+import { getSetting, setSetting } from '../../../db/settings';
+import { findStaffByLogin, type StaffRow } from '../../../db/staff';
+import type { AppContext } from '../app';
+import type { SigningSource } from '../signing-desk';
+import { staffActor } from './decisions';
+
+/** Where the unattended provider key is: a PKCS#11 token or a PKCS#12 file's bytes. */
+export interface ProviderKeySetting {
+  source: SigningSource;
+  keyId?: string;
+}
+export interface ErequestPolicy {
+  /** The rules decide every e-request (confirm when every ground holds, else refuse); the answer is signed unattended. */
+  autoAnswer: boolean;
+  /** The registrar in whose name unattended journal entries are made (the journals name a staff member). */
+  onBehalfOf: string | null;
+}
+const PROVIDER_KEY = 'erequests.providerKey';
+/** The PIN or password: its own setting key, never returned by any API method and never logged. */
+const PROVIDER_SECRET = 'erequests.providerSecret';
+const POLICY = 'erequests.policy';
+
+export function policy(app: AppContext): ErequestPolicy {
+  return { autoAnswer: false, onBehalfOf: null, ...(getSetting<Partial<ErequestPolicy>>(app.db, POLICY) ?? {}) };
+}
+
+export function settings(app: AppContext) {
+  const key = getSetting<ProviderKeySetting>(app.db, PROVIDER_KEY);
+  const trust = dbe.listTrustFiles(app.db);
+  return {
+    policy: policy(app),
+    providerKey: key ? { kind: key.source.kind, label: key.source.kind === 'pkcs11' ? `${key.source.module} · ${key.source.token}` : key.source.fileName, keyId: key.keyId ?? null } : null,
+    trustFiles: trust.map((t) => ({ id: t.id, name: t.name, kind: t.kind, addedAt: t.added_at })),
+    trustFromServer: dbe.trustReferenceRows(app.db).length,
+  };
+}
+
+export function setPolicy(app: AppContext, admin: StaffRow, p: ErequestPolicy) {
+  if (p.onBehalfOf) {
+    const s = findStaffByLogin(app.db, p.onBehalfOf);
+    if (!s || s.role !== 'registrar') throw new ApiError('validation', `${p.onBehalfOf} is not a registrar`, {}, ['onBehalfOf']);
+  }
+  recordChange(app.db, staffActor(admin), app.clock(), () => setSetting(app.db, POLICY, p), { audit: { action: 'erequests.policy-set', details: { ...p } } });
+  return settings(app);
+}
+
+/** The administrator configures the provider key; the secret is stored apart and never read back out. */
+export function setProviderKey(app: AppContext, admin: StaffRow, a: { source: SigningSource; keyId?: string | null; secret: string }) {
+  recordChange(
+    app.db,
+    staffActor(admin),
+    app.clock(),
+    () => {
+      setSetting(app.db, PROVIDER_KEY, { source: a.source, ...(a.keyId ? { keyId: a.keyId } : {}) });
+      setSetting(app.db, PROVIDER_SECRET, a.secret);
+    },
+    { audit: { action: 'erequests.provider-key-set', details: { kind: a.source.kind, keyId: a.keyId ?? null } } },
+  );
+  return settings(app);
+}
+
+/** The provider key with its secret, for signing answers; null until the administrator configured both. */
+export function providerKey(app: AppContext): (ProviderKeySetting & { secret: string }) | null {
+  const key = getSetting<ProviderKeySetting>(app.db, PROVIDER_KEY);
+  const secret = getSetting<string>(app.db, PROVIDER_SECRET);
+  return key && secret !== undefined ? { ...key, secret } : null;
+}
+
+/**
+ * The registrar in whose name unattended journal entries are made: the policy's, else the first registrar. A
+ * journal names a staff member, so without one no result can be entered.
+ */
+export function onBehalfOf(app: AppContext): StaffRow {
+  const p = policy(app);
+  const staff = findStaffByLogin(app.db, p.onBehalfOf ?? dbe.firstRegistrarLogin(app.db) ?? '');
+  if (!staff) throw new ApiError('internal', 'no registrar to make journal entries in the name of; set the e-request policy');
+  return staff;
+}
