@@ -12,8 +12,8 @@
 import { createHash } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import { ApiError } from '../../../common/errors';
-import { assertCanSign, certificateInfo, checkSignerIdentity, parseCertificate, type ParsedCertificate } from './certificate';
-import { createCades, ecdsaRawToDer, type KeyAlgorithm } from './cms';
+import { assertCanSign, certificateInfo, checkSignerIdentity, parseCertificate, type ParsedCertificate } from '../../../pki/certificate';
+import { createCades, ecdsaRawToDer, type KeyAlgorithm } from '../../../pki/cms';
 import type { SignOptions, SignResult, Signer, SigningKey } from './types';
 
 type Handle = Buffer;

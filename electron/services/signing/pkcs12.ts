@@ -9,9 +9,9 @@
 import { createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, sign as cryptoSign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../../common/errors';
-import { DerError, TAG, children, content, decodeOid, decodeString, expectTag, integerNumber, octets, parseOne, raw, type Tlv } from './der';
-import { assertCanSign, certificateInfo, checkSignerIdentity, parseCertificate, type ParsedCertificate } from './certificate';
-import { createCades, type KeyAlgorithm } from './cms';
+import { DerError, TAG, children, content, decodeOid, decodeString, expectTag, integerNumber, octets, parseOne, raw, type Tlv } from '../../../pki/der';
+import { assertCanSign, certificateInfo, checkSignerIdentity, parseCertificate, type ParsedCertificate } from '../../../pki/certificate';
+import { createCades, type KeyAlgorithm } from '../../../pki/cms';
 import type { SignOptions, SignResult, Signer, SigningKey } from './types';
 
 const P12 = {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../../common/canonical-json';
 import { ApiError } from '../../../common/errors';
 import { run as signCli } from '../../../electron/cli/sign';
-import { createPkcs12Signer, verifyDetached } from '../../../electron/services/signing';
+import { createPkcs12Signer } from '../../../electron/services/signing';
+import { verifyDetached } from '../../../pki';
 import { createTestPki, openssl, type TestPki } from '../../helpers/pki';
 import { captureIo, opensslVerifyDetached } from '../../helpers/signing';
 

@@ -10,7 +10,7 @@ import {
   checkSignerIdentity,
   signingUsageProblem,
   type ParsedCertificate,
-} from '../../../electron/services/signing';
+} from '../../../pki';
 import { createTestPki, type CitizenCertName, type TestPki } from '../../helpers/pki';
 
 let pki: TestPki;
