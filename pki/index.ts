@@ -6,7 +6,7 @@
  * signed e-requests and of documents signed here. `server/` imports from here, never from `electron/`.
  *
  * The signers stay with the workstation (`electron/services/signing/`: the Signer interface, the PKCS#11 token
- * and PKCS#12 key file providers). Only the workstation signs with them, and the token
+ * and PKCS#12 key file providers, the key choice they share). Only the workstation signs with them, and the token
  * provider loads pkcs11js, a native module the server, a deployable of its own, must not need; keeping them out
  * makes the cut follow the dependency: pki/ verifies and builds CMS around a signing function it is given, the
  * workstation owns the keys.
