@@ -20,9 +20,10 @@ export const DATES = [
 ];
 
 export const DATE_SENSITIVE_SUITES = [
-  'test/unit/signing',
+  'test/unit/pki',
   'test/unit/common/working-calendar.test.ts',
   'test/unit/electron/services/workflow',
+  'test/integration/pki',
   'test/integration/signing',
   'test/integration/erequests',
   'test/integration/sync',

@@ -16,8 +16,8 @@ import {
   type GatewayStatus,
   type SignedAnswer,
 } from '../common/erequests';
-import { parseSignedData } from '../electron/services/signing/cms';
-import { decodeCmsInput } from '../electron/services/signing/verify-request';
+import { parseSignedData } from '../pki/cms';
+import { decodeCmsInput } from '../pki/verify-request';
 import type { ServerDb, Sql } from './db';
 import { systemClock } from '../common/clock';
 import { appendChanges, type Workstation } from './store';

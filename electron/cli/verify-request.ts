@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { CrlError, TrustStore, verifySignedRequest } from '../services/signing';
+import { CrlError, TrustStore, verifySignedRequest } from '../../pki';
 import type { CliIo } from './io';
 import { systemClock } from '../../common/clock';
 

@@ -16,7 +16,8 @@ import { recordChange } from '../../db/change';
 import type { StaffRow } from '../../db/staff';
 import type { AppContext } from './app';
 import { actorOf } from './auth';
-import { createPkcs11Signer, createPkcs12Signer, listTokens, verifyDetached, type Signer, type SigningKey } from './signing';
+import { verifyDetached } from '../../pki';
+import { createPkcs11Signer, createPkcs12Signer, listTokens, type Signer, type SigningKey } from './signing';
 
 export type SigningSource = z.infer<typeof signingSourceSchema>;
 

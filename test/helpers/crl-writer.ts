@@ -4,8 +4,8 @@
  * Used by the CRL tests (small sizes) and the benchmark (400,000 entries).
  */
 import { generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
-import { ctx, encodeBitString, encodeInteger, encodeNull, encodeOid, encodeUtcTime, seq, setOf, tlv, TAG } from '../../electron/services/signing/der';
-import { OID } from '../../electron/services/signing/oids';
+import { ctx, encodeBitString, encodeInteger, encodeNull, encodeOid, encodeUtcTime, seq, setOf, tlv, TAG } from '../../pki/der';
+import { OID } from '../../pki/oids';
 import { realNow } from './clock';
 
 export interface BigCrl {

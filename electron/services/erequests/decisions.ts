@@ -9,7 +9,7 @@ import type { LocalizedText } from '../../../common/regulations';
 import type { Actor } from '../../../db/audit';
 import type { ErequestRow } from '../../../db/erequests';
 import type { StaffRow } from '../../../db/staff';
-import type { RequestVerification } from '../signing/verify-request';
+import type { RequestVerification } from '../../../pki/verify-request';
 import type { EngineActor } from '../workflow/engine';
 
 export interface Ground {

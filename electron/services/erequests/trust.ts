@@ -8,9 +8,9 @@ import { recordChange } from '../../../db/change';
 import * as dbe from '../../../db/erequests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
-import { certificatesFromFile } from '../signing/certificate';
-import { crlsFromFile, CrlError } from '../signing/crl';
-import { TrustStore } from '../signing/trust-store';
+import { certificatesFromFile } from '../../../pki/certificate';
+import { crlsFromFile, CrlError } from '../../../pki/crl';
+import { TrustStore } from '../../../pki/trust-store';
 import { staffActor } from './decisions';
 import { settings } from './settings';
 

@@ -12,8 +12,9 @@
 import { createHash } from 'node:crypto';
 import pkcs11js from 'pkcs11js';
 import { ApiError } from '../../../common/errors';
-import { assertCanSign, certificateInfo, checkSignerIdentity, parseCertificate, type ParsedCertificate } from './certificate';
-import { createCades, ecdsaRawToDer, type KeyAlgorithm } from './cms';
+import { certificateInfo, parseCertificate, type ParsedCertificate } from '../../../pki/certificate';
+import { createCades, ecdsaRawToDer, type KeyAlgorithm } from '../../../pki/cms';
+import { chooseSigningKey, type KeyChoiceWords } from './key-choice';
 import type { SignOptions, SignResult, Signer, SigningKey } from './types';
 
 type Handle = Buffer;
@@ -207,7 +208,7 @@ function attr(lib: Pkcs11Library, session: Handle, obj: Handle, type: number): B
 interface TokenCertificate {
   keyId: string;
   label: string | null;
-  cert: ParsedCertificate;
+  certificate: ParsedCertificate;
 }
 
 function tokenCertificates(lib: Pkcs11Library, session: Handle): TokenCertificate[] {
@@ -225,7 +226,7 @@ function tokenCertificates(lib: Pkcs11Library, session: Handle): TokenCertificat
       continue; // a certificate we cannot read cannot be chosen either
     }
     const label = attr(lib, session, h, CKA_LABEL);
-    out.push({ keyId: (attr(lib, session, h, CKA_ID) ?? Buffer.alloc(0)).toString('hex'), label: label ? label.toString('utf8') : null, cert });
+    out.push({ keyId: (attr(lib, session, h, CKA_ID) ?? Buffer.alloc(0)).toString('hex'), label: label ? label.toString('utf8') : null, certificate: cert });
   }
   return out;
 }
@@ -287,7 +288,7 @@ export function createPkcs11Signer(options: Pkcs11SignerOptions): Signer {
               source: token.label,
               keyId: c.keyId,
               label: c.label,
-              certificate: certificateInfo(c.cert),
+              certificate: certificateInfo(c.certificate),
             }));
           } finally {
             if (secret) safeLogout(l, session);
@@ -303,9 +304,7 @@ export function createPkcs11Signer(options: Pkcs11SignerOptions): Signer {
         const at = opts.signingTime;
         return await withSession(async (l, session, token) => {
           if (token.pinLocked) throw new ApiError('pin-locked', 'the PIN is locked; unblock it with the PUK or the vendor tool');
-          const chosen = chooseCertificate(tokenCertificates(l, session), opts.keyId, at);
-          assertCanSign(chosen.cert, at);
-          if (opts.expect) checkSignerIdentity(chosen.cert, opts.expect);
+          const chosen = chooseSigningKey(tokenCertificates(l, session), { keyId: opts.keyId, at, expect: opts.expect }, TOKEN_WORDS);
 
           login(l, session, token.label, opts.secret);
           try {
@@ -324,7 +323,7 @@ export function createPkcs11Signer(options: Pkcs11SignerOptions): Signer {
 
             const cms = await createCades({
               content,
-              certificate: chosen.cert,
+              certificate: chosen.certificate,
               keyAlgorithm,
               signingTime: at,
               existing: opts.existing,
@@ -340,7 +339,7 @@ export function createPkcs11Signer(options: Pkcs11SignerOptions): Signer {
                 return ecdsaRawToDer(rawSig);
               },
             });
-            return { cms, keyId: chosen.keyId, certificate: certificateInfo(chosen.cert) };
+            return { cms, keyId: chosen.keyId, certificate: certificateInfo(chosen.certificate) };
           } finally {
             safeLogout(l, session);
           }
@@ -384,33 +383,9 @@ function safeLogout(l: Pkcs11Library, session: Handle): void {
   }
 }
 
-/**
- * The certificate to sign with: the one with the given key id, or, when there is no id, the only signing
- * certificate valid now. Tokens from NCA hold an authentication and a signing certificate side by side.
- */
-function chooseCertificate(certs: TokenCertificate[], keyId: string | undefined, at: Date): TokenCertificate {
-  if (keyId !== undefined) {
-    const want = keyId.toLowerCase();
-    const c = certs.find((x) => x.keyId === want);
-    if (!c) throw new ApiError('key-not-found', `no certificate with key id ${keyId} on the token`, { keyId });
-    return c;
-  }
-  if (certs.length === 1) return certs[0]!;
-  const usable = certs.filter((c) => {
-    try {
-      assertCanSign(c.cert, at);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (usable.length === 1) return usable[0]!;
-  if (usable.length === 0 && certs.length === 0) throw new ApiError('key-not-found', 'the token holds no certificate');
-  if (usable.length === 0) {
-    // Report why the (first) certificate cannot sign rather than a vague "no key".
-    assertCanSign(certs[0]!.cert, at);
-  }
-  throw new ApiError('key-not-found', 'the token holds several signing certificates: choose one by key id', {
-    count: usable.length,
-  });
-}
+/** Tokens from NCA hold an authentication and a signing certificate side by side: see key-choice.ts. */
+const TOKEN_WORDS: KeyChoiceWords = {
+  empty: 'the token holds no certificate',
+  noSuchKey: (keyId) => `no certificate with key id ${keyId} on the token`,
+  several: 'the token holds several signing certificates: choose one by key id',
+};

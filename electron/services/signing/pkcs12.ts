@@ -9,9 +9,10 @@
 import { createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, sign as cryptoSign, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../../common/errors';
-import { DerError, TAG, children, content, decodeOid, decodeString, expectTag, integerNumber, octets, parseOne, raw, type Tlv } from './der';
-import { assertCanSign, certificateInfo, checkSignerIdentity, parseCertificate, type ParsedCertificate } from './certificate';
-import { createCades, type KeyAlgorithm } from './cms';
+import { DerError, TAG, children, content, decodeOid, decodeString, expectTag, integerNumber, octets, parseOne, raw, type Tlv } from '../../../pki/der';
+import { certificateInfo, parseCertificate, type ParsedCertificate } from '../../../pki/certificate';
+import { createCades, type KeyAlgorithm } from '../../../pki/cms';
+import { chooseSigningKey, type KeyChoiceWords } from './key-choice';
 import type { SignOptions, SignResult, Signer, SigningKey } from './types';
 
 const P12 = {
@@ -314,9 +315,7 @@ export function createPkcs12Signer(options: Pkcs12SignerOptions): Signer {
         opts.secret.fill(0);
       }
       const at = opts.signingTime;
-      const entry = chooseEntry(parsed.entries, opts.keyId, at);
-      assertCanSign(entry.certificate, at);
-      if (opts.expect) checkSignerIdentity(entry.certificate, opts.expect);
+      const entry = chooseSigningKey(parsed.entries, { keyId: opts.keyId, at, expect: opts.expect }, KEY_FILE_WORDS);
       try {
         const cms = await createCades({
           content: contentBytes,
@@ -337,23 +336,8 @@ export function createPkcs12Signer(options: Pkcs12SignerOptions): Signer {
   };
 }
 
-function chooseEntry(entries: Pkcs12Entry[], keyId: string | undefined, at: Date): Pkcs12Entry {
-  if (entries.length === 0) throw new ApiError('key-not-found', 'the key file holds no key with its certificate');
-  if (keyId !== undefined) {
-    const e = entries.find((x) => x.keyId === keyId.toLowerCase() || x.keyId === keyId);
-    if (!e) throw new ApiError('key-not-found', `no key with id ${keyId} in the key file`, { keyId });
-    return e;
-  }
-  if (entries.length === 1) return entries[0]!;
-  const usable = entries.filter((e) => {
-    try {
-      assertCanSign(e.certificate, at);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  if (usable.length === 1) return usable[0]!;
-  if (usable.length === 0) return entries[0]!; // assertCanSign then says why it cannot sign
-  throw new ApiError('key-not-found', 'the key file holds several signing keys: choose one by key id', { count: usable.length });
-}
+const KEY_FILE_WORDS: KeyChoiceWords = {
+  empty: 'the key file holds no key with its certificate',
+  noSuchKey: (keyId) => `no key with id ${keyId} in the key file`,
+  several: 'the key file holds several signing keys: choose one by key id',
+};

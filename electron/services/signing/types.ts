@@ -1,4 +1,4 @@
-import type { CertificateInfo } from './certificate';
+import type { CertificateInfo } from '../../../pki/certificate';
 
 export type ProviderKind = 'pkcs11' | 'pkcs12';
 

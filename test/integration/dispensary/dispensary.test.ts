@@ -17,7 +17,7 @@ import { closeApp, openApp } from '../../../electron/services/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../../electron/services/demo-data';
 import { certificateByNumber, signaturesOf } from '../../../db/dispensary';
 import { signedData } from '../../../electron/services/dispensary/certificates';
-import { verifyDetached } from '../../../electron/services/signing';
+import { verifyDetached } from '../../../pki';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
 import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';

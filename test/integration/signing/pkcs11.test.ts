@@ -16,9 +16,9 @@ import {
   createPkcs12Signer,
   listTokens,
   pkcs11Module,
-  verifyDetached,
   type Pkcs11Library,
 } from '../../../electron/services/signing';
+import { verifyDetached } from '../../../pki';
 import { createTestPki, type TestPki } from '../../helpers/pki';
 import { captureIo, opensslSignerCount, opensslVerifyDetached } from '../../helpers/signing';
 import { createSoftHsm, type SoftHsm } from '../../helpers/softhsm';

@@ -7,17 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run as verifyCli } from '../../../electron/cli/verify-request';
-import { signedAttributes } from '../../../electron/services/signing/cms';
-import { ctx, encodeInteger, encodeOctets, encodeOid, seq, setOf, tlv } from '../../../electron/services/signing/der';
-import { OID } from '../../../electron/services/signing/oids';
-import {
-  CrlError,
-  TrustStore,
-  certificatesFromFile,
-  createPkcs12Signer,
-  verifySignedRequest,
-  type RequestVerification,
-} from '../../../electron/services/signing';
+import { createPkcs12Signer } from '../../../electron/services/signing';
+import { signedAttributes } from '../../../pki/cms';
+import { ctx, encodeInteger, encodeOctets, encodeOid, seq, setOf, tlv } from '../../../pki/der';
+import { OID } from '../../../pki/oids';
+import { CrlError, TrustStore, certificatesFromFile, verifySignedRequest, type RequestVerification } from '../../../pki';
 import { createTestPki, type CitizenCertName, type TestPki } from '../../helpers/pki';
 
 /** YYMMDDhhmmssZ (UTCTime, RFC 5280: YY < 50 is 20YY). */

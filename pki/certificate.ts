@@ -6,7 +6,7 @@
  * 12 digits and an organization's BIN in OU as "BIN" followed by 12 digits.
  */
 import { createHash } from 'node:crypto';
-import { ApiError } from '../../../common/errors';
+import { ApiError } from '../common/errors';
 import {
   DerError,
   TAG,

@@ -15,7 +15,7 @@ import {
   readTlv,
   seq,
   setOf,
-} from '../../../electron/services/signing/der';
+} from '../../../pki/der';
 
 describe('DER reader and writer', () => {
   it('OIDs round-trip', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CrlError, certificatesFromFile, crlsFromFile, loadCrl, parseCertificate } from '../../../electron/services/signing';
+import { CrlError, certificatesFromFile, crlsFromFile, loadCrl, parseCertificate } from '../../../pki';
 import { makeBigCrl } from '../../helpers/crl-writer';
 import { createTestPki, type TestPki } from '../../helpers/pki';
 

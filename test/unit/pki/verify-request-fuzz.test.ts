@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REQUEST_REASONS, TrustStore, verifySignedRequest, type RequestVerification } from '../../../electron/services/signing';
-import { parseSignedData } from '../../../electron/services/signing/cms';
+import { REQUEST_REASONS, TrustStore, verifySignedRequest, type RequestVerification } from '../../../pki';
+import { parseSignedData } from '../../../pki/cms';
 import { createTestPki, type TestPki } from '../../helpers/pki';
 
 let pki: TestPki;

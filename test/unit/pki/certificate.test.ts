@@ -9,7 +9,7 @@ import {
   checkSignerIdentity,
   signingUsageProblem,
   type ParsedCertificate,
-} from '../../../electron/services/signing';
+} from '../../../pki';
 import { createTestPki, type CitizenCertName, type TestPki } from '../../helpers/pki';
 import { errorCode } from '../../helpers/api-errors';
 
