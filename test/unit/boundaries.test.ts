@@ -51,6 +51,8 @@ interface Rule {
 
 const under = (file: string, folder: string) => file === folder || file.startsWith(`${folder}/`);
 const rootOf = (file: string) => file.split('/')[0] ?? '';
+/** The only modules that may read the real time. */
+const CLOCK_MODULES = new Set(['common/clock.ts', 'renderer/src/shared/app-clock.ts']);
 const isShared = (file: string) => !KNOWN_ROOTS.has(rootOf(file));
 const isTest = (file: string) => /\.(test|spec)\.ts$/.test(file);
 
@@ -104,8 +106,13 @@ const RULES: Rule[] = [
     find: sqlLiterals,
   },
   {
-    name: 'the clock is injected: no new Date() or Date.now() in services, db/, server/ or shared modules',
-    appliesTo: (f) => (under(f, 'electron/services') || under(f, 'db') || under(f, 'server') || isShared(f)) && f !== 'db/clock.ts' && !isTest(f),
+    // common/clock.ts is the workstation's and the server's one systemClock; the renderer's clock follows the
+    // workstation's through every API answer (renderer/src/shared/app-clock.ts).
+    name: 'the clock is injected: no new Date() or Date.now() in services, db/, server/, common/, the renderer or shared modules',
+    appliesTo: (f) =>
+      (under(f, 'electron/services') || under(f, 'db') || under(f, 'server') || under(f, 'common') || under(f, 'renderer') || isShared(f)) &&
+      !CLOCK_MODULES.has(f) &&
+      !isTest(f),
     find: clockReads,
   },
 ];
