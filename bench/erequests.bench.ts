@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import { canonicalBytes } from '../common/canonical-json';
 import { EREQUEST_ROW_KIND, type ErequestRowPayload } from '../common/erequests';
 import { applyPulledPage, getCursor } from '../db/sync';
-import { processInbox } from '../electron/services/erequests/service';
+import { processInbox } from '../electron/services/erequests/intake';
 import { createPkcs12Signer } from '../electron/services/signing';
 import { syncNow } from '../electron/services/sync/index';
 import { createErequestRig } from '../test/helpers/erequests';

@@ -20,7 +20,7 @@ import { hashPasswordSync, temporaryPassword } from './services/passwords';
 import { defaultDataDir, RENDERER_DIR } from './services/paths';
 import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
 import { startSync, stopSync } from './services/sync/index';
-import { startErequests } from './services/erequests/service';
+import { startErequests } from './services/erequests/intake';
 import { startWebHost } from './webhost';
 
 const USAGE = `Usage: tirkeu <command> [options]

@@ -9,7 +9,7 @@ import { registerIpc } from './ipc';
 import { closeApp, openApp, type AppContext } from './services/app';
 import { seedDemoData } from './services/demo-data';
 import { startSync, stopSync } from './services/sync/index';
-import { startErequests } from './services/erequests/service';
+import { startErequests } from './services/erequests/intake';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

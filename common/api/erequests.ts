@@ -1,7 +1,8 @@
 /**
  * Contract slice `erequests.*` (issue 8): e-requests from the portal, verified, registered and answered at the
  * workstation; the inbox, the registrar's decision, the answering policy, the provider's key and trust files.
- * Handlers: electron/services/handlers/erequests.ts (electron/services/erequests/service.ts).
+ * Handlers: electron/services/handlers/erequests.ts; services: electron/services/erequests/ (inbox, intake,
+ * settings, trust).
  */
 import { z } from 'zod';
 import { signingSourceSchema } from './signing';

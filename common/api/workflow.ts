@@ -2,9 +2,9 @@
  * Contract slice of the workflow (issue 3): `regulations.*`, `calendar.*`, `requests.*`, `deadlines.*`,
  * `survey.*`: regulations, service requests and their steps, deadlines, the quality survey, the organization's
  * working calendar. The step engine checks the role (and specialty) a step names itself; `access` here only keeps
- * out roles that never act on requests. Handlers: electron/services/handlers/workflow.ts
- * (electron/services/workflow/service.ts; `requests.extras`, what the dispensary adds to a request's view, is
- * electron/services/dispensary/index.ts).
+ * out roles that never act on requests. Handlers: electron/services/handlers/workflow.ts; services: one file per
+ * prefix in electron/services/workflow/ (requests, deadlines, survey, regulations, calendar); `requests.extras`,
+ * what the dispensary adds to a request's view, is electron/services/dispensary/index.ts.
  */
 import { z } from 'zod';
 import { requestExtrasSchema } from '../dispensary';

@@ -20,7 +20,7 @@ import { createBooking } from '../../../db/sync';
 import type { AppContext } from '../app';
 import { issueNumber } from '../numbers';
 import { calendarOf } from '../workflow/context';
-import { engineActor, orgToday } from '../workflow/service';
+import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, isUnique, localIso, organization, personName, requirePerson, runDeskRequest } from './common';
 import { planInput, requireDoctor } from './doctors';
 import { nextFreeOf, searchFreeSlots } from './free-slots';

@@ -15,7 +15,7 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { issueNumber } from '../numbers';
 import { catalogOf } from '../workflow/context';
-import { engineActor, orgToday } from '../workflow/service';
+import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, isUnique, organization, requirePerson, runDeskRequest } from './common';
 import { matchAddress, proposeDoctor } from './districts';
 import { requireDoctor } from './doctors';

@@ -20,7 +20,7 @@ import type { AppContext } from '../app';
 import { requireValidIin } from '../people';
 import { catalogOf } from '../workflow/context';
 import { canAct } from '../workflow/engine';
-import { engineActor, engineOf, orgToday } from '../workflow/service';
+import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 
 export function organization(app: AppContext): Organization {
   const org = getOrganization(app.db);

@@ -12,7 +12,7 @@ import * as dbd from '../../../db/desk';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
-import { engineActor, orgToday } from '../workflow/service';
+import { engineActor, orgToday } from '../workflow/app-engine';
 import { requirePerson } from './common';
 import { planInput, requireDoctor } from './doctors';
 import { visitWindow } from './slots';

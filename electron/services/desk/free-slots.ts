@@ -9,7 +9,7 @@ import { dayNumberOf, dayNumberToIso, MINUTE_MS } from '../../../common/working-
 import * as dbd from '../../../db/desk';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
-import { orgToday } from '../workflow/service';
+import { orgToday } from '../workflow/app-engine';
 import { loadDoctors, parseTemplate, requireDoctor } from './doctors';
 import { freeSlots as computeFreeSlots, type DoctorPlanInput } from './slots';
 

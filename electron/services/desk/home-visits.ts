@@ -14,7 +14,7 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { issueNumber } from '../numbers';
 import { calendarOf } from '../workflow/context';
-import { engineActor, orgToday } from '../workflow/service';
+import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, localIso, organization, requirePerson, runDeskRequest } from './common';
 import { matchAddress } from './districts';
 import { doctorView, planInput, requireDoctor } from './doctors';

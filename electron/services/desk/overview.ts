@@ -2,7 +2,7 @@
 import { DESK_SERVICES } from '../../../common/desk';
 import type { AppContext } from '../app';
 import { calendarOf, catalogOf } from '../workflow/context';
-import { orgToday } from '../workflow/service';
+import { orgToday } from '../workflow/app-engine';
 import { localIso, organization } from './common';
 import { listDistricts } from './districts';
 import { listDoctorViews } from './doctors';

@@ -11,7 +11,7 @@ import * as dbd from '../../../db/desk';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
-import { engineActor, orgToday } from '../workflow/service';
+import { engineActor, orgToday } from '../workflow/app-engine';
 import { appointmentView } from './appointments';
 import { doctorView, planInput, requireDoctor } from './doctors';
 import { planDay, slotMinutesOf } from './slots';

@@ -34,7 +34,7 @@ import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { issueNumber } from '../numbers';
 import { catalogOf } from '../workflow/context';
-import { engineActor, engineOf, orgToday } from '../workflow/service';
+import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 
 function prefix(app: AppContext): string {
   return getOrganization(app.db)?.workstationPrefix ?? 'WS';

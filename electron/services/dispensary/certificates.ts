@@ -33,7 +33,7 @@ import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { issueNumber } from '../numbers';
 import { signDocument, type SigningSource } from '../signing-desk';
-import { engineActor, engineOf, orgToday } from '../workflow/service';
+import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 import { catalogOf } from '../workflow/context';
 import { canAct, actorLabel } from '../workflow/engine';
 import { certificatePdf, type CertificateDocument } from './documents';

@@ -16,7 +16,7 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { catalogOf } from '../workflow/context';
-import { engineActor, engineOf } from '../workflow/service';
+import { engineActor, engineOf } from '../workflow/app-engine';
 import { buildDocument, nextCertificateNumber, pdf, storeCertificate } from './certificates';
 import { sampleLabelPdf } from './documents';
 import { HIV_SERVICE } from './rules';

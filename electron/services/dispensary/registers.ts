@@ -34,7 +34,7 @@ import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { toCsv } from '../csv';
 import { catalogOf } from '../workflow/context';
-import { engineActor, engineOf, orgToday } from '../workflow/service';
+import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 import { registerCheckOf, seesRegister } from './rules';
 
 export function toCheck(r: RegisterCheckRow): RegisterCheck {

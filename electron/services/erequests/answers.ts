@@ -14,11 +14,13 @@ import { getOrganization } from '../../../db/organization';
 import { getRequestRow, openStepRow, type RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
-import * as desk from '../desk/service';
+import * as appointments from '../desk/appointments';
+import * as attachments from '../desk/attachments';
+import * as homeVisits from '../desk/home-visits';
 import { signAsProvider } from '../signing-desk';
 import { catalogOf } from '../workflow/context';
 import { canAct, type EngineActor } from '../workflow/engine';
-import { engineOf } from '../workflow/service';
+import { engineOf } from '../workflow/app-engine';
 import { decisionOf, PROVIDER_KEY_ACTOR, proposalOf, refusal, RULES, staffActor, statusOp, type Decision, type Proposal, type StoredDecision } from './decisions';
 import { onBehalfOf, providerKey } from './settings';
 
@@ -70,7 +72,7 @@ function makeJournalEntry(app: AppContext, staff: StaffRow, c: ErequestContent, 
   if (c.type === 'home-visit') {
     if (!p.doctorId || !p.visitDate || !p.windowFrom || !p.windowTo) throw new ApiError('no-free-slot', 'no district doctor can visit today', { doctor: '', date: '' });
     // Passing the portal request makes the journal row's channel `portal` (the `channel` argument is then unused).
-    const v = desk.registerHomeVisit(
+    const v = homeVisits.registerHomeVisit(
       app,
       staff,
       { iin: c.iin, channel: 'desk', address: c.address, phone: c.phone ?? null, complaint: c.complaint, caller: 'self', districtId: p.districtId ?? null, doctorId: p.doctorId, visitDate: p.visitDate, windowFrom: p.windowFrom, windowTo: p.windowTo },
@@ -80,13 +82,13 @@ function makeJournalEntry(app: AppContext, staff: StaffRow, c: ErequestContent, 
   }
   if (c.type === 'appointment') {
     if (!p.doctorId) throw new ApiError('not-found', `no doctor ${c.doctor}`, {});
-    const a = desk.book(app, staff, { iin: c.iin, doctorId: p.doctorId, slotStart: c.slotStart, channel: 'desk' }, portal);
+    const a = appointments.book(app, staff, { iin: c.iin, doctorId: p.doctorId, slotStart: c.slotStart, channel: 'desk' }, portal);
     return { ref: a.number, data: { appointmentNumber: a.number, slotStart: a.slotStart, doctor: a.doctor.fullName } };
   }
   const def = catalogOf(app).catalog.byKey(request.definition_key)!;
   // The signed e-request is the application; identity is established by the verified signature.
   const documents = def.documents.filter((d) => d.required).map((d) => d.id);
-  const t = desk.attach(app, staff, { iin: c.iin, documents, districtId: p.districtId ?? null, doctorId: p.doctorId ?? null, previousOrganization: c.previousOrganization ?? null }, portal);
+  const t = attachments.attach(app, staff, { iin: c.iin, documents, districtId: p.districtId ?? null, doctorId: p.doctorId ?? null, previousOrganization: c.previousOrganization ?? null }, portal);
   return { ref: t.talonNumber, data: { talonNumber: t.talonNumber, district: t.district.number, doctor: t.doctor?.fullName ?? null, verification: t.verification, date: t.date } };
 }
 

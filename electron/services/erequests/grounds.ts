@@ -10,7 +10,8 @@ import { activeAttachmentOf } from '../../../db/desk';
 import { findPersonByIin } from '../../../db/people';
 import { findStaffByLogin } from '../../../db/staff';
 import type { AppContext } from '../app';
-import * as desk from '../desk/service';
+import * as districts from '../desk/districts';
+import * as freeSlots from '../desk/free-slots';
 import { calendarOf } from '../workflow/context';
 import type { Ground, Proposal } from './decisions';
 
@@ -49,7 +50,7 @@ export function checkGrounds(app: AppContext, c: ErequestContent): { grounds: Gr
   const attachment = activeAttachmentOf(app.db, c.iin);
   if (c.type === 'attachment') {
     out.push({ check: 'not-attached-here', ok: !attachment, detail: attachment ? `already attached here (talon ${attachment.talon_number})` : 'not attached here yet' });
-    const r = desk.resolveDistrict(app, { iin: c.iin });
+    const r = districts.resolveDistrict(app, { iin: c.iin });
     out.push({ check: 'district', ok: !!r.district, detail: r.district ? `district ${r.district.number}` : `the address is ${r.problem === 'no-address' ? 'missing' : 'outside every district'}` });
     proposal.districtId = r.district?.id ?? null;
     proposal.district = r.district?.number ?? null;
@@ -59,7 +60,7 @@ export function checkGrounds(app: AppContext, c: ErequestContent): { grounds: Gr
   }
   out.push({ check: 'attached', ok: !!attachment, detail: attachment ? `attached here, talon ${attachment.talon_number}` : 'not attached to this organization' });
   if (c.type === 'home-visit') {
-    const r = desk.resolveDistrict(app, { iin: c.iin, address: c.address });
+    const r = districts.resolveDistrict(app, { iin: c.iin, address: c.address });
     out.push({ check: 'district', ok: !!r.district, detail: r.district ? `district ${r.district.number}` : 'the address is outside every district' });
     out.push({ check: 'slot', ok: !!(r.doctor && r.window), detail: r.doctor && r.window ? `${r.doctor.fullName}, ${r.window.from}–${r.window.to}` : 'no district doctor can visit today' });
     Object.assign(proposal, {
@@ -77,7 +78,7 @@ export function checkGrounds(app: AppContext, c: ErequestContent): { grounds: Gr
     if (doctor && Number.isFinite(startMs)) {
       const cal = calendarOf(app);
       const date = dayNumberToIso(cal.localDayOf(startMs));
-      const slots = desk.searchFreeSlots(app, { doctorId: doctor.id, from: date, days: 1, limit: 500 }).slots;
+      const slots = freeSlots.searchFreeSlots(app, { doctorId: doctor.id, from: date, days: 1, limit: 500 }).slots;
       free = slots.some((s) => Date.parse(s.start) === startMs);
       detail = free ? `${doctor.full_name}, ${date} ${localTime(cal, startMs)} is free` : `${doctor.full_name}, ${date} ${localTime(cal, startMs)} is not a free slot`;
     }

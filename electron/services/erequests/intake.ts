@@ -23,7 +23,7 @@ import { verifySignedRequest, type RequestVerification } from '../../../pki/veri
 import { organization } from '../workflow/app-engine';
 import { catalogOf } from '../workflow/context';
 import type { EngineActor } from '../workflow/engine';
-import { engineOf } from '../workflow/service';
+import { engineOf } from '../workflow/app-engine';
 import { decide, signDecided } from './answers';
 import { CITIZEN, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
 import { checkGrounds, cutoff } from './grounds';

@@ -1,14 +1,15 @@
 /** Handlers of the `appointments.*` slice (common/api/appointments.ts): electron/services/desk. */
 import type { appointmentsApi } from '../../../common/api/appointments';
 import * as deskDocuments from '../desk/documents';
-import * as desk from '../desk/service';
+import * as appointments from '../desk/appointments';
+import * as freeSlots from '../desk/free-slots';
 import { me, type SliceHandlers } from './context';
 
 export const appointmentsHandlers: SliceHandlers<typeof appointmentsApi> = {
-  'appointments.freeSlots': (ctx, a) => desk.searchFreeSlots(ctx.app, a),
-  'appointments.book': (ctx, a) => desk.book(ctx.app, me(ctx), a),
-  'appointments.cancel': (ctx, a) => desk.cancelAppointment(ctx.app, me(ctx), a),
-  'appointments.reschedule': (ctx, a) => desk.reschedule(ctx.app, me(ctx), a),
-  'appointments.ofPerson': (ctx, a) => desk.personAppointments(ctx.app, a.iin),
+  'appointments.freeSlots': (ctx, a) => freeSlots.searchFreeSlots(ctx.app, a),
+  'appointments.book': (ctx, a) => appointments.book(ctx.app, me(ctx), a),
+  'appointments.cancel': (ctx, a) => appointments.cancelAppointment(ctx.app, me(ctx), a),
+  'appointments.reschedule': (ctx, a) => appointments.reschedule(ctx.app, me(ctx), a),
+  'appointments.ofPerson': (ctx, a) => appointments.personAppointments(ctx.app, a.iin),
   'appointments.slip': (ctx, a) => deskDocuments.slipPdf(ctx.app, me(ctx), a.id),
 };

@@ -1,13 +1,13 @@
 /** Handlers of the `homeVisits.*` slice (common/api/home-visits.ts): electron/services/desk. */
 import type { homeVisitsApi } from '../../../common/api/home-visits';
 import * as deskDocuments from '../desk/documents';
-import * as desk from '../desk/service';
+import * as homeVisits from '../desk/home-visits';
 import { me, type SliceHandlers } from './context';
 
 export const homeVisitsHandlers: SliceHandlers<typeof homeVisitsApi> = {
-  'homeVisits.register': (ctx, a) => desk.registerHomeVisit(ctx.app, me(ctx), a),
-  'homeVisits.setStatus': (ctx, a) => desk.setVisitStatus(ctx.app, me(ctx), a),
-  'homeVisits.ofPerson': (ctx, a) => desk.personVisits(ctx.app, a.iin),
-  'homeVisits.doctorDay': (ctx, a) => desk.doctorDay(ctx.app, a),
+  'homeVisits.register': (ctx, a) => homeVisits.registerHomeVisit(ctx.app, me(ctx), a),
+  'homeVisits.setStatus': (ctx, a) => homeVisits.setVisitStatus(ctx.app, me(ctx), a),
+  'homeVisits.ofPerson': (ctx, a) => homeVisits.personVisits(ctx.app, a.iin),
+  'homeVisits.doctorDay': (ctx, a) => homeVisits.doctorDay(ctx.app, a),
   'homeVisits.doctorDayPdf': (ctx, a) => deskDocuments.visitListPdf(ctx.app, me(ctx), a),
 };

@@ -1,25 +1,29 @@
 /**
- * Handlers of the workflow slice (common/api/workflow.ts): electron/services/workflow/service.ts, and for
- * `requests.extras` the dispensary's additions to a request (electron/services/dispensary/index.ts).
+ * Handlers of the workflow slice (common/api/workflow.ts): one service file per prefix in
+ * electron/services/workflow/ (requests, deadlines, survey, regulations, calendar), and for `requests.extras` the dispensary's additions to a request (electron/services/dispensary/index.ts).
  */
 import type { workflowApi } from '../../../common/api/workflow';
 import * as dispensary from '../dispensary/index';
-import * as workflow from '../workflow/service';
+import * as calendar from '../workflow/calendar';
+import * as deadlines from '../workflow/deadlines';
+import * as regulations from '../workflow/regulations';
+import * as requests from '../workflow/requests';
+import * as survey from '../workflow/survey';
 import { me, type SliceHandlers } from './context';
 
 export const workflowHandlers: SliceHandlers<typeof workflowApi> = {
-  'regulations.inForce': (ctx) => workflow.regulationsInForce(ctx.app),
-  'regulations.import': (ctx, a) => workflow.importRegulation(ctx.app, me(ctx), a),
-  'calendar.get': (ctx) => workflow.getCalendar(ctx.app),
-  'calendar.set': (ctx, a) => workflow.setCalendar(ctx.app, me(ctx), a),
-  'requests.start': (ctx, a) => workflow.start(ctx.app, me(ctx), a),
-  'requests.completeStep': (ctx, a) => workflow.completeStep(ctx.app, me(ctx), a),
-  'requests.cancel': (ctx, a) => workflow.cancel(ctx.app, me(ctx), a),
-  'requests.get': (ctx, a) => workflow.view(ctx.app, me(ctx), a.requestId),
-  'requests.queue': (ctx, a) => ({ rows: workflow.queue(ctx.app, me(ctx), a.limit), now: ctx.app.clock().toISOString() }),
+  'regulations.inForce': (ctx) => regulations.regulationsInForce(ctx.app),
+  'regulations.import': (ctx, a) => regulations.importRegulation(ctx.app, me(ctx), a),
+  'calendar.get': (ctx) => calendar.getCalendar(ctx.app),
+  'calendar.set': (ctx, a) => calendar.setCalendar(ctx.app, me(ctx), a),
+  'requests.start': (ctx, a) => requests.start(ctx.app, me(ctx), a),
+  'requests.completeStep': (ctx, a) => requests.completeStep(ctx.app, me(ctx), a),
+  'requests.cancel': (ctx, a) => requests.cancel(ctx.app, me(ctx), a),
+  'requests.get': (ctx, a) => requests.view(ctx.app, me(ctx), a.requestId),
+  'requests.queue': (ctx, a) => ({ rows: requests.queue(ctx.app, me(ctx), a.limit), now: ctx.app.clock().toISOString() }),
   'requests.extras': (ctx, a) => dispensary.extras(ctx.app, me(ctx), a.requestId),
-  'deadlines.dashboard': (ctx, a) => workflow.dashboard(ctx.app, a.from, a.to),
-  'deadlines.report': (ctx, a) => workflow.report(ctx.app, me(ctx), a.from, a.to),
-  'survey.record': (ctx, a) => workflow.recordSurvey(ctx.app, me(ctx), a),
-  'survey.report': (ctx, a) => workflow.surveyReport(ctx.app, a.from, a.to),
+  'deadlines.dashboard': (ctx, a) => deadlines.dashboard(ctx.app, a.from, a.to),
+  'deadlines.report': (ctx, a) => deadlines.report(ctx.app, me(ctx), a.from, a.to),
+  'survey.record': (ctx, a) => survey.recordSurvey(ctx.app, me(ctx), a),
+  'survey.report': (ctx, a) => survey.surveyReport(ctx.app, a.from, a.to),
 };

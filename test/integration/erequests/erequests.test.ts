@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../../electron/services/sync/index';
-import { processInbox } from '../../../electron/services/erequests/service';
+import { processInbox } from '../../../electron/services/erequests/intake';
 import { localInstant } from '../../helpers/clock';
 import { createErequestRig, firstFreeSlot, opensslVerifies, type ErequestRig } from '../../helpers/erequests';
 
