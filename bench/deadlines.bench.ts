@@ -9,13 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { figure, type BenchContext, type BenchFigure } from './types';
-import {
-  createWorkingCalendar,
-  deadlineMs,
-  deadlineStatus,
-  parseCalendarData,
-  type Duration,
-} from '../common/working-calendar';
+import { createWorkingCalendar, deadlineMs, deadlineStatus, parseCalendarData, type Duration } from '../common/working-calendar';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -26,10 +20,17 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
   const scale = 100_000 / count;
 
   // Durations as in the shipped regulations: minutes (10, 15, 20, 30) and working days (1, 3).
-  const durations: Duration[] = [{ maxMinutes: 10 }, { maxMinutes: 15 }, { maxMinutes: 20 }, { maxMinutes: 30 }, { maxWorkingDays: 1 }, { maxWorkingDays: 3 }];
+  const durations: Duration[] = [
+    { maxMinutes: 10 },
+    { maxMinutes: 15 },
+    { maxMinutes: 20 },
+    { maxMinutes: 30 },
+    { maxWorkingDays: 1 },
+    { maxWorkingDays: 3 },
+  ];
   const now = Date.UTC(2025, 2, 28, 6, 0); // Friday after Nauryz: many starts fall on holidays
   let seed = 12345;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const starts = new Float64Array(count);
   const kinds = new Uint8Array(count);
   for (let i = 0; i < count; i++) {

@@ -24,16 +24,46 @@ export default async function desk(ctx: BenchContext): Promise<BenchFigure[]> {
   seedDemoData(app, { population: 200, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, 'bench-pass-1'])) });
   const registrar = findStaffByLogin(app.db, 'registrar')!;
   const person = makeIin('1985-03-01', 'F', 11);
-  upsertPerson(app.db, { iin: person, surname: 'Қасымова', givenName: 'Динара', patronymic: null, birthDate: '1985-03-01', sex: 'F', address: 'Астана қ., Тұран д-лы, 12-үй', phone: null, source: 'register' }, now);
+  upsertPerson(
+    app.db,
+    {
+      iin: person,
+      surname: 'Қасымова',
+      givenName: 'Динара',
+      patronymic: null,
+      birthDate: '1985-03-01',
+      sex: 'F',
+      address: 'Астана қ., Тұран д-лы, 12-үй',
+      phone: null,
+      source: 'register',
+    },
+    now,
+  );
 
   ctx.log('50 doctors with timetables, a third of their slots booked');
   const ids: number[] = [];
   app.db.transaction(() => {
     for (let i = 0; i < 50; i++) {
-      const id = insertStaff(app.db, { login: `bench-doctor-${i}`, fullName: `Дәрігер ${i}`, iin: null, role: 'physician', specialty: 'therapist', passwordHash: 'locked$bench', language: 'kk', mustChangePassword: false }, now);
+      const id = insertStaff(
+        app.db,
+        {
+          login: `bench-doctor-${i}`,
+          fullName: `Дәрігер ${i}`,
+          iin: null,
+          role: 'physician',
+          specialty: 'therapist',
+          passwordHash: 'locked$bench',
+          language: 'kk',
+          mustChangePassword: false,
+        },
+        now,
+      );
       const am = { start: '08:00', end: '14:00', breaks: [{ start: '11:00', end: '11:15' }] };
       const pm = { start: '14:00', end: '20:00', breaks: [{ start: '17:00', end: '17:15' }] };
-      const days = i % 2 ? [am, pm, am, pm, am, null, null] : [pm, am, pm, am, pm, i % 5 === 0 ? { start: '09:00', end: '13:00', breaks: [] } : null, null];
+      const days =
+        i % 2
+          ? [am, pm, am, pm, am, null, null]
+          : [pm, am, pm, am, pm, i % 5 === 0 ? { start: '09:00', end: '13:00', breaks: [] } : null, null];
       dbd.saveTimetableRow(app.db, id, JSON.stringify({ slotMinutes: 15, room: String(100 + i), days }), String(100 + i), now, null);
       ids.push(id);
     }
@@ -47,7 +77,23 @@ export default async function desk(ctx: BenchContext): Promise<BenchFigure[]> {
     for (const s of all) {
       if (rnd() > 0.33) continue;
       const ms = Date.parse(s.start);
-      dbd.insertAppointment(app.db, { number: `B-${n++}`, request_id: requestId, kind: 'appointment', channel: 'phone', person_iin: person, doctor_id: s.doctorId, slot_start: s.start, slot_ms: ms, slot_end_ms: ms + 900_000, slot_date: s.date, sync_booking: null, note: null, created_at: now.toISOString(), created_day: '2026-03-02', created_by: registrar.id });
+      dbd.insertAppointment(app.db, {
+        number: `B-${n++}`,
+        request_id: requestId,
+        kind: 'appointment',
+        channel: 'phone',
+        person_iin: person,
+        doctor_id: s.doctorId,
+        slot_start: s.start,
+        slot_ms: ms,
+        slot_end_ms: ms + 900_000,
+        slot_date: s.date,
+        sync_booking: null,
+        note: null,
+        created_at: now.toISOString(),
+        created_day: '2026-03-02',
+        created_by: registrar.id,
+      });
     }
   })();
   ctx.log(`${all.length} slots, searching`);
@@ -67,7 +113,11 @@ export default async function desk(ctx: BenchContext): Promise<BenchFigure[]> {
   const baseline = performance.now() - t0 + median(runs.slice(0, 3));
 
   ctx.log('talon PDF');
-  const att = attach(app, registrar, { iin: person, documents: ['application', 'identity-document'], previousOrganization: '№2 қалалық емхана' });
+  const att = attach(app, registrar, {
+    iin: person,
+    documents: ['application', 'identity-document'],
+    previousOrganization: '№2 қалалық емхана',
+  });
   for (let i = 0; i < 5; i++) await talonPdf(app, att.id);
   const pdfRuns: number[] = [];
   for (let i = 0; i < (ctx.quick ? 10 : 30); i++) {

@@ -36,7 +36,11 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
   };
   for (let i = 0; i < n; i++) {
     const year = 1940 + (i % 80);
-    const iin = makeIin(`${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`, i % 2 ? 'M' : 'F', 1 + (Math.floor(i / 336) % 9999));
+    const iin = makeIin(
+      `${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
+      i % 2 ? 'M' : 'F',
+      1 + (Math.floor(i / 336) % 9999),
+    );
     batch.push({ iin, fromDate: '2015-01-01', removedOn: i % 10 === 0 ? '2020-01-01' : null });
     if (i % 997 === 0) iins.push(iin);
     if (batch.length >= 50_000) flush();
@@ -51,15 +55,24 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
       samples.push(performance.now() - t);
     }
   }
-  const check = figure('dispensary.register_check_1m.p99_ms', percentile(samples, 99), 'ms', 1, { note: `register check by IIN over 1,000,000 records, recorded and audited; ${samples.length} checks; median ${median(samples).toFixed(3)} ms` });
+  const check = figure('dispensary.register_check_1m.p99_ms', percentile(samples, 99), 'ms', 1, {
+    note: `register check by IIN over 1,000,000 records, recorded and audited; ${samples.length} checks; median ${median(samples).toFixed(3)} ms`,
+  });
 
   ctx.log('certificate with two signatures on SoftHSM2');
   const pki = createTestPki();
-  const hsm = createSoftHsm([{ label: 'bench', pin: '24681357', keys: [{ id: '01', label: 'signing', key: pki.certs.physician.key, cert: pki.certs.physician.cert }] }]);
+  const hsm = createSoftHsm([
+    {
+      label: 'bench',
+      pin: '24681357',
+      keys: [{ id: '01', label: 'signing', key: pki.certs.physician.key, cert: pki.certs.physician.cert }],
+    },
+  ]);
   let pdfFigure: BenchFigure;
   try {
     setSetting(app.db, 'signing.pkcs11Modules', [hsm.module]);
-    for (const login of ['registrar', 'psychiatrist']) app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.physicianIin, login);
+    for (const login of ['registrar', 'psychiatrist'])
+      app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.physicianIin, login);
     const registrar = findStaffByLogin(app.db, 'registrar')!;
     const psychiatrist = findStaffByLogin(app.db, 'psychiatrist')!;
     const org = getOrganization(app.db)!;
@@ -84,13 +97,21 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
       };
       const first = await signDocument(app, registrar, { source, keyId: '01', secret: '24681357' }, doc);
       const second = await signDocument(app, psychiatrist, { source, keyId: '01', secret: '24681357', existing: first.cms }, doc);
-      await certificatePdf(doc, hashOf(doc), [
-        { role: 'registrar', name: first.certificate.name, signedAt: app.clock().toISOString() },
-        { role: 'physician/psychiatrist', name: second.certificate.name, signedAt: app.clock().toISOString() },
-      ], 'kk', org.timezone);
+      await certificatePdf(
+        doc,
+        hashOf(doc),
+        [
+          { role: 'registrar', name: first.certificate.name, signedAt: app.clock().toISOString() },
+          { role: 'physician/psychiatrist', name: second.certificate.name, signedAt: app.clock().toISOString() },
+        ],
+        'kk',
+        org.timezone,
+      );
       times.push(performance.now() - t);
     }
-    pdfFigure = figure('dispensary.certificate_pdf_two_signatures.median_ms', median(times.slice(2)), 'ms', 100, { note: `certificate PDF with two SoftHSM2 signatures; ${times.length} runs, first two are warm-up` });
+    pdfFigure = figure('dispensary.certificate_pdf_two_signatures.median_ms', median(times.slice(2)), 'ms', 100, {
+      note: `certificate PDF with two SoftHSM2 signatures; ${times.length} runs, first two are warm-up`,
+    });
   } finally {
     hsm.cleanup();
     pki.cleanup();

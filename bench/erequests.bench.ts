@@ -28,7 +28,14 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
     const { pki } = rig;
     const signer = createPkcs12Signer({ file: { bytes: readFileSync(pki.p12Ec.path), name: 'citizen.p12' } });
     const sign = async (request: unknown) =>
-      (await signer.sign(canonicalBytes(request), { secret: Buffer.from(pki.p12Ec.password, 'utf8'), expect: { iin: pki.citizenIin }, encapsulate: true, signingTime: rig.clock.now })).cms;
+      (
+        await signer.sign(canonicalBytes(request), {
+          secret: Buffer.from(pki.p12Ec.password, 'utf8'),
+          expect: { iin: pki.citizenIin },
+          encapsulate: true,
+          signingTime: rig.clock.now,
+        })
+      ).cms;
     const homeVisit = () => ({
       type: 'home-visit',
       requestId: randomUUID(),
@@ -45,18 +52,39 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
     const rows: ErequestRowPayload[] = [];
     for (let i = 0; i < n; i++) {
       const cms = await sign(homeVisit());
-      rows.push({ number: `B${String(i).padStart(8, '0')}`, requestId: randomUUID(), serviceType: 'home-visit', iin: pki.citizenIin, organizationBin: pki.organizationBin, receivedAt: rig.clock.now.toISOString(), cms: cms.toString('base64') });
+      rows.push({
+        number: `B${String(i).padStart(8, '0')}`,
+        requestId: randomUUID(),
+        serviceType: 'home-visit',
+        iin: pki.citizenIin,
+        organizationBin: pki.organizationBin,
+        receivedAt: rig.clock.now.toISOString(),
+        cms: cms.toString('base64'),
+      });
     }
     const db = rig.ws.app.db;
-    applyPulledPage(db, rows.map((p) => ({ kind: EREQUEST_ROW_KIND, key: p.number, payload: p, deleted: false })), getCursor(db) ?? '', rig.clock.now);
+    applyPulledPage(
+      db,
+      rows.map((p) => ({ kind: EREQUEST_ROW_KIND, key: p.number, payload: p, deleted: false })),
+      getCursor(db) ?? '',
+      rig.clock.now,
+    );
     ctx.log(`verifying and registering ${n}`);
     const t0 = performance.now();
     const r = await processInbox(rig.ws.app);
     const took = performance.now() - t0;
     if (r.processed !== n) throw new Error(`processed ${r.processed} of ${n}`);
-    const waiting = (db.prepare(`SELECT count(*) AS n FROM erequest WHERE status = 'awaiting-registrar' AND registered_as IS NOT NULL`).get() as { n: number }).n;
+    const waiting = (
+      db.prepare(`SELECT count(*) AS n FROM erequest WHERE status = 'awaiting-registrar' AND registered_as IS NOT NULL`).get() as {
+        n: number;
+      }
+    ).n;
     if (waiting !== n) throw new Error(`${waiting} of ${n} registered and waiting`);
-    figures.push(figure('erequests.verify_register_1000_ms', (took * 1_000) / n, 'ms', 5_000, { note: `${n} requests in ${Math.round(took)} ms (scaled to 1,000); ${Math.round(took / n * 100) / 100} ms each` }));
+    figures.push(
+      figure('erequests.verify_register_1000_ms', (took * 1_000) / n, 'ms', 5_000, {
+        note: `${n} requests in ${Math.round(took)} ms (scaled to 1,000); ${Math.round((took / n) * 100) / 100} ms each`,
+      }),
+    );
 
     // --- POST → signed result on the server -------------------------------------------------------------------------
     await rig.admin.call('erequests.setPolicy', { autoAnswer: true, onBehalfOf: 'registrar' });
@@ -74,7 +102,11 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
       samples.push(performance.now() - t1);
       if (seen.status !== 'done' || !seen.result?.cms) throw new Error(`request ${posted.body.number} is ${seen.status}`);
     }
-    figures.push(figure('erequests.post_to_result.median_ms', median(samples), 'ms', 2_000, { note: `${count} requests one at a time; p90 ${Math.round(percentile(samples, 90))} ms` }));
+    figures.push(
+      figure('erequests.post_to_result.median_ms', median(samples), 'ms', 2_000, {
+        note: `${count} requests one at a time; p90 ${Math.round(percentile(samples, 90))} ms`,
+      }),
+    );
   } finally {
     await rig.close();
   }

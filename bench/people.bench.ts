@@ -66,7 +66,11 @@ export default async function people(ctx: BenchContext): Promise<BenchFigure[]> 
   const scanIin = db.prepare('SELECT * FROM person NOT INDEXED WHERE iin = ?'); // a table scan
   // .all(): a naive look-up does not know the IIN is unique, so it reads the whole table.
   const naiveIin = [0, 1, 2].map(() => time(() => scanIin.all(iins[Math.floor(rnd() * iins.length)])));
-  figures.push(figure('people.iin_lookup.p99_ms', percentile(lookups, 99), 'ms', 1, { baseline: { what: 'full scan', value: round(median(naiveIin)), ratio: round(median(naiveIin) / percentile(lookups, 99)) } }));
+  figures.push(
+    figure('people.iin_lookup.p99_ms', percentile(lookups, 99), 'ms', 1, {
+      baseline: { what: 'full scan', value: round(median(naiveIin)), ratio: round(median(naiveIin) / percentile(lookups, 99)) },
+    }),
+  );
 
   // Name prefix search, top 20, as typed: surname prefix alone or with a given-name prefix.
   const searches: number[] = [];
@@ -94,7 +98,11 @@ export default async function people(ctx: BenchContext): Promise<BenchFigure[]> 
   db.close();
   figures.push(
     figure('people.durable_write.p99_ms', percentile(writes, 99), 'ms', 5, {
-      baseline: { what: '3 autocommits, p99', value: round(percentile(naiveWrites, 99)), ratio: round(percentile(naiveWrites, 99) / percentile(writes, 99)) },
+      baseline: {
+        what: '3 autocommits, p99',
+        value: round(percentile(naiveWrites, 99)),
+        ratio: round(percentile(naiveWrites, 99) / percentile(writes, 99)),
+      },
     }),
   );
   return figures;
@@ -106,7 +114,17 @@ function durableWrites(db: ReturnType<typeof openDatabase>['db'], count: number,
     const birthDate = '1899-12-31'; // outside the generated population's years
     const iin = makeIin(birthDate, i % 2 ? 'F' : 'M', serialBase + i * 4);
     const at = systemClock();
-    const person = { iin, surname: 'Бенчмарк', givenName: 'Тест', patronymic: null, birthDate, sex: (i % 2 ? 'F' : 'M') as 'F' | 'M', address: null, phone: null, source: 'manual' as const };
+    const person = {
+      iin,
+      surname: 'Бенчмарк',
+      givenName: 'Тест',
+      patronymic: null,
+      birthDate,
+      sex: (i % 2 ? 'F' : 'M') as 'F' | 'M',
+      address: null,
+      phone: null,
+      source: 'manual' as const,
+    };
     const audit = { action: 'person.created-manually', entity: 'person', entityId: iin };
     const op = { kind: 'person.manual', entity: 'person', entityId: iin, payload: person };
     samples.push(
@@ -124,4 +142,3 @@ function durableWrites(db: ReturnType<typeof openDatabase>['db'], count: number,
 }
 
 const round = (v: number) => Math.round(v * 100) / 100;
-

@@ -26,7 +26,11 @@ export async function browserSearch(ctx: BenchContext, db: ReturnType<typeof ope
   const app = { db, clock: systemClock, log: silentLogger, dataDir: ctx.dir };
   seedDemoData(app, { population: 0, passwords: { registrar: 'bench-pass-1' } });
   const host = await startWebHost({ app, staticDir: RENDERER_DIR });
-  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(host.issueLink());
@@ -53,7 +57,9 @@ export async function browserSearch(ctx: BenchContext, db: ReturnType<typeof ope
       })()`;
       samples.push((await page.evaluate(measure)) as number);
     }
-    return figure('people.browser_as_you_type.median_ms', median(samples), 'ms', 50, { note: 'keystroke to rendered results, Chromium, web host' });
+    return figure('people.browser_as_you_type.median_ms', median(samples), 'ms', 50, {
+      note: 'keystroke to rendered results, Chromium, web host',
+    });
   } finally {
     await browser.close();
     await host.close();

@@ -23,7 +23,13 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
 };
 
 const { values } = parseArgs({
-  options: { json: { type: 'boolean' }, quick: { type: 'boolean' }, only: { type: 'string' }, suite: { type: 'string' }, emit: { type: 'string' } },
+  options: {
+    json: { type: 'boolean' },
+    quick: { type: 'boolean' },
+    only: { type: 'string' },
+    suite: { type: 'string' },
+    emit: { type: 'string' },
+  },
 });
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
@@ -52,7 +58,11 @@ for (const name of Object.keys(SUITES)) {
   if (values.only && !name.startsWith(values.only)) continue;
   log(`${name}…`);
   const out = path.join(os.tmpdir(), `tirkeu-bench-${process.pid}-${name}.json`);
-  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, '--suite', name, '--emit', out, ...(values.quick ? ['--quick'] : [])], { stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, process.argv[1]!, '--suite', name, '--emit', out, ...(values.quick ? ['--quick'] : [])],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   if (child.status === 0 && fs.existsSync(out)) figures.push(...(JSON.parse(fs.readFileSync(out, 'utf8')) as BenchFigure[]));
   else {
     broken++;
@@ -78,6 +88,8 @@ if (values.json) {
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(`${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
   const failed = figures.filter((f) => !f.pass).length;
-  process.stdout.write(`\n${figures.length - failed} passed, ${failed} failed${broken ? `, ${broken} suite(s) broken` : ''}${values.quick ? ' (quick run: smaller data)' : ''}\n`);
+  process.stdout.write(
+    `\n${figures.length - failed} passed, ${failed} failed${broken ? `, ${broken} suite(s) broken` : ''}${values.quick ? ' (quick run: smaller data)' : ''}\n`,
+  );
 }
 if (broken) process.exitCode = 1;

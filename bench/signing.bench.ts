@@ -62,14 +62,20 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
   const parsed = asn1js.fromBER(sample, { maxNodes: 50_000_000 });
   if (parsed.offset === -1) throw new Error(`baseline parser failed: ${parsed.result.error}`);
   const crl = new pkijs.CertificateRevocationList({ schema: parsed.result });
-  const baselineSet = new Set((crl.revokedCertificates ?? []).map((e) => Buffer.from(e.userCertificate.valueBlock.valueHexView).toString('hex')));
+  const baselineSet = new Set(
+    (crl.revokedCertificates ?? []).map((e) => Buffer.from(e.userCertificate.valueBlock.valueHexView).toString('hex')),
+  );
   const baselineMs = (performance.now() - b0) * scale;
   if (baselineSet.size !== sampleEntries) throw new Error('baseline lost entries');
 
   const loadMs = median(loads);
   figures.push(
     figure(`crl.load.400k_ms`, loadMs, 'ms', 1000, {
-      baseline: { value: Math.round(baselineMs), ratio: Math.round((loadMs / baselineMs) * 10_000) / 10_000, what: `asn1js+pkijs parse, ${sampleEntries} entries ×${scale}` },
+      baseline: {
+        value: Math.round(baselineMs),
+        ratio: Math.round((loadMs / baselineMs) * 10_000) / 10_000,
+        what: `asn1js+pkijs parse, ${sampleEntries} entries ×${scale}`,
+      },
       note: `${entries} entries, ${(big.crlDer.length / 1e6).toFixed(1)} MB DER, read + index + signature check, median of 3`,
     }),
     figure('crl.load.400k_mb', memory / 1e6, 'MB', 150, {
@@ -100,7 +106,11 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
     // --- Signing on SoftHSM2 ------------------------------------------------------------------------------------
     ctx.log('initializing a SoftHSM2 token');
     const hsm = createSoftHsm([
-      { label: 'bench', pin: '123456', keys: [{ id: '01', label: 'signing', key: pki.certs.physician.key, cert: pki.certs.physician.cert }] },
+      {
+        label: 'bench',
+        pin: '123456',
+        keys: [{ id: '01', label: 'signing', key: pki.certs.physician.key, cert: pki.certs.physician.cert }],
+      },
     ]);
     try {
       const signer = createPkcs11Signer({ module: hsm.module, token: 'bench' });
@@ -115,11 +125,18 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
       const m = ctx.quick ? 20 : 100;
       for (let i = 0; i < m + 5; i++) {
         const t0 = performance.now();
-        await signer.sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from('123456'), expect: { iin: pki.physicianIin } });
+        await signer.sign(doc, {
+          keyId: '01',
+          signingTime: pki.clock.now,
+          secret: Buffer.from('123456'),
+          expect: { iin: pki.physicianIin },
+        });
         const dt = performance.now() - t0;
         if (i >= 5) signs.push(dt);
       }
-      figures.push(figure('sign.softhsm.median_ms', median(signs), 'ms', 5, { note: `RSA-2048 on SoftHSM2, login per signature, median of ${m}` }));
+      figures.push(
+        figure('sign.softhsm.median_ms', median(signs), 'ms', 5, { note: `RSA-2048 on SoftHSM2, login per signature, median of ${m}` }),
+      );
     } finally {
       hsm.cleanup();
     }

@@ -26,7 +26,11 @@ async function workstation(dir: string, db: ServerDb, url: string): Promise<AppC
   const { app } = openApp({ dataDir: dir, log: silentLogger });
   const { code } = await createEnrollmentCode(db, { orgBin: ORG });
   const e = (await enroll(db, code, 'bench'))!;
-  saveEnrollment(app.db, { serverUrl: url, workstationId: e.workstation_id, orgBin: ORG, enrolledAt: app.clock().toISOString() }, e.credential);
+  saveEnrollment(
+    app.db,
+    { serverUrl: url, workstationId: e.workstation_id, orgBin: ORG, enrolledAt: app.clock().toISOString() },
+    e.credential,
+  );
   return app;
 }
 
@@ -34,7 +38,16 @@ function queue(app: AppContext, n: number, tag: string): void {
   const at = app.clock();
   app.db.transaction(() => {
     for (let i = 0; i < n; i++)
-      enqueueOutbox(app.db, { kind: 'visit.record', entity: 'visit', entityId: `${tag}-${i}`, payload: { tag, i, iin: '900101300123', service: 'therapist', note: 'қабылдау' } }, at);
+      enqueueOutbox(
+        app.db,
+        {
+          kind: 'visit.record',
+          entity: 'visit',
+          entityId: `${tag}-${i}`,
+          payload: { tag, i, iin: '900101300123', service: 'therapist', note: 'қабылдау' },
+        },
+        at,
+      );
   })();
 }
 
@@ -85,7 +98,15 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
         ctx.log(`sync ${backend}: push ${N} in ${push.toFixed(2)} s; one-per-op ${naive.toFixed(1)} s (×${(naive / push).toFixed(0)})`);
 
         // Pull.
-        await publishReference(db, ORG, Array.from({ length: N }, (_, i) => ({ kind: i % 2 ? 'staff' : 'timetable', key: `r${i}`, payload: { i, name: 'Асқар Нұрланұлы', hours: ['08:00', '17:00'] } })));
+        await publishReference(
+          db,
+          ORG,
+          Array.from({ length: N }, (_, i) => ({
+            kind: i % 2 ? 'staff' : 'timetable',
+            key: `r${i}`,
+            payload: { i, name: 'Асқар Нұрланұлы', hours: ['08:00', '17:00'] },
+          })),
+        );
         const b = await workstation(path.join(ctx.dir, `${backend}-pull`), db, url);
         const pull = await timed(() => new SyncEngine(b, { watchNetwork: false }).syncOnce());
         const c = await workstation(path.join(ctx.dir, `${backend}-pull-naive`), db, url);
@@ -96,7 +117,9 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
           const cred = (c.db.prepare(`SELECT value FROM setting WHERE key = 'sync.credential'`).get() as { value: string }).value;
           let cursor = '';
           for (let i = 0; i < rowSample; i++) {
-            const r = await fetch(`${url}/v1/sync/pull?cursor=${cursor}&limit=1`, { headers: { authorization: `Bearer ${JSON.parse(cred)}`, 'x-tirkeu-protocol': '1' } });
+            const r = await fetch(`${url}/v1/sync/pull?cursor=${cursor}&limit=1`, {
+              headers: { authorization: `Bearer ${JSON.parse(cred)}`, 'x-tirkeu-protocol': '1' },
+            });
             const page = (await r.json()) as { cursor: string };
             cursor = page.cursor;
           }
@@ -111,14 +134,20 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
             note: `${N} rows in pages of 5,000${scale > 1 ? ', ×10' : ''}`,
           }),
         );
-        ctx.log(`sync ${backend}: pull ${N} in ${pull.toFixed(2)} s; one-per-row ${naivePullFull.toFixed(1)} s (×${(naivePullFull / pull).toFixed(0)})`);
+        ctx.log(
+          `sync ${backend}: pull ${N} in ${pull.toFixed(2)} s; one-per-row ${naivePullFull.toFixed(1)} s (×${(naivePullFull / pull).toFixed(0)})`,
+        );
 
         // 30 days offline: 50,000 queued operations, and the organization's changes meanwhile (100,000 rows above).
         const d = await workstation(path.join(ctx.dir, `${backend}-offline`), db, url);
         queue(d, OFFLINE, 'offline');
         const catchUp = await timed(() => new SyncEngine(d, { batchOps: 5_000, watchNetwork: false }).syncOnce());
         closeApp(d);
-        figures.push(figure(`sync.catch-up-30-days.${backend}`, catchUp * scale, 's', 60, { note: `${OFFLINE} operations pushed and ${N} reference rows pulled${scale > 1 ? ', ×10' : ''}` }));
+        figures.push(
+          figure(`sync.catch-up-30-days.${backend}`, catchUp * scale, 's', 60, {
+            note: `${OFFLINE} operations pushed and ${N} reference rows pulled${scale > 1 ? ', ×10' : ''}`,
+          }),
+        );
         ctx.log(`sync ${backend}: 30 days offline (${OFFLINE} ops + ${N} rows) caught up in ${catchUp.toFixed(2)} s`);
       } finally {
         await server.close();

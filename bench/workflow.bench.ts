@@ -62,7 +62,12 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
   const groups = new Map<string, number[]>();
   for (const row of app.db
     .prepare(`SELECT service_id, step_id, started_ms, completed_ms, deadline_ms FROM request_step WHERE started_ms >= ? AND started_ms < ?`)
-    .iterate(Date.UTC(2024, 11, 31, 19), Date.UTC(2025, 11, 31, 19)) as IterableIterator<{ service_id: string; step_id: string; started_ms: number; completed_ms: number | null }>) {
+    .iterate(Date.UTC(2024, 11, 31, 19), Date.UTC(2025, 11, 31, 19)) as IterableIterator<{
+    service_id: string;
+    step_id: string;
+    started_ms: number;
+    completed_ms: number | null;
+  }>) {
     if (row.completed_ms === null) continue;
     const key = `${row.service_id}/${row.step_id}`;
     let list = groups.get(key);
@@ -87,7 +92,7 @@ function generate(app: AppContext, count: number): number {
   const cal = calendarOf(app);
   const defs = ['home-visit', 'appointment', 'attachment'].map((id) => catalog.byId(id, 'astana', '2025-06-01')!);
   let seed = 42;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const insertRequest = app.db.prepare(
     `INSERT INTO service_request (id, number, definition_key, service_id, region, channel, person_iin, anonymous_code, fee_kzt, status,
        current_step, outcome_code, created_at, created_ms, created_day, created_by, deadline_at, deadline_ms, closed_at, closed_ms)
@@ -129,7 +134,21 @@ function generate(app: AppContext, count: number): number {
           const took = Math.round(maxMs * (rnd() < 0.92 ? 0.2 + rnd() * 0.8 : 1 + rnd() * 2));
           const last = seq === stop;
           const outcome = last && cancelled ? 'cancelled' : last && open ? null : last && refused ? 'refused' : 'done';
-          rows.push([i + 1, seq, step.id, def.id, iso(t), t, cal.localDayOf(t), iso(t + maxMs), t + maxMs, outcome ? iso(t + took) : null, outcome ? t + took : null, outcome ? 2 : null, outcome]);
+          rows.push([
+            i + 1,
+            seq,
+            step.id,
+            def.id,
+            iso(t),
+            t,
+            cal.localDayOf(t),
+            iso(t + maxMs),
+            t + maxMs,
+            outcome ? iso(t + took) : null,
+            outcome ? t + took : null,
+            outcome ? 2 : null,
+            outcome,
+          ]);
           stepRows++;
           if (outcome) t += took;
           if (last) status = cancelled ? 'cancelled' : open ? 'open' : refused ? 'refused' : 'done';
@@ -156,7 +175,9 @@ function generate(app: AppContext, count: number): number {
       }
     })();
   }
-  app.db.prepare(`INSERT INTO sequence (name, value) VALUES ('request', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`).run(count);
+  app.db
+    .prepare(`INSERT INTO sequence (name, value) VALUES ('request', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`)
+    .run(count);
   app.db.exec('ANALYZE');
   return stepRows;
 }

@@ -124,7 +124,13 @@ export const timetableWeekSchema = z.object({
 export type TimetableWeek = z.infer<typeof timetableWeekSchema>;
 
 /** A doctor not available in a searched range, so the registrar hears why a specialty has no slot. */
-export const unavailableSchema = z.object({ doctorId: z.number().int(), fullName: z.string(), kind: z.enum(EXCEPTION_KINDS), from: isoDate, to: isoDate });
+export const unavailableSchema = z.object({
+  doctorId: z.number().int(),
+  fullName: z.string(),
+  kind: z.enum(EXCEPTION_KINDS),
+  from: isoDate,
+  to: isoDate,
+});
 
 // ---------------------------------------------------------------------------------------------------------------
 // Districts and addresses
@@ -168,8 +174,36 @@ export const districtResolutionSchema = z.object({
 export type DistrictResolution = z.infer<typeof districtResolutionSchema>;
 
 const STREET_WORDS = new Set([
-  'к-сі', 'көшесі', 'көш', 'к', 'д-лы', 'даңғылы', 'даңғ', 'ул', 'улица', 'пр', 'пр-т', 'проспект', 'пер', 'переулок',
-  'б-р', 'бульвар', 'мкр', 'микрорайон', 'шағын', 'аудан', 'ш.а', 'тұйық', 'тұйығы', 'шоссе', 'тас', 'жолы', 'street', 'st', 'avenue', 'ave',
+  'к-сі',
+  'көшесі',
+  'көш',
+  'к',
+  'д-лы',
+  'даңғылы',
+  'даңғ',
+  'ул',
+  'улица',
+  'пр',
+  'пр-т',
+  'проспект',
+  'пер',
+  'переулок',
+  'б-р',
+  'бульвар',
+  'мкр',
+  'микрорайон',
+  'шағын',
+  'аудан',
+  'ш.а',
+  'тұйық',
+  'тұйығы',
+  'шоссе',
+  'тас',
+  'жолы',
+  'street',
+  'st',
+  'avenue',
+  'ave',
 ]);
 
 /** The key of a street name: street-type words dropped, case and Kazakh letters folded ("ул. Кабанбай батыр" = "Қабанбай батыр д-лы"). */
@@ -188,7 +222,10 @@ const HOUSE_ONLY = /^\s*(?:үй|д\.|дом|house)?\s*(\d{1,4})\s*[а-яәіңғ
 /** Street (display and key) and house number of a free-text address: "Астана қ., Тұран д-лы, 12-үй, 4-пәтер". */
 export function parseAddress(address: string | null | undefined): { street: string; key: string; house: number | null } | null {
   if (!address) return null;
-  const parts = address.split(',').map((p) => p.trim()).filter(Boolean);
+  const parts = address
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   let street: string | null = null;
   let house: number | null = null;
   for (const p of parts) {
@@ -213,7 +250,10 @@ export function parseAddress(address: string | null | undefined): { street: stri
 }
 
 /** Whether a house number falls in an address rule of a district (no range = the whole street). */
-export function houseMatches(rule: { houseFrom: number | null; houseTo: number | null; parity: 'all' | 'odd' | 'even' }, house: number | null): boolean {
+export function houseMatches(
+  rule: { houseFrom: number | null; houseTo: number | null; parity: 'all' | 'odd' | 'even' },
+  house: number | null,
+): boolean {
   if (rule.houseFrom === null && rule.houseTo === null && rule.parity === 'all') return true;
   if (house === null) return false;
   if (rule.houseFrom !== null && house < rule.houseFrom) return false;
@@ -308,9 +348,52 @@ export type JournalId = (typeof JOURNALS)[number];
  * who asked, when, for whom, which doctor, the date and time given). Titles are in common/desk-texts.ts.
  */
 export const JOURNAL_COLUMNS: Record<JournalId, readonly string[]> = {
-  'home-visits': ['number', 'registeredAt', 'channel', 'person', 'iin', 'birthDate', 'address', 'phone', 'caller', 'complaint', 'district', 'doctor', 'visit', 'status', 'registrar'],
-  appointments: ['number', 'registeredAt', 'channel', 'person', 'iin', 'phone', 'doctor', 'specialty', 'visit', 'kind', 'status', 'sync', 'registrar'],
-  attachments: ['number', 'registeredAt', 'person', 'iin', 'birthDate', 'address', 'district', 'doctor', 'documents', 'previousOrganization', 'status', 'registrar'],
+  'home-visits': [
+    'number',
+    'registeredAt',
+    'channel',
+    'person',
+    'iin',
+    'birthDate',
+    'address',
+    'phone',
+    'caller',
+    'complaint',
+    'district',
+    'doctor',
+    'visit',
+    'status',
+    'registrar',
+  ],
+  appointments: [
+    'number',
+    'registeredAt',
+    'channel',
+    'person',
+    'iin',
+    'phone',
+    'doctor',
+    'specialty',
+    'visit',
+    'kind',
+    'status',
+    'sync',
+    'registrar',
+  ],
+  attachments: [
+    'number',
+    'registeredAt',
+    'person',
+    'iin',
+    'birthDate',
+    'address',
+    'district',
+    'doctor',
+    'documents',
+    'previousOrganization',
+    'status',
+    'registrar',
+  ],
 };
 
 export const journalQuerySchema = z

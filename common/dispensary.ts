@@ -109,7 +109,13 @@ export const requestExtrasSchema = z.object({
   /** The current step is signed through certificates.sign / paid through cash.pay / checked through registers.check. */
   stepAction: z.enum(['register-check', 'payment', 'sign', 'hiv-label', 'hiv-release']).nullable(),
   hiv: z
-    .object({ code: z.string(), mode: z.enum(['anonymous', 'confidential']), sampleNo: z.string().nullable(), result: z.enum(HIV_RESULTS).nullable(), resultAt: z.string().nullable() })
+    .object({
+      code: z.string(),
+      mode: z.enum(['anonymous', 'confidential']),
+      sampleNo: z.string().nullable(),
+      result: z.enum(HIV_RESULTS).nullable(),
+      resultAt: z.string().nullable(),
+    })
     .nullable(),
 });
 export type RequestExtras = z.infer<typeof requestExtrasSchema>;

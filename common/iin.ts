@@ -11,9 +11,7 @@
 export type IinInvalidReason = 'empty' | 'length' | 'not-digits' | 'checksum' | 'century' | 'date';
 export type Sex = 'M' | 'F';
 
-export type IinResult =
-  | { valid: true; iin: string; birthDate: string; sex: Sex }
-  | { valid: false; iin: string; reason: IinInvalidReason };
+export type IinResult = { valid: true; iin: string; birthDate: string; sex: Sex } | { valid: false; iin: string; reason: IinInvalidReason };
 
 export type BinInvalidReason = 'empty' | 'length' | 'not-digits' | 'checksum' | 'month' | 'entity-type';
 export type BinResult = { valid: true; bin: string } | { valid: false; bin: string; reason: BinInvalidReason };

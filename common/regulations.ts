@@ -12,13 +12,7 @@
 import { z } from 'zod';
 import { REGISTER_KINDS } from './dispensary';
 import { ROLES, SPECIALTIES, type Role } from './roles';
-import {
-  calendarDateSchema,
-  deadlineMs,
-  formatPath,
-  type Duration,
-  type WorkingCalendar,
-} from './working-calendar';
+import { calendarDateSchema, deadlineMs, formatPath, type Duration, type WorkingCalendar } from './working-calendar';
 
 /** How a request reaches the provider: in person at the desk, by phone, or through the e-government portal. */
 export const CHANNELS = ['desk', 'phone', 'portal'] as const;
@@ -156,9 +150,15 @@ const actSchema = z
     number: z.string().min(1),
     date: calendarDateSchema,
     /** State registration with the justice department (number, date), when the act has one. */
-    registration: z.object({ number: z.string().min(1), date: calendarDateSchema }).strict().optional(),
+    registration: z
+      .object({ number: z.string().min(1), date: calendarDateSchema })
+      .strict()
+      .optional(),
     /** The act that later repealed it, for the record; the period itself is `effectiveTo`. */
-    repealedBy: z.object({ number: z.string().min(1), date: calendarDateSchema }).strict().optional(),
+    repealedBy: z
+      .object({ number: z.string().min(1), date: calendarDateSchema })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -238,7 +238,9 @@ export function formatIssue(i: RegulationIssue): string {
 /** A definition set was refused; nothing of it is loaded. `issues` lists every problem found. */
 export class RegulationValidationError extends Error {
   constructor(readonly issues: RegulationIssue[]) {
-    super(`regulation definitions refused (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` + issues.map(formatIssue).join('\n'));
+    super(
+      `regulation definitions refused (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` + issues.map(formatIssue).join('\n'),
+    );
     this.name = 'RegulationValidationError';
   }
 }
@@ -321,16 +323,20 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
     // Duration: exactly one of minutes or working days.
     if (s.maxMinutes === undefined && s.maxWorkingDays === undefined) add(at, 'missing duration: give maxMinutes or maxWorkingDays');
     if (s.maxMinutes !== undefined && s.maxWorkingDays !== undefined) add(at, 'give either maxMinutes or maxWorkingDays, not both');
-    if (s.specialty !== undefined && s.role !== 'physician') add(`${at}.specialty`, `a specialty is only for physicians (role is "${s.role}")`);
+    if (s.specialty !== undefined && s.role !== 'physician')
+      add(`${at}.specialty`, `a specialty is only for physicians (role is "${s.role}")`);
     if (!participants.has(actorKey(s.role, s.specialty)) && !participants.has(actorKey(s.role, undefined))) {
       add(`${at}.role`, `"${actorKey(s.role, s.specialty)}" is not among the participants`);
     }
     if (s.role === 'cashier' && s.skipWhen !== 'fee-zero') add(`${at}.skipWhen`, 'a cashier step must be skippable: skipWhen "fee-zero"');
     // Step actions: each with what its handler needs from the step.
     if (s.action === 'register-check' && s.register === undefined) add(`${at}.register`, 'a register check names its register');
-    if (s.action !== 'register-check' && s.register !== undefined) add(`${at}.register`, 'a register is named only by a step with action "register-check"');
-    if (s.action === 'signature' && s.signsResult !== true) add(`${at}.signsResult`, 'a step with action "signature" signs the result: signsResult true');
-    if (s.action === 'payment' && s.journal !== 'cash') add(`${at}.journal`, 'a step with action "payment" is recorded in the cash journal: journal "cash"');
+    if (s.action !== 'register-check' && s.register !== undefined)
+      add(`${at}.register`, 'a register is named only by a step with action "register-check"');
+    if (s.action === 'signature' && s.signsResult !== true)
+      add(`${at}.signsResult`, 'a step with action "signature" signs the result: signsResult true');
+    if (s.action === 'payment' && s.journal !== 'cash')
+      add(`${at}.journal`, 'a step with action "payment" is recorded in the cash journal: journal "cash"');
 
     const whens = new Set<string>();
     s.next.forEach((e, j) => {
@@ -343,7 +349,8 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
       } else if (j !== s.next.length - 1) {
         add(`${ep}`, 'the default edge (without "when") must be the last one');
       }
-      if ((e.refusal || e.outcome) && e.to !== DONE) add(`${ep}.to`, `a ${e.refusal ? 'refusal' : 'outcome'} must end the request (to "${DONE}")`);
+      if ((e.refusal || e.outcome) && e.to !== DONE)
+        add(`${ep}.to`, `a ${e.refusal ? 'refusal' : 'outcome'} must end the request (to "${DONE}")`);
       if (e.refusal && e.outcome) add(ep, 'an edge has either a refusal or an outcome, not both');
     });
     if (!s.next.some((e) => e.when === undefined)) add(`${at}.next`, 'needs a default edge without "when"');
@@ -366,7 +373,8 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
     }
   });
   for (const c of Object.keys(def.start)) if (!def.channels.includes(c as Channel)) add(`start.${c}`, `channel "${c}" is not in channels`);
-  for (const c of Object.keys(def.maxTotal)) if (!def.channels.includes(c as Channel)) add(`maxTotal.${c}`, `channel "${c}" is not in channels`);
+  for (const c of Object.keys(def.maxTotal))
+    if (!def.channels.includes(c as Channel)) add(`maxTotal.${c}`, `channel "${c}" is not in channels`);
 
   // Graph: every step reachable from a start, and every reachable step has a path to the end.
   if (issues.length === 0) {

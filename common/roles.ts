@@ -3,15 +3,7 @@ export const ROLES = ['registrar', 'operator', 'cashier', 'physician', 'nurse', 
 export type Role = (typeof ROLES)[number];
 
 /** A physician's specialty decides which services' physician steps they can take. */
-export const SPECIALTIES = [
-  'therapist',
-  'paediatrician',
-  'gp',
-  'phthisiatrician',
-  'psychiatrist',
-  'narcologist',
-  'counselling',
-] as const;
+export const SPECIALTIES = ['therapist', 'paediatrician', 'gp', 'phthisiatrician', 'psychiatrist', 'narcologist', 'counselling'] as const;
 export type Specialty = (typeof SPECIALTIES)[number];
 
 export const LANGUAGES = ['kk', 'ru', 'en'] as const;

@@ -27,7 +27,10 @@ const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 export function nameKey(name: string | null | undefined): string {
   if (!name) return '';
   // Two whole-string regex passes: this runs for every row of a 2,000,000-row register import.
-  return name.toUpperCase().replace(NOT_LETTER_OR_DIGIT, '').replace(FOLDABLE, (ch) => FOLD[ch]!);
+  return name
+    .toUpperCase()
+    .replace(NOT_LETTER_OR_DIGIT, '')
+    .replace(FOLDABLE, (ch) => FOLD[ch]!);
 }
 
 /** Splits a typed query into name-part keys: "әлі сер" → ["АЛИ", "СЕР"]; at most surname, given name, patronymic. */

@@ -19,7 +19,11 @@ export const localizedSchema = z.object({ kk: z.string(), ru: z.string(), en: z.
 export type Localized = z.infer<typeof localizedSchema>;
 
 const deadlineStatusSchema = z.enum(DEADLINE_STATUSES);
-const limitSchema = z.object({ maxMinutes: z.number().optional(), maxWorkingDays: z.number().optional(), byEndOfWorkingDay: z.boolean().optional() });
+const limitSchema = z.object({
+  maxMinutes: z.number().optional(),
+  maxWorkingDays: z.number().optional(),
+  byEndOfWorkingDay: z.boolean().optional(),
+});
 
 /** One way to complete the current step: the default edge (condition null) or a condition the person reports. */
 export const stepChoiceSchema = z.object({
@@ -43,7 +47,9 @@ export const requestStepSchema = z.object({
   startedAt: z.string(),
   deadlineAt: z.string(),
   completedAt: z.string().nullable(),
-  completedBy: z.object({ staffId: z.number().nullable(), login: z.string(), fullName: z.string().nullable(), role: z.string() }).nullable(),
+  completedBy: z
+    .object({ staffId: z.number().nullable(), login: z.string(), fullName: z.string().nullable(), role: z.string() })
+    .nullable(),
   outcome: z.enum(['done', 'refused', 'cancelled']).nullable(),
   condition: z.string().nullable(),
   conditionTitle: localizedSchema.nullable(),
@@ -139,7 +145,15 @@ export const dashboardSchema = z.object({
       serviceId: z.string(),
       title: localizedSchema,
       refused: z.number().int(),
-      steps: z.array(statsSchema.extend({ stepId: z.string(), title: localizedSchema, role: z.string(), specialty: z.string().nullable(), limit: limitSchema })),
+      steps: z.array(
+        statsSchema.extend({
+          stepId: z.string(),
+          title: localizedSchema,
+          role: z.string(),
+          specialty: z.string().nullable(),
+          limit: limitSchema,
+        }),
+      ),
     }),
   ),
   /** Time the aggregation took in the main process (shown to the supervisor, checked by the benchmark). */
@@ -173,11 +187,13 @@ const dayHoursSchema = z.object({ open: clockSchema, close: clockSchema }).stric
 /** The organization's working hours and its own transfers; the country's holidays come from resources/calendars. */
 export const calendarSettingsSchema = z
   .object({
-    hours: z
-      .object({ weekdays: dayHoursSchema, saturday: dayHoursSchema.nullable(), sunday: dayHoursSchema.nullable() })
-      .strict(),
+    hours: z.object({ weekdays: dayHoursSchema, saturday: dayHoursSchema.nullable(), sunday: dayHoursSchema.nullable() }).strict(),
     extraTransfers: z
-      .array(z.object({ date: calendarDateSchema, kind: z.enum(['working', 'day-off']), comment: z.string().trim().max(200).optional() }).strict())
+      .array(
+        z
+          .object({ date: calendarDateSchema, kind: z.enum(['working', 'day-off']), comment: z.string().trim().max(200).optional() })
+          .strict(),
+      )
       .max(200),
   })
   .strict();
@@ -203,7 +219,9 @@ export const regulationSummarySchema = z.object({
   anonymousAllowed: z.boolean(),
   file: z.string(),
   imported: z.boolean(),
-  steps: z.array(z.object({ id: z.string(), title: localizedSchema, role: z.string(), specialty: z.string().nullable(), limit: limitSchema })),
+  steps: z.array(
+    z.object({ id: z.string(), title: localizedSchema, role: z.string(), specialty: z.string().nullable(), limit: limitSchema }),
+  ),
   maxTotal: z.record(z.string(), limitSchema),
 });
 export type RegulationSummary = z.infer<typeof regulationSummarySchema>;

@@ -114,7 +114,8 @@ export function parseCalendarData(data: unknown, file: string): CalendarData {
   const seen = new Map<string, number>();
   parsed.data.transfers.forEach((t, i) => {
     const prev = seen.get(t.date);
-    if (prev !== undefined) issues.push({ path: `transfers[${i}].date`, message: `duplicate transfer of ${t.date} (also transfers[${prev}])` });
+    if (prev !== undefined)
+      issues.push({ path: `transfers[${i}].date`, message: `duplicate transfer of ${t.date} (also transfers[${prev}])` });
     seen.set(t.date, i);
   });
   if (issues.length) throw new CalendarDataError(file, issues);
@@ -459,15 +460,32 @@ function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock time of an instant in the formatter's zone, expressed as if it were UTC (epoch ms). */
 function wallClockUtc(f: Intl.DateTimeFormat, ms: number): number {
-  let y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  let y = 0,
+    mo = 0,
+    d = 0,
+    h = 0,
+    mi = 0,
+    s = 0;
   for (const p of f.formatToParts(ms)) {
     switch (p.type) {
-      case 'year': y = Number(p.value); break;
-      case 'month': mo = Number(p.value); break;
-      case 'day': d = Number(p.value); break;
-      case 'hour': h = Number(p.value); break;
-      case 'minute': mi = Number(p.value); break;
-      case 'second': s = Number(p.value); break;
+      case 'year':
+        y = Number(p.value);
+        break;
+      case 'month':
+        mo = Number(p.value);
+        break;
+      case 'day':
+        d = Number(p.value);
+        break;
+      case 'hour':
+        h = Number(p.value);
+        break;
+      case 'minute':
+        mi = Number(p.value);
+        break;
+      case 'second':
+        s = Number(p.value);
+        break;
     }
   }
   return Date.UTC(y, mo - 1, d, h, mi, s);

@@ -75,8 +75,7 @@ export function appendAudit(db: Db, actor: Actor, entry: AuditEntry, at: Date): 
 }
 
 export type AuditVerdict =
-  | { ok: true; rows: number }
-  | { ok: false; rows: number; brokenAt: number; reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'gap' };
+  { ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: 'hash-mismatch' | 'prev-hash-mismatch' | 'gap' };
 
 /** Walks the whole chain in id order; stops at the first broken link. */
 export function verifyAudit(db: Db): AuditVerdict {

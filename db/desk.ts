@@ -54,10 +54,16 @@ const districtStatements = statementCache((db: Db) => {
     allAddresses: db.prepare(`SELECT * FROM district_address ORDER BY district_id, position`),
     addressesOf: db.prepare(`SELECT * FROM district_address WHERE district_id = ? ORDER BY position`),
     addressesByStreet: db.prepare(`SELECT * FROM district_address WHERE street_key = ? ORDER BY district_id, position`),
-    insertDistrict: db.prepare(`INSERT INTO district (number, name, therapist_id, paediatrician_id, gp_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)`),
-    updateDistrict: db.prepare(`UPDATE district SET number = ?, name = ?, therapist_id = ?, paediatrician_id = ?, gp_id = ?, updated_at = ? WHERE id = ?`),
+    insertDistrict: db.prepare(
+      `INSERT INTO district (number, name, therapist_id, paediatrician_id, gp_id, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    ),
+    updateDistrict: db.prepare(
+      `UPDATE district SET number = ?, name = ?, therapist_id = ?, paediatrician_id = ?, gp_id = ?, updated_at = ? WHERE id = ?`,
+    ),
     deleteAddresses: db.prepare(`DELETE FROM district_address WHERE district_id = ?`),
-    insertAddress: db.prepare(`INSERT INTO district_address (district_id, position, street, street_key, house_from, house_to, parity) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+    insertAddress: db.prepare(
+      `INSERT INTO district_address (district_id, position, street, street_key, house_from, house_to, parity) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
     numberTaken: db.prepare(`SELECT 1 FROM district WHERE number = ? AND id IS NOT ?`),
   };
 }).get;
@@ -285,9 +291,15 @@ const appointmentStatements = statementCache((db: Db) => {
                @sync_booking, @note, @created_at, @created_day, @created_by)`,
     ),
     byId: db.prepare(`${APPOINTMENT_SELECT} WHERE a.id = ?`),
-    close: db.prepare(`UPDATE appointment SET status = ?, reason = ?, closed_at = ?, closed_by = ?, rescheduled_to = ? WHERE id = ? AND status = 'booked'`),
-    ofDoctorBetween: db.prepare(`${APPOINTMENT_SELECT} WHERE a.doctor_id = ? AND a.status = 'booked' AND a.slot_ms >= ? AND a.slot_ms < ? ORDER BY a.slot_ms`),
-    upcomingOfPerson: db.prepare(`${APPOINTMENT_SELECT} WHERE a.person_iin = ? AND a.status = 'booked' AND a.slot_ms >= ? ORDER BY a.slot_ms LIMIT 20`),
+    close: db.prepare(
+      `UPDATE appointment SET status = ?, reason = ?, closed_at = ?, closed_by = ?, rescheduled_to = ? WHERE id = ? AND status = 'booked'`,
+    ),
+    ofDoctorBetween: db.prepare(
+      `${APPOINTMENT_SELECT} WHERE a.doctor_id = ? AND a.status = 'booked' AND a.slot_ms >= ? AND a.slot_ms < ? ORDER BY a.slot_ms`,
+    ),
+    upcomingOfPerson: db.prepare(
+      `${APPOINTMENT_SELECT} WHERE a.person_iin = ? AND a.status = 'booked' AND a.slot_ms >= ? ORDER BY a.slot_ms LIMIT 20`,
+    ),
   };
 }).get;
 
@@ -295,7 +307,15 @@ export function getAppointmentRow(db: Db, id: number): AppointmentRow | undefine
   return appointmentStatements(db).byId.get(id) as AppointmentRow | undefined;
 }
 
-export function closeAppointmentRow(db: Db, id: number, status: 'cancelled' | 'rescheduled', reason: string, at: Date, by: number, rescheduledTo: number | null): boolean {
+export function closeAppointmentRow(
+  db: Db,
+  id: number,
+  status: 'cancelled' | 'rescheduled',
+  reason: string,
+  at: Date,
+  by: number,
+  rescheduledTo: number | null,
+): boolean {
   return appointmentStatements(db).close.run(status, reason, at.toISOString(), by, rescheduledTo, id).changes === 1;
 }
 
@@ -371,19 +391,30 @@ const visitStatements = statementCache((db: Db) => ({
              @visit_date, @window_from, @window_to, @late_reason, @route_street, @route_house, @created_at, @created_day, @created_by)`,
   ),
   byId: db.prepare(`${VISIT_SELECT} WHERE v.id = ?`),
-  setStatus: db.prepare(`UPDATE home_visit SET status = ?, status_reason = ?, status_at = ?, status_by = ? WHERE id = ? AND status = 'registered'`),
+  setStatus: db.prepare(
+    `UPDATE home_visit SET status = ?, status_reason = ?, status_at = ?, status_by = ? WHERE id = ? AND status = 'registered'`,
+  ),
   doctorDay: db.prepare(
     `${VISIT_SELECT} WHERE v.doctor_id = ? AND v.visit_date = ? AND v.status <> 'cancelled'
      ORDER BY v.route_street IS NULL, v.route_street, v.route_house IS NULL, v.route_house, v.address, v.window_from`,
   ),
-  openOfPerson: db.prepare(`${VISIT_SELECT} WHERE v.person_iin = ? AND v.status = 'registered' AND v.visit_date >= ? ORDER BY v.visit_date`),
+  openOfPerson: db.prepare(
+    `${VISIT_SELECT} WHERE v.person_iin = ? AND v.status = 'registered' AND v.visit_date >= ? ORDER BY v.visit_date`,
+  ),
 })).get;
 
 export function getHomeVisitRow(db: Db, id: number): HomeVisitRow | undefined {
   return visitStatements(db).byId.get(id) as HomeVisitRow | undefined;
 }
 
-export function setHomeVisitStatus(db: Db, id: number, status: 'visited' | 'cancelled', reason: string | null, at: Date, by: number): boolean {
+export function setHomeVisitStatus(
+  db: Db,
+  id: number,
+  status: 'visited' | 'cancelled',
+  reason: string | null,
+  at: Date,
+  by: number,
+): boolean {
   return visitStatements(db).setStatus.run(status, reason, at.toISOString(), by, id).changes === 1;
 }
 
@@ -482,7 +513,16 @@ const SEARCH = (alias: string, numberCol: string) =>
   `(@text = '' OR ${alias}.person_iin LIKE @text || '%' OR ${numberCol} LIKE '%' || @text || '%' OR (@skey <> '' AND p.surname_key LIKE @skey || '%'))`;
 
 function filterArgs(f: JournalFilter) {
-  return { from: f.from, to: f.to, text: f.text, skey: f.surnameKey, status: f.status, doctor: f.doctorId, district: f.districtId, limit: f.limit };
+  return {
+    from: f.from,
+    to: f.to,
+    text: f.text,
+    skey: f.surnameKey,
+    status: f.status,
+    doctor: f.doctorId,
+    district: f.districtId,
+    limit: f.limit,
+  };
 }
 
 const journalStatements = statementCache((db: Db) => ({

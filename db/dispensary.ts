@@ -33,7 +33,9 @@ function prepare(db: Db) {
        VALUES (@register, @iin, @request_id, @found, @from_date, @removed_on, @checked_at, @checked_by, @checked_login)`,
     ),
     checksOfRequest: db.prepare(`SELECT * FROM register_check WHERE request_id = ? ORDER BY id`),
-    insertImport: db.prepare(`INSERT INTO register_import (register, file_name, imported_at, imported_by, total, accepted, rejected) VALUES (@register, @file_name, @imported_at, @imported_by, @total, @accepted, @rejected)`),
+    insertImport: db.prepare(
+      `INSERT INTO register_import (register, file_name, imported_at, imported_by, total, accepted, rejected) VALUES (@register, @file_name, @imported_at, @imported_by, @total, @accepted, @rejected)`,
+    ),
   };
 }
 const registerStatements = statementCache(prepare).get;
@@ -68,7 +70,18 @@ export function checksOfRequest(db: Db, requestId: number): RegisterCheckRow[] {
   return registerStatements(db).checksOfRequest.all(requestId) as RegisterCheckRow[];
 }
 
-export function insertRegisterImport(db: Db, r: { register: string; file_name: string; imported_at: string; imported_by: number | null; total: number; accepted: number; rejected: number }): number {
+export function insertRegisterImport(
+  db: Db,
+  r: {
+    register: string;
+    file_name: string;
+    imported_at: string;
+    imported_by: number | null;
+    total: number;
+    accepted: number;
+    rejected: number;
+  },
+): number {
   return Number(registerStatements(db).insertImport.run(r).lastInsertRowid);
 }
 
@@ -91,9 +104,7 @@ const priceStatements = statementCache((db: Db) => ({
     `SELECT * FROM price_list WHERE service_id = ? AND effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
        ORDER BY effective_from DESC, id DESC LIMIT 1`,
   ),
-  closePrevious: db.prepare(
-    `UPDATE price_list SET effective_to = ? WHERE service_id = ? AND effective_to IS NULL AND effective_from < ?`,
-  ),
+  closePrevious: db.prepare(`UPDATE price_list SET effective_to = ? WHERE service_id = ? AND effective_to IS NULL AND effective_from < ?`),
   insert: db.prepare(
     `INSERT INTO price_list (service_id, fee_kzt, effective_from, effective_to, created_at, created_by) VALUES (@service_id, @fee_kzt, @effective_from, @effective_to, @created_at, @created_by)`,
   ),
@@ -110,9 +121,21 @@ export function priceOn(db: Db, serviceId: string, date: string): PriceRow | und
 }
 
 /** Ends the open-ended price of a service the day before `dayBefore` and adds the new one. */
-export function insertPrice(db: Db, r: Omit<PriceRow, 'id' | 'effective_to'> & { effective_to: string | null; close_previous_on: string }): number {
+export function insertPrice(
+  db: Db,
+  r: Omit<PriceRow, 'id' | 'effective_to'> & { effective_to: string | null; close_previous_on: string },
+): number {
   priceStatements(db).closePrevious.run(r.close_previous_on, r.service_id, r.effective_from);
-  return Number(priceStatements(db).insert.run({ service_id: r.service_id, fee_kzt: r.fee_kzt, effective_from: r.effective_from, effective_to: r.effective_to, created_at: r.created_at, created_by: r.created_by }).lastInsertRowid);
+  return Number(
+    priceStatements(db).insert.run({
+      service_id: r.service_id,
+      fee_kzt: r.fee_kzt,
+      effective_from: r.effective_from,
+      effective_to: r.effective_to,
+      created_at: r.created_at,
+      created_by: r.created_by,
+    }).lastInsertRowid,
+  );
 }
 
 export function samePriceStart(db: Db, serviceId: string, from: string): PriceRow | undefined {
@@ -286,8 +309,15 @@ export function insertSignature(db: Db, r: Omit<SignatureRow, 'id'>): number {
   return Number(certificateStatements(db).insertSignature.run(r).lastInsertRowid);
 }
 /** The certificate issuance journal over [fromIso, toIso). */
-export function issuedCertificates(db: Db, fromIso: string, toIso: string, limit: number): Array<CertificateRow & { request_number: string; person_iin: string | null }> {
-  return certificateStatements(db).issued.all(fromIso, toIso, limit) as Array<CertificateRow & { request_number: string; person_iin: string | null }>;
+export function issuedCertificates(
+  db: Db,
+  fromIso: string,
+  toIso: string,
+  limit: number,
+): Array<CertificateRow & { request_number: string; person_iin: string | null }> {
+  return certificateStatements(db).issued.all(fromIso, toIso, limit) as Array<
+    CertificateRow & { request_number: string; person_iin: string | null }
+  >;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -309,9 +339,7 @@ const hivStatements = statementCache((db: Db) => ({
   byCode: db.prepare(`SELECT * FROM hiv_test WHERE code = ?`),
   insert: db.prepare(`INSERT INTO hiv_test (request_id, code, mode) VALUES (@request_id, @code, @mode)`),
   setSample: db.prepare(`UPDATE hiv_test SET sample_no = ?, drawn_at = ? WHERE request_id = ? AND sample_no IS NULL`),
-  setResult: db.prepare(
-    `UPDATE hiv_test SET result = ?, result_at = ?, result_by = ? WHERE request_id = ? AND result IS NULL`,
-  ),
+  setResult: db.prepare(`UPDATE hiv_test SET result = ?, result_at = ?, result_by = ? WHERE request_id = ? AND result IS NULL`),
   setReleased: db.prepare(`UPDATE hiv_test SET released_at = ? WHERE request_id = ?`),
   followUps: db.prepare(
     `SELECT h.*, r.number, r.status FROM hiv_test h JOIN service_request r ON r.id = h.request_id WHERE h.result = 'positive' ORDER BY h.result_at DESC LIMIT ?`,

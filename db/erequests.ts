@@ -60,14 +60,18 @@ function prepare(db: Db) {
               proposal = @proposal, updated_at = @at
         WHERE id = @id AND status = 'new'`,
     ),
-    saveDecision: db.prepare(`UPDATE erequest SET status = 'decided', decision = ?, journal_ref = ?, updated_at = ? WHERE id = ? AND status IN ('new','awaiting-registrar')`),
+    saveDecision: db.prepare(
+      `UPDATE erequest SET status = 'decided', decision = ?, journal_ref = ?, updated_at = ? WHERE id = ? AND status IN ('new','awaiting-registrar')`,
+    ),
     listDecided: db.prepare(`SELECT * FROM erequest WHERE status = 'decided' ORDER BY id LIMIT ?`),
     saveAnswer: db.prepare(
       `UPDATE erequest SET status = @status, journal_ref = @journal_ref, answer_kind = @answer_kind, refusal_code = @refusal_code,
               answer_doc = @answer_doc, answer_cms = @answer_cms, answered_at = @at, answered_by = @answered_by, updated_at = @at
         WHERE id = @id AND answer_kind IS NULL`,
     ),
-    openInbox: db.prepare(`SELECT * FROM erequest WHERE status IN ('new','awaiting-registrar','decided') ORDER BY coalesce(deadline_ms, 9e15), id LIMIT ?`),
+    openInbox: db.prepare(
+      `SELECT * FROM erequest WHERE status IN ('new','awaiting-registrar','decided') ORDER BY coalesce(deadline_ms, 9e15), id LIMIT ?`,
+    ),
     wholeInbox: db.prepare(`SELECT * FROM erequest ORDER BY id DESC LIMIT ?`),
     countOpen: db.prepare(`SELECT count(*) AS n FROM erequest WHERE status IN ('new','awaiting-registrar')`),
     firstRegistrar: db.prepare(`SELECT login FROM staff WHERE role = 'registrar' ORDER BY id LIMIT 1`),
@@ -75,7 +79,9 @@ function prepare(db: Db) {
     trustFiles: db.prepare(`SELECT id, name, kind, der, added_at FROM trust_file ORDER BY id`),
     trustReferences: db.prepare(`SELECT kind, key, payload FROM sync_reference WHERE kind IN ('ca-certificate','crl') ORDER BY kind, key`),
     trustFilesVersion: db.prepare(`SELECT count(*) AS n, max(id) AS m FROM trust_file`),
-    trustReferencesVersion: db.prepare(`SELECT count(*) AS n, max(updated_at) AS m FROM sync_reference WHERE kind IN ('ca-certificate','crl')`),
+    trustReferencesVersion: db.prepare(
+      `SELECT count(*) AS n, max(updated_at) AS m FROM sync_reference WHERE kind IN ('ca-certificate','crl')`,
+    ),
   };
 }
 

@@ -11,9 +11,14 @@ export interface OutboxOp {
 
 export function enqueueOutbox(db: Db, op: OutboxOp, at: Date): string {
   const opId = randomUUID();
-  db.prepare(
-    `INSERT INTO outbox (op_id, kind, entity, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(opId, op.kind, op.entity, String(op.entityId), JSON.stringify(op.payload), at.toISOString());
+  db.prepare(`INSERT INTO outbox (op_id, kind, entity, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
+    opId,
+    op.kind,
+    op.entity,
+    String(op.entityId),
+    JSON.stringify(op.payload),
+    at.toISOString(),
+  );
   return opId;
 }
 

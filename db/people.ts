@@ -31,7 +31,6 @@ const toPerson = (r: PersonRow): Person => ({
   source: r.source,
 });
 
-
 function prepare(db: Db) {
   const cols = 'iin, surname, given_name, patronymic, birth_date, sex, address, phone, source';
   return {
@@ -123,8 +122,19 @@ export function insertPerson(db: Db, p: PersonInput, at: Date): void {
  */
 export function upsertPerson(db: Db, p: PersonInput, at: Date | string): void {
   stmts(db).upsert.run(
-    p.iin, p.surname, p.givenName, p.patronymic, p.birthDate, p.sex, p.address, p.phone, p.source,
-    nameKey(p.surname), nameKey(p.givenName), nameKey(p.patronymic), typeof at === 'string' ? at : at.toISOString(),
+    p.iin,
+    p.surname,
+    p.givenName,
+    p.patronymic,
+    p.birthDate,
+    p.sex,
+    p.address,
+    p.phone,
+    p.source,
+    nameKey(p.surname),
+    nameKey(p.givenName),
+    nameKey(p.patronymic),
+    typeof at === 'string' ? at : at.toISOString(),
   );
 }
 

@@ -57,7 +57,6 @@ export interface StepRow {
   note: string | null;
 }
 
-
 function prepare(db: Db) {
   return {
     nextSeq: db.prepare(
@@ -154,7 +153,20 @@ export function insertRequest(db: Db, row: NewRequestRow): number {
   return Number(s(db).insertRequest.run(row).lastInsertRowid);
 }
 
-export type NewStepRow = Pick<StepRow, 'request_id' | 'seq' | 'step_id' | 'service_id' | 'role' | 'specialty' | 'started_at' | 'started_ms' | 'started_day' | 'deadline_at' | 'deadline_ms'>;
+export type NewStepRow = Pick<
+  StepRow,
+  | 'request_id'
+  | 'seq'
+  | 'step_id'
+  | 'service_id'
+  | 'role'
+  | 'specialty'
+  | 'started_at'
+  | 'started_ms'
+  | 'started_day'
+  | 'deadline_at'
+  | 'deadline_ms'
+>;
 
 export function insertStep(db: Db, row: NewStepRow): number {
   return Number(s(db).insertStep.run(row).lastInsertRowid);
@@ -162,7 +174,16 @@ export function insertStep(db: Db, row: NewStepRow): number {
 
 export type StepCompletion = Pick<
   StepRow,
-  'completed_at' | 'completed_ms' | 'completed_by' | 'completed_login' | 'completed_role' | 'outcome' | 'condition' | 'refusal_code' | 'refusal_reason' | 'note'
+  | 'completed_at'
+  | 'completed_ms'
+  | 'completed_by'
+  | 'completed_login'
+  | 'completed_role'
+  | 'outcome'
+  | 'condition'
+  | 'refusal_code'
+  | 'refusal_reason'
+  | 'note'
 >;
 
 /** Completes an open step; false if it was already completed (the caller raced another completion). */
@@ -264,13 +285,32 @@ export function stepHistogram(db: Db, fromDay: number, toDay: number): Array<His
 }
 
 /** Open requests created on [fromDay, toDay]: overdue (deadline passed at `nowMs`) and pending. */
-export function openRequestCounts(db: Db, fromDay: number, toDay: number, nowMs: number): Array<{ service_id: string; overdue: number; pending: number }> {
-  return s(db).openRequestCounts.all({ from: fromDay, to: toDay, now: nowMs }) as Array<{ service_id: string; overdue: number; pending: number }>;
+export function openRequestCounts(
+  db: Db,
+  fromDay: number,
+  toDay: number,
+  nowMs: number,
+): Array<{ service_id: string; overdue: number; pending: number }> {
+  return s(db).openRequestCounts.all({ from: fromDay, to: toDay, now: nowMs }) as Array<{
+    service_id: string;
+    overdue: number;
+    pending: number;
+  }>;
 }
 
 /** Open steps started on [fromDay, toDay]: overdue and pending per service and step. */
-export function openStepCounts(db: Db, fromDay: number, toDay: number, nowMs: number): Array<{ service_id: string; step_id: string; overdue: number; pending: number }> {
-  return s(db).openStepCounts.all({ from: fromDay, to: toDay, now: nowMs }) as Array<{ service_id: string; step_id: string; overdue: number; pending: number }>;
+export function openStepCounts(
+  db: Db,
+  fromDay: number,
+  toDay: number,
+  nowMs: number,
+): Array<{ service_id: string; step_id: string; overdue: number; pending: number }> {
+  return s(db).openStepCounts.all({ from: fromDay, to: toDay, now: nowMs }) as Array<{
+    service_id: string;
+    step_id: string;
+    overdue: number;
+    pending: number;
+  }>;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -312,6 +352,15 @@ export function getSurvey(db: Db, requestId: number): SurveyRow | undefined {
   return s(db).survey.get(requestId) as SurveyRow | undefined;
 }
 
-export function surveyCounts(db: Db, fromMs: number, toMs: number): Array<{ service_id: string; question: 'q1' | 'q2'; answer: string; n: number }> {
-  return s(db).surveyCounts.all({ from: fromMs, to: toMs }) as Array<{ service_id: string; question: 'q1' | 'q2'; answer: string; n: number }>;
+export function surveyCounts(
+  db: Db,
+  fromMs: number,
+  toMs: number,
+): Array<{ service_id: string; question: 'q1' | 'q2'; answer: string; n: number }> {
+  return s(db).surveyCounts.all({ from: fromMs, to: toMs }) as Array<{
+    service_id: string;
+    question: 'q1' | 'q2';
+    answer: string;
+    n: number;
+  }>;
 }

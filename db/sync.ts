@@ -124,8 +124,15 @@ export function claimBatch(db: Db, maxOps: number, maxBytes: number, at: Date): 
         lastId = c.id;
       }
       const batchId = randomUUID();
-      const n = db.prepare(`UPDATE outbox SET status = 'claimed', batch_id = ? WHERE status = 'pending' AND id <= ?`).run(batchId, lastId).changes;
-      db.prepare(`INSERT INTO sync_batch (batch_id, claimed_at, ops, bytes, attempts) VALUES (?, ?, ?, ?, 1)`).run(batchId, at.toISOString(), n, bytes);
+      const n = db
+        .prepare(`UPDATE outbox SET status = 'claimed', batch_id = ? WHERE status = 'pending' AND id <= ?`)
+        .run(batchId, lastId).changes;
+      db.prepare(`INSERT INTO sync_batch (batch_id, claimed_at, ops, bytes, attempts) VALUES (?, ?, ?, ?, 1)`).run(
+        batchId,
+        at.toISOString(),
+        n,
+        bytes,
+      );
       return { batchId, ops: claimedOps(db, batchId), resent: false };
     })
     .immediate();
@@ -159,7 +166,9 @@ export interface PushOutcome {
  */
 export function recordPushResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date): PushOutcome {
   const outcome: PushOutcome = { applied: 0, duplicate: 0, rejected: 0, conflict: 0 };
-  const update = db.prepare(`UPDATE outbox SET status = ?, result = ?, received_at = ? WHERE op_id = ? AND batch_id = ? AND status = 'claimed'`);
+  const update = db.prepare(
+    `UPDATE outbox SET status = ?, result = ?, received_at = ? WHERE op_id = ? AND batch_id = ? AND status = 'claimed'`,
+  );
   const getOp = db.prepare(`SELECT kind, entity, entity_id, payload FROM outbox WHERE op_id = ?`);
   const issue = db.prepare(
     `INSERT INTO sync_issue (op_id, kind, entity, entity_id, status, code, message, details, created_at)
@@ -180,7 +189,11 @@ export function recordPushResults(db: Db, batchId: string, results: OpResult[], 
       const op = getOp.get(r.op_id) as { kind: string; entity: string; entity_id: string; payload: string } | undefined;
       if (!op) continue;
       if (effective.status === 'applied' && op.kind === 'booking.create') {
-        confirm.run((effective.result as { confirmed_at?: string } | undefined)?.confirmed_at ?? receivedAt, JSON.stringify(effective.result ?? null), r.op_id);
+        confirm.run(
+          (effective.result as { confirmed_at?: string } | undefined)?.confirmed_at ?? receivedAt,
+          JSON.stringify(effective.result ?? null),
+          r.op_id,
+        );
       } else if (effective.status === 'conflict') {
         if (op.kind === 'booking.create') lose.run(JSON.stringify(effective.server ?? null), r.op_id);
         issue.run({
@@ -256,7 +269,11 @@ export function getReference(db: Db, kind: string, key: string): unknown {
 }
 
 export function countReference(db: Db, kind?: string): number {
-  return (db.prepare(`SELECT count(*) AS n FROM sync_reference WHERE (@kind IS NULL OR kind = @kind)`).get({ kind: kind ?? null }) as { n: number }).n;
+  return (
+    db.prepare(`SELECT count(*) AS n FROM sync_reference WHERE (@kind IS NULL OR kind = @kind)`).get({ kind: kind ?? null }) as {
+      n: number;
+    }
+  ).n;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -338,7 +355,12 @@ export function createBooking(db: Db, actor: Actor, at: Date, input: NewBooking)
   return db
     .transaction(() => {
       recordChange(db, actor, at, () => bookingId, {
-        audit: { action: 'booking.create', entity: 'booking', entityId: bookingId, details: { doctor: input.doctor, slotStart: input.slotStart } },
+        audit: {
+          action: 'booking.create',
+          entity: 'booking',
+          entityId: bookingId,
+          details: { doctor: input.doctor, slotStart: input.slotStart },
+        },
         outbox: { kind: 'booking.create', entity: 'booking', entityId: bookingId, payload },
       });
       return insertBookingRow(db, bookingId, input, at);
@@ -351,7 +373,16 @@ function insertBookingRow(db: Db, bookingId: string, input: NewBooking, at: Date
   db.prepare(
     `INSERT INTO booking (booking_id, doctor, slot_start, patient_iin, patient_name, phone, status, op_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, 'provisional', ?, ?)`,
-  ).run(bookingId, input.doctor, input.slotStart, input.patientIin ?? null, input.patientName ?? null, input.phone ?? null, op.op_id, at.toISOString());
+  ).run(
+    bookingId,
+    input.doctor,
+    input.slotStart,
+    input.patientIin ?? null,
+    input.patientName ?? null,
+    input.phone ?? null,
+    op.op_id,
+    at.toISOString(),
+  );
   return getBooking(db, bookingId)!;
 }
 

@@ -68,7 +68,11 @@ const commands: Record<string, Command> = {
     const file = path.join(dataDirOf(values, io), DATABASE_FILE);
     const { db, migrated } = openDatabase(file);
     db.close();
-    io.stdout.write(migrated ? `Migrated ${file} from version ${migrated.from} to ${migrated.to}${migrated.backup ? `; backup: ${migrated.backup}` : ''}\n` : `${file} is up to date\n`);
+    io.stdout.write(
+      migrated
+        ? `Migrated ${file} from version ${migrated.from} to ${migrated.to}${migrated.backup ? `; backup: ${migrated.backup}` : ''}\n`
+        : `${file} is up to date\n`,
+    );
     return 0;
   },
 
@@ -83,7 +87,10 @@ const commands: Record<string, Command> = {
     try {
       const verdict = verifyAudit(db);
       io.stdout.write(JSON.stringify(verdict) + '\n');
-      if (!verdict.ok) io.stderr.write(`The audit log is broken at entry ${verdict.brokenAt} (${verdict.reason}): history was changed after it was written.\n`);
+      if (!verdict.ok)
+        io.stderr.write(
+          `The audit log is broken at entry ${verdict.brokenAt} (${verdict.reason}): history was changed after it was written.\n`,
+        );
       return verdict.ok ? 0 : 1;
     } finally {
       db.close();
@@ -91,7 +98,11 @@ const commands: Record<string, Command> = {
   },
 
   async 'import-population'(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' }, encoding: { type: 'string' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { data: { type: 'string' }, encoding: { type: 'string' } },
+    });
     const file = positionals[0];
     if (!file || (values.encoding && !['utf-8', 'windows-1251'].includes(values.encoding))) {
       io.stderr.write('Usage: tirkeu import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251]\n');
@@ -110,7 +121,9 @@ const commands: Record<string, Command> = {
         onProgress: (done, total, rows) => progress.update(done, total, rows),
       });
       progress.done();
-      io.stdout.write(`Read ${report.read} rows: imported ${report.imported}, rejected ${report.rejectedCount} in ${report.seconds.toFixed(1)} s\n`);
+      io.stdout.write(
+        `Read ${report.read} rows: imported ${report.imported}, rejected ${report.rejectedCount} in ${report.seconds.toFixed(1)} s\n`,
+      );
       if (report.rejectedCount > 0) {
         const out = file.replace(/\.csv$/i, '') + '.rejected.csv';
         fs.writeFileSync(out, rejectedRowsCsv(report.rejected));
@@ -123,7 +136,10 @@ const commands: Record<string, Command> = {
       progress.done();
       if (error instanceof ImportFileError) {
         // The header is checked before any row; a later fault keeps the whole batches already committed.
-        const after = error.code === 'header' ? 'Nothing from the file was imported.\n' : 'Rows saved before the error stay; re-running the corrected file is safe (rows are updated, not doubled).\n';
+        const after =
+          error.code === 'header'
+            ? 'Nothing from the file was imported.\n'
+            : 'Rows saved before the error stay; re-running the corrected file is safe (rows are updated, not doubled).\n';
         io.stderr.write(`${error.message}\n${after}`);
         return 1;
       }
@@ -160,20 +176,27 @@ const commands: Record<string, Command> = {
   },
 
   async serve(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' }, port: { type: 'string' }, 'no-demo': { type: 'boolean' }, reason: { type: 'string' } } });
+    const { values } = parseArgs({
+      args: argv,
+      options: { data: { type: 'string' }, port: { type: 'string' }, 'no-demo': { type: 'boolean' }, reason: { type: 'string' } },
+    });
     if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
       io.stderr.write(`The user interface is not built (${RENDERER_DIR}). Run: npm run build:renderer (npm start does it for you).\n`);
       return 2;
     }
     const dataDir = dataDirOf(values, io);
     const { app, migrated } = openApp({ dataDir, log: createLogger(path.join(dataDir, 'tirkeu.log')) });
-    if (migrated) io.stdout.write(`Database ${path.join(dataDir, DATABASE_FILE)}: schema version ${migrated.to}${migrated.backup ? ` (backup ${migrated.backup})` : ''}\n`);
+    if (migrated)
+      io.stdout.write(
+        `Database ${path.join(dataDir, DATABASE_FILE)}: schema version ${migrated.to}${migrated.backup ? ` (backup ${migrated.backup})` : ''}\n`,
+      );
     if (!values['no-demo']) {
       const accounts = seedDemoData(app);
       if (accounts) {
         io.stdout.write('\nDemo data created: an Astana polyclinic, a population sample and these accounts.\n');
         io.stdout.write('The passwords are shown only now (tirkeu reset-password LOGIN makes new ones):\n\n');
-        for (const a of accounts) io.stdout.write(`  ${a.login.padEnd(16)} ${a.password.padEnd(12)} ${a.role}${a.specialty ? ` (${a.specialty})` : ''}\n`);
+        for (const a of accounts)
+          io.stdout.write(`  ${a.login.padEnd(16)} ${a.password.padEnd(12)} ${a.role}${a.specialty ? ` (${a.specialty})` : ''}\n`);
         io.stdout.write('\n');
       }
     }
@@ -186,7 +209,9 @@ const commands: Record<string, Command> = {
     startSync(app);
     const stopErequests = startErequests(app);
     if (values.reason) io.stdout.write(`${values.reason}\n`);
-    io.stdout.write(`Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`);
+    io.stdout.write(
+      `Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`,
+    );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
@@ -225,7 +250,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       io.stderr.write(error.message + '\n');
       return 1;
     }
-    if ((error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    if (
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (error as { code?: string }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+    ) {
       io.stderr.write(`${(error as Error).message}\n`);
       return 2;
     }

@@ -11,7 +11,8 @@ const methods = new Set<string>(__API_METHODS__);
 contextBridge.exposeInMainWorld('tirkeu', {
   methods: [...methods],
   call(method: string, args: unknown) {
-    if (!methods.has(method)) return Promise.resolve({ ok: false, error: { code: 'unknown-method', message: `no such method: ${method}` } });
+    if (!methods.has(method))
+      return Promise.resolve({ ok: false, error: { code: 'unknown-method', message: `no such method: ${method}` } });
     return ipcRenderer.invoke('api', method, args);
   },
 });

@@ -17,8 +17,6 @@ import type { AppContext } from './services/app';
 import type { SessionSlot } from './services/auth';
 import { dispatch } from './services/dispatcher';
 
-
-
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',

@@ -292,8 +292,7 @@ export function assertCanSign(c: ParsedCertificate, at: Date): void {
   const v = validityProblem(c, at);
   const params = { notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString() };
   if (v === 'expired') throw new ApiError('certificate-expired', `the certificate expired on ${params.notAfter}`, params);
-  if (v === 'not-yet-valid')
-    throw new ApiError('certificate-not-yet-valid', `the certificate is valid from ${params.notBefore}`, params);
+  if (v === 'not-yet-valid') throw new ApiError('certificate-not-yet-valid', `the certificate is valid from ${params.notBefore}`, params);
   const u = signingUsageProblem(c);
   if (u) throw new ApiError('key-usage', u);
 }

@@ -101,8 +101,7 @@ export async function createCades(input: CadesInput): Promise<Buffer> {
 
   const attrs = signedAttributes(contentDigest, cert, signingTime, existing?.contentType ?? OID.data);
   const signature = await input.sign(attrs);
-  const sigAlg =
-    input.keyAlgorithm === 'rsa' ? seq(encodeOid(OID.sha256WithRSA), encodeNull()) : seq(encodeOid(OID.ecdsaWithSHA256));
+  const sigAlg = input.keyAlgorithm === 'rsa' ? seq(encodeOid(OID.sha256WithRSA), encodeNull()) : seq(encodeOid(OID.ecdsaWithSHA256));
   const signerInfo = seq(
     encodeInteger(1),
     seq(cert.issuerDer, cert.serialDer),
@@ -197,7 +196,10 @@ export function parseSignedData(der: Uint8Array): ParsedSignedData {
   }
   let certificates: Uint8Array[] = [];
   let crlsRaw: Uint8Array | null = null;
-  if (f[i]?.tag === 0xa0) certificates = children(f[i++]!).filter((c) => c.tag === TAG.SEQUENCE).map(raw);
+  if (f[i]?.tag === 0xa0)
+    certificates = children(f[i++]!)
+      .filter((c) => c.tag === TAG.SEQUENCE)
+      .map(raw);
   if (f[i]?.tag === 0xa1) crlsRaw = raw(f[i++]!);
   const signerInfos = children(expectTag(f[i++], TAG.SET, 'signerInfos')).map(parseSignerInfo);
   if (i !== f.length) throw new DerError('unexpected fields in SignedData');
@@ -263,8 +265,7 @@ export function findSignerCertificate(si: ParsedSignerInfo, certs: ParsedCertifi
   const sid = si.sid;
   if ('subjectKeyId' in sid) return certs.find((c) => c.subjectKeyId === sid.subjectKeyId) ?? null;
   return (
-    certs.find((c) => c.serialHex === sid.serialHex && Buffer.compare(Buffer.from(c.issuerDer), Buffer.from(sid.issuerDer)) === 0) ??
-    null
+    certs.find((c) => c.serialHex === sid.serialHex && Buffer.compare(Buffer.from(c.issuerDer), Buffer.from(sid.issuerDer)) === 0) ?? null
   );
 }
 

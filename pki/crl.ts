@@ -7,20 +7,7 @@
  * entry's offset, so the revocation date and reason are decoded only for the rare serial someone asks about.
  * The CRL's own signature is checked over the raw tbsCertList octets before the index is trusted.
  */
-import {
-  DerError,
-  TAG,
-  children,
-  content,
-  decodeOid,
-  decodeTime,
-  expectTag,
-  integerNumber,
-  parseOne,
-  raw,
-  readTlv,
-  type Tlv,
-} from './der';
+import { DerError, TAG, children, content, decodeOid, decodeTime, expectTag, integerNumber, parseOne, raw, readTlv, type Tlv } from './der';
 import { formatName, parseName, pemToDerList, type ParsedCertificate } from './certificate';
 import { UnsupportedAlgorithm, verifySignature } from './algorithms';
 
@@ -87,7 +74,10 @@ export function loadCrl(der: Uint8Array, options: LoadCrlOptions): CrlIndex {
     throw new CrlError('bad-format', `not a CRL: ${(e as Error).message}`);
   }
   let i = 0;
-  let issuerT: Tlv, thisUpdate: Date, nextUpdate: Date | null = null, revokedT: Tlv | undefined;
+  let issuerT: Tlv,
+    thisUpdate: Date,
+    nextUpdate: Date | null = null,
+    revokedT: Tlv | undefined;
   try {
     if (fields[i]?.tag === TAG.INTEGER) {
       if (integerNumber(fields[i]!) !== 1) throw new DerError('unknown CRL version');
@@ -132,7 +122,8 @@ export function loadCrl(der: Uint8Array, options: LoadCrlOptions): CrlIndex {
   }
   if (!signedBy) {
     const issuerName = safeName(issuerT);
-    if (unsupported) throw new CrlError('unsupported-algorithm', `the CRL of ${issuerName} uses an algorithm this workstation cannot verify`);
+    if (unsupported)
+      throw new CrlError('unsupported-algorithm', `the CRL of ${issuerName} uses an algorithm this workstation cannot verify`);
     if (!options.issuers.some((c) => Buffer.compare(Buffer.from(c.subjectDer), issuerDer) === 0))
       throw new CrlError('unknown-issuer', `the CRL's issuer ${issuerName} is not a trusted CA`);
     throw new CrlError('bad-signature', `the CRL of ${issuerName} has an invalid signature`);

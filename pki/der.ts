@@ -303,8 +303,7 @@ export const encodeOctets = (b: Uint8Array) => tlv(TAG.OCTET_STRING, b);
 export const encodeNull = () => Buffer.from([0x05, 0x00]);
 export const encodeBitString = (b: Uint8Array, unused = 0) => tlv(TAG.BIT_STRING, Buffer.from([unused]), b);
 /** Context-specific tag number n; constructed unless told otherwise. */
-export const ctx = (n: number, constructed: boolean, ...parts: Uint8Array[]) =>
-  tlv(0x80 | (constructed ? 0x20 : 0) | n, ...parts);
+export const ctx = (n: number, constructed: boolean, ...parts: Uint8Array[]) => tlv(0x80 | (constructed ? 0x20 : 0) | n, ...parts);
 
 export function encodeUtcTime(d: Date): Buffer {
   // RFC 5652 (signingTime) and RFC 5280: UTCTime for 1950..2049, GeneralizedTime otherwise.

@@ -8,13 +8,7 @@
  * cannot be parsed stops at `bad-format`. `valid` is true only when there are no reasons at all, so anything
  * indeterminate (no CRL, stale CRL, unknown algorithm) can never come out as valid.
  */
-import {
-  certificateIin,
-  certificateInfo,
-  signingUsageProblem,
-  validityProblem,
-  type ParsedCertificate,
-} from './certificate';
+import { certificateIin, certificateInfo, signingUsageProblem, validityProblem, type ParsedCertificate } from './certificate';
 import { certificatesOf, checkSignerInfo, findSignerCertificate, parseSignedData, type ParsedSignedData } from './cms';
 import { UnsupportedAlgorithm, verifySignature } from './algorithms';
 import { isGost } from './oids';
@@ -79,11 +73,7 @@ const badFormat = (iin: string | null = null): RequestVerification => ({
   reasons: ['bad-format'],
 });
 
-export function verifySignedRequest(
-  input: Uint8Array | string,
-  trust: TrustStore,
-  options: VerifyRequestOptions,
-): RequestVerification {
+export function verifySignedRequest(input: Uint8Array | string, trust: TrustStore, options: VerifyRequestOptions): RequestVerification {
   try {
     return verifyInner(input, trust, options);
   } catch {
@@ -139,7 +129,7 @@ function verifyInner(input: Uint8Array | string, trust: TrustStore, options: Ver
     if (gost) reasons.add('unsupported-algorithm');
     else if (check && !check.ok) reasons.add(check.reason);
 
-    const at = options.at ?? (check?.signingTime ?? null) ?? now;
+    const at = options.at ?? check?.signingTime ?? now;
     const validity = validityProblem(cert, at);
     if (validity) reasons.add(validity);
 

@@ -20,7 +20,11 @@ function newest(dir) {
 export function rendererIsStale() {
   const built = path.join(root, 'dist', 'renderer', 'index.html');
   if (!fs.existsSync(built)) return true;
-  const sources = Math.max(newest(path.join(root, 'renderer')), newest(path.join(root, 'common')), fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
+  const sources = Math.max(
+    newest(path.join(root, 'renderer')),
+    newest(path.join(root, 'common')),
+    fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs,
+  );
   return sources > fs.statSync(built).mtimeMs;
 }
 

@@ -24,8 +24,10 @@ function electronBinary() {
 function whyNotElectron() {
   if (forceWeb) return 'You asked for the web host (--web).';
   const bin = electronBinary();
-  if (!bin) return "Electron's binary is not installed (it cannot be downloaded here; `npm run electron:fetch` fetches it where its host is reachable).";
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'There is no display (DISPLAY is not set).';
+  if (!bin)
+    return "Electron's binary is not installed (it cannot be downloaded here; `npm run electron:fetch` fetches it where its host is reachable).";
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'There is no display (DISPLAY is not set).';
   return null;
 }
 

@@ -15,7 +15,14 @@ import { timingSafeEqual } from 'node:crypto';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type UpdateRequiredBody } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb } from './db';
 import { systemClock, type Clock } from '../common/clock';
-import { authenticateGateway, createGatewayCredential, GATEWAY_MAX_BYTES, GatewayRequestError, getRequestView, submitRequest } from './gateway';
+import {
+  authenticateGateway,
+  createGatewayCredential,
+  GATEWAY_MAX_BYTES,
+  GatewayRequestError,
+  getRequestView,
+  submitRequest,
+} from './gateway';
 import {
   authenticate,
   createEnrollmentCode,
@@ -72,7 +79,8 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
     if (error instanceof GatewayRequestError) return reply.code(error.status).send({ error: error.code, message: error.message });
     if (error instanceof PushRequestError) return reply.code(error.status).send({ error: 'bad-request', message: error.message });
-    if (error.statusCode && error.statusCode < 500) return reply.code(error.statusCode).send({ error: 'bad-request', message: error.message });
+    if (error.statusCode && error.statusCode < 500)
+      return reply.code(error.statusCode).send({ error: 'bad-request', message: error.message });
     if (isTransientDbError(error)) {
       app.log.warn({ err: error.message }, 'transient database fault');
       return reply.code(503).header('retry-after', '1').send({ error: 'unavailable', message: 'the database is unavailable; retry' });
@@ -85,7 +93,8 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
 
   app.post('/v1/enroll', async (req, reply) => {
     const body = req.body as { code?: unknown; name?: unknown } | null;
-    if (!body || typeof body.code !== 'string' || body.code.length > 64) return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
+    if (!body || typeof body.code !== 'string' || body.code.length > 64)
+      return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
     const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined, clock());
     if (!result) return reply.code(403).send({ error: 'invalid-code', message: 'the enrollment code is wrong, used or expired' });
     return result;
@@ -106,7 +115,11 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     }
     const auth = req.headers.authorization;
     const ws = auth?.startsWith('Bearer ') ? await authenticate(db, auth.slice(7).trim()) : null;
-    if (!ws) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unknown or revoked workstation credential' });
+    if (!ws)
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'unknown or revoked workstation credential' });
     req.workstation = ws;
     void noteWorkstationSeen(db, ws, protocol, schema, clock()).catch(() => undefined);
   };
@@ -118,7 +131,8 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   app.get('/v1/sync/pull', { preHandler: guard }, async (req, reply) => {
     const q = req.query as { cursor?: string; limit?: string };
     const limit = q.limit ? Number(q.limit) : LIMITS.pullMaxRows;
-    if (!Number.isInteger(limit) || limit < 1) return reply.code(400).send({ error: 'bad-request', message: 'limit must be a positive integer' });
+    if (!Number.isInteger(limit) || limit < 1)
+      return reply.code(400).send({ error: 'bad-request', message: 'limit must be a positive integer' });
     const body = await pull(db, req.workstation!, q.cursor, limit, clock());
     return reply.type('application/json; charset=utf-8').send(body);
   });
@@ -126,17 +140,26 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or
   // JSON {cms: base64}.
   const rawParser = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, body);
-  app.addContentTypeParser(['application/pkcs7-mime', 'application/pkcs7-signature', 'application/octet-stream'], { parseAs: 'buffer', bodyLimit: GATEWAY_MAX_BYTES }, rawParser);
+  app.addContentTypeParser(
+    ['application/pkcs7-mime', 'application/pkcs7-signature', 'application/octet-stream'],
+    { parseAs: 'buffer', bodyLimit: GATEWAY_MAX_BYTES },
+    rawParser,
+  );
   const gateway = async (req: FastifyRequest, reply: FastifyReply) => {
     const auth = req.headers.authorization;
     const id = auth?.startsWith('Bearer ') ? await authenticateGateway(db, auth.slice(7).trim()) : null;
-    if (!id) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'unauthorized', message: 'unknown or revoked gateway credential' });
+    if (!id)
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer')
+        .send({ error: 'unauthorized', message: 'unknown or revoked gateway credential' });
     req.gatewayClient = id;
   };
   app.post('/v1/gateway/requests', { preHandler: gateway }, async (req, reply) => {
     let bytes: Uint8Array | null = null;
     if (Buffer.isBuffer(req.body)) bytes = req.body;
-    else if (req.body && typeof (req.body as { cms?: unknown }).cms === 'string') bytes = Buffer.from((req.body as { cms: string }).cms, 'utf8');
+    else if (req.body && typeof (req.body as { cms?: unknown }).cms === 'string')
+      bytes = Buffer.from((req.body as { cms: string }).cms, 'utf8');
     if (!bytes) return reply.code(400).send({ error: 'bad-request', message: 'expected a signed request: DER/PEM body or JSON {cms}' });
     const r = await submitRequest(db, req.gatewayClient!, bytes, clock());
     return reply.code(r.duplicate ? 200 : 201).send(r);
@@ -159,8 +182,12 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
       const b = req.body as { org: string; name?: string; ttlHours?: number };
       return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours, now: clock() });
     });
-    app.post('/admin/gateway-credential', { preHandler: admin }, async (req) => createGatewayCredential(db, (req.body as { name?: string } | null)?.name ?? ''));
-    app.post('/admin/revoke', { preHandler: admin }, async (req) => ({ revoked: await revokeWorkstation(db, (req.body as { id: string }).id, clock()) }));
+    app.post('/admin/gateway-credential', { preHandler: admin }, async (req) =>
+      createGatewayCredential(db, (req.body as { name?: string } | null)?.name ?? ''),
+    );
+    app.post('/admin/revoke', { preHandler: admin }, async (req) => ({
+      revoked: await revokeWorkstation(db, (req.body as { id: string }).id, clock()),
+    }));
     app.post('/admin/workstations', { preHandler: admin }, async (req) => listWorkstations(db, (req.body as { org?: string } | null)?.org));
     app.post('/admin/publish', { preHandler: admin }, async (req) => {
       const b = req.body as { org: string; rows: Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }> };

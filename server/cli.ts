@@ -74,7 +74,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
   });
   const dataDir = path.resolve(values.data ?? io.env.TIRKEU_SERVER_DATA ?? 'server-data');
   const usage = () => {
-    io.err('Usage: tirkeu-server enroll-code --org BIN [--name NAME] [--ttl-hours H] | revoke WORKSTATION_ID | workstations [--org BIN] | publish --org BIN FILE.json | gateway-credential [--name NAME]   [--data DIR]\n');
+    io.err(
+      'Usage: tirkeu-server enroll-code --org BIN [--name NAME] [--ttl-hours H] | revoke WORKSTATION_ID | workstations [--org BIN] | publish --org BIN FILE.json | gateway-credential [--name NAME]   [--data DIR]\n',
+    );
     return 2;
   };
   if (!command) return usage();
@@ -91,7 +93,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const r = await b.call('enroll-code', { org: values.org, name: values.name, ttlHours }, (db) =>
           createEnrollmentCode(db, { orgBin: values.org!, name: values.name, ttlHours }),
         );
-        io.out(`Enrollment code for organization ${values.org}: ${r.code}\nValid once, until ${r.expiresAt}. Enter it on the workstation: Sync → Enroll.\n`);
+        io.out(
+          `Enrollment code for organization ${values.org}: ${r.code}\nValid once, until ${r.expiresAt}. Enter it on the workstation: Sync → Enroll.\n`,
+        );
         return 0;
       }
       case 'revoke': {
@@ -110,7 +114,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const file = positionals[0];
         if (!file || !values.org) return usage();
         const rows = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }>;
-        const r = await b.call('publish', { org: values.org, rows }, async (db) => ({ published: await publishReference(db, values.org!, rows) }));
+        const r = await b.call('publish', { org: values.org, rows }, async (db) => ({
+          published: await publishReference(db, values.org!, rows),
+        }));
         io.out(`Published ${r.published} reference rows for ${values.org}.\n`);
         return 0;
       }
@@ -130,7 +136,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
 }

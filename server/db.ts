@@ -134,13 +134,16 @@ async function openPglite(dataDir: string | undefined): Promise<ServerDb> {
 
 /** Applies the server's numbered migrations, each in its own transaction, under an advisory lock. */
 export async function migrateServerDb(db: ServerDb): Promise<number> {
-  await db.exec(`CREATE TABLE IF NOT EXISTS server_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  await db.exec(
+    `CREATE TABLE IF NOT EXISTS server_schema (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
+  );
   return db.transaction(async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(7207001)`);
     const r = await tx.query<{ v: number | null }>(`SELECT max(version) AS v FROM server_schema`);
     const current = Number(r.rows[0]?.v ?? 0);
     const latest = SERVER_MIGRATIONS.length;
-    if (current > latest) throw new Error(`The server database has schema version ${current}; this server supports up to ${latest}. Run the newer server.`);
+    if (current > latest)
+      throw new Error(`The server database has schema version ${current}; this server supports up to ${latest}. Run the newer server.`);
     for (const m of SERVER_MIGRATIONS) {
       if (m.version <= current) continue;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
@@ -167,5 +170,7 @@ export function isTransientDbError(error: unknown): boolean {
     if (/^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_AGAIN)$/.test(code)) return true;
   }
   const message = error instanceof Error ? error.message : String(error);
-  return /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Cannot use a pool after calling end/i.test(message);
+  return /Connection terminated|connection timeout|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down|in recovery mode)|Cannot use a pool after calling end/i.test(
+    message,
+  );
 }

@@ -25,12 +25,22 @@ export async function main(argv: string[], io: { out(s: string): void; err(s: st
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { server: { type: 'string' }, credential: { type: 'string' }, cms: { type: 'string' }, json: { type: 'string' }, cert: { type: 'string' }, key: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      server: { type: 'string' },
+      credential: { type: 'string' },
+      cms: { type: 'string' },
+      json: { type: 'string' },
+      cert: { type: 'string' },
+      key: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
   const server = (values.server ?? 'http://127.0.0.1:8443').replace(/\/+$/, '');
   const credential = values.credential ?? io.env.TIRKEU_GATEWAY_CREDENTIAL;
   if (!credential || (command !== 'submit' && command !== 'status')) {
-    io.err('Usage: gateway-submit submit --server URL --credential CRED (--cms FILE | --json FILE --cert C.pem --key K.pem) | status --server URL --credential CRED NUMBER [--out DIR]\n');
+    io.err(
+      'Usage: gateway-submit submit --server URL --credential CRED (--cms FILE | --json FILE --cert C.pem --key K.pem) | status --server URL --credential CRED NUMBER [--out DIR]\n',
+    );
     return 2;
   }
   const auth = { authorization: `Bearer ${credential}` };
@@ -38,12 +48,32 @@ export async function main(argv: string[], io: { out(s: string): void; err(s: st
     let der: Buffer;
     if (values.cms) der = fs.readFileSync(values.cms);
     else if (values.json && values.cert && values.key) {
-      der = execFileSync('openssl', ['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-cades', '-md', 'sha256', '-in', values.json, '-signer', values.cert, '-inkey', values.key]);
+      der = execFileSync('openssl', [
+        'cms',
+        '-sign',
+        '-nodetach',
+        '-binary',
+        '-outform',
+        'DER',
+        '-cades',
+        '-md',
+        'sha256',
+        '-in',
+        values.json,
+        '-signer',
+        values.cert,
+        '-inkey',
+        values.key,
+      ]);
     } else {
       io.err('submit needs --cms FILE, or --json FILE with --cert and --key\n');
       return 2;
     }
-    const r = await fetch(`${server}/v1/gateway/requests`, { method: 'POST', headers: { ...auth, 'content-type': 'application/pkcs7-mime' }, body: der });
+    const r = await fetch(`${server}/v1/gateway/requests`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/pkcs7-mime' },
+      body: der,
+    });
     const body = (await r.json()) as { number?: string; status?: string; duplicate?: boolean; message?: string };
     if (!r.ok) {
       io.err(`refused (HTTP ${r.status}): ${body.message ?? ''}\n`);
@@ -74,7 +104,9 @@ export async function main(argv: string[], io: { out(s: string): void; err(s: st
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }).then((code) => {
-    process.exitCode = code;
-  });
+  main(process.argv.slice(2), { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+  );
 }

@@ -38,7 +38,10 @@ export async function authenticateGateway(db: Sql, credential: string): Promise<
   const dot = credential.indexOf('.');
   if (dot <= 0 || credential.length > 200 || !credential.startsWith('gw-')) return null;
   const id = credential.slice(0, dot);
-  const r = await db.query<{ secret_hash: string; revoked_at: unknown }>(`SELECT secret_hash, revoked_at FROM gateway_client WHERE id = $1`, [id]);
+  const r = await db.query<{ secret_hash: string; revoked_at: unknown }>(
+    `SELECT secret_hash, revoked_at FROM gateway_client WHERE id = $1`,
+    [id],
+  );
   const row = r.rows[0];
   if (!row || row.revoked_at) return null;
   const given = Buffer.from(sha256(credential.slice(dot + 1)), 'hex');
@@ -82,10 +85,12 @@ export function readRouting(der: Uint8Array): Routing {
   const str = (v: unknown, max = 100) => (typeof v === 'string' && v.length > 0 && v.length <= max && !v.includes('\u0000') ? v : null);
   const requestId = str(doc.requestId);
   const organizationBin = str(doc.organizationBin, 12);
-  if (!requestId || !/^[\w.:-]{8,100}$/.test(requestId)) throw new GatewayRequestError(400, 'bad-request', 'requestId missing or not an identifier');
+  if (!requestId || !/^[\w.:-]{8,100}$/.test(requestId))
+    throw new GatewayRequestError(400, 'bad-request', 'requestId missing or not an identifier');
   if (!organizationBin || !/^\d{12}$/.test(organizationBin)) throw new GatewayRequestError(400, 'bad-request', 'organizationBin missing');
   const type = str(doc.type, 40);
-  if (!type || !(EREQUEST_TYPES as readonly string[]).includes(type)) throw new GatewayRequestError(400, 'unknown-service', `type must be one of ${EREQUEST_TYPES.join(', ')}`);
+  if (!type || !(EREQUEST_TYPES as readonly string[]).includes(type))
+    throw new GatewayRequestError(400, 'unknown-service', `type must be one of ${EREQUEST_TYPES.join(', ')}`);
   return { requestId, organizationBin, iin: str(doc.iin, 12), type, submittedAt: str(doc.submittedAt, 40) };
 }
 
@@ -113,7 +118,10 @@ export async function submitRequest(db: ServerDb, clientId: string, body: Uint8A
   const routing = readRouting(der);
   const cms = Buffer.from(der).toString('base64');
   return db.transaction(async (tx) => {
-    const existing = await tx.query<{ number: string; status: GatewayStatus }>(`SELECT number, status FROM gateway_request WHERE request_id = $1`, [routing.requestId]);
+    const existing = await tx.query<{ number: string; status: GatewayStatus }>(
+      `SELECT number, status FROM gateway_request WHERE request_id = $1`,
+      [routing.requestId],
+    );
     if (existing.rows[0]) return { ...existing.rows[0], duplicate: true };
     const served = await tx.query(`SELECT 1 FROM workstation WHERE org_bin = $1 AND revoked_at IS NULL LIMIT 1`, [routing.organizationBin]);
     const status: GatewayStatus = served.rowCount > 0 ? 'received' : 'unknown-organization';
@@ -121,12 +129,26 @@ export async function submitRequest(db: ServerDb, clientId: string, body: Uint8A
     const inserted = await tx.query<{ received_at: string }>(
       `INSERT INTO gateway_request (number, request_id, client_id, org_bin, iin, service_type, submitted_at, document, status, status_reason, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (request_id) DO NOTHING RETURNING to_json(received_at)#>>'{}' AS received_at`,
-      [number, routing.requestId, clientId, routing.organizationBin, routing.iin, routing.type, routing.submittedAt, cms, status,
-        status === 'unknown-organization' ? `no organization with BIN ${routing.organizationBin} is connected to the central server` : null, now.toISOString()],
+      [
+        number,
+        routing.requestId,
+        clientId,
+        routing.organizationBin,
+        routing.iin,
+        routing.type,
+        routing.submittedAt,
+        cms,
+        status,
+        status === 'unknown-organization' ? `no organization with BIN ${routing.organizationBin} is connected to the central server` : null,
+        now.toISOString(),
+      ],
     );
     if (inserted.rowCount === 0) {
       // A concurrent POST of the same requestId won the race: answer with its number.
-      const r = await tx.query<{ number: string; status: GatewayStatus }>(`SELECT number, status FROM gateway_request WHERE request_id = $1`, [routing.requestId]);
+      const r = await tx.query<{ number: string; status: GatewayStatus }>(
+        `SELECT number, status FROM gateway_request WHERE request_id = $1`,
+        [routing.requestId],
+      );
       return { ...r.rows[0]!, duplicate: true };
     }
     if (status === 'received') {
@@ -154,12 +176,18 @@ const RANK: Record<string, number> = { received: 0, registered: 1, done: 2, refu
 export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown, at: string): Promise<void> {
   const p = payload as Partial<ErequestStatusPayload> | null;
   if (!p || typeof p.number !== 'string' || !['registered', 'done', 'refused'].includes(String(p.status))) return;
-  const r = await tx.query<{ status: string; org_bin: string }>(`SELECT status, org_bin FROM gateway_request WHERE number = $1 FOR UPDATE`, [p.number]);
+  const r = await tx.query<{ status: string; org_bin: string }>(
+    `SELECT status, org_bin FROM gateway_request WHERE number = $1 FOR UPDATE`,
+    [p.number],
+  );
   const row = r.rows[0];
   if (!row || row.org_bin !== ws.orgBin) return;
   if ((FINAL_GATEWAY_STATUSES as readonly string[]).includes(row.status) || (RANK[row.status] ?? 0) > (RANK[p.status!] ?? 0)) {
     // Already final; still fill in the registration and deadline if they were missing.
-    await tx.query(`UPDATE gateway_request SET registered_as = coalesce(registered_as, $2), deadline_at = coalesce(deadline_at, $3) WHERE number = $1`, [p.number, p.registeredAs ?? null, p.deadlineAt ?? null]);
+    await tx.query(
+      `UPDATE gateway_request SET registered_as = coalesce(registered_as, $2), deadline_at = coalesce(deadline_at, $3) WHERE number = $1`,
+      [p.number, p.registeredAs ?? null, p.deadlineAt ?? null],
+    );
     return;
   }
   const answer = p.answer ?? null;
@@ -167,14 +195,31 @@ export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown, 
     `UPDATE gateway_request SET status = $2, status_reason = $3, registered_as = coalesce($4, registered_as), deadline_at = coalesce($5, deadline_at),
             answer = coalesce($6, answer), answered_at = CASE WHEN $6::text IS NULL THEN answered_at ELSE $7::timestamptz END, updated_at = $7::timestamptz
       WHERE number = $1`,
-    [p.number, p.status, answer?.kind === 'refusal' ? (answer.code ?? null) : null, p.registeredAs ?? null, p.deadlineAt ?? null, answer ? JSON.stringify(answer) : null, at],
+    [
+      p.number,
+      p.status,
+      answer?.kind === 'refusal' ? (answer.code ?? null) : null,
+      p.registeredAs ?? null,
+      p.deadlineAt ?? null,
+      answer ? JSON.stringify(answer) : null,
+      at,
+    ],
   );
 }
 
 export async function getRequestView(db: Sql, number: string): Promise<GatewayRequestView | null> {
   const r = await db.query<{
-    number: string; request_id: string; iin: string | null; org_bin: string; service_type: string | null; status: GatewayStatus; status_reason: string | null;
-    received_at: string; registered_as: string | null; deadline_at: string | null; answer: string | null;
+    number: string;
+    request_id: string;
+    iin: string | null;
+    org_bin: string;
+    service_type: string | null;
+    status: GatewayStatus;
+    status_reason: string | null;
+    received_at: string;
+    registered_as: string | null;
+    deadline_at: string | null;
+    answer: string | null;
   }>(
     `SELECT number, request_id, iin, org_bin, service_type, status, status_reason, to_json(received_at)#>>'{}' AS received_at, registered_as, deadline_at, answer
        FROM gateway_request WHERE number = $1`,

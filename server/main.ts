@@ -68,7 +68,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   if (tls && !(config.tlsCert && config.tlsKey)) throw new Error('TLS needs both --tls-cert and --tls-key');
   const loopbackHost = config.host === 'localhost' || isLoopback(config.host);
   if (!tls && !loopbackHost && !config.allowInsecureHttp)
-    throw new Error(`Refusing plain HTTP on ${config.host}: give --tls-cert and --tls-key, or --allow-insecure-http on a network you trust.`);
+    throw new Error(
+      `Refusing plain HTTP on ${config.host}: give --tls-cert and --tls-key, or --allow-insecure-http on a network you trust.`,
+    );
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = await openServerDb({ databaseUrl: config.databaseUrl, dataDir: path.join(config.dataDir, 'pglite') });
   const adminToken = randomBytes(24).toString('base64url');

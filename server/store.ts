@@ -3,14 +3,7 @@
  * the commit-ordered change log). Everything here runs on PostgreSQL and PGlite alike.
  */
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import {
-  LIMITS,
-  type BookingPayload,
-  type EnrollResponse,
-  type OpResult,
-  type PushOp,
-  type PushResponse,
-} from '../common/sync-protocol';
+import { LIMITS, type BookingPayload, type EnrollResponse, type OpResult, type PushOp, type PushResponse } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb, type Sql } from './db';
 import { EREQUEST_STATUS_OP } from '../common/erequests';
 import { applyStatusOp } from './gateway';
@@ -60,7 +53,12 @@ export async function createEnrollmentCode(
 }
 
 /** Exchanges a valid, unused, unexpired code for a new workstation credential. Null when the code is not good. */
-export async function enroll(db: ServerDb, code: string, name: string | undefined, now: Date = systemClock()): Promise<EnrollResponse | null> {
+export async function enroll(
+  db: ServerDb,
+  code: string,
+  name: string | undefined,
+  now: Date = systemClock(),
+): Promise<EnrollResponse | null> {
   const hash = sha256(normalizeCode(code));
   return db.transaction(async (tx) => {
     const r = await tx.query<{ org_bin: string; name: string }>(
@@ -71,7 +69,12 @@ export async function enroll(db: ServerDb, code: string, name: string | undefine
     if (!row) return null;
     const id = 'ws-' + randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [id, row.org_bin, name || row.name, sha256(secret)]);
+    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [
+      id,
+      row.org_bin,
+      name || row.name,
+      sha256(secret),
+    ]);
     await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
     return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: now.toISOString() };
   });
@@ -99,8 +102,19 @@ export async function revokeWorkstation(db: Sql, id: string, now: Date = systemC
   return r.rowCount > 0;
 }
 
-export async function noteWorkstationSeen(db: Sql, ws: Workstation, protocol: number, schema: number | null, now: Date = systemClock()): Promise<void> {
-  await db.query(`UPDATE workstation SET last_seen_at = $4, protocol = $2, schema_version = $3 WHERE id = $1`, [ws.id, protocol, schema, now.toISOString()]);
+export async function noteWorkstationSeen(
+  db: Sql,
+  ws: Workstation,
+  protocol: number,
+  schema: number | null,
+  now: Date = systemClock(),
+): Promise<void> {
+  await db.query(`UPDATE workstation SET last_seen_at = $4, protocol = $2, schema_version = $3 WHERE id = $1`, [
+    ws.id,
+    protocol,
+    schema,
+    now.toISOString(),
+  ]);
 }
 
 export interface WorkstationInfo {
@@ -154,19 +168,26 @@ function reject(op_id: string, code: string, message: string): OpResult {
 function validateOp(op: unknown): { ok: true; op: PushOp; payloadText: string } | { ok: false; result: OpResult } {
   const o = op as Partial<PushOp> | null;
   const opId = typeof o?.op_id === 'string' ? o.op_id : '';
-  if (!o || typeof o !== 'object' || !OP_ID.test(opId)) return { ok: false, result: reject(opId.slice(0, 64), 'malformed', 'op_id missing or not an identifier') };
-  if (typeof o.kind !== 'string' || !KIND.test(o.kind) || o.kind.length > 64) return { ok: false, result: reject(opId, 'malformed', 'kind is not a dotted name') };
+  if (!o || typeof o !== 'object' || !OP_ID.test(opId))
+    return { ok: false, result: reject(opId.slice(0, 64), 'malformed', 'op_id missing or not an identifier') };
+  if (typeof o.kind !== 'string' || !KIND.test(o.kind) || o.kind.length > 64)
+    return { ok: false, result: reject(opId, 'malformed', 'kind is not a dotted name') };
   if (typeof o.entity !== 'string' || !NO_NUL.test(o.entity)) return { ok: false, result: reject(opId, 'malformed', 'entity missing') };
-  if (typeof o.entity_id !== 'string' || !NO_NUL.test(o.entity_id)) return { ok: false, result: reject(opId, 'malformed', 'entity_id missing') };
-  if (typeof o.created_at !== 'string' || !ISO_TIME.test(o.created_at)) return { ok: false, result: reject(opId, 'malformed', 'created_at is not an ISO time') };
+  if (typeof o.entity_id !== 'string' || !NO_NUL.test(o.entity_id))
+    return { ok: false, result: reject(opId, 'malformed', 'entity_id missing') };
+  if (typeof o.created_at !== 'string' || !ISO_TIME.test(o.created_at))
+    return { ok: false, result: reject(opId, 'malformed', 'created_at is not an ISO time') };
   if (o.payload === undefined) return { ok: false, result: reject(opId, 'malformed', 'payload missing') };
   const payloadText = JSON.stringify(o.payload);
-  if (Buffer.byteLength(payloadText) > LIMITS.opMaxBytes) return { ok: false, result: reject(opId, 'too-large', `payload over ${LIMITS.opMaxBytes} bytes`) };
+  if (Buffer.byteLength(payloadText) > LIMITS.opMaxBytes)
+    return { ok: false, result: reject(opId, 'too-large', `payload over ${LIMITS.opMaxBytes} bytes`) };
   if (o.kind === 'booking.create') {
     const p = o.payload as Partial<BookingPayload> | null;
     if (!p || typeof p !== 'object') return { ok: false, result: reject(opId, 'invalid-payload', 'a booking needs an object payload') };
-    if (typeof p.booking_id !== 'string' || !NO_NUL.test(p.booking_id)) return { ok: false, result: reject(opId, 'invalid-payload', 'booking_id missing') };
-    if (typeof p.doctor !== 'string' || !NO_NUL.test(p.doctor)) return { ok: false, result: reject(opId, 'invalid-payload', 'doctor missing') };
+    if (typeof p.booking_id !== 'string' || !NO_NUL.test(p.booking_id))
+      return { ok: false, result: reject(opId, 'invalid-payload', 'booking_id missing') };
+    if (typeof p.doctor !== 'string' || !NO_NUL.test(p.doctor))
+      return { ok: false, result: reject(opId, 'invalid-payload', 'doctor missing') };
     if (typeof p.slot_start !== 'string' || !ISO_TIME.test(p.slot_start) || Number.isNaN(Date.parse(p.slot_start)))
       return { ok: false, result: reject(opId, 'invalid-payload', 'slot_start is not an ISO time') };
   }
@@ -199,7 +220,13 @@ export async function push(db: ServerDb, ws: Workstation, body: unknown, options
   }
 }
 
-async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string; ops: unknown[] }, isolate: boolean, options: PushOptions): Promise<PushResponse> {
+async function applyBatch(
+  db: ServerDb,
+  ws: Workstation,
+  req: { batch_id: string; ops: unknown[] },
+  isolate: boolean,
+  options: PushOptions,
+): Promise<PushResponse> {
   return db.transaction(async (tx) => {
     const clock = options.clock ?? systemClock;
     const receivedAt = clock().toISOString();
@@ -208,7 +235,10 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
       [ws.id, req.batch_id, receivedAt, req.ops.length],
     );
     if (claim.rowCount === 0) {
-      const stored = await tx.query<{ response: string | null }>(`SELECT response FROM sync_batch WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id]);
+      const stored = await tx.query<{ response: string | null }>(
+        `SELECT response FROM sync_batch WHERE workstation_id = $1 AND batch_id = $2`,
+        [ws.id, req.batch_id],
+      );
       const response = stored.rows[0]?.response;
       if (!response) throw new Error('a stored batch without its response');
       return { ...(JSON.parse(response) as PushResponse), replayed: true, server_time: clock().toISOString() };
@@ -247,7 +277,11 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
         } catch (error) {
           if (isTransientDbError(error)) throw error;
           await tx.query('ROLLBACK TO SAVEPOINT op');
-          results[p.index] = reject(p.op.op_id, 'server-refused', `the server could not store this operation: ${(error as Error).message.slice(0, 200)}`);
+          results[p.index] = reject(
+            p.op.op_id,
+            'server-refused',
+            `the server could not store this operation: ${(error as Error).message.slice(0, 200)}`,
+          );
         }
       }
     } else {
@@ -271,16 +305,32 @@ async function applyBatch(db: ServerDb, ws: Workstation, req: { batch_id: string
       const byId = new Map(r.rows.map((row) => [row.op_id, row]));
       for (const d of duplicates) {
         const row = byId.get(d.op.op_id);
-        if (row && row.workstation_id !== ws.id) results[d.index] = reject(d.op.op_id, 'op-id-taken', 'another workstation used this op_id');
-        else results[d.index] = { op_id: d.op.op_id, status: 'duplicate', ...(row?.result ? { original: JSON.parse(row.result) as OpResult } : {}) };
+        if (row && row.workstation_id !== ws.id)
+          results[d.index] = reject(d.op.op_id, 'op-id-taken', 'another workstation used this op_id');
+        else
+          results[d.index] = {
+            op_id: d.op.op_id,
+            status: 'duplicate',
+            ...(row?.result ? { original: JSON.parse(row.result) as OpResult } : {}),
+          };
       }
     }
 
     await appendChanges(tx, ws.orgBin, ws.id, changes);
     if (options.beforeCommit) await options.beforeCommit();
 
-    const response: PushResponse = { batch_id: req.batch_id, received_at: receivedAt, server_time: clock().toISOString(), replayed: false, results };
-    await tx.query(`UPDATE sync_batch SET response = $3 WHERE workstation_id = $1 AND batch_id = $2`, [ws.id, req.batch_id, JSON.stringify(response)]);
+    const response: PushResponse = {
+      batch_id: req.batch_id,
+      received_at: receivedAt,
+      server_time: clock().toISOString(),
+      replayed: false,
+      results,
+    };
+    await tx.query(`UPDATE sync_batch SET response = $3 WHERE workstation_id = $1 AND batch_id = $2`, [
+      ws.id,
+      req.batch_id,
+      JSON.stringify(response),
+    ]);
     return response;
   });
 }
@@ -291,7 +341,14 @@ async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: 
 }
 
 async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {
-  const rows = ops.map((p) => ({ op_id: p.op.op_id, kind: p.op.kind, entity: p.op.entity, entity_id: p.op.entity_id, payload: p.payloadText, device_time: p.op.created_at }));
+  const rows = ops.map((p) => ({
+    op_id: p.op.op_id,
+    kind: p.op.kind,
+    entity: p.op.entity,
+    entity_id: p.op.entity_id,
+    payload: p.payloadText,
+    device_time: p.op.created_at,
+  }));
   const r = await tx.query<{ op_id: string }>(
     `INSERT INTO sync_op (op_id, workstation_id, org_bin, batch_id, kind, entity, entity_id, payload, device_time, received_at, status)
      SELECT x.op_id, $2, $3, $4, x.kind, x.entity, x.entity_id, x.payload, x.device_time, $5, 'applied'
@@ -341,7 +398,14 @@ async function applyBooking(
     result = {
       op_id: p.op.op_id,
       status: 'conflict',
-      server: { reason: 'slot-taken', doctor: b.doctor, slot_start: b.slot_start, booking_id: winner?.booking_key ?? null, workstation_id: winner?.workstation_id ?? null, confirmed_at: winner?.confirmed_at ?? null },
+      server: {
+        reason: 'slot-taken',
+        doctor: b.doctor,
+        slot_start: b.slot_start,
+        booking_id: winner?.booking_key ?? null,
+        workstation_id: winner?.workstation_id ?? null,
+        confirmed_at: winner?.confirmed_at ?? null,
+      },
     };
     await tx.query(`UPDATE sync_op SET status = 'conflict' WHERE op_id = $1`, [p.op.op_id]);
   }
@@ -386,7 +450,9 @@ export async function publishReference(
         tx,
         orgBin,
         null,
-        rows.slice(i, i + chunk).map((r) => ({ kind: r.kind, key: r.key, payload: JSON.stringify(r.payload ?? null), deleted: r.deleted ?? false })),
+        rows
+          .slice(i, i + chunk)
+          .map((r) => ({ kind: r.kind, key: r.key, payload: JSON.stringify(r.payload ?? null), deleted: r.deleted ?? false })),
       );
     }
   });
@@ -440,7 +506,9 @@ export async function pull(
     position = Number(row.seq);
     if (row.origin === ws.id) continue;
     bytes += row.payload.length;
-    parts.push(`{"kind":${JSON.stringify(row.kind)},"key":${JSON.stringify(row.key)},"payload":${row.payload},"deleted":${row.deleted ? 'true' : 'false'}}`);
+    parts.push(
+      `{"kind":${JSON.stringify(row.kind)},"key":${JSON.stringify(row.key)},"payload":${row.payload},"deleted":${row.deleted ? 'true' : 'false'}}`,
+    );
   }
   const more = taken < r.rows.length || r.rows.length === rowsCap;
   const headSeq = Math.max(Number(head.rows[0]?.head ?? 0), position);

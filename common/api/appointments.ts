@@ -23,7 +23,17 @@ export const appointmentsApi = defineSlice(['appointments'], {
     result: z.object({
       from: z.string(),
       to: z.string(),
-      slots: z.array(z.object({ doctorId: z.number().int(), doctorName: z.string(), specialty: specialtySchema, room: z.string().nullable(), start: z.string(), date: z.string(), time: z.string() })),
+      slots: z.array(
+        z.object({
+          doctorId: z.number().int(),
+          doctorName: z.string(),
+          specialty: specialtySchema,
+          room: z.string().nullable(),
+          start: z.string(),
+          date: z.string(),
+          time: z.string(),
+        }),
+      ),
       unavailable: z.array(unavailableSchema),
     }),
   }),
@@ -49,10 +59,19 @@ export const appointmentsApi = defineSlice(['appointments'], {
   'appointments.reschedule': method({
     access: ['registrar'],
     args: z
-      .object({ id: z.number().int().positive(), slotStart: z.string().max(40), doctorId: z.number().int().positive().nullable().optional(), reason: z.string().trim().max(300).nullable().optional() })
+      .object({
+        id: z.number().int().positive(),
+        slotStart: z.string().max(40),
+        doctorId: z.number().int().positive().nullable().optional(),
+        reason: z.string().trim().max(300).nullable().optional(),
+      })
       .strict(),
     result: appointmentSchema,
   }),
-  'appointments.ofPerson': method({ access: 'staff', args: z.object({ iin: z.string().trim().max(20) }).strict(), result: z.array(appointmentSchema) }),
+  'appointments.ofPerson': method({
+    access: 'staff',
+    args: z.object({ iin: z.string().trim().max(20) }).strict(),
+    result: z.array(appointmentSchema),
+  }),
   'appointments.slip': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: pdfSchema }),
 });

@@ -5,20 +5,38 @@
  */
 import { z } from 'zod';
 import { pdfSchema } from '../desk';
-import { cashEntrySchema, dispensaryIsoDate, PAYMENT_METHODS, priceSchema, RECEIPT_LAYOUTS, shiftSchema, shiftTotalsSchema } from '../dispensary';
+import {
+  cashEntrySchema,
+  dispensaryIsoDate,
+  PAYMENT_METHODS,
+  priceSchema,
+  RECEIPT_LAYOUTS,
+  shiftSchema,
+  shiftTotalsSchema,
+} from '../dispensary';
 import { defineSlice, method, none } from './spec';
 
 export const cashApi = defineSlice(['prices', 'cash'], {
   'prices.list': method({ access: 'staff', args: none, result: z.array(priceSchema) }),
   'prices.set': method({
     access: ['administrator'],
-    args: z.object({ serviceId: z.string().trim().min(1).max(80), feeKzt: z.number().int().min(0).max(10_000_000), effectiveFrom: dispensaryIsoDate }).strict(),
+    args: z
+      .object({
+        serviceId: z.string().trim().min(1).max(80),
+        feeKzt: z.number().int().min(0).max(10_000_000),
+        effectiveFrom: dispensaryIsoDate,
+      })
+      .strict(),
     result: z.array(priceSchema),
   }),
   'cash.shift': method({ access: ['cashier'], args: none, result: shiftSchema.nullable() }),
   'cash.openShift': method({ access: ['cashier'], args: none, result: shiftSchema }),
   'cash.closeShift': method({ access: ['cashier'], args: none, result: shiftSchema }),
-  'cash.shiftReport': method({ access: ['cashier', 'administrator'], args: z.object({ shiftId: z.number().int().positive() }).strict(), result: pdfSchema }),
+  'cash.shiftReport': method({
+    access: ['cashier', 'administrator'],
+    args: z.object({ shiftId: z.number().int().positive() }).strict(),
+    result: pdfSchema,
+  }),
   'cash.pay': method({
     access: ['cashier'],
     args: z.object({ requestId: z.number().int().positive(), method: z.enum(PAYMENT_METHODS) }).strict(),

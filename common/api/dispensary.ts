@@ -6,14 +6,27 @@
  */
 import { z } from 'zod';
 import { pdfSchema } from '../desk';
-import { certificateSummarySchema, dispensaryIsoDate, HIV_RESULTS, REGISTER_KINDS, registerCheckSchema, registerImportReportSchema } from '../dispensary';
+import {
+  certificateSummarySchema,
+  dispensaryIsoDate,
+  HIV_RESULTS,
+  REGISTER_KINDS,
+  registerCheckSchema,
+  registerImportReportSchema,
+} from '../dispensary';
 import { signingSourceSchema } from './signing';
 import { defineSlice, method, none } from './spec';
 
 export const dispensaryApi = defineSlice(['registers', 'certificates', 'hiv'], {
   'registers.check': method({
     access: ['operator', 'registrar'],
-    args: z.object({ requestId: z.number().int().positive(), documentsIncomplete: z.boolean().optional(), note: z.string().trim().max(300).nullable().optional() }).strict(),
+    args: z
+      .object({
+        requestId: z.number().int().positive(),
+        documentsIncomplete: z.boolean().optional(),
+        note: z.string().trim().max(300).nullable().optional(),
+      })
+      .strict(),
     result: registerCheckSchema,
   }),
   'registers.lookup': method({
@@ -23,7 +36,9 @@ export const dispensaryApi = defineSlice(['registers', 'certificates', 'hiv'], {
   }),
   'registers.import': method({
     access: ['administrator'],
-    args: z.object({ register: z.enum(REGISTER_KINDS), fileName: z.string().trim().min(1).max(200), text: z.string().min(1).max(80_000_000) }).strict(),
+    args: z
+      .object({ register: z.enum(REGISTER_KINDS), fileName: z.string().trim().min(1).max(200), text: z.string().min(1).max(80_000_000) })
+      .strict(),
     result: registerImportReportSchema,
   }),
   'registers.importProgress': method({
@@ -55,7 +70,11 @@ export const dispensaryApi = defineSlice(['registers', 'certificates', 'hiv'], {
     args: z.object({ from: dispensaryIsoDate, to: dispensaryIsoDate }).strict(),
     result: z.array(certificateSummarySchema),
   }),
-  'hiv.label': method({ access: ['nurse', 'physician'], args: z.object({ requestId: z.number().int().positive() }).strict(), result: pdfSchema }),
+  'hiv.label': method({
+    access: ['nurse', 'physician'],
+    args: z.object({ requestId: z.number().int().positive() }).strict(),
+    result: pdfSchema,
+  }),
   'hiv.enterResult': method({
     access: ['nurse', 'physician'],
     args: z.object({ code: z.string().trim().min(4).max(20), result: z.enum(HIV_RESULTS) }).strict(),
@@ -69,6 +88,14 @@ export const dispensaryApi = defineSlice(['registers', 'certificates', 'hiv'], {
   'hiv.followUps': method({
     access: ['physician'],
     args: none,
-    result: z.array(z.object({ code: z.string(), number: z.string(), mode: z.enum(['anonymous', 'confidential']), resultAt: z.string(), releasedAt: z.string().nullable() })),
+    result: z.array(
+      z.object({
+        code: z.string(),
+        number: z.string(),
+        mode: z.enum(['anonymous', 'confidential']),
+        resultAt: z.string(),
+        releasedAt: z.string().nullable(),
+      }),
+    ),
   }),
 });

@@ -9,7 +9,13 @@ import { defineSlice, method } from './spec';
 export const districtsApi = defineSlice(['districts'], {
   'districts.resolve': method({
     access: 'staff',
-    args: z.object({ iin: z.string().trim().max(20), address: z.string().trim().max(200).nullable().optional(), districtId: z.number().int().positive().nullable().optional() }).strict(),
+    args: z
+      .object({
+        iin: z.string().trim().max(20),
+        address: z.string().trim().max(200).nullable().optional(),
+        districtId: z.number().int().positive().nullable().optional(),
+      })
+      .strict(),
     result: districtResolutionSchema,
   }),
   'districts.save': method({

@@ -22,7 +22,9 @@ const erequestViewSchema = z.object({
   grounds: z.array(z.object({ check: z.string(), ok: z.boolean(), detail: z.string() })),
   proposal: z.record(z.string(), z.unknown()),
   content: z.record(z.string(), z.unknown()).nullable(),
-  decision: z.object({ kind: z.enum(['result', 'refusal']), code: z.string().nullable(), reasons: z.array(z.string()), by: z.string() }).nullable(),
+  decision: z
+    .object({ kind: z.enum(['result', 'refusal']), code: z.string().nullable(), reasons: z.array(z.string()), by: z.string() })
+    .nullable(),
   journalRef: z.string().nullable(),
   answeredAt: z.string().nullable(),
 });
@@ -39,13 +41,27 @@ export const erequestsApi = defineSlice(['erequests'], {
     args: z.object({ open: z.boolean().default(true), limit: z.number().int().min(1).max(1000).default(200) }).strict(),
     result: z.object({ rows: z.array(erequestViewSchema), now: z.string() }),
   }),
-  'erequests.get': method({ access: ['registrar', 'administrator'], args: z.object({ id: z.number().int().positive() }).strict(), result: erequestViewSchema }),
-  'erequests.resolve': method({
-    access: ['registrar'],
-    args: z.object({ id: z.number().int().positive(), decision: z.enum(['confirm', 'refuse']), reason: z.string().trim().max(500).nullable().optional() }).strict(),
+  'erequests.get': method({
+    access: ['registrar', 'administrator'],
+    args: z.object({ id: z.number().int().positive() }).strict(),
     result: erequestViewSchema,
   }),
-  'erequests.process': method({ access: ['registrar', 'administrator'], args: none, result: z.object({ ingested: z.number(), processed: z.number(), answered: z.number() }) }),
+  'erequests.resolve': method({
+    access: ['registrar'],
+    args: z
+      .object({
+        id: z.number().int().positive(),
+        decision: z.enum(['confirm', 'refuse']),
+        reason: z.string().trim().max(500).nullable().optional(),
+      })
+      .strict(),
+    result: erequestViewSchema,
+  }),
+  'erequests.process': method({
+    access: ['registrar', 'administrator'],
+    args: none,
+    result: z.object({ ingested: z.number(), processed: z.number(), answered: z.number() }),
+  }),
   'erequests.settings': method({ access: ['administrator'], args: none, result: erequestSettingsSchema }),
   'erequests.setPolicy': method({
     access: ['administrator'],
@@ -54,7 +70,9 @@ export const erequestsApi = defineSlice(['erequests'], {
   }),
   'erequests.setProviderKey': method({
     access: ['administrator'],
-    args: z.object({ source: signingSourceSchema, keyId: z.string().max(200).nullable().optional(), secret: z.string().min(1).max(200) }).strict(),
+    args: z
+      .object({ source: signingSourceSchema, keyId: z.string().max(200).nullable().optional(), secret: z.string().min(1).max(200) })
+      .strict(),
     result: erequestSettingsSchema,
   }),
   'erequests.addTrustFile': method({

@@ -31,14 +31,28 @@ export const homeVisitsApi = defineSlice(['homeVisits'], {
   }),
   'homeVisits.setStatus': method({
     access: ['registrar', 'physician', 'administrator'],
-    args: z.object({ id: z.number().int().positive(), status: z.enum(['visited', 'cancelled']), reason: z.string().trim().max(300).nullable().optional() }).strict(),
+    args: z
+      .object({
+        id: z.number().int().positive(),
+        status: z.enum(['visited', 'cancelled']),
+        reason: z.string().trim().max(300).nullable().optional(),
+      })
+      .strict(),
     result: homeVisitSchema,
   }),
-  'homeVisits.ofPerson': method({ access: 'staff', args: z.object({ iin: z.string().trim().max(20) }).strict(), result: z.array(homeVisitSchema) }),
+  'homeVisits.ofPerson': method({
+    access: 'staff',
+    args: z.object({ iin: z.string().trim().max(20) }).strict(),
+    result: z.array(homeVisitSchema),
+  }),
   'homeVisits.doctorDay': method({
     access: 'staff',
     args: z.object({ doctorId: z.number().int().positive(), date: deskIsoDate }).strict(),
     result: z.object({ doctor: doctorSchema, date: z.string(), visits: z.array(homeVisitSchema) }),
   }),
-  'homeVisits.doctorDayPdf': method({ access: 'staff', args: z.object({ doctorId: z.number().int().positive(), date: deskIsoDate }).strict(), result: pdfSchema }),
+  'homeVisits.doctorDayPdf': method({
+    access: 'staff',
+    args: z.object({ doctorId: z.number().int().positive(), date: deskIsoDate }).strict(),
+    result: pdfSchema,
+  }),
 });

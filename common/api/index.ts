@@ -32,7 +32,9 @@ export type { SyncIssue, SyncStatus } from './sync';
 
 type SliceMap = Record<string, ApiSlice>;
 type MethodOf<S extends SliceMap> = { [K in keyof S]: keyof S[K]['methods'] & string }[keyof S];
-type SpecOf<S extends SliceMap, M extends string> = { [K in keyof S]: M extends keyof S[K]['methods'] ? S[K]['methods'][M] : never }[keyof S];
+type SpecOf<S extends SliceMap, M extends string> = {
+  [K in keyof S]: M extends keyof S[K]['methods'] ? S[K]['methods'][M] : never;
+}[keyof S];
 type Merged<S extends SliceMap> = { readonly [M in MethodOf<S>]: SpecOf<S, M> };
 
 /** Names found in a slice and in another one. */
@@ -40,9 +42,13 @@ type InTwoSlices<S extends SliceMap, Part extends 'methods' | 'prefixes'> = {
   [K in keyof S]: PartOf<S[K], Part> & { [J in Exclude<keyof S, K>]: PartOf<S[J], Part> }[Exclude<keyof S, K>];
 }[keyof S];
 type PartOf<T extends ApiSlice, Part extends 'methods' | 'prefixes'> = Part extends 'methods' ? keyof T['methods'] : T['prefixes'][number];
-type OutsideItsPrefixes<S extends SliceMap> = { [K in keyof S]: Exclude<keyof S[K]['methods'], `${S[K]['prefixes'][number]}.${string}`> }[keyof S];
+type OutsideItsPrefixes<S extends SliceMap> = {
+  [K in keyof S]: Exclude<keyof S[K]['methods'], `${S[K]['prefixes'][number]}.${string}`>;
+}[keyof S];
 /** `unknown` when the slices fit together; otherwise a property the slices lack, named after what is wrong. */
-type Refusals<S extends SliceMap> = ([InTwoSlices<S, 'methods'>] extends [never] ? unknown : { 'API methods in two slices': InTwoSlices<S, 'methods'> }) &
+type Refusals<S extends SliceMap> = ([InTwoSlices<S, 'methods'>] extends [never]
+  ? unknown
+  : { 'API methods in two slices': InTwoSlices<S, 'methods'> }) &
   ([OutsideItsPrefixes<S>] extends [never] ? unknown : { 'API methods outside their slice prefixes': OutsideItsPrefixes<S> }) &
   ([InTwoSlices<S, 'prefixes'>] extends [never] ? unknown : { 'API method prefixes owned by two slices': InTwoSlices<S, 'prefixes'> });
 

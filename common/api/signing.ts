@@ -36,7 +36,16 @@ const tokenSlotSchema = z.object({
   module: z.string(),
   available: z.boolean(),
   problem: z.string().nullable(),
-  tokens: z.array(z.object({ label: z.string(), serial: z.string(), model: z.string(), pinLocked: z.boolean(), pinCountLow: z.boolean(), pinFinalTry: z.boolean() })),
+  tokens: z.array(
+    z.object({
+      label: z.string(),
+      serial: z.string(),
+      model: z.string(),
+      pinLocked: z.boolean(),
+      pinCountLow: z.boolean(),
+      pinFinalTry: z.boolean(),
+    }),
+  ),
 });
 
 const signingKeySchema = z.object({
@@ -53,7 +62,13 @@ export const signingApi = defineSlice(['signing'], {
   'signing.sources': method({ access: SIGNING_ROLES, args: none, result: z.array(tokenSlotSchema) }),
   'signing.listKeys': method({
     access: SIGNING_ROLES,
-    args: z.object({ source: signingSourceSchema, secret: z.string().max(128).nullable().default(null), as: z.enum(['self', 'provider']).default('self') }).strict(),
+    args: z
+      .object({
+        source: signingSourceSchema,
+        secret: z.string().max(128).nullable().default(null),
+        as: z.enum(['self', 'provider']).default('self'),
+      })
+      .strict(),
     result: z.array(signingKeySchema),
   }),
   'signing.check': method({

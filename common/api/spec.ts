@@ -29,7 +29,10 @@ export interface ApiSlice<P extends string = string, M extends Record<string, Me
   readonly methods: M;
 }
 
-export function defineSlice<const P extends string, M extends Record<string, MethodSpec>>(prefixes: readonly P[], methods: M): ApiSlice<P, M> {
+export function defineSlice<const P extends string, M extends Record<string, MethodSpec>>(
+  prefixes: readonly P[],
+  methods: M,
+): ApiSlice<P, M> {
   return { prefixes, methods };
 }
 

@@ -38,7 +38,6 @@ const syncIssueSchema = z.object({
 });
 export type SyncIssue = z.infer<typeof syncIssueSchema>;
 
-
 export const syncApi = defineSlice(['sync'], {
   'sync.status': method({ access: 'staff', args: none, result: syncStatusSchema }),
   'sync.issues': method({

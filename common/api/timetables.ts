@@ -40,5 +40,9 @@ export const timetablesApi = defineSlice(['timetables'], {
       .strict(),
     result: z.object({ exception: timetableExceptionSchema, affected: z.array(appointmentSchema) }),
   }),
-  'timetables.removeException': method({ access: ['administrator'], args: z.object({ id: z.number().int().positive() }).strict(), result: okResult }),
+  'timetables.removeException': method({
+    access: ['administrator'],
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: okResult,
+  }),
 });

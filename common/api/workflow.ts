@@ -29,7 +29,12 @@ export const workflowApi = defineSlice(['regulations', 'calendar', 'requests', '
   'regulations.inForce': method({
     access: 'staff',
     args: none,
-    result: z.object({ region: z.string(), today: z.string(), services: z.array(regulationSummarySchema), upcoming: z.array(regulationSummarySchema) }),
+    result: z.object({
+      region: z.string(),
+      today: z.string(),
+      services: z.array(regulationSummarySchema),
+      upcoming: z.array(regulationSummarySchema),
+    }),
   }),
   'regulations.import': method({
     access: ['administrator'],
@@ -78,14 +83,22 @@ export const workflowApi = defineSlice(['regulations', 'calendar', 'requests', '
     args: z.object({ requestId: z.number().int().positive(), reason: z.string().trim().min(3).max(500) }).strict(),
     result: requestViewSchema,
   }),
-  'requests.get': method({ access: 'staff', args: z.object({ requestId: z.number().int().positive() }).strict(), result: requestViewSchema }),
+  'requests.get': method({
+    access: 'staff',
+    args: z.object({ requestId: z.number().int().positive() }).strict(),
+    result: requestViewSchema,
+  }),
   'requests.queue': method({
     access: 'staff',
     args: z.object({ limit: z.number().int().min(1).max(500).default(200) }).strict(),
     result: z.object({ rows: z.array(queueRowSchema), now: z.string() }),
   }),
   // What the dispensary adds to a request's view (register check, payment, certificate): electron/services/dispensary.
-  'requests.extras': method({ access: 'staff', args: z.object({ requestId: z.number().int().positive() }).strict(), result: requestExtrasSchema }),
+  'requests.extras': method({
+    access: 'staff',
+    args: z.object({ requestId: z.number().int().positive() }).strict(),
+    result: requestExtrasSchema,
+  }),
   'deadlines.dashboard': method({ access: ['administrator'], args: dateRangeSchema, result: dashboardSchema }),
   'deadlines.report': method({
     access: ['administrator'],

@@ -9,7 +9,9 @@ export function progressReporter(stream: NodeJS.WriteStream | NodeJS.WritableStr
       if (tty) {
         const width = 30;
         const filled = Math.round(ratio * width);
-        stream.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${rows.toLocaleString('en-US')} rows`);
+        stream.write(
+          `\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${String(pct).padStart(3)}%  ${rows.toLocaleString('en-US')} rows`,
+        );
       } else if (Math.floor(pct / 10) > lastDecile) {
         lastDecile = Math.floor(pct / 10);
         stream.write(`${label}: ${pct}% (${rows} rows)\n`);

@@ -110,7 +110,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     }
     const c = result.certificate;
     io.stdout.write(
-      JSON.stringify({ out, keyId: result.keyId, signer: { name: c.name, iin: c.iin, bin: c.bin, serial: c.serial, notAfter: c.notAfter } }) + '\n',
+      JSON.stringify({
+        out,
+        keyId: result.keyId,
+        signer: { name: c.name, iin: c.iin, bin: c.bin, serial: c.serial, notAfter: c.notAfter },
+      }) + '\n',
     );
     return 0;
   } catch (e) {

@@ -36,13 +36,22 @@ export function toCsv(rows: readonly (readonly CsvCell[])[], options: CsvOptions
   const cell = options.neutraliseFormulas ? (v: CsvCell) => (typeof v === 'string' && FORMULA.test(v) ? `'${v}` : v) : (v: CsvCell) => v;
   const parts: string[] = [];
   if (options.header) parts.push(Papa.unparse([options.header.map(cell)], config));
-  if (rows.length) parts.push(Papa.unparse(rows.map((r) => r.map(cell)), { ...config, quotes: options.quoteColumns ? [...options.quoteColumns] : false }));
+  if (rows.length)
+    parts.push(
+      Papa.unparse(
+        rows.map((r) => r.map(cell)),
+        { ...config, quotes: options.quoteColumns ? [...options.quoteColumns] : false },
+      ),
+    );
   return (options.bom ? '\uFEFF' : '') + parts.map((p) => p + newline).join('');
 }
 
 /** One line of a plain CSV file, without its line end (for writers that stream line by line). */
 export function csvLine(cells: readonly CsvCell[], options: Pick<CsvOptions, 'delimiter' | 'quoteColumns'> = {}): string {
-  return Papa.unparse([[...cells]], { delimiter: options.delimiter ?? ',', quotes: options.quoteColumns ? [...options.quoteColumns] : false });
+  return Papa.unparse([[...cells]], {
+    delimiter: options.delimiter ?? ',',
+    quotes: options.quoteColumns ? [...options.quoteColumns] : false,
+  });
 }
 
 /** A table for a spreadsheet: semicolons, CRLF, byte-order mark, formulas neutralised (its first row is its header). */

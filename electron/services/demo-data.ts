@@ -42,13 +42,49 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { login: 'registrar', fullName: 'Айгүл Серікқызы Нұрланова', role: 'registrar', specialty: null, iin: makeIin('1990-02-03', 'F', 102) },
   { login: 'operator', fullName: 'Динара Маратқызы Қасымова', role: 'operator', specialty: null, iin: makeIin('1988-07-21', 'F', 103) },
   { login: 'cashier', fullName: 'Ольга Викторовна Петрова', role: 'cashier', specialty: null, iin: makeIin('1979-11-30', 'F', 104) },
-  { login: 'therapist', fullName: 'Асқар Нұрланұлы Жұмабаев', role: 'physician', specialty: 'therapist', iin: makeIin('1975-05-09', 'M', 105) },
-  { login: 'paediatrician', fullName: 'Сәуле Бақытқызы Оспанова', role: 'physician', specialty: 'paediatrician', iin: makeIin('1983-01-17', 'F', 106) },
+  {
+    login: 'therapist',
+    fullName: 'Асқар Нұрланұлы Жұмабаев',
+    role: 'physician',
+    specialty: 'therapist',
+    iin: makeIin('1975-05-09', 'M', 105),
+  },
+  {
+    login: 'paediatrician',
+    fullName: 'Сәуле Бақытқызы Оспанова',
+    role: 'physician',
+    specialty: 'paediatrician',
+    iin: makeIin('1983-01-17', 'F', 106),
+  },
   { login: 'gp', fullName: 'Сергей Николаевич Иванов', role: 'physician', specialty: 'gp', iin: makeIin('1972-09-02', 'M', 107) },
-  { login: 'phthisiatrician', fullName: 'Бауыржан Қайратұлы Есенов', role: 'physician', specialty: 'phthisiatrician', iin: makeIin('1970-03-25', 'M', 108) },
-  { login: 'psychiatrist', fullName: 'Гүлнар Асқарқызы Төлегенова', role: 'physician', specialty: 'psychiatrist', iin: makeIin('1977-12-14', 'F', 109) },
-  { login: 'narcologist', fullName: 'Марат Серікұлы Ибраев', role: 'physician', specialty: 'narcologist', iin: makeIin('1968-06-06', 'M', 110) },
-  { login: 'counsellor', fullName: 'Жанар Ерланқызы Бекмұханова', role: 'physician', specialty: 'counselling', iin: makeIin('1985-08-19', 'F', 111) },
+  {
+    login: 'phthisiatrician',
+    fullName: 'Бауыржан Қайратұлы Есенов',
+    role: 'physician',
+    specialty: 'phthisiatrician',
+    iin: makeIin('1970-03-25', 'M', 108),
+  },
+  {
+    login: 'psychiatrist',
+    fullName: 'Гүлнар Асқарқызы Төлегенова',
+    role: 'physician',
+    specialty: 'psychiatrist',
+    iin: makeIin('1977-12-14', 'F', 109),
+  },
+  {
+    login: 'narcologist',
+    fullName: 'Марат Серікұлы Ибраев',
+    role: 'physician',
+    specialty: 'narcologist',
+    iin: makeIin('1968-06-06', 'M', 110),
+  },
+  {
+    login: 'counsellor',
+    fullName: 'Жанар Ерланқызы Бекмұханова',
+    role: 'physician',
+    specialty: 'counselling',
+    iin: makeIin('1985-08-19', 'F', 111),
+  },
   { login: 'nurse', fullName: 'Мөлдір Нұрланқызы Әлімжанова', role: 'nurse', specialty: null, iin: makeIin('1995-10-10', 'F', 112) },
 ];
 
@@ -73,7 +109,20 @@ export function seedDemoData(app: AppContext, options: SeedOptions = {}): Array<
     () => {
       if (!getOrganization(app.db)) saveOrganization(app.db, DEMO_ORGANIZATION);
       accounts.forEach((a, i) =>
-        insertStaff(app.db, { login: a.login, fullName: a.fullName, iin: a.iin, role: a.role, specialty: a.specialty, passwordHash: hashes[i]!, language: 'kk', mustChangePassword: false }, now),
+        insertStaff(
+          app.db,
+          {
+            login: a.login,
+            fullName: a.fullName,
+            iin: a.iin,
+            role: a.role,
+            specialty: a.specialty,
+            passwordHash: hashes[i]!,
+            language: 'kk',
+            mustChangePassword: false,
+          },
+          now,
+        ),
       );
       for (const p of generatePeople(options.population ?? DEMO_POPULATION, 2026)) upsertPerson(app.db, p, now);
       // Districts, more district doctors and timetables, so the front desk works at once (issue 4).

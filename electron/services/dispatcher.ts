@@ -13,7 +13,13 @@ import type { SessionSlot } from './auth';
 import { handlers, type CallContext } from './handlers';
 
 /** Methods a user who must change their password may still call. */
-const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<ApiMethod>(['session.current', 'session.logout', 'session.changePassword', 'session.setLanguage', 'org.get']);
+const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<ApiMethod>([
+  'session.current',
+  'session.logout',
+  'session.changePassword',
+  'session.setLanguage',
+  'org.get',
+]);
 
 const fail = (code: ApiErrorData['code'], message: string, extra: Partial<ApiErrorData> = {}): Result<never> => ({
   ok: false,

@@ -28,7 +28,8 @@ export function search(app: AppContext, query: string, limit: number): { people:
 /** A person not found in the register, entered by hand and flagged `manual` until the register confirms them. */
 export function createManual(app: AppContext, staff: StaffRow, input: NewPerson): Person {
   const parsed = requireValidIin(input.iin);
-  if (findPersonByIin(app.db, parsed.iin)) throw new ApiError('duplicate-iin', 'a person with this IIN exists', { iin: parsed.iin }, ['iin']);
+  if (findPersonByIin(app.db, parsed.iin))
+    throw new ApiError('duplicate-iin', 'a person with this IIN exists', { iin: parsed.iin }, ['iin']);
   const person: Person = {
     iin: parsed.iin,
     surname: input.surname,

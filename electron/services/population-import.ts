@@ -153,9 +153,18 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
   let line = 1;
   const onRow = (cells: string[]) => {
     if (!columns) {
-      columns = cells.map((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase());
+      columns = cells.map((c) =>
+        c
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .toLowerCase(),
+      );
       const missing = REQUIRED_COLUMNS.filter((c) => !columns!.includes(c));
-      if (missing.length) throw new ImportFileError('header', `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`);
+      if (missing.length)
+        throw new ImportFileError(
+          'header',
+          `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`,
+        );
       return;
     }
     line++;
@@ -171,7 +180,8 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
     if (batch.length >= batchSize) commit();
   };
 
-  const load = () => new Promise<void>((resolve, reject) => {
+  const load = () =>
+    new Promise<void>((resolve, reject) => {
       decoded.on('error', reject);
       Papa.parse<string[]>(decoded as unknown as File, {
         skipEmptyLines: false,
@@ -196,10 +206,15 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
   }
   report.seconds = (performance.now() - started) / 1000;
   db.transaction(() =>
-    appendAudit(db, options.actor, {
-      action: 'population.imported',
-      details: { file: file.split(/[\\/]/).pop(), read: report.read, imported: report.imported, rejected: report.rejectedCount },
-    }, clock()),
+    appendAudit(
+      db,
+      options.actor,
+      {
+        action: 'population.imported',
+        details: { file: file.split(/[\\/]/).pop(), read: report.read, imported: report.imported, rejected: report.rejectedCount },
+      },
+      clock(),
+    ),
   ).immediate();
   return report;
 }
@@ -211,4 +226,3 @@ export function rejectedRowsCsv(rows: RejectedRow[]): string {
     { header: ['line', 'iin', 'reason'], quoteColumns: [false, false, true] },
   );
 }
-

@@ -47,7 +47,21 @@ export function listSources(app: AppContext): TokenSlot[] {
   return configuredModules(app).map((module) => {
     try {
       // An uninitialized slot (SoftHSM always offers one, readers without a card look the same) has no label.
-      return { module, available: true, problem: null, tokens: listTokens(module).filter((t) => t.label.trim() !== '').map(({ label, serial, model, pinLocked, pinCountLow, pinFinalTry }) => ({ label, serial, model, pinLocked, pinCountLow, pinFinalTry })) };
+      return {
+        module,
+        available: true,
+        problem: null,
+        tokens: listTokens(module)
+          .filter((t) => t.label.trim() !== '')
+          .map(({ label, serial, model, pinLocked, pinCountLow, pinFinalTry }) => ({
+            label,
+            serial,
+            model,
+            pinLocked,
+            pinCountLow,
+            pinFinalTry,
+          })),
+      };
     } catch (error) {
       return { module, available: false, problem: error instanceof ApiError ? error.code : 'token-error', tokens: [] };
     }
@@ -56,7 +70,8 @@ export function listSources(app: AppContext): TokenSlot[] {
 
 function signerFor(app: AppContext, source: SigningSource): Signer {
   if (source.kind === 'pkcs11') {
-    if (!configuredModules(app).includes(source.module)) throw new ApiError('forbidden', 'this PKCS#11 module is not configured on this workstation', {}, ['source.module']);
+    if (!configuredModules(app).includes(source.module))
+      throw new ApiError('forbidden', 'this PKCS#11 module is not configured on this workstation', {}, ['source.module']);
     return createPkcs11Signer({ module: source.module, token: source.token });
   }
   return createPkcs12Signer({ file: { bytes: Buffer.from(source.fileBase64, 'base64'), name: source.fileName } });
@@ -68,7 +83,8 @@ export function expectedIdentity(app: AppContext, staff: StaffRow, as: 'self' | 
     const org = getOrganization(app.db);
     return { bin: org?.bin ?? null };
   }
-  if (staff.role === 'physician' && !staff.iin) throw new ApiError('signer-mismatch', 'your account has no IIN recorded; ask the administrator', { field: 'iin' });
+  if (staff.role === 'physician' && !staff.iin)
+    throw new ApiError('signer-mismatch', 'your account has no IIN recorded; ask the administrator', { field: 'iin' });
   return staff.iin ? { iin: staff.iin } : {};
 }
 
@@ -77,7 +93,13 @@ export interface KeyChoice extends SigningKey {
   problem: string | null;
 }
 
-export async function listKeys(app: AppContext, staff: StaffRow, source: SigningSource, secret: string | null, as: 'self' | 'provider' = 'self'): Promise<KeyChoice[]> {
+export async function listKeys(
+  app: AppContext,
+  staff: StaffRow,
+  source: SigningSource,
+  secret: string | null,
+  as: 'self' | 'provider' = 'self',
+): Promise<KeyChoice[]> {
   const signer = signerFor(app, source);
   const keys = await signer.listKeys(secret ? Buffer.from(secret, 'utf8') : undefined);
   const expect = expectedIdentity(app, staff, as);
@@ -126,7 +148,12 @@ export async function signatureCheck(app: AppContext, staff: StaffRow, input: { 
   const check = verifyDetached(cms, content);
   const verified = check.valid;
   recordChange(app.db, actorOf(staff), at, () => undefined, {
-    audit: { action: 'signing.checked', entity: 'staff', entityId: staff.id, details: { serial: certificate.serial, iin: certificate.iin, verified } },
+    audit: {
+      action: 'signing.checked',
+      entity: 'staff',
+      entityId: staff.id,
+      details: { serial: certificate.serial, iin: certificate.iin, verified },
+    },
   });
   return { verified, signedAt: at.toISOString(), bytes: cms.length, certificate };
 }

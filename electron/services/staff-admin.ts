@@ -3,7 +3,16 @@ import { ApiError } from '../../common/errors';
 import type { Role, Specialty } from '../../common/roles';
 import type { Staff } from '../../common/schemas';
 import { recordChange } from '../../db/change';
-import { findStaffByLogin, getStaff, insertStaff, listStaff, setStaffDisabled, setStaffPassword, toStaff, type StaffRow } from '../../db/staff';
+import {
+  findStaffByLogin,
+  getStaff,
+  insertStaff,
+  listStaff,
+  setStaffDisabled,
+  setStaffPassword,
+  toStaff,
+  type StaffRow,
+} from '../../db/staff';
 import type { AppContext } from './app';
 import { actorOf } from './auth';
 import { hashPassword, temporaryPassword } from './passwords';
@@ -18,7 +27,14 @@ export interface NewStaff {
 }
 
 /** What the centre needs to know of an account: never its password hash. */
-const syncPayload = (s: Staff) => ({ login: s.login, fullName: s.fullName, iin: s.iin, role: s.role, specialty: s.specialty, disabled: s.disabled });
+const syncPayload = (s: Staff) => ({
+  login: s.login,
+  fullName: s.fullName,
+  iin: s.iin,
+  role: s.role,
+  specialty: s.specialty,
+  disabled: s.disabled,
+});
 
 export function list(app: AppContext): Staff[] {
   const now = app.clock();
@@ -38,10 +54,29 @@ export async function create(app: AppContext, admin: StaffRow, input: NewStaff):
     app.db,
     actorOf(admin),
     now,
-    () => insertStaff(app.db, { login, fullName: input.fullName, iin, role: input.role, specialty, passwordHash, language: admin.language, mustChangePassword: true }, now),
+    () =>
+      insertStaff(
+        app.db,
+        {
+          login,
+          fullName: input.fullName,
+          iin,
+          role: input.role,
+          specialty,
+          passwordHash,
+          language: admin.language,
+          mustChangePassword: true,
+        },
+        now,
+      ),
     {
       audit: (id) => ({ action: 'staff.created', entity: 'staff', entityId: id, details: { login, role: input.role, specialty } }),
-      outbox: (id) => ({ kind: 'staff.upsert', entity: 'staff', entityId: id, payload: { login, fullName: input.fullName, iin, role: input.role, specialty, disabled: false } }),
+      outbox: (id) => ({
+        kind: 'staff.upsert',
+        entity: 'staff',
+        entityId: id,
+        payload: { login, fullName: input.fullName, iin, role: input.role, specialty, disabled: false },
+      }),
     },
   );
   return { staff: toStaff(getStaff(app.db, id)!, now), temporaryPassword: password };

@@ -11,9 +11,15 @@ export function errorText(error: unknown): string {
     case 'invalid-iin':
       return t('errors.invalid-iin', { reason: t(`iin.${String(d.params?.reason ?? 'checksum')}`) });
     case 'bad-credentials':
-      return d.params?.remaining !== undefined ? t('errors.bad-credentials-remaining', { remaining: d.params.remaining }) : t('errors.bad-credentials');
+      return d.params?.remaining !== undefined
+        ? t('errors.bad-credentials-remaining', { remaining: d.params.remaining })
+        : t('errors.bad-credentials');
     case 'account-locked':
-      return t('errors.account-locked', { until: d.params?.until ? new Date(String(d.params.until)).toLocaleTimeString(i18n.global.locale.value, { hour: '2-digit', minute: '2-digit' }) : '' });
+      return t('errors.account-locked', {
+        until: d.params?.until
+          ? new Date(String(d.params.until)).toLocaleTimeString(i18n.global.locale.value, { hour: '2-digit', minute: '2-digit' })
+          : '',
+      });
     case 'pin-incorrect': {
       const left = d.params?.triesRemaining;
       return t(left === 'final' ? 'errors.pin-incorrect-final' : left === 'low' ? 'errors.pin-incorrect-low' : 'errors.pin-incorrect');

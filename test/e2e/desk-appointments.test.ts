@@ -17,66 +17,103 @@ const OTHER = makeIin('1972-11-05', 'M', 14);
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
   started = Date.now();
-  upsertPerson(s.ws.app.db, { iin: DINARA, surname: 'Қасымова', givenName: 'Динара', patronymic: 'Маратқызы', birthDate: '1985-03-01', sex: 'F', address: 'Астана қ., Тұран д-лы, 12-үй', phone: '+7 701 555 12 12', source: 'register' }, clock());
-  upsertPerson(s.ws.app.db, { iin: OTHER, surname: 'Иванов', givenName: 'Сергей', patronymic: null, birthDate: '1972-11-05', sex: 'M', address: 'г. Астана, ул. Туран, 70', phone: null, source: 'register' }, clock());
+  upsertPerson(
+    s.ws.app.db,
+    {
+      iin: DINARA,
+      surname: 'Қасымова',
+      givenName: 'Динара',
+      patronymic: 'Маратқызы',
+      birthDate: '1985-03-01',
+      sex: 'F',
+      address: 'Астана қ., Тұран д-лы, 12-үй',
+      phone: '+7 701 555 12 12',
+      source: 'register',
+    },
+    clock(),
+  );
+  upsertPerson(
+    s.ws.app.db,
+    {
+      iin: OTHER,
+      surname: 'Иванов',
+      givenName: 'Сергей',
+      patronymic: null,
+      birthDate: '1972-11-05',
+      sex: 'M',
+      address: 'г. Астана, ул. Туран, 70',
+      phone: null,
+      source: 'register',
+    },
+    clock(),
+  );
 });
 afterAll(async () => s?.close());
 
 describe('appointments at the front desk', () => {
-  it('books the first free slot of any therapist in a few keys, prints the slip; a slot taken meanwhile is explained', { timeout: 60_000 }, async () => {
-    const { page } = await s.newPage();
-    await logIn(page, 'registrar');
-    await page.keyboard.press('F4');
-    await page.locator('[data-test="desk-person"]').waitFor();
-    await page.keyboard.type(DINARA);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('ap-who');
-    await page.keyboard.type('тер');
-    await page.locator('[data-test="who-list"]').waitFor();
-    await screenshot(page, 'desk-appointments-who');
-    await page.keyboard.press('Enter'); // "any district therapist"
-    await page.locator('[data-slot-index="0"]').waitFor();
-    expect(await page.locator('[data-test="unavailable"]').first().textContent()).toContain('демалыста');
-    await screenshot(page, 'desk-appointments-slots');
-    await page.keyboard.press('Enter'); // the earliest free slot
-    const booked = page.locator('[data-test="ap-booked"]');
-    await booked.waitFor();
-    expect(await booked.textContent()).toContain('A4-P000001');
-    expect(await booked.textContent()).toContain('09:00');
-    await expect.poll(() => page.locator('[data-test="upcoming"] li').count()).toBe(1);
-    await screenshot(page, 'desk-appointments-booked');
-    await page.keyboard.press('Enter'); // the slip
-    await page.locator('[data-test="pdf-preview"]').waitFor();
-    await page.waitForTimeout(800);
-    await screenshot(page, 'desk-appointments-slip');
-    await page.keyboard.press('Escape');
-    await page.locator('[data-test="pdf-preview"]').waitFor({ state: 'detached' });
+  it(
+    'books the first free slot of any therapist in a few keys, prints the slip; a slot taken meanwhile is explained',
+    { timeout: 60_000 },
+    async () => {
+      const { page } = await s.newPage();
+      await logIn(page, 'registrar');
+      await page.keyboard.press('F4');
+      await page.locator('[data-test="desk-person"]').waitFor();
+      await page.keyboard.type(DINARA);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-test'))).toBe('ap-who');
+      await page.keyboard.type('тер');
+      await page.locator('[data-test="who-list"]').waitFor();
+      await screenshot(page, 'desk-appointments-who');
+      await page.keyboard.press('Enter'); // "any district therapist"
+      await page.locator('[data-slot-index="0"]').waitFor();
+      expect(await page.locator('[data-test="unavailable"]').first().textContent()).toContain('демалыста');
+      await screenshot(page, 'desk-appointments-slots');
+      await page.keyboard.press('Enter'); // the earliest free slot
+      const booked = page.locator('[data-test="ap-booked"]');
+      await booked.waitFor();
+      expect(await booked.textContent()).toContain('A4-P000001');
+      expect(await booked.textContent()).toContain('09:00');
+      await expect.poll(() => page.locator('[data-test="upcoming"] li').count()).toBe(1);
+      await screenshot(page, 'desk-appointments-booked');
+      await page.keyboard.press('Enter'); // the slip
+      await page.locator('[data-test="pdf-preview"]').waitFor();
+      await page.waitForTimeout(800);
+      await screenshot(page, 'desk-appointments-slip');
+      await page.keyboard.press('Escape');
+      await page.locator('[data-test="pdf-preview"]').waitFor({ state: 'detached' });
 
-    // Another desk takes the slot the registrar is about to book: the database refuses the second booking.
-    const slot = page.locator('[data-slot-index="0"]');
-    const [date, time] = (await slot.getAttribute('data-slot'))!.split(' ');
-    const other = caller(s.ws.app);
-    await other.call('session.login', { login: 'registrar', password: TEST_PASSWORD });
-    const free = await other.call('appointments.freeSlots', { specialty: 'therapist', limit: 1 });
-    expect(`${free.slots[0]!.date} ${free.slots[0]!.time}`).toBe(`${date} ${time}`);
-    await other.call('appointments.book', { iin: OTHER, doctorId: free.slots[0]!.doctorId, slotStart: free.slots[0]!.start, channel: 'desk' });
-    await page.locator('[data-test="slots"]').focus();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-test="ap-error"]').textContent()).toContain('басқа үстелден бос емес болды');
-    await screenshot(page, 'desk-appointments-slot-taken');
+      // Another desk takes the slot the registrar is about to book: the database refuses the second booking.
+      const slot = page.locator('[data-slot-index="0"]');
+      const [date, time] = (await slot.getAttribute('data-slot'))!.split(' ');
+      const other = caller(s.ws.app);
+      await other.call('session.login', { login: 'registrar', password: TEST_PASSWORD });
+      const free = await other.call('appointments.freeSlots', { specialty: 'therapist', limit: 1 });
+      expect(`${free.slots[0]!.date} ${free.slots[0]!.time}`).toBe(`${date} ${time}`);
+      await other.call('appointments.book', {
+        iin: OTHER,
+        doctorId: free.slots[0]!.doctorId,
+        slotStart: free.slots[0]!.start,
+        channel: 'desk',
+      });
+      await page.locator('[data-test="slots"]').focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('[data-test="ap-error"]').textContent()).toContain('басқа үстелден бос емес болды');
+      await screenshot(page, 'desk-appointments-slot-taken');
 
-    // Cancel with a reason.
-    await page.locator('[data-test="upcoming"] [data-test="cancel"]').first().click();
-    await page.locator('[data-test="cancel-reason"]').fill('Науқас бас тартты');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('[data-test="upcoming"] li').count()).toBe(0);
+      // Cancel with a reason.
+      await page.locator('[data-test="upcoming"] [data-test="cancel"]').first().click();
+      await page.locator('[data-test="cancel-reason"]').fill('Науқас бас тартты');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('[data-test="upcoming"] li').count()).toBe(0);
 
-    // The pre-registration journal shows both the booking and its cancellation.
-    await page.keyboard.press('F9');
-    await page.locator('[data-journal="appointments"]').click();
-    await expect.poll(() => page.locator('[data-test="j-table"] tbody tr').count()).toBe(2);
-    expect(await page.locator('[data-test="j-totals"]').textContent()).toContain('Барлығы: 2');
-    await screenshot(page, 'desk-journal-appointments');
-  });
+      // The pre-registration journal shows both the booking and its cancellation.
+      await page.keyboard.press('F9');
+      await page.locator('[data-journal="appointments"]').click();
+      await expect.poll(() => page.locator('[data-test="j-table"] tbody tr').count()).toBe(2);
+      expect(await page.locator('[data-test="j-totals"]').textContent()).toContain('Барлығы: 2');
+      await screenshot(page, 'desk-journal-appointments');
+    },
+  );
 
   it('the administrator sees a doctor’s week with the holiday and edits the timetable', async () => {
     const { page } = await s.newPage();

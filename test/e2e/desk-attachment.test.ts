@@ -15,7 +15,21 @@ const DINARA = makeIin('1985-03-01', 'F', 11);
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
   started = Date.now();
-  upsertPerson(s.ws.app.db, { iin: DINARA, surname: 'Қасымова', givenName: 'Динара', patronymic: 'Маратқызы', birthDate: '1985-03-01', sex: 'F', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер', phone: '+7 701 555 12 12', source: 'register' }, clock());
+  upsertPerson(
+    s.ws.app.db,
+    {
+      iin: DINARA,
+      surname: 'Қасымова',
+      givenName: 'Динара',
+      patronymic: 'Маратқызы',
+      birthDate: '1985-03-01',
+      sex: 'F',
+      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
+      phone: '+7 701 555 12 12',
+      source: 'register',
+    },
+    clock(),
+  );
 });
 afterAll(async () => s?.close());
 

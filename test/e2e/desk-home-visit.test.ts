@@ -21,8 +21,36 @@ beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
   started = Date.now();
   const now = clock();
-  upsertPerson(s.ws.app.db, { iin: DINARA, surname: 'Қасымова', givenName: 'Динара', patronymic: 'Маратқызы', birthDate: '1985-03-01', sex: 'F', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер', phone: '+7 701 555 12 12', source: 'register' }, now);
-  upsertPerson(s.ws.app.db, { iin: ARMAN, surname: 'Сейітов', givenName: 'Арман', patronymic: null, birthDate: '1990-01-20', sex: 'M', address: 'Астана қ., Сығанақ к-сі, 5-үй', phone: '+7 702 111 22 33', source: 'register' }, now);
+  upsertPerson(
+    s.ws.app.db,
+    {
+      iin: DINARA,
+      surname: 'Қасымова',
+      givenName: 'Динара',
+      patronymic: 'Маратқызы',
+      birthDate: '1985-03-01',
+      sex: 'F',
+      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
+      phone: '+7 701 555 12 12',
+      source: 'register',
+    },
+    now,
+  );
+  upsertPerson(
+    s.ws.app.db,
+    {
+      iin: ARMAN,
+      surname: 'Сейітов',
+      givenName: 'Арман',
+      patronymic: null,
+      birthDate: '1990-01-20',
+      sex: 'M',
+      address: 'Астана қ., Сығанақ к-сі, 5-үй',
+      phone: '+7 702 111 22 33',
+      source: 'register',
+    },
+    now,
+  );
 });
 afterAll(async () => s?.close());
 

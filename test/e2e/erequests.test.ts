@@ -36,13 +36,27 @@ afterAll(async () => {
   pki?.cleanup();
 });
 
-const base = () => ({ requestId: randomUUID(), iin: pki.citizenIin, organizationBin: pki.organizationBin, submittedAt: clock.now.toISOString() });
+const base = () => ({
+  requestId: randomUUID(),
+  iin: pki.citizenIin,
+  organizationBin: pki.organizationBin,
+  submittedAt: clock.now.toISOString(),
+});
 
 describe('the registrar works the e-request inbox', () => {
   it('confirms a home-visit call, refuses an appointment with a reason, sees a revoked signature refused', async () => {
-    const visit = await gw.post(pki.signRequest({ type: 'home-visit', ...base(), address: 'Астана қ., Тұран д-лы, 5, 12', complaint: 'Температура 38,5' }, 'valid'));
-    const appointment = await gw.post(pki.signRequest({ type: 'appointment', ...base(), doctor: 'therapist', slotStart: await firstFreeSlot(s.ws, registrar, 'therapist') }, 'valid'));
-    const revoked = await gw.post(pki.signRequest({ type: 'home-visit', ...base(), address: 'Астана қ., Тұран д-лы, 5, 12', complaint: 'Бас ауруы' }, 'revoked'));
+    const visit = await gw.post(
+      pki.signRequest({ type: 'home-visit', ...base(), address: 'Астана қ., Тұран д-лы, 5, 12', complaint: 'Температура 38,5' }, 'valid'),
+    );
+    const appointment = await gw.post(
+      pki.signRequest(
+        { type: 'appointment', ...base(), doctor: 'therapist', slotStart: await firstFreeSlot(s.ws, registrar, 'therapist') },
+        'valid',
+      ),
+    );
+    const revoked = await gw.post(
+      pki.signRequest({ type: 'home-visit', ...base(), address: 'Астана қ., Тұран д-лы, 5, 12', complaint: 'Бас ауруы' }, 'revoked'),
+    );
     await syncNow(s.ws.app); // the workstation pulls; the inbox screen processes what arrived
 
     const { page } = await s.newPage({ locale: 'kk-KZ' });

@@ -10,7 +10,17 @@ beforeAll(async () => {
   s = await startBrowserSession();
   upsertPerson(
     s.ws.app.db,
-    { iin: DINARA, surname: 'Қасымова', givenName: 'Динара', patronymic: 'Маратқызы', birthDate: '1985-03-01', sex: 'F', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер', phone: '+7 701 555 12 12', source: 'register' },
+    {
+      iin: DINARA,
+      surname: 'Қасымова',
+      givenName: 'Динара',
+      patronymic: 'Маратқызы',
+      birthDate: '1985-03-01',
+      sex: 'F',
+      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
+      phone: '+7 701 555 12 12',
+      source: 'register',
+    },
     new Date(),
   );
 });

@@ -31,7 +31,21 @@ beforeAll(async () => {
     [AIGERIM, 'Сейтқалиева', 'Әйгерім'],
     [ON_TB, 'Есенов', 'Бауыржан'],
   ] as const) {
-    upsertPerson(db, { iin, surname, givenName: given, patronymic: null, birthDate: '1990-01-01', sex: 'F', address: 'Атырау қ.', phone: null, source: 'register' }, new Date());
+    upsertPerson(
+      db,
+      {
+        iin,
+        surname,
+        givenName: given,
+        patronymic: null,
+        birthDate: '1990-01-01',
+        sex: 'F',
+        address: 'Атырау қ.',
+        phone: null,
+        source: 'register',
+      },
+      new Date(),
+    );
   }
   desk = setUpPhysicianToken(s.ws.app, 'phthisiatrician');
 });
@@ -68,7 +82,8 @@ async function startTb(page: Page, iin: string): Promise<string> {
 
 const pdfText = (file: string) => execFileSync('pdftotext', ['-layout', file, '-']).toString('utf8');
 /** Headless Chromium has no PDF viewer (the preview frame stays dark): the PDF itself is rendered to a PNG to look at. */
-const pdfShot = (file: string, name: string) => execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', file, path.join(SCREENSHOTS, name)]);
+const pdfShot = (file: string, name: string) =>
+  execFileSync('pdftoppm', ['-png', '-r', '70', '-singlefile', file, path.join(SCREENSHOTS, name)]);
 
 describe('the TB dispensary certificate: operator → cashier → phthisiatrician', () => {
   it('price and register set up by the administrator; check, payment and receipt, signature and certificate', async () => {
@@ -82,13 +97,17 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await page.locator('[data-test="price-fee"]').fill('1500');
     await page.locator('[data-test="price-from"]').fill(today());
     await page.locator('[data-test="price-save"]').click();
-    await expect.poll(() => page.locator('[data-test="prices"] tr[data-service="tb-certificate"] [data-col="current"]').textContent()).toContain('1\u00a0500 ₸');
+    await expect
+      .poll(() => page.locator('[data-test="prices"] tr[data-service="tb-certificate"] [data-col="current"]').textContent())
+      .toContain('1\u00a0500 ₸');
     await screenshot(page, 'e2e-tb-1-prices');
 
     await page.locator('[data-nav="registers"]').click();
     await page.locator('[data-test="import-register"]').selectOption('tb');
     const csv = `iin,from_date,removed_on\n${ON_TB},10.01.2020,\n123,2020-01-01,\n${AIGERIM},2015-01-01,2019-06-30\n`;
-    await page.locator('[data-test="import-csv"]').setInputFiles({ name: 'tb-register.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .locator('[data-test="import-csv"]')
+      .setInputFiles({ name: 'tb-register.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.locator('[data-test="import-start"]').click();
     await expect.poll(() => page.locator('[data-test="import-report"]').textContent()).toContain('3');
     expect(await page.locator('[data-test="import-report"]').textContent()).toMatch(/қабылданды: 2.*қабылданбады: 1/);

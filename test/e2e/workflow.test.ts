@@ -25,7 +25,17 @@ beforeAll(async () => {
   resetWorkflowCaches(s.ws.app);
   upsertPerson(
     db,
-    { iin: AIGERIM, surname: 'Сейтқалиева', givenName: 'Әйгерім', patronymic: 'Нұрланқызы', birthDate: '1992-04-14', sex: 'F', address: 'Атырау қ., Азаттық д-лы, 7', phone: null, source: 'register' },
+    {
+      iin: AIGERIM,
+      surname: 'Сейтқалиева',
+      givenName: 'Әйгерім',
+      patronymic: 'Нұрланқызы',
+      birthDate: '1992-04-14',
+      sex: 'F',
+      address: 'Атырау қ., Азаттық д-лы, 7',
+      phone: null,
+      source: 'register',
+    },
     new Date(),
   );
   // The phthisiatrician signs the certificate with a SoftHSM2 token.
@@ -38,7 +48,10 @@ afterAll(async () => {
 
 async function openQueue(page: Page) {
   await page.locator('[data-nav="queue"]').click();
-  await page.locator('h1').filter({ hasText: /Кезек|Барлық ашық/ }).waitFor();
+  await page
+    .locator('h1')
+    .filter({ hasText: /Кезек|Барлық ашық/ })
+    .waitFor();
 }
 
 async function logOut(page: Page) {
@@ -122,10 +135,17 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     await page.locator('[data-test="pdf-close"]').click();
     const timeline = page.locator('[data-test="timeline"] li');
     expect(await timeline.count()).toBe(4);
-    expect(await timeline.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual(['register-check', 'journal-entry', 'payment', 'sign-issue']);
+    expect(await timeline.evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))).toEqual([
+      'register-check',
+      'journal-entry',
+      'payment',
+      'sign-issue',
+    ]);
     const survey = page.locator('[data-test="survey-form"]');
     await survey.waitFor();
-    expect(await survey.textContent()).toContain('Электрондық мемлекеттік қызметті көрсетудің үдеріс сапасына және нәтижесіне қанағаттанасыз ба?');
+    expect(await survey.textContent()).toContain(
+      'Электрондық мемлекеттік қызметті көрсетудің үдеріс сапасына және нәтижесіне қанағаттанасыз ба?',
+    );
     await survey.locator('[data-test="survey-q1"] input[value="satisfied"]').check();
     await survey.locator('[data-test="survey-q2"] input[value="partly-satisfied"]').check();
     await screenshot(page, 'e2e-workflow-4-done-survey');
@@ -138,12 +158,22 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     // queue highlights them (the deadlines are moved back in the database, as time passing would).
     const op = await s.ws.as('operator');
     const late = await op.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: makeIin('1980-02-02', 'M', 44) });
-    const soon = await (await s.ws.as('registrar')).call('requests.start', { serviceId: 'psychoneurological-certificate', channel: 'desk', iin: AIGERIM });
+    const soon = await (
+      await s.ws.as('registrar')
+    ).call('requests.start', { serviceId: 'psychoneurological-certificate', channel: 'desk', iin: AIGERIM });
     const db = s.ws.app.db;
     const back = (id: number, startedAgoMin: number, leftMin: number) =>
       db
-        .prepare(`UPDATE request_step SET started_ms = ?, started_at = ?, deadline_ms = ?, deadline_at = ? WHERE request_id = ? AND completed_ms IS NULL`)
-        .run(Date.now() - startedAgoMin * 60_000, new Date(Date.now() - startedAgoMin * 60_000).toISOString(), Date.now() + leftMin * 60_000, new Date(Date.now() + leftMin * 60_000).toISOString(), id);
+        .prepare(
+          `UPDATE request_step SET started_ms = ?, started_at = ?, deadline_ms = ?, deadline_at = ? WHERE request_id = ? AND completed_ms IS NULL`,
+        )
+        .run(
+          Date.now() - startedAgoMin * 60_000,
+          new Date(Date.now() - startedAgoMin * 60_000).toISOString(),
+          Date.now() + leftMin * 60_000,
+          new Date(Date.now() + leftMin * 60_000).toISOString(),
+          id,
+        );
     back(late.id, 40, -25);
     await logIn(page, 'operator');
     await openQueue(page);
@@ -169,7 +199,9 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     // The late request is still within its whole-request hour (in progress), but its first step is overdue.
     expect(await tb.locator('[data-col="overdue"]').textContent()).toBe('0');
     expect(await tb.locator('[data-col="pending"]').textContent()).toBe('1');
-    expect(await page.locator('[data-test="chart"] g[data-service="tb-certificate"] rect[data-part="on"]').getAttribute('data-n')).toBe('1');
+    expect(await page.locator('[data-test="chart"] g[data-service="tb-certificate"] rect[data-part="on"]').getAttribute('data-n')).toBe(
+      '1',
+    );
     await page.locator('[data-toggle="tb-certificate"]').click();
     expect(await page.locator('[data-test="stats"] tr.stepRow').count()).toBe(4);
     expect(await page.locator('[data-test="stats"] tr.stepRow[data-step="register-check"] [data-col="overdue"]').textContent()).toBe('1');
@@ -189,11 +221,21 @@ describe('a TB dispensary certificate through every step of its regulation', () 
 
     // Importing a successor: a broken file is refused naming the file and the field; the fixed one is accepted
     // and listed as taking effect on its date, the current version ending the day before.
-    const tbFile = JSON.parse(fs.readFileSync(new URL('../../resources/regulations/atyrau-2014/tb-certificate.json', import.meta.url), 'utf8'));
-    const next = { ...tbFile, act: { ...tbFile.act, number: '12', date: '2027-01-10', registration: undefined, repealedBy: undefined }, effectiveFrom: '2027-02-01' };
+    const tbFile = JSON.parse(
+      fs.readFileSync(new URL('../../resources/regulations/atyrau-2014/tb-certificate.json', import.meta.url), 'utf8'),
+    );
+    const next = {
+      ...tbFile,
+      act: { ...tbFile.act, number: '12', date: '2027-01-10', registration: undefined, repealedBy: undefined },
+      effectiveFrom: '2027-02-01',
+    };
     const broken = { ...next, steps: [{ ...next.steps[0], role: 'doctor' }, ...next.steps.slice(1)] };
     const file = page.locator('[data-test="import-file"]');
-    await file.setInputFiles({ name: 'tb-certificate-2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+    await file.setInputFiles({
+      name: 'tb-certificate-2027.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(broken)),
+    });
     await page.locator('[data-test="import-submit"]').click();
     const issues = page.locator('[data-test="import-issues"]');
     await expect.poll(() => issues.textContent()).toContain('imported/tb-certificate-2027.json: steps[0].role: unknown role "doctor"');
@@ -203,7 +245,9 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     await page.locator('[data-test="import-submit"]').click();
     await expect.poll(() => page.locator('[data-test="import-ok"]').textContent()).toContain('2027-02-01');
     await expect.poll(() => page.locator('[data-test="upcoming"] tr[data-key="atyrau/tb-certificate@2027-02-01"]').count()).toBe(1);
-    await expect.poll(() => page.locator('[data-test="in-force"] tr[data-service="tb-certificate"] [data-test="period"]').textContent()).toContain('2014-07-04 – 2027-01-31');
+    await expect
+      .poll(() => page.locator('[data-test="in-force"] tr[data-service="tb-certificate"] [data-test="period"]').textContent())
+      .toContain('2014-07-04 – 2027-01-31');
     await screenshot(page, 'e2e-workflow-11-import-accepted');
   }, 90_000);
 });

@@ -28,7 +28,11 @@ export async function rejection(p: Promise<unknown>): Promise<ApiErrorData> {
 export function errorCode(call: () => unknown): string;
 export function errorCode(call: Promise<unknown>): Promise<string>;
 export function errorCode(call: Promise<unknown> | (() => unknown)): string | Promise<string> {
-  if (typeof call !== 'function') return call.then(() => 'ok', (e: unknown) => errorData(e).code);
+  if (typeof call !== 'function')
+    return call.then(
+      () => 'ok',
+      (e: unknown) => errorData(e).code,
+    );
   try {
     call();
     return 'ok';

@@ -30,22 +30,53 @@ export interface ErequestRig {
 }
 
 /** What the administrator and the registrar do once: org BIN, enrollment, provider key, trust, the test citizen. */
-export async function setUpErequestWorkstation(ws: TestWorkstation, pki: TestPki, server: TestServer): Promise<{ admin: Caller; registrar: Caller }> {
+export async function setUpErequestWorkstation(
+  ws: TestWorkstation,
+  pki: TestPki,
+  server: TestServer,
+): Promise<{ admin: Caller; registrar: Caller }> {
   saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, bin: pki.organizationBin });
   const admin = await ws.as('admin');
   const registrar = await ws.as('registrar');
   await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(pki.organizationBin) });
   const p12 = path.join(pki.dir, 'organization.p12');
   if (!fs.existsSync(p12)) {
-    pki.openssl(['pkcs12', '-export', '-inkey', pki.certs.organization.key, '-in', pki.certs.organization.cert, '-certfile', pki.caCert, '-name', 'org', '-passout', 'stdin', '-out', p12], {
-      input: `${ORG_P12_PASSWORD}\n`,
-    });
+    pki.openssl(
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        pki.certs.organization.key,
+        '-in',
+        pki.certs.organization.cert,
+        '-certfile',
+        pki.caCert,
+        '-name',
+        'org',
+        '-passout',
+        'stdin',
+        '-out',
+        p12,
+      ],
+      {
+        input: `${ORG_P12_PASSWORD}\n`,
+      },
+    );
   }
-  await admin.call('erequests.setProviderKey', { source: { kind: 'pkcs12', fileName: 'organization.p12', fileBase64: fs.readFileSync(p12).toString('base64') }, secret: ORG_P12_PASSWORD });
+  await admin.call('erequests.setProviderKey', {
+    source: { kind: 'pkcs12', fileName: 'organization.p12', fileBase64: fs.readFileSync(p12).toString('base64') },
+    secret: ORG_P12_PASSWORD,
+  });
   await admin.call('erequests.addTrustFile', { fileName: 'ca.pem', base64: fs.readFileSync(pki.caCert).toString('base64') });
   await admin.call('erequests.addTrustFile', { fileName: 'crl.pem', base64: fs.readFileSync(pki.crl).toString('base64') });
   // The test citizen: in the register, living in district 1, attached here.
-  await registrar.call('people.createManual', { iin: pki.citizenIin, surname: 'Тестов', givenName: 'Али', address: 'Астана қ., Тұран д-лы, 5, 12', phone: '+77011234567' });
+  await registrar.call('people.createManual', {
+    iin: pki.citizenIin,
+    surname: 'Тестов',
+    givenName: 'Али',
+    address: 'Астана қ., Тұран д-лы, 5, 12',
+    phone: '+77011234567',
+  });
   await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
   return { admin, registrar };
 }
@@ -54,7 +85,11 @@ export async function setUpErequestWorkstation(ws: TestWorkstation, pki: TestPki
 export function gatewayClient(serverUrl: string, gateway: string) {
   return {
     async post(der: Uint8Array) {
-      const r = await fetch(`${serverUrl}/v1/gateway/requests`, { method: 'POST', headers: { authorization: `Bearer ${gateway}`, 'content-type': 'application/pkcs7-mime' }, body: der as unknown as RequestInit["body"] });
+      const r = await fetch(`${serverUrl}/v1/gateway/requests`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gateway}`, 'content-type': 'application/pkcs7-mime' },
+        body: der as unknown as RequestInit['body'],
+      });
       return { status: r.status, body: (await r.json()) as { number: string; status: string; duplicate: boolean } };
     },
     async status(number: string): Promise<any> {
@@ -107,7 +142,23 @@ export function opensslVerifies(pki: TestPki, document: string, cmsBase64: strin
   fs.writeFileSync(doc, document);
   fs.writeFileSync(`${doc}.p7s`, Buffer.from(cmsBase64, 'base64'));
   try {
-    pki.openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', `${doc}.p7s`, '-content', doc, '-CAfile', pki.caCert, '-purpose', 'any', '-out', '/dev/null']);
+    pki.openssl([
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      `${doc}.p7s`,
+      '-content',
+      doc,
+      '-CAfile',
+      pki.caCert,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ]);
     return true;
   } catch {
     return false;

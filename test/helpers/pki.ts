@@ -137,7 +137,14 @@ authorityKeyIdentifier = keyid
 /** `clock`: a TestClock, or the `Clock` of the workstation the PKI serves (default: a clock at the real time). */
 export function createTestPki(options: { clock?: TestClock | Clock } = {}): TestPki {
   const given = options.clock ?? new TestClock(realNow());
-  const clock = typeof given === 'function' ? { get now() { return given(); } } : given;
+  const clock =
+    typeof given === 'function'
+      ? {
+          get now() {
+            return given();
+          },
+        }
+      : given;
   const ossl = (args: string[], o: { cwd?: string; input?: string | Buffer } = {}) => openssl(args, { ...o, at: clock.now });
   const dir = mkdtempSync(join(tmpdir(), 'tirkeu-pki-'));
   const p = (f: string) => join(dir, f);
@@ -160,9 +167,39 @@ export function createTestPki(options: { clock?: TestClock | Clock } = {}): Test
 
   const caSubj = '/C=KZ/O=Test/CN=TEST NCA (RSA)';
   const caExt = ['-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'];
-  ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.pem'), '-days', '3650', '-subj', caSubj, ...caExt]);
+  ossl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.pem'),
+    '-days',
+    '3650',
+    '-subj',
+    caSubj,
+    ...caExt,
+  ]);
   // The foreign CA has the same name as ours on purpose: a forger copies names, not keys.
-  ossl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('foreign-ca.key'), '-out', p('foreign-ca.pem'), '-days', '3650', '-subj', caSubj, ...caExt]);
+  ossl([
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('foreign-ca.key'),
+    '-out',
+    p('foreign-ca.pem'),
+    '-days',
+    '3650',
+    '-subj',
+    caSubj,
+    ...caExt,
+  ]);
   ossl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('rsa.key')]);
   ossl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', p('rsa2.key')]);
   ossl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', p('ec.key')]);
@@ -184,11 +221,27 @@ export function createTestPki(options: { clock?: TestClock | Clock } = {}): Test
     const key = opts.key ?? p('rsa.key');
     const csr = p(`${name}.csr`);
     ossl(['req', '-new', '-key', key, '-out', csr, '-subj', subj, '-utf8']);
-    const args = ['ca', '-batch', '-config', p(opts.foreign ? 'foreign.cnf' : 'ca.cnf'), '-in', csr, '-out', p(`${name}.pem`), '-notext', '-preserveDN', '-utf8'];
+    const args = [
+      'ca',
+      '-batch',
+      '-config',
+      p(opts.foreign ? 'foreign.cnf' : 'ca.cnf'),
+      '-in',
+      csr,
+      '-out',
+      p(`${name}.pem`),
+      '-notext',
+      '-preserveDN',
+      '-utf8',
+    ];
     args.push('-extensions', opts.ext ?? 'sign');
     args.push('-startdate', ymd(opts.from ?? new Date(now - DAY)), '-enddate', ymd(opts.to ?? new Date(now + 365 * DAY)));
     ossl(args);
-    const serial = ossl(['x509', '-in', p(`${name}.pem`), '-noout', '-serial']).toString().trim().split('=')[1]!.toLowerCase();
+    const serial = ossl(['x509', '-in', p(`${name}.pem`), '-noout', '-serial'])
+      .toString()
+      .trim()
+      .split('=')[1]!
+      .toLowerCase();
     certs[name] = { name, cert: p(`${name}.pem`), key, serial, iin: opts.iin === undefined ? null : opts.iin };
   };
 
@@ -205,7 +258,12 @@ export function createTestPki(options: { clock?: TestClock | Clock } = {}): Test
   const physician = `/CN=ДӘРІГЕРОВА ГҮЛНАР/SN=ДӘРІГЕРОВА/serialNumber=IIN${physicianIin}/C=KZ`;
   issue('physician', physician, { key: p('rsa2.key'), iin: physicianIin });
   issue('physicianAuth', physician, { key: p('ec.key'), ext: 'auth', iin: physicianIin });
-  issue('physicianExpired', physician, { key: p('rsa.key'), from: new Date(now - 800 * DAY), to: new Date(now - 400 * DAY), iin: physicianIin });
+  issue('physicianExpired', physician, {
+    key: p('rsa.key'),
+    from: new Date(now - 800 * DAY),
+    to: new Date(now - 400 * DAY),
+    iin: physicianIin,
+  });
   issue('organization', `/CN=ДӘРІГЕРОВА ГҮЛНАР/serialNumber=IIN${physicianIin}/C=KZ/O=ҚАЛАЛЫҚ ЕМХАНА №1/OU=BIN${bin}`, {
     key: p('rsa2.key'),
     iin: physicianIin,
@@ -215,17 +273,45 @@ export function createTestPki(options: { clock?: TestClock | Clock } = {}): Test
   ossl(['ca', '-batch', '-config', p('ca.cnf'), '-gencrl', '-crlexts', 'crl_ext', '-out', p('crl.pem')]);
   ossl(['crl', '-in', p('crl.pem'), '-outform', 'DER', '-out', p('crl.der')]);
   ossl([
-    'ca', '-batch', '-config', p('ca.cnf'), '-gencrl', '-out', p('stale-crl.pem'),
-    '-crl_lastupdate', ymd(new Date(now - 60 * DAY)), '-crl_nextupdate', ymd(new Date(now - 30 * DAY)),
+    'ca',
+    '-batch',
+    '-config',
+    p('ca.cnf'),
+    '-gencrl',
+    '-out',
+    p('stale-crl.pem'),
+    '-crl_lastupdate',
+    ymd(new Date(now - 60 * DAY)),
+    '-crl_nextupdate',
+    ymd(new Date(now - 30 * DAY)),
   ]);
   ossl(['ca', '-batch', '-config', p('foreign.cnf'), '-gencrl', '-out', p('forged-crl.pem')]);
 
   const pkcs12 = (name: string, cert: TestCert, extra: string[] = []) => {
     const path = p(`${name}.p12`);
     const password = 'Құпия-сөз 1';
-    ossl(['pkcs12', '-export', '-inkey', cert.key, '-in', cert.cert, '-certfile', p('ca.pem'), '-name', name, '-passout', 'stdin', '-out', path, ...extra], {
-      input: `${password}\n`,
-    });
+    ossl(
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        cert.key,
+        '-in',
+        cert.cert,
+        '-certfile',
+        p('ca.pem'),
+        '-name',
+        name,
+        '-passout',
+        'stdin',
+        '-out',
+        path,
+        ...extra,
+      ],
+      {
+        input: `${password}\n`,
+      },
+    );
     return { path, password };
   };
 
@@ -254,7 +340,26 @@ export function createTestPki(options: { clock?: TestClock | Clock } = {}): Test
       const input = p(`request-${certName}-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(input, typeof request === 'string' ? request : JSON.stringify(request));
       const out = `${input}.p7s`;
-      ossl(['cms', '-sign', '-nodetach', '-binary', '-outform', 'DER', '-cades', '-md', 'sha256', '-in', input, '-signer', c.cert, '-inkey', c.key, '-out', out, ...extra]);
+      ossl([
+        'cms',
+        '-sign',
+        '-nodetach',
+        '-binary',
+        '-outform',
+        'DER',
+        '-cades',
+        '-md',
+        'sha256',
+        '-in',
+        input,
+        '-signer',
+        c.cert,
+        '-inkey',
+        c.key,
+        '-out',
+        out,
+        ...extra,
+      ]);
       return readFileSync(out);
     },
     cleanup() {

@@ -9,7 +9,23 @@ export function opensslVerifyDetached(p7s: string, content: string, caFile: stri
   try {
     const out = execFileSync(
       'openssl',
-      ['cms', '-verify', '-binary', '-content', content, '-inform', 'DER', '-in', p7s, '-CAfile', caFile, '-purpose', 'any', '-out', '/dev/null'],
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-content',
+        content,
+        '-inform',
+        'DER',
+        '-in',
+        p7s,
+        '-CAfile',
+        caFile,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     return { ok: true, output: out.toString() };
@@ -20,7 +36,9 @@ export function opensslVerifyDetached(p7s: string, content: string, caFile: stri
 
 /** Number of SignerInfos openssl sees in a SignedData. */
 export function opensslSignerCount(p7s: string): number {
-  const text = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', p7s], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+  const text = execFileSync('openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', p7s], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).toString();
   return (text.match(/signatureAlgorithm:/g) ?? []).length;
 }
 

@@ -20,7 +20,11 @@ const MODULE_CANDIDATES = [
 
 function which(tool: string): string | null {
   try {
-    return execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim() || null;
+    return (
+      execFileSync('sh', ['-c', `command -v ${tool}`])
+        .toString()
+        .trim() || null
+    );
   } catch {
     return null;
   }
@@ -65,7 +69,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): string {
     return execFileSync(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
   } catch (e) {
     const err = e as { stderr?: Buffer; stdout?: Buffer; message: string };
-    throw new Error(`${cmd} ${args.filter((a) => !/^\d{4,}$/.test(a)).join(' ')} failed: ${err.stderr?.toString() || err.stdout?.toString() || err.message}`);
+    throw new Error(
+      `${cmd} ${args.filter((a) => !/^\d{4,}$/.test(a)).join(' ')} failed: ${err.stderr?.toString() || err.stdout?.toString() || err.message}`,
+    );
   }
 }
 
@@ -91,7 +97,27 @@ export function createSoftHsm(tokens: { label: string; pin: string; soPin?: stri
       run('softhsm2-util', ['--import', pkcs8, '--token', t.label, '--label', k.label, '--id', k.id, '--pin', t.pin], env);
       const der = join(dir, `${t.label}-${k.id}.cer`);
       run('openssl', ['x509', '-in', k.cert, '-outform', 'DER', '-out', der], env);
-      run('pkcs11-tool', ['--module', module, '--token-label', t.label, '--login', '--pin', t.pin, '--write-object', der, '--type', 'cert', '--id', k.id, '--label', k.label], env);
+      run(
+        'pkcs11-tool',
+        [
+          '--module',
+          module,
+          '--token-label',
+          t.label,
+          '--login',
+          '--pin',
+          t.pin,
+          '--write-object',
+          der,
+          '--type',
+          'cert',
+          '--id',
+          k.id,
+          '--label',
+          k.label,
+        ],
+        env,
+      );
       rmSync(pkcs8);
     }
     made.push({ label: t.label, pin: t.pin, soPin });

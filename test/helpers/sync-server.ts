@@ -53,7 +53,10 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function openBackendDb(backend: Backend, cluster?: PgCluster): Promise<{ db: ServerDb; location: { dataDir?: string; databaseUrl?: string } }> {
+export async function openBackendDb(
+  backend: Backend,
+  cluster?: PgCluster,
+): Promise<{ db: ServerDb; location: { dataDir?: string; databaseUrl?: string } }> {
   if (backend === 'postgres') {
     if (!cluster) throw new Error('a PostgreSQL cluster is needed');
     const databaseUrl = await cluster.createDatabase();

@@ -72,7 +72,8 @@ const RULES: Rule[] = [
   importRule(
     'the renderer imports only common/, its own files and browser packages',
     (f) => under(f, 'renderer'),
-    (t) => (t.kind === 'file' ? !under(t.path, 'renderer') && !under(t.path, 'common') : t.kind === 'builtin' || !RENDERER_PACKAGES.has(t.name)),
+    (t) =>
+      t.kind === 'file' ? !under(t.path, 'renderer') && !under(t.path, 'common') : t.kind === 'builtin' || !RENDERER_PACKAGES.has(t.name),
   ),
   importRule(
     'server/ never imports the workstation (electron/, db/)',
@@ -110,7 +111,12 @@ const RULES: Rule[] = [
     // workstation's through every API answer (renderer/src/shared/app-clock.ts).
     name: 'the clock is injected: no new Date() or Date.now() in services, db/, server/, common/, the renderer or shared modules',
     appliesTo: (f) =>
-      (under(f, 'electron/services') || under(f, 'db') || under(f, 'server') || under(f, 'common') || under(f, 'renderer') || isShared(f)) &&
+      (under(f, 'electron/services') ||
+        under(f, 'db') ||
+        under(f, 'server') ||
+        under(f, 'common') ||
+        under(f, 'renderer') ||
+        isShared(f)) &&
       !CLOCK_MODULES.has(f) &&
       !isTest(f),
     find: clockReads,
@@ -189,7 +195,9 @@ function sqlLiterals(src: SourceFile): Finding[] {
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
     else if (ts.isTemplateExpression(node)) text = [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join(' ? ');
     const m = text === null ? null : SQL.exec(text);
-    return m ? { line: lineOf(block, node.getStart(block.source)), what: `SQL literal '${m[1]?.startsWith('SELECT') ? 'SELECT' : m[1]}…'` } : null;
+    return m
+      ? { line: lineOf(block, node.getStart(block.source)), what: `SQL literal '${m[1]?.startsWith('SELECT') ? 'SELECT' : m[1]}…'` }
+      : null;
   });
 }
 

@@ -36,12 +36,16 @@ function compileProbe(name: string, text: string, alsoInclude: string[] = []): s
   fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify(config, null, 2));
   fs.writeFileSync(path.join(dir, 'probe.ts'), text.replaceAll('@ROOT', fromDir('.')));
 
-  const parsed = ts.getParsedCommandLineOfConfigFile(path.join(dir, 'tsconfig.json'), { noEmit: true }, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    path.join(dir, 'tsconfig.json'),
+    { noEmit: true },
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`cannot read ${dir}/tsconfig.json`);
   const host = ts.createCompilerHost(parsed.options);
   const read = host.getSourceFile.bind(host);
@@ -60,9 +64,11 @@ function compileProbe(name: string, text: string, alsoInclude: string[] = []): s
 
 describe('the renderer tsconfig (tsconfig.web.json)', () => {
   it('compiles a file that imports only common/', () => {
-    const errors = compileProbe('common', "import { isValidIin } from '@ROOT/common/iin';\nexport const ok: boolean = isValidIin('000000000000');\n", [
-      'common/iin.ts',
-    ]);
+    const errors = compileProbe(
+      'common',
+      "import { isValidIin } from '@ROOT/common/iin';\nexport const ok: boolean = isValidIin('000000000000');\n",
+      ['common/iin.ts'],
+    );
     expect(errors).toEqual([]);
   });
 
@@ -73,6 +79,8 @@ describe('the renderer tsconfig (tsconfig.web.json)', () => {
 
   it('refuses a workstation module (db/)', () => {
     const errors = compileProbe('db', "import { openDatabase } from '@ROOT/db/connection';\nexport const open = openDatabase;\n");
-    expect(errors).toContainEqual(expect.stringMatching(/^probe\.ts\(1,\d+\): error TS6307: File '.*\/db\/connection\.ts' is not listed within the file list/));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/^probe\.ts\(1,\d+\): error TS6307: File '.*\/db\/connection\.ts' is not listed within the file list/),
+    );
   });
 });

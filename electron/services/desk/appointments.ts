@@ -72,9 +72,18 @@ function checkSlot(app: AppContext, d: dbd.DoctorRow, startMs: number) {
   if (!r.ok) {
     if (r.off === 'leave' || r.off === 'sick') {
       const e = input.exceptions.find((x) => x.kind === r.off)!;
-      throw new ApiError('doctor-unavailable', `${d.full_name} is on ${r.off} from ${e.date_from} to ${e.date_to}`, { doctor: d.full_name, kind: r.off, from: e.date_from, to: e.date_to });
+      throw new ApiError('doctor-unavailable', `${d.full_name} is on ${r.off} from ${e.date_from} to ${e.date_to}`, {
+        doctor: d.full_name,
+        kind: r.off,
+        from: e.date_from,
+        to: e.date_to,
+      });
     }
-    throw new ApiError('slot-not-available', `${d.full_name} does not receive at ${new Date(startMs).toISOString()} (${r.off})`, { doctor: d.full_name, reason: r.off ?? 'no-slot', date: iso });
+    throw new ApiError('slot-not-available', `${d.full_name} does not receive at ${new Date(startMs).toISOString()} (${r.off})`, {
+      doctor: d.full_name,
+      reason: r.off ?? 'no-slot',
+      date: iso,
+    });
   }
   if (startMs + (r.slot.endMs - r.slot.startMs) <= nowMs || (startMs < nowMs && cal.localDayOf(startMs) !== cal.localDayOf(nowMs))) {
     throw new ApiError('date-in-past', `the slot ${new Date(startMs).toISOString()} is in the past`, { date: iso, today: orgToday(app) });
@@ -91,11 +100,28 @@ export interface BookArgs {
   note?: string | null;
 }
 
-function insertBooked(app: AppContext, staff: StaffRow, d: dbd.DoctorRow, person: Person, slot: { startMs: number; endMs: number }, requestId: number, kind: 'appointment' | 'walk-in', channel: 'desk' | 'phone' | 'portal', note: string | null, now: Date): number {
+function insertBooked(
+  app: AppContext,
+  staff: StaffRow,
+  d: dbd.DoctorRow,
+  person: Person,
+  slot: { startMs: number; endMs: number },
+  requestId: number,
+  kind: 'appointment' | 'walk-in',
+  channel: 'desk' | 'phone' | 'portal',
+  note: string | null,
+  now: Date,
+): number {
   const cal = calendarOf(app);
   const slotIso = new Date(slot.startMs).toISOString();
   // The central server confirms one booking per doctor and slot (issue 7): provisional until then.
-  const booking = createBooking(app.db, engineActor(staff), now, { doctor: d.login, slotStart: slotIso, patientIin: person.iin, patientName: personName(person), phone: person.phone });
+  const booking = createBooking(app.db, engineActor(staff), now, {
+    doctor: d.login,
+    slotStart: slotIso,
+    patientIin: person.iin,
+    patientName: personName(person),
+    phone: person.phone,
+  });
   try {
     return dbd.insertAppointment(app.db, {
       number: issueNumber(app.db, organization(app).workstationPrefix, 'appointment'),
@@ -117,7 +143,12 @@ function insertBooked(app: AppContext, staff: StaffRow, d: dbd.DoctorRow, person
   } catch (e) {
     if (isUnique(e)) {
       const at = localIso(cal, slot.startMs);
-      throw new ApiError('slot-taken', `${d.full_name} at ${at.date} ${at.time} was booked meanwhile`, { doctor: d.full_name, date: at.date, time: at.time, next: nextFreeOf(app, d.id, slot.startMs) ?? '' });
+      throw new ApiError('slot-taken', `${d.full_name} at ${at.date} ${at.time} was booked meanwhile`, {
+        doctor: d.full_name,
+        date: at.date,
+        time: at.time,
+        next: nextFreeOf(app, d.id, slot.startMs) ?? '',
+      });
     }
     throw e;
   }
@@ -150,7 +181,12 @@ export function book(app: AppContext, staff: StaffRow, a: BookArgs, portal?: { r
       return insertBooked(app, staff, d, person, slot, req.id, kind, portal ? 'portal' : a.channel, a.note?.trim() || null, now);
     },
     {
-      audit: (aid) => ({ action: 'appointment.booked', entity: 'appointment', entityId: aid, details: { doctor: d.login, slotStart: new Date(startMs).toISOString(), kind } }),
+      audit: (aid) => ({
+        action: 'appointment.booked',
+        entity: 'appointment',
+        entityId: aid,
+        details: { doctor: d.login, slotStart: new Date(startMs).toISOString(), kind },
+      }),
     },
   );
   return getAppointment(app, id);
@@ -159,32 +195,56 @@ export function book(app: AppContext, staff: StaffRow, a: BookArgs, portal?: { r
 export function cancelAppointment(app: AppContext, staff: StaffRow, a: { id: number; reason: string }): Appointment {
   const r = dbd.getAppointmentRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no appointment ${a.id}`, { id: a.id });
-  if (r.status !== 'booked') throw new ApiError('appointment-closed', `appointment ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
+  if (r.status !== 'booked')
+    throw new ApiError('appointment-closed', `appointment ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
   const now = app.clock();
   recordChange(
     app.db,
     engineActor(staff),
     now,
     () => {
-      if (!dbd.closeAppointmentRow(app.db, r.id, 'cancelled', a.reason.trim(), now, staff.id, null)) throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'cancelled' });
+      if (!dbd.closeAppointmentRow(app.db, r.id, 'cancelled', a.reason.trim(), now, staff.id, null))
+        throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'cancelled' });
     },
     {
-      audit: { action: 'appointment.cancelled', entity: 'appointment', entityId: r.id, details: { number: r.number, reason: a.reason.trim() } },
-      outbox: { kind: 'booking.cancel', entity: 'booking', entityId: r.sync_booking ?? r.number, payload: { booking_id: r.sync_booking, doctor: r.doctor_login, slot_start: r.slot_start, patient_iin: r.person_iin, reason: a.reason.trim() } },
+      audit: {
+        action: 'appointment.cancelled',
+        entity: 'appointment',
+        entityId: r.id,
+        details: { number: r.number, reason: a.reason.trim() },
+      },
+      outbox: {
+        kind: 'booking.cancel',
+        entity: 'booking',
+        entityId: r.sync_booking ?? r.number,
+        payload: {
+          booking_id: r.sync_booking,
+          doctor: r.doctor_login,
+          slot_start: r.slot_start,
+          patient_iin: r.person_iin,
+          reason: a.reason.trim(),
+        },
+      },
     },
   );
   return getAppointment(app, r.id);
 }
 
 /** Moves an appointment to another slot (of the same or another doctor): the new booking and the old one's closing together. */
-export function reschedule(app: AppContext, staff: StaffRow, a: { id: number; slotStart: string; doctorId?: number | null; reason?: string | null }): Appointment {
+export function reschedule(
+  app: AppContext,
+  staff: StaffRow,
+  a: { id: number; slotStart: string; doctorId?: number | null; reason?: string | null },
+): Appointment {
   const r = dbd.getAppointmentRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no appointment ${a.id}`, { id: a.id });
-  if (r.status !== 'booked') throw new ApiError('appointment-closed', `appointment ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
+  if (r.status !== 'booked')
+    throw new ApiError('appointment-closed', `appointment ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
   const d = requireDoctor(app, a.doctorId ?? r.doctor_id);
   const startMs = Date.parse(a.slotStart);
   if (!Number.isFinite(startMs)) throw new ApiError('validation', 'slotStart is not a time', {}, ['slotStart']);
-  if (d.id === r.doctor_id && startMs === r.slot_ms) throw new ApiError('validation', 'the new slot is the same as the old one', {}, ['slotStart']);
+  if (d.id === r.doctor_id && startMs === r.slot_ms)
+    throw new ApiError('validation', 'the new slot is the same as the old one', {}, ['slotStart']);
   const slot = checkSlot(app, d, startMs);
   const person = requirePerson(app, r.person_iin);
   const now = app.clock();
@@ -195,12 +255,29 @@ export function reschedule(app: AppContext, staff: StaffRow, a: { id: number; sl
     now,
     () => {
       const newId = insertBooked(app, staff, d, person, slot, r.request_id, r.kind, r.channel, r.note, now);
-      if (!dbd.closeAppointmentRow(app.db, r.id, 'rescheduled', reason, now, staff.id, newId)) throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'rescheduled' });
+      if (!dbd.closeAppointmentRow(app.db, r.id, 'rescheduled', reason, now, staff.id, newId))
+        throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'rescheduled' });
       return newId;
     },
     {
-      audit: (newId) => ({ action: 'appointment.rescheduled', entity: 'appointment', entityId: r.id, details: { to: newId, doctor: d.login, slotStart: new Date(startMs).toISOString() } }),
-      outbox: { kind: 'booking.cancel', entity: 'booking', entityId: r.sync_booking ?? r.number, payload: { booking_id: r.sync_booking, doctor: r.doctor_login, slot_start: r.slot_start, patient_iin: r.person_iin, reason: 'rescheduled' } },
+      audit: (newId) => ({
+        action: 'appointment.rescheduled',
+        entity: 'appointment',
+        entityId: r.id,
+        details: { to: newId, doctor: d.login, slotStart: new Date(startMs).toISOString() },
+      }),
+      outbox: {
+        kind: 'booking.cancel',
+        entity: 'booking',
+        entityId: r.sync_booking ?? r.number,
+        payload: {
+          booking_id: r.sync_booking,
+          doctor: r.doctor_login,
+          slot_start: r.slot_start,
+          patient_iin: r.person_iin,
+          reason: 'rescheduled',
+        },
+      },
     },
   );
   return getAppointment(app, id);

@@ -27,7 +27,8 @@ export function attachmentView(r: dbd.AttachmentRow): Attachment {
     requestNumber: r.request_number,
     person: { iin: r.person_iin, name: fullName(r), birthDate: r.birth_date, address: r.address, phone: r.phone },
     district: { id: r.district_id, number: r.district_number, name: r.district_name },
-    doctor: r.doctor_id !== null && r.doctor_name ? { id: r.doctor_id, fullName: r.doctor_name, specialty: r.specialty as Specialty } : null,
+    doctor:
+      r.doctor_id !== null && r.doctor_name ? { id: r.doctor_id, fullName: r.doctor_name, specialty: r.specialty as Specialty } : null,
     documents: JSON.parse(r.documents) as string[],
     previousOrganization: r.previous_org,
     districtChosenByHand: r.district_by_hand === 1,
@@ -47,7 +48,11 @@ export function getAttachment(app: AppContext, id: number): Attachment {
 
 /** The talon's verification code: a digest of what the talon states, printed and put in its QR code. */
 export function talonDigest(fields: { talon: string; bin: string; iin: string; district: string; date: string }): string {
-  return createHash('sha256').update([fields.talon, fields.bin, fields.iin, fields.district, fields.date].join('|')).digest('hex').slice(0, 16).toUpperCase();
+  return createHash('sha256')
+    .update([fields.talon, fields.bin, fields.iin, fields.district, fields.date].join('|'))
+    .digest('hex')
+    .slice(0, 16)
+    .toUpperCase();
 }
 
 export interface AttachArgs {
@@ -64,17 +69,30 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
   const org = organization(app);
   const today = orgToday(app);
   const def = catalogOf(app).catalog.byId(DESK_SERVICES.attachment, org.region, today);
-  if (!def) throw new ApiError('service-not-in-force', `no regulation of attachment is in force in ${org.region} today`, { service: 'attachment', region: org.region });
+  if (!def)
+    throw new ApiError('service-not-in-force', `no regulation of attachment is in force in ${org.region} today`, {
+      service: 'attachment',
+      region: org.region,
+    });
   const already = dbd.activeAttachmentOf(app.db, person.iin);
   if (already) {
-    throw new ApiError('already-attached', `${person.iin} is attached here already (talon ${already.talon_number})`, { talon: already.talon_number, district: already.district_number, since: already.attached_day });
+    throw new ApiError('already-attached', `${person.iin} is attached here already (talon ${already.talon_number})`, {
+      talon: already.talon_number,
+      district: already.district_number,
+      since: already.attached_day,
+    });
   }
   const known = new Set(def.documents.map((d) => d.id));
   const unknown = a.documents.filter((x) => !known.has(x));
   if (unknown.length) throw new ApiError('validation', `unknown documents: ${unknown.join(', ')}`, {}, ['documents']);
   const missing = def.documents.filter((d) => d.required && !a.documents.includes(d.id));
   if (missing.length) {
-    throw new ApiError('document-missing', `required documents missing: ${missing.map((m) => m.id).join(', ')}`, { documents: missing.map((m) => m.title[staff.language]).join('; '), ids: missing.map((m) => m.id).join(',') }, ['documents']);
+    throw new ApiError(
+      'document-missing',
+      `required documents missing: ${missing.map((m) => m.id).join(', ')}`,
+      { documents: missing.map((m) => m.title[staff.language]).join('; '), ids: missing.map((m) => m.id).join(',') },
+      ['documents'],
+    );
   }
   let district: dbd.DistrictRow | undefined;
   const byHand = !!a.districtId;
@@ -83,7 +101,13 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
     if (!district) throw new ApiError('not-found', `no district ${a.districtId}`, { id: a.districtId }, ['districtId']);
   } else {
     district = matchAddress(app, person.address).match?.district;
-    if (!district) throw new ApiError('outside-districts', `the address "${person.address ?? ''}" is outside every district`, { address: person.address ?? '' }, ['districtId']);
+    if (!district)
+      throw new ApiError(
+        'outside-districts',
+        `the address "${person.address ?? ''}" is outside every district`,
+        { address: person.address ?? '' },
+        ['districtId'],
+      );
   }
   let doctorId = a.doctorId ?? proposeDoctor(app, district, person.birthDate)?.id ?? null;
   if (doctorId !== null) doctorId = requireDoctor(app, doctorId).id;
@@ -113,12 +137,18 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
           created_by: staff.id,
         });
       } catch (e) {
-        if (isUnique(e)) throw new ApiError('already-attached', `${person.iin} was attached meanwhile`, { talon: '', district: '', since: today });
+        if (isUnique(e))
+          throw new ApiError('already-attached', `${person.iin} was attached meanwhile`, { talon: '', district: '', since: today });
         throw e;
       }
     },
     {
-      audit: (aid) => ({ action: 'attachment.created', entity: 'attachment', entityId: aid, details: { district: dist.number, byHand, detachedFrom: previous, documents: a.documents } }),
+      audit: (aid) => ({
+        action: 'attachment.created',
+        entity: 'attachment',
+        entityId: aid,
+        details: { district: dist.number, byHand, detachedFrom: previous, documents: a.documents },
+      }),
       outbox: (aid) => {
         const r = dbd.getAttachmentRow(app.db, aid)!;
         return {
@@ -126,7 +156,17 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
           entity: 'attachment',
           entityId: r.talon_number,
           // The detachment from the previous organization travels with it: the centre closes that attachment.
-          payload: { talon: r.talon_number, request: r.request_number, personIin: person.iin, district: dist.number, doctor: r.doctor_id, documents: a.documents, detachFrom: previous, attachedAt: r.attached_at, verification: r.verification },
+          payload: {
+            talon: r.talon_number,
+            request: r.request_number,
+            personIin: person.iin,
+            district: dist.number,
+            doctor: r.doctor_id,
+            documents: a.documents,
+            detachFrom: previous,
+            attachedAt: r.attached_at,
+            verification: r.verification,
+          },
         };
       },
     },

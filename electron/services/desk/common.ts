@@ -29,7 +29,8 @@ export function organization(app: AppContext): Organization {
 }
 
 /** A person's full name from a row that joins `person` (journal and view rows). */
-export const fullName = (p: { surname: string; given_name: string; patronymic: string | null }) => [p.surname, p.given_name, p.patronymic].filter(Boolean).join(' ');
+export const fullName = (p: { surname: string; given_name: string; patronymic: string | null }) =>
+  [p.surname, p.given_name, p.patronymic].filter(Boolean).join(' ');
 /** A person's full name from the register's record. */
 export const personName = (p: Person) => [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');
 
@@ -57,7 +58,11 @@ export function localIso(cal: WorkingCalendar, ms: number): { date: string; time
 export function runDeskRequest(app: AppContext, staff: StaffRow, serviceId: string, channel: 'desk' | 'phone', iin: string): RequestRow {
   const org = organization(app);
   const def = catalogOf(app).catalog.byId(serviceId, org.region, orgToday(app));
-  if (!def) throw new ApiError('service-not-in-force', `no regulation of ${serviceId} is in force in ${org.region} today`, { service: serviceId, region: org.region });
+  if (!def)
+    throw new ApiError('service-not-in-force', `no regulation of ${serviceId} is in force in ${org.region} today`, {
+      service: serviceId,
+      region: org.region,
+    });
   const engine = engineOf(app);
   const actor = engineActor(staff);
   let row = engine.start(def, channel, { iin }, actor, { feeKzt: def.fee.kzt });

@@ -3,7 +3,15 @@
  * resolution of a person to a district and a doctor: where they are attached here, else by the street and house of
  * their address. Home visits and attachments resolve through the same rules.
  */
-import { hhmm, houseMatches, parseAddress, streetKey, type District, type DistrictAddress, type DistrictResolution } from '../../../common/desk';
+import {
+  hhmm,
+  houseMatches,
+  parseAddress,
+  streetKey,
+  type District,
+  type DistrictAddress,
+  type DistrictResolution,
+} from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
 import type { Specialty } from '../../../common/roles';
 import { dayNumberOf } from '../../../common/working-calendar';
@@ -32,14 +40,25 @@ function districtView(app: AppContext, r: dbd.DistrictRow, addresses?: dbd.Distr
     therapist: person(r.therapist_id, r.therapist_name),
     paediatrician: person(r.paediatrician_id, r.paediatrician_name),
     gp: person(r.gp_id, r.gp_name),
-    addresses: (addresses ?? dbd.listDistrictAddresses(app.db, r.id)).map((a) => ({ street: a.street, houseFrom: a.house_from, houseTo: a.house_to, parity: a.parity })),
+    addresses: (addresses ?? dbd.listDistrictAddresses(app.db, r.id)).map((a) => ({
+      street: a.street,
+      houseFrom: a.house_from,
+      houseTo: a.house_to,
+      parity: a.parity,
+    })),
     attached: r.attached,
   };
 }
 
 export function listDistricts(app: AppContext): District[] {
   const all = dbd.listDistrictAddresses(app.db);
-  return dbd.listDistricts(app.db).map((r) => districtView(app, r, all.filter((a) => a.district_id === r.id)));
+  return dbd.listDistricts(app.db).map((r) =>
+    districtView(
+      app,
+      r,
+      all.filter((a) => a.district_id === r.id),
+    ),
+  );
 }
 
 export interface DistrictSaveInput {
@@ -54,8 +73,13 @@ export interface DistrictSaveInput {
 
 export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveInput): District {
   const id = a.id ?? null;
-  if (dbd.districtNumberTaken(app.db, a.number, id)) throw new ApiError('conflict', `district ${a.number} exists`, { number: a.number }, ['number']);
-  for (const [field, want] of [['therapistId', 'therapist'], ['paediatricianId', 'paediatrician'], ['gpId', 'gp']] as const) {
+  if (dbd.districtNumberTaken(app.db, a.number, id))
+    throw new ApiError('conflict', `district ${a.number} exists`, { number: a.number }, ['number']);
+  for (const [field, want] of [
+    ['therapistId', 'therapist'],
+    ['paediatricianId', 'paediatrician'],
+    ['gpId', 'gp'],
+  ] as const) {
     const v = a[field];
     if (v === null) continue;
     const d = dbd.getDoctor(app.db, v);
@@ -64,22 +88,46 @@ export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveIn
   const addresses = a.addresses.map((x, i) => {
     const key = streetKey(x.street);
     if (!key) throw new ApiError('validation', `addresses.${i}.street: no street name`, {}, [`addresses.${i}.street`]);
-    if (x.houseFrom !== null && x.houseTo !== null && x.houseTo < x.houseFrom) throw new ApiError('validation', 'house range reversed', {}, [`addresses.${i}.houseTo`]);
+    if (x.houseFrom !== null && x.houseTo !== null && x.houseTo < x.houseFrom)
+      throw new ApiError('validation', 'house range reversed', {}, [`addresses.${i}.houseTo`]);
     return { street: x.street.trim(), streetKey: key, houseFrom: x.houseFrom, houseTo: x.houseTo, parity: x.parity };
   });
   const now = app.clock();
-  const saved = recordChange(app.db, engineActor(staff), now, () => dbd.saveDistrictRow(app.db, { id, number: a.number, name: a.name, therapistId: a.therapistId, paediatricianId: a.paediatricianId, gpId: a.gpId, addresses }, now), {
-    audit: (did) => ({ action: id === null ? 'district.created' : 'district.changed', entity: 'district', entityId: did, details: { number: a.number, streets: addresses.length } }),
-    outbox: (did) => ({ kind: 'district.save', entity: 'district', entityId: a.number, payload: { id: did, ...a, addresses } }),
-  });
+  const saved = recordChange(
+    app.db,
+    engineActor(staff),
+    now,
+    () =>
+      dbd.saveDistrictRow(
+        app.db,
+        { id, number: a.number, name: a.name, therapistId: a.therapistId, paediatricianId: a.paediatricianId, gpId: a.gpId, addresses },
+        now,
+      ),
+    {
+      audit: (did) => ({
+        action: id === null ? 'district.created' : 'district.changed',
+        entity: 'district',
+        entityId: did,
+        details: { number: a.number, streets: addresses.length },
+      }),
+      outbox: (did) => ({ kind: 'district.save', entity: 'district', entityId: a.number, payload: { id: did, ...a, addresses } }),
+    },
+  );
   return districtView(app, dbd.getDistrictRow(app.db, saved)!);
 }
 
 export function proposeDoctor(app: AppContext, d: dbd.DistrictRow, birthDate: string): DistrictResolution['doctor'] {
   const child = age(birthDate, orgToday(app)) < 18;
   const order: Array<[number | null, string | null, Specialty]> = child
-    ? [[d.paediatrician_id, d.paediatrician_name, 'paediatrician'], [d.gp_id, d.gp_name, 'gp'], [d.therapist_id, d.therapist_name, 'therapist']]
-    : [[d.therapist_id, d.therapist_name, 'therapist'], [d.gp_id, d.gp_name, 'gp']];
+    ? [
+        [d.paediatrician_id, d.paediatrician_name, 'paediatrician'],
+        [d.gp_id, d.gp_name, 'gp'],
+        [d.therapist_id, d.therapist_name, 'therapist'],
+      ]
+    : [
+        [d.therapist_id, d.therapist_name, 'therapist'],
+        [d.gp_id, d.gp_name, 'gp'],
+      ];
   const hit = order.find(([id, name]) => id !== null && name !== null);
   return hit ? { id: hit[0]!, fullName: hit[1]!, specialty: hit[2] } : null;
 }
@@ -93,13 +141,18 @@ interface Match {
 export function matchAddress(app: AppContext, address: string | null): { match: Match | null; parsed: ReturnType<typeof parseAddress> } {
   const parsed = parseAddress(address);
   if (!parsed) return { match: null, parsed };
-  const rule = dbd.addressesByStreetKey(app.db, parsed.key).find((r) => houseMatches({ houseFrom: r.house_from, houseTo: r.house_to, parity: r.parity }, parsed.house));
+  const rule = dbd
+    .addressesByStreetKey(app.db, parsed.key)
+    .find((r) => houseMatches({ houseFrom: r.house_from, houseTo: r.house_to, parity: r.parity }, parsed.house));
   const district = rule ? dbd.getDistrictRow(app.db, rule.district_id) : undefined;
   return { match: district && rule ? { district, rule, house: parsed.house } : null, parsed };
 }
 
 /** The person's district: where they are attached here, else by the street and house of the address. */
-export function resolveDistrict(app: AppContext, a: { iin: string; address?: string | null; districtId?: number | null }): DistrictResolution {
+export function resolveDistrict(
+  app: AppContext,
+  a: { iin: string; address?: string | null; districtId?: number | null },
+): DistrictResolution {
   const person = requirePerson(app, a.iin);
   const attachment = dbd.activeAttachmentOf(app.db, person.iin);
   const address = a.address?.trim() || person.address;

@@ -31,7 +31,11 @@ export function parseTemplate(text: string | null): TimetableTemplate | null {
 
 export function loadDoctors(app: AppContext): Loaded {
   const doctors = dbd.listDoctors(app.db);
-  return { doctors, byId: new Map(doctors.map((d) => [d.id, d])), templates: new Map(doctors.map((d) => [d.id, parseTemplate(d.template)])) };
+  return {
+    doctors,
+    byId: new Map(doctors.map((d) => [d.id, d])),
+    templates: new Map(doctors.map((d) => [d.id, parseTemplate(d.template)])),
+  };
 }
 
 export function requireDoctor(app: AppContext, id: number): dbd.DoctorRow {

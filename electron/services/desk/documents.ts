@@ -22,11 +22,19 @@ import { ApiError } from '../../../common/errors';
 
 const P = (key: string, lang: Lang) => PRINT[key]![lang];
 const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
-const toFile = (fileName: string, r: { buffer: Buffer; pages: number }): PdfFile => ({ fileName, base64: r.buffer.toString('base64'), pages: r.pages });
+const toFile = (fileName: string, r: { buffer: Buffer; pages: number }): PdfFile => ({
+  fileName,
+  base64: r.buffer.toString('base64'),
+  pages: r.pages,
+});
 
 function label(doc: PdfDoc, x: number, y: number, w: number, caption: string, text: string) {
   doc.font(FONT).fontSize(7.5).fillColor('#555555').text(caption, x, y, { width: w });
-  doc.font(FONT).fontSize(10).fillColor('black').text(text || '—', x, doc.y + 1, { width: w });
+  doc
+    .font(FONT)
+    .fontSize(10)
+    .fillColor('black')
+    .text(text || '—', x, doc.y + 1, { width: w });
   return doc.y + 5;
 }
 
@@ -49,12 +57,25 @@ export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
       const top = 36 + i * (half + 10);
       doc.y = top;
       doc.x = 36;
-      doc.font(FONT).fontSize(10).text(org.name[lang], 36, top, { width: width - 110, align: 'left' });
-      doc.font(FONT).fontSize(8).fillColor('#333333').text(`${P('bin', lang)}: ${org.bin} · ${org.address}`, 36, doc.y + 1, { width: width - 110 });
+      doc
+        .font(FONT)
+        .fontSize(10)
+        .text(org.name[lang], 36, top, { width: width - 110, align: 'left' });
+      doc
+        .font(FONT)
+        .fontSize(8)
+        .fillColor('#333333')
+        .text(`${P('bin', lang)}: ${org.bin} · ${org.address}`, 36, doc.y + 1, { width: width - 110 });
       doc.fillColor('black');
       drawQr(doc, qrText, 36 + width - 96, top, 96);
-      doc.font(FONT).fontSize(14).text(P('talonTitle', lang), 36, top + 104, { width, align: 'center' });
-      doc.font(FONT).fontSize(12).text(`${P('talonNo', lang)} ${t.talonNumber}`, 36, doc.y + 2, { width, align: 'center' });
+      doc
+        .font(FONT)
+        .fontSize(14)
+        .text(P('talonTitle', lang), 36, top + 104, { width, align: 'center' });
+      doc
+        .font(FONT)
+        .fontSize(12)
+        .text(`${P('talonNo', lang)} ${t.talonNumber}`, 36, doc.y + 2, { width, align: 'center' });
       let y = doc.y + 10;
       const colW = (width - 16) / 2;
       const left = 36;
@@ -70,13 +91,39 @@ export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
       if (t.previousOrganization) yr = label(doc, right, yr, colW, P('previous', lang), t.previousOrganization);
       y = Math.max(yl, yr) + 8;
       // The registrar signs, the seal goes in the circle: the paper talon is "certified with the provider's seal".
-      doc.font(FONT).fontSize(9).text(`${P('registrar', lang)}: ____________________ (${P('signature', lang)})   ${t.createdBy}`, left, y, { width: colW + 60 });
-      doc.circle(right + colW - 50, y + 22, 34).dash(3, { space: 3 }).lineWidth(0.8).strokeColor('#777777').stroke().undash();
-      doc.strokeColor('black').font(FONT).fontSize(7.5).fillColor('#555555').text(P('seal', lang), right + colW - 110, y + 60, { width: 120, align: 'center' });
-      doc.fillColor('black').font(FONT).fontSize(8).text(`${P('verify', lang)}: ${t.verification}`, left, y + 40, { width: colW });
+      doc
+        .font(FONT)
+        .fontSize(9)
+        .text(`${P('registrar', lang)}: ____________________ (${P('signature', lang)})   ${t.createdBy}`, left, y, { width: colW + 60 });
+      doc
+        .circle(right + colW - 50, y + 22, 34)
+        .dash(3, { space: 3 })
+        .lineWidth(0.8)
+        .strokeColor('#777777')
+        .stroke()
+        .undash();
+      doc
+        .strokeColor('black')
+        .font(FONT)
+        .fontSize(7.5)
+        .fillColor('#555555')
+        .text(P('seal', lang), right + colW - 110, y + 60, { width: 120, align: 'center' });
+      doc
+        .fillColor('black')
+        .font(FONT)
+        .fontSize(8)
+        .text(`${P('verify', lang)}: ${t.verification}`, left, y + 40, { width: colW });
       if (i === 0) {
         const cut = top + half + 4;
-        doc.moveTo(36, cut).lineTo(36 + width, cut).dash(4, { space: 4 }).lineWidth(0.5).strokeColor('#999999').stroke().undash().strokeColor('black');
+        doc
+          .moveTo(36, cut)
+          .lineTo(36 + width, cut)
+          .dash(4, { space: 4 })
+          .lineWidth(0.5)
+          .strokeColor('#999999')
+          .stroke()
+          .undash()
+          .strokeColor('black');
       }
     });
   });
@@ -88,22 +135,42 @@ export async function slipPdf(app: AppContext, staff: StaffRow, id: number): Pro
   const a = getAppointment(app, id);
   const org = organization(app);
   const langs: Lang[] = staff.language === 'ru' ? ['ru', 'kk'] : ['kk', 'ru'];
-  const r = await renderPdf({ title: `${P('slipTitle', langs[0]!)} ${a.number}`, size: 'A5', margin: 30, footer: callCentreLine(langs) }, (doc) => {
-    orgHeader(doc, org, langs, { bin: P('bin', langs[0]!) });
-    const w = doc.page.width - 60;
-    doc.font(BOLD).fontSize(13).text(langs.map((l) => P('slipTitle', l)).join(' / '), 30, doc.y, { width: w, align: 'center' });
-    doc.font(BOLD).fontSize(11).text(`${langs.map((l) => P('slipNo', l)).join(' / ')} ${a.number}`, { width: w, align: 'center' });
-    let y = doc.y + 10;
-    const both = (k: string) => langs.map((l) => P(k, l)).join(' / ');
-    y = label(doc, 30, y, w, both('person'), `${a.person.name}, ${P('iin', langs[0]!)} ${a.person.iin}`);
-    y = label(doc, 30, y, w, both('doctor').replace(/Учаскелік дәрігер|Участковый врач/g, (m) => m), `${a.doctor.fullName} — ${langs.map((l) => value(a.doctor.specialty, l)).join(' / ')}`);
-    doc.font(FONT).fontSize(8).fillColor('#555555').text(both('when'), 30, y, { width: w });
-    doc.font(BOLD).fontSize(18).fillColor('black').text(`${dmy(a.date)}  ${a.time}–${a.endTime}`, 30, doc.y + 2, { width: w });
-    y = doc.y + 6;
-    if (a.doctor.room) y = label(doc, 30, y, w, both('room'), a.doctor.room);
-    doc.font(FONT).fontSize(8.5);
-    for (const l of langs) doc.text(P('slipNote', l), 30, doc.y + 4, { width: w });
-  });
+  const r = await renderPdf(
+    { title: `${P('slipTitle', langs[0]!)} ${a.number}`, size: 'A5', margin: 30, footer: callCentreLine(langs) },
+    (doc) => {
+      orgHeader(doc, org, langs, { bin: P('bin', langs[0]!) });
+      const w = doc.page.width - 60;
+      doc
+        .font(BOLD)
+        .fontSize(13)
+        .text(langs.map((l) => P('slipTitle', l)).join(' / '), 30, doc.y, { width: w, align: 'center' });
+      doc
+        .font(BOLD)
+        .fontSize(11)
+        .text(`${langs.map((l) => P('slipNo', l)).join(' / ')} ${a.number}`, { width: w, align: 'center' });
+      let y = doc.y + 10;
+      const both = (k: string) => langs.map((l) => P(k, l)).join(' / ');
+      y = label(doc, 30, y, w, both('person'), `${a.person.name}, ${P('iin', langs[0]!)} ${a.person.iin}`);
+      y = label(
+        doc,
+        30,
+        y,
+        w,
+        both('doctor').replace(/Учаскелік дәрігер|Участковый врач/g, (m) => m),
+        `${a.doctor.fullName} — ${langs.map((l) => value(a.doctor.specialty, l)).join(' / ')}`,
+      );
+      doc.font(FONT).fontSize(8).fillColor('#555555').text(both('when'), 30, y, { width: w });
+      doc
+        .font(BOLD)
+        .fontSize(18)
+        .fillColor('black')
+        .text(`${dmy(a.date)}  ${a.time}–${a.endTime}`, 30, doc.y + 2, { width: w });
+      y = doc.y + 6;
+      if (a.doctor.room) y = label(doc, 30, y, w, both('room'), a.doctor.room);
+      doc.font(FONT).fontSize(8.5);
+      for (const l of langs) doc.text(P('slipNote', l), 30, doc.y + 4, { width: w });
+    },
+  );
   return toFile(`appointment_${a.number}.pdf`, r);
 }
 
@@ -112,27 +179,51 @@ export async function visitListPdf(app: AppContext, staff: StaffRow, a: { doctor
   const lang = staff.language as Lang;
   const day = doctorDay(app, a);
   const org = organization(app);
-  const r = await renderPdf({ title: `${P('visitsTitle', lang)} ${a.date}`, layout: 'landscape', footer: callCentreLine([lang]) }, (doc) => {
-    orgHeader(doc, org, [lang], { bin: P('bin', lang) });
-    doc.font(BOLD).fontSize(13).text(`${P('visitsTitle', lang)} — ${dmy(a.date)}`, { align: 'center' });
-    doc.font(FONT).fontSize(10).text(`${P('visitsFor', lang)}: ${day.doctor.fullName} (${value(day.doctor.specialty, lang)})`, { align: 'center' });
-    doc.font(FONT).fontSize(8).fillColor('#555555').text(P('routeNote', lang), { align: 'center' }).fillColor('black');
-    doc.moveDown(0.6);
-    const rows = day.visits.map((v, i) => [String(i + 1), v.address, `${v.windowFrom}–${v.windowTo}`, v.person.name, dmy(v.person.birthDate), v.phone ?? '', v.complaint, v.number, '']);
-    if (rows.length === 0) doc.font(FONT).fontSize(11).text(P('none', lang), { align: 'center' });
-    else
-      table(doc, [
-        { title: '№', width: 22 },
-        { title: COLUMN_TITLES.address![lang], width: 170 },
-        { title: P('window', lang), width: 60 },
-        { title: COLUMN_TITLES.person![lang], width: 130 },
-        { title: COLUMN_TITLES.birthDate![lang], width: 58 },
-        { title: COLUMN_TITLES.phone![lang], width: 80 },
-        { title: COLUMN_TITLES.complaint![lang], width: 150 },
-        { title: COLUMN_TITLES.number![lang], width: 62 },
-        { title: P('mark', lang), width: 40 },
-      ], rows, { fontSize: 8.5 });
-  });
+  const r = await renderPdf(
+    { title: `${P('visitsTitle', lang)} ${a.date}`, layout: 'landscape', footer: callCentreLine([lang]) },
+    (doc) => {
+      orgHeader(doc, org, [lang], { bin: P('bin', lang) });
+      doc
+        .font(BOLD)
+        .fontSize(13)
+        .text(`${P('visitsTitle', lang)} — ${dmy(a.date)}`, { align: 'center' });
+      doc
+        .font(FONT)
+        .fontSize(10)
+        .text(`${P('visitsFor', lang)}: ${day.doctor.fullName} (${value(day.doctor.specialty, lang)})`, { align: 'center' });
+      doc.font(FONT).fontSize(8).fillColor('#555555').text(P('routeNote', lang), { align: 'center' }).fillColor('black');
+      doc.moveDown(0.6);
+      const rows = day.visits.map((v, i) => [
+        String(i + 1),
+        v.address,
+        `${v.windowFrom}–${v.windowTo}`,
+        v.person.name,
+        dmy(v.person.birthDate),
+        v.phone ?? '',
+        v.complaint,
+        v.number,
+        '',
+      ]);
+      if (rows.length === 0) doc.font(FONT).fontSize(11).text(P('none', lang), { align: 'center' });
+      else
+        table(
+          doc,
+          [
+            { title: '№', width: 22 },
+            { title: COLUMN_TITLES.address![lang], width: 170 },
+            { title: P('window', lang), width: 60 },
+            { title: COLUMN_TITLES.person![lang], width: 130 },
+            { title: COLUMN_TITLES.birthDate![lang], width: 58 },
+            { title: COLUMN_TITLES.phone![lang], width: 80 },
+            { title: COLUMN_TITLES.complaint![lang], width: 150 },
+            { title: COLUMN_TITLES.number![lang], width: 62 },
+            { title: P('mark', lang), width: 40 },
+          ],
+          rows,
+          { fontSize: 8.5 },
+        );
+    },
+  );
   return toFile(`visits_${day.doctor.login}_${a.date}.pdf`, r);
 }
 
@@ -258,12 +349,20 @@ export interface ExportFile {
 }
 
 /** A journal as PDF (landscape table), CSV (semicolons, UTF-8 BOM: Excel with a kk/ru locale) or XLSX. */
-export async function exportJournal(app: AppContext, staff: StaffRow, a: JournalArgs & { format: 'pdf' | 'csv' | 'xlsx' }): Promise<ExportFile> {
+export async function exportJournal(
+  app: AppContext,
+  staff: StaffRow,
+  a: JournalArgs & { format: 'pdf' | 'csv' | 'xlsx' },
+): Promise<ExportFile> {
   const lang = staff.language as Lang;
   const j = journal(app, lang, a);
   const title = JOURNAL_TITLES[a.journal][lang];
   const base = `${a.journal}_${a.from}_${a.to}`;
-  const totalLine = `${P('total', lang)}: ${j.totals.all}` + Object.entries(j.totals.byStatus).map(([s, n]) => ` · ${value(s, lang)}: ${n}`).join('');
+  const totalLine =
+    `${P('total', lang)}: ${j.totals.all}` +
+    Object.entries(j.totals.byStatus)
+      .map(([s, n]) => ` · ${value(s, lang)}: ${n}`)
+      .join('');
   if (a.format === 'csv') {
     const lines = [j.columns.map((c) => c.title), ...j.rows.map((r) => r.cells)];
     const csv = spreadsheetCsv(lines);
@@ -288,15 +387,32 @@ export async function exportJournal(app: AppContext, staff: StaffRow, a: Journal
     });
     ws.views = [{ state: 'frozen', ySplit: 3 }];
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
-    return { fileName: `${base}.xlsx`, mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', base64: buf.toString('base64') };
+    return {
+      fileName: `${base}.xlsx`,
+      mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      base64: buf.toString('base64'),
+    };
   }
   const org = organization(app);
   const r = await renderPdf({ title, layout: 'landscape', margin: 30, footer: `${org.name[lang]} · ${title}` }, (doc) => {
     orgHeader(doc, org, [lang], { bin: P('bin', lang) });
     doc.font(BOLD).fontSize(13).text(title, { align: 'center' });
-    doc.font(FONT).fontSize(9).text(`${P('period', lang)}: ${dmy(a.from)} — ${dmy(a.to)}   ·   ${totalLine}`, { align: 'center' });
+    doc
+      .font(FONT)
+      .fontSize(9)
+      .text(`${P('period', lang)}: ${dmy(a.from)} — ${dmy(a.to)}   ·   ${totalLine}`, { align: 'center' });
     doc.moveDown(0.5);
-    const widths: Record<string, number> = { number: 60, registeredAt: 62, person: 110, address: 120, complaint: 110, doctor: 95, visit: 80, status: 70, documents: 40 };
+    const widths: Record<string, number> = {
+      number: 60,
+      registeredAt: 62,
+      person: 110,
+      address: 120,
+      complaint: 110,
+      doctor: 95,
+      visit: 80,
+      status: 70,
+      documents: 40,
+    };
     table(
       doc,
       j.columns.map((c) => ({ title: c.title, width: widths[c.key] ?? 55 })),

@@ -45,14 +45,18 @@ export function searchFreeSlots(app: AppContext, a: SlotSearch) {
   const loaded = loadDoctors(app);
   const chosen = a.doctorId ? [requireDoctor(app, a.doctorId)] : loaded.doctors.filter((d) => !a.specialty || d.specialty === a.specialty);
   const exceptions = dbd.listExceptions(app.db, a.doctorId ?? null, fromIso, toIso);
-  const inputs: DoctorPlanInput[] = chosen.map((d) => ({ doctorId: d.id, template: loaded.templates.get(d.id) ?? parseTemplate(d.template), exceptions: exceptions.filter((e) => e.doctor_id === d.id) }));
+  const inputs: DoctorPlanInput[] = chosen.map((d) => ({
+    doctorId: d.id,
+    template: loaded.templates.get(d.id) ?? parseTemplate(d.template),
+    exceptions: exceptions.filter((e) => e.doctor_id === d.id),
+  }));
   const fromMs = cal.localToInstant(fromDay, 0);
   const toMs = cal.localToInstant(fromDay + days, 0);
   const booked = new Map<number, Set<number>>();
   const ids = new Set(chosen.map((d) => d.id));
   for (const packed of dbd.bookedPacked(app.db, a.doctorId ?? null, fromMs, toMs)) {
     const doctor = packed % 100_000;
-    const ms = (packed - doctor) / 100_000 * MINUTE_MS;
+    const ms = ((packed - doctor) / 100_000) * MINUTE_MS;
     if (!ids.has(doctor)) continue;
     let s = booked.get(doctor);
     if (!s) booked.set(doctor, (s = new Set()));

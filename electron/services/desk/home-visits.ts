@@ -78,28 +78,44 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
   const today = orgToday(app);
   const cal = calendarOf(app);
   if (a.visitDate < today) throw new ApiError('date-in-past', `${a.visitDate} is in the past`, { date: a.visitDate, today }, ['visitDate']);
-  if (minutesOf(a.windowTo) <= minutesOf(a.windowFrom)) throw new ApiError('validation', 'the window ends before it starts', {}, ['windowTo']);
+  if (minutesOf(a.windowTo) <= minutesOf(a.windowFrom))
+    throw new ApiError('validation', 'the window ends before it starts', {}, ['windowTo']);
   const lateReason = a.lateReason?.trim() || null;
   if (a.visitDate > today && (!lateReason || lateReason.length < 3)) {
-    throw new ApiError('visit-reason-required', `the visit is the same day; ${a.visitDate} needs a recorded reason`, { date: a.visitDate }, ['lateReason']);
+    throw new ApiError(
+      'visit-reason-required',
+      `the visit is the same day; ${a.visitDate} needs a recorded reason`,
+      { date: a.visitDate },
+      ['lateReason'],
+    );
   }
   if (a.visitDate === today) {
     const nowLocal = localIso(cal, app.clock().getTime()).time;
-    if (a.windowTo <= nowLocal) throw new ApiError('date-in-past', `the window ${a.windowFrom}–${a.windowTo} has passed`, { date: a.visitDate, today }, ['windowTo']);
+    if (a.windowTo <= nowLocal)
+      throw new ApiError('date-in-past', `the window ${a.windowFrom}–${a.windowTo} has passed`, { date: a.visitDate, today }, ['windowTo']);
   }
   const plan = planDay(cal, planInput(app, d, a.visitDate, a.visitDate), dayNumberOf(a.visitDate));
   if (plan.off === 'leave' || plan.off === 'sick') {
     const e = dbd.listExceptions(app.db, d.id, a.visitDate, a.visitDate).find((x) => x.kind === plan.off)!;
-    throw new ApiError('doctor-unavailable', `${d.full_name} is on ${plan.off} from ${e.date_from} to ${e.date_to}`, { doctor: d.full_name, kind: plan.off, from: e.date_from, to: e.date_to });
+    throw new ApiError('doctor-unavailable', `${d.full_name} is on ${plan.off} from ${e.date_from} to ${e.date_to}`, {
+      doctor: d.full_name,
+      kind: plan.off,
+      from: e.date_from,
+      to: e.date_to,
+    });
   }
   const { match } = matchAddress(app, a.address);
   let districtId = a.districtId ?? null;
   if (districtId !== null) {
-    if (!dbd.getDistrictRow(app.db, districtId)) throw new ApiError('not-found', `no district ${districtId}`, { id: districtId }, ['districtId']);
+    if (!dbd.getDistrictRow(app.db, districtId))
+      throw new ApiError('not-found', `no district ${districtId}`, { id: districtId }, ['districtId']);
   } else {
     const attached = dbd.activeAttachmentOf(app.db, person.iin);
     districtId = attached?.district_id ?? match?.district.id ?? null;
-    if (districtId === null) throw new ApiError('outside-districts', `the address "${a.address}" is outside every district`, { address: a.address }, ['districtId']);
+    if (districtId === null)
+      throw new ApiError('outside-districts', `the address "${a.address}" is outside every district`, { address: a.address }, [
+        'districtId',
+      ]);
   }
   const sameDistrict = match && match.district.id === districtId;
   const now = app.clock();
@@ -133,33 +149,66 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
       });
     },
     {
-      audit: (vid) => ({ action: 'home-visit.registered', entity: 'home_visit', entityId: vid, details: { doctor: d.login, visitDate: a.visitDate, channel: a.channel } }),
+      audit: (vid) => ({
+        action: 'home-visit.registered',
+        entity: 'home_visit',
+        entityId: vid,
+        details: { doctor: d.login, visitDate: a.visitDate, channel: a.channel },
+      }),
       outbox: (vid) => {
         const r = dbd.getHomeVisitRow(app.db, vid)!;
-        return { kind: 'home-visit.register', entity: 'home_visit', entityId: r.number, payload: { number: r.number, request: r.request_number, personIin: person.iin, doctor: d.login, district: r.district_number, visitDate: a.visitDate, window: [a.windowFrom, a.windowTo], caller: a.caller, channel: a.channel, createdAt: r.created_at } };
+        return {
+          kind: 'home-visit.register',
+          entity: 'home_visit',
+          entityId: r.number,
+          payload: {
+            number: r.number,
+            request: r.request_number,
+            personIin: person.iin,
+            doctor: d.login,
+            district: r.district_number,
+            visitDate: a.visitDate,
+            window: [a.windowFrom, a.windowTo],
+            caller: a.caller,
+            channel: a.channel,
+            createdAt: r.created_at,
+          },
+        };
       },
     },
   );
   return getHomeVisit(app, id);
 }
 
-export function setVisitStatus(app: AppContext, staff: StaffRow, a: { id: number; status: 'visited' | 'cancelled'; reason?: string | null }): HomeVisit {
+export function setVisitStatus(
+  app: AppContext,
+  staff: StaffRow,
+  a: { id: number; status: 'visited' | 'cancelled'; reason?: string | null },
+): HomeVisit {
   const r = dbd.getHomeVisitRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no home-visit call ${a.id}`, { id: a.id });
   const reason = a.reason?.trim() || null;
-  if (a.status === 'cancelled' && (!reason || reason.length < 3)) throw new ApiError('validation', 'a cancellation needs a reason', {}, ['reason']);
-  if (r.status !== 'registered') throw new ApiError('visit-closed', `call ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
+  if (a.status === 'cancelled' && (!reason || reason.length < 3))
+    throw new ApiError('validation', 'a cancellation needs a reason', {}, ['reason']);
+  if (r.status !== 'registered')
+    throw new ApiError('visit-closed', `call ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
   const now = app.clock();
   recordChange(
     app.db,
     engineActor(staff),
     now,
     () => {
-      if (!dbd.setHomeVisitStatus(app.db, r.id, a.status, reason, now, staff.id)) throw new ApiError('visit-closed', `call ${r.number} changed meanwhile`, { number: r.number, status: a.status });
+      if (!dbd.setHomeVisitStatus(app.db, r.id, a.status, reason, now, staff.id))
+        throw new ApiError('visit-closed', `call ${r.number} changed meanwhile`, { number: r.number, status: a.status });
     },
     {
       audit: { action: `home-visit.${a.status}`, entity: 'home_visit', entityId: r.id, details: { number: r.number, reason } },
-      outbox: { kind: 'home-visit.status', entity: 'home_visit', entityId: r.number, payload: { number: r.number, status: a.status, reason, at: now.toISOString(), by: staff.login } },
+      outbox: {
+        kind: 'home-visit.status',
+        entity: 'home_visit',
+        entityId: r.number,
+        payload: { number: r.number, status: a.status, reason, at: now.toISOString(), by: staff.login },
+      },
     },
   );
   return getHomeVisit(app, r.id);
@@ -167,7 +216,11 @@ export function setVisitStatus(app: AppContext, staff: StaffRow, a: { id: number
 
 export function doctorDay(app: AppContext, a: { doctorId: number; date: string }): { doctor: Doctor; date: string; visits: HomeVisit[] } {
   const d = requireDoctor(app, a.doctorId);
-  return { doctor: doctorView(d, dbd.listDistricts(app.db)), date: a.date, visits: dbd.doctorDayVisits(app.db, d.id, a.date).map(visitView) };
+  return {
+    doctor: doctorView(d, dbd.listDistricts(app.db)),
+    date: a.date,
+    visits: dbd.doctorDayVisits(app.db, d.id, a.date).map(visitView),
+  };
 }
 
 export function personVisits(app: AppContext, iin: string): HomeVisit[] {

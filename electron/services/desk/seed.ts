@@ -35,7 +35,20 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
   const db = app.db;
   for (const d of DEMO_EXTRA_DOCTORS) {
     if (findStaffByLogin(db, d.login)) continue;
-    insertStaff(db, { login: d.login, fullName: d.fullName, iin: d.iin, role: 'physician', specialty: d.specialty, passwordHash: NO_LOGIN, language: 'kk', mustChangePassword: true }, now);
+    insertStaff(
+      db,
+      {
+        login: d.login,
+        fullName: d.fullName,
+        iin: d.iin,
+        role: 'physician',
+        specialty: d.specialty,
+        passwordHash: NO_LOGIN,
+        language: 'kk',
+        mustChangePassword: true,
+      },
+      now,
+    );
   }
   const id = (login: string) => findStaffByLogin(db, login)?.id ?? null;
 
@@ -47,22 +60,107 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
     paediatrician2: template(20, '203', [PM, PM, PM, PM, PM, null, null]),
     gp: template(15, '301', [AM, PM, AM, PM, AM, null, null]),
     gp2: template(15, '303', [PM, AM, PM, AM, PM, null, null]),
-    phthisiatrician: template(20, '401', [{ start: '09:00', end: '13:00' }, { start: '09:00', end: '13:00' }, null, { start: '09:00', end: '13:00' }, null, null, null]),
-    psychiatrist: template(20, '402', [null, { start: '14:00', end: '18:00' }, null, { start: '14:00', end: '18:00' }, { start: '09:00', end: '12:00' }, null, null]),
-    narcologist: template(20, '403', [{ start: '09:00', end: '12:00' }, null, { start: '09:00', end: '12:00' }, null, { start: '14:00', end: '17:00' }, null, null]),
-    counsellor: template(30, '410', [{ start: '09:00', end: '17:00', breaks: [{ start: '13:00', end: '14:00' }] }, null, { start: '09:00', end: '17:00', breaks: [{ start: '13:00', end: '14:00' }] }, null, { start: '09:00', end: '13:00' }, null, null]),
+    phthisiatrician: template(20, '401', [
+      { start: '09:00', end: '13:00' },
+      { start: '09:00', end: '13:00' },
+      null,
+      { start: '09:00', end: '13:00' },
+      null,
+      null,
+      null,
+    ]),
+    psychiatrist: template(20, '402', [
+      null,
+      { start: '14:00', end: '18:00' },
+      null,
+      { start: '14:00', end: '18:00' },
+      { start: '09:00', end: '12:00' },
+      null,
+      null,
+    ]),
+    narcologist: template(20, '403', [
+      { start: '09:00', end: '12:00' },
+      null,
+      { start: '09:00', end: '12:00' },
+      null,
+      { start: '14:00', end: '17:00' },
+      null,
+      null,
+    ]),
+    counsellor: template(30, '410', [
+      { start: '09:00', end: '17:00', breaks: [{ start: '13:00', end: '14:00' }] },
+      null,
+      { start: '09:00', end: '17:00', breaks: [{ start: '13:00', end: '14:00' }] },
+      null,
+      { start: '09:00', end: '13:00' },
+      null,
+      null,
+    ]),
   };
   for (const [login, t] of Object.entries(timetables)) {
     const doctor = id(login);
     if (doctor !== null) dbd.saveTimetableRow(db, doctor, JSON.stringify(t), t.room, now, null);
   }
 
-  const districts: Array<{ number: string; name: string; therapist?: string; paediatrician?: string; gp?: string; streets: Array<[string, number | null, number | null]> }> = [
-    { number: '1', name: 'Тұран — Қабанбай батыр (1–60)', therapist: 'therapist', paediatrician: 'paediatrician', streets: [['Тұран д-лы', 1, 60], ['Қабанбай батыр д-лы', 1, 60]] },
-    { number: '2', name: 'Тұран — Қабанбай батыр (61–120), Мәңгілік Ел', therapist: 'therapist2', paediatrician: 'paediatrician', streets: [['Тұран д-лы', 61, 200], ['Қабанбай батыр д-лы', 61, 200], ['Мәңгілік Ел д-лы', null, null]] },
-    { number: '3', name: 'Сарыарқа — Абай — Кенесары', therapist: 'therapist3', paediatrician: 'paediatrician2', streets: [['Сарыарқа д-лы', null, null], ['Абай д-лы', null, null], ['Кенесары к-сі', null, null]] },
-    { number: '4', name: 'ЖПД: Бейбітшілік — Сейфуллин — Иманов', gp: 'gp', streets: [['Бейбітшілік к-сі', null, null], ['Сейфуллин к-сі', null, null], ['Иманов к-сі', null, null]] },
-    { number: '5', name: 'ЖПД: Жеңіс — Республика', gp: 'gp2', streets: [['Жеңіс д-лы', null, null], ['Республика д-лы', null, null]] },
+  const districts: Array<{
+    number: string;
+    name: string;
+    therapist?: string;
+    paediatrician?: string;
+    gp?: string;
+    streets: Array<[string, number | null, number | null]>;
+  }> = [
+    {
+      number: '1',
+      name: 'Тұран — Қабанбай батыр (1–60)',
+      therapist: 'therapist',
+      paediatrician: 'paediatrician',
+      streets: [
+        ['Тұран д-лы', 1, 60],
+        ['Қабанбай батыр д-лы', 1, 60],
+      ],
+    },
+    {
+      number: '2',
+      name: 'Тұран — Қабанбай батыр (61–120), Мәңгілік Ел',
+      therapist: 'therapist2',
+      paediatrician: 'paediatrician',
+      streets: [
+        ['Тұран д-лы', 61, 200],
+        ['Қабанбай батыр д-лы', 61, 200],
+        ['Мәңгілік Ел д-лы', null, null],
+      ],
+    },
+    {
+      number: '3',
+      name: 'Сарыарқа — Абай — Кенесары',
+      therapist: 'therapist3',
+      paediatrician: 'paediatrician2',
+      streets: [
+        ['Сарыарқа д-лы', null, null],
+        ['Абай д-лы', null, null],
+        ['Кенесары к-сі', null, null],
+      ],
+    },
+    {
+      number: '4',
+      name: 'ЖПД: Бейбітшілік — Сейфуллин — Иманов',
+      gp: 'gp',
+      streets: [
+        ['Бейбітшілік к-сі', null, null],
+        ['Сейфуллин к-сі', null, null],
+        ['Иманов к-сі', null, null],
+      ],
+    },
+    {
+      number: '5',
+      name: 'ЖПД: Жеңіс — Республика',
+      gp: 'gp2',
+      streets: [
+        ['Жеңіс д-лы', null, null],
+        ['Республика д-лы', null, null],
+      ],
+    },
   ];
   for (const d of districts) {
     if (dbd.districtNumberTaken(db, d.number, null)) continue;
@@ -75,7 +173,13 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
         therapistId: d.therapist ? id(d.therapist) : null,
         paediatricianId: d.paediatrician ? id(d.paediatrician) : null,
         gpId: d.gp ? id(d.gp) : null,
-        addresses: d.streets.map(([street, from, to]) => ({ street, streetKey: streetKey(street), houseFrom: from, houseTo: to, parity: 'all' })),
+        addresses: d.streets.map(([street, from, to]) => ({
+          street,
+          streetKey: streetKey(street),
+          houseFrom: from,
+          houseTo: to,
+          parity: 'all',
+        })),
       },
       now,
     );
@@ -85,6 +189,19 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
   const doctor3 = id('therapist3');
   if (doctor3 !== null) {
     const today = dayNumberOf(toLocalIsoDate(now, getOrganization(db)?.timezone ?? 'Asia/Almaty'));
-    dbd.insertException(db, { doctor_id: doctor3, kind: 'leave', date_from: dayNumberToIso(today + 7), date_to: dayNumberToIso(today + 13), start_time: null, end_time: null, note: 'Жыл сайынғы демалыс' }, now, null);
+    dbd.insertException(
+      db,
+      {
+        doctor_id: doctor3,
+        kind: 'leave',
+        date_from: dayNumberToIso(today + 7),
+        date_to: dayNumberToIso(today + 13),
+        start_time: null,
+        end_time: null,
+        note: 'Жыл сайынғы демалыс',
+      },
+      now,
+      null,
+    );
   }
 }

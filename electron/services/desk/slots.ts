@@ -90,7 +90,16 @@ function weeklyMinutes(t: TimetableTemplate): (number[] | null)[] {
   let w = weekly.get(t);
   if (!w) {
     w = t.days.map((day) =>
-      day ? slotMinutesOf({ dayNum: 0, off: null, holiday: false, slotMinutes: t.slotMinutes, intervals: [{ start: minutesOf(day.start), end: minutesOf(day.end), extra: false }], breaks: day.breaks.map((b) => ({ start: minutesOf(b.start), end: minutesOf(b.end) })) }) : null,
+      day
+        ? slotMinutesOf({
+            dayNum: 0,
+            off: null,
+            holiday: false,
+            slotMinutes: t.slotMinutes,
+            intervals: [{ start: minutesOf(day.start), end: minutesOf(day.end), extra: false }],
+            breaks: day.breaks.map((b) => ({ start: minutesOf(b.start), end: minutesOf(b.end) })),
+          })
+        : null,
     );
     weekly.set(t, w);
   }
@@ -168,7 +177,8 @@ export function slotAt(
   const plan = planDay(cal, d, day);
   if (plan.off) return { ok: false, off: plan.off, plan };
   for (const m of slotMinutesOf(plan)) {
-    if (cal.localToInstant(day, m) === startMs) return { ok: true, slot: { doctorId: d.doctorId, startMs, endMs: startMs + plan.slotMinutes * MINUTE_MS, dayNum: day, minute: m } };
+    if (cal.localToInstant(day, m) === startMs)
+      return { ok: true, slot: { doctorId: d.doctorId, startMs, endMs: startMs + plan.slotMinutes * MINUTE_MS, dayNum: day, minute: m } };
   }
   return { ok: false, off: 'no-slot', plan };
 }

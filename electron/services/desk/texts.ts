@@ -9,7 +9,11 @@ type L = Record<Lang, string>;
 
 export const JOURNAL_TITLES: Record<JournalId, L> = {
   'home-visits': { kk: 'Шақыруларды тіркеу журналы', ru: 'Журнал регистрации вызовов', en: 'Home-visit call register' },
-  appointments: { kk: 'Дәрігердің қабылдауына алдын ала жазылу журналы', ru: 'Журнал предварительной записи на приём к врачу', en: 'Pre-registration journal' },
+  appointments: {
+    kk: 'Дәрігердің қабылдауына алдын ала жазылу журналы',
+    ru: 'Журнал предварительной записи на приём к врачу',
+    en: 'Pre-registration journal',
+  },
   attachments: { kk: 'МСАК ұйымына тіркеу журналы', ru: 'Журнал прикрепления к организации ПМСП', en: 'Attachment journal' },
 };
 
@@ -68,7 +72,11 @@ export const value = (key: string, lang: Lang) => VALUE_TEXTS[key]?.[lang] ?? ke
 
 export const PRINT: Record<string, L> = {
   bin: { kk: 'БСН', ru: 'БИН', en: 'BIN' },
-  talonTitle: { kk: 'МСАК ұйымына тіркеу туралы анықтама (талон)', ru: 'Справка (талон) о прикреплении к организации ПМСП', en: 'Attachment certificate (talon)' },
+  talonTitle: {
+    kk: 'МСАК ұйымына тіркеу туралы анықтама (талон)',
+    ru: 'Справка (талон) о прикреплении к организации ПМСП',
+    en: 'Attachment certificate (talon)',
+  },
   talonNo: { kk: 'Талон №', ru: 'Талон №', en: 'Talon No.' },
   person: { kk: 'Азамат (азаматша)', ru: 'Гражданин (гражданка)', en: 'Person' },
   iin: { kk: 'ЖСН', ru: 'ИИН', en: 'IIN' },
@@ -94,7 +102,11 @@ export const PRINT: Record<string, L> = {
   },
   visitsTitle: { kk: 'Үйге шақырулар тізімі', ru: 'Список вызовов на дом', en: 'Home visits' },
   visitsFor: { kk: 'Дәрігер', ru: 'Врач', en: 'Doctor' },
-  routeNote: { kk: 'Бару ретімен (учаске көшелері бойынша)', ru: 'В порядке обхода (по улицам участка)', en: 'In route order (by the district’s streets)' },
+  routeNote: {
+    kk: 'Бару ретімен (учаске көшелері бойынша)',
+    ru: 'В порядке обхода (по улицам участка)',
+    en: 'In route order (by the district’s streets)',
+  },
   window: { kk: 'Уақыты', ru: 'Время', en: 'Time' },
   mark: { kk: 'Белгі', ru: 'Отметка', en: 'Done' },
   period: { kk: 'Кезең', ru: 'Период', en: 'Period' },

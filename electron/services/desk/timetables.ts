@@ -3,7 +3,16 @@
  * (leave, sick days, extra hours). A leave or sick day cancels nothing silently: it returns the patients booked on
  * those days for the registrar to call back.
  */
-import { hhmm, minutesOf, timetableTemplateSchema, type Appointment, type Slot, type TimetableException, type TimetableTemplate, type TimetableWeek } from '../../../common/desk';
+import {
+  hhmm,
+  minutesOf,
+  timetableTemplateSchema,
+  type Appointment,
+  type Slot,
+  type TimetableException,
+  type TimetableTemplate,
+  type TimetableWeek,
+} from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
 import { dayNumberOf, dayNumberToIso, isoWeekday, MINUTE_MS } from '../../../common/working-calendar';
 import { recordChange } from '../../../db/change';
@@ -17,7 +26,16 @@ import { doctorView, planInput, requireDoctor } from './doctors';
 import { planDay, slotMinutesOf } from './slots';
 
 function exceptionView(e: dbd.ExceptionRow): TimetableException {
-  return { id: e.id, doctorId: e.doctor_id, kind: e.kind, from: e.date_from, to: e.date_to, start: e.start_time, end: e.end_time, note: e.note };
+  return {
+    id: e.id,
+    doctorId: e.doctor_id,
+    kind: e.kind,
+    from: e.date_from,
+    to: e.date_to,
+    start: e.start_time,
+    end: e.end_time,
+    note: e.note,
+  };
 }
 
 /** A doctor's week (Monday of the week of `from`): hours, breaks, days off with the reason, every slot's state. */
@@ -31,7 +49,9 @@ export function week(app: AppContext, a: { doctorId: number; from?: string | nul
   const to = dayNumberToIso(monday + 6);
   const input = planInput(app, d, from, to);
   const nowMs = app.clock().getTime();
-  const booked = new Map(dbd.bookedSlots(app.db, d.id, cal.localToInstant(monday, 0), cal.localToInstant(monday + 7, 0)).map((b) => [b.slot_ms, b]));
+  const booked = new Map(
+    dbd.bookedSlots(app.db, d.id, cal.localToInstant(monday, 0), cal.localToInstant(monday + 7, 0)).map((b) => [b.slot_ms, b]),
+  );
   const days = [];
   for (let day = monday; day < monday + 7; day++) {
     const plan = planDay(cal, input, day);
@@ -76,38 +96,81 @@ export function setTemplate(app: AppContext, staff: StaffRow, a: { doctorId: num
   const d = requireDoctor(app, a.doctorId);
   const template = timetableTemplateSchema.parse(a.template);
   const now = app.clock();
-  recordChange(app.db, engineActor(staff), now, () => dbd.saveTimetableRow(app.db, d.id, JSON.stringify(template), template.room, now, staff.id), {
-    audit: { action: 'timetable.changed', entity: 'staff', entityId: d.id, details: { slotMinutes: template.slotMinutes } },
-    outbox: { kind: 'timetable.save', entity: 'timetable', entityId: d.login, payload: { doctor: d.login, template } },
-  });
+  recordChange(
+    app.db,
+    engineActor(staff),
+    now,
+    () => dbd.saveTimetableRow(app.db, d.id, JSON.stringify(template), template.room, now, staff.id),
+    {
+      audit: { action: 'timetable.changed', entity: 'staff', entityId: d.id, details: { slotMinutes: template.slotMinutes } },
+      outbox: { kind: 'timetable.save', entity: 'timetable', entityId: d.login, payload: { doctor: d.login, template } },
+    },
+  );
   return week(app, { doctorId: d.id });
 }
 
 export function addException(
   app: AppContext,
   staff: StaffRow,
-  a: { doctorId: number; kind: 'leave' | 'sick' | 'extra'; from: string; to: string; start?: string | null; end?: string | null; note?: string | null },
+  a: {
+    doctorId: number;
+    kind: 'leave' | 'sick' | 'extra';
+    from: string;
+    to: string;
+    start?: string | null;
+    end?: string | null;
+    note?: string | null;
+  },
 ): { exception: TimetableException; affected: Appointment[] } {
   const d = requireDoctor(app, a.doctorId);
   if (a.to < a.from) throw new ApiError('validation', 'the last day is before the first', {}, ['to']);
   const today = orgToday(app);
   if (a.to < today) throw new ApiError('date-in-past', `${a.to} is in the past`, { date: a.to, today }, ['to']);
   const extra = a.kind === 'extra';
-  if (extra && (!a.start || !a.end || minutesOf(a.end) <= minutesOf(a.start))) throw new ApiError('validation', 'extra hours need a start and a later end', {}, ['end']);
+  if (extra && (!a.start || !a.end || minutesOf(a.end) <= minutesOf(a.start)))
+    throw new ApiError('validation', 'extra hours need a start and a later end', {}, ['end']);
   const now = app.clock();
   const cal = calendarOf(app);
   const id = recordChange(
     app.db,
     engineActor(staff),
     now,
-    () => dbd.insertException(app.db, { doctor_id: d.id, kind: a.kind, date_from: a.from, date_to: a.to, start_time: extra ? a.start! : null, end_time: extra ? a.end! : null, note: a.note?.trim() || null }, now, staff.id),
+    () =>
+      dbd.insertException(
+        app.db,
+        {
+          doctor_id: d.id,
+          kind: a.kind,
+          date_from: a.from,
+          date_to: a.to,
+          start_time: extra ? a.start! : null,
+          end_time: extra ? a.end! : null,
+          note: a.note?.trim() || null,
+        },
+        now,
+        staff.id,
+      ),
     {
-      audit: (eid) => ({ action: 'timetable.exception-added', entity: 'timetable_exception', entityId: eid, details: { doctor: d.login, kind: a.kind, from: a.from, to: a.to } }),
-      outbox: (eid) => ({ kind: 'timetable.exception', entity: 'timetable_exception', entityId: eid, payload: { doctor: d.login, kind: a.kind, from: a.from, to: a.to, start: a.start ?? null, end: a.end ?? null } }),
+      audit: (eid) => ({
+        action: 'timetable.exception-added',
+        entity: 'timetable_exception',
+        entityId: eid,
+        details: { doctor: d.login, kind: a.kind, from: a.from, to: a.to },
+      }),
+      outbox: (eid) => ({
+        kind: 'timetable.exception',
+        entity: 'timetable_exception',
+        entityId: eid,
+        payload: { doctor: d.login, kind: a.kind, from: a.from, to: a.to, start: a.start ?? null, end: a.end ?? null },
+      }),
     },
   );
   // Patients booked on those days: the registrar calls them back to reschedule (nothing is cancelled silently).
-  const affected = extra ? [] : dbd.doctorAppointmentsBetween(app.db, d.id, cal.localToInstant(dayNumberOf(a.from), 0), cal.localToInstant(dayNumberOf(a.to) + 1, 0)).map((r) => appointmentView(app, r));
+  const affected = extra
+    ? []
+    : dbd
+        .doctorAppointmentsBetween(app.db, d.id, cal.localToInstant(dayNumberOf(a.from), 0), cal.localToInstant(dayNumberOf(a.to) + 1, 0))
+        .map((r) => appointmentView(app, r));
   return { exception: exceptionView(dbd.getException(app.db, id)!), affected };
 }
 
@@ -116,7 +179,12 @@ export function removeException(app: AppContext, staff: StaffRow, id: number): {
   if (!e || e.removed_at) throw new ApiError('not-found', `no exception ${id}`, { id });
   const now = app.clock();
   recordChange(app.db, engineActor(staff), now, () => dbd.removeException(app.db, id, now), {
-    audit: { action: 'timetable.exception-removed', entity: 'timetable_exception', entityId: id, details: { kind: e.kind, from: e.date_from, to: e.date_to } },
+    audit: {
+      action: 'timetable.exception-removed',
+      entity: 'timetable_exception',
+      entityId: id,
+      details: { kind: e.kind, from: e.date_from, to: e.date_to },
+    },
     outbox: { kind: 'timetable.exception-remove', entity: 'timetable_exception', entityId: id, payload: { id } },
   });
   return { ok: true };

@@ -44,7 +44,13 @@ function prefix(app: AppContext): string {
 // Price list
 
 export function prices(app: AppContext) {
-  return listPrices(app.db).map((p) => ({ id: p.id, serviceId: p.service_id, feeKzt: p.fee_kzt, effectiveFrom: p.effective_from, effectiveTo: p.effective_to }));
+  return listPrices(app.db).map((p) => ({
+    id: p.id,
+    serviceId: p.service_id,
+    feeKzt: p.fee_kzt,
+    effectiveFrom: p.effective_from,
+    effectiveTo: p.effective_to,
+  }));
 }
 
 /** The fee of a service today: the price list, else the regulation's default. */
@@ -53,8 +59,12 @@ export function feeToday(app: AppContext, serviceId: string): number | undefined
 }
 
 export function setPrice(app: AppContext, staff: StaffRow, a: { serviceId: string; feeKzt: number; effectiveFrom: string }) {
-  if (!catalogOf(app).catalog.all.some((l) => l.definition.id === a.serviceId)) throw new ApiError('not-found', `no service ${a.serviceId}`, { service: a.serviceId }, ['serviceId']);
-  if (samePriceStart(app.db, a.serviceId, a.effectiveFrom)) throw new ApiError('conflict', `a price of ${a.serviceId} already starts on ${a.effectiveFrom}`, { date: a.effectiveFrom }, ['effectiveFrom']);
+  if (!catalogOf(app).catalog.all.some((l) => l.definition.id === a.serviceId))
+    throw new ApiError('not-found', `no service ${a.serviceId}`, { service: a.serviceId }, ['serviceId']);
+  if (samePriceStart(app.db, a.serviceId, a.effectiveFrom))
+    throw new ApiError('conflict', `a price of ${a.serviceId} already starts on ${a.effectiveFrom}`, { date: a.effectiveFrom }, [
+      'effectiveFrom',
+    ]);
   const now = app.clock();
   recordChange(
     app.db,
@@ -163,7 +173,12 @@ export function closeShift(app: AppContext, staff: StaffRow): Shift {
       audit: (id) => ({ action: 'cash.shift-closed', entity: 'cash_shift', entityId: id }),
       outbox: (id) => {
         const sh = getShift(app.db, id)!;
-        return { kind: 'cash.shift-close', entity: 'cash_shift', entityId: sh.number, payload: { number: sh.number, openedAt: sh.opened_at, closedAt: sh.closed_at, totals: JSON.parse(sh.totals!) } };
+        return {
+          kind: 'cash.shift-close',
+          entity: 'cash_shift',
+          entityId: sh.number,
+          payload: { number: sh.number, openedAt: sh.opened_at, closedAt: sh.closed_at, totals: JSON.parse(sh.totals!) },
+        };
       },
     },
   );
@@ -192,12 +207,21 @@ export function pay(app: AppContext, staff: StaffRow, a: { requestId: number; me
       const row = getRequestRow(app.db, a.requestId);
       if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
       const paid = paymentOfRequest(app.db, row.id);
-      if (paid) throw new ApiError('already-paid', `request ${row.number} is already paid (${paid.receipt_no})`, { receipt: paid.receipt_no, number: row.number });
-      if (row.status !== 'open') throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
+      if (paid)
+        throw new ApiError('already-paid', `request ${row.number} is already paid (${paid.receipt_no})`, {
+          receipt: paid.receipt_no,
+          number: row.number,
+        });
+      if (row.status !== 'open')
+        throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
       const open = openStepRow(app.db, row.id)!;
       const def = catalogOf(app).catalog.byKey(row.definition_key);
       const step = def ? stepById(def, open.step_id) : undefined;
-      if (!step || step.journal !== 'cash') throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not at the cash desk`, { step: 'payment', current: open.step_id });
+      if (!step || step.journal !== 'cash')
+        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not at the cash desk`, {
+          step: 'payment',
+          current: open.step_id,
+        });
       if (row.fee_kzt <= 0) throw new ApiError('validation', `request ${row.number} has no fee`, {}, ['requestId']);
       const receipt = issueNumber(app.db, prefix(app), 'receipt');
       const entryId = insertCashEntry(app.db, {
@@ -214,8 +238,26 @@ export function pay(app: AppContext, staff: StaffRow, a: { requestId: number; me
         created_by: staff.id,
       });
       recordChange(app.db, actorOf(staff), now, () => entryId, {
-        audit: { action: 'cash.paid', entity: 'cash_entry', entityId: receipt, details: { request: row.number, amountKzt: row.fee_kzt, method: a.method, shift: shift.number } },
-        outbox: { kind: 'cash.payment', entity: 'cash_entry', entityId: receipt, payload: { receipt, request: row.number, serviceId: row.service_id, amountKzt: row.fee_kzt, method: a.method, shift: shift.number, at: now.toISOString() } },
+        audit: {
+          action: 'cash.paid',
+          entity: 'cash_entry',
+          entityId: receipt,
+          details: { request: row.number, amountKzt: row.fee_kzt, method: a.method, shift: shift.number },
+        },
+        outbox: {
+          kind: 'cash.payment',
+          entity: 'cash_entry',
+          entityId: receipt,
+          payload: {
+            receipt,
+            request: row.number,
+            serviceId: row.service_id,
+            amountKzt: row.fee_kzt,
+            method: a.method,
+            shift: shift.number,
+            at: now.toISOString(),
+          },
+        },
       });
       engine.completeStep(row.id, open.step_id, engineActor(staff), { note: `receipt ${receipt}` });
       return entryId;
@@ -227,7 +269,10 @@ export function pay(app: AppContext, staff: StaffRow, a: { requestId: number; me
 export function entryView(app: AppContext, id: number): CashEntry {
   const e = cashEntryById(app.db, id)!;
   const rows = shiftEntries(app.db, e.shift_id);
-  return toEntry(app, rows.find((r) => r.id === id)!);
+  return toEntry(
+    app,
+    rows.find((r) => r.id === id)!,
+  );
 }
 
 /** A void: a reversing entry with a reason, of a payment of the cashier's own open shift. */
@@ -240,8 +285,10 @@ export function voidReceipt(app: AppContext, staff: StaffRow, a: { receiptNo: st
       const shift = requireOpenShift(app, staff);
       const e = cashEntryByReceipt(app.db, a.receiptNo.trim());
       if (!e || e.kind !== 'payment') throw new ApiError('not-found', `no payment receipt ${a.receiptNo}`, { receipt: a.receiptNo });
-      if (e.shift_id !== shift.id) throw new ApiError('receipt-other-shift', `receipt ${e.receipt_no} belongs to another shift`, { receipt: e.receipt_no });
-      if (voidOf(app.db, e.id)) throw new ApiError('already-voided', `receipt ${e.receipt_no} is already voided`, { receipt: e.receipt_no });
+      if (e.shift_id !== shift.id)
+        throw new ApiError('receipt-other-shift', `receipt ${e.receipt_no} belongs to another shift`, { receipt: e.receipt_no });
+      if (voidOf(app.db, e.id))
+        throw new ApiError('already-voided', `receipt ${e.receipt_no} is already voided`, { receipt: e.receipt_no });
       const receipt = issueNumber(app.db, prefix(app), 'receipt');
       const vid = insertCashEntry(app.db, {
         receipt_no: receipt,
@@ -257,8 +304,26 @@ export function voidReceipt(app: AppContext, staff: StaffRow, a: { receiptNo: st
         created_by: staff.id,
       });
       recordChange(app.db, actorOf(staff), now, () => vid, {
-        audit: { action: 'cash.voided', entity: 'cash_entry', entityId: receipt, details: { voids: e.receipt_no, amountKzt: -e.amount_kzt, reason } },
-        outbox: { kind: 'cash.void', entity: 'cash_entry', entityId: receipt, payload: { receipt, voids: e.receipt_no, amountKzt: -e.amount_kzt, method: e.method, reason, shift: shift.number, at: now.toISOString() } },
+        audit: {
+          action: 'cash.voided',
+          entity: 'cash_entry',
+          entityId: receipt,
+          details: { voids: e.receipt_no, amountKzt: -e.amount_kzt, reason },
+        },
+        outbox: {
+          kind: 'cash.void',
+          entity: 'cash_entry',
+          entityId: receipt,
+          payload: {
+            receipt,
+            voids: e.receipt_no,
+            amountKzt: -e.amount_kzt,
+            method: e.method,
+            reason,
+            shift: shift.number,
+            at: now.toISOString(),
+          },
+        },
       });
       return vid;
     })
@@ -272,7 +337,12 @@ export function journal(app: AppContext, a: { from: string; to: string }): { row
   const toIso = `${dayNumberToIso(dayNumberOf(a.to) + 1)}T00:00:00.000Z`;
   // Dates are compared in UTC ISO text; a day's window is widened by the zone's offset below.
   const tzShift = 12 * 3600_000;
-  const rows = cashJournal(app.db, new Date(Date.parse(fromIso) - tzShift).toISOString(), new Date(Date.parse(toIso) + tzShift).toISOString(), 5000)
+  const rows = cashJournal(
+    app.db,
+    new Date(Date.parse(fromIso) - tzShift).toISOString(),
+    new Date(Date.parse(toIso) + tzShift).toISOString(),
+    5000,
+  )
     .map((e) => toEntry(app, e))
     .filter((e) => {
       const local = new Date(e.createdAt).toLocaleDateString('sv-SE', { timeZone: getOrganization(app.db)?.timezone ?? 'Asia/Almaty' });

@@ -65,7 +65,13 @@ function definitionOf(app: AppContext, row: RequestRow): ServiceDefinition {
 }
 
 /** The canonical certificate document of a request (built once, at the first signature or issue). */
-export function buildDocument(app: AppContext, row: RequestRow, def: ServiceDefinition, number: string, code: string | null): CertificateDocument {
+export function buildDocument(
+  app: AppContext,
+  row: RequestRow,
+  def: ServiceDefinition,
+  number: string,
+  code: string | null,
+): CertificateDocument {
   const org = getOrganization(app.db)!;
   const person = row.person_iin ? findPersonByIin(app.db, row.person_iin) : null;
   const check = registerCheckOf(def) ? checksOfRequest(app.db, row.id).at(-1) : undefined;
@@ -78,9 +84,17 @@ export function buildDocument(app: AppContext, row: RequestRow, def: ServiceDefi
     title: { kk: def.resultDocument.title.kk, ru: def.resultDocument.title.ru },
     statement: STATEMENTS[row.service_id] ?? { kk: def.resultDocument.title.kk, ru: def.resultDocument.title.ru },
     organization: { bin: org.bin, name: { kk: org.name.kk, ru: org.name.ru }, address: org.address },
-    person: row.person_iin ? { iin: row.person_iin, name: person ? [person.surname, person.givenName, person.patronymic].filter(Boolean).join(' ') : null, birthDate: person?.birthDate ?? null } : null,
+    person: row.person_iin
+      ? {
+          iin: row.person_iin,
+          name: person ? [person.surname, person.givenName, person.patronymic].filter(Boolean).join(' ') : null,
+          birthDate: person?.birthDate ?? null,
+        }
+      : null,
     code,
-    register: check ? { kind: check.register, checkedAt: check.checked_at, checkedBy: check.checked_login, found: check.found === 1 } : null,
+    register: check
+      ? { kind: check.register, checkedAt: check.checked_at, checkedBy: check.checked_login, found: check.found === 1 }
+      : null,
     issuedOn: orgToday(app),
     act: { number: def.act.number, date: def.act.date },
   };
@@ -96,7 +110,15 @@ export function nextCertificateNumber(app: AppContext): string {
 
 /** Insert a certificate row for an already built document (inside the caller's transaction). */
 export function storeCertificate(app: AppContext, row: RequestRow, doc: CertificateDocument, required: number, at: Date): CertificateRow {
-  insertCertificate(app.db, { number: doc.number, request_id: row.id, service_id: row.service_id, document: JSON.stringify(doc), hash: hashOf(doc), signatures_required: required, created_at: at.toISOString() });
+  insertCertificate(app.db, {
+    number: doc.number,
+    request_id: row.id,
+    service_id: row.service_id,
+    document: JSON.stringify(doc),
+    hash: hashOf(doc),
+    signatures_required: required,
+    created_at: at.toISOString(),
+  });
   return certificateOfRequest(app.db, row.id)!;
 }
 
@@ -114,14 +136,23 @@ export async function sign(app: AppContext, staff: StaffRow, a: SignArgs): Promi
   if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
   const def = definitionOf(app, row);
   // Signed here: the services with a step declared `"action": "signature"` (the HIV certificate is issued on release).
-  if (!def.steps.some((s) => s.action === 'signature')) throw new ApiError('validation', `${row.service_id} is not signed here`, {}, ['requestId']);
-  if (row.status !== 'open') throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
+  if (!def.steps.some((s) => s.action === 'signature'))
+    throw new ApiError('validation', `${row.service_id} is not signed here`, {}, ['requestId']);
+  if (row.status !== 'open')
+    throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
   const open = openStepRow(app.db, row.id)!;
   const step = stepById(def, a.stepId);
-  if (open.step_id !== a.stepId) throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${a.stepId}`, { step: a.stepId, current: open.step_id });
+  if (open.step_id !== a.stepId)
+    throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${a.stepId}`, {
+      step: a.stepId,
+      current: open.step_id,
+    });
   if (!step?.signsResult) throw new ApiError('validation', `step ${a.stepId} signs nothing`, {}, ['stepId']);
   if (!canAct(step, engineActor(staff))) {
-    throw new ApiError('wrong-role', `step ${a.stepId} is for ${actorLabel(step)}, not ${actorLabel(engineActor(staff))}`, { required: actorLabel(step), role: actorLabel(engineActor(staff)) });
+    throw new ApiError('wrong-role', `step ${a.stepId} is for ${actorLabel(step)}, not ${actorLabel(engineActor(staff))}`, {
+      required: actorLabel(step),
+      role: actorLabel(engineActor(staff)),
+    });
   }
   // A signature after the cash desk needs the fee paid (and not voided).
   const cashIndex = def.steps.findIndex((s) => s.journal === 'cash');
@@ -159,15 +190,31 @@ export async function sign(app: AppContext, staff: StaffRow, a: SignArgs): Promi
       const issued = seq >= cert.signatures_required;
       if (issued) markIssued(app.db, cert.id, now.toISOString());
       recordChange(app.db, actorOf(staff), now, () => undefined, {
-        audit: { action: issued ? 'certificate.issued' : 'certificate.signed', entity: 'certificate', entityId: cert.number, details: { request: row.number, step: a.stepId, seq, serial: signed.certificate.serial, hash: cert.hash } },
+        audit: {
+          action: issued ? 'certificate.issued' : 'certificate.signed',
+          entity: 'certificate',
+          entityId: cert.number,
+          details: { request: row.number, step: a.stepId, seq, serial: signed.certificate.serial, hash: cert.hash },
+        },
         outbox: {
           kind: 'certificate.signature',
           entity: 'certificate',
           entityId: cert.number,
-          payload: { number: cert.number, request: row.number, step: a.stepId, seq, document: seq === 1 ? JSON.parse(cert.document) : undefined, hash: cert.hash, cms: signed.cms.toString('base64'), issued },
+          payload: {
+            number: cert.number,
+            request: row.number,
+            step: a.stepId,
+            seq,
+            document: seq === 1 ? JSON.parse(cert.document) : undefined,
+            hash: cert.hash,
+            cms: signed.cms.toString('base64'),
+            issued,
+          },
         },
       });
-      engine.completeStep(row.id, a.stepId, engineActor(staff), { note: `certificate ${cert.number} signed (${seq}/${cert.signatures_required})` });
+      engine.completeStep(row.id, a.stepId, engineActor(staff), {
+        note: `certificate ${cert.number} signed (${seq}/${cert.signatures_required})`,
+      });
     })
     .immediate();
   return summary(app, staff, certificateOfRequest(app.db, row.id)!);
@@ -185,7 +232,13 @@ export function summary(app: AppContext, staff: StaffRow, c: CertificateRow): Ce
     createdAt: c.created_at,
     issuedAt: c.issued_at,
     signaturesRequired: c.signatures_required,
-    signers: signaturesOf(app.db, c.id).map((s) => ({ stepId: s.step_id, role: s.role, name: s.signer_name, signedAt: s.signed_at, serial: s.certificate_serial })),
+    signers: signaturesOf(app.db, c.id).map((s) => ({
+      stepId: s.step_id,
+      role: s.role,
+      name: s.signer_name,
+      signedAt: s.signed_at,
+      serial: s.certificate_serial,
+    })),
     personIin: hidden ? null : row.person_iin,
     personName: hidden || !row.person_iin ? null : personDisplayName(app.db, row.person_iin),
   };
@@ -201,7 +254,8 @@ export async function pdf(app: AppContext, staff: StaffRow, a: { number: string;
   const c = certificateByNumber(app.db, a.number.trim());
   if (!c) throw new ApiError('not-found', `no certificate ${a.number}`, { number: a.number });
   const row = getRequestRow(app.db, c.request_id)!;
-  if (row.service_id === HIV_SERVICE && !seesHivIdentity(staff)) throw new ApiError('forbidden', 'HIV certificates are handed over by the counselling room', {});
+  if (row.service_id === HIV_SERVICE && !seesHivIdentity(staff))
+    throw new ApiError('forbidden', 'HIV certificates are handed over by the counselling room', {});
   const doc = JSON.parse(c.document) as CertificateDocument;
   const signers = signaturesOf(app.db, c.id).map((s) => ({ role: s.role, name: s.signer_name, signedAt: s.signed_at }));
   return certificatePdf(doc, c.hash, signers, a.language, getOrganization(app.db)!.timezone);

@@ -29,14 +29,26 @@ const T = {
 } as const;
 
 function localTime(iso: string, tz: string): string {
-  return new Date(iso).toLocaleString('ru-RU', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  return new Date(iso).toLocaleString('ru-RU', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: { kk: string; ru: string }, layout: 'a4' | '80mm') {
   const narrow = layout === '80mm';
   const langs: L[] = ['kk', 'ru'];
   const { buffer, pages } = await renderPdf(
-    { title: e.receiptNo, size: narrow ? [80 * MM, 150 * MM] : 'A4', margin: narrow ? 8 : 40, footer: narrow ? undefined : callCentreLine(['kk', 'ru']) },
+    {
+      title: e.receiptNo,
+      size: narrow ? [80 * MM, 150 * MM] : 'A4',
+      margin: narrow ? 8 : 40,
+      footer: narrow ? undefined : callCentreLine(['kk', 'ru']),
+    },
     async (doc) => {
       if (narrow) {
         doc.font(BOLD).fontSize(8).text(org.name.kk, { align: 'center' }).text(org.name.ru, { align: 'center' });
@@ -47,7 +59,10 @@ export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: 
       }
       const size = narrow ? 8 : 11;
       const title = e.kind === 'payment' ? T.receipt : T.void;
-      doc.font(BOLD).fontSize(size + 2).text(`${title.kk} / ${title.ru}`, { align: 'center' });
+      doc
+        .font(BOLD)
+        .fontSize(size + 2)
+        .text(`${title.kk} / ${title.ru}`, { align: 'center' });
       doc.text(e.receiptNo, { align: 'center' });
       doc.moveDown(0.5).font(FONT).fontSize(size);
       const line = (label: { kk: string; ru: string }, value: string) => doc.text(`${label.kk} / ${label.ru}: ${value}`);
@@ -59,7 +74,11 @@ export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: 
       if (e.reason) line(T.reason, e.reason);
       line(T.shift, e.shiftNumber);
       line(T.cashier, e.cashier);
-      doc.moveDown(0.5).font(BOLD).fontSize(size + 3).text(`${T.amount.kk} / ${T.amount.ru}: ${money(e.amountKzt)}`, { align: narrow ? 'center' : 'left' });
+      doc
+        .moveDown(0.5)
+        .font(BOLD)
+        .fontSize(size + 3)
+        .text(`${T.amount.kk} / ${T.amount.ru}: ${money(e.amountKzt)}`, { align: narrow ? 'center' : 'left' });
       doc.font(FONT);
       const qr = await qrPng(`${e.receiptNo};${e.amountKzt};${org.bin}`, 160);
       doc.moveDown(0.5);
@@ -132,12 +151,21 @@ const CL = {
   act: { kk: 'Регламент: Атырау облысы әкімдігінің қаулысы', ru: 'Регламент: постановление акимата Атырауской области' },
 } as const;
 
-export async function certificatePdf(doc0: CertificateDocument, hash: string, signers: Array<{ role: string; name: string; signedAt: string }>, lang: L, tz: string) {
+export async function certificatePdf(
+  doc0: CertificateDocument,
+  hash: string,
+  signers: Array<{ role: string; name: string; signedAt: string }>,
+  lang: L,
+  tz: string,
+) {
   const { buffer, pages } = await renderPdf({ title: `${doc0.number}`, footer: callCentreLine([lang]) }, async (doc: PdfDoc) => {
     const x = doc.page.margins.left;
     const width = doc.page.width - x - doc.page.margins.right;
     doc.font(BOLD).fontSize(11).text(doc0.organization.name[lang], { align: 'center' });
-    doc.font(FONT).fontSize(8.5).text(`${lang === 'kk' ? 'БСН' : 'БИН'}: ${doc0.organization.bin} · ${doc0.organization.address}`, { align: 'center' });
+    doc
+      .font(FONT)
+      .fontSize(8.5)
+      .text(`${lang === 'kk' ? 'БСН' : 'БИН'}: ${doc0.organization.bin} · ${doc0.organization.address}`, { align: 'center' });
     doc.moveDown(1);
     doc.font(BOLD).fontSize(14).text(doc0.title[lang], { align: 'center' });
     doc.fontSize(12).text(`${CL.number[lang]} ${doc0.number}`, { align: 'center' });
@@ -156,7 +184,14 @@ export async function certificatePdf(doc0: CertificateDocument, hash: string, si
     doc.moveDown(0.8);
     doc.fontSize(11.5).text(doc0.statement[lang], { align: 'justify' });
     if (doc0.register) {
-      doc.moveDown(0.5).fontSize(9).fillColor('#333333').text(`${CL.checked[lang]}: ${new Date(doc0.register.checkedAt).toLocaleString('ru-RU', { timeZone: tz })} (${doc0.register.checkedBy})`).fillColor('black');
+      doc
+        .moveDown(0.5)
+        .fontSize(9)
+        .fillColor('#333333')
+        .text(
+          `${CL.checked[lang]}: ${new Date(doc0.register.checkedAt).toLocaleString('ru-RU', { timeZone: tz })} (${doc0.register.checkedBy})`,
+        )
+        .fillColor('black');
     }
     doc.moveDown(1).font(BOLD).fontSize(10).text(CL.signers[lang]);
     doc.font(FONT).fontSize(10);
@@ -165,7 +200,10 @@ export async function certificatePdf(doc0: CertificateDocument, hash: string, si
     const qr = await qrPng(`${doc0.number};sha256=${hash}`, 200);
     const y = doc.y;
     doc.image(qr, x, y, { width: 100 });
-    doc.fontSize(7.5).fillColor('#333333').text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: width - 110 });
+    doc
+      .fontSize(7.5)
+      .fillColor('#333333')
+      .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: width - 110 });
     doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: width - 110 });
     doc.fillColor('black');
     doc.y = Math.max(doc.y, y + 110);

@@ -9,7 +9,17 @@
  */
 import { ApiError } from '../../../common/errors';
 import { recordChange } from '../../../db/change';
-import { markIssued, hivFollowUps, hivTestByCode, hivTestOf, insertHivTest, setHivReleased, setHivResult, setHivSample, type HivTestRow } from '../../../db/dispensary';
+import {
+  markIssued,
+  hivFollowUps,
+  hivTestByCode,
+  hivTestOf,
+  insertHivTest,
+  setHivReleased,
+  setHivResult,
+  setHivSample,
+  type HivTestRow,
+} from '../../../db/dispensary';
 import { getOrganization } from '../../../db/organization';
 import { getRequestRow, openStepRow, type RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
@@ -32,7 +42,11 @@ function hivRequest(app: AppContext, requestId: number): RequestRow {
 function ensureTest(app: AppContext, row: RequestRow): HivTestRow {
   const t = hivTestOf(app.db, row.id);
   if (t) return t;
-  insertHivTest(app.db, { request_id: row.id, code: row.anonymous_code ?? row.number, mode: row.anonymous_code ? 'anonymous' : 'confidential' });
+  insertHivTest(app.db, {
+    request_id: row.id,
+    code: row.anonymous_code ?? row.number,
+    mode: row.anonymous_code ? 'anonymous' : 'confidential',
+  });
   return hivTestOf(app.db, row.id)!;
 }
 
@@ -81,13 +95,22 @@ export function enterResult(app: AppContext, staff: StaffRow, a: { code: string;
     () => {
       const open = row.status === 'open' ? openStepRow(app.db, row.id) : undefined;
       if (!open || open.step_id !== 'post-test-counselling') {
-        throw new ApiError('step-not-current', `the examination ${t.code} is not waiting for a laboratory result`, { step: 'post-test-counselling', current: open?.step_id ?? row.status });
+        throw new ApiError('step-not-current', `the examination ${t.code} is not waiting for a laboratory result`, {
+          step: 'post-test-counselling',
+          current: open?.step_id ?? row.status,
+        });
       }
-      if (!setHivResult(app.db, row.id, a.result, now.toISOString(), staff.id)) throw new ApiError('result-already-entered', `the result of ${t.code} is already entered`, { code: t.code });
+      if (!setHivResult(app.db, row.id, a.result, now.toISOString(), staff.id))
+        throw new ApiError('result-already-entered', `the result of ${t.code} is already entered`, { code: t.code });
     },
     {
       audit: { action: 'hiv.result-entered', entity: 'service_request', entityId: row.number },
-      outbox: { kind: 'hiv.result', entity: 'service_request', entityId: row.number, payload: { number: row.number, code: t.code, result: a.result, at: now.toISOString() } },
+      outbox: {
+        kind: 'hiv.result',
+        entity: 'service_request',
+        entityId: row.number,
+        payload: { number: row.number, code: t.code, result: a.result, at: now.toISOString() },
+      },
     },
   );
   return { code: t.code, result: a.result, resultAt: now.toISOString() };
@@ -106,13 +129,23 @@ export async function release(app: AppContext, staff: StaffRow, a: { code: strin
   const engine = engineOf(app);
   const certNumber = app.db
     .transaction(() => {
-      engine.completeStep(row.id, 'post-test-counselling', engineActor(staff), { condition: t.result === 'positive' ? 'result-positive' : null, note: `result released against code` });
+      engine.completeStep(row.id, 'post-test-counselling', engineActor(staff), {
+        condition: t.result === 'positive' ? 'result-positive' : null,
+        note: `result released against code`,
+      });
       setHivReleased(app.db, row.id, now.toISOString());
       if (t.result !== 'negative') return null;
       const doc = buildDocument(app, getRequestRow(app.db, row.id)!, def, nextCertificateNumber(app), t.code);
       const cert = storeCertificate(app, row, doc, 0, now);
       markIssued(app.db, cert.id, now.toISOString());
-      recordChange(app.db, actorOf(staff), now, () => undefined, { audit: { action: 'certificate.issued', entity: 'certificate', entityId: cert.number, details: { request: row.number, hash: cert.hash } } });
+      recordChange(app.db, actorOf(staff), now, () => undefined, {
+        audit: {
+          action: 'certificate.issued',
+          entity: 'certificate',
+          entityId: cert.number,
+          details: { request: row.number, hash: cert.hash },
+        },
+      });
       return cert.number;
     })
     .immediate();
@@ -126,5 +159,11 @@ export async function release(app: AppContext, staff: StaffRow, a: { code: strin
 
 /** The counselling doctor's follow-up list: positive results, by code. */
 export function followUps(app: AppContext) {
-  return hivFollowUps(app.db, 500).map((t) => ({ code: t.code, number: t.number, mode: t.mode, resultAt: t.result_at!, releasedAt: t.released_at }));
+  return hivFollowUps(app.db, 500).map((t) => ({
+    code: t.code,
+    number: t.number,
+    mode: t.mode,
+    resultAt: t.result_at!,
+    releasedAt: t.released_at,
+  }));
 }

@@ -31,6 +31,16 @@ export function extras(app: AppContext, staff: StaffRow, requestId: number): Req
     paymentVoided: pay.voided,
     certificate: ofRequest(app, staff, row.id),
     stepAction: def && step ? screenActionOf(dueStepAction(step, { feeKzt: row.fee_kzt })) : null,
-    hiv: hiv ?? (row.service_id === HIV_SERVICE && seesHivIdentity(staff) ? { code: row.anonymous_code ?? row.number, mode: row.anonymous_code ? 'anonymous' : 'confidential', sampleNo: null, result: null, resultAt: null } : null),
+    hiv:
+      hiv ??
+      (row.service_id === HIV_SERVICE && seesHivIdentity(staff)
+        ? {
+            code: row.anonymous_code ?? row.number,
+            mode: row.anonymous_code ? 'anonymous' : 'confidential',
+            sampleNo: null,
+            result: null,
+            resultAt: null,
+          }
+        : null),
   };
 }

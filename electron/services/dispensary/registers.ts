@@ -65,7 +65,11 @@ function answer(db: Db, register: RegisterKind, iin: string, today: string) {
 }
 
 /** The register check of a request: recorded, audited and frozen into the check step, all in one transaction. */
-export function check(app: AppContext, staff: StaffRow, a: { requestId: number; documentsIncomplete?: boolean; note?: string | null }): RegisterCheck {
+export function check(
+  app: AppContext,
+  staff: StaffRow,
+  a: { requestId: number; documentsIncomplete?: boolean; note?: string | null },
+): RegisterCheck {
   const row = getRequestRow(app.db, a.requestId);
   if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
   const def = catalogOf(app).catalog.byKey(row.definition_key);
@@ -79,9 +83,13 @@ export function check(app: AppContext, staff: StaffRow, a: { requestId: number; 
   return app.db
     .transaction(() => {
       const open = openStepRow(app.db, row.id);
-      if (row.status !== 'open' || !open) throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
+      if (row.status !== 'open' || !open)
+        throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
       if (open.step_id !== rule.stepId) {
-        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${rule.stepId}`, { step: rule.stepId, current: open.step_id });
+        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${rule.stepId}`, {
+          step: rule.stepId,
+          current: open.step_id,
+        });
       }
       const ans = answer(app.db, rule.register, row.person_iin!, today);
       const id = insertRegisterCheck(app.db, {
@@ -95,7 +103,17 @@ export function check(app: AppContext, staff: StaffRow, a: { requestId: number; 
         checked_by: staff.id,
         checked_login: staff.login,
       });
-      appendAudit(app.db, actorOf(staff), { action: 'register.checked', entity: 'service_request', entityId: row.number, details: { register: rule.register, iin: row.person_iin, found: ans.found, check: id } }, now);
+      appendAudit(
+        app.db,
+        actorOf(staff),
+        {
+          action: 'register.checked',
+          entity: 'service_request',
+          entityId: row.number,
+          details: { register: rule.register, iin: row.person_iin, found: ans.found, check: id },
+        },
+        now,
+      );
       const condition = ans.found ? 'on-register' : a.documentsIncomplete ? 'documents-incomplete' : null;
       // The answer is frozen into the step: the condition, and a note naming the check (not its contents).
       const note = [`register-check #${id}: ${ans.found ? 'on-register' : 'not-on-register'}`, a.note?.trim()].filter(Boolean).join(' · ');
@@ -115,9 +133,34 @@ export function lookup(app: AppContext, staff: StaffRow, a: { register: Register
   return app.db
     .transaction(() => {
       const ans = answer(app.db, a.register, p.iin, today);
-      const id = insertRegisterCheck(app.db, { register: a.register, iin: p.iin, request_id: null, found: ans.found ? 1 : 0, from_date: ans.from_date, removed_on: ans.removed_on, checked_at: now.toISOString(), checked_by: staff.id, checked_login: staff.login });
-      appendAudit(app.db, actorOf(staff), { action: 'register.looked-up', entity: 'register', entityId: a.register, details: { iin: p.iin, found: ans.found, check: id } }, now);
-      return { id, register: a.register, iin: p.iin, found: ans.found, fromDate: ans.from_date, removedOn: ans.removed_on, checkedAt: now.toISOString(), checkedBy: staff.login, requestId: null };
+      const id = insertRegisterCheck(app.db, {
+        register: a.register,
+        iin: p.iin,
+        request_id: null,
+        found: ans.found ? 1 : 0,
+        from_date: ans.from_date,
+        removed_on: ans.removed_on,
+        checked_at: now.toISOString(),
+        checked_by: staff.id,
+        checked_login: staff.login,
+      });
+      appendAudit(
+        app.db,
+        actorOf(staff),
+        { action: 'register.looked-up', entity: 'register', entityId: a.register, details: { iin: p.iin, found: ans.found, check: id } },
+        now,
+      );
+      return {
+        id,
+        register: a.register,
+        iin: p.iin,
+        found: ans.found,
+        fromDate: ans.from_date,
+        removedOn: ans.removed_on,
+        checkedAt: now.toISOString(),
+        checkedBy: staff.login,
+        requestId: null,
+      };
     })
     .immediate();
 }
@@ -153,7 +196,8 @@ function date(v: string | undefined): string | null {
  */
 export function applyRegisterRows(db: Db, register: RegisterKind, rows: readonly RegisterRow[], source: string, at: Date): number {
   const stamp = at.toISOString();
-  for (const r of rows) upsertRegisterEntry(db, { register, iin: r.iin, from_date: r.fromDate, removed_on: r.removedOn, source, updated_at: stamp });
+  for (const r of rows)
+    upsertRegisterEntry(db, { register, iin: r.iin, from_date: r.fromDate, removed_on: r.removedOn, source, updated_at: stamp });
   return rows.length;
 }
 
@@ -175,7 +219,12 @@ export async function importCsv(
   const header = (rows[0] ?? []).map((c) => c.trim().toLowerCase());
   const col = (n: string) => header.indexOf(n);
   if (col('iin') < 0 || col('from_date') < 0) {
-    throw new ApiError('validation', 'the header must have the columns iin,from_date[,removed_on]', { expected: 'iin,from_date,removed_on' }, ['text']);
+    throw new ApiError(
+      'validation',
+      'the header must have the columns iin,from_date[,removed_on]',
+      { expected: 'iin,from_date,removed_on' },
+      ['text'],
+    );
   }
   const good: RegisterRow[] = [];
   const rejectedRows: Array<{ line: number; reason: string; raw: string }> = [];
@@ -231,13 +280,38 @@ export async function importCsv(
   }
   app.db
     .transaction(() => {
-      insertRegisterImport(app.db, { register: a.register, file_name: a.fileName, imported_at: now.toISOString(), imported_by: staff.id, total, accepted: good.length, rejected: rejectedRows.length });
-      appendAudit(app.db, actorOf(staff), { action: 'register.imported', entity: 'register', entityId: a.register, details: { file: a.fileName, total, accepted: good.length, rejected: rejectedRows.length } }, now);
+      insertRegisterImport(app.db, {
+        register: a.register,
+        file_name: a.fileName,
+        imported_at: now.toISOString(),
+        imported_by: staff.id,
+        total,
+        accepted: good.length,
+        rejected: rejectedRows.length,
+      });
+      appendAudit(
+        app.db,
+        actorOf(staff),
+        {
+          action: 'register.imported',
+          entity: 'register',
+          entityId: a.register,
+          details: { file: a.fileName, total, accepted: good.length, rejected: rejectedRows.length },
+        },
+        now,
+      );
     })
     .immediate();
   const rejectedCsv = toCsv(
     rejectedRows.map((r) => [r.line, r.reason, r.raw]),
     { header: ['line', 'reason', 'row'], quoteColumns: [false, true, true] },
   );
-  return { register: a.register, total, accepted: good.length, rejected: rejectedRows.length, rejectedRows: rejectedRows.slice(0, 1000), rejectedCsv };
+  return {
+    register: a.register,
+    total,
+    accepted: good.length,
+    rejected: rejectedRows.length,
+    rejectedRows: rejectedRows.slice(0, 1000),
+    rejectedCsv,
+  };
 }

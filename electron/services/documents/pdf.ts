@@ -47,7 +47,10 @@ export interface PdfOptions {
 }
 
 /** Builds a PDF in memory. `draw` may be async (QR images). */
-export async function renderPdf(options: PdfOptions, draw: (doc: PdfDoc) => void | Promise<void>): Promise<{ buffer: Buffer; pages: number }> {
+export async function renderPdf(
+  options: PdfOptions,
+  draw: (doc: PdfDoc) => void | Promise<void>,
+): Promise<{ buffer: Buffer; pages: number }> {
   const doc = new PDFDocument({
     size: options.size ?? 'A4',
     layout: options.layout ?? 'portrait',
@@ -91,7 +94,12 @@ export function orgHeader(doc: PdfDoc, org: Organization, langs: readonly Lang[]
   doc.text(`${labels.bin}: ${org.bin} · ${org.address}`, x, undefined, { width, align: 'center' });
   doc.fillColor('black');
   const y = doc.y + 4;
-  doc.moveTo(x, y).lineTo(x + width, y).lineWidth(0.7).strokeColor('#555555').stroke();
+  doc
+    .moveTo(x, y)
+    .lineTo(x + width, y)
+    .lineWidth(0.7)
+    .strokeColor('#555555')
+    .stroke();
   doc.strokeColor('black');
   doc.y = y + 8;
   return doc.y;
@@ -179,13 +187,21 @@ export function table(
     x = x0;
     for (const w of widths.slice(0, -1)) {
       x += w;
-      doc.moveTo(x, y).lineTo(x, y + h).stroke();
+      doc
+        .moveTo(x, y)
+        .lineTo(x, y + h)
+        .stroke();
     }
     doc.strokeColor('black');
     doc.x = x0;
     doc.y = y + h;
   };
-  const drawHeader = () => drawRow(columns.map((c) => c.title), BOLD, options.headerFill ?? '#eeeeee');
+  const drawHeader = () =>
+    drawRow(
+      columns.map((c) => c.title),
+      BOLD,
+      options.headerFill ?? '#eeeeee',
+    );
   drawHeader();
   for (const r of rows) drawRow(r, FONT, null);
 }

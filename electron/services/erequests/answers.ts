@@ -21,7 +21,18 @@ import { signAsProvider } from '../signing-desk';
 import { catalogOf } from '../workflow/context';
 import { canAct, type EngineActor } from '../workflow/engine';
 import { engineOf } from '../workflow/app-engine';
-import { decisionOf, PROVIDER_KEY_ACTOR, proposalOf, refusal, RULES, staffActor, statusOp, type Decision, type Proposal, type StoredDecision } from './decisions';
+import {
+  decisionOf,
+  PROVIDER_KEY_ACTOR,
+  proposalOf,
+  refusal,
+  RULES,
+  staffActor,
+  statusOp,
+  type Decision,
+  type Proposal,
+  type StoredDecision,
+} from './decisions';
 import { onBehalfOf, providerKey } from './settings';
 
 /**
@@ -31,7 +42,7 @@ import { onBehalfOf, providerKey } from './settings';
  */
 export function decide(app: AppContext, row: dbe.ErequestRow, decision: Decision, staff: StaffRow | null): void {
   const now = app.clock();
-  const request = row.request_id !== null ? getRequestRow(app.db, row.request_id) ?? null : null;
+  const request = row.request_id !== null ? (getRequestRow(app.db, row.request_id) ?? null) : null;
   const content = row.content ? (erequestContentSchema.safeParse(JSON.parse(row.content)).data ?? null) : null;
   const proposal = proposalOf(row);
   const actor: EngineActor = staff ? staffActor(staff) : RULES;
@@ -51,12 +62,22 @@ export function decide(app: AppContext, row: dbe.ErequestRow, decision: Decision
         if (request && request.status === 'open') {
           const open = openStepRow(app.db, request.id);
           if (open && canAct(open, actor)) {
-            engineOf(app).completeStep(request.id, open.step_id, actor, { condition: decision.kind === 'refusal' ? 'grounds-not-met' : null, note: decision.reasons.join('; ') || null });
+            engineOf(app).completeStep(request.id, open.step_id, actor, {
+              condition: decision.kind === 'refusal' ? 'grounds-not-met' : null,
+              note: decision.reasons.join('; ') || null,
+            });
           }
         }
         dbe.saveDecision(app.db, row.id, JSON.stringify({ ...final, journal: journal?.data ?? null }), journal?.ref ?? null, now);
       },
-      { audit: { action: 'erequest.decided', entity: 'erequest', entityId: row.number, details: { kind: decision.kind, code: decision.code, by: decision.by } } },
+      {
+        audit: {
+          action: 'erequest.decided',
+          entity: 'erequest',
+          entityId: row.number,
+          details: { kind: decision.kind, code: decision.code, by: decision.by },
+        },
+      },
     );
   } catch (e) {
     if (!(e instanceof ApiError) || decision.kind !== 'result') throw e;
@@ -67,18 +88,46 @@ export function decide(app: AppContext, row: dbe.ErequestRow, decision: Decision
 }
 
 /** The journal entry of a confirmed e-request, made through the desk service exactly as a desk request's would be. */
-function makeJournalEntry(app: AppContext, staff: StaffRow, c: ErequestContent, p: Proposal, request: RequestRow): { ref: string; data: Record<string, unknown> } {
+function makeJournalEntry(
+  app: AppContext,
+  staff: StaffRow,
+  c: ErequestContent,
+  p: Proposal,
+  request: RequestRow,
+): { ref: string; data: Record<string, unknown> } {
   const portal = { request };
   if (c.type === 'home-visit') {
-    if (!p.doctorId || !p.visitDate || !p.windowFrom || !p.windowTo) throw new ApiError('no-free-slot', 'no district doctor can visit today', { doctor: '', date: '' });
+    if (!p.doctorId || !p.visitDate || !p.windowFrom || !p.windowTo)
+      throw new ApiError('no-free-slot', 'no district doctor can visit today', { doctor: '', date: '' });
     // Passing the portal request makes the journal row's channel `portal` (the `channel` argument is then unused).
     const v = homeVisits.registerHomeVisit(
       app,
       staff,
-      { iin: c.iin, channel: 'desk', address: c.address, phone: c.phone ?? null, complaint: c.complaint, caller: 'self', districtId: p.districtId ?? null, doctorId: p.doctorId, visitDate: p.visitDate, windowFrom: p.windowFrom, windowTo: p.windowTo },
+      {
+        iin: c.iin,
+        channel: 'desk',
+        address: c.address,
+        phone: c.phone ?? null,
+        complaint: c.complaint,
+        caller: 'self',
+        districtId: p.districtId ?? null,
+        doctorId: p.doctorId,
+        visitDate: p.visitDate,
+        windowFrom: p.windowFrom,
+        windowTo: p.windowTo,
+      },
       portal,
     );
-    return { ref: v.number, data: { callNumber: v.number, visitDate: v.visitDate, window: [v.windowFrom, v.windowTo], doctor: v.doctor.fullName, district: v.district } };
+    return {
+      ref: v.number,
+      data: {
+        callNumber: v.number,
+        visitDate: v.visitDate,
+        window: [v.windowFrom, v.windowTo],
+        doctor: v.doctor.fullName,
+        district: v.district,
+      },
+    };
   }
   if (c.type === 'appointment') {
     if (!p.doctorId) throw new ApiError('not-found', `no doctor ${c.doctor}`, {});
@@ -88,8 +137,28 @@ function makeJournalEntry(app: AppContext, staff: StaffRow, c: ErequestContent, 
   const def = catalogOf(app).catalog.byKey(request.definition_key)!;
   // The signed e-request is the application; identity is established by the verified signature.
   const documents = def.documents.filter((d) => d.required).map((d) => d.id);
-  const t = attachments.attach(app, staff, { iin: c.iin, documents, districtId: p.districtId ?? null, doctorId: p.doctorId ?? null, previousOrganization: c.previousOrganization ?? null }, portal);
-  return { ref: t.talonNumber, data: { talonNumber: t.talonNumber, district: t.district.number, doctor: t.doctor?.fullName ?? null, verification: t.verification, date: t.date } };
+  const t = attachments.attach(
+    app,
+    staff,
+    {
+      iin: c.iin,
+      documents,
+      districtId: p.districtId ?? null,
+      doctorId: p.doctorId ?? null,
+      previousOrganization: c.previousOrganization ?? null,
+    },
+    portal,
+  );
+  return {
+    ref: t.talonNumber,
+    data: {
+      talonNumber: t.talonNumber,
+      district: t.district.number,
+      doctor: t.doctor?.fullName ?? null,
+      verification: t.verification,
+      date: t.date,
+    },
+  };
 }
 
 /** The document the citizen receives: the result certificate / talon, or the motivated refusal. */
@@ -105,7 +174,13 @@ function answerDocument(app: AppContext, row: dbe.ErequestRow, d: StoredDecision
     issuedAt: app.clock().toISOString(),
     callCentre: '1414',
   };
-  if (d.kind === 'result') return { type: def?.resultDocument.id ?? `${row.service_type}-result`, title: def?.resultDocument.title ?? null, ...base, ...d.journal };
+  if (d.kind === 'result')
+    return {
+      type: def?.resultDocument.id ?? `${row.service_type}-result`,
+      title: def?.resultDocument.title ?? null,
+      ...base,
+      ...d.journal,
+    };
   return { type: 'motivated-refusal', ...base, code: d.code, reason: d.reason, reasons: d.reasons };
 }
 
@@ -126,16 +201,50 @@ export async function signDecided(app: AppContext, limit = 200): Promise<number>
       return n;
     }
     const now = app.clock();
-    const answer: SignedAnswer = { kind: d.kind, code: d.code, reason: d.reason, reasons: d.reasons, document: signed.content.toString('utf8'), cms: signed.cms.toString('base64') };
+    const answer: SignedAnswer = {
+      kind: d.kind,
+      code: d.code,
+      reason: d.reason,
+      reasons: d.reasons,
+      document: signed.content.toString('utf8'),
+      cms: signed.cms.toString('base64'),
+    };
     recordChange(
       app.db,
       PROVIDER_KEY_ACTOR,
       now,
       () =>
-        dbe.saveAnswer(app.db, row.id, { status: d.kind === 'result' ? 'done' : 'refused', journal_ref: row.journal_ref, answer_kind: d.kind, refusal_code: d.code, answer_doc: answer.document, answer_cms: signed.cms, answered_by: d.by }, now),
+        dbe.saveAnswer(
+          app.db,
+          row.id,
+          {
+            status: d.kind === 'result' ? 'done' : 'refused',
+            journal_ref: row.journal_ref,
+            answer_kind: d.kind,
+            refusal_code: d.code,
+            answer_doc: answer.document,
+            answer_cms: signed.cms,
+            answered_by: d.by,
+          },
+          now,
+        ),
       {
-        audit: { action: 'erequest.answered', entity: 'erequest', entityId: row.number, details: { kind: d.kind, code: d.code, certificate: signed.certificate.serial } },
-        outbox: (ok) => (ok ? statusOp(row, { status: d.kind === 'result' ? 'done' : 'refused', registeredAs: row.registered_as, deadlineAt: row.deadline_at, at: now.toISOString(), answer }) : null),
+        audit: {
+          action: 'erequest.answered',
+          entity: 'erequest',
+          entityId: row.number,
+          details: { kind: d.kind, code: d.code, certificate: signed.certificate.serial },
+        },
+        outbox: (ok) =>
+          ok
+            ? statusOp(row, {
+                status: d.kind === 'result' ? 'done' : 'refused',
+                registeredAs: row.registered_as,
+                deadlineAt: row.deadline_at,
+                at: now.toISOString(),
+                answer,
+              })
+            : null,
       },
     );
     n++;

@@ -86,7 +86,12 @@ export function refusal(code: string, reasons: string[], by = 'rules'): Decision
 /** The rules' own decision: the result when every ground holds, else the refusal naming the failed ones. */
 export function rulesDecision(grounds: readonly Ground[]): Decision {
   const failed = grounds.filter((x) => !x.ok);
-  return failed.length ? refusal('grounds-not-met', failed.map((x) => `${x.check}: ${x.detail}`)) : { kind: 'result', code: null, reason: null, reasons: [], by: 'rules' };
+  return failed.length
+    ? refusal(
+        'grounds-not-met',
+        failed.map((x) => `${x.check}: ${x.detail}`),
+      )
+    : { kind: 'result', code: null, reason: null, reasons: [], by: 'rules' };
 }
 
 /** The `erequest.status` outbox operation: what the central server shows the citizen. */
@@ -102,4 +107,5 @@ export const verificationOf = (r: Pick<ErequestRow, 'verification'>): RequestVer
   r.verification ? (JSON.parse(r.verification) as RequestVerification) : null;
 export const groundsOf = (r: Pick<ErequestRow, 'grounds'>): Ground[] => (r.grounds ? (JSON.parse(r.grounds) as Ground[]) : []);
 export const proposalOf = (r: Pick<ErequestRow, 'proposal'>): Proposal => (r.proposal ? (JSON.parse(r.proposal) as Proposal) : {});
-export const decisionOf = (r: Pick<ErequestRow, 'decision'>): StoredDecision | null => (r.decision ? (JSON.parse(r.decision) as StoredDecision) : null);
+export const decisionOf = (r: Pick<ErequestRow, 'decision'>): StoredDecision | null =>
+  r.decision ? (JSON.parse(r.decision) as StoredDecision) : null;

@@ -33,7 +33,11 @@ export function cutoff(app: AppContext, def: ServiceDefinition, receivedMs: numb
   const at = localTime(cal, receivedMs);
   return receivedMs <= limit
     ? { check: 'cutoff', ok: true, detail: `received ${at}, accepted until ${localTime(cal, limit)}` }
-    : { check: 'cutoff', ok: false, detail: `received ${at}, after ${localTime(cal, limit)} (closing ${localTime(cal, day.close)} − ${def.portalCutoffMinutesBeforeClose} min)` };
+    : {
+        check: 'cutoff',
+        ok: false,
+        detail: `received ${at}, after ${localTime(cal, limit)} (closing ${localTime(cal, day.close)} − ${def.portalCutoffMinutesBeforeClose} min)`,
+      };
 }
 
 /**
@@ -45,24 +49,50 @@ export function checkGrounds(app: AppContext, c: ErequestContent): { grounds: Gr
   const out: Ground[] = [];
   const proposal: Proposal = {};
   const person = findPersonByIin(app.db, c.iin);
-  out.push({ check: 'person', ok: !!person, detail: person ? 'found in the population register' : 'not in the population register (ЖТ МДБ)' });
+  out.push({
+    check: 'person',
+    ok: !!person,
+    detail: person ? 'found in the population register' : 'not in the population register (ЖТ МДБ)',
+  });
   if (!person) return { grounds: out, proposal };
   const attachment = activeAttachmentOf(app.db, c.iin);
   if (c.type === 'attachment') {
-    out.push({ check: 'not-attached-here', ok: !attachment, detail: attachment ? `already attached here (talon ${attachment.talon_number})` : 'not attached here yet' });
+    out.push({
+      check: 'not-attached-here',
+      ok: !attachment,
+      detail: attachment ? `already attached here (talon ${attachment.talon_number})` : 'not attached here yet',
+    });
     const r = districts.resolveDistrict(app, { iin: c.iin });
-    out.push({ check: 'district', ok: !!r.district, detail: r.district ? `district ${r.district.number}` : `the address is ${r.problem === 'no-address' ? 'missing' : 'outside every district'}` });
+    out.push({
+      check: 'district',
+      ok: !!r.district,
+      detail: r.district
+        ? `district ${r.district.number}`
+        : `the address is ${r.problem === 'no-address' ? 'missing' : 'outside every district'}`,
+    });
     proposal.districtId = r.district?.id ?? null;
     proposal.district = r.district?.number ?? null;
     proposal.doctorId = r.doctor?.id ?? null;
     proposal.doctor = r.doctor?.fullName ?? null;
     return { grounds: out, proposal };
   }
-  out.push({ check: 'attached', ok: !!attachment, detail: attachment ? `attached here, talon ${attachment.talon_number}` : 'not attached to this organization' });
+  out.push({
+    check: 'attached',
+    ok: !!attachment,
+    detail: attachment ? `attached here, talon ${attachment.talon_number}` : 'not attached to this organization',
+  });
   if (c.type === 'home-visit') {
     const r = districts.resolveDistrict(app, { iin: c.iin, address: c.address });
-    out.push({ check: 'district', ok: !!r.district, detail: r.district ? `district ${r.district.number}` : 'the address is outside every district' });
-    out.push({ check: 'slot', ok: !!(r.doctor && r.window), detail: r.doctor && r.window ? `${r.doctor.fullName}, ${r.window.from}–${r.window.to}` : 'no district doctor can visit today' });
+    out.push({
+      check: 'district',
+      ok: !!r.district,
+      detail: r.district ? `district ${r.district.number}` : 'the address is outside every district',
+    });
+    out.push({
+      check: 'slot',
+      ok: !!(r.doctor && r.window),
+      detail: r.doctor && r.window ? `${r.doctor.fullName}, ${r.window.from}–${r.window.to}` : 'no district doctor can visit today',
+    });
     Object.assign(proposal, {
       districtId: r.district?.id ?? null,
       district: r.district?.number ?? null,
@@ -80,7 +110,9 @@ export function checkGrounds(app: AppContext, c: ErequestContent): { grounds: Gr
       const date = dayNumberToIso(cal.localDayOf(startMs));
       const slots = freeSlots.searchFreeSlots(app, { doctorId: doctor.id, from: date, days: 1, limit: 500 }).slots;
       free = slots.some((s) => Date.parse(s.start) === startMs);
-      detail = free ? `${doctor.full_name}, ${date} ${localTime(cal, startMs)} is free` : `${doctor.full_name}, ${date} ${localTime(cal, startMs)} is not a free slot`;
+      detail = free
+        ? `${doctor.full_name}, ${date} ${localTime(cal, startMs)} is free`
+        : `${doctor.full_name}, ${date} ${localTime(cal, startMs)} is not a free slot`;
     }
     out.push({ check: 'slot', ok: free, detail });
     Object.assign(proposal, { doctorId: doctor?.id ?? null, doctor: doctor?.full_name ?? null, slotStart: c.slotStart });

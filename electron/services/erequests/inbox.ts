@@ -49,7 +49,8 @@ export function get(app: AppContext, id: number) {
 export async function resolve(app: AppContext, staff: StaffRow, a: { id: number; decision: 'confirm' | 'refuse'; reason?: string | null }) {
   const r = dbe.getErequestRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no e-request ${a.id}`, { id: a.id });
-  if (r.status !== 'awaiting-registrar') throw new ApiError('erequest-decided', `e-request ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
+  if (r.status !== 'awaiting-registrar')
+    throw new ApiError('erequest-decided', `e-request ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
   if (a.decision === 'refuse') {
     const reason = a.reason?.trim() ?? '';
     if (reason.length < 3) throw new ApiError('validation', 'a motivated refusal needs its reason', {}, ['reason']);

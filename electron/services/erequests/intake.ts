@@ -49,7 +49,13 @@ function readSignedContent(cms: Buffer): SignedContent {
 }
 
 /** Condition 2: the signature, and a content that is a request addressed to this organization (else `bad-format`). */
-function verifyErequest(app: AppContext, row: dbe.ErequestRow, content: ErequestContent | null, org: Organization, now: Date): RequestVerification {
+function verifyErequest(
+  app: AppContext,
+  row: dbe.ErequestRow,
+  content: ErequestContent | null,
+  org: Organization,
+  now: Date,
+): RequestVerification {
   const verification = verifySignedRequest(row.cms, trustStore(app), { now });
   if (!content) return verification.valid ? { ...verification, valid: false, reasons: ['bad-format'] } : verification;
   if (content.organizationBin !== org.bin) return { ...verification, valid: false, reasons: [...verification.reasons, 'bad-format'] };
@@ -109,22 +115,52 @@ interface Assessment {
   decision: Decision | null;
 }
 
-function assess(app: AppContext, verification: RequestVerification, content: ErequestContent | null, regulation: RequestRegulation, iin: string | null): Assessment {
+function assess(
+  app: AppContext,
+  verification: RequestVerification,
+  content: ErequestContent | null,
+  regulation: RequestRegulation,
+  iin: string | null,
+): Assessment {
   const { def } = regulation;
   const grounds: Ground[] = [
-    { check: 'signature', ok: verification.valid, detail: verification.valid ? `signed by ${verification.signer?.name ?? '?'} (IIN ${verification.iin})` : verification.reasons.join(', ') },
+    {
+      check: 'signature',
+      ok: verification.valid,
+      detail: verification.valid
+        ? `signed by ${verification.signer?.name ?? '?'} (IIN ${verification.iin})`
+        : verification.reasons.join(', '),
+    },
   ];
-  const inForce: Ground = { check: 'in-force', ok: !!def, detail: def ? definitionKey(def) : `no regulation of ${regulation.serviceId} in force in ${regulation.region} on ${regulation.requestDate}` };
+  const inForce: Ground = {
+    check: 'in-force',
+    ok: !!def,
+    detail: def
+      ? definitionKey(def)
+      : `no regulation of ${regulation.serviceId} in force in ${regulation.region} on ${regulation.requestDate}`,
+  };
   grounds.push(inForce);
   // A request without a readable content never verifies (bad-format), so `content` is there past this check.
-  if (!verification.valid || !content) return { grounds, proposal: {}, decision: refusal('signature-not-confirmed', verification.reasons.map((r) => `signature: ${r}`)) };
+  if (!verification.valid || !content)
+    return {
+      grounds,
+      proposal: {},
+      decision: refusal(
+        'signature-not-confirmed',
+        verification.reasons.map((r) => `signature: ${r}`),
+      ),
+    };
   if (!def) return { grounds, proposal: {}, decision: refusal('service-not-in-force', [inForce.detail]) };
   const late = cutoff(app, def, regulation.receivedMs);
   if (late) grounds.push(late);
   if (late && !late.ok) return { grounds, proposal: {}, decision: refusal('after-cutoff', [`cutoff: ${late.detail}`]) };
   const checked = checkGrounds(app, content);
   grounds.push(...checked.grounds);
-  return { grounds, proposal: checked.proposal, decision: iin ? null : refusal('grounds-not-met', ['person: not in the population register (ЖТ МДБ)']) };
+  return {
+    grounds,
+    proposal: checked.proposal,
+    decision: iin ? null : refusal('grounds-not-met', ['person: not in the population register (ЖТ МДБ)']),
+  };
 }
 
 /**
@@ -165,8 +201,22 @@ export function processOne(app: AppContext, row: dbe.ErequestRow): void {
       return { request, assessment };
     },
     {
-      audit: { action: 'erequest.registered', entity: 'erequest', entityId: row.number, details: { valid: verification.valid, reasons: verification.reasons.join(',') } },
-      outbox: ({ request }) => (request ? statusOp(row, { status: 'registered', registeredAs: request.number, deadlineAt: request.deadline_at, at: now.toISOString(), answer: null }) : null),
+      audit: {
+        action: 'erequest.registered',
+        entity: 'erequest',
+        entityId: row.number,
+        details: { valid: verification.valid, reasons: verification.reasons.join(',') },
+      },
+      outbox: ({ request }) =>
+        request
+          ? statusOp(row, {
+              status: 'registered',
+              registeredAs: request.number,
+              deadlineAt: request.deadline_at,
+              at: now.toISOString(),
+              answer: null,
+            })
+          : null,
     },
   );
 

@@ -37,7 +37,13 @@ export function settings(app: AppContext) {
   const trust = dbe.listTrustFiles(app.db);
   return {
     policy: policy(app),
-    providerKey: key ? { kind: key.source.kind, label: key.source.kind === 'pkcs11' ? `${key.source.module} · ${key.source.token}` : key.source.fileName, keyId: key.keyId ?? null } : null,
+    providerKey: key
+      ? {
+          kind: key.source.kind,
+          label: key.source.kind === 'pkcs11' ? `${key.source.module} · ${key.source.token}` : key.source.fileName,
+          keyId: key.keyId ?? null,
+        }
+      : null,
     trustFiles: trust.map((t) => ({ id: t.id, name: t.name, kind: t.kind, addedAt: t.added_at })),
     trustFromServer: dbe.trustReferenceRows(app.db).length,
   };
@@ -48,7 +54,9 @@ export function setPolicy(app: AppContext, admin: StaffRow, p: ErequestPolicy) {
     const s = findStaffByLogin(app.db, p.onBehalfOf);
     if (!s || s.role !== 'registrar') throw new ApiError('validation', `${p.onBehalfOf} is not a registrar`, {}, ['onBehalfOf']);
   }
-  recordChange(app.db, staffActor(admin), app.clock(), () => setSetting(app.db, POLICY, p), { audit: { action: 'erequests.policy-set', details: { ...p } } });
+  recordChange(app.db, staffActor(admin), app.clock(), () => setSetting(app.db, POLICY, p), {
+    audit: { action: 'erequests.policy-set', details: { ...p } },
+  });
   return settings(app);
 }
 

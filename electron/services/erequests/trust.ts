@@ -36,11 +36,15 @@ export function trustStore(app: AppContext): TrustStore {
   const files = dbe.listTrustFiles(app.db);
   const refs = dbe.trustReferenceRows(app.db);
   for (const f of files) if (f.kind === 'ca-certificate') store.addCertificates(f.der);
-  for (const r of refs) if (r.kind === 'ca-certificate') {
-    const der = derOf(r.payload);
-    if (der) store.addCertificates(der);
-  }
-  const crls = [...files.filter((f) => f.kind === 'crl').map((f) => ({ name: f.name, der: f.der as Buffer | null })), ...refs.filter((r) => r.kind === 'crl').map((r) => ({ name: r.key, der: derOf(r.payload) }))];
+  for (const r of refs)
+    if (r.kind === 'ca-certificate') {
+      const der = derOf(r.payload);
+      if (der) store.addCertificates(der);
+    }
+  const crls = [
+    ...files.filter((f) => f.kind === 'crl').map((f) => ({ name: f.name, der: f.der as Buffer | null })),
+    ...refs.filter((r) => r.kind === 'crl').map((r) => ({ name: r.key, der: derOf(r.payload) })),
+  ];
   for (const c of crls) {
     try {
       if (c.der) store.addCrls(c.der);
@@ -81,7 +85,8 @@ export function addTrustFile(app: AppContext, admin: StaffRow, a: { fileName: st
     try {
       copy.addCrls(bytes);
     } catch (e) {
-      if (e instanceof CrlError) throw new ApiError('validation', `the CRL does not verify against the loaded CA certificates: ${e.message}`, {}, ['base64']);
+      if (e instanceof CrlError)
+        throw new ApiError('validation', `the CRL does not verify against the loaded CA certificates: ${e.message}`, {}, ['base64']);
       throw e;
     }
   }
@@ -90,7 +95,15 @@ export function addTrustFile(app: AppContext, admin: StaffRow, a: { fileName: st
     app.db,
     staffActor(admin),
     now,
-    () => ders.forEach((der, i) => dbe.addTrustFile(app.db, { kind: kind!, name: ders.length > 1 ? `${a.fileName} #${i + 1}` : a.fileName, der: Buffer.from(der) }, now, admin.id)),
+    () =>
+      ders.forEach((der, i) =>
+        dbe.addTrustFile(
+          app.db,
+          { kind: kind!, name: ders.length > 1 ? `${a.fileName} #${i + 1}` : a.fileName, der: Buffer.from(der) },
+          now,
+          admin.id,
+        ),
+      ),
     { audit: { action: 'erequests.trust-added', details: { fileName: a.fileName, kind, count: ders.length } } },
   );
   return settings(app);

@@ -25,7 +25,12 @@ export const cashHandlers: SliceHandlers<typeof cashApi> = {
     const e = cashEntryByReceipt(ctx.app.db, a.receiptNo);
     if (!e) throw new ApiError('not-found', `no receipt ${a.receiptNo}`, { receipt: a.receiptNo });
     const def = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === e.service_id)?.definition;
-    return dispensaryDocs.receiptPdf(getOrganization(ctx.app.db)!, cash.entryView(ctx.app, e.id), def?.titles ?? { kk: e.service_id, ru: e.service_id }, a.layout);
+    return dispensaryDocs.receiptPdf(
+      getOrganization(ctx.app.db)!,
+      cash.entryView(ctx.app, e.id),
+      def?.titles ?? { kk: e.service_id, ru: e.service_id },
+      a.layout,
+    );
   },
   'cash.journal': (ctx, a) => cash.journal(ctx.app, a),
 };

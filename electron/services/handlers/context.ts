@@ -20,7 +20,10 @@ type Output<T> = T extends z.ZodType ? z.output<T> : never;
 
 /** One handler per method of the slice, no more: a missing or an extra handler is a type error. */
 export type SliceHandlers<S extends ApiSlice> = {
-  [M in keyof S['methods']]: (ctx: CallContext, args: Output<S['methods'][M]['args']>) => Output<S['methods'][M]['result']> | Promise<Output<S['methods'][M]['result']>>;
+  [M in keyof S['methods']]: (
+    ctx: CallContext,
+    args: Output<S['methods'][M]['args']>,
+  ) => Output<S['methods'][M]['result']> | Promise<Output<S['methods'][M]['result']>>;
 };
 
 export function me(ctx: CallContext): StaffRow {

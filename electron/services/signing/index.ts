@@ -4,5 +4,13 @@
  * certificates, CMS, CRLs and request verification live.
  */
 export type { ProviderKind, SignOptions, SignResult, Signer, SigningKey } from './types';
-export { createPkcs11Signer, listTokens, pkcs11Module, closePkcs11Module, type Pkcs11Library, type Pkcs11SignerOptions, type TokenDescription } from './pkcs11';
+export {
+  createPkcs11Signer,
+  listTokens,
+  pkcs11Module,
+  closePkcs11Module,
+  type Pkcs11Library,
+  type Pkcs11SignerOptions,
+  type TokenDescription,
+} from './pkcs11';
 export { createPkcs12Signer, parsePkcs12, type Pkcs12SignerOptions } from './pkcs12';

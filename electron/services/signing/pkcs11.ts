@@ -226,7 +226,11 @@ function tokenCertificates(lib: Pkcs11Library, session: Handle): TokenCertificat
       continue; // a certificate we cannot read cannot be chosen either
     }
     const label = attr(lib, session, h, CKA_LABEL);
-    out.push({ keyId: (attr(lib, session, h, CKA_ID) ?? Buffer.alloc(0)).toString('hex'), label: label ? label.toString('utf8') : null, certificate: cert });
+    out.push({
+      keyId: (attr(lib, session, h, CKA_ID) ?? Buffer.alloc(0)).toString('hex'),
+      label: label ? label.toString('utf8') : null,
+      certificate: cert,
+    });
   }
   return out;
 }
@@ -319,7 +323,8 @@ export function createPkcs11Signer(options: Pkcs11SignerOptions): Signer {
             const canSign = attr(l, session, key, CKA_SIGN);
             if (canSign && canSign[0] === 0) throw new ApiError('key-usage', 'the token does not allow this key to sign');
             const keyAlgorithm: KeyAlgorithm | null = keyType === CKK_RSA ? 'rsa' : keyType === CKK_EC ? 'ec' : null;
-            if (!keyAlgorithm) throw new ApiError('unsupported-algorithm', 'the key is neither RSA nor EC (GOST keys are not supported yet)');
+            if (!keyAlgorithm)
+              throw new ApiError('unsupported-algorithm', 'the key is neither RSA nor EC (GOST keys are not supported yet)');
 
             const cms = await createCades({
               content,

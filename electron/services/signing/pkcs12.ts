@@ -6,10 +6,33 @@
  * OpenSSL 3 and current NCA tools write) and the older PKCS#12 PBE with 3DES (what older exports use). The
  * integrity MAC is checked first, so a wrong password is reported as such and not as a corrupt file.
  */
-import { createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, pbkdf2Sync, sign as cryptoSign, timingSafeEqual, type KeyObject } from 'node:crypto';
+import {
+  createDecipheriv,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  pbkdf2Sync,
+  sign as cryptoSign,
+  timingSafeEqual,
+  type KeyObject,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../../common/errors';
-import { DerError, TAG, children, content, decodeOid, decodeString, expectTag, integerNumber, octets, parseOne, raw, type Tlv } from '../../../pki/der';
+import {
+  DerError,
+  TAG,
+  children,
+  content,
+  decodeOid,
+  decodeString,
+  expectTag,
+  integerNumber,
+  octets,
+  parseOne,
+  raw,
+  type Tlv,
+} from '../../../pki/der';
 import { certificateInfo, parseCertificate, type ParsedCertificate } from '../../../pki/certificate';
 import { createCades, type KeyAlgorithm } from '../../../pki/cms';
 import { chooseSigningKey, type KeyChoiceWords } from './key-choice';
@@ -235,7 +258,10 @@ function parseInner(der: Uint8Array, password: Buffer): ParsedPkcs12 {
       if (bagId === P12.certBag) {
         const [certType, certValue] = children(value);
         if (decodeOid(certType!) !== P12.x509Certificate) continue;
-        certs.push({ cert: parseCertificate(Buffer.from(octets(children(expectTag(certValue, 0xa0, 'certValue'))[0]!))), keyId: attrs.keyId });
+        certs.push({
+          cert: parseCertificate(Buffer.from(octets(children(expectTag(certValue, 0xa0, 'certValue'))[0]!))),
+          keyId: attrs.keyId,
+        });
       } else if (bagId === P12.shroudedKeyBag || bagId === P12.keyBag) {
         let pkcs8: Buffer;
         if (bagId === P12.shroudedKeyBag) {
@@ -325,7 +351,9 @@ export function createPkcs12Signer(options: Pkcs12SignerOptions): Signer {
           existing: opts.existing,
           encapsulate: opts.encapsulate,
           sign: async (tbs) =>
-            entry.keyAlgorithm === 'ec' ? cryptoSign('sha256', tbs, { key: entry.key, dsaEncoding: 'der' }) : cryptoSign('sha256', tbs, entry.key),
+            entry.keyAlgorithm === 'ec'
+              ? cryptoSign('sha256', tbs, { key: entry.key, dsaEncoding: 'der' })
+              : cryptoSign('sha256', tbs, entry.key),
         });
         return { cms, keyId: entry.keyId, certificate: certificateInfo(entry.certificate) };
       } catch (e) {

@@ -9,7 +9,15 @@
  * and all network waits are async, so the UI never waits for the network.
  */
 import os from 'node:os';
-import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type PullResponse, type PushResponse, type UpdateRequiredBody } from '../../../common/sync-protocol';
+import {
+  HEADER_PROTOCOL,
+  HEADER_SCHEMA,
+  LIMITS,
+  SYNC_PROTOCOL,
+  type PullResponse,
+  type PushResponse,
+  type UpdateRequiredBody,
+} from '../../../common/sync-protocol';
 import type { Clock } from '../../../common/clock';
 import type { Db } from '../../../db/connection';
 import { SCHEMA_VERSION } from '../../../db/migrations';
@@ -224,7 +232,13 @@ export class SyncEngine {
 
   private async round(): Promise<RoundResult> {
     const { db, clock, log } = this.host;
-    const result: RoundResult = { ok: false, pushed: { applied: 0, duplicate: 0, rejected: 0, conflict: 0 }, pulled: 0, error: null, blocked: null };
+    const result: RoundResult = {
+      ok: false,
+      pushed: { applied: 0, duplicate: 0, rejected: 0, conflict: 0 },
+      pulled: 0,
+      error: null,
+      blocked: null,
+    };
     const enrollment = getEnrollment(db);
     const credential = getCredential(db);
     if (!enrollment || !credential) {
@@ -248,7 +262,10 @@ export class SyncEngine {
         const body =
           `{"batch_id":${JSON.stringify(batch.batchId)},"ops":[` +
           batch.ops
-            .map((o) => `{"op_id":${JSON.stringify(o.op_id)},"kind":${JSON.stringify(o.kind)},"entity":${JSON.stringify(o.entity)},"entity_id":${JSON.stringify(o.entity_id)},"payload":${o.payload},"created_at":${JSON.stringify(o.created_at)}}`)
+            .map(
+              (o) =>
+                `{"op_id":${JSON.stringify(o.op_id)},"kind":${JSON.stringify(o.kind)},"entity":${JSON.stringify(o.entity)},"entity_id":${JSON.stringify(o.entity_id)},"payload":${o.payload},"created_at":${JSON.stringify(o.created_at)}}`,
+            )
             .join(',') +
           ']}';
         const sentAt = clock().getTime();
@@ -276,7 +293,11 @@ export class SyncEngine {
       let start: number | null = null;
       for (;;) {
         const sentAt = clock().getTime();
-        const res = await this.send('GET', `${enrollment.serverUrl}/v1/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${this.opts.pullRows}`, credential);
+        const res = await this.send(
+          'GET',
+          `${enrollment.serverUrl}/v1/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${this.opts.pullRows}`,
+          credential,
+        );
         this.checkStatus(res.status, res.body);
         const page = JSON.parse(res.body) as PullResponse;
         skew = this.noteServerTime(page.server_time, sentAt, clock().getTime()) ?? skew;
@@ -291,8 +312,15 @@ export class SyncEngine {
         await yieldToEventLoop();
       }
       result.ok = true;
-      updateSyncState(db, { lastSuccessAt: clock().toISOString(), lastError: null, updateRequired: null, unauthorized: false, ...(skew !== null ? { clockSkewMs: skew } : {}) });
-      if (result.pushed.applied + result.pushed.rejected + result.pushed.conflict + result.pulled > 0) log.info('sync.round', { ...result.pushed, pulled: result.pulled });
+      updateSyncState(db, {
+        lastSuccessAt: clock().toISOString(),
+        lastError: null,
+        updateRequired: null,
+        unauthorized: false,
+        ...(skew !== null ? { clockSkewMs: skew } : {}),
+      });
+      if (result.pushed.applied + result.pushed.rejected + result.pushed.conflict + result.pulled > 0)
+        log.info('sync.round', { ...result.pushed, pulled: result.pulled });
     } catch (error) {
       const blocked = error instanceof SyncBlockedError ? error.reason : error instanceof NetworkError ? 'offline' : 'server-error';
       result.blocked = blocked;
@@ -328,7 +356,8 @@ export class SyncEngine {
       }
       throw new SyncBlockedError('update-required', message);
     }
-    if (status === 401) throw new SyncBlockedError('unauthorized', 'the central server refused this workstation’s credential (revoked?); enroll again');
+    if (status === 401)
+      throw new SyncBlockedError('unauthorized', 'the central server refused this workstation’s credential (revoked?); enroll again');
     if (status >= 500) throw new SyncBlockedError('offline', `the central server is unavailable (HTTP ${status})`);
     throw new SyncBlockedError('server-error', `the central server answered HTTP ${status}: ${body.slice(0, 200)}`);
   }

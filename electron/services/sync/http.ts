@@ -40,7 +40,11 @@ export function request(
       {
         method,
         agent: secure ? agents.https : agents.http,
-        headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}), ...options.headers },
+        headers: {
+          accept: 'application/json',
+          ...(body ? { 'content-type': 'application/json', 'content-length': String(body.length) } : {}),
+          ...options.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -66,7 +70,8 @@ export function checkServerUrl(raw: string): { ok: true; url: string } | { ok: f
   }
   if (u.protocol !== 'https:' && u.protocol !== 'http:') return { ok: false, reason: 'the address must start with https://' };
   const loopback = u.hostname === 'localhost' || u.hostname === '[::1]' || /^127\./.test(u.hostname);
-  if (u.protocol === 'http:' && !loopback) return { ok: false, reason: 'plain http is allowed only for a server on this computer; use https://' };
+  if (u.protocol === 'http:' && !loopback)
+    return { ok: false, reason: 'plain http is allowed only for a server on this computer; use https://' };
   if (u.username || u.password || u.search || u.hash) return { ok: false, reason: 'the address must not carry credentials or a query' };
   return { ok: true, url: u.origin + u.pathname.replace(/\/+$/, '') };
 }

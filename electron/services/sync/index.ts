@@ -51,7 +51,10 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
   if (!checked.ok) throw new ApiError('validation', `serverUrl: ${checked.reason}`, undefined, ['serverUrl']);
   let res;
   try {
-    res = await request('POST', `${checked.url}/v1/enroll`, { body: JSON.stringify({ code, name: `workstation ${app.dataDir.slice(-40)}` }), timeoutMs: 15_000 });
+    res = await request('POST', `${checked.url}/v1/enroll`, {
+      body: JSON.stringify({ code, name: `workstation ${app.dataDir.slice(-40)}` }),
+      timeoutMs: 15_000,
+    });
   } catch (error) {
     if (error instanceof NetworkError) throw new ApiError('internal', `the central server cannot be reached: ${error.message}`);
     throw error;
@@ -64,8 +67,20 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
     app.db,
     { staffId: actor.id, login: actor.login, role: actor.role },
     now,
-    () => saveEnrollment(app.db, { serverUrl: checked.url, workstationId: answer.workstation_id, orgBin: answer.org_bin, enrolledAt: now.toISOString() }, answer.credential),
-    { audit: { action: 'sync.enroll', entity: 'workstation', entityId: answer.workstation_id, details: { serverUrl: checked.url, orgBin: answer.org_bin } } },
+    () =>
+      saveEnrollment(
+        app.db,
+        { serverUrl: checked.url, workstationId: answer.workstation_id, orgBin: answer.org_bin, enrolledAt: now.toISOString() },
+        answer.credential,
+      ),
+    {
+      audit: {
+        action: 'sync.enroll',
+        entity: 'workstation',
+        entityId: answer.workstation_id,
+        details: { serverUrl: checked.url, orgBin: answer.org_bin },
+      },
+    },
   );
   app.log.info('sync.enrolled', { serverUrl: checked.url, workstationId: answer.workstation_id });
   syncEngineFor(app).wake();

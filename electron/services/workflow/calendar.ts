@@ -24,7 +24,8 @@ export function setCalendar(app: AppContext, staff: StaffRow, input: CalendarSet
   const settings = calendarSettingsSchema.parse(input);
   const dates = new Set<string>();
   settings.extraTransfers.forEach((t, i) => {
-    if (dates.has(t.date)) throw new ApiError('validation', `the date ${t.date} is listed twice`, { date: t.date }, [`extraTransfers.${i}.date`]);
+    if (dates.has(t.date))
+      throw new ApiError('validation', `the date ${t.date} is listed twice`, { date: t.date }, [`extraTransfers.${i}.date`]);
     dates.add(t.date);
   });
   try {
@@ -38,7 +39,12 @@ export function setCalendar(app: AppContext, staff: StaffRow, input: CalendarSet
   }
   const now = app.clock();
   recordChange(app.db, engineActor(staff), now, () => setSetting(app.db, CALENDAR_SETTING, settings), {
-    audit: { action: 'calendar.changed', entity: 'setting', entityId: CALENDAR_SETTING, details: settings as unknown as Record<string, unknown> },
+    audit: {
+      action: 'calendar.changed',
+      entity: 'setting',
+      entityId: CALENDAR_SETTING,
+      details: settings as unknown as Record<string, unknown>,
+    },
     outbox: { kind: 'org.calendar', entity: 'setting', entityId: CALENDAR_SETTING, payload: settings },
   });
   invalidateCalendar(app);

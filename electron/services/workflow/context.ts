@@ -8,14 +8,15 @@
  * earlier version ends the day before the later one takes effect. Explicit periods are never changed: if they
  * overlap, the set is refused (see common/regulations.ts checkOverlaps).
  */
-import {
-  definitionKey,
-  RegulationValidationError,
-  serviceDefinitionSchema,
-  type DefinitionFile,
-} from '../../../common/regulations';
+import { definitionKey, RegulationValidationError, serviceDefinitionSchema, type DefinitionFile } from '../../../common/regulations';
 import { ApiError } from '../../../common/errors';
-import { createWorkingCalendar, dayNumberOf, dayNumberToIso, type CalendarData, type WorkingCalendar } from '../../../common/working-calendar';
+import {
+  createWorkingCalendar,
+  dayNumberOf,
+  dayNumberToIso,
+  type CalendarData,
+  type WorkingCalendar,
+} from '../../../common/working-calendar';
 import { DEFAULT_CALENDAR_SETTINGS, calendarSettingsSchema, type CalendarSettings } from '../../../common/workflow';
 import type { Db } from '../../../db/connection';
 import { getOrganization } from '../../../db/organization';

@@ -110,16 +110,57 @@ export function dashboard(app: AppContext, from: string, to: string): Dashboard 
 }
 
 const REPORT_HEADERS: Record<Language, string[]> = {
-  kk: ['Қызмет', 'Қадам', 'Орындаушы', 'Ең ұзақ мерзімі', 'Барлығы', 'Мерзімінде', 'Мерзімі өткен', 'Орындалуда', 'Болдырылмаған', 'Мерзімінде, %', 'Медиана, мин', '90-перцентиль, мин'],
-  ru: ['Услуга', 'Шаг', 'Исполнитель', 'Максимальный срок', 'Всего', 'В срок', 'Просрочено', 'В работе', 'Отменено', 'В срок, %', 'Медиана, мин', '90-й процентиль, мин'],
-  en: ['Service', 'Step', 'Performer', 'Maximum duration', 'Total', 'On time', 'Overdue', 'In progress', 'Cancelled', 'On time, %', 'Median, min', '90th percentile, min'],
+  kk: [
+    'Қызмет',
+    'Қадам',
+    'Орындаушы',
+    'Ең ұзақ мерзімі',
+    'Барлығы',
+    'Мерзімінде',
+    'Мерзімі өткен',
+    'Орындалуда',
+    'Болдырылмаған',
+    'Мерзімінде, %',
+    'Медиана, мин',
+    '90-перцентиль, мин',
+  ],
+  ru: [
+    'Услуга',
+    'Шаг',
+    'Исполнитель',
+    'Максимальный срок',
+    'Всего',
+    'В срок',
+    'Просрочено',
+    'В работе',
+    'Отменено',
+    'В срок, %',
+    'Медиана, мин',
+    '90-й процентиль, мин',
+  ],
+  en: [
+    'Service',
+    'Step',
+    'Performer',
+    'Maximum duration',
+    'Total',
+    'On time',
+    'Overdue',
+    'In progress',
+    'Cancelled',
+    'On time, %',
+    'Median, min',
+    '90th percentile, min',
+  ],
 };
 const WHOLE_REQUEST: Record<Language, string> = { kk: '(өтінім толығымен)', ru: '(заявка целиком)', en: '(whole request)' };
 
 function limitText(l: DurationLimit, lang: Language): string {
   if (l.maxMinutes !== undefined) return `${l.maxMinutes} ${lang === 'kk' ? 'мин' : lang === 'ru' ? 'мин' : 'min'}`;
-  if (l.maxWorkingDays !== undefined) return `${l.maxWorkingDays} ${lang === 'kk' ? 'жұмыс күні' : lang === 'ru' ? 'раб. дн.' : 'working days'}`;
-  if (l.byEndOfWorkingDay) return lang === 'kk' ? 'жұмыс күнінің соңына дейін' : lang === 'ru' ? 'до конца рабочего дня' : 'by the end of the working day';
+  if (l.maxWorkingDays !== undefined)
+    return `${l.maxWorkingDays} ${lang === 'kk' ? 'жұмыс күні' : lang === 'ru' ? 'раб. дн.' : 'working days'}`;
+  if (l.byEndOfWorkingDay)
+    return lang === 'kk' ? 'жұмыс күнінің соңына дейін' : lang === 'ru' ? 'до конца рабочего дня' : 'by the end of the working day';
   return '';
 }
 
@@ -141,9 +182,35 @@ export function report(app: AppContext, staff: StaffRow, from: string, to: strin
   for (const s of d.services) {
     const main = defs.get(s.serviceId)?.[0];
     const total = main ? totalDuration(main, main.channels.includes('desk') ? 'desk' : main.channels[0]!) : undefined;
-    lines.push([s.title[lang], WHOLE_REQUEST[lang], '', limitText(limitOf(total), lang), s.total, s.onTime, s.overdue, s.pending, s.cancelled, pct(s), minutes(s.medianMs), minutes(s.p90Ms)]);
+    lines.push([
+      s.title[lang],
+      WHOLE_REQUEST[lang],
+      '',
+      limitText(limitOf(total), lang),
+      s.total,
+      s.onTime,
+      s.overdue,
+      s.pending,
+      s.cancelled,
+      pct(s),
+      minutes(s.medianMs),
+      minutes(s.p90Ms),
+    ]);
     for (const st of s.steps) {
-      lines.push([s.title[lang], st.title[lang], actorLabel(st), limitText(st.limit, lang), st.total, st.onTime, st.overdue, st.pending, st.cancelled, pct(st), minutes(st.medianMs), minutes(st.p90Ms)]);
+      lines.push([
+        s.title[lang],
+        st.title[lang],
+        actorLabel(st),
+        limitText(st.limit, lang),
+        st.total,
+        st.onTime,
+        st.overdue,
+        st.pending,
+        st.cancelled,
+        pct(st),
+        minutes(st.medianMs),
+        minutes(st.p90Ms),
+      ]);
     }
   }
   const csv = spreadsheetCsv(lines);

@@ -76,14 +76,20 @@ export interface CompleteOptions {
 }
 
 /** Whether an actor may complete a step: the step's role, and the step's specialty when it names one. */
-export function canAct(step: Pick<StepDefinition, 'role' | 'specialty'> | { role: string; specialty: string | null }, actor: Pick<EngineActor, 'role' | 'specialty'>): boolean {
+export function canAct(
+  step: Pick<StepDefinition, 'role' | 'specialty'> | { role: string; specialty: string | null },
+  actor: Pick<EngineActor, 'role' | 'specialty'>,
+): boolean {
   if (step.role !== actor.role) return false;
   const specialty = step.specialty ?? null;
   return specialty === null || specialty === actor.specialty;
 }
 
 /** May cancel: anyone who may act on the current step, or the administrator. */
-export function canCancel(step: { role: string; specialty: string | null } | null, actor: Pick<EngineActor, 'role' | 'specialty'>): boolean {
+export function canCancel(
+  step: { role: string; specialty: string | null } | null,
+  actor: Pick<EngineActor, 'role' | 'specialty'>,
+): boolean {
   return actor.role === 'administrator' || (step !== null && canAct(step, actor));
 }
 
@@ -156,7 +162,8 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
       if (!def.channels.includes(channel)) {
         throw new ApiError('validation', `${def.id} is not offered through the ${channel} channel`, { channel }, ['channel']);
       }
-      if (!Number.isInteger(context.feeKzt) || context.feeKzt < 0) throw new ApiError('validation', 'the fee must be a whole number ≥ 0', {}, ['feeKzt']);
+      if (!Number.isInteger(context.feeKzt) || context.feeKzt < 0)
+        throw new ApiError('validation', 'the fee must be a whole number ≥ 0', {}, ['feeKzt']);
       const anonymous = 'anonymous' in person;
       if (anonymous && !def.anonymousAllowed) {
         throw new ApiError('validation', `${def.id} cannot be requested anonymously: the person's IIN is required`, {}, ['iin']);
@@ -243,12 +250,19 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
           if (open.step_id !== stepId) {
             const done = listStepRows(db, requestId).some((s) => s.step_id === stepId && s.completed_ms !== null);
             if (done) {
-              throw new ApiError('step-already-completed', `step ${stepId} of ${row.number} is already completed; the request is at ${open.step_id}`, {
-                step: stepId,
-                current: open.step_id,
-              });
+              throw new ApiError(
+                'step-already-completed',
+                `step ${stepId} of ${row.number} is already completed; the request is at ${open.step_id}`,
+                {
+                  step: stepId,
+                  current: open.step_id,
+                },
+              );
             }
-            throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${stepId}`, { step: stepId, current: open.step_id });
+            throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not ${stepId}`, {
+              step: stepId,
+              current: open.step_id,
+            });
           }
           const step = stepById(def, stepId);
           if (!step) throw new ApiError('regulation-invalid', `${definitionKey(def)} has no step ${stepId}`, { key: definitionKey(def) });
@@ -276,7 +290,11 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
             refusal_reason: edge.refusal ? JSON.stringify(edge.refusal.reason) : null,
             note: options.note?.trim() || null,
           });
-          if (!ok) throw new ApiError('step-already-completed', `step ${stepId} of ${row.number} is already completed`, { step: stepId, current: stepId });
+          if (!ok)
+            throw new ApiError('step-already-completed', `step ${stepId} of ${row.number} is already completed`, {
+              step: stepId,
+              current: stepId,
+            });
 
           let next: string | null = null;
           let status: RequestRow['status'] = 'open';
@@ -287,14 +305,26 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
             const target = resolveStep(def, edge.to, { feeKzt: row.fee_kzt });
             if (target === DONE) {
               status = 'done';
-              closeRequest(db, requestId, { status, outcome_code: edge.outcome?.code ?? null, closed_at: now.toISOString(), closed_ms: nowMs });
+              closeRequest(db, requestId, {
+                status,
+                outcome_code: edge.outcome?.code ?? null,
+                closed_at: now.toISOString(),
+                closed_ms: nowMs,
+              });
             } else {
               openStep(requestId, open.seq + 1, row.service_id, target, nowMs);
               moveRequestTo(db, requestId, target.id);
               next = target.id;
             }
           }
-          return { row: getRequestRow(db, requestId)!, next, status, condition, refusal: edge.refusal?.code ?? null, outcome: edge.outcome?.code ?? null };
+          return {
+            row: getRequestRow(db, requestId)!,
+            next,
+            status,
+            condition,
+            refusal: edge.refusal?.code ?? null,
+            outcome: edge.outcome?.code ?? null,
+          };
         },
         {
           audit: (r) => ({
@@ -357,12 +387,24 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
           return { row: getRequestRow(db, requestId)!, step: open.step_id };
         },
         {
-          audit: (r) => ({ action: 'request.cancelled', entity: 'service_request', entityId: r.row.number, details: { step: r.step, reason: text } }),
+          audit: (r) => ({
+            action: 'request.cancelled',
+            entity: 'service_request',
+            entityId: r.row.number,
+            details: { step: r.step, reason: text },
+          }),
           outbox: (r) => ({
             kind: 'request.cancel',
             entity: 'service_request',
             entityId: r.row.number,
-            payload: { number: r.row.number, step: r.step, cancelledAt: now.toISOString(), by: actor.login, role: actorLabel(actor), reason: text },
+            payload: {
+              number: r.row.number,
+              step: r.step,
+              cancelledAt: now.toISOString(),
+              by: actor.login,
+              role: actorLabel(actor),
+              reason: text,
+            },
           }),
         },
       ).row;

@@ -39,4 +39,3 @@ export function titleDefinitions(app: AppContext): Map<string, ServiceDefinition
   for (const list of byService.values()) list.sort((a, b) => rank(b) - rank(a) || b.effectiveFrom.localeCompare(a.effectiveFrom));
   return byService;
 }
-

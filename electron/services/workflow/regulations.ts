@@ -38,13 +38,24 @@ function summary(def: ServiceDefinition, file: string, closed: Set<string>): Reg
     anonymousAllowed: def.anonymousAllowed ?? false,
     file,
     imported: file.startsWith(IMPORTED_PREFIX),
-    steps: def.steps.map((s) => ({ id: s.id, title: s.title, role: s.role, specialty: s.specialty ?? null, limit: limitOf(stepDuration(s)) })),
+    steps: def.steps.map((s) => ({
+      id: s.id,
+      title: s.title,
+      role: s.role,
+      specialty: s.specialty ?? null,
+      limit: limitOf(stepDuration(s)),
+    })),
     maxTotal: Object.fromEntries(def.channels.map((c) => [c, limitOf(totalDuration(def, c))])),
   };
 }
 
 /** The services in force in the organization's region today, and versions that take effect later. */
-export function regulationsInForce(app: AppContext): { region: string; today: string; services: RegulationSummary[]; upcoming: RegulationSummary[] } {
+export function regulationsInForce(app: AppContext): {
+  region: string;
+  today: string;
+  services: RegulationSummary[];
+  upcoming: RegulationSummary[];
+} {
   const org = organization(app);
   const today = orgToday(app);
   const { catalog, closedBySuccessor } = catalogOf(app);
@@ -78,7 +89,11 @@ export function importRegulation(
   const file = importName(a.fileName);
   const refuse = (issues: { file: string; path: string; message: string }[]) => {
     const lines = issues.map((i) => `${i.file}: ${i.path || '(root)'}: ${i.message}`);
-    return new ApiError('regulation-invalid', `regulation file refused:\n${lines.join('\n')}`, { file, count: issues.length, issues: lines.join('\n') });
+    return new ApiError('regulation-invalid', `regulation file refused:\n${lines.join('\n')}`, {
+      file,
+      count: issues.length,
+      issues: lines.join('\n'),
+    });
   };
   let data: unknown;
   try {
@@ -95,14 +110,32 @@ export function importRegulation(
   }
   const def = serviceDefinitionSchema.parse(data);
   const predecessor = build.catalog.all.find(
-    (l) => l.definition.region === def.region && l.definition.id === def.id && l.definition.effectiveFrom < def.effectiveFrom && build.closedBySuccessor.has(definitionKey(l.definition)) && l.definition.effectiveTo === dayNumberToIso(dayNumberOf(def.effectiveFrom) - 1),
+    (l) =>
+      l.definition.region === def.region &&
+      l.definition.id === def.id &&
+      l.definition.effectiveFrom < def.effectiveFrom &&
+      build.closedBySuccessor.has(definitionKey(l.definition)) &&
+      l.definition.effectiveTo === dayNumberToIso(dayNumberOf(def.effectiveFrom) - 1),
   );
   const now = app.clock();
   recordChange(app.db, engineActor(staff), now, () => insertRegulationFile(app.db, file, a.text, now, staff.id), {
-    audit: { action: 'regulation.imported', entity: 'regulation', entityId: definitionKey(def), details: { file, effectiveFrom: def.effectiveFrom, closes: predecessor ? definitionKey(predecessor.definition) : null } },
-    outbox: { kind: 'regulation.import', entity: 'regulation', entityId: definitionKey(def), payload: { file, key: definitionKey(def), content: a.text } },
+    audit: {
+      action: 'regulation.imported',
+      entity: 'regulation',
+      entityId: definitionKey(def),
+      details: { file, effectiveFrom: def.effectiveFrom, closes: predecessor ? definitionKey(predecessor.definition) : null },
+    },
+    outbox: {
+      kind: 'regulation.import',
+      entity: 'regulation',
+      entityId: definitionKey(def),
+      payload: { file, key: definitionKey(def), content: a.text },
+    },
   });
   invalidateCatalog(app);
   const loaded = catalogOf(app).catalog.byKey(definitionKey(def))!;
-  return { imported: summary(loaded, file, catalogOf(app).closedBySuccessor), closedPredecessor: predecessor ? definitionKey(predecessor.definition) : null };
+  return {
+    imported: summary(loaded, file, catalogOf(app).closedBySuccessor),
+    closedPredecessor: predecessor ? definitionKey(predecessor.definition) : null,
+  };
 }

@@ -5,7 +5,16 @@
  * SQL is in db/requests.ts.
  */
 import { ApiError } from '../../../common/errors';
-import { DONE, resolveStep, stepById, stepDuration, type Channel, type ServiceDefinition, type StepActionKind, type StepDefinition } from '../../../common/regulations';
+import {
+  DONE,
+  resolveStep,
+  stepById,
+  stepDuration,
+  type Channel,
+  type ServiceDefinition,
+  type StepActionKind,
+  type StepDefinition,
+} from '../../../common/regulations';
 import { deadlineStatus } from '../../../common/working-calendar';
 import type { Localized, QueueRow, RequestView, StepChoice } from '../../../common/workflow';
 import { priceOn } from '../../../db/dispensary';
@@ -31,7 +40,10 @@ export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestVi
   const org = organization(app);
   const def = catalogOf(app).catalog.byId(a.serviceId, org.region, orgToday(app));
   if (!def) {
-    throw new ApiError('service-not-in-force', `no regulation of ${a.serviceId} is in force in ${org.region} today`, { service: a.serviceId, region: org.region });
+    throw new ApiError('service-not-in-force', `no regulation of ${a.serviceId} is in force in ${org.region} today`, {
+      service: a.serviceId,
+      region: org.region,
+    });
   }
   let person: { iin: string } | { anonymous: true };
   if (a.anonymous) {
@@ -47,13 +59,18 @@ export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestVi
   return view(app, staff, row.id);
 }
 
-export function completeStep(app: AppContext, staff: StaffRow, a: { requestId: number; stepId: string; condition?: string | null; note?: string | null }): RequestView {
+export function completeStep(
+  app: AppContext,
+  staff: StaffRow,
+  a: { requestId: number; stepId: string; condition?: string | null; note?: string | null },
+): RequestView {
   // A step the regulation declares as done through its own action (a register check, a payment, a signature, an
   // HIV result) is completed by that action's method, never by the plain completion.
   const row = getRequestRow(app.db, a.requestId);
   const def = row ? catalogOf(app).catalog.byKey(row.definition_key) : undefined;
   const step = def ? stepById(def, a.stepId) : undefined;
-  const action = row && row.status === 'open' && step && row.current_step === a.stepId ? dueStepAction(step, { feeKzt: row.fee_kzt }) : null;
+  const action =
+    row && row.status === 'open' && step && row.current_step === a.stepId ? dueStepAction(step, { feeKzt: row.fee_kzt }) : null;
   if (row && action) refusePlainCompletion(row, a.stepId, action);
   engineOf(app).completeStep(a.requestId, a.stepId, engineActor(staff), { condition: a.condition ?? null, note: a.note ?? null });
   return view(app, staff, a.requestId);
@@ -62,9 +79,15 @@ export function completeStep(app: AppContext, staff: StaffRow, a: { requestId: n
 /** Refuses the plain completion of a step whose action completes it (with the code its handler names). */
 function refusePlainCompletion(row: RequestRow, stepId: string, action: StepActionKind): void {
   const handler = stepActionHandler(action);
-  if (!handler) throw new ApiError('internal', `step ${stepId} declares the action "${action}", which no module handles`, { step: stepId, action });
+  if (!handler)
+    throw new ApiError('internal', `step ${stepId} declares the action "${action}", which no module handles`, { step: stepId, action });
   if (handler.plainCompletionRefusedWith) {
-    throw new ApiError(handler.plainCompletionRefusedWith, `step ${stepId} is completed by its own action (${action})`, { step: stepId, action, code: row.anonymous_code ?? row.number, number: row.number });
+    throw new ApiError(handler.plainCompletionRefusedWith, `step ${stepId} is completed by its own action (${action})`, {
+      step: stepId,
+      action,
+      code: row.anonymous_code ?? row.number,
+      number: row.number,
+    });
   }
 }
 
@@ -122,7 +145,8 @@ export function view(app: AppContext, staff: StaffRow, requestId: number): Reque
     resultTitle: def?.resultDocument.title ?? fallbackTitle(row.service_id),
     region: row.region,
     channel: row.channel,
-    person: row.person_iin && !identityHiddenFrom(def, staff) ? { iin: row.person_iin, name: personDisplayName(app.db, row.person_iin) } : null,
+    person:
+      row.person_iin && !identityHiddenFrom(def, staff) ? { iin: row.person_iin, name: personDisplayName(app.db, row.person_iin) } : null,
     anonymousCode: row.anonymous_code,
     feeKzt: row.fee_kzt,
     status: row.status,
@@ -131,7 +155,12 @@ export function view(app: AppContext, staff: StaffRow, requestId: number): Reque
     deadlineAt: row.deadline_at,
     closedAt: row.closed_at,
     timeLeftMs: row.deadline_ms - endMs,
-    deadlineStatus: row.closed_ms !== null ? (row.closed_ms <= row.deadline_ms ? 'on-time' : 'overdue') : deadlineStatus(row.created_ms, row.deadline_ms, nowMs),
+    deadlineStatus:
+      row.closed_ms !== null
+        ? row.closed_ms <= row.deadline_ms
+          ? 'on-time'
+          : 'overdue'
+        : deadlineStatus(row.created_ms, row.deadline_ms, nowMs),
     currentStep:
       open && row.status === 'open'
         ? {
@@ -161,14 +190,26 @@ export function view(app: AppContext, staff: StaffRow, requestId: number): Reque
         completedAt: s.completed_at,
         completedBy:
           s.completed_ms !== null
-            ? { staffId: s.completed_by, login: s.completed_login ?? '', fullName: s.completed_by !== null ? nameOf(s.completed_by) : null, role: s.completed_role ?? '' }
+            ? {
+                staffId: s.completed_by,
+                login: s.completed_login ?? '',
+                fullName: s.completed_by !== null ? nameOf(s.completed_by) : null,
+                role: s.completed_role ?? '',
+              }
             : null,
         outcome: s.outcome,
         condition: s.condition,
         conditionTitle: s.condition && def ? (def.conditions.find((c) => c.id === s.condition)?.title ?? null) : null,
-        refusal: s.refusal_code ? { code: s.refusal_code, reason: s.refusal_reason ? (JSON.parse(s.refusal_reason) as Localized) : fallbackTitle(s.refusal_code) } : null,
+        refusal: s.refusal_code
+          ? { code: s.refusal_code, reason: s.refusal_reason ? (JSON.parse(s.refusal_reason) as Localized) : fallbackTitle(s.refusal_code) }
+          : null,
         note: s.note,
-        deadlineStatus: s.completed_ms !== null ? (s.completed_ms <= s.deadline_ms ? 'on-time' : 'overdue') : deadlineStatus(s.started_ms, s.deadline_ms, nowMs),
+        deadlineStatus:
+          s.completed_ms !== null
+            ? s.completed_ms <= s.deadline_ms
+              ? 'on-time'
+              : 'overdue'
+            : deadlineStatus(s.started_ms, s.deadline_ms, nowMs),
         durationMs: s.completed_ms !== null ? s.completed_ms - s.started_ms : null,
       };
     }),

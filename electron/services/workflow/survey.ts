@@ -19,7 +19,11 @@ function rangeMs(app: AppContext, from: string, to: string): [number, number] {
   return [cal.localToInstant(dayNumberOf(from), 0), cal.localToInstant(dayNumberOf(to) + 1, 0)];
 }
 
-export function recordSurvey(app: AppContext, staff: StaffRow, a: { requestId: number; q1: SurveyAnswer; q2: SurveyAnswer; source: 'desk' | 'kiosk' }): { ok: true } {
+export function recordSurvey(
+  app: AppContext,
+  staff: StaffRow,
+  a: { requestId: number; q1: SurveyAnswer; q2: SurveyAnswer; source: 'desk' | 'kiosk' },
+): { ok: true } {
   const now = app.clock();
   recordChange(
     app.db,
@@ -29,9 +33,15 @@ export function recordSurvey(app: AppContext, staff: StaffRow, a: { requestId: n
       const row = getRequestRow(app.db, a.requestId);
       if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
       if (row.status !== 'done' && row.status !== 'refused') {
-        throw new ApiError('validation', `the survey is taken after the request is completed (request ${row.number} is ${row.status})`, { status: row.status }, ['requestId']);
+        throw new ApiError(
+          'validation',
+          `the survey is taken after the request is completed (request ${row.number} is ${row.status})`,
+          { status: row.status },
+          ['requestId'],
+        );
       }
-      if (getSurvey(app.db, a.requestId)) throw new ApiError('conflict', `the survey of ${row.number} is already recorded`, { number: row.number });
+      if (getSurvey(app.db, a.requestId))
+        throw new ApiError('conflict', `the survey of ${row.number} is already recorded`, { number: row.number });
       insertSurvey(app.db, {
         request_id: row.id,
         service_id: row.service_id,
@@ -45,7 +55,12 @@ export function recordSurvey(app: AppContext, staff: StaffRow, a: { requestId: n
       return row;
     },
     {
-      audit: (row: RequestRow) => ({ action: 'survey.recorded', entity: 'service_request', entityId: row.number, details: { source: a.source } }),
+      audit: (row: RequestRow) => ({
+        action: 'survey.recorded',
+        entity: 'service_request',
+        entityId: row.number,
+        details: { source: a.source },
+      }),
       outbox: (row: RequestRow) => ({
         kind: 'survey.record',
         entity: 'service_request',
@@ -65,7 +80,13 @@ export function surveyReport(app: AppContext, from: string, to: string): SurveyR
   for (const r of surveyCounts(app.db, fromMs, toMs)) {
     let s = byService.get(r.service_id);
     if (!s) {
-      s = { serviceId: r.service_id, title: defs.get(r.service_id)?.[0]?.titles ?? fallbackTitle(r.service_id), total: 0, q1: empty(), q2: empty() };
+      s = {
+        serviceId: r.service_id,
+        title: defs.get(r.service_id)?.[0]?.titles ?? fallbackTitle(r.service_id),
+        total: 0,
+        q1: empty(),
+        q2: empty(),
+      };
       byService.set(r.service_id, s);
     }
     s[r.question][r.answer as SurveyAnswer] += r.n;

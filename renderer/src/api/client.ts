@@ -38,7 +38,8 @@ async function overHttp(method: string, args: unknown): Promise<Result<unknown>>
   } catch {
     return { ok: false, error: { code: 'internal', message: 'network' } };
   }
-  if (!response.ok) return { ok: false, error: { code: response.status === 403 ? 'unauthenticated' : 'internal', message: `HTTP ${response.status}` } };
+  if (!response.ok)
+    return { ok: false, error: { code: response.status === 403 ? 'unauthenticated' : 'internal', message: `HTTP ${response.status}` } };
   return (await response.json()) as Result<unknown>;
 }
 

@@ -32,7 +32,8 @@ export function download(file: { fileName: string; mime: string; base64: string 
 }
 
 export const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
-export const personName = (p: Pick<Person, 'surname' | 'givenName' | 'patronymic'>) => [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');
+export const personName = (p: Pick<Person, 'surname' | 'givenName' | 'patronymic'>) =>
+  [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');
 
 export function addDays(iso: string, n: number): string {
   const d = new Date(`${iso}T00:00:00Z`);

@@ -25,8 +25,13 @@ export function todayIn(timeZone: string): string {
 export function stepNoteText(note: string): string {
   const t = i18n.global.t;
   return note
-    .replace(/register-check #(\d+): (not-on-register|on-register)/, (_m, id: string, a: string) => `${t(a === 'on-register' ? 'dispensary.registers.found' : 'dispensary.registers.notFound')} (№${id})`)
-    .replace(/^certificate (\S+) signed \((\d+)\/(\d+)\)$/, (_m, number: string, n: string, m: string) => t('dispensary.certificates.signedNote', { number, n, m }))
+    .replace(
+      /register-check #(\d+): (not-on-register|on-register)/,
+      (_m, id: string, a: string) => `${t(a === 'on-register' ? 'dispensary.registers.found' : 'dispensary.registers.notFound')} (№${id})`,
+    )
+    .replace(/^certificate (\S+) signed \((\d+)\/(\d+)\)$/, (_m, number: string, n: string, m: string) =>
+      t('dispensary.certificates.signedNote', { number, n, m }),
+    )
     .replace(/^result released against code$/, () => t('dispensary.hiv.releasedNote'));
 }
 

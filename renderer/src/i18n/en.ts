@@ -131,7 +131,7 @@ const en: typeof kk = {
     'pin-incorrect': 'Wrong PIN.',
     'pin-incorrect-low': 'Wrong PIN. Few tries remain before the token locks.',
     'pin-incorrect-final': 'Wrong PIN. One try remains: the next wrong PIN locks the token.',
-    'pin-locked': 'The token\'s PIN is locked. Contact the certification authority or the administrator.',
+    'pin-locked': "The token's PIN is locked. Contact the certification authority or the administrator.",
     'password-incorrect': 'Wrong key file password.',
     'key-not-found': 'The chosen key was not found.',
     'key-file-invalid': 'The key file could not be read (not PKCS#12, or damaged).',

@@ -25,7 +25,11 @@ export interface Loaded<T, A extends unknown[]> {
   load(...args: A): Promise<void>;
 }
 
-export function useLoaded<T, A extends unknown[] = []>(fetch: (...args: A) => Promise<T>, initial: T, options: LoadedOptions<T> = {}): Loaded<T, A> {
+export function useLoaded<T, A extends unknown[] = []>(
+  fetch: (...args: A) => Promise<T>,
+  initial: T,
+  options: LoadedOptions<T> = {},
+): Loaded<T, A> {
   const data = ref(initial) as Ref<T>;
   const loading = ref(false);
   const error = options.error ?? ref('');

@@ -61,7 +61,14 @@ function locale(): string {
 /** Date and time in the organization's zone (never the PC's own). */
 export function dateTimeText(iso: string | null, timeZone: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale(), { timeZone, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(locale(), {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(iso));
 }
 
 export function timeText(iso: string, timeZone: string): string {

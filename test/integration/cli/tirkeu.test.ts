@@ -17,7 +17,8 @@ const dataDir = () => {
   dirs.push(d);
   return d;
 };
-const tirkeu = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIRKEU_DATA: '' } });
+const tirkeu = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, TIRKEU_DATA: '' } });
 
 describe('tirkeu iin', () => {
   it('prints one JSON line per number and exits 0 when all are valid', () => {
@@ -25,7 +26,12 @@ describe('tirkeu iin', () => {
     const b = makeIin('1901-12-31', 'M', 3);
     const r = tirkeu('iin', a, b);
     expect(r.status).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
       { iin: a, valid: true, birthDate: '1985-03-01', sex: 'F' },
       { iin: b, valid: true, birthDate: '1901-12-31', sex: 'M' },
     ]);
@@ -34,7 +40,10 @@ describe('tirkeu iin', () => {
   it('exits 1 when any is invalid, with the reason', () => {
     const r = tirkeu('iin', makeIin('1985-03-01', 'F', 11), '12345', '85030140011X');
     expect(r.status).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[1]).toEqual({ iin: '12345', valid: false, reason: 'length' });
     expect(lines[2]).toEqual({ iin: '85030140011X', valid: false, reason: 'not-digits' });
   });
@@ -146,4 +155,3 @@ function encode1251(text: string): Buffer {
   }
   return Buffer.from(bytes);
 }
-

@@ -22,7 +22,13 @@ describe('audit log', () => {
     const d = db();
     for (let i = 0; i < 20; i++) appendAudit(d, actor, { action: 'x.did', entity: 'x', entityId: i, details: { i } }, new Date());
     expect(verifyAudit(d)).toEqual({ ok: true, rows: 20 });
-    expect(listAudit(d, { limit: 1 })[0]).toMatchObject({ id: 20, login: 'registrar', role: 'registrar', action: 'x.did', details: { i: 19 } });
+    expect(listAudit(d, { limit: 1 })[0]).toMatchObject({
+      id: 20,
+      login: 'registrar',
+      role: 'registrar',
+      action: 'x.did',
+      details: { i: 19 },
+    });
   });
 
   it('refuses UPDATE and DELETE through SQL', () => {

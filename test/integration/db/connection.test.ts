@@ -30,8 +30,10 @@ describe('opening the database', () => {
     const { db } = openDatabase(fresh());
     expect(() =>
       db
-        .prepare(`INSERT INTO staff (login, full_name, role, password_hash, failed_attempts, created_at, updated_at)
-                  VALUES ('x', 'X', 'registrar', 'h', 'many', '', '')`)
+        .prepare(
+          `INSERT INTO staff (login, full_name, role, password_hash, failed_attempts, created_at, updated_at)
+                  VALUES ('x', 'X', 'registrar', 'h', 'many', '', '')`,
+        )
         .run(),
     ).toThrow(/cannot store TEXT value in INTEGER column/);
     db.close();
@@ -54,7 +56,10 @@ describe('opening the database', () => {
     const { db } = openDatabase(file);
     db.prepare("INSERT INTO setting (key, value) VALUES ('kept', '\"yes\"')").run();
     db.close();
-    const next = [...MIGRATIONS, { version: SCHEMA_VERSION + 1, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' }];
+    const next = [
+      ...MIGRATIONS,
+      { version: SCHEMA_VERSION + 1, name: 'extra', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' },
+    ];
     const reopened = openDatabase(file, { migrations: next });
     expect(reopened.migrated?.from).toBe(SCHEMA_VERSION);
     expect(reopened.migrated?.to).toBe(SCHEMA_VERSION + 1);

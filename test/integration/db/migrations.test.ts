@@ -175,7 +175,10 @@ interface TableSnapshot {
 
 /** Every table's columns and rows (as sorted JSON: WITHOUT ROWID tables have no rowid to order by). */
 function snapshot(db: Db): Map<string, TableSnapshot> {
-  const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).pluck().all() as string[];
+  const tables = db
+    .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .pluck()
+    .all() as string[];
   return new Map(
     tables.map((t) => {
       const columns = (db.prepare(`SELECT name FROM pragma_table_info(?)`).pluck().all(t) as string[]).map((c) => `"${c}"`);
@@ -210,7 +213,10 @@ describe('migrations on databases with data', () => {
       for (let v = 1; v < version; v++) db.exec(ROWS[v]!);
       expectClean(db);
       const before = snapshot(db);
-      expect([...before].filter(([, t]) => t.rows.length === 0).map(([name]) => name), 'tables of the previous version without rows').toEqual([]);
+      expect(
+        [...before].filter(([, t]) => t.rows.length === 0).map(([name]) => name),
+        'tables of the previous version without rows',
+      ).toEqual([]);
 
       expect(migrate(db, MIGRATIONS.slice(0, version))).toBe(version);
       expect(schemaVersion(db)).toBe(version);
@@ -220,7 +226,10 @@ describe('migrations on databases with data', () => {
       AFTER[version]?.(db);
       expectClean(db);
       const after = snapshot(db);
-      expect([...after].filter(([name, t]) => !before.has(name) && t.rows.length === 0).map(([name]) => name), 'new tables without rows').toEqual([]);
+      expect(
+        [...after].filter(([name, t]) => !before.has(name) && t.rows.length === 0).map(([name]) => name),
+        'new tables without rows',
+      ).toEqual([]);
     },
   );
 
@@ -317,7 +326,10 @@ const HOT_QUERIES: HotQuery[] = [
   {
     name: 'booked slots with names (timetable week)',
     run: (db) => bookedSlots(db, 2, SLOT_MS - 86_400_000, SLOT_MS + 86_400_000),
-    uses: [/^SEARCH a USING (COVERING )?INDEX appointment_\w+ \(doctor_id=\? AND slot_ms>\? AND slot_ms<\?\)$/, /^SEARCH p USING INDEX sqlite_autoindex_person_1 \(iin=\?\)$/],
+    uses: [
+      /^SEARCH a USING (COVERING )?INDEX appointment_\w+ \(doctor_id=\? AND slot_ms>\? AND slot_ms<\?\)$/,
+      /^SEARCH p USING INDEX sqlite_autoindex_person_1 \(iin=\?\)$/,
+    ],
   },
   {
     // The partial index holds open steps only: the queue reads those, never the step history.
@@ -368,9 +380,14 @@ describe('query plans of the hot queries', () => {
     expect(executed.length, 'statements executed').toBeGreaterThan(0);
     const plans = executed.map((e) => ({ sql: e.source.replace(/\s+/g, ' ').trim(), plan: recorder.plan(e) }));
     const lines = plans.flatMap((p) => p.plan);
-    for (const pattern of q.uses) expect(lines, `no plan line matches ${pattern}: ${JSON.stringify(plans, null, 1)}`).toContainEqual(expect.stringMatching(pattern));
+    for (const pattern of q.uses)
+      expect(lines, `no plan line matches ${pattern}: ${JSON.stringify(plans, null, 1)}`).toContainEqual(expect.stringMatching(pattern));
     const fullScans = lines.filter((l) => /^SCAN \w+$/.test(l) && !(q.scans ?? []).includes(l.slice(5)));
     expect(fullScans, JSON.stringify(plans, null, 1)).toEqual([]);
-    if (q.noSort) expect(lines.filter((l) => l.includes('TEMP B-TREE')), JSON.stringify(plans, null, 1)).toEqual([]);
+    if (q.noSort)
+      expect(
+        lines.filter((l) => l.includes('TEMP B-TREE')),
+        JSON.stringify(plans, null, 1),
+      ).toEqual([]);
   });
 });

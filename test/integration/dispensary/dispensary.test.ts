@@ -56,12 +56,31 @@ beforeAll(() => {
   seedDemoData(app, { population: 20, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
   resetWorkflowCaches(app);
-  for (const [iin, surname] of [[CLEAN, 'Омаров'], [ON_TB, 'Серікова'], [CONF_IIN, 'Құпиябаева']] as const) {
-    upsertPerson(app.db, { iin, surname, givenName: 'Айгүл', patronymic: null, birthDate: '1988-05-05', sex: 'F', address: null, phone: null, source: 'register' }, clock.now);
+  for (const [iin, surname] of [
+    [CLEAN, 'Омаров'],
+    [ON_TB, 'Серікова'],
+    [CONF_IIN, 'Құпиябаева'],
+  ] as const) {
+    upsertPerson(
+      app.db,
+      {
+        iin,
+        surname,
+        givenName: 'Айгүл',
+        patronymic: null,
+        birthDate: '1988-05-05',
+        sex: 'F',
+        address: null,
+        phone: null,
+        source: 'register',
+      },
+      clock.now,
+    );
   }
   pki = setUpPhysicianToken(app, 'phthisiatrician');
   // One SoftHSM2 token stands in for both signers' tokens (the test PKI issues one person's certificate).
-  for (const login of ['psychiatrist', 'registrar']) app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.pki.physicianIin, login);
+  for (const login of ['psychiatrist', 'registrar'])
+    app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.pki.physicianIin, login);
 }, 60_000);
 afterAll(() => {
   closeApp(app);
@@ -98,7 +117,9 @@ describe('TB certificate', () => {
   it('register-positive: the request ends at the check with the reason; no certificate', async () => {
     const operator = await as('operator');
     let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: ON_TB });
-    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('register-check-required');
+    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe(
+      'register-check-required',
+    );
     const c = await operator.call('registers.check', { requestId: r.id });
     expect(c).toMatchObject({ found: true, fromDate: '2020-01-10', checkedBy: 'operator' });
     r = await operator.call('requests.get', { requestId: r.id });
@@ -125,11 +146,23 @@ describe('TB certificate', () => {
     expect((await cashier.call('requests.queue', {})).rows.map((q) => q.number)).toContain(r.number);
     // No plain completion of the cash step, no signing before payment, no payment without a shift.
     expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' })).code).toBe('payment-required');
-    expect((await refusal(phth, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: source(), keyId: '01', secret: TOKEN_PIN })).code).toBe('step-not-current');
+    expect(
+      (
+        await refusal(phth, 'certificates.sign', {
+          requestId: r.id,
+          stepId: 'sign-issue',
+          source: source(),
+          keyId: '01',
+          secret: TOKEN_PIN,
+        })
+      ).code,
+    ).toBe('step-not-current');
     expect((await refusal(cashier, 'cash.pay', { requestId: r.id, method: 'cash' })).code).toBe('shift-not-open');
     // Roles in main: a physician cannot take money, a cashier cannot sign.
     expect((await refusal(phth, 'cash.pay', { requestId: r.id, method: 'cash' })).code).toBe('forbidden');
-    expect((await refusal(cashier, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: source(), secret: TOKEN_PIN })).code).toBe('forbidden');
+    expect(
+      (await refusal(cashier, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: source(), secret: TOKEN_PIN })).code,
+    ).toBe('forbidden');
     const shift = await cashier.call('cash.openShift', {});
     expect((await refusal(cashier, 'cash.openShift', {})).code).toBe('shift-already-open');
     const receipt = await cashier.call('cash.pay', { requestId: r.id, method: 'card' });
@@ -145,7 +178,13 @@ describe('TB certificate', () => {
       expect(text).toContain('1 500 ₸');
     }
     expect((await refusal(phth, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe('signature-required');
-    const cert = await phth.call('certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: source(), keyId: '01', secret: TOKEN_PIN });
+    const cert = await phth.call('certificates.sign', {
+      requestId: r.id,
+      stepId: 'sign-issue',
+      source: source(),
+      keyId: '01',
+      secret: TOKEN_PIN,
+    });
     expect(cert.issuedAt).not.toBeNull();
     expect(cert.signers).toHaveLength(1);
     r = await phth.call('requests.get', { requestId: r.id });
@@ -209,12 +248,24 @@ describe('psychiatric certificate', () => {
 
     let r = await registrar.call('requests.start', { serviceId: 'psychoneurological-certificate', channel: 'desk', iin: CLEAN });
     await registrar.call('registers.check', { requestId: r.id });
-    const first = await registrar.call('certificates.sign', { requestId: r.id, stepId: 'journal-entry', source: source(), keyId: '01', secret: TOKEN_PIN });
+    const first = await registrar.call('certificates.sign', {
+      requestId: r.id,
+      stepId: 'journal-entry',
+      source: source(),
+      keyId: '01',
+      secret: TOKEN_PIN,
+    });
     expect(first.issuedAt).toBeNull();
     r = await cashier.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('payment');
     await cashier.call('cash.pay', { requestId: r.id, method: 'cash' });
-    const second = await psych.call('certificates.sign', { requestId: r.id, stepId: 'physician-sign', source: source(), keyId: '01', secret: TOKEN_PIN });
+    const second = await psych.call('certificates.sign', {
+      requestId: r.id,
+      stepId: 'physician-sign',
+      source: source(),
+      keyId: '01',
+      secret: TOKEN_PIN,
+    });
     expect(second.signers.map((s) => s.stepId)).toEqual(['journal-entry', 'physician-sign']);
     expect(second.issuedAt).not.toBeNull();
     r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: 'hand-over' });
@@ -235,7 +286,12 @@ describe('HIV examination', () => {
     const nurse = await as('nurse');
     const therapist = await as('therapist');
     const walk = async (anonymous: boolean) => {
-      let r = await counsellor.call('requests.start', anonymous ? { serviceId: 'hiv-examination', channel: 'desk', anonymous: true } : { serviceId: 'hiv-examination', channel: 'desk', iin: CONF_IIN });
+      let r = await counsellor.call(
+        'requests.start',
+        anonymous
+          ? { serviceId: 'hiv-examination', channel: 'desk', anonymous: true }
+          : { serviceId: 'hiv-examination', channel: 'desk', iin: CONF_IIN },
+      );
       r = await counsellor.call('requests.completeStep', { requestId: r.id, stepId: 'pre-test-counselling', note: 'консультация' });
       const label = await nurse.call('hiv.label', { requestId: r.id });
       const code = r.anonymousCode ?? r.number;
@@ -245,7 +301,9 @@ describe('HIV examination', () => {
     };
     const neg = await walk(true);
     expect((await refusal(counsellor, 'hiv.release', { code: neg.code })).code).toBe('result-missing');
-    expect((await refusal(counsellor, 'requests.completeStep', { requestId: neg.r.id, stepId: 'post-test-counselling' })).code).toBe('result-missing');
+    expect((await refusal(counsellor, 'requests.completeStep', { requestId: neg.r.id, stepId: 'post-test-counselling' })).code).toBe(
+      'result-missing',
+    );
     await nurse.call('hiv.enterResult', { code: neg.code, result: 'negative' });
     expect((await refusal(nurse, 'hiv.enterResult', { code: neg.code, result: 'positive' })).code).toBe('result-already-entered');
     expect((await refusal(counsellor, 'hiv.release', { code: 'ZZZZ-ZZZZ' })).code).toBe('code-unknown');

@@ -62,11 +62,19 @@ describe('web host', () => {
     const c = await cookie();
     const json = { cookie: c, 'content-type': 'application/json' };
     expect((await request('/api/session.current', { method: 'GET', headers: { cookie: c } })).status).toBe(405);
-    expect((await request('/api/session.login', { method: 'POST', headers: { cookie: c, 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
-    expect((await request('/api/session.login', { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body: '{}' })).status).toBe(403);
+    expect(
+      (await request('/api/session.login', { method: 'POST', headers: { cookie: c, 'content-type': 'text/plain' }, body: '{}' })).status,
+    ).toBe(415);
+    expect(
+      (await request('/api/session.login', { method: 'POST', headers: { ...json, origin: 'http://evil.example' }, body: '{}' })).status,
+    ).toBe(403);
     const bad = await request('/api/session.login', { method: 'POST', headers: json, body: '{not json' });
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'validation' } });
-    const login = await request('/api/session.login', { method: 'POST', headers: json, body: JSON.stringify({ login: 'registrar', password: TEST_PASSWORD }) });
+    const login = await request('/api/session.login', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ login: 'registrar', password: TEST_PASSWORD }),
+    });
     expect(JSON.parse(login.body)).toMatchObject({ ok: true, value: { staff: { role: 'registrar' } } });
     const forbidden = await request('/api/staff.list', { method: 'POST', headers: json, body: '{}' });
     expect(JSON.parse(forbidden.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });

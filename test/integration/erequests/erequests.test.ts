@@ -45,7 +45,12 @@ describe('e-requests from the portal', () => {
     expect(posted.status).toBe(201);
     expect(posted.body).toMatchObject({ status: 'received', duplicate: false });
     expect(posted.body.number).toMatch(/^E\d{4}-\d{8}$/);
-    expect(await rig.status(posted.body.number)).toMatchObject({ status: 'received', iin: rig.pki.citizenIin, serviceType: 'home-visit', result: null });
+    expect(await rig.status(posted.body.number)).toMatchObject({
+      status: 'received',
+      iin: rig.pki.citizenIin,
+      serviceType: 'home-visit',
+      result: null,
+    });
 
     await round();
     const inbox = await rig.registrar.call('erequests.inbox', { open: true });
@@ -65,14 +70,23 @@ describe('e-requests from the portal', () => {
     expect(seen.status).toBe('done');
     expect(seen.deadlineAt).toBe(row.deadlineAt);
     const doc = JSON.parse(seen.result.document);
-    expect(doc).toMatchObject({ type: 'home-visit-certificate', number: posted.body.number, iin: rig.pki.citizenIin, callNumber: done.journalRef, organization: { bin: rig.pki.organizationBin } });
+    expect(doc).toMatchObject({
+      type: 'home-visit-certificate',
+      number: posted.body.number,
+      iin: rig.pki.citizenIin,
+      callNumber: done.journalRef,
+      organization: { bin: rig.pki.organizationBin },
+    });
     expect(opensslVerifies(rig.pki, seen.result.document, seen.result.cms)).toBe(true);
     expect(opensslVerifies(rig.pki, seen.result.document.replace('home-visit', 'home-visiT'), seen.result.cms)).toBe(false);
 
     // The call is in the register as a desk call would be, linked to the portal request.
     const visits = await rig.registrar.call('homeVisits.ofPerson', { iin: rig.pki.citizenIin });
     expect(visits.find((v) => v.number === done.journalRef)?.channel).toBe('portal');
-    const req = rig.ws.app.db.prepare(`SELECT channel, status FROM service_request WHERE number = ?`).get(row.registeredAs) as { channel: string; status: string };
+    const req = rig.ws.app.db.prepare(`SELECT channel, status FROM service_request WHERE number = ?`).get(row.registeredAs) as {
+      channel: string;
+      status: string;
+    };
     expect(req).toEqual({ channel: 'portal', status: 'done' });
   }, 60_000);
 
@@ -113,7 +127,15 @@ describe('e-requests from the portal', () => {
 
   it('lets the rules decide when the administrator allows it: an appointment answered unattended; a taken slot refused', async () => {
     await rig.admin.call('erequests.setPolicy', { autoAnswer: true, onBehalfOf: 'registrar' });
-    const appointment = (slotStart: string) => ({ type: 'appointment', requestId: randomUUID(), iin: rig.pki.citizenIin, organizationBin: rig.pki.organizationBin, submittedAt: rig.clock.now.toISOString(), doctor: 'therapist', slotStart });
+    const appointment = (slotStart: string) => ({
+      type: 'appointment',
+      requestId: randomUUID(),
+      iin: rig.pki.citizenIin,
+      organizationBin: rig.pki.organizationBin,
+      submittedAt: rig.clock.now.toISOString(),
+      doctor: 'therapist',
+      slotStart,
+    });
     const slot = await firstFreeSlot(rig.ws, rig.registrar, 'therapist');
     const first = await rig.post(rig.pki.signRequest(appointment(slot), 'valid'));
     await round();
@@ -143,7 +165,11 @@ describe('e-requests from the portal', () => {
     expect(other.body.status).toBe('unknown-organization');
     expect(await rig.status(other.body.number)).toMatchObject({ status: 'unknown-organization' });
 
-    const noAuth = await fetch(`${rig.server.url}/v1/gateway/requests`, { method: 'POST', headers: { 'content-type': 'application/pkcs7-mime' }, body: der });
+    const noAuth = await fetch(`${rig.server.url}/v1/gateway/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/pkcs7-mime' },
+      body: der,
+    });
     expect(noAuth.status).toBe(401);
   }, 60_000);
 });
@@ -156,7 +182,9 @@ describe('the gateway script and the server CLI', () => {
     const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s), env: {} };
     const json = writeTemp(rig.pki, 'demo.json', JSON.stringify(homeVisit()));
     const c = rig.pki.certs.valid;
-    expect(await main(['submit', '--server', rig.server.url, '--credential', rig.gateway, '--json', json, '--cert', c.cert, '--key', c.key], io)).toBe(0);
+    expect(
+      await main(['submit', '--server', rig.server.url, '--credential', rig.gateway, '--json', json, '--cert', c.cert, '--key', c.key], io),
+    ).toBe(0);
     const number = out.join('').split(' ')[0]!;
     expect(number).toMatch(new RegExp(`^E${rig.clock.now.getUTCFullYear()}-\\d{8}$`));
     expect(await main(['status', '--server', rig.server.url, '--credential', rig.gateway, number], io)).toBe(0);

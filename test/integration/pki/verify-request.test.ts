@@ -33,7 +33,8 @@ beforeAll(() => {
 afterAll(() => pki?.cleanup());
 
 const signed = (cert: CitizenCertName, body: unknown = request) => pki.signRequest(body, cert);
-const verify = (input: Uint8Array | string, t = trust, at?: Date): RequestVerification => verifySignedRequest(input, t, { at, now: pki.clock.now });
+const verify = (input: Uint8Array | string, t = trust, at?: Date): RequestVerification =>
+  verifySignedRequest(input, t, { at, now: pki.clock.now });
 
 function expectOnly(r: RequestVerification, reason: string) {
   expect(r.valid).toBe(false);
@@ -66,7 +67,11 @@ describe('verifySignedRequest', () => {
   it('accepts a request signed by the project itself with the content encapsulated', async () => {
     const p12 = join(pki.dir, 'citizen.p12');
     pki.openssl(['pkcs12', '-export', '-inkey', pki.certs.valid.key, '-in', pki.certs.valid.cert, '-passout', 'pass:x', '-out', p12]);
-    const r = await createPkcs12Signer({ file: p12 }).sign(Buffer.from(JSON.stringify(request)), { secret: Buffer.from('x'), encapsulate: true, signingTime: pki.clock.now });
+    const r = await createPkcs12Signer({ file: p12 }).sign(Buffer.from(JSON.stringify(request)), {
+      secret: Buffer.from('x'),
+      encapsulate: true,
+      signingTime: pki.clock.now,
+    });
     expect(verify(r.cms).valid).toBe(true);
   });
 
@@ -249,7 +254,22 @@ describe('tirkeu verify-request', () => {
 
   it('--at and several --trust/--crl files; standard input with -', async () => {
     const io = captureIo({}, signed('valid').toString('base64'));
-    const code = await verifyCli(['-', '--trust', pki.foreignCaCert, '--trust', pki.caCert, '--crl', pki.crlDer, '--crl', pki.staleCrl, '--at', '2100-01-01T00:00:00Z'], io);
+    const code = await verifyCli(
+      [
+        '-',
+        '--trust',
+        pki.foreignCaCert,
+        '--trust',
+        pki.caCert,
+        '--crl',
+        pki.crlDer,
+        '--crl',
+        pki.staleCrl,
+        '--at',
+        '2100-01-01T00:00:00Z',
+      ],
+      io,
+    );
     expect(code).toBe(1);
     expect(JSON.parse(io.out()).reasons).toEqual(['expired']);
   });

@@ -28,7 +28,11 @@ const ORG_B = '990140002222';
 
 async function enrollRaw(s: TestServer, org: string): Promise<string> {
   const code = await s.code(org);
-  const r = await fetch(`${s.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  const r = await fetch(`${s.url}/v1/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
   expect(r.status).toBe(200);
   return ((await r.json()) as { credential: string }).credential;
 }
@@ -47,7 +51,9 @@ async function pushRaw(s: TestServer, credential: string, body: unknown) {
 }
 
 async function pullRaw(s: TestServer, credential: string, cursor = '', limit?: number) {
-  const r = await fetch(`${s.url}/v1/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`, { headers: headers(credential) });
+  const r = await fetch(`${s.url}/v1/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`, {
+    headers: headers(credential),
+  });
   return { status: r.status, body: (await r.json()) as PullResponse };
 }
 
@@ -76,7 +82,8 @@ describe.each<Backend>(['pglite', 'postgres'])('central server on %s', (backend)
 
   it('enrolls with a one-time code, authenticates every request, and revokes', async () => {
     const code = await s.code(ORG_A);
-    const enroll = (c: string) => fetch(`${s.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: c }) });
+    const enroll = (c: string) =>
+      fetch(`${s.url}/v1/enroll`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: c }) });
     const first = await enroll(code.toLowerCase());
     expect(first.status).toBe(200);
     const { credential, workstation_id, org_bin } = (await first.json()) as { credential: string; workstation_id: string; org_bin: string };
@@ -101,7 +108,7 @@ describe.each<Backend>(['pglite', 'postgres'])('central server on %s', (backend)
   it('applies a batch in one transaction with per-operation results; a replay returns the stored response', async () => {
     const cred = await enrollRaw(s, ORG_A);
     const a = op();
-    const slot = `2025-04-0${(backend === 'pglite' ? 1 : 2)}T09:00:00Z`;
+    const slot = `2025-04-0${backend === 'pglite' ? 1 : 2}T09:00:00Z`;
     const win = booking('dr-1', slot);
     const lose = booking('dr-1', slot);
     const bad = { ...op(), kind: 'NOT A KIND' };
@@ -126,7 +133,11 @@ describe.each<Backend>(['pglite', 'postgres'])('central server on %s', (backend)
     expect(r3.body.results[0]).toEqual({ op_id: a.op_id, status: 'duplicate' });
     expect(r3.body.results[1]).toMatchObject({ op_id: lose.op_id, status: 'duplicate', original: { status: 'conflict' } });
 
-    const rows = await s.db.query<{ n: string }>(`SELECT count(*)::int AS n FROM sync_op WHERE op_id IN ($1, $2, $3)`, [a.op_id, win.op_id, lose.op_id]);
+    const rows = await s.db.query<{ n: string }>(`SELECT count(*)::int AS n FROM sync_op WHERE op_id IN ($1, $2, $3)`, [
+      a.op_id,
+      win.op_id,
+      lose.op_id,
+    ]);
     expect(Number(rows.rows[0]!.n)).toBe(3);
     const received = await s.db.query<{ received_at: unknown }>(`SELECT received_at FROM sync_op WHERE op_id = $1`, [a.op_id]);
     expect(received.rows[0]!.received_at).toBeTruthy();
@@ -153,7 +164,10 @@ describe.each<Backend>(['pglite', 'postgres'])('central server on %s', (backend)
     const huge = await fetch(`${s.url}/v1/sync/push`, {
       method: 'POST',
       headers: headers(cred),
-      body: JSON.stringify({ batch_id: 'batch-huge-0000', ops: [op('person.manual', { blob: 'y'.repeat(LIMITS.pushMaxBytes + 100_000) })] }),
+      body: JSON.stringify({
+        batch_id: 'batch-huge-0000',
+        ops: [op('person.manual', { blob: 'y'.repeat(LIMITS.pushMaxBytes + 100_000) })],
+      }),
     });
     expect(huge.status).toBe(413);
   });
@@ -168,9 +182,17 @@ describe.each<Backend>(['pglite', 'postgres'])('central server on %s', (backend)
       cursor = p.body.cursor;
       if (!p.body.more) break;
     }
-    await publishReference(s.db, ORG_B, Array.from({ length: 25 }, (_, i) => ({ kind: 'staff', key: `s${i}`, payload: { i } })));
+    await publishReference(
+      s.db,
+      ORG_B,
+      Array.from({ length: 25 }, (_, i) => ({ kind: 'staff', key: `s${i}`, payload: { i } })),
+    );
     await publishReference(s.db, '770140003333', [{ kind: 'staff', key: 'elsewhere', payload: {} }]);
-    await publishReference(s.db, ORG_B, Array.from({ length: 6 }, (_, i) => ({ kind: 'regulation-file', key: `big${i}`, payload: { blob: 'z'.repeat(1024 * 1024) } })));
+    await publishReference(
+      s.db,
+      ORG_B,
+      Array.from({ length: 6 }, (_, i) => ({ kind: 'regulation-file', key: `big${i}`, payload: { blob: 'z'.repeat(1024 * 1024) } })),
+    );
     const mine = booking('dr-9', '2025-05-01T09:00:00Z');
     const theirs = booking('dr-9', '2025-05-01T09:20:00Z');
     await pushRaw(s, credA, { batch_id: `batch-${opSeq}-ffffffff`, ops: [mine] });
@@ -261,7 +283,27 @@ describe('server configuration', () => {
       await expect(startServer({ host: '0.0.0.0', port: 0, dataDir: dir, logger: false })).rejects.toThrow(/Refusing plain HTTP/);
       const key = path.join(dir, 'key.pem');
       const cert = path.join(dir, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-days',
+          '2',
+          '-subj',
+          '/CN=localhost',
+          '-addext',
+          'subjectAltName=DNS:localhost,IP:127.0.0.1',
+        ],
+        { stdio: 'ignore' },
+      );
       const { pgliteTemplate } = await import('../../helpers/sync-server');
       fs.cpSync(await pgliteTemplate(), path.join(dir, 'pglite'), { recursive: true });
       const server = await startServer({ host: '127.0.0.1', port: 0, dataDir: dir, tlsCert: cert, tlsKey: key, logger: false });

@@ -12,7 +12,14 @@ beforeEach(() => {
 afterEach(() => ws.close());
 
 /** One demo login per role. */
-const LOGIN_OF_ROLE = { registrar: 'registrar', operator: 'operator', cashier: 'cashier', physician: 'therapist', nurse: 'nurse', administrator: 'admin' } as const;
+const LOGIN_OF_ROLE = {
+  registrar: 'registrar',
+  operator: 'operator',
+  cashier: 'cashier',
+  physician: 'therapist',
+  nurse: 'nurse',
+  administrator: 'admin',
+} as const;
 
 describe('the dispatcher', () => {
   it('refuses every non-public method before login', async () => {
@@ -39,7 +46,10 @@ describe('the dispatcher', () => {
 
   it('a registrar cannot manage staff, even by calling the API directly', async () => {
     const reg = await ws.as('registrar');
-    expect(await reg.raw('staff.create', { login: 'evil', fullName: 'Evil Person', role: 'administrator' })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await reg.raw('staff.create', { login: 'evil', fullName: 'Evil Person', role: 'administrator' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(await reg.raw('staff.list', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
@@ -48,7 +58,10 @@ describe('the dispatcher', () => {
     const r = await reg.raw('people.search', { query: '', limit: 500 });
     expect(r).toMatchObject({ ok: false, error: { code: 'validation' } });
     expect(r.ok ? [] : r.error.fields).toEqual(expect.arrayContaining(['query', 'limit']));
-    expect(await reg.raw('people.search', { query: 'a', sql: 'DROP TABLE person' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await reg.raw('people.search', { query: 'a', sql: 'DROP TABLE person' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
     expect(await reg.raw('people.drop', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     expect(await reg.raw('__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     expect(await reg.raw('people.search', null)).toMatchObject({ ok: false, error: { code: 'validation' } });
@@ -64,9 +77,15 @@ describe('log-in', () => {
         error: { code: 'bad-credentials', params: { remaining: 5 - i } },
       });
     }
-    expect(await anon.raw('session.login', { login: 'cashier', password: 'wrong-1' })).toMatchObject({ ok: false, error: { code: 'account-locked' } });
+    expect(await anon.raw('session.login', { login: 'cashier', password: 'wrong-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'account-locked' },
+    });
     // Even the right password is refused while locked.
-    expect(await anon.raw('session.login', { login: 'cashier', password: TEST_PASSWORD })).toMatchObject({ ok: false, error: { code: 'account-locked' } });
+    expect(await anon.raw('session.login', { login: 'cashier', password: TEST_PASSWORD })).toMatchObject({
+      ok: false,
+      error: { code: 'account-locked' },
+    });
     expect(listAudit(ws.app.db, { entity: 'staff' }).map((a) => a.action)).toContain('session.locked');
   });
 
@@ -85,7 +104,10 @@ describe('log-in', () => {
     const cashier = staff.find((s) => s.login === 'cashier')!;
     expect(cashier.locked).toBe(true);
     const { temporaryPassword } = await admin.call('staff.resetPassword', { id: cashier.id });
-    expect(await anon.raw('session.login', { login: 'cashier', password: temporaryPassword })).toMatchObject({ ok: true, value: { staff: { mustChangePassword: true } } });
+    expect(await anon.raw('session.login', { login: 'cashier', password: temporaryPassword })).toMatchObject({
+      ok: true,
+      value: { staff: { mustChangePassword: true } },
+    });
   });
 
   it('does not tell unknown logins from wrong passwords', async () => {
@@ -100,8 +122,14 @@ describe('log-in', () => {
     const id = (await admin.call('staff.list', {})).find((s) => s.login === 'nurse')!.id;
     await admin.call('staff.setDisabled', { id, disabled: true });
     expect(await nurse.raw('people.search', { query: 'а' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
-    expect(await ws.anonymous().raw('session.login', { login: 'nurse', password: TEST_PASSWORD })).toMatchObject({ ok: false, error: { code: 'account-disabled' } });
-    expect(await admin.raw('staff.setDisabled', { id: admin.slot.staffId!, disabled: true })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await ws.anonymous().raw('session.login', { login: 'nurse', password: TEST_PASSWORD })).toMatchObject({
+      ok: false,
+      error: { code: 'account-disabled' },
+    });
+    expect(await admin.raw('staff.setDisabled', { id: admin.slot.staffId!, disabled: true })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
   });
 
   it('remembers the language per user', async () => {
@@ -117,21 +145,39 @@ describe('log-in', () => {
 describe('staff administration', () => {
   it('creates an account with a temporary password that must be changed before any work', async () => {
     const admin = await ws.as('admin');
-    const { staff, temporaryPassword } = await admin.call('staff.create', { login: 'New.Doc', fullName: 'Дана Әлиева', iin: null, role: 'physician', specialty: 'gp' });
+    const { staff, temporaryPassword } = await admin.call('staff.create', {
+      login: 'New.Doc',
+      fullName: 'Дана Әлиева',
+      iin: null,
+      role: 'physician',
+      specialty: 'gp',
+    });
     expect(staff).toMatchObject({ login: 'new.doc', role: 'physician', specialty: 'gp', mustChangePassword: true });
     expect(countPendingOutbox(ws.app.db)).toBeGreaterThan(0);
     const doc = ws.anonymous();
     await doc.call('session.login', { login: 'new.doc', password: temporaryPassword });
     expect(await doc.raw('people.search', { query: 'а' })).toMatchObject({ ok: false, error: { code: 'password-change-required' } });
-    expect(await doc.raw('session.changePassword', { current: temporaryPassword, next: 'short' })).toMatchObject({ ok: false, error: { code: 'validation', fields: ['next'] } });
+    expect(await doc.raw('session.changePassword', { current: temporaryPassword, next: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation', fields: ['next'] },
+    });
     await doc.call('session.changePassword', { current: temporaryPassword, next: 'Jana-parol-2026' });
     expect(await doc.raw('people.search', { query: 'а' })).toMatchObject({ ok: true });
   });
 
   it('refuses a taken login, a physician without a specialty and an invalid IIN', async () => {
     const admin = await ws.as('admin');
-    expect(await admin.raw('staff.create', { login: 'registrar', fullName: 'Someone Else', role: 'registrar' })).toMatchObject({ ok: false, error: { code: 'conflict', fields: ['login'] } });
-    expect(await admin.raw('staff.create', { login: 'doc2', fullName: 'Doctor Two', role: 'physician' })).toMatchObject({ ok: false, error: { code: 'validation', fields: ['specialty'] } });
-    expect(await admin.raw('staff.create', { login: 'doc3', fullName: 'Doctor Three', role: 'nurse', iin: '123456789012' })).toMatchObject({ ok: false, error: { code: 'invalid-iin' } });
+    expect(await admin.raw('staff.create', { login: 'registrar', fullName: 'Someone Else', role: 'registrar' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', fields: ['login'] },
+    });
+    expect(await admin.raw('staff.create', { login: 'doc2', fullName: 'Doctor Two', role: 'physician' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation', fields: ['specialty'] },
+    });
+    expect(await admin.raw('staff.create', { login: 'doc3', fullName: 'Doctor Three', role: 'nurse', iin: '123456789012' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-iin' },
+    });
   });
 });

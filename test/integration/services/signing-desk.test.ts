@@ -49,24 +49,37 @@ describe('signing at the workstation', () => {
 
   it('another physician cannot sign with this certificate (IIN mismatch)', async () => {
     const gp = await ws.as('gp');
-    expect(await gp.raw('signing.check', { source: token(), keyId: '01', secret: TOKEN_PIN })).toMatchObject({ ok: false, error: { code: 'signer-mismatch' } });
+    expect(await gp.raw('signing.check', { source: token(), keyId: '01', secret: TOKEN_PIN })).toMatchObject({
+      ok: false,
+      error: { code: 'signer-mismatch' },
+    });
   });
 
   it('a cashier and a nurse cannot sign at all, and no one can load a module the administrator did not configure', async () => {
     const cashier = await ws.as('cashier');
-    expect(await cashier.raw('signing.check', { source: token(), keyId: '01', secret: TOKEN_PIN })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await cashier.raw('signing.check', { source: token(), keyId: '01', secret: TOKEN_PIN })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     const nurse = await ws.as('nurse');
     expect(await nurse.raw('signing.sources', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const doc = await ws.as('therapist');
-    expect(await doc.raw('signing.listKeys', { source: { kind: 'pkcs11', module: '/tmp/evil.so', token: 'x' }, secret: null })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(
+      await doc.raw('signing.listKeys', { source: { kind: 'pkcs11', module: '/tmp/evil.so', token: 'x' }, secret: null }),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('signs with a PKCS#12 key file sent as bytes', async () => {
     const doc = await ws.as('therapist'); // the test key file holds the same physician's certificate
     const source = { kind: 'pkcs12' as const, fileName: 'key.p12', fileBase64: readFileSync(desk.pki.p12.path).toString('base64') };
-    expect(await doc.raw('signing.listKeys', { source, secret: 'wrong' })).toMatchObject({ ok: false, error: { code: 'password-incorrect' } });
+    expect(await doc.raw('signing.listKeys', { source, secret: 'wrong' })).toMatchObject({
+      ok: false,
+      error: { code: 'password-incorrect' },
+    });
     const keys = await doc.call('signing.listKeys', { source, secret: desk.pki.p12.password, as: 'self' });
     expect(keys[0]).toMatchObject({ provider: 'pkcs12', problem: null });
-    expect(await doc.call('signing.check', { source, keyId: keys[0]!.keyId, secret: desk.pki.p12.password })).toMatchObject({ verified: true });
+    expect(await doc.call('signing.check', { source, keyId: keys[0]!.keyId, secret: desk.pki.p12.password })).toMatchObject({
+      verified: true,
+    });
   });
 });

@@ -11,13 +11,7 @@ import pkcs11js from 'pkcs11js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canonicalBytes } from '../../../common/canonical-json';
 import { run as signCli } from '../../../electron/cli/sign';
-import {
-  createPkcs11Signer,
-  createPkcs12Signer,
-  listTokens,
-  pkcs11Module,
-  type Pkcs11Library,
-} from '../../../electron/services/signing';
+import { createPkcs11Signer, createPkcs12Signer, listTokens, pkcs11Module, type Pkcs11Library } from '../../../electron/services/signing';
 import { verifyDetached } from '../../../pki';
 import { createTestPki, type TestPki } from '../../helpers/pki';
 import { captureIo, opensslSignerCount, opensslVerifyDetached } from '../../helpers/signing';
@@ -101,7 +95,12 @@ describe('PKCS#11 provider on SoftHSM2', () => {
     const before = sha(readFileSync(docPath));
     const signer = createPkcs11Signer({ module: hsm.module, token: LABEL });
     const secret = Buffer.from(PIN);
-    const r = await signer.sign(readFileSync(docPath), { keyId: '01', signingTime: pki.clock.now, secret, expect: { iin: pki.physicianIin } });
+    const r = await signer.sign(readFileSync(docPath), {
+      keyId: '01',
+      signingTime: pki.clock.now,
+      secret,
+      expect: { iin: pki.physicianIin },
+    });
     expect(secret.every((b) => b === 0)).toBe(true); // the PIN buffer was wiped
     const p7s = join(pki.dir, 'rsa.p7s');
     writeFileSync(p7s, r.cms);
@@ -118,7 +117,11 @@ describe('PKCS#11 provider on SoftHSM2', () => {
   });
 
   it('signs with ECDSA P-256 on the token', async () => {
-    const r = await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '04', signingTime: pki.clock.now, secret: Buffer.from(PIN) });
+    const r = await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, {
+      keyId: '04',
+      signingTime: pki.clock.now,
+      secret: Buffer.from(PIN),
+    });
     const p7s = join(pki.dir, 'ec.p7s');
     writeFileSync(p7s, r.cms);
     const v = opensslVerifyDetached(p7s, docPath, pki.caCert);
@@ -126,9 +129,14 @@ describe('PKCS#11 provider on SoftHSM2', () => {
   });
 
   it('two signers on one document: the physician on the token, the provider with its key file', async () => {
-    const first = await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN) });
+    const first = await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, {
+      keyId: '01',
+      signingTime: pki.clock.now,
+      secret: Buffer.from(PIN),
+    });
     const both = await createPkcs12Signer({ file: pki.p12.path }).sign(doc, {
-      signingTime: pki.clock.now, secret: Buffer.from(pki.p12.password),
+      signingTime: pki.clock.now,
+      secret: Buffer.from(pki.p12.password),
       existing: first.cms,
     });
     const p7s = join(pki.dir, 'two.p7s');
@@ -142,11 +150,16 @@ describe('PKCS#11 provider on SoftHSM2', () => {
   });
 
   it('refuses to add a signer to a signature over another document', async () => {
-    const first = await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN) });
+    const first = await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, {
+      keyId: '01',
+      signingTime: pki.clock.now,
+      secret: Buffer.from(PIN),
+    });
     const e = await rejection(
       createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(canonicalBytes({ other: true }), {
         keyId: '01',
-        signingTime: pki.clock.now, secret: Buffer.from(PIN),
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
         existing: first.cms,
       }),
     );
@@ -154,20 +167,31 @@ describe('PKCS#11 provider on SoftHSM2', () => {
   });
 
   it('no token with that label: token-absent', async () => {
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: 'No such token' }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from(PIN) }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: 'No such token' }).sign(doc, {
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
+    );
     expect(e.code).toBe('token-absent');
     expect(e.params).toEqual({ label: 'No such token' });
   });
 
   it('wrong PIN: pin-incorrect, saying that few tries remain when the token flags it', async () => {
     const secret = Buffer.from('000000');
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret }),
+    );
     expect(e.code).toBe('pin-incorrect');
     // SoftHSM raises CKF_USER_PIN_COUNT_LOW after a failed login.
     expect(e.params).toEqual({ triesRemaining: 'low' });
     expect(secret.every((b) => b === 0)).toBe(true);
     // The right PIN still works afterwards.
-    await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN) });
+    await createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, {
+      keyId: '01',
+      signingTime: pki.clock.now,
+      secret: Buffer.from(PIN),
+    });
   });
 
   it('wrong PIN on the final try: says one try remains', async () => {
@@ -178,7 +202,13 @@ describe('PKCS#11 provider on SoftHSM2', () => {
         return { ...info, flags: info.flags | 0x20000 };
       },
     });
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from('999999') }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, {
+        keyId: '01',
+        signingTime: pki.clock.now,
+        secret: Buffer.from('999999'),
+      }),
+    );
     expect(e.code).toBe('pin-incorrect');
     expect(e.params).toEqual({ triesRemaining: 'final' });
     expect(e.message).toMatch(/one try remains/);
@@ -197,7 +227,13 @@ describe('PKCS#11 provider on SoftHSM2', () => {
       },
       calls,
     );
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN) }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, {
+        keyId: '01',
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
+    );
     expect(e.code).toBe('pin-locked');
     expect(calls).not.toContain('C_Login');
   });
@@ -208,7 +244,13 @@ describe('PKCS#11 provider on SoftHSM2', () => {
         throw pkcs11Error(0xa4, 'CKR_PIN_LOCKED');
       },
     });
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN) }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, {
+        keyId: '01',
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
+    );
     expect(e.code).toBe('pin-locked');
   });
 
@@ -220,7 +262,11 @@ describe('PKCS#11 provider on SoftHSM2', () => {
       },
     });
     const e = await rejection(
-      createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(readFileSync(docPath), { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN) }),
+      createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(readFileSync(docPath), {
+        keyId: '01',
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
     );
     expect(e.code).toBe('token-removed');
     expect(sha(readFileSync(docPath))).toBe(before);
@@ -229,7 +275,13 @@ describe('PKCS#11 provider on SoftHSM2', () => {
   it('expired certificate: certificate-expired before the PIN is used', async () => {
     const calls: string[] = [];
     const lib = faulty(pkcs11Module(hsm.module), {}, calls);
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, { keyId: '03', signingTime: pki.clock.now, secret: Buffer.from(PIN) }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL, library: lib }).sign(doc, {
+        keyId: '03',
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
+    );
     expect(e.code).toBe('certificate-expired');
     expect(calls).not.toContain('C_Login');
   });
@@ -246,21 +298,37 @@ describe('PKCS#11 provider on SoftHSM2', () => {
   });
 
   it('authentication key: key-usage', async () => {
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: '02', signingTime: pki.clock.now, secret: Buffer.from(PIN) }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, {
+        keyId: '02',
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
+    );
     expect(e.code).toBe('key-usage');
   });
 
   it('a key id that is not on the token: key-not-found', async () => {
-    const e = await rejection(createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, { keyId: 'ff', signingTime: pki.clock.now, secret: Buffer.from(PIN) }));
+    const e = await rejection(
+      createPkcs11Signer({ module: hsm.module, token: LABEL }).sign(doc, {
+        keyId: 'ff',
+        signingTime: pki.clock.now,
+        secret: Buffer.from(PIN),
+      }),
+    );
     expect(e.code).toBe('key-not-found');
   });
 
   it('identity rules: the physician’s own IIN, the organization’s BIN', async () => {
     const signer = createPkcs11Signer({ module: hsm.module, token: LABEL });
-    const e1 = await rejection(signer.sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN), expect: { iin: pki.otherIin } }));
+    const e1 = await rejection(
+      signer.sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN), expect: { iin: pki.otherIin } }),
+    );
     expect(e1.code).toBe('signer-mismatch');
     expect(e1.params?.field).toBe('iin');
-    const e2 = await rejection(signer.sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN), expect: { bin: pki.organizationBin } }));
+    const e2 = await rejection(
+      signer.sign(doc, { keyId: '01', signingTime: pki.clock.now, secret: Buffer.from(PIN), expect: { bin: pki.organizationBin } }),
+    );
     expect(e2.code).toBe('signer-mismatch');
     expect(e2.params?.field).toBe('bin');
   });

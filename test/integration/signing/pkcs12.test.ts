@@ -46,21 +46,33 @@ describe('PKCS#12 provider', () => {
   });
 
   it('wrong password: password-incorrect', async () => {
-    const e = await rejection(createPkcs12Signer({ file: pki.p12.path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from('wrong') }));
+    const e = await rejection(
+      createPkcs12Signer({ file: pki.p12.path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from('wrong') }),
+    );
     expect(e.code).toBe('password-incorrect');
-    const e2 = await rejection(createPkcs12Signer({ file: pki.p12Legacy.path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from('wrong') }));
+    const e2 = await rejection(
+      createPkcs12Signer({ file: pki.p12Legacy.path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from('wrong') }),
+    );
     expect(e2.code).toBe('password-incorrect');
   });
 
   it('expired certificate: certificate-expired', async () => {
-    const e = await rejection(createPkcs12Signer({ file: pki.p12Expired.path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from(pki.p12Expired.password) }));
+    const e = await rejection(
+      createPkcs12Signer({ file: pki.p12Expired.path }).sign(doc, {
+        signingTime: pki.clock.now,
+        secret: Buffer.from(pki.p12Expired.password),
+      }),
+    );
     expect(e.code).toBe('certificate-expired');
   });
 
   it('a damaged key file: key-file-invalid, not a crash', async () => {
     const bytes = Buffer.from(readFileSync(pki.p12.path));
     const e = await rejection(
-      createPkcs12Signer({ file: { bytes: bytes.subarray(0, bytes.length - 40), name: 'cut.p12' } }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from(pki.p12.password) }),
+      createPkcs12Signer({ file: { bytes: bytes.subarray(0, bytes.length - 40), name: 'cut.p12' } }).sign(doc, {
+        signingTime: pki.clock.now,
+        secret: Buffer.from(pki.p12.password),
+      }),
     );
     expect(e.code).toBe('key-file-invalid');
   });
@@ -68,10 +80,31 @@ describe('PKCS#12 provider', () => {
   it('identity: the organization certificate carries the BIN', async () => {
     // Make a key file for the organization certificate on the fly.
     const path = join(pki.dir, 'org.p12');
-    openssl(['pkcs12', '-export', '-inkey', pki.certs.organization.key, '-in', pki.certs.organization.cert, '-passout', 'pass:org', '-out', path]);
-    const r = await createPkcs12Signer({ file: path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from('org'), expect: { bin: pki.organizationBin } });
+    openssl([
+      'pkcs12',
+      '-export',
+      '-inkey',
+      pki.certs.organization.key,
+      '-in',
+      pki.certs.organization.cert,
+      '-passout',
+      'pass:org',
+      '-out',
+      path,
+    ]);
+    const r = await createPkcs12Signer({ file: path }).sign(doc, {
+      signingTime: pki.clock.now,
+      secret: Buffer.from('org'),
+      expect: { bin: pki.organizationBin },
+    });
     expect(r.certificate.bin).toBe(pki.organizationBin);
-    const e = await rejection(createPkcs12Signer({ file: pki.p12.path }).sign(doc, { signingTime: pki.clock.now, secret: Buffer.from(pki.p12.password), expect: { bin: pki.organizationBin } }));
+    const e = await rejection(
+      createPkcs12Signer({ file: pki.p12.path }).sign(doc, {
+        signingTime: pki.clock.now,
+        secret: Buffer.from(pki.p12.password),
+        expect: { bin: pki.organizationBin },
+      }),
+    );
     expect(e.code).toBe('signer-mismatch');
   });
 });

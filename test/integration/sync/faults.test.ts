@@ -19,7 +19,16 @@ import type { ServerDb } from '../../../server/db';
 import { openServerDb } from '../../../server/db';
 import { tempDir } from '../../helpers/app';
 import { startPostgres, type PgCluster } from '../../helpers/postgres';
-import { enrolledWorkstation, freshPgliteDir, openBackendDb, seededRandom, spawnServer, startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';
+import {
+  enrolledWorkstation,
+  freshPgliteDir,
+  openBackendDb,
+  seededRandom,
+  spawnServer,
+  startTestServer,
+  type Backend,
+  type TestServer,
+} from '../../helpers/sync-server';
 
 let cluster: PgCluster;
 beforeAll(async () => {
@@ -35,7 +44,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function addOps(app: AppContext, n: number, tag: string): void {
   const at = app.clock();
   app.db.transaction(() => {
-    for (let i = 0; i < n; i++) enqueueOutbox(app.db, { kind: 'note.create', entity: 'note', entityId: `${tag}-${i}`, payload: { tag, i, text: 'жазба '.repeat(8) } }, at);
+    for (let i = 0; i < n; i++)
+      enqueueOutbox(
+        app.db,
+        { kind: 'note.create', entity: 'note', entityId: `${tag}-${i}`, payload: { tag, i, text: 'жазба '.repeat(8) } },
+        at,
+      );
   })();
 }
 
@@ -137,12 +151,24 @@ describe.each<Backend>(['pglite', 'postgres'])('faults on %s', (backend) => {
     // Codes are made through the admin API of the running server (PGlite allows one process).
     const state = JSON.parse(fs.readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { adminUrl: string; adminToken: string };
     const code = async (org: string) => {
-      const r = await fetch(`${state.adminUrl}/admin/enroll-code`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-tirkeu-admin': state.adminToken }, body: JSON.stringify({ org }) });
+      const r = await fetch(`${state.adminUrl}/admin/enroll-code`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-tirkeu-admin': state.adminToken },
+        body: JSON.stringify({ org }),
+      });
       return ((await r.json()) as { code: string }).code;
     };
     const ws = await enrolledWorkstation(server.url, code);
     addOps(ws.app, 2500, 'offline');
-    const engine = new SyncEngine(ws.app, { batchOps: 50, backoffBaseMs: 50, backoffMaxMs: 400, intervalMs: 100, watchNetwork: false, random: rnd, requestTimeoutMs: 5_000 });
+    const engine = new SyncEngine(ws.app, {
+      batchOps: 50,
+      backoffBaseMs: 50,
+      backoffMaxMs: 400,
+      intervalMs: 100,
+      watchNetwork: false,
+      random: rnd,
+      requestTimeoutMs: 5_000,
+    });
     engine.start();
     try {
       for (let k = 0; k < 3; k++) {
@@ -177,19 +203,22 @@ describe.each<Backend>(['pglite', 'postgres'])('faults on %s', (backend) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (ur) => {
-          const body: Buffer[] = [];
-          ur.on('data', (c: Buffer) => body.push(c));
-          ur.on('end', () => {
-            if (req.url?.startsWith('/v1/sync/push') && rnd() < 0.4) {
-              dropped++;
-              req.socket.destroy(); // committed on the server; the workstation never hears of it
-              return;
-            }
-            res.writeHead(ur.statusCode ?? 502, ur.headers);
-            res.end(Buffer.concat(body));
-          });
-        });
+        const up = http.request(
+          { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+          (ur) => {
+            const body: Buffer[] = [];
+            ur.on('data', (c: Buffer) => body.push(c));
+            ur.on('end', () => {
+              if (req.url?.startsWith('/v1/sync/push') && rnd() < 0.4) {
+                dropped++;
+                req.socket.destroy(); // committed on the server; the workstation never hears of it
+                return;
+              }
+              res.writeHead(ur.statusCode ?? 502, ur.headers);
+              res.end(Buffer.concat(body));
+            });
+          },
+        );
         up.on('error', () => req.socket.destroy());
         up.end(Buffer.concat(chunks));
       });
@@ -198,7 +227,14 @@ describe.each<Backend>(['pglite', 'postgres'])('faults on %s', (backend) => {
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`;
     const ws = await enrolledWorkstation(proxyUrl, s.code);
     addOps(ws.app, 1000, 'dropped');
-    const engine = new SyncEngine(ws.app, { batchOps: 40, backoffBaseMs: 20, backoffMaxMs: 100, intervalMs: 50, watchNetwork: false, random: rnd });
+    const engine = new SyncEngine(ws.app, {
+      batchOps: 40,
+      backoffBaseMs: 20,
+      backoffMaxMs: 100,
+      intervalMs: 50,
+      watchNetwork: false,
+      random: rnd,
+    });
     engine.start();
     try {
       await waitUntil(() => engine.status().queued === 0 && !engine.busy, 60_000, 'the queue to drain');
@@ -214,28 +250,35 @@ describe.each<Backend>(['pglite', 'postgres'])('faults on %s', (backend) => {
   }, 90_000);
 
   // Only PostgreSQL has a server to restart (PGlite is in-process); defined for it alone rather than skipped.
-  if (backend === 'postgres') it('PostgreSQL restarted mid-push: no half-applied batch, the workstation recovers by itself', async (ctx) => {
-    if (cluster.external) ctx.skip(); // restarting needs a cluster the test started itself (not TIRKEU_PG_URL)
-    const rnd = seededRandom(31);
-    const { db } = await openBackendDb('postgres', cluster);
-    const s = await startTestServer('postgres', cluster, { db });
-    const ws = await enrolledWorkstation(s.url, s.code);
-    addOps(ws.app, 3000, 'pg-restart');
-    const engine = new SyncEngine(ws.app, { batchOps: 50, backoffBaseMs: 50, backoffMaxMs: 400, intervalMs: 100, watchNetwork: false, random: rnd });
-    engine.start();
-    try {
-      for (let k = 0; k < 2; k++) {
-        await sleep(200 + Math.floor(rnd() * 300));
-        cluster.restart('immediate');
+  if (backend === 'postgres')
+    it('PostgreSQL restarted mid-push: no half-applied batch, the workstation recovers by itself', async (ctx) => {
+      if (cluster.external) ctx.skip(); // restarting needs a cluster the test started itself (not TIRKEU_PG_URL)
+      const rnd = seededRandom(31);
+      const { db } = await openBackendDb('postgres', cluster);
+      const s = await startTestServer('postgres', cluster, { db });
+      const ws = await enrolledWorkstation(s.url, s.code);
+      addOps(ws.app, 3000, 'pg-restart');
+      const engine = new SyncEngine(ws.app, {
+        batchOps: 50,
+        backoffBaseMs: 50,
+        backoffMaxMs: 400,
+        intervalMs: 100,
+        watchNetwork: false,
+        random: rnd,
+      });
+      engine.start();
+      try {
+        for (let k = 0; k < 2; k++) {
+          await sleep(200 + Math.floor(rnd() * 300));
+          cluster.restart('immediate');
+        }
+        await waitUntil(() => engine.status().queued === 0 && !engine.busy, 60_000, 'the queue to drain');
+        await engine.stop();
+        await expectExactlyOnce(s.db, ws.app);
+      } finally {
+        await engine.stop();
+        ws.close();
+        await s.close();
       }
-      await waitUntil(() => engine.status().queued === 0 && !engine.busy, 60_000, 'the queue to drain');
-      await engine.stop();
-      await expectExactlyOnce(s.db, ws.app);
-    } finally {
-      await engine.stop();
-      ws.close();
-      await s.close();
-    }
-  }, 90_000);
+    }, 90_000);
 });
-

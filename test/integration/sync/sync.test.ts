@@ -69,13 +69,16 @@ describe.each<Backend>(['pglite', 'postgres'])('sync on %s', (backend) => {
     ]);
 
     await registrar.call('people.createManual', { iin: makeIin('1991-01-02', 'M', 77), surname: 'Сапаров', givenName: 'Нұрлан' });
-    for (let i = 0; i < 30; i++) enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i, text: 'сәлем' } }, ws.app.clock());
+    for (let i = 0; i < 30; i++)
+      enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i, text: 'сәлем' } }, ws.app.clock());
     const queued = listOutbox(ws.app.db).length;
     expect(queued).toBeGreaterThan(0);
     expect((await registrar.call('sync.status', {})).queued).toBe(queued);
     const round = await admin.call('sync.now', {});
     expect(round).toMatchObject({ ok: true, pulled: 2, pushed: { applied: queued, rejected: 0 } });
-    const local = listOutbox(ws.app.db).map((o) => o.opId).sort();
+    const local = listOutbox(ws.app.db)
+      .map((o) => o.opId)
+      .sort();
     expect(await serverOps(s, enrolled.workstationId)).toEqual(local);
     expect(getReference(ws.app.db, 'price', 'x-ray')).toEqual({ tenge: 4500 });
 
@@ -96,9 +99,11 @@ describe.each<Backend>(['pglite', 'postgres'])('sync on %s', (backend) => {
     const ws = await workstation();
     const at = ws.app.clock();
     const ids: string[] = [];
-    for (let i = 0; i < 20; i++) ids.push(enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i } }, at));
+    for (let i = 0; i < 20; i++)
+      ids.push(enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i } }, at));
     const poison = enqueueOutbox(ws.app.db, { kind: 'booking.create', entity: 'booking', entityId: 'p', payload: { doctor: 'dr-x' } }, at);
-    for (let i = 20; i < 40; i++) ids.push(enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i } }, at));
+    for (let i = 20; i < 40; i++)
+      ids.push(enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i } }, at));
     const admin = await ws.as('admin');
     const round = await admin.call('sync.now', {});
     expect(round.ok).toBe(true);
@@ -126,10 +131,21 @@ describe.each<Backend>(['pglite', 'postgres'])('sync on %s', (backend) => {
         const slot = new Date(Date.UTC(2025, 5, 1, 8, 0) + trial * 20 * 60_000).toISOString();
         const order = [...stations].sort(() => rnd() - 0.5).slice(0, contenders);
         const mine = order.map((w, i) =>
-          createBooking(w.app.db, SYSTEM_ACTOR, w.app.clock(), { doctor, slotStart: slot, patientName: `Patient ${i}`, phone: `+7701${String(seed % 1e7).padStart(7, '0')}${i}` }),
+          createBooking(w.app.db, SYSTEM_ACTOR, w.app.clock(), {
+            doctor,
+            slotStart: slot,
+            patientName: `Patient ${i}`,
+            phone: `+7701${String(seed % 1e7).padStart(7, '0')}${i}`,
+          }),
         );
         // Some other, uncontested bookings in the same batches.
-        for (const w of stations) if (rnd() < 0.5) createBooking(w.app.db, SYSTEM_ACTOR, w.app.clock(), { doctor: `${doctor}-free-${Math.floor(rnd() * 1e9)}`, slotStart: slot, phone: '+77010000000' });
+        for (const w of stations)
+          if (rnd() < 0.5)
+            createBooking(w.app.db, SYSTEM_ACTOR, w.app.clock(), {
+              doctor: `${doctor}-free-${Math.floor(rnd() * 1e9)}`,
+              slotStart: slot,
+              phone: '+77010000000',
+            });
         // Back online, in a random order with random delays, concurrently.
         await Promise.all(
           stations.map(async (w) => {
@@ -201,7 +217,8 @@ describe('the background loop', () => {
     const s = await startTestServer('pglite');
     const admin = await ws.as('admin');
     await admin.call('sync.enroll', { serverUrl: s.url, code: await s.code((await admin.call('org.get', {})).bin) });
-    for (let i = 0; i < 10; i++) enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i } }, ws.app.clock());
+    for (let i = 0; i < 10; i++)
+      enqueueOutbox(ws.app.db, { kind: 'note.create', entity: 'note', entityId: i, payload: { i } }, ws.app.clock());
     const port = new URL(s.url).port;
     await s.app.close();
     const loop = new SyncEngine(ws.app, { backoffBaseMs: 60_000, intervalMs: 60_000, watchNetwork: false });

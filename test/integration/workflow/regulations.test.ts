@@ -46,8 +46,16 @@ describe('regulation import', () => {
     // A request started under the old version keeps it after the import.
     const old = await registrar.call('requests.start', { serviceId: 'appointment', channel: 'desk', iin: IIN });
 
-    const res = await admin.call('regulations.import', { fileName: 'C:\\Users\\admin\\Downloads\\appointment-2026.json', text: JSON.stringify(successor()) });
-    expect(res.imported).toMatchObject({ key: 'astana/appointment@2026-04-01', file: 'imported/appointment-2026.json', imported: true, effectiveFrom: '2026-04-01' });
+    const res = await admin.call('regulations.import', {
+      fileName: 'C:\\Users\\admin\\Downloads\\appointment-2026.json',
+      text: JSON.stringify(successor()),
+    });
+    expect(res.imported).toMatchObject({
+      key: 'astana/appointment@2026-04-01',
+      file: 'imported/appointment-2026.json',
+      imported: true,
+      effectiveFrom: '2026-04-01',
+    });
     expect(res.closedPredecessor).toBe('astana/appointment@2013-02-19');
 
     const today = await registrar.call('regulations.inForce', {});
@@ -69,7 +77,9 @@ describe('regulation import', () => {
     ws.app = app;
     const c = caller(app);
     await c.call('session.login', { login: 'registrar', password: TEST_PASSWORD });
-    expect((await c.call('regulations.inForce', {})).services.find((s) => s.id === 'appointment')!.key).toBe('astana/appointment@2026-04-01');
+    expect((await c.call('regulations.inForce', {})).services.find((s) => s.id === 'appointment')!.key).toBe(
+      'astana/appointment@2026-04-01',
+    );
     const audit = app.db.prepare(`SELECT action, entity_id FROM audit_log WHERE action = 'regulation.imported'`).all();
     expect(audit).toEqual([{ action: 'regulation.imported', entity_id: 'astana/appointment@2026-04-01' }]);
     expect(app.db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'regulation.import'`).get()).toEqual({ n: 1 });
@@ -97,7 +107,9 @@ describe('regulation import', () => {
     const last = cycle.steps.find((s: { id: string }) => s.id === 'desk-result');
     last.next = [{ to: 'desk-register' }];
     e = await refusal(admin, 'regulations.import', { fileName: 'cycle.json', text: JSON.stringify(cycle) });
-    expect(String(e.params?.issues)).toMatch(/imported\/cycle\.json: steps\[\d+\]\.next: step "desk-\w+(-\w+)*" is in a cycle with no path to the end/);
+    expect(String(e.params?.issues)).toMatch(
+      /imported\/cycle\.json: steps\[\d+\]\.next: step "desk-\w+(-\w+)*" is in a cycle with no path to the end/,
+    );
 
     expect(ws.app.db.prepare('SELECT count(*) AS n FROM regulation_file').get()).toEqual({ n: 0 });
     expect((await admin.call('regulations.inForce', {})).upcoming).toEqual([]);
@@ -116,7 +128,9 @@ describe('regulation import', () => {
     const across = successor('2026-01-01');
     across.effectiveTo = '2026-06-30';
     e = await refusal(admin, 'regulations.import', { fileName: 'across.json', text: JSON.stringify(across) });
-    expect(String(e.params?.issues)).toMatch(/imported\/next\.json: effectiveFrom: astana\/appointment in force from 2026-04-01 overlaps imported\/across\.json/);
+    expect(String(e.params?.issues)).toMatch(
+      /imported\/next\.json: effectiveFrom: astana\/appointment in force from 2026-04-01 overlaps imported\/across\.json/,
+    );
     // The same file name twice is refused too (imports are never replaced: import a successor).
     e = await refusal(admin, 'regulations.import', { fileName: 'next.json', text: JSON.stringify(successor('2027-01-01')) });
     expect(String(e.params?.issues)).toContain('the same file is listed twice');
@@ -148,7 +162,10 @@ describe("the organization's calendar", () => {
     expect((await walkToResult()).currentStep?.deadlineAt).toBe('2026-03-03T15:00:00.000Z');
 
     expect((await refusal(registrar, 'calendar.set', { hours: cal.settings.hours, extraTransfers: [] })).code).toBe('forbidden');
-    const bad = await refusal(admin, 'calendar.set', { hours: { weekdays: { open: '18:00', close: '09:00' }, saturday: null, sunday: null }, extraTransfers: [] });
+    const bad = await refusal(admin, 'calendar.set', {
+      hours: { weekdays: { open: '18:00', close: '09:00' }, saturday: null, sunday: null },
+      extraTransfers: [],
+    });
     expect(bad.code).toBe('validation');
     expect(bad.fields).toEqual(['hours.weekdays']);
 

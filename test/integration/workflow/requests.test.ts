@@ -47,7 +47,21 @@ function open(region: 'astana' | 'atyrau' = 'astana', start = Date.UTC(2026, 2, 
     saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
     resetWorkflowCaches(ws.app);
   }
-  upsertPerson(ws.app.db, { iin: IIN, surname: 'Омаров', givenName: 'Нұрлан', patronymic: null, birthDate: '1988-05-05', sex: 'M', address: null, phone: null, source: 'register' }, new Date(now));
+  upsertPerson(
+    ws.app.db,
+    {
+      iin: IIN,
+      surname: 'Омаров',
+      givenName: 'Нұрлан',
+      patronymic: null,
+      birthDate: '1988-05-05',
+      sex: 'M',
+      address: null,
+      phone: null,
+      source: 'register',
+    },
+    new Date(now),
+  );
   return ws;
 }
 afterEach(() => ws?.close());
@@ -79,19 +93,28 @@ describe('walking a service through its steps', () => {
     // Wrong role on the current step: the check step is done only through registers.check, which the cash desk
     // cannot reach; a plain completion is refused by anyone.
     expect((await refusal(cashier, 'registers.check', { requestId: r.id })).code).toBe('forbidden');
-    expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('register-check-required');
-    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('register-check-required');
+    expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe(
+      'register-check-required',
+    );
+    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe(
+      'register-check-required',
+    );
     // Out of order: the cashier's own step is not current yet.
     const early = await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' });
     expect(early.code).toBe('step-not-current');
     expect(early.params).toMatchObject({ current: 'register-check' });
 
     advance(5);
-    expect(await operator.call('registers.check', { requestId: r.id, note: 'Тіркелімде жоқ' })).toMatchObject({ found: false, checkedBy: 'operator' });
+    expect(await operator.call('registers.check', { requestId: r.id, note: 'Тіркелімде жоқ' })).toMatchObject({
+      found: false,
+      checkedBy: 'operator',
+    });
     r = await operator.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('journal-entry');
     // Twice: the same step again.
-    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe('step-already-completed');
+    expect((await refusal(operator, 'requests.completeStep', { requestId: r.id, stepId: 'register-check' })).code).toBe(
+      'step-already-completed',
+    );
     expect((await refusal(operator, 'registers.check', { requestId: r.id })).code).toBe('step-not-current');
 
     advance(3);
@@ -104,18 +127,36 @@ describe('walking a service through its steps', () => {
 
     advance(20); // the cashier takes 20 minutes of a 15-minute step: late
     expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' })).code).toBe('payment-required');
-    expect(await cashier.call('cash.pay', { requestId: r.id, method: 'cash' })).toMatchObject({ kind: 'payment', amountKzt: r.feeKzt, shiftNumber: shift.number });
+    expect(await cashier.call('cash.pay', { requestId: r.id, method: 'cash' })).toMatchObject({
+      kind: 'payment',
+      amountKzt: r.feeKzt,
+      shiftNumber: shift.number,
+    });
     r = await cashier.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('sign-issue');
     // A physician of another specialty may not sign a TB certificate.
-    const wrongSpecialty = await refusal(therapist, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
+    const wrongSpecialty = await refusal(therapist, 'certificates.sign', {
+      requestId: r.id,
+      stepId: 'sign-issue',
+      source: token,
+      keyId: '01',
+      secret: TOKEN_PIN,
+    });
     expect(wrongSpecialty.code).toBe('wrong-role');
     expect(wrongSpecialty.params).toEqual({ required: 'physician/phthisiatrician', role: 'physician/therapist' });
     expect((await therapist.call('requests.queue', {})).rows).toEqual([]);
-    expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe('signature-required');
+    expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe(
+      'signature-required',
+    );
 
     advance(10);
-    const cert = await phthisiatrician.call('certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
+    const cert = await phthisiatrician.call('certificates.sign', {
+      requestId: r.id,
+      stepId: 'sign-issue',
+      source: token,
+      keyId: '01',
+      secret: TOKEN_PIN,
+    });
     expect(cert.issuedAt).not.toBeNull();
     r = await phthisiatrician.call('requests.get', { requestId: r.id });
     expect(r.status).toBe('done');
@@ -131,8 +172,20 @@ describe('walking a service through its steps', () => {
     expect(r.steps[2]!.durationMs).toBe(20 * 60_000);
 
     // Closed: nothing more.
-    expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe('request-closed');
-    expect((await refusal(phthisiatrician, 'certificates.sign', { requestId: r.id, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN })).code).toBe('request-closed');
+    expect((await refusal(phthisiatrician, 'requests.completeStep', { requestId: r.id, stepId: 'sign-issue' })).code).toBe(
+      'request-closed',
+    );
+    expect(
+      (
+        await refusal(phthisiatrician, 'certificates.sign', {
+          requestId: r.id,
+          stepId: 'sign-issue',
+          source: token,
+          keyId: '01',
+          secret: TOKEN_PIN,
+        })
+      ).code,
+    ).toBe('request-closed');
     expect((await refusal(operator, 'requests.cancel', { requestId: r.id, reason: 'too late' })).code).toBe('request-closed');
 
     // The audit chain and the outbox hold every change, in order.
@@ -174,7 +227,15 @@ describe('walking a service through its steps', () => {
       [null, 'step'],
     ]);
     // A condition that does not belong to this step is refused.
-    expect((await refusal(registrar, 'requests.completeStep', { requestId: r.id, stepId: 'desk-population-query', condition: 'grounds-not-met' })).code).toBe('validation');
+    expect(
+      (
+        await refusal(registrar, 'requests.completeStep', {
+          requestId: r.id,
+          stepId: 'desk-population-query',
+          condition: 'grounds-not-met',
+        })
+      ).code,
+    ).toBe('validation');
     r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: 'desk-population-query', condition: 'person-not-found' });
     expect(r.currentStep?.stepId).toBe('desk-person-not-found');
     expect(r.currentStep?.choices[0]?.leadsTo).toBe('refusal');
@@ -217,17 +278,23 @@ describe('cancellation', () => {
     const c = await operator.call('requests.cancel', { requestId: a.id, reason: 'Қызмет алушы кетіп қалды' });
     expect(c.status).toBe('cancelled');
     expect(c.steps).toHaveLength(1);
-    expect(c.steps[0]).toMatchObject({ stepId: 'register-check', outcome: 'cancelled', note: 'Қызмет алушы кетіп қалды', completedBy: { login: 'operator' } });
+    expect(c.steps[0]).toMatchObject({
+      stepId: 'register-check',
+      outcome: 'cancelled',
+      note: 'Қызмет алушы кетіп қалды',
+      completedBy: { login: 'operator' },
+    });
     expect((await operator.call('requests.queue', {})).rows).toEqual([]);
 
     const b = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
     expect(b.number).toBe('A4-000002');
     const d = await admin.call('requests.cancel', { requestId: b.id, reason: 'registered twice' });
     expect(d.status).toBe('cancelled');
-    expect(listOutbox(ws.app.db).filter((o) => o.kind === 'request.cancel').map((o) => (o.payload as { reason: string }).reason)).toEqual([
-      'Қызмет алушы кетіп қалды',
-      'registered twice',
-    ]);
+    expect(
+      listOutbox(ws.app.db)
+        .filter((o) => o.kind === 'request.cancel')
+        .map((o) => (o.payload as { reason: string }).reason),
+    ).toEqual(['Қызмет алушы кетіп қалды', 'registered twice']);
     expect(listAudit(ws.app.db, { entity: 'service_request', limit: 1 })[0]).toMatchObject({ action: 'request.cancelled', login: 'admin' });
     // The administrator supervises but does not act on steps.
     expect((await refusal(admin, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN })).code).toBe('forbidden');
@@ -240,7 +307,9 @@ describe('cancellation', () => {
     await operator.call('registers.check', { requestId: r.id });
     expect(() => ws.app.db.prepare('DELETE FROM service_request WHERE id = ?').run(r.id)).toThrow(/never deleted/);
     expect(() => ws.app.db.prepare('DELETE FROM request_step WHERE request_id = ?').run(r.id)).toThrow(/never deleted/);
-    expect(() => ws.app.db.prepare(`UPDATE request_step SET completed_login = 'someone' WHERE request_id = ? AND seq = 1`).run(r.id)).toThrow(/cannot change/);
+    expect(() =>
+      ws.app.db.prepare(`UPDATE request_step SET completed_login = 'someone' WHERE request_id = ? AND seq = 1`).run(r.id),
+    ).toThrow(/cannot change/);
   });
 });
 
@@ -252,15 +321,29 @@ describe('anonymous HIV examination', () => {
     let r = await counsellor.call('requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true });
     expect(r.person).toBeNull();
     expect(r.anonymousCode).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    const row = ws.app.db.prepare('SELECT person_iin, anonymous_code FROM service_request WHERE id = ?').get(r.id) as { person_iin: string | null };
+    const row = ws.app.db.prepare('SELECT person_iin, anonymous_code FROM service_request WHERE id = ?').get(r.id) as {
+      person_iin: string | null;
+    };
     expect(row.person_iin).toBeNull();
     r = await counsellor.call('requests.completeStep', { requestId: r.id, stepId: 'pre-test-counselling' });
-    expect((await nurse.call('requests.queue', {})).rows[0]).toMatchObject({ anonymousCode: r.anonymousCode, personIin: null, personName: null });
+    expect((await nurse.call('requests.queue', {})).rows[0]).toMatchObject({
+      anonymousCode: r.anonymousCode,
+      personIin: null,
+      personName: null,
+    });
     r = await nurse.call('requests.completeStep', { requestId: r.id, stepId: 'blood-draw' });
     // A working-day step: 3 working days, due at the close of the third working day after today (Mon → Thu 20:00 Atyrau).
     expect(r.currentStep?.deadlineAt).toBe('2026-03-05T15:00:00.000Z');
     // The post-test counselling is completed by the release of the laboratory result against the code.
-    expect((await refusal(counsellor, 'requests.completeStep', { requestId: r.id, stepId: 'post-test-counselling', condition: 'result-positive' })).code).toBe('result-missing');
+    expect(
+      (
+        await refusal(counsellor, 'requests.completeStep', {
+          requestId: r.id,
+          stepId: 'post-test-counselling',
+          condition: 'result-positive',
+        })
+      ).code,
+    ).toBe('result-missing');
     await nurse.call('hiv.enterResult', { code: r.anonymousCode!, result: 'positive' });
     expect(await counsellor.call('hiv.release', { code: r.anonymousCode! })).toMatchObject({ result: 'positive', certificate: null });
     r = await counsellor.call('requests.get', { requestId: r.id });
@@ -270,12 +353,20 @@ describe('anonymous HIV examination', () => {
     expect(everything).not.toContain(IIN);
 
     // An IIN with "anonymous" is refused; a service that is not anonymous needs the IIN.
-    expect((await refusal(counsellor, 'requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true, iin: IIN })).code).toBe('validation');
+    expect(
+      (await refusal(counsellor, 'requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true, iin: IIN })).code,
+    ).toBe('validation');
     const operator = await ws.as('operator');
-    expect((await refusal(operator, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', anonymous: true })).code).toBe('validation');
-    expect((await refusal(operator, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: '123456789012' })).code).toBe('invalid-iin');
+    expect((await refusal(operator, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', anonymous: true })).code).toBe(
+      'validation',
+    );
+    expect((await refusal(operator, 'requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: '123456789012' })).code).toBe(
+      'invalid-iin',
+    );
     expect((await refusal(operator, 'requests.start', { serviceId: 'home-visit', channel: 'portal', iin: IIN })).code).toBe('wrong-role');
-    expect((await refusal(operator, 'requests.start', { serviceId: 'no-such-service', channel: 'desk', iin: IIN })).code).toBe('service-not-in-force');
+    expect((await refusal(operator, 'requests.start', { serviceId: 'no-such-service', channel: 'desk', iin: IIN })).code).toBe(
+      'service-not-in-force',
+    );
   });
 });
 
@@ -286,8 +377,14 @@ describe('survey and dashboard', () => {
     // The month of the run, and the one after it, as the dashboard's date range.
     const day = (ms: number) => new Date(ms).toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });
     const d0 = new Date(start);
-    const month = { from: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), 1, 12)), to: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 0, 12)) };
-    const nextMonth = { from: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1, 12)), to: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 2, 0, 12)) };
+    const month = {
+      from: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), 1, 12)),
+      to: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 0, 12)),
+    };
+    const nextMonth = {
+      from: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 1, 1, 12)),
+      to: day(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth() + 2, 0, 12)),
+    };
     const token = phthisiatricianToken();
     const operator = await ws.as('operator');
     const cashier = await ws.as('cashier');
@@ -302,7 +399,8 @@ describe('survey and dashboard', () => {
       await cashier.call('cash.pay', { requestId: r.id, method: 'card' });
       return cashier.call('requests.get', { requestId: r.id });
     };
-    const sign = (requestId: number) => phth.call('certificates.sign', { requestId, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
+    const sign = (requestId: number) =>
+      phth.call('certificates.sign', { requestId, stepId: 'sign-issue', source: token, keyId: '01', secret: TOKEN_PIN });
     const a = await walk(5);
     expect(a.currentStep?.stepId).toBe('sign-issue');
     expect((await refusal(operator, 'survey.record', { requestId: a.id, q1: 'satisfied', q2: 'satisfied' })).code).toBe('validation');
@@ -332,14 +430,22 @@ describe('survey and dashboard', () => {
     expect((await refusal(operator, 'deadlines.dashboard', month)).code).toBe('forbidden');
 
     const csv = await admin.call('deadlines.report', month);
-    const lines = csv.csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toMatch(/^Қызмет;Қадам;Орындаушы;/);
     expect(lines).toHaveLength(1 + 1 + 4);
     expect(lines[1]).toMatch(/^Туберкулез диспансерінен анықтама беру;\(өтінім толығымен\);;60 мин;3;1;2;0;0;33\.3;/);
 
     const survey = await admin.call('survey.report', month);
     expect(survey.services).toEqual([
-      expect.objectContaining({ serviceId: 'tb-certificate', total: 1, q1: { 'not-satisfied': 0, 'partly-satisfied': 0, satisfied: 1 }, q2: { 'not-satisfied': 0, 'partly-satisfied': 1, satisfied: 0 } }),
+      expect.objectContaining({
+        serviceId: 'tb-certificate',
+        total: 1,
+        q1: { 'not-satisfied': 0, 'partly-satisfied': 0, satisfied: 1 },
+        q2: { 'not-satisfied': 0, 'partly-satisfied': 1, satisfied: 0 },
+      }),
     ]);
   });
 });

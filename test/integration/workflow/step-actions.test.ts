@@ -21,7 +21,9 @@ afterAll(() => {
 
 describe('step actions at app start', () => {
   it('every step action in the shipped regulation files has a registered handler', () => {
-    const declared = catalogOf(app).catalog.all.flatMap((l) => l.definition.steps.flatMap((s) => (s.action ? [{ at: `${l.file}: ${s.id}`, action: s.action }] : [])));
+    const declared = catalogOf(app).catalog.all.flatMap((l) =>
+      l.definition.steps.flatMap((s) => (s.action ? [{ at: `${l.file}: ${s.id}`, action: s.action }] : [])),
+    );
     expect(declared.length).toBeGreaterThan(0);
     const unhandled = declared.filter((d) => !stepActionHandler(d.action)).map((d) => `${d.at}: ${d.action}`);
     expect(unhandled).toEqual([]);
@@ -33,7 +35,9 @@ describe('step actions at app start', () => {
       .readdirSync(workflowDir)
       .filter((f) => f.endsWith('.ts'))
       .flatMap((f) =>
-        [...fs.readFileSync(path.join(workflowDir, f), 'utf8').matchAll(/from '\.\.\/(dispensary|desk|erequests|cash|hiv)\b[^']*'/g)].map((m) => `${f}: ${m[0]}`),
+        [...fs.readFileSync(path.join(workflowDir, f), 'utf8').matchAll(/from '\.\.\/(dispensary|desk|erequests|cash|hiv)\b[^']*'/g)].map(
+          (m) => `${f}: ${m[0]}`,
+        ),
       );
     expect(offending).toEqual([]);
   });

@@ -63,11 +63,17 @@ describe('IIN', () => {
 
   it('property: any other check digit makes a valid IIN invalid', () => {
     fc.assert(
-      fc.property(dateArb, fc.constantFrom<'M' | 'F'>('M', 'F'), fc.integer({ min: 0, max: 9000 }), fc.integer({ min: 1, max: 9 }), (date, sex, serial, delta) => {
-        const iin = makeIin(date, sex, serial);
-        const wrong = iin.slice(0, 11) + String((Number(iin[11]) + delta) % 10);
-        expect(parseIin(wrong)).toMatchObject({ valid: false, reason: 'checksum' });
-      }),
+      fc.property(
+        dateArb,
+        fc.constantFrom<'M' | 'F'>('M', 'F'),
+        fc.integer({ min: 0, max: 9000 }),
+        fc.integer({ min: 1, max: 9 }),
+        (date, sex, serial, delta) => {
+          const iin = makeIin(date, sex, serial);
+          const wrong = iin.slice(0, 11) + String((Number(iin[11]) + delta) % 10);
+          expect(parseIin(wrong)).toMatchObject({ valid: false, reason: 'checksum' });
+        },
+      ),
       { numRuns: 1000 },
     );
   });

@@ -31,13 +31,25 @@ function base(): ServiceDefinition {
         title: { kk: 'Тексеру', ru: 'Проверка', en: 'Check' },
         role: 'operator',
         maxMinutes: 15,
-        next: [
-          { to: 'done', when: 'in-register', refusal: { code: 'in-register', reason: { kk: 'к', ru: 'р', en: 'e' } } },
-          { to: 'pay' },
-        ],
+        next: [{ to: 'done', when: 'in-register', refusal: { code: 'in-register', reason: { kk: 'к', ru: 'р', en: 'e' } } }, { to: 'pay' }],
       },
-      { id: 'pay', title: { kk: 'Төлем', ru: 'Оплата', en: 'Pay' }, role: 'cashier', maxMinutes: 15, skipWhen: 'fee-zero', journal: 'cash', next: [{ to: 'sign' }] },
-      { id: 'sign', title: { kk: 'Қол қою', ru: 'Подпись', en: 'Sign' }, role: 'physician', specialty: 'phthisiatrician', maxWorkingDays: 1, next: [{ to: 'done' }] },
+      {
+        id: 'pay',
+        title: { kk: 'Төлем', ru: 'Оплата', en: 'Pay' },
+        role: 'cashier',
+        maxMinutes: 15,
+        skipWhen: 'fee-zero',
+        journal: 'cash',
+        next: [{ to: 'sign' }],
+      },
+      {
+        id: 'sign',
+        title: { kk: 'Қол қою', ru: 'Подпись', en: 'Sign' },
+        role: 'physician',
+        specialty: 'phthisiatrician',
+        maxWorkingDays: 1,
+        next: [{ to: 'done' }],
+      },
     ],
     fee: { kzt: 1000, assumed: true },
     resultDocument: { id: 'tb-certificate', title: { kk: 'а', ru: 'с', en: 'c' }, forms: ['paper'] },
@@ -64,7 +76,10 @@ function broken(mutate: (d: any) => void): RegulationIssue[] {
 
 function expectIssue(issues: RegulationIssue[], path: string, message: RegExp) {
   const hit = issues.find((i) => i.file === 'bad.json' && i.path === path && message.test(i.message));
-  expect(hit, `expected bad.json: ${path}: ${message} among\n${issues.map((i) => `${i.file}: ${i.path}: ${i.message}`).join('\n')}`).toBeTruthy();
+  expect(
+    hit,
+    `expected bad.json: ${path}: ${message} among\n${issues.map((i) => `${i.file}: ${i.path}: ${i.message}`).join('\n')}`,
+  ).toBeTruthy();
 }
 
 describe('service definition schema', () => {
@@ -74,11 +89,19 @@ describe('service definition schema', () => {
   });
 
   it('names file and field of an unknown role', () => {
-    expectIssue(broken((d) => (d.steps[0].role = 'doctor')), 'steps[0].role', /unknown role "doctor"/);
+    expectIssue(
+      broken((d) => (d.steps[0].role = 'doctor')),
+      'steps[0].role',
+      /unknown role "doctor"/,
+    );
   });
 
   it('names an unknown specialty and a specialty on a non-physician', () => {
-    expectIssue(broken((d) => (d.steps[2].specialty = 'surgeon')), 'steps[2].specialty', /unknown specialty "surgeon"/);
+    expectIssue(
+      broken((d) => (d.steps[2].specialty = 'surgeon')),
+      'steps[2].specialty',
+      /unknown specialty "surgeon"/,
+    );
     expectIssue(
       broken((d) => {
         d.steps[0].specialty = 'phthisiatrician';
@@ -90,12 +113,24 @@ describe('service definition schema', () => {
   });
 
   it('names a role that is not among the participants', () => {
-    expectIssue(broken((d) => (d.steps[0].role = 'nurse')), 'steps[0].role', /"nurse" is not among the participants/);
+    expectIssue(
+      broken((d) => (d.steps[0].role = 'nurse')),
+      'steps[0].role',
+      /"nurse" is not among the participants/,
+    );
   });
 
   it('names an unknown step reference', () => {
-    expectIssue(broken((d) => (d.steps[1].next[0].to = 'sing')), 'steps[1].next[0].to', /unknown step "sing"/);
-    expectIssue(broken((d) => (d.start.desk = 'chek')), 'start.desk', /unknown step "chek"/);
+    expectIssue(
+      broken((d) => (d.steps[1].next[0].to = 'sing')),
+      'steps[1].next[0].to',
+      /unknown step "sing"/,
+    );
+    expectIssue(
+      broken((d) => (d.start.desk = 'chek')),
+      'start.desk',
+      /unknown step "chek"/,
+    );
   });
 
   it('names a step cycle with no path to the end', () => {
@@ -115,27 +150,75 @@ describe('service definition schema', () => {
   });
 
   it('names negative, zero, fractional-day and missing durations, and both at once', () => {
-    expectIssue(broken((d) => (d.steps[0].maxMinutes = -5)), 'steps[0].maxMinutes', /too small|>0|positive/i);
-    expectIssue(broken((d) => (d.steps[0].maxMinutes = 0)), 'steps[0].maxMinutes', /too small|>0|positive/i);
-    expectIssue(broken((d) => (d.steps[2].maxWorkingDays = 1.5)), 'steps[2].maxWorkingDays', /int/i);
-    expectIssue(broken((d) => delete d.steps[0].maxMinutes), 'steps[0]', /missing duration/);
-    expectIssue(broken((d) => (d.steps[0].maxWorkingDays = 1)), 'steps[0]', /not both/);
-    expectIssue(broken((d) => (d.steps[0].maxMinutes = '15')), 'steps[0].maxMinutes', /number/);
+    expectIssue(
+      broken((d) => (d.steps[0].maxMinutes = -5)),
+      'steps[0].maxMinutes',
+      /too small|>0|positive/i,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].maxMinutes = 0)),
+      'steps[0].maxMinutes',
+      /too small|>0|positive/i,
+    );
+    expectIssue(
+      broken((d) => (d.steps[2].maxWorkingDays = 1.5)),
+      'steps[2].maxWorkingDays',
+      /int/i,
+    );
+    expectIssue(
+      broken((d) => delete d.steps[0].maxMinutes),
+      'steps[0]',
+      /missing duration/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].maxWorkingDays = 1)),
+      'steps[0]',
+      /not both/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].maxMinutes = '15')),
+      'steps[0].maxMinutes',
+      /number/,
+    );
   });
 
   it('names duplicate step ids and the reserved id', () => {
-    expectIssue(broken((d) => (d.steps[2].id = 'pay')), 'steps[2].id', /duplicate step id "pay"/);
-    expectIssue(broken((d) => (d.steps[2].id = 'done')), 'steps[2].id', /reserved/);
+    expectIssue(
+      broken((d) => (d.steps[2].id = 'pay')),
+      'steps[2].id',
+      /duplicate step id "pay"/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[2].id = 'done')),
+      'steps[2].id',
+      /reserved/,
+    );
   });
 
   it('names unknown conditions, misplaced default edges and refusals not ending the request', () => {
-    expectIssue(broken((d) => (d.steps[0].next[0].when = 'in-registry')), 'steps[0].next[0].when', /unknown condition "in-registry"/);
-    expectIssue(broken((d) => d.steps[0].next.reverse()), 'steps[0].next[0]', /default edge/);
-    expectIssue(broken((d) => (d.steps[0].next[0].to = 'pay')), 'steps[0].next[0].to', /refusal must end/);
+    expectIssue(
+      broken((d) => (d.steps[0].next[0].when = 'in-registry')),
+      'steps[0].next[0].when',
+      /unknown condition "in-registry"/,
+    );
+    expectIssue(
+      broken((d) => d.steps[0].next.reverse()),
+      'steps[0].next[0]',
+      /default edge/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].next[0].to = 'pay')),
+      'steps[0].next[0].to',
+      /refusal must end/,
+    );
   });
 
   it('names a cashier step that cannot be skipped and a fee without a cashier', () => {
-    expectIssue(broken((d) => delete d.steps[1].skipWhen), 'steps[1].skipWhen', /fee-zero/);
+    expectIssue(
+      broken((d) => delete d.steps[1].skipWhen),
+      'steps[1].skipWhen',
+      /fee-zero/,
+    );
     const issues = broken((d) => {
       d.steps.splice(1, 1);
       d.steps[0].next[1].to = 'sign';
@@ -145,10 +228,26 @@ describe('service definition schema', () => {
   });
 
   it('names an unknown step action and a register check without its register (or a register elsewhere)', () => {
-    expectIssue(broken((d) => (d.steps[0].action = 'x-ray')), 'steps[0].action', /unknown step action "x-ray"; expected one of: register-check, payment/);
-    expectIssue(broken((d) => (d.steps[0].action = 'register-check')), 'steps[0].register', /names its register/);
-    expectIssue(broken((d) => Object.assign(d.steps[0], { action: 'register-check', register: 'dental' })), 'steps[0].register', /unknown register "dental"/);
-    expectIssue(broken((d) => (d.steps[1].register = 'tb')), 'steps[1].register', /only by a step with action "register-check"/);
+    expectIssue(
+      broken((d) => (d.steps[0].action = 'x-ray')),
+      'steps[0].action',
+      /unknown step action "x-ray"; expected one of: register-check, payment/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].action = 'register-check')),
+      'steps[0].register',
+      /names its register/,
+    );
+    expectIssue(
+      broken((d) => Object.assign(d.steps[0], { action: 'register-check', register: 'dental' })),
+      'steps[0].register',
+      /unknown register "dental"/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[1].register = 'tb')),
+      'steps[1].register',
+      /only by a step with action "register-check"/,
+    );
     expectIssue(
       broken((d) => {
         Object.assign(d.steps[0], { action: 'register-check', register: 'tb' });
@@ -160,8 +259,16 @@ describe('service definition schema', () => {
   });
 
   it('names a signature step that signs nothing and a payment outside the cash journal', () => {
-    expectIssue(broken((d) => (d.steps[2].action = 'signature')), 'steps[2].signsResult', /signsResult true/);
-    expectIssue(broken((d) => (d.steps[0].action = 'payment')), 'steps[0].journal', /journal "cash"/);
+    expectIssue(
+      broken((d) => (d.steps[2].action = 'signature')),
+      'steps[2].signsResult',
+      /signsResult true/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].action = 'payment')),
+      'steps[0].journal',
+      /journal "cash"/,
+    );
     const ok = clone(base()) as any;
     Object.assign(ok.steps[0], { action: 'register-check', register: 'tb' });
     Object.assign(ok.steps[1], { action: 'payment' });
@@ -170,21 +277,57 @@ describe('service definition schema', () => {
   });
 
   it('names malformed dates and a period ending before it starts', () => {
-    expectIssue(broken((d) => (d.effectiveFrom = '2014-02-30')), 'effectiveFrom', /malformed date "2014-02-30"/);
-    expectIssue(broken((d) => (d.act.date = '23.05.2014')), 'act.date', /malformed date/);
-    expectIssue(broken((d) => (d.effectiveTo = '2014-01-01')), 'effectiveTo', /before it starts/);
+    expectIssue(
+      broken((d) => (d.effectiveFrom = '2014-02-30')),
+      'effectiveFrom',
+      /malformed date "2014-02-30"/,
+    );
+    expectIssue(
+      broken((d) => (d.act.date = '23.05.2014')),
+      'act.date',
+      /malformed date/,
+    );
+    expectIssue(
+      broken((d) => (d.effectiveTo = '2014-01-01')),
+      'effectiveTo',
+      /before it starts/,
+    );
   });
 
   it('names missing and unknown fields', () => {
-    expectIssue(broken((d) => delete d.journal), 'journal', /missing/);
-    expectIssue(broken((d) => (d.journal = 'cash-book')), 'journal', /unknown journal "cash-book"/);
-    expectIssue(broken((d) => (d.steps[0].maxMinuts = 3)), 'steps[0]', /unknown field\(s\): maxMinuts/);
+    expectIssue(
+      broken((d) => delete d.journal),
+      'journal',
+      /missing/,
+    );
+    expectIssue(
+      broken((d) => (d.journal = 'cash-book')),
+      'journal',
+      /unknown journal "cash-book"/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].maxMinuts = 3)),
+      'steps[0]',
+      /unknown field\(s\): maxMinuts/,
+    );
   });
 
   it('names channels without a start or a whole-request maximum', () => {
-    expectIssue(broken((d) => d.channels.push('phone')), 'start.phone', /missing/);
-    expectIssue(broken((d) => d.channels.push('phone')), 'maxTotal.phone', /missing/);
-    expectIssue(broken((d) => (d.maxTotal.desk = { maxMinutes: 60, maxWorkingDays: 1 })), 'maxTotal.desk', /exactly one/);
+    expectIssue(
+      broken((d) => d.channels.push('phone')),
+      'start.phone',
+      /missing/,
+    );
+    expectIssue(
+      broken((d) => d.channels.push('phone')),
+      'maxTotal.phone',
+      /missing/,
+    );
+    expectIssue(
+      broken((d) => (d.maxTotal.desk = { maxMinutes: 60, maxWorkingDays: 1 })),
+      'maxTotal.desk',
+      /exactly one/,
+    );
   });
 
   it('names a step unreachable from every start', () => {
@@ -245,7 +388,9 @@ describe('a definition set', () => {
       { file: 'one.json', data: d1 },
       { file: 'two.json', data: d2 },
     ]);
-    expect(issues.map((i) => `${i.file}:${i.path}`)).toEqual(expect.arrayContaining(['one.json:steps[0].role', 'two.json:steps[1].next[0].to']));
+    expect(issues.map((i) => `${i.file}:${i.path}`)).toEqual(
+      expect.arrayContaining(['one.json:steps[0].role', 'two.json:steps[1].next[0].to']),
+    );
   });
 
   it('refuses non-objects with the file name', () => {

@@ -61,9 +61,15 @@ describe('calendar data', () => {
   });
 
   it('refuses an unknown time zone and bad hours with the option named', () => {
-    expect(() => createWorkingCalendar(kz, { timeZone: 'Asia/Nowhere', hours: { weekdays: { open: '08:00', close: '20:00' } } })).toThrow(/Asia\/Nowhere/);
-    expect(() => createWorkingCalendar(kz, { timeZone: 'Asia/Almaty', hours: { weekdays: { open: '20:00', close: '08:00' } } })).toThrow(/hours\.weekdays/);
-    expect(() => createWorkingCalendar(kz, { timeZone: 'Asia/Almaty', hours: { weekdays: { open: '8:00', close: '20:00' } } })).toThrow(/hours\.weekdays\.open/);
+    expect(() => createWorkingCalendar(kz, { timeZone: 'Asia/Nowhere', hours: { weekdays: { open: '08:00', close: '20:00' } } })).toThrow(
+      /Asia\/Nowhere/,
+    );
+    expect(() => createWorkingCalendar(kz, { timeZone: 'Asia/Almaty', hours: { weekdays: { open: '20:00', close: '08:00' } } })).toThrow(
+      /hours\.weekdays/,
+    );
+    expect(() => createWorkingCalendar(kz, { timeZone: 'Asia/Almaty', hours: { weekdays: { open: '8:00', close: '20:00' } } })).toThrow(
+      /hours\.weekdays\.open/,
+    );
   });
 });
 
@@ -222,10 +228,13 @@ describe('time zones', () => {
     });
 
     it('same deadlines under TZ=UTC, America/New_York, Pacific/Kiritimati, Asia/Kathmandu', () => {
-      const samples = fc.sample(fc.tuple(fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2027, 11, 31) }), fc.integer({ min: 0, max: 20 })), {
-        numRuns: 300,
-        seed: 42,
-      });
+      const samples = fc.sample(
+        fc.tuple(fc.integer({ min: Date.UTC(2023, 0, 1), max: Date.UTC(2027, 11, 31) }), fc.integer({ min: 0, max: 20 })),
+        {
+          numRuns: 300,
+          seed: 42,
+        },
+      );
       const results: string[][] = [];
       const hostOffsets = new Set<number>();
       for (const tz of ['UTC', 'America/New_York', 'Pacific/Kiritimati', 'Asia/Kathmandu']) {
@@ -245,7 +254,7 @@ describe('properties of working-day deadlines', () => {
   const instant = fc.integer({ min: Date.UTC(2013, 0, 1), max: Date.UTC(2027, 11, 31) });
   const days = fc.integer({ min: 0, max: 30 });
 
-  it('never fall on a non-working day, and are that day\'s closing time', () => {
+  it("never fall on a non-working day, and are that day's closing time", () => {
     fc.assert(
       fc.property(instant, days, (t, n) => {
         const d = addWorkingDaysMs(t, n, cal);

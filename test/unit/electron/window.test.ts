@@ -57,7 +57,14 @@ describe('the main window', () => {
   it('isolates the renderer: context isolation, sandbox, no Node', () => {
     createMainWindow('/app/preload.cjs');
     const prefs = recorded.windowOptions[0].webPreferences;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webSecurity: true, allowRunningInsecureContent: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+    });
     expect(prefs.preload).toBe('/app/preload.cjs');
   });
 
@@ -102,10 +109,19 @@ describe('IPC', () => {
       const ok = await handler({ sender, senderFrame: mainFrame }, 'session.current', {});
       expect(ok).toEqual({ ok: true, value: null, now: expect.any(String) });
       const foreign = { url: 'https://evil.example/' };
-      expect(await handler({ sender: { mainFrame: foreign }, senderFrame: foreign }, 'session.current', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      expect(await handler({ sender: { mainFrame: foreign }, senderFrame: foreign }, 'session.current', {})).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
       const subframe = { url: `${APP_ORIGIN}/index.html` };
-      expect(await handler({ sender, senderFrame: subframe }, 'session.current', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-      expect(await handler({ sender, senderFrame: mainFrame }, 'people.search', { query: 'а' })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(await handler({ sender, senderFrame: subframe }, 'session.current', {})).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden' },
+      });
+      expect(await handler({ sender, senderFrame: mainFrame }, 'people.search', { query: 'а' })).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated' },
+      });
     } finally {
       ws.close();
     }

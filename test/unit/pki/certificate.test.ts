@@ -27,7 +27,12 @@ describe('certificates', () => {
     expect(certificateBin(cert('valid'))).toBeNull();
     expect(certificateBin(cert('organization'))).toBe(pki.organizationBin);
     const info = certificateInfo(cert('organization'));
-    expect(info).toMatchObject({ name: 'ДӘРІГЕРОВА ГҮЛНАР', organization: 'ҚАЛАЛЫҚ ЕМХАНА №1', iin: pki.physicianIin, bin: pki.organizationBin });
+    expect(info).toMatchObject({
+      name: 'ДӘРІГЕРОВА ГҮЛНАР',
+      organization: 'ҚАЛАЛЫҚ ЕМХАНА №1',
+      iin: pki.physicianIin,
+      bin: pki.organizationBin,
+    });
     expect(info.subject).toContain(`OU=BIN${pki.organizationBin}`);
   });
 

@@ -20,10 +20,15 @@ import {
 describe('DER reader and writer', () => {
   it('OIDs round-trip', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 39 }), fc.array(fc.nat({ max: 2 ** 40 }), { maxLength: 8 }), (a, b, rest) => {
-        const oid = [a, b, ...rest].join('.');
-        expect(decodeOid(parseOne(encodeOid(oid)))).toBe(oid);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 39 }),
+        fc.array(fc.nat({ max: 2 ** 40 }), { maxLength: 8 }),
+        (a, b, rest) => {
+          const oid = [a, b, ...rest].join('.');
+          expect(decodeOid(parseOne(encodeOid(oid)))).toBe(oid);
+        },
+      ),
     );
     expect(decodeOid(parseOne(encodeOid('1.2.398.3.10.1.1.1.2')))).toBe('1.2.398.3.10.1.1.1.2');
   });

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 
 const src = path.join(__dirname, '../../../renderer/src');
 const files = (dir: string): string[] =>
-  fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.(ts|vue)$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : /\.(ts|vue)$/.test(e.name) ? [path.join(dir, e.name)] : []));
 
 describe('the window’s Pinia', () => {
   it('is created by createAppPinia in main.ts', () => {

@@ -27,6 +27,11 @@ describe('screens', () => {
     expect(allowed(hiv, 'physician', 'counselling')).toBe(true);
     expect(allowed(hiv, 'physician', 'therapist')).toBe(false);
     expect(allowed(hiv, 'administrator', null)).toBe(false);
-    expect(allowed(NAV.find((n) => n.name === 'people')!, null)).toBe(false);
+    expect(
+      allowed(
+        NAV.find((n) => n.name === 'people')!,
+        null,
+      ),
+    ).toBe(false);
   });
 });

@@ -137,7 +137,11 @@ describe('shipped regulations', () => {
       expect(byId.get('portal-auth-refused')!.maxMinutes).toBe(0.5);
       expect(byId.get('portal-signature-refused')!.maxMinutes).toBe(1.5);
       // table 2, actions 1, 2, 3, 5, 6: 10–15 s, 10 s, 1.5 min, 10–15 s, 1.5 min; action 4 (10–15 s) refuses
-      expect(defaultPath(d, 'desk').slice(0, 5).map((s) => s.maxMinutes)).toEqual([0.25, 0.17, 1.5, 0.25, 1.5]);
+      expect(
+        defaultPath(d, 'desk')
+          .slice(0, 5)
+          .map((s) => s.maxMinutes),
+      ).toEqual([0.25, 0.17, 1.5, 0.25, 1.5]);
       expect(byId.get('desk-person-not-found')!.next[0]!.refusal?.code).toBe('person-not-found');
       expect(totalDuration(d, 'portal')).toEqual({ byEndOfWorkingDay: true });
       expect(d.portalCutoffMinutesBeforeClose).toBe(120);
@@ -164,7 +168,11 @@ describe('shipped regulations', () => {
 
   it('declares the steps done through their own action: register checks, payments, signatures, the HIV label and result', () => {
     const declared = catalog.all
-      .flatMap((l) => l.definition.steps.filter((s) => s.action).map((s) => `${l.definition.region}/${l.definition.id}/${s.id}: ${s.action}${s.register ? ` (${s.register})` : ''}`))
+      .flatMap((l) =>
+        l.definition.steps
+          .filter((s) => s.action)
+          .map((s) => `${l.definition.region}/${l.definition.id}/${s.id}: ${s.action}${s.register ? ` (${s.register})` : ''}`),
+      )
       .sort();
     expect(declared).toEqual([
       'atyrau/hiv-examination/blood-draw: hiv-label',

@@ -86,7 +86,12 @@ const kk = {
     noSlots: '{from} — {to} аралығында бос уақыт жоқ. Басқа дәрігерді таңдаңыз.',
     slipTitle: 'Жазылу талоны',
   },
-  sync: { hint: 'Орталық сервер уақытты растағанша жазылу алдын ала болып саналады', provisional: 'расталмаған', confirmed: 'расталды', conflict: 'уақыт бос емес — хабарласыңыз' },
+  sync: {
+    hint: 'Орталық сервер уақытты растағанша жазылу алдын ала болып саналады',
+    provisional: 'расталмаған',
+    confirmed: 'расталды',
+    conflict: 'уақыт бос емес — хабарласыңыз',
+  },
   exception: { leave: 'демалыста', sick: 'ауруы бойынша', extra: 'қосымша сағаттар' },
   weekdays: { 0: 'Жс', 1: 'Дс', 2: 'Сс', 3: 'Ср', 4: 'Бс', 5: 'Жм', 6: 'Сн' },
   attach: {
@@ -121,7 +126,15 @@ const kk = {
     print: 'Басып шығару',
     empty: 'Бұл кезеңде жазба жоқ.',
   },
-  status: { registered: 'тіркелді', visited: 'барды', cancelled: 'болдырылмады', booked: 'жазылды', rescheduled: 'ауыстырылды', active: 'тіркелген', ended: 'шығарылды' },
+  status: {
+    registered: 'тіркелді',
+    visited: 'барды',
+    cancelled: 'болдырылмады',
+    booked: 'жазылды',
+    rescheduled: 'ауыстырылды',
+    active: 'тіркелген',
+    ended: 'шығарылды',
+  },
   tt: {
     title: 'Дәрігерлер кестесі',
     hint: 'Апта: ← → пернелері. Мереке және демалыс күндері ұйымның жұмыс күнтізбесінен алынады.',
@@ -239,7 +252,12 @@ const ru: typeof kk = {
     noSlots: 'С {from} по {to} свободного времени нет. Выберите другого врача.',
     slipTitle: 'Талон записи',
   },
-  sync: { hint: 'Запись предварительная, пока центральный сервер не подтвердит время', provisional: 'не подтверждено', confirmed: 'подтверждено', conflict: 'время занято — перезвоните' },
+  sync: {
+    hint: 'Запись предварительная, пока центральный сервер не подтвердит время',
+    provisional: 'не подтверждено',
+    confirmed: 'подтверждено',
+    conflict: 'время занято — перезвоните',
+  },
   exception: { leave: 'в отпуске', sick: 'на больничном', extra: 'дополнительные часы' },
   weekdays: { 0: 'Вс', 1: 'Пн', 2: 'Вт', 3: 'Ср', 4: 'Чт', 5: 'Пт', 6: 'Сб' },
   attach: {
@@ -274,7 +292,15 @@ const ru: typeof kk = {
     print: 'Печать',
     empty: 'За этот период записей нет.',
   },
-  status: { registered: 'зарегистрирован', visited: 'обслужен', cancelled: 'отменён', booked: 'записан', rescheduled: 'перенесён', active: 'прикреплён', ended: 'откреплён' },
+  status: {
+    registered: 'зарегистрирован',
+    visited: 'обслужен',
+    cancelled: 'отменён',
+    booked: 'записан',
+    rescheduled: 'перенесён',
+    active: 'прикреплён',
+    ended: 'откреплён',
+  },
   tt: {
     title: 'Расписание врачей',
     hint: 'Неделя: клавиши ← →. Праздники и выходные берутся из рабочего календаря организации.',
@@ -392,7 +418,12 @@ const en: typeof kk = {
     noSlots: 'No free time from {from} to {to}. Choose another doctor.',
     slipTitle: 'Appointment slip',
   },
-  sync: { hint: 'Provisional until the central server confirms the time', provisional: 'provisional', confirmed: 'confirmed', conflict: 'slot lost — call back' },
+  sync: {
+    hint: 'Provisional until the central server confirms the time',
+    provisional: 'provisional',
+    confirmed: 'confirmed',
+    conflict: 'slot lost — call back',
+  },
   exception: { leave: 'on leave', sick: 'sick', extra: 'extra hours' },
   weekdays: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
   attach: {
@@ -427,7 +458,15 @@ const en: typeof kk = {
     print: 'Print',
     empty: 'No entries in this period.',
   },
-  status: { registered: 'registered', visited: 'visited', cancelled: 'cancelled', booked: 'booked', rescheduled: 'rescheduled', active: 'attached', ended: 'detached' },
+  status: {
+    registered: 'registered',
+    visited: 'visited',
+    cancelled: 'cancelled',
+    booked: 'booked',
+    rescheduled: 'rescheduled',
+    active: 'attached',
+    ended: 'detached',
+  },
   tt: {
     title: 'Doctors’ timetables',
     hint: 'Week: ← → keys. Holidays and days off come from the organization’s working calendar.',

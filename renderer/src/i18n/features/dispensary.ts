@@ -1,8 +1,19 @@
 /** Texts of issue 6 (registers, cash desk, certificates, HIV testing): renderer/src/dispensary and the request screen. */
 export default {
   kk: {
-    services: { 'tb-certificate': 'Туберкулез диспансерінің анықтамасы', 'psychoneurological-certificate': 'Психоневрологиялық диспансердің анықтамасы', 'narcology-certificate': 'Наркологиялық диспансердің анықтамасы', 'hiv-examination': 'АИТВ-ға тексеру' },
-    nav: { cash: 'Касса', prices: 'Бағалар', registers: 'Тіркелімдерді жүктеу', certificates: 'Анықтамалар журналы', hivFollowUps: 'АИТВ: бақылау тізімі' },
+    services: {
+      'tb-certificate': 'Туберкулез диспансерінің анықтамасы',
+      'psychoneurological-certificate': 'Психоневрологиялық диспансердің анықтамасы',
+      'narcology-certificate': 'Наркологиялық диспансердің анықтамасы',
+      'hiv-examination': 'АИТВ-ға тексеру',
+    },
+    nav: {
+      cash: 'Касса',
+      prices: 'Бағалар',
+      registers: 'Тіркелімдерді жүктеу',
+      certificates: 'Анықтамалар журналы',
+      hivFollowUps: 'АИТВ: бақылау тізімі',
+    },
     tiles: {
       cash: 'Ауысымды ашу және жабу, төлемдер, чектерді жою, касса журналы',
       prices: 'Қызметтердің бағалары және күшіне ену күндері',
@@ -143,8 +154,19 @@ export default {
     pdf: { receipt: 'Чек {receipt}', certificate: 'Анықтама {number}', shiftReport: '{number} ауысымының есебі', label: 'Үлгі жапсырмасы' },
   },
   ru: {
-    services: { 'tb-certificate': 'Справка противотуберкулёзного диспансера', 'psychoneurological-certificate': 'Справка психоневрологического диспансера', 'narcology-certificate': 'Справка наркологического диспансера', 'hiv-examination': 'Обследование на ВИЧ' },
-    nav: { cash: 'Касса', prices: 'Цены', registers: 'Загрузка регистров', certificates: 'Журнал справок', hivFollowUps: 'ВИЧ: наблюдение' },
+    services: {
+      'tb-certificate': 'Справка противотуберкулёзного диспансера',
+      'psychoneurological-certificate': 'Справка психоневрологического диспансера',
+      'narcology-certificate': 'Справка наркологического диспансера',
+      'hiv-examination': 'Обследование на ВИЧ',
+    },
+    nav: {
+      cash: 'Касса',
+      prices: 'Цены',
+      registers: 'Загрузка регистров',
+      certificates: 'Журнал справок',
+      hivFollowUps: 'ВИЧ: наблюдение',
+    },
     tiles: {
       cash: 'Открытие и закрытие смены, оплаты, аннулирование чеков, кассовый журнал',
       prices: 'Цены услуг и даты вступления в силу',
@@ -285,8 +307,19 @@ export default {
     pdf: { receipt: 'Чек {receipt}', certificate: 'Справка {number}', shiftReport: 'Отчёт смены {number}', label: 'Этикетка пробы' },
   },
   en: {
-    services: { 'tb-certificate': 'TB dispensary certificate', 'psychoneurological-certificate': 'Psychoneurological dispensary certificate', 'narcology-certificate': 'Narcology dispensary certificate', 'hiv-examination': 'HIV examination' },
-    nav: { cash: 'Cash desk', prices: 'Prices', registers: 'Register import', certificates: 'Certificate journal', hivFollowUps: 'HIV follow-up' },
+    services: {
+      'tb-certificate': 'TB dispensary certificate',
+      'psychoneurological-certificate': 'Psychoneurological dispensary certificate',
+      'narcology-certificate': 'Narcology dispensary certificate',
+      'hiv-examination': 'HIV examination',
+    },
+    nav: {
+      cash: 'Cash desk',
+      prices: 'Prices',
+      registers: 'Register import',
+      certificates: 'Certificate journal',
+      hivFollowUps: 'HIV follow-up',
+    },
     tiles: {
       cash: 'Open and close the shift, payments, voids, the cash journal',
       prices: 'Service prices and their effective dates',

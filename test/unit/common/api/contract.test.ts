@@ -8,7 +8,11 @@ import { api, API_METHODS } from '../../../../common/api';
 import { API_SLICES } from '../../../../common/api/slices';
 import { handlers, handlersBySlice } from '../../../../electron/services/handlers';
 
-const slices = Object.entries(API_SLICES).map(([name, slice]) => ({ name, prefixes: [...slice.prefixes] as string[], methods: Object.keys(slice.methods) }));
+const slices = Object.entries(API_SLICES).map(([name, slice]) => ({
+  name,
+  prefixes: [...slice.prefixes] as string[],
+  methods: Object.keys(slice.methods),
+}));
 const prefixOf = (method: string) => method.slice(0, method.indexOf('.'));
 const kebab = (s: string) => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -26,13 +30,18 @@ describe('the API contract by slice', () => {
       }
     }
     for (const [p, name] of owner) if (slices.some((s) => s.name === kebab(p))) expect(name, p).toBe(kebab(p));
-    for (const s of slices) if (s.prefixes.length === 1) expect(s.name, 'a one-prefix slice is named after its prefix').toBe(kebab(s.prefixes[0]!));
+    for (const s of slices)
+      if (s.prefixes.length === 1) expect(s.name, 'a one-prefix slice is named after its prefix').toBe(kebab(s.prefixes[0]!));
   });
 
   it('keeps every method in the slice that owns its prefix, and every prefix has methods', () => {
     for (const s of slices) {
       for (const m of s.methods) expect(s.prefixes, `${m} in common/api/${s.name}.ts`).toContain(prefixOf(m));
-      for (const p of s.prefixes) expect(s.methods.some((m) => prefixOf(m) === p), `${s.name} owns ${p} but has no ${p}.* method`).toBe(true);
+      for (const p of s.prefixes)
+        expect(
+          s.methods.some((m) => prefixOf(m) === p),
+          `${s.name} owns ${p} but has no ${p}.* method`,
+        ).toBe(true);
     }
   });
 
@@ -47,7 +56,8 @@ describe('the API contract by slice', () => {
 
   it('has a handler for every method, in the handler map of its slice', () => {
     expect(Object.keys(handlersBySlice).sort()).toEqual(slices.map((s) => s.name).sort());
-    for (const s of slices) expect(Object.keys(handlersBySlice[s.name as keyof typeof handlersBySlice]).sort(), s.name).toEqual([...s.methods].sort());
+    for (const s of slices)
+      expect(Object.keys(handlersBySlice[s.name as keyof typeof handlersBySlice]).sort(), s.name).toEqual([...s.methods].sort());
     for (const m of API_METHODS) expect(typeof handlers[m], m).toBe('function');
     expect(Object.keys(handlers).sort()).toEqual([...API_METHODS].sort());
   });

@@ -13,11 +13,29 @@ function legacySpreadsheet(lines: (string | number | null)[][]): string {
 }
 const legacyField = (v: string | null) => (v === null ? '' : /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
-const TRICKY = ['Оспанов Серік', 'a;b', 'say "hi"', 'two\nlines', 'cr\rhere', '=SUM(A1)', '+7 701 000 00 01', '-5', '@home', 'a,b', '', 'Абай д-лы, 1', "'quoted'", 'ends;"'];
+const TRICKY = [
+  'Оспанов Серік',
+  'a;b',
+  'say "hi"',
+  'two\nlines',
+  'cr\rhere',
+  '=SUM(A1)',
+  '+7 701 000 00 01',
+  '-5',
+  '@home',
+  'a,b',
+  '',
+  'Абай д-лы, 1',
+  "'quoted'",
+  'ends;"',
+];
 
 describe('CSV writing', () => {
   it('writes spreadsheet exports exactly as the hand-written writers did: BOM, semicolons, CRLF, formulas neutralised', () => {
-    const lines: (string | number | null)[][] = [['Нөмірі', 'Күні', 'Саны'], ...TRICKY.map((t, i) => [t, `2026-03-${String(i + 1).padStart(2, '0')}`, i % 3 === 0 ? null : i - 7])];
+    const lines: (string | number | null)[][] = [
+      ['Нөмірі', 'Күні', 'Саны'],
+      ...TRICKY.map((t, i) => [t, `2026-03-${String(i + 1).padStart(2, '0')}`, i % 3 === 0 ? null : i - 7]),
+    ];
     expect(spreadsheetCsv(lines)).toBe(legacySpreadsheet(lines));
     expect(spreadsheetCsv([['only header']])).toBe('\uFEFFonly header\r\n');
   });

@@ -39,7 +39,7 @@ describe('useBusyAction', () => {
     expect(calls).toBe(1);
   });
 
-  it('turns a failure into the error code\'s text, clears it on the next action, and is not busy after', async () => {
+  it("turns a failure into the error code's text, clears it on the next action, and is not busy after", async () => {
     const { busy, error, run } = useBusyAction();
     const result = await run(() => Promise.reject(new ApiCallError({ code: 'not-found', message: 'x' })));
     expect(result).toBeUndefined();
@@ -74,7 +74,7 @@ describe('useBusyAction', () => {
     expect(busy.value).toBe(false);
   });
 
-  it('reports into the screen\'s own error line when given one', async () => {
+  it("reports into the screen's own error line when given one", async () => {
     const line = ref('left from loading');
     const { error, run } = useBusyAction(line);
     expect(error).toBe(line);

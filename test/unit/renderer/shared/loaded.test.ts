@@ -30,7 +30,11 @@ describe('useLoaded', () => {
   });
 
   it('keeps what is shown when a reload fails, says why, and clears that once a reload succeeds', async () => {
-    const fetch = vi.fn<() => Promise<number[]>>().mockResolvedValueOnce([1]).mockRejectedValueOnce(new ApiCallError({ code: 'forbidden', message: 'x' })).mockResolvedValueOnce([1, 2]);
+    const fetch = vi
+      .fn<() => Promise<number[]>>()
+      .mockResolvedValueOnce([1])
+      .mockRejectedValueOnce(new ApiCallError({ code: 'forbidden', message: 'x' }))
+      .mockResolvedValueOnce([1, 2]);
     const list = useLoaded(fetch, [] as number[]);
     await list.load();
     await list.load();
@@ -42,7 +46,7 @@ describe('useLoaded', () => {
     expect(list.error.value).toBe('');
   });
 
-  it('when loads overlap, shows the latest one\'s answer (or failure) only', async () => {
+  it("when loads overlap, shows the latest one's answer (or failure) only", async () => {
     const first = deferred<string>();
     const second = deferred<string>();
     const fetch = vi.fn<() => Promise<string>>().mockReturnValueOnce(first.promise).mockReturnValueOnce(second.promise);
@@ -78,7 +82,7 @@ describe('useLoaded', () => {
     expect(n.data.value).toBe(2);
   });
 
-  it('passes the load arguments to the fetch function, and reports into the screen\'s own error line', async () => {
+  it("passes the load arguments to the fetch function, and reports into the screen's own error line", async () => {
     const line = ref('');
     const fetch = vi.fn(async (doctorId: number, from: string) => `${doctorId}@${from}`);
     const week = useLoaded(fetch, '', { error: line });

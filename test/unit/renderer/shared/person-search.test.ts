@@ -21,7 +21,17 @@ i18n.global.locale.value = 'en';
 
 const DINARA = makeIin('1985-03-01', 'F', 11);
 const person = (iin: string, surname: string): Person =>
-  ({ iin, surname, givenName: 'Динара', patronymic: null, birthDate: '1985-03-01', sex: 'F', address: null, phone: null, source: 'register' }) as Person;
+  ({
+    iin,
+    surname,
+    givenName: 'Динара',
+    patronymic: null,
+    birthDate: '1985-03-01',
+    sex: 'F',
+    address: null,
+    phone: null,
+    source: 'register',
+  }) as Person;
 
 /** Answers the test releases one by one, to play out-of-order arrivals. */
 type Pending = { method: string; args: Record<string, unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
@@ -30,7 +40,10 @@ const mockedCall = vi.mocked(call);
 beforeEach(() => {
   pending = [];
   mockedCall.mockReset();
-  mockedCall.mockImplementation(((method: string, args: Record<string, unknown>) => new Promise((resolve, reject) => pending.push({ method, args, resolve, reject }))) as unknown as typeof call);
+  mockedCall.mockImplementation(
+    ((method: string, args: Record<string, unknown>) =>
+      new Promise((resolve, reject) => pending.push({ method, args, resolve, reject }))) as unknown as typeof call,
+  );
 });
 
 let scope: EffectScope;
@@ -111,7 +124,7 @@ describe('usePersonSearch', () => {
     expect(s.results.value.map((p) => p.surname)).toEqual(['Қасымова']);
   });
 
-  it('shows a failed search in the user\'s language, but not the failure of an older one', async () => {
+  it("shows a failed search in the user's language, but not the failure of an older one", async () => {
     const s = search({ limit: 8 });
     s.query.value = 'қа';
     await settle();
@@ -176,7 +189,9 @@ describe('usePersonSearch', () => {
     const s = search({ limit: 8 });
     s.query.value = 'қас';
     await settle();
-    pending[0]!.resolve(found([person(DINARA, 'A'), person(makeIin('1990-01-01', 'M', 5), 'B'), person(makeIin('1991-01-01', 'M', 5), 'C')]));
+    pending[0]!.resolve(
+      found([person(DINARA, 'A'), person(makeIin('1990-01-01', 'M', 5), 'B'), person(makeIin('1991-01-01', 'M', 5), 'C')]),
+    );
     await settle();
     s.move(1);
     s.move(1);

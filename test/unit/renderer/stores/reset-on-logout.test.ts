@@ -45,7 +45,8 @@ const USERS: Record<string, SessionInfo> = {
   aigerim: { staff: staff(1, 'aigerim', 'Айгерім Сейтова'), organization: ORG },
   bolat: { staff: staff(2, 'bolat', 'Болат Нұров'), organization: ORG },
 };
-const overviewOf = (doctor: string) => ({ today: '2026-03-02', districts: [], attachmentDocuments: [], doctors: [{ id: 7, fullName: doctor }] }) as unknown as Overview;
+const overviewOf = (doctor: string) =>
+  ({ today: '2026-03-02', districts: [], attachmentDocuments: [], doctors: [{ id: 7, fullName: doctor }] }) as unknown as Overview;
 
 /** What the main process answers: the overview names the user who asked, so a stale copy is easy to spot. */
 let current: SessionInfo | null = null;

@@ -65,7 +65,9 @@ describe('regulation catalogue', () => {
     expect(c.all).toHaveLength(10);
 
     // Closing the old version first makes the successor take effect on its date.
-    const closed = c.files.map((f) => (f.file === 'atyrau-2014/tb-certificate.json' ? { ...f, data: { ...tb, effectiveTo: '2015-11-02' } } : f));
+    const closed = c.files.map((f) =>
+      f.file === 'atyrau-2014/tb-certificate.json' ? { ...f, data: { ...tb, effectiveTo: '2015-11-02' } } : f,
+    );
     const c3 = createCatalog(closed).withFiles([{ file: 'import/tb-2015.json', data: next }]);
     expect(c3.byId('tb-certificate', 'atyrau', '2015-11-02')!.fee.kzt).toBe(1000);
     expect(c3.byId('tb-certificate', 'atyrau', '2015-11-03')!.fee.kzt).toBe(0);

@@ -8,7 +8,12 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ServiceDefinition } from '../../../../../common/regulations';
 import { registerStepActions } from '../../../../../electron/services/app';
 import { loadCatalog } from '../../../../../electron/services/regulations/catalog';
-import { dueStepAction, identityHiddenFrom, registerStepAction, stepActionHandler } from '../../../../../electron/services/workflow/actions';
+import {
+  dueStepAction,
+  identityHiddenFrom,
+  registerStepAction,
+  stepActionHandler,
+} from '../../../../../electron/services/workflow/actions';
 
 const catalog = loadCatalog(join(__dirname, '../../../../../resources/regulations'));
 const def = (id: string): ServiceDefinition => catalog.byId(id, 'atyrau', '2020-01-01')!;
