@@ -4,11 +4,12 @@ import { makeIin } from '../../common/iin';
 import { upsertPerson } from '../../db/people';
 import { caller, TEST_PASSWORD } from '../helpers/app';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { RunningClock } from '../helpers/clock';
 
 // (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
 const BASE = Date.parse('2026-03-10T03:58:00Z'); // 08:58: the 09:00 slots are still ahead
-let started = Date.now();
-const clock = () => new Date(BASE + (Date.now() - started));
+const running = new RunningClock(BASE);
+const clock = running.read;
 
 let s: BrowserSession;
 const DINARA = makeIin('1985-03-01', 'F', 11);
@@ -16,7 +17,7 @@ const OTHER = makeIin('1972-11-05', 'M', 14);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
-  started = Date.now();
+  running.restart();
   upsertPerson(
     s.ws.app.db,
     {

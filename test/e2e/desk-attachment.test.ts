@@ -3,18 +3,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
 import { upsertPerson } from '../../db/people';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { RunningClock } from '../helpers/clock';
 
 // (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
 const BASE = Date.parse('2026-03-10T04:00:00Z');
-let started = Date.now();
-const clock = () => new Date(BASE + (Date.now() - started));
+const running = new RunningClock(BASE);
+const clock = running.read;
 
 let s: BrowserSession;
 const DINARA = makeIin('1985-03-01', 'F', 11);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
-  started = Date.now();
+  running.restart();
   upsertPerson(
     s.ws.app.db,
     {

@@ -6,12 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
 import { upsertPerson } from '../../db/people';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { RunningClock } from '../helpers/clock';
 
 // The workstation's clock runs from Tuesday 10 March 2026, 09:00 in Astana (a working day), whatever today is.
 // (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
 const BASE = Date.parse('2026-03-10T04:00:00Z');
-let started = Date.now();
-const clock = () => new Date(BASE + (Date.now() - started));
+const running = new RunningClock(BASE);
+const clock = running.read;
 
 let s: BrowserSession;
 const DINARA = makeIin('1985-03-01', 'F', 11);
@@ -19,7 +20,7 @@ const ARMAN = makeIin('1990-01-20', 'M', 13);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
-  started = Date.now();
+  running.restart();
   const now = clock();
   upsertPerson(
     s.ws.app.db,

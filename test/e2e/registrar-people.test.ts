@@ -21,7 +21,7 @@ beforeAll(async () => {
       phone: '+7 701 555 12 12',
       source: 'register',
     },
-    new Date(),
+    s.ws.app.clock(),
   );
 });
 afterAll(async () => s?.close());

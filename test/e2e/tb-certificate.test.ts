@@ -15,12 +15,13 @@ import { resetWorkflowCaches } from '../../electron/services/workflow/context';
 import { logIn, screenshot, SCREENSHOTS, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../helpers/signing-desk';
 import type { Page } from 'playwright-core';
+import { localDate } from '../helpers/clock';
 
 let s: BrowserSession;
 let desk: DeskPki;
 const AIGERIM = makeIin('1992-04-14', 'F', 31);
 const ON_TB = makeIin('1979-01-02', 'M', 33);
-const today = () => new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Atyrau' });
+const today = () => localDate(s.ws.app.clock(), 'Asia/Atyrau');
 
 beforeAll(async () => {
   s = await startBrowserSession({ population: 20 });
@@ -44,7 +45,7 @@ beforeAll(async () => {
         phone: null,
         source: 'register',
       },
-      new Date(),
+      s.ws.app.clock(),
     );
   }
   desk = setUpPhysicianToken(s.ws.app, 'phthisiatrician');

@@ -36,7 +36,7 @@ beforeAll(async () => {
       phone: null,
       source: 'register',
     },
-    new Date(),
+    s.ws.app.clock(),
   );
   // The phthisiatrician signs the certificate with a SoftHSM2 token.
   desk = setUpPhysicianToken(s.ws.app, 'phthisiatrician');
@@ -162,18 +162,18 @@ describe('a TB dispensary certificate through every step of its regulation', () 
       await s.ws.as('registrar')
     ).call('requests.start', { serviceId: 'psychoneurological-certificate', channel: 'desk', iin: AIGERIM });
     const db = s.ws.app.db;
-    const back = (id: number, startedAgoMin: number, leftMin: number) =>
-      db
-        .prepare(
-          `UPDATE request_step SET started_ms = ?, started_at = ?, deadline_ms = ?, deadline_at = ? WHERE request_id = ? AND completed_ms IS NULL`,
-        )
-        .run(
-          Date.now() - startedAgoMin * 60_000,
-          new Date(Date.now() - startedAgoMin * 60_000).toISOString(),
-          Date.now() + leftMin * 60_000,
-          new Date(Date.now() + leftMin * 60_000).toISOString(),
-          id,
-        );
+    const back = (id: number, startedAgoMin: number, leftMin: number) => {
+      const now = s.ws.app.clock().getTime();
+      db.prepare(
+        `UPDATE request_step SET started_ms = ?, started_at = ?, deadline_ms = ?, deadline_at = ? WHERE request_id = ? AND completed_ms IS NULL`,
+      ).run(
+        now - startedAgoMin * 60_000,
+        new Date(now - startedAgoMin * 60_000).toISOString(),
+        now + leftMin * 60_000,
+        new Date(now + leftMin * 60_000).toISOString(),
+        id,
+      );
+    };
     back(late.id, 40, -25);
     await logIn(page, 'operator');
     await openQueue(page);

@@ -103,3 +103,24 @@ function offsetMs(at: number, timeZone: string): number {
 export function workingDayClock(time = '10:00', timeZone = TEST_TIME_ZONE): TestClock {
   return new TestClock(localInstant(nextWorkingDay(realNow(), shippedCalendar(timeZone)), time, timeZone));
 }
+
+/**
+ * A clock that starts at a pinned instant and then runs at the real pace, for browser tests whose screens wait on
+ * real timers. `restart()` puts it back at its start (once the slow set-up is done, so building the renderer does
+ * not eat the morning's first slots). Elapsed time is read from the monotonic clock, not the wall clock.
+ */
+export class RunningClock {
+  private anchor = performance.now();
+
+  constructor(private readonly start: number) {}
+
+  readonly read: Clock = () => new Date(this.start + (performance.now() - this.anchor));
+
+  get now(): Date {
+    return this.read();
+  }
+
+  restart(): void {
+    this.anchor = performance.now();
+  }
+}
