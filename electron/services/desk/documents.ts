@@ -7,7 +7,7 @@ import ExcelJS from 'exceljs';
 import { JOURNAL_COLUMNS, type JournalId, type JournalResult, type PdfFile } from '../../../common/desk';
 import { nameKey } from '../../../common/text';
 import { dayNumberOf } from '../../../common/working-calendar';
-import * as dbd from '../../../db/desk';
+import * as journalsDb from '../../../db/desk/journals';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { spreadsheetCsv } from '../csv';
@@ -252,7 +252,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
   if (a.to < a.from) throw new ApiError('validation', 'the period ends before it starts', {}, ['to']);
   if (dayNumberOf(a.to) - dayNumberOf(a.from) > 400) throw new ApiError('validation', 'at most 400 days at once', {}, ['from']);
   const text = a.query.trim();
-  const filter: dbd.JournalFilter = {
+  const filter: journalsDb.JournalFilter = {
     from: a.from,
     to: a.to,
     text: text.toUpperCase(),
@@ -265,7 +265,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
   const cols = JOURNAL_COLUMNS[a.journal];
   let rows: { id: number; status: string; cells: Record<string, string> }[];
   if (a.journal === 'home-visits') {
-    rows = dbd.journalHomeVisits(app.db, filter).map((r) => ({
+    rows = journalsDb.journalHomeVisits(app.db, filter).map((r) => ({
       id: r.id,
       status: r.status,
       cells: {
@@ -287,7 +287,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
       },
     }));
   } else if (a.journal === 'appointments') {
-    rows = dbd.journalAppointments(app.db, filter).map((r) => {
+    rows = journalsDb.journalAppointments(app.db, filter).map((r) => {
       const at = localIso(calendarOf(app), r.slot_ms);
       return {
         id: r.id,
@@ -310,7 +310,7 @@ export function journal(app: AppContext, lang: Lang, a: JournalArgs): JournalRes
       };
     });
   } else {
-    rows = dbd.journalAttachments(app.db, filter).map((r) => ({
+    rows = journalsDb.journalAttachments(app.db, filter).map((r) => ({
       id: r.id,
       status: r.status,
       cells: {
