@@ -10,7 +10,7 @@ import { upsertPerson } from '../db/people';
 import { findStaffByLogin, insertStaff } from '../db/staff';
 import { openApp } from '../electron/services/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
-import { talonPdf } from '../electron/services/desk/documents';
+import { talonPdf } from '../electron/services/desk/printouts';
 import { book } from '../electron/services/desk/appointments';
 import { attach } from '../electron/services/desk/attachments';
 import { searchFreeSlots } from '../electron/services/desk/free-slots';
