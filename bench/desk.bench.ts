@@ -4,12 +4,13 @@
  * the naive approach: one SELECT per candidate slot to see whether it is booked.
  */
 import { makeIin } from '../common/iin';
-import * as dbd from '../db/desk';
+import * as appointmentsDb from '../db/desk/appointments';
+import * as timetablesDb from '../db/desk/timetables';
 import { upsertPerson } from '../db/people';
 import { findStaffByLogin, insertStaff } from '../db/staff';
 import { openApp } from '../electron/services/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
-import { talonPdf } from '../electron/services/desk/documents';
+import { talonPdf } from '../electron/services/desk/printouts';
 import { book } from '../electron/services/desk/appointments';
 import { attach } from '../electron/services/desk/attachments';
 import { searchFreeSlots } from '../electron/services/desk/free-slots';
@@ -64,7 +65,14 @@ export default async function desk(ctx: BenchContext): Promise<BenchFigure[]> {
         i % 2
           ? [am, pm, am, pm, am, null, null]
           : [pm, am, pm, am, pm, i % 5 === 0 ? { start: '09:00', end: '13:00', breaks: [] } : null, null];
-      dbd.saveTimetableRow(app.db, id, JSON.stringify({ slotMinutes: 15, room: String(100 + i), days }), String(100 + i), now, null);
+      timetablesDb.saveTimetableRow(
+        app.db,
+        id,
+        JSON.stringify({ slotMinutes: 15, room: String(100 + i), days }),
+        String(100 + i),
+        now,
+        null,
+      );
       ids.push(id);
     }
   })();
@@ -77,7 +85,7 @@ export default async function desk(ctx: BenchContext): Promise<BenchFigure[]> {
     for (const s of all) {
       if (rnd() > 0.33) continue;
       const ms = Date.parse(s.start);
-      dbd.insertAppointment(app.db, {
+      appointmentsDb.insertAppointment(app.db, {
         number: `B-${n++}`,
         request_id: requestId,
         kind: 'appointment',

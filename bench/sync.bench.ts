@@ -16,7 +16,8 @@ import { silentLogger } from '../electron/services/log';
 import { SyncEngine } from '../electron/services/sync/engine';
 import { buildServer } from '../server/app';
 import { openServerDb, type ServerDb } from '../server/db';
-import { createEnrollmentCode, enroll, publishReference } from '../server/store';
+import { createEnrollmentCode, enroll } from '../server/enrollment';
+import { publishReference } from '../server/push';
 import { findPostgresBin, startPostgres, type PgCluster } from '../test/helpers/postgres';
 import { figure, type BenchContext, type BenchFigure } from './types';
 

@@ -1,4 +1,8 @@
 /**
+ * Why one file of a little over 400 lines: by the rule in common/api/index.ts a domain's data shapes live in one
+ * common/<domain>.ts shared by services and screens; the file is mostly declarations (schemas, the journals' column
+ * lists and the street-type words, one entry per line), with only a few small pure rules.
+ *
  * The front desk (issue 4): districts, doctors' timetables, the home-visit call register, appointments and the
  * pre-registration journal, attachment with its talon. Shapes shared by the main process and the renderer, plus
  * the pure rules both sides use (clock times, address keys, journal columns).

@@ -1,4 +1,8 @@
 /**
+ * Why one file of over 500 lines: the schema and the semantic checks are together the one definition of a valid
+ * regulation. A field's shape and its cross-field rules (edges, conditions, roles, durations, step actions) read side
+ * by side, and the renderer's import preview gets exactly the same rules from one pure module.
+ *
  * Regulations as data: the schema of a service definition (resources/regulations/*.json) and the validation of a
  * whole definition set.
  *

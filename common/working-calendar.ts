@@ -1,4 +1,8 @@
 /**
+ * Why one file of over 500 lines: the calendar, the deadline clock and the zone arithmetic they share (cached zone
+ * offsets, day numbers, holidays moved off weekends) are one algorithm, and the decisions written below hold only
+ * when read against all of it at once.
+ *
  * The organization's working calendar and the deadline clock.
  *
  * Pure TypeScript (no Node, no DOM): the main process computes deadlines with it and the renderer can show

@@ -1,4 +1,9 @@
 /**
+ * Why one file of a little over 400 lines: it holds every table the sync protocol writes on the workstation
+ * (sync_batch, outbox status, sync_reference, sync_issue, booking), and recording one server answer
+ * (`recordPushResults`) updates the outbox, the issues and the bookings in one transaction, so those sections read
+ * best side by side.
+ *
  * The workstation's side of sync, in SQL: enrollment and sync state (in `setting`, keys `sync.*`), claiming
  * outbox batches, recording the server's per-operation results, applying pulled pages with their cursor, the
  * sync issues list and provisional bookings. Every function is one short transaction.

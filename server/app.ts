@@ -29,14 +29,11 @@ import {
   enroll,
   listWorkstations,
   noteWorkstationSeen,
-  publishReference,
-  pull,
-  push,
-  PushRequestError,
   revokeWorkstation,
-  type PushOptions,
   type Workstation,
-} from './store';
+} from './enrollment';
+import { publishReference, push, PushRequestError, type PushOptions } from './push';
+import { pull } from './pull';
 
 export interface ServerAppOptions {
   db: ServerDb;

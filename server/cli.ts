@@ -19,7 +19,8 @@ import { pathToFileURL } from 'node:url';
 import { openServerDb, type ServerDb } from './db';
 import { SERVER_STATE_FILE } from './main';
 import { createGatewayCredential } from './gateway';
-import { createEnrollmentCode, listWorkstations, publishReference, revokeWorkstation } from './store';
+import { createEnrollmentCode, listWorkstations, revokeWorkstation } from './enrollment';
+import { publishReference } from './push';
 
 interface Io {
   out(s: string): void;

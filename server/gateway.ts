@@ -20,7 +20,8 @@ import { parseSignedData } from '../pki/cms';
 import { decodeCmsInput } from '../pki/verify-request';
 import type { ServerDb, Sql } from './db';
 import { systemClock } from '../common/clock';
-import { appendChanges, type Workstation } from './store';
+import type { Workstation } from './enrollment';
+import { appendChanges } from './push';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

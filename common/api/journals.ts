@@ -1,6 +1,6 @@
 /**
  * Contract slice `journals.*` (issue 4): the desk's three journals, listed and exported (PDF, CSV, XLSX).
- * Handlers: electron/services/handlers/journals.ts (electron/services/desk/documents.ts).
+ * Handlers: electron/services/handlers/journals.ts (electron/services/desk/journals.ts).
  */
 import { z } from 'zod';
 import { journalQuerySchema, journalResultSchema } from '../desk';

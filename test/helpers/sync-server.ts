@@ -13,7 +13,7 @@ import { PROJECT_ROOT } from '../../electron/services/paths';
 import { buildServer, type ServerAppOptions } from '../../server/app';
 import { openServerDb, type ServerDb } from '../../server/db';
 import { SERVER_MIGRATIONS } from '../../server/migrations/index';
-import { createEnrollmentCode } from '../../server/store';
+import { createEnrollmentCode } from '../../server/enrollment';
 import { getOrganization } from '../../db/organization';
 import { createTestWorkstation, tempDir, type TestWorkstation } from './app';
 import type { PgCluster } from './postgres';

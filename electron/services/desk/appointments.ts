@@ -13,7 +13,8 @@ import type { Specialty } from '../../../common/roles';
 import type { Person } from '../../../common/schemas';
 import { dayNumberToIso, MINUTE_MS } from '../../../common/working-calendar';
 import { recordChange } from '../../../db/change';
-import * as dbd from '../../../db/desk';
+import * as appointmentsDb from '../../../db/desk/appointments';
+import * as doctorsDb from '../../../db/desk/doctors';
 import type { RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import { createBooking } from '../../../db/sync';
@@ -26,7 +27,7 @@ import { planInput, requireDoctor } from './doctors';
 import { nextFreeOf, searchFreeSlots } from './free-slots';
 import { slotAt } from './slots';
 
-export function appointmentView(app: AppContext, r: dbd.AppointmentRow): Appointment {
+export function appointmentView(app: AppContext, r: appointmentsDb.AppointmentRow): Appointment {
   const cal = calendarOf(app);
   const at = localIso(cal, r.slot_ms);
   return {
@@ -52,18 +53,20 @@ export function appointmentView(app: AppContext, r: dbd.AppointmentRow): Appoint
 }
 
 export function getAppointment(app: AppContext, id: number): Appointment {
-  const r = dbd.getAppointmentRow(app.db, id);
+  const r = appointmentsDb.getAppointmentRow(app.db, id);
   if (!r) throw new ApiError('not-found', `no appointment ${id}`, { id });
   return appointmentView(app, r);
 }
 
 export function personAppointments(app: AppContext, iin: string): Appointment[] {
   const p = requirePerson(app, iin);
-  return dbd.personUpcomingAppointments(app.db, p.iin, app.clock().getTime() - 60 * MINUTE_MS).map((r) => appointmentView(app, r));
+  return appointmentsDb
+    .personUpcomingAppointments(app.db, p.iin, app.clock().getTime() - 60 * MINUTE_MS)
+    .map((r) => appointmentView(app, r));
 }
 
 /** Checks that the doctor receives in a slot starting at `startMs` and that it is not in the past. */
-function checkSlot(app: AppContext, d: dbd.DoctorRow, startMs: number) {
+function checkSlot(app: AppContext, d: doctorsDb.DoctorRow, startMs: number) {
   const cal = calendarOf(app);
   const nowMs = app.clock().getTime();
   const iso = dayNumberToIso(cal.localDayOf(startMs));
@@ -103,7 +106,7 @@ export interface BookArgs {
 function insertBooked(
   app: AppContext,
   staff: StaffRow,
-  d: dbd.DoctorRow,
+  d: doctorsDb.DoctorRow,
   person: Person,
   slot: { startMs: number; endMs: number },
   requestId: number,
@@ -123,7 +126,7 @@ function insertBooked(
     phone: person.phone,
   });
   try {
-    return dbd.insertAppointment(app.db, {
+    return appointmentsDb.insertAppointment(app.db, {
       number: issueNumber(app.db, organization(app).workstationPrefix, 'appointment'),
       request_id: requestId,
       kind,
@@ -193,7 +196,7 @@ export function book(app: AppContext, staff: StaffRow, a: BookArgs, portal?: { r
 }
 
 export function cancelAppointment(app: AppContext, staff: StaffRow, a: { id: number; reason: string }): Appointment {
-  const r = dbd.getAppointmentRow(app.db, a.id);
+  const r = appointmentsDb.getAppointmentRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no appointment ${a.id}`, { id: a.id });
   if (r.status !== 'booked')
     throw new ApiError('appointment-closed', `appointment ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
@@ -203,7 +206,7 @@ export function cancelAppointment(app: AppContext, staff: StaffRow, a: { id: num
     engineActor(staff),
     now,
     () => {
-      if (!dbd.closeAppointmentRow(app.db, r.id, 'cancelled', a.reason.trim(), now, staff.id, null))
+      if (!appointmentsDb.closeAppointmentRow(app.db, r.id, 'cancelled', a.reason.trim(), now, staff.id, null))
         throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'cancelled' });
     },
     {
@@ -236,7 +239,7 @@ export function reschedule(
   staff: StaffRow,
   a: { id: number; slotStart: string; doctorId?: number | null; reason?: string | null },
 ): Appointment {
-  const r = dbd.getAppointmentRow(app.db, a.id);
+  const r = appointmentsDb.getAppointmentRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no appointment ${a.id}`, { id: a.id });
   if (r.status !== 'booked')
     throw new ApiError('appointment-closed', `appointment ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
@@ -255,7 +258,7 @@ export function reschedule(
     now,
     () => {
       const newId = insertBooked(app, staff, d, person, slot, r.request_id, r.kind, r.channel, r.note, now);
-      if (!dbd.closeAppointmentRow(app.db, r.id, 'rescheduled', reason, now, staff.id, newId))
+      if (!appointmentsDb.closeAppointmentRow(app.db, r.id, 'rescheduled', reason, now, staff.id, newId))
         throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'rescheduled' });
       return newId;
     },

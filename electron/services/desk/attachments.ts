@@ -9,7 +9,8 @@ import { DESK_SERVICES, type Attachment } from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
 import type { Specialty } from '../../../common/roles';
 import { recordChange } from '../../../db/change';
-import * as dbd from '../../../db/desk';
+import * as attachmentsDb from '../../../db/desk/attachments';
+import * as districtsDb from '../../../db/desk/districts';
 import type { RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
@@ -20,7 +21,7 @@ import { fullName, isUnique, organization, requirePerson, runDeskRequest } from 
 import { matchAddress, proposeDoctor } from './districts';
 import { requireDoctor } from './doctors';
 
-export function attachmentView(r: dbd.AttachmentRow): Attachment {
+export function attachmentView(r: attachmentsDb.AttachmentRow): Attachment {
   return {
     id: r.id,
     talonNumber: r.talon_number,
@@ -41,7 +42,7 @@ export function attachmentView(r: dbd.AttachmentRow): Attachment {
 }
 
 export function getAttachment(app: AppContext, id: number): Attachment {
-  const r = dbd.getAttachmentRow(app.db, id);
+  const r = attachmentsDb.getAttachmentRow(app.db, id);
   if (!r) throw new ApiError('not-found', `no attachment ${id}`, { id });
   return attachmentView(r);
 }
@@ -74,7 +75,7 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
       service: 'attachment',
       region: org.region,
     });
-  const already = dbd.activeAttachmentOf(app.db, person.iin);
+  const already = attachmentsDb.activeAttachmentOf(app.db, person.iin);
   if (already) {
     throw new ApiError('already-attached', `${person.iin} is attached here already (talon ${already.talon_number})`, {
       talon: already.talon_number,
@@ -94,10 +95,10 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
       ['documents'],
     );
   }
-  let district: dbd.DistrictRow | undefined;
+  let district: districtsDb.DistrictRow | undefined;
   const byHand = !!a.districtId;
   if (a.districtId) {
-    district = dbd.getDistrictRow(app.db, a.districtId);
+    district = districtsDb.getDistrictRow(app.db, a.districtId);
     if (!district) throw new ApiError('not-found', `no district ${a.districtId}`, { id: a.districtId }, ['districtId']);
   } else {
     district = matchAddress(app, person.address).match?.district;
@@ -122,7 +123,7 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
       const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.attachment, 'desk', person.iin);
       const talon = issueNumber(app.db, org.workstationPrefix, 'talon');
       try {
-        return dbd.insertAttachment(app.db, {
+        return attachmentsDb.insertAttachment(app.db, {
           talon_number: talon,
           request_id: req.id,
           person_iin: person.iin,
@@ -150,7 +151,7 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
         details: { district: dist.number, byHand, detachedFrom: previous, documents: a.documents },
       }),
       outbox: (aid) => {
-        const r = dbd.getAttachmentRow(app.db, aid)!;
+        const r = attachmentsDb.getAttachmentRow(app.db, aid)!;
         return {
           kind: 'attachment.create',
           entity: 'attachment',

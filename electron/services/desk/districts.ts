@@ -16,7 +16,9 @@ import { ApiError } from '../../../common/errors';
 import type { Specialty } from '../../../common/roles';
 import { dayNumberOf } from '../../../common/working-calendar';
 import { recordChange } from '../../../db/change';
-import * as dbd from '../../../db/desk';
+import * as attachmentsDb from '../../../db/desk/attachments';
+import * as districtsDb from '../../../db/desk/districts';
+import * as doctorsDb from '../../../db/desk/doctors';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
@@ -31,7 +33,7 @@ function age(birthDate: string, today: string): number {
   return a;
 }
 
-function districtView(app: AppContext, r: dbd.DistrictRow, addresses?: dbd.DistrictAddressRow[]): District {
+function districtView(app: AppContext, r: districtsDb.DistrictRow, addresses?: districtsDb.DistrictAddressRow[]): District {
   const person = (id: number | null, name: string | null) => (id !== null && name !== null ? { id, fullName: name } : null);
   return {
     id: r.id,
@@ -40,7 +42,7 @@ function districtView(app: AppContext, r: dbd.DistrictRow, addresses?: dbd.Distr
     therapist: person(r.therapist_id, r.therapist_name),
     paediatrician: person(r.paediatrician_id, r.paediatrician_name),
     gp: person(r.gp_id, r.gp_name),
-    addresses: (addresses ?? dbd.listDistrictAddresses(app.db, r.id)).map((a) => ({
+    addresses: (addresses ?? districtsDb.listDistrictAddresses(app.db, r.id)).map((a) => ({
       street: a.street,
       houseFrom: a.house_from,
       houseTo: a.house_to,
@@ -51,8 +53,8 @@ function districtView(app: AppContext, r: dbd.DistrictRow, addresses?: dbd.Distr
 }
 
 export function listDistricts(app: AppContext): District[] {
-  const all = dbd.listDistrictAddresses(app.db);
-  return dbd.listDistricts(app.db).map((r) =>
+  const all = districtsDb.listDistrictAddresses(app.db);
+  return districtsDb.listDistricts(app.db).map((r) =>
     districtView(
       app,
       r,
@@ -73,7 +75,7 @@ export interface DistrictSaveInput {
 
 export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveInput): District {
   const id = a.id ?? null;
-  if (dbd.districtNumberTaken(app.db, a.number, id))
+  if (districtsDb.districtNumberTaken(app.db, a.number, id))
     throw new ApiError('conflict', `district ${a.number} exists`, { number: a.number }, ['number']);
   for (const [field, want] of [
     ['therapistId', 'therapist'],
@@ -82,7 +84,7 @@ export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveIn
   ] as const) {
     const v = a[field];
     if (v === null) continue;
-    const d = dbd.getDoctor(app.db, v);
+    const d = doctorsDb.getDoctor(app.db, v);
     if (!d || d.specialty !== want) throw new ApiError('validation', `${field}: not a ${want}`, {}, [field]);
   }
   const addresses = a.addresses.map((x, i) => {
@@ -98,7 +100,7 @@ export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveIn
     engineActor(staff),
     now,
     () =>
-      dbd.saveDistrictRow(
+      districtsDb.saveDistrictRow(
         app.db,
         { id, number: a.number, name: a.name, therapistId: a.therapistId, paediatricianId: a.paediatricianId, gpId: a.gpId, addresses },
         now,
@@ -113,10 +115,10 @@ export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveIn
       outbox: (did) => ({ kind: 'district.save', entity: 'district', entityId: a.number, payload: { id: did, ...a, addresses } }),
     },
   );
-  return districtView(app, dbd.getDistrictRow(app.db, saved)!);
+  return districtView(app, districtsDb.getDistrictRow(app.db, saved)!);
 }
 
-export function proposeDoctor(app: AppContext, d: dbd.DistrictRow, birthDate: string): DistrictResolution['doctor'] {
+export function proposeDoctor(app: AppContext, d: districtsDb.DistrictRow, birthDate: string): DistrictResolution['doctor'] {
   const child = age(birthDate, orgToday(app)) < 18;
   const order: Array<[number | null, string | null, Specialty]> = child
     ? [
@@ -133,18 +135,18 @@ export function proposeDoctor(app: AppContext, d: dbd.DistrictRow, birthDate: st
 }
 
 interface Match {
-  district: dbd.DistrictRow;
-  rule: dbd.DistrictAddressRow | null;
+  district: districtsDb.DistrictRow;
+  rule: districtsDb.DistrictAddressRow | null;
   house: number | null;
 }
 
 export function matchAddress(app: AppContext, address: string | null): { match: Match | null; parsed: ReturnType<typeof parseAddress> } {
   const parsed = parseAddress(address);
   if (!parsed) return { match: null, parsed };
-  const rule = dbd
+  const rule = districtsDb
     .addressesByStreetKey(app.db, parsed.key)
     .find((r) => houseMatches({ houseFrom: r.house_from, houseTo: r.house_to, parity: r.parity }, parsed.house));
-  const district = rule ? dbd.getDistrictRow(app.db, rule.district_id) : undefined;
+  const district = rule ? districtsDb.getDistrictRow(app.db, rule.district_id) : undefined;
   return { match: district && rule ? { district, rule, house: parsed.house } : null, parsed };
 }
 
@@ -154,16 +156,16 @@ export function resolveDistrict(
   a: { iin: string; address?: string | null; districtId?: number | null },
 ): DistrictResolution {
   const person = requirePerson(app, a.iin);
-  const attachment = dbd.activeAttachmentOf(app.db, person.iin);
+  const attachment = attachmentsDb.activeAttachmentOf(app.db, person.iin);
   const address = a.address?.trim() || person.address;
-  let district: dbd.DistrictRow | undefined;
+  let district: districtsDb.DistrictRow | undefined;
   let matchedBy: DistrictResolution['matchedBy'] = null;
   const { match, parsed } = matchAddress(app, address);
   if (a.districtId) {
-    district = dbd.getDistrictRow(app.db, a.districtId);
+    district = districtsDb.getDistrictRow(app.db, a.districtId);
     if (!district) throw new ApiError('not-found', `no district ${a.districtId}`, { id: a.districtId }, ['districtId']);
   } else if (attachment) {
-    district = dbd.getDistrictRow(app.db, attachment.district_id);
+    district = districtsDb.getDistrictRow(app.db, attachment.district_id);
     matchedBy = 'attachment';
   } else if (match) {
     district = match.district;

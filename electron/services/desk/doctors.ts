@@ -5,13 +5,15 @@
 import { timetableTemplateSchema, type Doctor, type TimetableTemplate } from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
 import type { Specialty } from '../../../common/roles';
-import * as dbd from '../../../db/desk';
+import * as districtsDb from '../../../db/desk/districts';
+import * as doctorsDb from '../../../db/desk/doctors';
+import * as timetablesDb from '../../../db/desk/timetables';
 import type { AppContext } from '../app';
 import type { DoctorPlanInput } from './slots';
 
 interface Loaded {
-  doctors: dbd.DoctorRow[];
-  byId: Map<number, dbd.DoctorRow>;
+  doctors: doctorsDb.DoctorRow[];
+  byId: Map<number, doctorsDb.DoctorRow>;
   templates: Map<number, TimetableTemplate | null>;
 }
 
@@ -30,7 +32,7 @@ export function parseTemplate(text: string | null): TimetableTemplate | null {
 }
 
 export function loadDoctors(app: AppContext): Loaded {
-  const doctors = dbd.listDoctors(app.db);
+  const doctors = doctorsDb.listDoctors(app.db);
   return {
     doctors,
     byId: new Map(doctors.map((d) => [d.id, d])),
@@ -38,17 +40,17 @@ export function loadDoctors(app: AppContext): Loaded {
   };
 }
 
-export function requireDoctor(app: AppContext, id: number): dbd.DoctorRow {
-  const d = dbd.getDoctor(app.db, id);
+export function requireDoctor(app: AppContext, id: number): doctorsDb.DoctorRow {
+  const d = doctorsDb.getDoctor(app.db, id);
   if (!d) throw new ApiError('not-found', `no doctor ${id}`, { id }, ['doctorId']);
   return d;
 }
 
-export function planInput(app: AppContext, d: dbd.DoctorRow, from: string, to: string): DoctorPlanInput {
-  return { doctorId: d.id, template: parseTemplate(d.template), exceptions: dbd.listExceptions(app.db, d.id, from, to) };
+export function planInput(app: AppContext, d: doctorsDb.DoctorRow, from: string, to: string): DoctorPlanInput {
+  return { doctorId: d.id, template: parseTemplate(d.template), exceptions: timetablesDb.listExceptions(app.db, d.id, from, to) };
 }
 
-export function doctorView(d: dbd.DoctorRow, districts: dbd.DistrictRow[]): Doctor {
+export function doctorView(d: doctorsDb.DoctorRow, districts: districtsDb.DistrictRow[]): Doctor {
   return {
     id: d.id,
     login: d.login,
@@ -61,6 +63,6 @@ export function doctorView(d: dbd.DoctorRow, districts: dbd.DistrictRow[]): Doct
 }
 
 export function listDoctorViews(app: AppContext): Doctor[] {
-  const districts = dbd.listDistricts(app.db);
-  return dbd.listDoctors(app.db).map((d) => doctorView(d, districts));
+  const districts = districtsDb.listDistricts(app.db);
+  return doctorsDb.listDoctors(app.db).map((d) => doctorView(d, districts));
 }

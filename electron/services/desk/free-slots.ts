@@ -6,7 +6,8 @@
 import { hhmm } from '../../../common/desk';
 import type { Specialty } from '../../../common/roles';
 import { dayNumberOf, dayNumberToIso, MINUTE_MS } from '../../../common/working-calendar';
-import * as dbd from '../../../db/desk';
+import * as appointmentsDb from '../../../db/desk/appointments';
+import * as timetablesDb from '../../../db/desk/timetables';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
 import { orgToday } from '../workflow/app-engine';
@@ -44,7 +45,7 @@ export function searchFreeSlots(app: AppContext, a: SlotSearch) {
   const toIso = dayNumberToIso(fromDay + days - 1);
   const loaded = loadDoctors(app);
   const chosen = a.doctorId ? [requireDoctor(app, a.doctorId)] : loaded.doctors.filter((d) => !a.specialty || d.specialty === a.specialty);
-  const exceptions = dbd.listExceptions(app.db, a.doctorId ?? null, fromIso, toIso);
+  const exceptions = timetablesDb.listExceptions(app.db, a.doctorId ?? null, fromIso, toIso);
   const inputs: DoctorPlanInput[] = chosen.map((d) => ({
     doctorId: d.id,
     template: loaded.templates.get(d.id) ?? parseTemplate(d.template),
@@ -54,7 +55,7 @@ export function searchFreeSlots(app: AppContext, a: SlotSearch) {
   const toMs = cal.localToInstant(fromDay + days, 0);
   const booked = new Map<number, Set<number>>();
   const ids = new Set(chosen.map((d) => d.id));
-  for (const packed of dbd.bookedPacked(app.db, a.doctorId ?? null, fromMs, toMs)) {
+  for (const packed of appointmentsDb.bookedPacked(app.db, a.doctorId ?? null, fromMs, toMs)) {
     const doctor = packed % 100_000;
     const ms = ((packed - doctor) / 100_000) * MINUTE_MS;
     if (!ids.has(doctor)) continue;

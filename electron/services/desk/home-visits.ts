@@ -8,7 +8,10 @@ import { ApiError } from '../../../common/errors';
 import type { Specialty } from '../../../common/roles';
 import { dayNumberOf } from '../../../common/working-calendar';
 import { recordChange } from '../../../db/change';
-import * as dbd from '../../../db/desk';
+import * as attachmentsDb from '../../../db/desk/attachments';
+import * as districtsDb from '../../../db/desk/districts';
+import * as homeVisitsDb from '../../../db/desk/home-visits';
+import * as timetablesDb from '../../../db/desk/timetables';
 import type { RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
@@ -20,7 +23,7 @@ import { matchAddress } from './districts';
 import { doctorView, planInput, requireDoctor } from './doctors';
 import { planDay } from './slots';
 
-export function visitView(r: dbd.HomeVisitRow): HomeVisit {
+export function visitView(r: homeVisitsDb.HomeVisitRow): HomeVisit {
   return {
     id: r.id,
     number: r.number,
@@ -47,7 +50,7 @@ export function visitView(r: dbd.HomeVisitRow): HomeVisit {
 }
 
 export function getHomeVisit(app: AppContext, id: number): HomeVisit {
-  const r = dbd.getHomeVisitRow(app.db, id);
+  const r = homeVisitsDb.getHomeVisitRow(app.db, id);
   if (!r) throw new ApiError('not-found', `no home-visit call ${id}`, { id });
   return visitView(r);
 }
@@ -96,7 +99,7 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
   }
   const plan = planDay(cal, planInput(app, d, a.visitDate, a.visitDate), dayNumberOf(a.visitDate));
   if (plan.off === 'leave' || plan.off === 'sick') {
-    const e = dbd.listExceptions(app.db, d.id, a.visitDate, a.visitDate).find((x) => x.kind === plan.off)!;
+    const e = timetablesDb.listExceptions(app.db, d.id, a.visitDate, a.visitDate).find((x) => x.kind === plan.off)!;
     throw new ApiError('doctor-unavailable', `${d.full_name} is on ${plan.off} from ${e.date_from} to ${e.date_to}`, {
       doctor: d.full_name,
       kind: plan.off,
@@ -107,10 +110,10 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
   const { match } = matchAddress(app, a.address);
   let districtId = a.districtId ?? null;
   if (districtId !== null) {
-    if (!dbd.getDistrictRow(app.db, districtId))
+    if (!districtsDb.getDistrictRow(app.db, districtId))
       throw new ApiError('not-found', `no district ${districtId}`, { id: districtId }, ['districtId']);
   } else {
-    const attached = dbd.activeAttachmentOf(app.db, person.iin);
+    const attached = attachmentsDb.activeAttachmentOf(app.db, person.iin);
     districtId = attached?.district_id ?? match?.district.id ?? null;
     if (districtId === null)
       throw new ApiError('outside-districts', `the address "${a.address}" is outside every district`, { address: a.address }, [
@@ -125,7 +128,7 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
     now,
     () => {
       const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.homeVisit, a.channel, person.iin);
-      return dbd.insertHomeVisit(app.db, {
+      return homeVisitsDb.insertHomeVisit(app.db, {
         number: issueNumber(app.db, organization(app).workstationPrefix, 'home-visit'),
         request_id: req.id,
         channel: portal ? 'portal' : a.channel,
@@ -156,7 +159,7 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
         details: { doctor: d.login, visitDate: a.visitDate, channel: a.channel },
       }),
       outbox: (vid) => {
-        const r = dbd.getHomeVisitRow(app.db, vid)!;
+        const r = homeVisitsDb.getHomeVisitRow(app.db, vid)!;
         return {
           kind: 'home-visit.register',
           entity: 'home_visit',
@@ -185,7 +188,7 @@ export function setVisitStatus(
   staff: StaffRow,
   a: { id: number; status: 'visited' | 'cancelled'; reason?: string | null },
 ): HomeVisit {
-  const r = dbd.getHomeVisitRow(app.db, a.id);
+  const r = homeVisitsDb.getHomeVisitRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no home-visit call ${a.id}`, { id: a.id });
   const reason = a.reason?.trim() || null;
   if (a.status === 'cancelled' && (!reason || reason.length < 3))
@@ -198,7 +201,7 @@ export function setVisitStatus(
     engineActor(staff),
     now,
     () => {
-      if (!dbd.setHomeVisitStatus(app.db, r.id, a.status, reason, now, staff.id))
+      if (!homeVisitsDb.setHomeVisitStatus(app.db, r.id, a.status, reason, now, staff.id))
         throw new ApiError('visit-closed', `call ${r.number} changed meanwhile`, { number: r.number, status: a.status });
     },
     {
@@ -217,12 +220,12 @@ export function setVisitStatus(
 export function doctorDay(app: AppContext, a: { doctorId: number; date: string }): { doctor: Doctor; date: string; visits: HomeVisit[] } {
   const d = requireDoctor(app, a.doctorId);
   return {
-    doctor: doctorView(d, dbd.listDistricts(app.db)),
+    doctor: doctorView(d, districtsDb.listDistricts(app.db)),
     date: a.date,
-    visits: dbd.doctorDayVisits(app.db, d.id, a.date).map(visitView),
+    visits: homeVisitsDb.doctorDayVisits(app.db, d.id, a.date).map(visitView),
   };
 }
 
 export function personVisits(app: AppContext, iin: string): HomeVisit[] {
-  return dbd.personOpenVisits(app.db, requirePerson(app, iin).iin, orgToday(app)).map(visitView);
+  return homeVisitsDb.personOpenVisits(app.db, requirePerson(app, iin).iin, orgToday(app)).map(visitView);
 }

@@ -9,7 +9,8 @@ import { streetKey } from '../../../common/desk';
 import { makeIin } from '../../../common/iin';
 import type { Specialty } from '../../../common/roles';
 import { dayNumberOf, dayNumberToIso, toLocalIsoDate } from '../../../common/working-calendar';
-import * as dbd from '../../../db/desk';
+import * as districtsDb from '../../../db/desk/districts';
+import * as timetablesDb from '../../../db/desk/timetables';
 import { getOrganization } from '../../../db/organization';
 import { findStaffByLogin, insertStaff } from '../../../db/staff';
 import type { AppContext } from '../app';
@@ -99,7 +100,7 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
   };
   for (const [login, t] of Object.entries(timetables)) {
     const doctor = id(login);
-    if (doctor !== null) dbd.saveTimetableRow(db, doctor, JSON.stringify(t), t.room, now, null);
+    if (doctor !== null) timetablesDb.saveTimetableRow(db, doctor, JSON.stringify(t), t.room, now, null);
   }
 
   const districts: Array<{
@@ -163,8 +164,8 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
     },
   ];
   for (const d of districts) {
-    if (dbd.districtNumberTaken(db, d.number, null)) continue;
-    dbd.saveDistrictRow(
+    if (districtsDb.districtNumberTaken(db, d.number, null)) continue;
+    districtsDb.saveDistrictRow(
       db,
       {
         id: null,
@@ -189,7 +190,7 @@ export function seedFrontDesk(app: AppContext, now: Date): void {
   const doctor3 = id('therapist3');
   if (doctor3 !== null) {
     const today = dayNumberOf(toLocalIsoDate(now, getOrganization(db)?.timezone ?? 'Asia/Almaty'));
-    dbd.insertException(
+    timetablesDb.insertException(
       db,
       {
         doctor_id: doctor3,

@@ -11,7 +11,7 @@
  */
 import { dayNumberToIso, isoWeekday, MINUTE_MS, type WorkingCalendar } from '../../../common/working-calendar';
 import { minutesOf, type TimetableTemplate } from '../../../common/desk';
-import type { ExceptionRow } from '../../../db/desk';
+import type { ExceptionRow } from '../../../db/desk/timetables';
 
 export interface Interval {
   start: number;

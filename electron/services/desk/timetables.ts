@@ -16,7 +16,9 @@ import {
 import { ApiError } from '../../../common/errors';
 import { dayNumberOf, dayNumberToIso, isoWeekday, MINUTE_MS } from '../../../common/working-calendar';
 import { recordChange } from '../../../db/change';
-import * as dbd from '../../../db/desk';
+import * as appointmentsDb from '../../../db/desk/appointments';
+import * as districtsDb from '../../../db/desk/districts';
+import * as timetablesDb from '../../../db/desk/timetables';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
@@ -25,7 +27,7 @@ import { appointmentView } from './appointments';
 import { doctorView, planInput, requireDoctor } from './doctors';
 import { planDay, slotMinutesOf } from './slots';
 
-function exceptionView(e: dbd.ExceptionRow): TimetableException {
+function exceptionView(e: timetablesDb.ExceptionRow): TimetableException {
   return {
     id: e.id,
     doctorId: e.doctor_id,
@@ -50,7 +52,7 @@ export function week(app: AppContext, a: { doctorId: number; from?: string | nul
   const input = planInput(app, d, from, to);
   const nowMs = app.clock().getTime();
   const booked = new Map(
-    dbd.bookedSlots(app.db, d.id, cal.localToInstant(monday, 0), cal.localToInstant(monday + 7, 0)).map((b) => [b.slot_ms, b]),
+    appointmentsDb.bookedSlots(app.db, d.id, cal.localToInstant(monday, 0), cal.localToInstant(monday + 7, 0)).map((b) => [b.slot_ms, b]),
   );
   const days = [];
   for (let day = monday; day < monday + 7; day++) {
@@ -81,11 +83,11 @@ export function week(app: AppContext, a: { doctorId: number; from?: string | nul
       slots,
     });
   }
-  const districts = dbd.listDistricts(app.db);
+  const districts = districtsDb.listDistricts(app.db);
   return {
     doctor: doctorView(d, districts),
     template: input.template,
-    exceptions: dbd.listExceptions(app.db, d.id, dayNumberToIso(monday - 366), dayNumberToIso(monday + 366)).map(exceptionView),
+    exceptions: timetablesDb.listExceptions(app.db, d.id, dayNumberToIso(monday - 366), dayNumberToIso(monday + 366)).map(exceptionView),
     from,
     days,
     today,
@@ -100,7 +102,7 @@ export function setTemplate(app: AppContext, staff: StaffRow, a: { doctorId: num
     app.db,
     engineActor(staff),
     now,
-    () => dbd.saveTimetableRow(app.db, d.id, JSON.stringify(template), template.room, now, staff.id),
+    () => timetablesDb.saveTimetableRow(app.db, d.id, JSON.stringify(template), template.room, now, staff.id),
     {
       audit: { action: 'timetable.changed', entity: 'staff', entityId: d.id, details: { slotMinutes: template.slotMinutes } },
       outbox: { kind: 'timetable.save', entity: 'timetable', entityId: d.login, payload: { doctor: d.login, template } },
@@ -136,7 +138,7 @@ export function addException(
     engineActor(staff),
     now,
     () =>
-      dbd.insertException(
+      timetablesDb.insertException(
         app.db,
         {
           doctor_id: d.id,
@@ -168,17 +170,17 @@ export function addException(
   // Patients booked on those days: the registrar calls them back to reschedule (nothing is cancelled silently).
   const affected = extra
     ? []
-    : dbd
+    : appointmentsDb
         .doctorAppointmentsBetween(app.db, d.id, cal.localToInstant(dayNumberOf(a.from), 0), cal.localToInstant(dayNumberOf(a.to) + 1, 0))
         .map((r) => appointmentView(app, r));
-  return { exception: exceptionView(dbd.getException(app.db, id)!), affected };
+  return { exception: exceptionView(timetablesDb.getException(app.db, id)!), affected };
 }
 
 export function removeException(app: AppContext, staff: StaffRow, id: number): { ok: true } {
-  const e = dbd.getException(app.db, id);
+  const e = timetablesDb.getException(app.db, id);
   if (!e || e.removed_at) throw new ApiError('not-found', `no exception ${id}`, { id });
   const now = app.clock();
-  recordChange(app.db, engineActor(staff), now, () => dbd.removeException(app.db, id, now), {
+  recordChange(app.db, engineActor(staff), now, () => timetablesDb.removeException(app.db, id, now), {
     audit: {
       action: 'timetable.exception-removed',
       entity: 'timetable_exception',

@@ -6,7 +6,7 @@
 import type { ErequestContent } from '../../../common/erequests';
 import type { ServiceDefinition } from '../../../common/regulations';
 import { dayNumberToIso, type WorkingCalendar } from '../../../common/working-calendar';
-import { activeAttachmentOf } from '../../../db/desk';
+import { activeAttachmentOf } from '../../../db/desk/attachments';
 import { findPersonByIin } from '../../../db/people';
 import { findStaffByLogin } from '../../../db/staff';
 import type { AppContext } from '../app';

@@ -1,6 +1,6 @@
 /** Handlers of the `appointments.*` slice (common/api/appointments.ts): electron/services/desk. */
 import type { appointmentsApi } from '../../../common/api/appointments';
-import * as deskDocuments from '../desk/documents';
+import * as deskPrintouts from '../desk/printouts';
 import * as appointments from '../desk/appointments';
 import * as freeSlots from '../desk/free-slots';
 import { me, type SliceHandlers } from './context';
@@ -11,5 +11,5 @@ export const appointmentsHandlers: SliceHandlers<typeof appointmentsApi> = {
   'appointments.cancel': (ctx, a) => appointments.cancelAppointment(ctx.app, me(ctx), a),
   'appointments.reschedule': (ctx, a) => appointments.reschedule(ctx.app, me(ctx), a),
   'appointments.ofPerson': (ctx, a) => appointments.personAppointments(ctx.app, a.iin),
-  'appointments.slip': (ctx, a) => deskDocuments.slipPdf(ctx.app, me(ctx), a.id),
+  'appointments.slip': (ctx, a) => deskPrintouts.slipPdf(ctx.app, me(ctx), a.id),
 };

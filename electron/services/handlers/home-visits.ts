@@ -1,6 +1,6 @@
 /** Handlers of the `homeVisits.*` slice (common/api/home-visits.ts): electron/services/desk. */
 import type { homeVisitsApi } from '../../../common/api/home-visits';
-import * as deskDocuments from '../desk/documents';
+import * as deskPrintouts from '../desk/printouts';
 import * as homeVisits from '../desk/home-visits';
 import { me, type SliceHandlers } from './context';
 
@@ -9,5 +9,5 @@ export const homeVisitsHandlers: SliceHandlers<typeof homeVisitsApi> = {
   'homeVisits.setStatus': (ctx, a) => homeVisits.setVisitStatus(ctx.app, me(ctx), a),
   'homeVisits.ofPerson': (ctx, a) => homeVisits.personVisits(ctx.app, a.iin),
   'homeVisits.doctorDay': (ctx, a) => homeVisits.doctorDay(ctx.app, a),
-  'homeVisits.doctorDayPdf': (ctx, a) => deskDocuments.visitListPdf(ctx.app, me(ctx), a),
+  'homeVisits.doctorDayPdf': (ctx, a) => deskPrintouts.visitListPdf(ctx.app, me(ctx), a),
 };

@@ -1,9 +1,9 @@
-/** Handlers of the `journals.*` slice (common/api/journals.ts): electron/services/desk/documents.ts. */
+/** Handlers of the `journals.*` slice (common/api/journals.ts): electron/services/desk/journals.ts. */
 import type { journalsApi } from '../../../common/api/journals';
-import * as deskDocuments from '../desk/documents';
+import * as deskJournals from '../desk/journals';
 import { me, type SliceHandlers } from './context';
 
 export const journalsHandlers: SliceHandlers<typeof journalsApi> = {
-  'journals.list': (ctx, a) => deskDocuments.journal(ctx.app, me(ctx).language, a),
-  'journals.export': (ctx, a) => deskDocuments.exportJournal(ctx.app, me(ctx), a),
+  'journals.list': (ctx, a) => deskJournals.journal(ctx.app, me(ctx).language, a),
+  'journals.export': (ctx, a) => deskJournals.exportJournal(ctx.app, me(ctx), a),
 };

@@ -1,4 +1,8 @@
 /**
+ * Why one file of a little over 400 lines: it is one state machine. Its three transitions share the request loading,
+ * step opening and role checks of one closure, and each keeps its audit entry and outbox payload beside the change
+ * they record; splitting them would scatter the rules of one transaction over several files.
+ *
  * The step engine: a service request moves through its regulation's steps.
  *
  * - `start` registers a request under one exact regulation version (its definition key), opens the channel's

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { nameKey } from '../../../common/text';
 import { migrate, openDatabase, schemaVersion, type Db } from '../../../db/connection';
-import { bookedPacked, bookedSlots } from '../../../db/desk';
+import { bookedPacked, bookedSlots } from '../../../db/desk/appointments';
 import { MIGRATIONS } from '../../../db/migrations';
 import { findPersonByIin, searchPeople } from '../../../db/people';
 import { queueRows } from '../../../db/requests';

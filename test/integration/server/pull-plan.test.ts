@@ -1,5 +1,5 @@
 /**
- * The server side of the pull page (issue 12): the page query of server/store.ts `pull` must seek the
+ * The server side of the pull page (issue 12): the page query of server/pull.ts `pull` must seek the
  * organization's change log by (org_bin, seq) — change_log_by_org — and read it in order, not walk the log of every
  * organization. `pull` runs against a recording connection; the plan of exactly the statements it ran is read with
  * EXPLAIN on PGlite with sequential scans disabled, so a small test table cannot hide a missing index.
@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServerDb, type ServerDb, type Sql } from '../../../server/db';
-import { pull } from '../../../server/store';
+import { pull } from '../../../server/pull';
 import { freshPgliteDir } from '../../helpers/sync-server';
 
 let db: ServerDb;

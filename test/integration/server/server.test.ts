@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type PullResponse, type PushResponse } from '../../../common/sync-protocol';
 import { startServer } from '../../../server/main';
-import { appendChanges, publishReference } from '../../../server/store';
+import { appendChanges, publishReference } from '../../../server/push';
 import { tempDir } from '../../helpers/app';
 import { startPostgres, type PgCluster } from '../../helpers/postgres';
 import { startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';

@@ -12,7 +12,7 @@ import { SYSTEM_ACTOR } from '../../../db/audit';
 import { enqueueOutbox, listOutbox } from '../../../db/outbox';
 import { createBooking, getCredential, getReference, listBookings } from '../../../db/sync';
 import { SyncEngine } from '../../../electron/services/sync/engine';
-import { publishReference } from '../../../server/store';
+import { publishReference } from '../../../server/push';
 import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
 import { startPostgres, type PgCluster } from '../../helpers/postgres';
 import { enrolledWorkstation, seededRandom, startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';

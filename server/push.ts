@@ -1,144 +1,15 @@
 /**
- * The server's data operations: enrollment, authentication, push (one transaction per batch) and pull (pages of
- * the commit-ordered change log). Everything here runs on PostgreSQL and PGlite alike.
+ * The server's push: one transaction per batch of a workstation's operations, with per-operation results, and
+ * the writer of the commit-ordered change log that pull pages through (also used to publish reference rows and
+ * by the gateway). Split out of the former server/store.ts (issue 12). Runs on PostgreSQL and PGlite alike.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { LIMITS, type BookingPayload, type EnrollResponse, type OpResult, type PushOp, type PushResponse } from '../common/sync-protocol';
+import { randomUUID } from 'node:crypto';
+import { LIMITS, type BookingPayload, type OpResult, type PushOp, type PushResponse } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb, type Sql } from './db';
 import { EREQUEST_STATUS_OP } from '../common/erequests';
 import { applyStatusOp } from './gateway';
 import { systemClock, type Clock } from '../common/clock';
-
-export interface Workstation {
-  id: string;
-  orgBin: string;
-}
-
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-// ---------------------------------------------------------------------------------------------------------------
-// Organizations, enrollment codes, credentials
-
-export async function ensureOrganization(db: Sql, bin: string, name = ''): Promise<void> {
-  if (!/^\d{12}$/.test(bin)) throw new Error(`not a BIN (12 digits): ${bin}`);
-  await db.query(`INSERT INTO organization (bin, name) VALUES ($1, $2) ON CONFLICT (bin) DO NOTHING`, [bin, name]);
-}
-
-const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U
-
-export function normalizeCode(code: string): string {
-  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-}
-
-/** A one-time code (80 random bits, shown as XXXX-XXXX-XXXX-XXXX); only its hash is stored. */
-export async function createEnrollmentCode(
-  db: ServerDb,
-  opts: { orgBin: string; name?: string; ttlHours?: number; now?: Date },
-): Promise<{ code: string; expiresAt: string }> {
-  const bytes = randomBytes(16);
-  let raw = '';
-  for (let i = 0; i < 16; i++) raw += CODE_ALPHABET[bytes[i]! & 31];
-  const code = raw.match(/.{4}/g)!.join('-');
-  const expiresAt = new Date((opts.now ?? systemClock()).getTime() + (opts.ttlHours ?? 72) * 3_600_000);
-  await db.transaction(async (tx) => {
-    await ensureOrganization(tx, opts.orgBin);
-    await tx.query(`INSERT INTO enrollment_code (code_hash, org_bin, name, expires_at) VALUES ($1, $2, $3, $4)`, [
-      sha256(normalizeCode(code)),
-      opts.orgBin,
-      opts.name ?? '',
-      expiresAt.toISOString(),
-    ]);
-  });
-  return { code, expiresAt: expiresAt.toISOString() };
-}
-
-/** Exchanges a valid, unused, unexpired code for a new workstation credential. Null when the code is not good. */
-export async function enroll(
-  db: ServerDb,
-  code: string,
-  name: string | undefined,
-  now: Date = systemClock(),
-): Promise<EnrollResponse | null> {
-  const hash = sha256(normalizeCode(code));
-  return db.transaction(async (tx) => {
-    const r = await tx.query<{ org_bin: string; name: string }>(
-      `UPDATE enrollment_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING org_bin, name`,
-      [hash, now.toISOString()],
-    );
-    const row = r.rows[0];
-    if (!row) return null;
-    const id = 'ws-' + randomBytes(6).toString('hex');
-    const secret = randomBytes(32).toString('base64url');
-    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [
-      id,
-      row.org_bin,
-      name || row.name,
-      sha256(secret),
-    ]);
-    await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
-    return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: now.toISOString() };
-  });
-}
-
-/** The workstation a bearer credential belongs to, or null (unknown, wrong secret, revoked). */
-export async function authenticate(db: Sql, credential: string): Promise<Workstation | null> {
-  const dot = credential.indexOf('.');
-  if (dot <= 0 || credential.length > 200) return null;
-  const id = credential.slice(0, dot);
-  const r = await db.query<{ org_bin: string; secret_hash: string; revoked_at: unknown }>(
-    `SELECT org_bin, secret_hash, revoked_at FROM workstation WHERE id = $1`,
-    [id],
-  );
-  const row = r.rows[0];
-  if (!row || row.revoked_at) return null;
-  const given = Buffer.from(sha256(credential.slice(dot + 1)), 'hex');
-  const stored = Buffer.from(row.secret_hash, 'hex');
-  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
-  return { id, orgBin: row.org_bin };
-}
-
-export async function revokeWorkstation(db: Sql, id: string, now: Date = systemClock()): Promise<boolean> {
-  const r = await db.query(`UPDATE workstation SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, now.toISOString()]);
-  return r.rowCount > 0;
-}
-
-export async function noteWorkstationSeen(
-  db: Sql,
-  ws: Workstation,
-  protocol: number,
-  schema: number | null,
-  now: Date = systemClock(),
-): Promise<void> {
-  await db.query(`UPDATE workstation SET last_seen_at = $4, protocol = $2, schema_version = $3 WHERE id = $1`, [
-    ws.id,
-    protocol,
-    schema,
-    now.toISOString(),
-  ]);
-}
-
-export interface WorkstationInfo {
-  id: string;
-  org_bin: string;
-  name: string;
-  created_at: string;
-  revoked_at: string | null;
-  last_seen_at: string | null;
-  ops: number;
-}
-
-export async function listWorkstations(db: Sql, orgBin?: string): Promise<WorkstationInfo[]> {
-  const r = await db.query<WorkstationInfo>(
-    `SELECT w.id, w.org_bin, w.name, w.created_at::text AS created_at, w.revoked_at::text AS revoked_at, w.last_seen_at::text AS last_seen_at,
-            (SELECT count(*) FROM sync_op o WHERE o.workstation_id = w.id)::int AS ops
-       FROM workstation w WHERE ($1::text IS NULL OR w.org_bin = $1) ORDER BY w.created_at`,
-    [orgBin ?? null],
-  );
-  return r.rows;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Push
+import { ensureOrganization, type Workstation } from './enrollment';
 
 const OP_ID = /^[0-9A-Za-z_-]{8,64}$/;
 const KIND = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -457,62 +328,6 @@ export async function publishReference(
     }
   });
   return rows.length;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Pull
-
-export function encodeCursor(seq: number): string {
-  return Buffer.from(JSON.stringify({ v: 1, s: seq })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { v?: unknown; s?: unknown };
-    if (c.v === 1 && typeof c.s === 'number' && Number.isSafeInteger(c.s) && c.s >= 0) return c.s;
-  } catch {
-    // fall through
-  }
-  throw new PushRequestError(400, 'not a cursor this server issued');
-}
-
-/**
- * One page of the organization's change log after the cursor, as a ready JSON string (payloads are stored as
- * JSON text and copied through without parsing). The workstation's own rows are skipped but still advance the
- * cursor.
- */
-export async function pull(
-  db: Sql,
-  ws: Workstation,
-  cursor: string | undefined,
-  limit: number = LIMITS.pullMaxRows,
-  now: Date = systemClock(),
-): Promise<string> {
-  const after = decodeCursor(cursor);
-  const rowsCap = Math.max(1, Math.min(limit, LIMITS.pullMaxRows));
-  const r = await db.query<{ seq: string; kind: string; key: string; payload: string; deleted: boolean; origin: string | null }>(
-    `SELECT seq, kind, key, payload, deleted, origin FROM change_log WHERE org_bin = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
-    [ws.orgBin, after, rowsCap],
-  );
-  const head = await db.query<{ head: string | null }>(`SELECT max(seq) AS head FROM change_log WHERE org_bin = $1`, [ws.orgBin]);
-  const parts: string[] = [];
-  let bytes = 0;
-  let position = after;
-  let taken = 0;
-  for (const row of r.rows) {
-    if (taken > 0 && bytes + row.payload.length > LIMITS.pullMaxBytes) break;
-    taken++;
-    position = Number(row.seq);
-    if (row.origin === ws.id) continue;
-    bytes += row.payload.length;
-    parts.push(
-      `{"kind":${JSON.stringify(row.kind)},"key":${JSON.stringify(row.key)},"payload":${row.payload},"deleted":${row.deleted ? 'true' : 'false'}}`,
-    );
-  }
-  const more = taken < r.rows.length || r.rows.length === rowsCap;
-  const headSeq = Math.max(Number(head.rows[0]?.head ?? 0), position);
-  return `{"rows":[${parts.join(',')}],"cursor":${JSON.stringify(encodeCursor(position))},"more":${more},"server_time":"${now.toISOString()}","position":${position},"head":${headSeq}}`;
 }
 
 export const newBatchId = () => randomUUID();

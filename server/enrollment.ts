@@ -1,0 +1,134 @@
+/**
+ * The server's enrollment and authentication: organizations, one-time enrollment codes, workstation credentials
+ * (issued, checked, revoked, listed). Split out of the former server/store.ts (issue 12), whose push and pull
+ * live in server/push.ts and server/pull.ts. Everything here runs on PostgreSQL and PGlite alike.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { EnrollResponse } from '../common/sync-protocol';
+import type { ServerDb, Sql } from './db';
+import { systemClock } from '../common/clock';
+
+export interface Workstation {
+  id: string;
+  orgBin: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function ensureOrganization(db: Sql, bin: string, name = ''): Promise<void> {
+  if (!/^\d{12}$/.test(bin)) throw new Error(`not a BIN (12 digits): ${bin}`);
+  await db.query(`INSERT INTO organization (bin, name) VALUES ($1, $2) ON CONFLICT (bin) DO NOTHING`, [bin, name]);
+}
+
+const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U
+
+export function normalizeCode(code: string): string {
+  return code.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+/** A one-time code (80 random bits, shown as XXXX-XXXX-XXXX-XXXX); only its hash is stored. */
+export async function createEnrollmentCode(
+  db: ServerDb,
+  opts: { orgBin: string; name?: string; ttlHours?: number; now?: Date },
+): Promise<{ code: string; expiresAt: string }> {
+  const bytes = randomBytes(16);
+  let raw = '';
+  for (let i = 0; i < 16; i++) raw += CODE_ALPHABET[bytes[i]! & 31];
+  const code = raw.match(/.{4}/g)!.join('-');
+  const expiresAt = new Date((opts.now ?? systemClock()).getTime() + (opts.ttlHours ?? 72) * 3_600_000);
+  await db.transaction(async (tx) => {
+    await ensureOrganization(tx, opts.orgBin);
+    await tx.query(`INSERT INTO enrollment_code (code_hash, org_bin, name, expires_at) VALUES ($1, $2, $3, $4)`, [
+      sha256(normalizeCode(code)),
+      opts.orgBin,
+      opts.name ?? '',
+      expiresAt.toISOString(),
+    ]);
+  });
+  return { code, expiresAt: expiresAt.toISOString() };
+}
+
+/** Exchanges a valid, unused, unexpired code for a new workstation credential. Null when the code is not good. */
+export async function enroll(
+  db: ServerDb,
+  code: string,
+  name: string | undefined,
+  now: Date = systemClock(),
+): Promise<EnrollResponse | null> {
+  const hash = sha256(normalizeCode(code));
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ org_bin: string; name: string }>(
+      `UPDATE enrollment_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING org_bin, name`,
+      [hash, now.toISOString()],
+    );
+    const row = r.rows[0];
+    if (!row) return null;
+    const id = 'ws-' + randomBytes(6).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [
+      id,
+      row.org_bin,
+      name || row.name,
+      sha256(secret),
+    ]);
+    await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
+    return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: now.toISOString() };
+  });
+}
+
+/** The workstation a bearer credential belongs to, or null (unknown, wrong secret, revoked). */
+export async function authenticate(db: Sql, credential: string): Promise<Workstation | null> {
+  const dot = credential.indexOf('.');
+  if (dot <= 0 || credential.length > 200) return null;
+  const id = credential.slice(0, dot);
+  const r = await db.query<{ org_bin: string; secret_hash: string; revoked_at: unknown }>(
+    `SELECT org_bin, secret_hash, revoked_at FROM workstation WHERE id = $1`,
+    [id],
+  );
+  const row = r.rows[0];
+  if (!row || row.revoked_at) return null;
+  const given = Buffer.from(sha256(credential.slice(dot + 1)), 'hex');
+  const stored = Buffer.from(row.secret_hash, 'hex');
+  if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
+  return { id, orgBin: row.org_bin };
+}
+
+export async function revokeWorkstation(db: Sql, id: string, now: Date = systemClock()): Promise<boolean> {
+  const r = await db.query(`UPDATE workstation SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL`, [id, now.toISOString()]);
+  return r.rowCount > 0;
+}
+
+export async function noteWorkstationSeen(
+  db: Sql,
+  ws: Workstation,
+  protocol: number,
+  schema: number | null,
+  now: Date = systemClock(),
+): Promise<void> {
+  await db.query(`UPDATE workstation SET last_seen_at = $4, protocol = $2, schema_version = $3 WHERE id = $1`, [
+    ws.id,
+    protocol,
+    schema,
+    now.toISOString(),
+  ]);
+}
+
+export interface WorkstationInfo {
+  id: string;
+  org_bin: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+  last_seen_at: string | null;
+  ops: number;
+}
+
+export async function listWorkstations(db: Sql, orgBin?: string): Promise<WorkstationInfo[]> {
+  const r = await db.query<WorkstationInfo>(
+    `SELECT w.id, w.org_bin, w.name, w.created_at::text AS created_at, w.revoked_at::text AS revoked_at, w.last_seen_at::text AS last_seen_at,
+            (SELECT count(*) FROM sync_op o WHERE o.workstation_id = w.id)::int AS ops
+       FROM workstation w WHERE ($1::text IS NULL OR w.org_bin = $1) ORDER BY w.created_at`,
+    [orgBin ?? null],
+  );
+  return r.rows;
+}
