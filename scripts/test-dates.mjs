@@ -31,6 +31,13 @@ export const DATE_SENSITIVE_SUITES = [
   'test/integration/workflow',
   'test/integration/desk',
   'test/integration/dispensary',
+  // The same in the browser (Chromium runs under libfaketime too): the inbox, the desk's screens, signing, deadlines.
+  'test/e2e/erequests.test.ts',
+  'test/e2e/desk-appointments.test.ts',
+  'test/e2e/desk-home-visit.test.ts',
+  'test/e2e/desk-attachment.test.ts',
+  'test/e2e/tb-certificate.test.ts',
+  'test/e2e/workflow.test.ts',
 ];
 
 const { values } = parseArgs({
