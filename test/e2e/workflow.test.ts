@@ -13,6 +13,7 @@ import { resetWorkflowCaches } from '../../electron/services/workflow/context';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { setUpPhysicianToken, TOKEN_PIN, type DeskPki } from '../helpers/signing-desk';
 import type { Page } from 'playwright-core';
+import { localDate } from '../helpers/clock';
 
 let s: BrowserSession;
 let desk: DeskPki;
@@ -224,30 +225,35 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     const tbFile = JSON.parse(
       fs.readFileSync(new URL('../../resources/regulations/atyrau-2014/tb-certificate.json', import.meta.url), 'utf8'),
     );
+    // The successor takes effect on the first of the month after next, by the workstation's clock (any year).
+    const today = localDate(s.ws.app.clock(), 'Asia/Atyrau');
+    const [year, month] = today.split('-').map(Number) as [number, number];
+    const effectiveFrom = new Date(Date.UTC(year, month + 1, 1)).toISOString().slice(0, 10);
+    const dayBefore = new Date(Date.UTC(year, month + 1, 0)).toISOString().slice(0, 10);
     const next = {
       ...tbFile,
-      act: { ...tbFile.act, number: '12', date: '2027-01-10', registration: undefined, repealedBy: undefined },
-      effectiveFrom: '2027-02-01',
+      act: { ...tbFile.act, number: '12', date: today, registration: undefined, repealedBy: undefined },
+      effectiveFrom,
     };
     const broken = { ...next, steps: [{ ...next.steps[0], role: 'doctor' }, ...next.steps.slice(1)] };
     const file = page.locator('[data-test="import-file"]');
     await file.setInputFiles({
-      name: 'tb-certificate-2027.json',
+      name: 'tb-certificate-next.json',
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify(broken)),
     });
     await page.locator('[data-test="import-submit"]').click();
     const issues = page.locator('[data-test="import-issues"]');
-    await expect.poll(() => issues.textContent()).toContain('imported/tb-certificate-2027.json: steps[0].role: unknown role "doctor"');
+    await expect.poll(() => issues.textContent()).toContain('imported/tb-certificate-next.json: steps[0].role: unknown role "doctor"');
     await issues.scrollIntoViewIfNeeded();
     await screenshot(page, 'e2e-workflow-10-import-refused');
-    await file.setInputFiles({ name: 'tb-certificate-2027.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(next)) });
+    await file.setInputFiles({ name: 'tb-certificate-next.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(next)) });
     await page.locator('[data-test="import-submit"]').click();
-    await expect.poll(() => page.locator('[data-test="import-ok"]').textContent()).toContain('2027-02-01');
-    await expect.poll(() => page.locator('[data-test="upcoming"] tr[data-key="atyrau/tb-certificate@2027-02-01"]').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-test="import-ok"]').textContent()).toContain(effectiveFrom);
+    await expect.poll(() => page.locator(`[data-test="upcoming"] tr[data-key="atyrau/tb-certificate@${effectiveFrom}"]`).count()).toBe(1);
     await expect
       .poll(() => page.locator('[data-test="in-force"] tr[data-service="tb-certificate"] [data-test="period"]').textContent())
-      .toContain('2014-07-04 – 2027-01-31');
+      .toContain(`2014-07-04 – ${dayBefore}`);
     await screenshot(page, 'e2e-workflow-11-import-accepted');
   }, 90_000);
 });
