@@ -8,6 +8,7 @@
  * The workstation side is the real engine on a real SQLite file (WAL, synchronous=FULL). `--quick` is 10× smaller
  * and scales the times ×10.
  */
+import type { EnrollResponse } from '../common/sync-protocol';
 import path from 'node:path';
 import { enqueueOutbox } from '../db/outbox';
 import { saveEnrollment } from '../db/sync';
@@ -26,7 +27,7 @@ const ORG = '120140001011';
 async function workstation(dir: string, db: ServerDb, url: string): Promise<AppContext> {
   const { app } = openApp({ dataDir: dir, log: silentLogger });
   const { code } = await createEnrollmentCode(db, { orgBin: ORG });
-  const e = (await enroll(db, code, 'bench'))!;
+  const e = (await enroll(db, code, 'bench')) as EnrollResponse;
   saveEnrollment(
     app.db,
     { serverUrl: url, workstationId: e.workstation_id, orgBin: ORG, enrolledAt: app.clock().toISOString() },

@@ -65,6 +65,9 @@ export const ERROR_CODES = [
   'result-missing',
   // e-requests from the portal (electron/services/erequests)
   'erequest-decided',
+  // one clinic, many desks (electron/services/sync)
+  'org-mismatch',
+  'server-unreachable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

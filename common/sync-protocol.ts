@@ -95,12 +95,25 @@ export interface BookingPayload {
   phone?: string | null;
 }
 
+import type { OrgProfile } from './organization';
+
 export interface EnrollResponse {
   workstation_id: string;
   /** `<workstation id>.<secret>`: sent as `Authorization: Bearer …`. Shown once. */
   credential: string;
   org_bin: string;
   server_time: string;
+  /** The workstation's short code in its organization (D1, D2…): the start of every number it issues. */
+  workstation_code: string;
+  /** The organization's names, region, time zone and address, when the server has them. */
+  organization: OrgProfile | null;
+}
+
+/** `POST /v1/enroll/preview {code}`: whose code this is, without using it up, for the administrator to confirm. */
+export interface EnrollPreview {
+  org_bin: string;
+  organization: OrgProfile | null;
+  expires_at: string;
 }
 
 export interface UpdateRequiredBody {

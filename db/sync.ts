@@ -14,6 +14,8 @@ import type { Actor } from './audit';
 import { recordChange } from './change';
 import type { Db } from './connection';
 import { getSetting, setSetting } from './settings';
+import { SHARED_KINDS, type SharedKind } from '../common/shared-state';
+import { applyRemoteBooking, applySharedRow, pendingSharedKeys } from './shared-state';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Enrollment and state
@@ -43,6 +45,14 @@ export function saveEnrollment(db: Db, enrollment: SyncEnrollment, credential: s
     setSetting(db, CREDENTIAL_KEY, credential);
     db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state')`).run();
   }).immediate();
+}
+
+/**
+ * True when this desk holds records of its organization that are not only demo or reference data: anything queued
+ * or sent to a server, or any service request. Such a desk never joins another organization.
+ */
+export function holdsOrganizationData(db: Db): boolean {
+  return !!db.prepare(`SELECT 1 FROM outbox UNION ALL SELECT 1 FROM service_request LIMIT 1`).get();
 }
 
 export interface SyncState {
@@ -251,26 +261,56 @@ export function countQueued(db: Db): number {
 // ---------------------------------------------------------------------------------------------------------------
 // Pull
 
-/** Applies one pulled page and its cursor in one transaction: both land, or neither. */
-export function applyPulledPage(db: Db, rows: PulledRow[], cursor: string, at: Date): void {
+export interface PageApplied {
+  /** Shared rows applied to this desk's tables, by kind (the caller drops caches of those kinds). */
+  shared: Partial<Record<SharedKind, number>>;
+  /** Shared rows held back: this desk changed the same row again and has not pushed it yet. */
+  heldBack: number;
+  bookings: number;
+}
+
+const SHARED = new Set<string>(SHARED_KINDS);
+
+/**
+ * Applies one pulled page and its cursor in one transaction: both land, or neither. Shared rows go to this desk's
+ * own tables (db/shared-state.ts), other desks' bookings to `remote_booking`, the rest (e-requests, trust files,
+ * the clinic's workstations…) to `sync_reference`.
+ */
+export function applyPulledPage(db: Db, rows: PulledRow[], cursor: string, at: Date): PageApplied {
   const upsert = db.prepare(
     `INSERT INTO sync_reference (kind, key, payload, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (kind, key) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at`,
   );
   const remove = db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`);
   const stamp = at.toISOString();
+  const applied: PageApplied = { shared: {}, heldBack: 0, bookings: 0 };
   db.transaction(() => {
+    const pending = rows.some((r) => SHARED.has(r.kind)) ? pendingSharedKeys(db) : new Set<string>();
     for (const r of rows) {
-      if (r.deleted) remove.run(r.kind, r.key);
+      if (r.kind === 'booking') {
+        applyRemoteBooking(db, r.key, r.payload, r.deleted);
+        applied.bookings++;
+      } else if (SHARED.has(r.kind)) {
+        const kind = r.kind as SharedKind;
+        if (pending.has(`${kind} ${r.key}`)) applied.heldBack++;
+        else if (applySharedRow(db, kind, r.key, r.payload, r.deleted, at)) applied.shared[kind] = (applied.shared[kind] ?? 0) + 1;
+      } else if (r.deleted) remove.run(r.kind, r.key);
       else upsert.run(r.kind, r.key, JSON.stringify(r.payload), stamp);
     }
     setSetting(db, 'sync.cursor', cursor);
   }).immediate();
+  return applied;
 }
 
 export function getReference(db: Db, kind: string, key: string): unknown {
   const r = db.prepare(`SELECT payload FROM sync_reference WHERE kind = ? AND key = ?`).get(kind, key) as { payload: string } | undefined;
   return r ? JSON.parse(r.payload) : undefined;
+}
+
+export function listReference(db: Db, kind: string): unknown[] {
+  return (db.prepare(`SELECT payload FROM sync_reference WHERE kind = ? ORDER BY key`).all(kind) as Array<{ payload: string }>).map((r) =>
+    JSON.parse(r.payload),
+  );
 }
 
 export function countReference(db: Db, kind?: string): number {

@@ -29,6 +29,7 @@ import {
   enroll,
   listWorkstations,
   noteWorkstationSeen,
+  previewEnrollment,
   revokeWorkstation,
   type Workstation,
 } from './enrollment';
@@ -88,12 +89,24 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
 
   app.get('/v1/health', async () => ({ ok: true, server_time: clock().toISOString(), protocol: SYNC_PROTOCOL }));
 
-  app.post('/v1/enroll', async (req, reply) => {
-    const body = req.body as { code?: unknown; name?: unknown } | null;
+  app.post('/v1/enroll/preview', async (req, reply) => {
+    const body = req.body as { code?: unknown } | null;
     if (!body || typeof body.code !== 'string' || body.code.length > 64)
       return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
-    const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined, clock());
+    const result = await previewEnrollment(db, body.code, clock());
     if (!result) return reply.code(403).send({ error: 'invalid-code', message: 'the enrollment code is wrong, used or expired' });
+    return result;
+  });
+
+  app.post('/v1/enroll', async (req, reply) => {
+    const body = req.body as { code?: unknown; name?: unknown; expect_bin?: unknown } | null;
+    if (!body || typeof body.code !== 'string' || body.code.length > 64)
+      return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
+    const expectBin = typeof body.expect_bin === 'string' ? body.expect_bin : null;
+    const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined, clock(), expectBin);
+    if (!result) return reply.code(403).send({ error: 'invalid-code', message: 'the enrollment code is wrong, used or expired' });
+    if (result === 'org-mismatch')
+      return reply.code(409).send({ error: 'org-mismatch', message: 'the enrollment code is for another organization' });
     return result;
   });
 

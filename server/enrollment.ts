@@ -4,7 +4,10 @@
  * live in server/push.ts and server/pull.ts. Everything here runs on PostgreSQL and PGlite alike.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { EnrollResponse } from '../common/sync-protocol';
+import type { EnrollPreview, EnrollResponse } from '../common/sync-protocol';
+import type { OrgProfile } from '../common/organization';
+import { ensureOrganization, getProfile, nextWorkstationCode, setProfile } from './organization';
+import { appendChanges } from './push';
 import type { ServerDb, Sql } from './db';
 import { systemClock } from '../common/clock';
 
@@ -15,11 +18,6 @@ export interface Workstation {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export async function ensureOrganization(db: Sql, bin: string, name = ''): Promise<void> {
-  if (!/^\d{12}$/.test(bin)) throw new Error(`not a BIN (12 digits): ${bin}`);
-  await db.query(`INSERT INTO organization (bin, name) VALUES ($1, $2) ON CONFLICT (bin) DO NOTHING`, [bin, name]);
-}
-
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'; // Crockford: no I, L, O, U
 
 export function normalizeCode(code: string): string {
@@ -29,7 +27,7 @@ export function normalizeCode(code: string): string {
 /** A one-time code (80 random bits, shown as XXXX-XXXX-XXXX-XXXX); only its hash is stored. */
 export async function createEnrollmentCode(
   db: ServerDb,
-  opts: { orgBin: string; name?: string; ttlHours?: number; now?: Date },
+  opts: { orgBin: string; name?: string; ttlHours?: number; now?: Date; profile?: OrgProfile },
 ): Promise<{ code: string; expiresAt: string }> {
   const bytes = randomBytes(16);
   let raw = '';
@@ -38,6 +36,7 @@ export async function createEnrollmentCode(
   const expiresAt = new Date((opts.now ?? systemClock()).getTime() + (opts.ttlHours ?? 72) * 3_600_000);
   await db.transaction(async (tx) => {
     await ensureOrganization(tx, opts.orgBin);
+    if (opts.profile && !(await setProfile(tx, opts.orgBin, opts.profile))) throw new Error('the organization profile is not valid');
     await tx.query(`INSERT INTO enrollment_code (code_hash, org_bin, name, expires_at) VALUES ($1, $2, $3, $4)`, [
       sha256(normalizeCode(code)),
       opts.orgBin,
@@ -48,31 +47,66 @@ export async function createEnrollmentCode(
   return { code, expiresAt: expiresAt.toISOString() };
 }
 
-/** Exchanges a valid, unused, unexpired code for a new workstation credential. Null when the code is not good. */
+/** Whose a valid, unused, unexpired code is, without using it up. Null when the code is not good. */
+export async function previewEnrollment(db: Sql, code: string, now: Date = systemClock()): Promise<EnrollPreview | null> {
+  const r = await db.query<{ org_bin: string; expires_at: string }>(
+    `SELECT org_bin, to_json(expires_at)#>>'{}' AS expires_at FROM enrollment_code WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2`,
+    [sha256(normalizeCode(code)), now.toISOString()],
+  );
+  const row = r.rows[0];
+  if (!row) return null;
+  return { org_bin: row.org_bin, organization: await getProfile(db, row.org_bin), expires_at: row.expires_at };
+}
+
+/**
+ * Exchanges a valid, unused, unexpired code for a new workstation credential and its short code. Null when the code
+ * is not good; 'org-mismatch' (and the code stays unused) when the workstation said which organization it expects
+ * and the code is another's: a desk holding one clinic's data never joins another.
+ */
 export async function enroll(
   db: ServerDb,
   code: string,
   name: string | undefined,
   now: Date = systemClock(),
-): Promise<EnrollResponse | null> {
+  expectBin?: string | null,
+): Promise<EnrollResponse | 'org-mismatch' | null> {
   const hash = sha256(normalizeCode(code));
   return db.transaction(async (tx) => {
     const r = await tx.query<{ org_bin: string; name: string }>(
-      `UPDATE enrollment_code SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING org_bin, name`,
+      `SELECT org_bin, name FROM enrollment_code WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2 FOR UPDATE`,
       [hash, now.toISOString()],
     );
     const row = r.rows[0];
     if (!row) return null;
+    if (expectBin && expectBin !== row.org_bin) return 'org-mismatch';
+    await tx.query(`UPDATE enrollment_code SET used_at = $2 WHERE code_hash = $1`, [hash, now.toISOString()]);
     const id = 'ws-' + randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash) VALUES ($1, $2, $3, $4)`, [
+    const wsCode = await nextWorkstationCode(tx, row.org_bin);
+    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash, code) VALUES ($1, $2, $3, $4, $5)`, [
       id,
       row.org_bin,
       name || row.name,
       sha256(secret),
+      wsCode,
     ]);
     await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
-    return { workstation_id: id, credential: `${id}.${secret}`, org_bin: row.org_bin, server_time: now.toISOString() };
+    // Every desk of the organization lists the clinic's workstations (the administrator's organization screen).
+    await appendChanges(tx, row.org_bin, null, [
+      {
+        kind: 'workstation',
+        key: id,
+        payload: JSON.stringify({ id, code: wsCode, name: name || row.name, enrolledAt: now.toISOString() }),
+      },
+    ]);
+    return {
+      workstation_id: id,
+      credential: `${id}.${secret}`,
+      org_bin: row.org_bin,
+      server_time: now.toISOString(),
+      workstation_code: wsCode,
+      organization: await getProfile(tx, row.org_bin),
+    };
   });
 }
 
@@ -116,6 +150,7 @@ export async function noteWorkstationSeen(
 export interface WorkstationInfo {
   id: string;
   org_bin: string;
+  code: string | null;
   name: string;
   created_at: string;
   revoked_at: string | null;
@@ -125,7 +160,7 @@ export interface WorkstationInfo {
 
 export async function listWorkstations(db: Sql, orgBin?: string): Promise<WorkstationInfo[]> {
   const r = await db.query<WorkstationInfo>(
-    `SELECT w.id, w.org_bin, w.name, w.created_at::text AS created_at, w.revoked_at::text AS revoked_at, w.last_seen_at::text AS last_seen_at,
+    `SELECT w.id, w.org_bin, w.code, w.name, w.created_at::text AS created_at, w.revoked_at::text AS revoked_at, w.last_seen_at::text AS last_seen_at,
             (SELECT count(*) FROM sync_op o WHERE o.workstation_id = w.id)::int AS ops
        FROM workstation w WHERE ($1::text IS NULL OR w.org_bin = $1) ORDER BY w.created_at`,
     [orgBin ?? null],

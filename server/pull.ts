@@ -7,6 +7,9 @@ import type { Sql } from './db';
 import { systemClock } from '../common/clock';
 import type { Workstation } from './enrollment';
 import { PushRequestError } from './push';
+import { SHARED_KINDS } from '../common/shared-state';
+
+const SHARED_KIND_SET = new Set<string>(SHARED_KINDS);
 
 export function encodeCursor(seq: number): string {
   return Buffer.from(JSON.stringify({ v: 1, s: seq })).toString('base64url');
@@ -25,8 +28,8 @@ export function decodeCursor(cursor: string | undefined): number {
 
 /**
  * One page of the organization's change log after the cursor, as a ready JSON string (payloads are stored as
- * JSON text and copied through without parsing). The workstation's own rows are skipped but still advance the
- * cursor.
+ * JSON text and copied through without parsing). The workstation's own bookings are skipped but still advance
+ * the cursor.
  */
 export async function pull(
   db: Sql,
@@ -50,7 +53,9 @@ export async function pull(
     if (taken > 0 && bytes + row.payload.length > LIMITS.pullMaxBytes) break;
     taken++;
     position = Number(row.seq);
-    if (row.origin === ws.id) continue;
+    // A desk's own bookings are skipped (it holds them already); its own shared rows are not: applying every row in
+    // the server's order is what makes the last writer win on every desk (common/shared-state.ts).
+    if (row.origin === ws.id && !SHARED_KIND_SET.has(row.kind)) continue;
     bytes += row.payload.length;
     parts.push(
       `{"kind":${JSON.stringify(row.kind)},"key":${JSON.stringify(row.key)},"payload":${row.payload},"deleted":${row.deleted ? 'true' : 'false'}}`,

@@ -9,7 +9,9 @@ import { isTransientDbError, type ServerDb, type Sql } from './db';
 import { EREQUEST_STATUS_OP } from '../common/erequests';
 import { applyStatusOp } from './gateway';
 import { systemClock, type Clock } from '../common/clock';
-import { ensureOrganization, type Workstation } from './enrollment';
+import type { Workstation } from './enrollment';
+import { sharedRowOf } from '../common/shared-state';
+import { applyProfileOp, ensureOrganization } from './organization';
 
 const OP_ID = /^[0-9A-Za-z_-]{8,64}$/;
 const KIND = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -125,11 +127,13 @@ async function applyBatch(
       else if (seen.has(v.op.op_id)) results[index] = { op_id: v.op.op_id, status: 'duplicate' };
       else {
         seen.add(v.op.op_id);
-        (v.op.kind === 'booking.create' ? bookings : generic).push({ index, op: v.op, payloadText: v.payloadText });
+        // Bookings and their cancellations keep their order in one lane: a cancellation pushed after its booking
+        // must meet the booking on the server.
+        (BOOKING_LANE.has(v.op.kind) ? bookings : generic).push({ index, op: v.op, payloadText: v.payloadText });
       }
     });
 
-    const changes: Array<{ kind: string; key: string; payload: string }> = [];
+    const changes: ChangeRow[] = [];
     const duplicates: Prepared[] = [];
 
     if (isolate) {
@@ -140,7 +144,7 @@ async function applyBatch(
           else {
             const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
             if (inserted.has(p.op.op_id)) {
-              await applyDomainOp(tx, ws, p, receivedAt);
+              await applyDomainOp(tx, ws, p, receivedAt, changes);
               results[p.index] = { op_id: p.op.op_id, status: 'applied' };
             } else duplicates.push(p);
           }
@@ -160,12 +164,21 @@ async function applyBatch(
         const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, generic);
         for (const p of generic) {
           if (inserted.has(p.op.op_id)) {
-            await applyDomainOp(tx, ws, p, receivedAt);
+            await applyDomainOp(tx, ws, p, receivedAt, changes);
             results[p.index] = { op_id: p.op.op_id, status: 'applied' };
           } else duplicates.push(p);
         }
       }
-      for (const p of bookings) await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
+      for (const p of bookings) {
+        if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
+        else {
+          const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
+          if (inserted.has(p.op.op_id)) {
+            await applyDomainOp(tx, ws, p, receivedAt, changes);
+            results[p.index] = { op_id: p.op.op_id, status: 'applied' };
+          } else duplicates.push(p);
+        }
+      }
     }
 
     if (duplicates.length > 0) {
@@ -206,9 +219,28 @@ async function applyBatch(
   });
 }
 
-/** Operations the server acts on beyond storing them: e-request answers update what the citizen sees. */
-async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: string): Promise<void> {
+const BOOKING_LANE = new Set(['booking.create', 'booking.cancel']);
+
+type ChangeRow = { kind: string; key: string; payload: string; deleted?: boolean };
+
+/**
+ * Operations the server acts on beyond storing them: e-request answers update what the citizen sees; a cancelled
+ * or moved booking frees its slot; a change of shared state (a person entered by hand, a timetable, a price…)
+ * becomes a change-log row every desk of the organization pulls (common/shared-state.ts).
+ */
+async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: string, changes: ChangeRow[]): Promise<void> {
   if (p.op.kind === EREQUEST_STATUS_OP) await applyStatusOp(tx, ws, p.op.payload, receivedAt);
+  else if (p.op.kind === 'booking.cancel') {
+    const bookingId = (p.op.payload as { booking_id?: unknown } | null)?.booking_id;
+    if (typeof bookingId !== 'string') return;
+    const freed = await tx.query(`DELETE FROM booking WHERE org_bin = $1 AND booking_key = $2 RETURNING id`, [ws.orgBin, bookingId]);
+    if (freed.rowCount > 0) changes.push({ kind: 'booking', key: bookingId, payload: 'null', deleted: true });
+  } else {
+    const shared = sharedRowOf(p.op);
+    if (!shared) return;
+    if (shared.kind === 'organization') await applyProfileOp(tx, ws.orgBin, shared.payload);
+    changes.push({ kind: shared.kind, key: shared.key, payload: JSON.stringify(shared.payload), deleted: shared.deleted });
+  }
 }
 
 async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {
@@ -237,7 +269,7 @@ async function applyBooking(
   receivedAt: string,
   p: Prepared,
   results: OpResult[],
-  changes: Array<{ kind: string; key: string; payload: string }>,
+  changes: ChangeRow[],
   duplicates: Prepared[],
 ): Promise<void> {
   const inserted = await insertOps(tx, ws, batchId, receivedAt, [p]);
@@ -255,10 +287,17 @@ async function applyBooking(
   let result: OpResult;
   if (won.rowCount > 0) {
     result = { op_id: p.op.op_id, status: 'applied', result: { booking_id: b.booking_id, confirmed_at: receivedAt } };
+    // Other desks need the slot, not the patient: no name, IIN or phone leaves for them.
     changes.push({
       kind: 'booking',
       key: b.booking_id,
-      payload: JSON.stringify({ ...b, workstation_id: ws.id, confirmed_at: receivedAt }),
+      payload: JSON.stringify({
+        booking_id: b.booking_id,
+        doctor: b.doctor,
+        slot_start: b.slot_start,
+        workstation_id: ws.id,
+        confirmed_at: receivedAt,
+      }),
     });
   } else {
     const w = await tx.query<{ booking_key: string; workstation_id: string; confirmed_at: string; slot_start: string }>(

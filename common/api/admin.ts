@@ -4,10 +4,19 @@
  */
 import { z } from 'zod';
 import { loginSchema, organizationSchema, roleSchema, specialtySchema, staffSchema } from '../schemas';
+import { orgProfileSchema } from '../organization';
 import { defineSlice, method, none } from './spec';
 
 export const adminApi = defineSlice(['org', 'staff'], {
   'org.get': method({ access: 'staff', args: none, result: organizationSchema }),
+  'org.update': method({ access: ['administrator'], args: orgProfileSchema.strict(), result: organizationSchema }),
+  'org.workstations': method({
+    access: ['administrator'],
+    args: none,
+    result: z.array(
+      z.object({ id: z.string(), code: z.string(), name: z.string(), enrolledAt: z.string().nullable(), thisDesk: z.boolean() }),
+    ),
+  }),
 
   'staff.list': method({ access: ['administrator'], args: none, result: z.array(staffSchema) }),
   'staff.create': method({

@@ -3,6 +3,7 @@
  * Handlers: electron/services/handlers/sync.ts (electron/services/sync).
  */
 import { z } from 'zod';
+import { orgProfileSchema } from '../organization';
 import { defineSlice, method, none } from './spec';
 
 const syncStatusSchema = z.object({
@@ -38,6 +39,8 @@ const syncIssueSchema = z.object({
 });
 export type SyncIssue = z.infer<typeof syncIssueSchema>;
 
+const enrollArgs = z.object({ serverUrl: z.string().trim().min(8).max(300), code: z.string().trim().min(4).max(64) }).strict();
+
 export const syncApi = defineSlice(['sync'], {
   'sync.status': method({ access: 'staff', args: none, result: syncStatusSchema }),
   'sync.issues': method({
@@ -46,10 +49,24 @@ export const syncApi = defineSlice(['sync'], {
     args: none,
     result: z.array(syncIssueSchema),
   }),
+  // Whose code this is, without using it up: the administrator confirms the organization before enrolling.
+  'sync.previewEnrollment': method({
+    access: ['administrator'],
+    args: enrollArgs,
+    result: z.object({
+      serverUrl: z.string(),
+      orgBin: z.string(),
+      organization: orgProfileSchema.nullable(),
+      expiresAt: z.string(),
+      localBin: z.string(),
+      holdsData: z.boolean(),
+      acceptable: z.boolean(),
+    }),
+  }),
   'sync.enroll': method({
     access: ['administrator'],
-    args: z.object({ serverUrl: z.string().trim().min(8).max(300), code: z.string().trim().min(4).max(64) }).strict(),
-    result: z.object({ workstationId: z.string(), orgBin: z.string(), serverUrl: z.string() }),
+    args: enrollArgs,
+    result: z.object({ workstationId: z.string(), workstationCode: z.string(), orgBin: z.string(), serverUrl: z.string() }),
   }),
   'sync.now': method({
     access: ['administrator'],
@@ -59,7 +76,7 @@ export const syncApi = defineSlice(['sync'], {
       pushed: z.object({ applied: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), conflict: z.number().int() }),
       pulled: z.number().int(),
       error: z.string().nullable(),
-      blocked: z.enum(['not-enrolled', 'update-required', 'unauthorized', 'offline', 'server-error']).nullable(),
+      blocked: z.enum(['not-enrolled', 'org-mismatch', 'update-required', 'unauthorized', 'offline', 'server-error']).nullable(),
     }),
   }),
 });

@@ -28,7 +28,18 @@ export function bookedSlots(db: Db, doctorId: number | null, fromMs: number, toM
  */
 export function bookedPacked(db: Db, doctorId: number | null, fromMs: number, toMs: number): number[] {
   const s = appointmentStatements(db);
-  return (doctorId === null ? s.packedAll.all(fromMs, toMs) : s.packedOf.all(doctorId, fromMs, toMs)) as number[];
+  return (
+    doctorId === null ? s.packedAll.all({ from: fromMs, to: toMs }) : s.packedOf.all({ doctor: doctorId, from: fromMs, to: toMs })
+  ) as number[];
+}
+
+/** Another desk's confirmed booking of this doctor's slot, if the server has told this desk of one. */
+export function remoteBookingAt(
+  db: Db,
+  doctorId: number,
+  slotMs: number,
+): { booking_id: string; workstation_id: string | null } | undefined {
+  return appointmentStatements(db).remoteHolder.get(doctorId, slotMs) as { booking_id: string; workstation_id: string | null } | undefined;
 }
 
 export interface NewAppointmentRow {
@@ -88,11 +99,26 @@ const appointmentStatements = statementCache((db: Db) => {
   const booked = `SELECT a.id, a.doctor_id, a.slot_ms, a.kind, p.surname || ' ' || p.given_name AS person_name
              FROM appointment a JOIN person p ON p.iin = a.person_iin`;
   const packed = `SELECT (slot_ms / 60000) * 100000 + doctor_id FROM appointment`;
+  // Other desks' bookings the server confirmed (issue 13): a slot they hold is as taken as one booked here.
+  const remotePacked = `SELECT (r.slot_ms / 60000) * 100000 + s.id FROM remote_booking r JOIN staff s ON s.login = r.doctor`;
   return {
     bookedAll: db.prepare(`${booked} WHERE a.status = 'booked' AND a.slot_ms >= ? AND a.slot_ms < ?`),
     bookedOf: db.prepare(`${booked} WHERE a.doctor_id = ? AND a.status = 'booked' AND a.slot_ms >= ? AND a.slot_ms < ?`),
-    packedAll: db.prepare(`${packed} WHERE status = 'booked' AND slot_ms >= ? AND slot_ms < ?`).pluck(true),
-    packedOf: db.prepare(`${packed} WHERE doctor_id = ? AND status = 'booked' AND slot_ms >= ? AND slot_ms < ?`).pluck(true),
+    packedAll: db
+      .prepare(
+        `${packed} WHERE status = 'booked' AND slot_ms >= @from AND slot_ms < @to
+         UNION ALL ${remotePacked} WHERE r.slot_ms >= @from AND r.slot_ms < @to`,
+      )
+      .pluck(true),
+    packedOf: db
+      .prepare(
+        `${packed} WHERE doctor_id = @doctor AND status = 'booked' AND slot_ms >= @from AND slot_ms < @to
+         UNION ALL ${remotePacked} WHERE s.id = @doctor AND r.slot_ms >= @from AND r.slot_ms < @to`,
+      )
+      .pluck(true),
+    remoteHolder: db.prepare(
+      `SELECT r.booking_id, r.workstation_id FROM remote_booking r JOIN staff s ON s.login = r.doctor WHERE s.id = ? AND r.slot_ms = ?`,
+    ),
     insert: db.prepare(
       `INSERT INTO appointment (number, request_id, kind, channel, person_iin, doctor_id, slot_start, slot_ms, slot_end_ms, slot_date,
                                 sync_booking, note, created_at, created_day, created_by)

@@ -4,6 +4,7 @@
  * service's recordChange transaction; nothing here opens its own. Statements are prepared once per connection
  * (db/statements.ts): the slot search runs them on every keystroke.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../connection';
 import { statementCache } from '../statements';
 
@@ -20,13 +21,13 @@ const timetableStatements = statementCache((db: Db) => ({
      ON CONFLICT (doctor_id) DO UPDATE SET template = excluded.template, room = excluded.room, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
   ),
   exceptions: db.prepare(
-    `SELECT id, doctor_id, kind, date_from, date_to, start_time, end_time, note FROM timetable_exception
+    `SELECT id, doctor_id, kind, date_from, date_to, start_time, end_time, note, uid FROM timetable_exception
       WHERE removed_at IS NULL AND date_to >= @from AND date_from <= @to AND (@doctor IS NULL OR doctor_id = @doctor)
       ORDER BY date_from, id`,
   ),
   insertException: db.prepare(
-    `INSERT INTO timetable_exception (doctor_id, kind, date_from, date_to, start_time, end_time, note, created_at, created_by)
-     VALUES (@doctor_id, @kind, @date_from, @date_to, @start_time, @end_time, @note, @at, @by)`,
+    `INSERT INTO timetable_exception (doctor_id, kind, date_from, date_to, start_time, end_time, note, created_at, created_by, uid)
+     VALUES (@doctor_id, @kind, @date_from, @date_to, @start_time, @end_time, @note, @at, @by, @uid)`,
   ),
   exception: db.prepare(`SELECT * FROM timetable_exception WHERE id = ?`),
   removeException: db.prepare(`UPDATE timetable_exception SET removed_at = ? WHERE id = ? AND removed_at IS NULL`),
@@ -49,6 +50,7 @@ export interface ExceptionRow {
   start_time: string | null;
   end_time: string | null;
   note: string | null;
+  uid: string | null;
 }
 
 /** Exceptions in force that overlap local dates from..to; all doctors when doctorId is null. */
@@ -56,8 +58,11 @@ export function listExceptions(db: Db, doctorId: number | null, from: string, to
   return timetableStatements(db).exceptions.all({ doctor: doctorId, from, to }) as ExceptionRow[];
 }
 
-export function insertException(db: Db, e: Omit<ExceptionRow, 'id'>, at: Date, by: number | null): number {
-  return Number(timetableStatements(db).insertException.run({ ...e, at: at.toISOString(), by }).lastInsertRowid);
+/** `uid` is the exception's key on every desk of the organization (local ids differ from desk to desk). */
+export function insertException(db: Db, e: Omit<ExceptionRow, 'id' | 'uid'>, at: Date, by: number | null): { id: number; uid: string } {
+  const uid = randomUUID();
+  const id = Number(timetableStatements(db).insertException.run({ ...e, at: at.toISOString(), by, uid }).lastInsertRowid);
+  return { id, uid };
 }
 
 export function getException(db: Db, id: number): (ExceptionRow & { removed_at: string | null }) | undefined {

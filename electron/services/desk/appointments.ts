@@ -117,6 +117,8 @@ function insertBooked(
 ): number {
   const cal = calendarOf(app);
   const slotIso = new Date(slot.startMs).toISOString();
+  // Another desk holds this slot (the server confirmed its booking and this desk has pulled it): taken, as if here.
+  if (appointmentsDb.remoteBookingAt(app.db, d.id, slot.startMs)) throw slotTaken(app, d, slot.startMs);
   // The central server confirms one booking per doctor and slot (issue 7): provisional until then.
   const booking = createBooking(app.db, engineActor(staff), now, {
     doctor: d.login,
@@ -144,17 +146,19 @@ function insertBooked(
       created_by: staff.id,
     });
   } catch (e) {
-    if (isUnique(e)) {
-      const at = localIso(cal, slot.startMs);
-      throw new ApiError('slot-taken', `${d.full_name} at ${at.date} ${at.time} was booked meanwhile`, {
-        doctor: d.full_name,
-        date: at.date,
-        time: at.time,
-        next: nextFreeOf(app, d.id, slot.startMs) ?? '',
-      });
-    }
+    if (isUnique(e)) throw slotTaken(app, d, slot.startMs);
     throw e;
   }
+}
+
+function slotTaken(app: AppContext, d: doctorsDb.DoctorRow, startMs: number): ApiError {
+  const at = localIso(calendarOf(app), startMs);
+  return new ApiError('slot-taken', `${d.full_name} at ${at.date} ${at.time} was booked meanwhile`, {
+    doctor: d.full_name,
+    date: at.date,
+    time: at.time,
+    next: nextFreeOf(app, d.id, startMs) ?? '',
+  });
 }
 
 /** Books a slot (or, for a walk-in without a slot, the doctor's first free slot today). */

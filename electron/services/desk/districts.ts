@@ -19,7 +19,7 @@ import { recordChange } from '../../../db/change';
 import * as attachmentsDb from '../../../db/desk/attachments';
 import * as districtsDb from '../../../db/desk/districts';
 import * as doctorsDb from '../../../db/desk/doctors';
-import type { StaffRow } from '../../../db/staff';
+import { getStaff, type StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
 import { engineActor, orgToday } from '../workflow/app-engine';
@@ -112,10 +112,27 @@ export function saveDistrict(app: AppContext, staff: StaffRow, a: DistrictSaveIn
         entityId: did,
         details: { number: a.number, streets: addresses.length },
       }),
-      outbox: (did) => ({ kind: 'district.save', entity: 'district', entityId: a.number, payload: { id: did, ...a, addresses } }),
+      // Doctors travel by login: staff ids differ from desk to desk.
+      outbox: (did) => ({
+        kind: 'district.save',
+        entity: 'district',
+        entityId: a.number,
+        payload: {
+          id: did,
+          ...a,
+          therapist: loginOf(app, a.therapistId),
+          paediatrician: loginOf(app, a.paediatricianId),
+          gp: loginOf(app, a.gpId),
+          addresses,
+        },
+      }),
     },
   );
   return districtView(app, districtsDb.getDistrictRow(app.db, saved)!);
+}
+
+function loginOf(app: AppContext, staffId: number | null): string | null {
+  return staffId === null ? null : (getStaff(app.db, staffId)?.login ?? null);
 }
 
 export function proposeDoctor(app: AppContext, d: districtsDb.DistrictRow, birthDate: string): DistrictResolution['doctor'] {

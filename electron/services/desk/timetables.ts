@@ -133,7 +133,7 @@ export function addException(
     throw new ApiError('validation', 'extra hours need a start and a later end', {}, ['end']);
   const now = app.clock();
   const cal = calendarOf(app);
-  const id = recordChange(
+  const { id } = recordChange(
     app.db,
     engineActor(staff),
     now,
@@ -153,17 +153,26 @@ export function addException(
         staff.id,
       ),
     {
-      audit: (eid) => ({
+      audit: ({ id: eid }) => ({
         action: 'timetable.exception-added',
         entity: 'timetable_exception',
         entityId: eid,
         details: { doctor: d.login, kind: a.kind, from: a.from, to: a.to },
       }),
-      outbox: (eid) => ({
+      outbox: ({ id: eid, uid }) => ({
         kind: 'timetable.exception',
         entity: 'timetable_exception',
         entityId: eid,
-        payload: { doctor: d.login, kind: a.kind, from: a.from, to: a.to, start: a.start ?? null, end: a.end ?? null },
+        payload: {
+          uid,
+          doctor: d.login,
+          kind: a.kind,
+          from: a.from,
+          to: a.to,
+          start: a.start ?? null,
+          end: a.end ?? null,
+          note: a.note?.trim() || null,
+        },
       }),
     },
   );
@@ -187,7 +196,7 @@ export function removeException(app: AppContext, staff: StaffRow, id: number): {
       entityId: id,
       details: { kind: e.kind, from: e.date_from, to: e.date_to },
     },
-    outbox: { kind: 'timetable.exception-remove', entity: 'timetable_exception', entityId: id, payload: { id } },
+    outbox: { kind: 'timetable.exception-remove', entity: 'timetable_exception', entityId: id, payload: { id, uid: e.uid } },
   });
   return { ok: true };
 }

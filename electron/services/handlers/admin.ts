@@ -1,16 +1,13 @@
 /** Handlers of the `org.*` and `staff.*` slice (common/api/admin.ts): db/organization.ts, electron/services/staff-admin.ts. */
 import type { adminApi } from '../../../common/api/admin';
-import { ApiError } from '../../../common/errors';
-import { getOrganization } from '../../../db/organization';
+import * as organization from '../organization';
 import * as staffAdmin from '../staff-admin';
 import { me, type SliceHandlers } from './context';
 
 export const adminHandlers: SliceHandlers<typeof adminApi> = {
-  'org.get': (ctx) => {
-    const org = getOrganization(ctx.app.db);
-    if (!org) throw new ApiError('internal', 'the organization is not set up');
-    return org;
-  },
+  'org.get': (ctx) => organization.organizationOf(ctx.app),
+  'org.update': (ctx, a) => organization.updateProfile(ctx.app, me(ctx), a),
+  'org.workstations': (ctx) => organization.workstations(ctx.app),
 
   'staff.list': (ctx) => staffAdmin.list(ctx.app),
   'staff.create': (ctx, a) => staffAdmin.create(ctx.app, me(ctx), a),

@@ -36,6 +36,8 @@ import {
   type PushOutcome,
 } from '../../../db/sync';
 import type { Logger } from '../log';
+import { getOrganization } from '../../../db/organization';
+import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
 import { NetworkError, request } from './http';
 
 export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
@@ -74,7 +76,7 @@ export interface RoundResult {
   pulled: number;
   error: string | null;
   /** Why the round stopped early, when it did. */
-  blocked: 'not-enrolled' | 'update-required' | 'unauthorized' | 'offline' | 'server-error' | null;
+  blocked: 'not-enrolled' | 'org-mismatch' | 'update-required' | 'unauthorized' | 'offline' | 'server-error' | null;
 }
 
 export class SyncBlockedError extends Error {
@@ -191,6 +193,7 @@ export class SyncEngine {
         const r = await this.syncOnce();
         if (r.ok) this.failures = 0;
         else if (r.blocked === 'update-required' || r.blocked === 'unauthorized') delay = this.opts.blockedDelayMs;
+        else if (r.blocked === 'org-mismatch') delay = this.opts.blockedDelayMs;
         else if (r.blocked !== 'not-enrolled') delay = this.backoff(++this.failures);
       } catch (error) {
         this.host.log.error('sync.loop', { error: (error as Error).message });
@@ -243,6 +246,16 @@ export class SyncEngine {
     const credential = getCredential(db);
     if (!enrollment || !credential) {
       result.blocked = 'not-enrolled';
+      return result;
+    }
+    // Belt and braces (issue 13): operations are never sent to an organization other than the one they were made
+    // for. Enrollment refuses such a desk; this catches a database changed behind the application's back.
+    const orgBin = getOrganization(db)?.bin;
+    if (orgBin !== enrollment.orgBin) {
+      result.blocked = 'org-mismatch';
+      result.error = `this workstation's records belong to ${orgBin ?? '?'}, but it is enrolled for ${enrollment.orgBin}`;
+      updateSyncState(db, { lastError: result.error });
+      log.error('sync.org-mismatch', { local: orgBin ?? null, enrolled: enrollment.orgBin });
       return result;
     }
     updateSyncState(db, { lastAttemptAt: clock().toISOString() });
@@ -301,7 +314,10 @@ export class SyncEngine {
         this.checkStatus(res.status, res.body);
         const page = JSON.parse(res.body) as PullResponse;
         skew = this.noteServerTime(page.server_time, sentAt, clock().getTime()) ?? skew;
-        applyPulledPage(db, page.rows, page.cursor, clock());
+        const applied = applyPulledPage(db, page.rows, page.cursor, clock());
+        // The working calendar and the organization's zone are cached: another desk changed them.
+        if (applied.shared.calendar || applied.shared.organization) invalidateCalendar({ db });
+        if (applied.shared.organization) invalidateCatalog({ db });
         cursor = page.cursor;
         result.pulled += page.rows.length;
         this.online = true;

@@ -26,8 +26,9 @@ import type { AppContext } from '../app';
 import { RESOURCES_DIR } from '../paths';
 import { createCatalog, loadCalendarData, readDefinitionFiles, type Catalog } from '../regulations/catalog';
 import { join } from 'node:path';
+import { CALENDAR_SETTING } from '../../../db/shared-state';
 
-export const CALENDAR_SETTING = 'workflow.calendar';
+export { CALENDAR_SETTING };
 /** Imported files are named under this folder in messages, so they never collide with shipped ones. */
 export const IMPORTED_PREFIX = 'imported/';
 

@@ -153,6 +153,9 @@ const en: typeof kk = {
     'appointment-closed': 'Appointment {number} has changed already ({status}). Refresh the list.',
     'visit-closed': 'Call {number} is already closed ({status}).',
     'erequest-decided': 'E-request {number} is already {status}.',
+    'org-mismatch':
+      'This workstation holds the records of organization {localBin}, and the code is for organization {codeBin}. Nothing was sent. To join {codeBin}, start Tirkeu with a new, empty data folder.',
+    'server-unreachable': 'The central server cannot be reached. Check its address and the network; nothing was changed.',
     'register-check-required': 'Check the register first: this step is completed by the register check.',
     'payment-required': 'The fee has not been paid (or the payment was voided): take the payment at the cash desk first.',
     'already-paid': 'This request is already paid (receipt {receipt}).',

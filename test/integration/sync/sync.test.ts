@@ -64,8 +64,8 @@ describe.each<Backend>(['pglite', 'postgres'])('sync on %s', (backend) => {
     const enrolled = await admin.call('sync.enroll', { serverUrl: s.url, code: await s.code(bin) });
     expect(enrolled.orgBin).toBe(bin);
     await publishReference(s.db, bin, [
-      { kind: 'staff', key: 'dr-1', payload: { fullName: 'Дәрігер' } },
-      { kind: 'price', key: 'x-ray', payload: { tenge: 4500 } },
+      { kind: 'staff', key: 'dr-1', payload: { fullName: 'Дәрігер Бір', role: 'physician', specialty: 'therapist' } },
+      { kind: 'ca-certificate', key: 'root', payload: { pem: 'x' } },
     ]);
 
     await registrar.call('people.createManual', { iin: makeIin('1991-01-02', 'M', 77), surname: 'Сапаров', givenName: 'Нұрлан' });
@@ -75,12 +75,24 @@ describe.each<Backend>(['pglite', 'postgres'])('sync on %s', (backend) => {
     expect(queued).toBeGreaterThan(0);
     expect((await registrar.call('sync.status', {})).queued).toBe(queued);
     const round = await admin.call('sync.now', {});
-    expect(round).toMatchObject({ ok: true, pulled: 2, pushed: { applied: queued, rejected: 0 } });
+    // Pulled: the two published rows, this desk's own entry in the clinic's workstation list, and its own shared
+    // rows (the person entered by hand, the organization's profile it told the server) that come back in order.
+    expect(round).toMatchObject({ ok: true, pulled: 5, pushed: { applied: queued, rejected: 0 } });
     const local = listOutbox(ws.app.db)
       .map((o) => o.opId)
       .sort();
     expect(await serverOps(s, enrolled.workstationId)).toEqual(local);
-    expect(getReference(ws.app.db, 'price', 'x-ray')).toEqual({ tenge: 4500 });
+    expect(getReference(ws.app.db, 'ca-certificate', 'root')).toEqual({ pem: 'x' });
+    // Staff is shared state: it lands in the staff table (with no usable password: an administrator resets it here).
+    expect(ws.app.db.prepare(`SELECT full_name, role, specialty FROM staff WHERE login = 'dr-1'`).get()).toEqual({
+      full_name: 'Дәрігер Бір',
+      role: 'physician',
+      specialty: 'therapist',
+    });
+    expect(await admin.call('org.workstations', {})).toEqual([
+      expect.objectContaining({ id: enrolled.workstationId, code: enrolled.workstationCode, thisDesk: true }),
+    ]);
+    expect(enrolled.workstationCode).toMatch(/^D\d+$/);
 
     const status = await registrar.call('sync.status', {});
     expect(status).toMatchObject({ enrolled: true, online: true, queued: 0, issues: 0, clockWarning: false, updateRequired: null });

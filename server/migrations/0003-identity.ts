@@ -1,0 +1,16 @@
+/**
+ * One clinic, many desks (issue 13): the organization's profile (names, region, time zone, address) that every
+ * desk receives at enrollment, and each workstation's short code, unique in its organization, that is part of every
+ * number the desk issues.
+ */
+export const sql = /* sql */ `
+ALTER TABLE organization ADD COLUMN profile text;
+ALTER TABLE organization ADD COLUMN next_code integer NOT NULL DEFAULT 1;
+ALTER TABLE workstation ADD COLUMN code text;
+
+UPDATE workstation w SET code = 'D' || x.n
+  FROM (SELECT id, row_number() OVER (PARTITION BY org_bin ORDER BY created_at, id) AS n FROM workstation) x
+ WHERE x.id = w.id;
+UPDATE organization o SET next_code = 1 + (SELECT count(*) FROM workstation w WHERE w.org_bin = o.bin);
+CREATE UNIQUE INDEX workstation_code_in_org ON workstation (org_bin, code);
+`;

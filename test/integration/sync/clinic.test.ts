@@ -1,0 +1,211 @@
+/**
+ * One clinic, many desks (issue 13): three workstations enrolled in one organization against one real central
+ * server, used through the API a person uses. Enrollment binds each desk to its organization and gives it its own
+ * code (in every number it issues); a desk holding another organization's records is refused before the code is
+ * used up; bookings form one calendar (a slot another desk holds is not offered, a cancelled one is freed on every
+ * desk); what one desk enters — people, timetable exceptions, prices, districts — reaches the others, and two desks
+ * editing one district end with the same version. Each case runs on PGlite and on a real PostgreSQL cluster.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIin } from '../../../common/iin';
+import { findStaffByLogin } from '../../../db/staff';
+import { createEnrollmentCode } from '../../../server/enrollment';
+import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { errorCode } from '../../helpers/api-errors';
+import { workingDayClock, type TestClock } from '../../helpers/clock';
+import { startPostgres, type PgCluster } from '../../helpers/postgres';
+import { startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';
+
+let cluster: PgCluster;
+beforeAll(async () => {
+  cluster = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await cluster?.close();
+});
+
+const PROFILE = {
+  name: { kk: '№4 қалалық емхана', ru: 'Городская поликлиника №4', en: 'City polyclinic No. 4' },
+  region: 'astana',
+  timezone: 'Asia/Almaty',
+  address: 'Астана қ., Тұран д-лы, 1',
+};
+
+interface Desk {
+  ws: TestWorkstation;
+  admin: Caller;
+  reg: Caller;
+  sync(): Promise<void>;
+}
+
+describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (backend) => {
+  let s: TestServer;
+  let clock: TestClock;
+  let bin: string;
+  const desks: Desk[] = [];
+
+  async function desk(): Promise<Desk> {
+    const ws = createTestWorkstation({ population: 5, clock: clock.read });
+    const admin = await ws.as('admin');
+    const reg = await ws.as('registrar');
+    bin = (await admin.call('org.get', {})).bin;
+    const { code } = await createEnrollmentCode(s.db, { orgBin: bin, profile: PROFILE, now: clock.now });
+    const preview = await admin.call('sync.previewEnrollment', { serverUrl: s.url, code });
+    expect(preview).toMatchObject({ orgBin: bin, organization: PROFILE, acceptable: true });
+    await admin.call('sync.enroll', { serverUrl: s.url, code });
+    const d: Desk = {
+      ws,
+      admin,
+      reg,
+      async sync() {
+        const r = await admin.call('sync.now', {});
+        expect(r).toMatchObject({ ok: true, pushed: { rejected: 0 } });
+      },
+    };
+    desks.push(d);
+    return d;
+  }
+
+  beforeAll(async () => {
+    clock = workingDayClock('09:00');
+    s = await startTestServer(backend, cluster, { clock: clock.read });
+  }, 60_000);
+  afterAll(async () => {
+    desks.forEach((d) => d.ws.close());
+    await s?.close();
+  });
+
+  it('binds each desk to the organization with its own code, which starts every number it issues', async () => {
+    const [a, b, c] = [await desk(), await desk(), await desk()];
+    const codes: string[] = [];
+    for (const d of [a, b, c]) {
+      const org = await d.admin.call('org.get', {});
+      expect(org).toMatchObject({ bin, name: PROFILE.name, region: 'astana', timezone: 'Asia/Almaty' });
+      codes.push(org.workstationPrefix);
+    }
+    expect(new Set(codes).size).toBe(3);
+    codes.forEach((code) => expect(code).toMatch(/^D\d+$/));
+    // The same kind of number on three desks: three different numbers, each readable as its desk's.
+    const iin = makeIin('1984-05-06', 'F', 41);
+    const numbers = [];
+    for (const [i, d] of [a, b, c].entries()) {
+      if (i === 0) await d.reg.call('people.createManual', { iin, surname: 'Әлиева', givenName: 'Гүлнар' });
+      else await d.sync();
+      const doctor = findStaffByLogin(d.ws.app.db, 'therapist3')!;
+      const { slots } = await d.reg.call('appointments.freeSlots', { doctorId: doctor.id, days: 1, limit: 10 });
+      const booked = await d.reg.call('appointments.book', { iin, doctorId: doctor.id, slotStart: slots[i]!.start, channel: 'desk' });
+      numbers.push(booked.number);
+      await d.sync();
+    }
+    expect(new Set(numbers).size).toBe(3);
+    numbers.forEach((n, i) => expect(n.startsWith(`${codes[i]}-`)).toBe(true));
+    // The administrator sees the clinic's workstations, this desk first.
+    await a.sync();
+    const list = await a.admin.call('org.workstations', {});
+    expect(list.map((w) => w.code).sort()).toEqual([...codes].sort());
+    expect(list[0]).toMatchObject({ code: codes[0], thisDesk: true });
+  });
+
+  it('refuses a code of another organization on a desk holding records, before the code is used up', async () => {
+    const ws = createTestWorkstation({ population: 5, clock: clock.read });
+    try {
+      const admin = await ws.as('admin');
+      const reg = await ws.as('registrar');
+      await reg.call('people.createManual', { iin: makeIin('1990-02-03', 'M', 42), surname: 'Беков', givenName: 'Ерлан' });
+      const other = '990140000019';
+      const { code } = await createEnrollmentCode(s.db, { orgBin: other, now: clock.now });
+      expect(await admin.call('sync.previewEnrollment', { serverUrl: s.url, code })).toMatchObject({ orgBin: other, acceptable: false });
+      expect(await errorCode(admin.call('sync.enroll', { serverUrl: s.url, code }))).toBe('org-mismatch');
+      expect(await admin.call('sync.status', {})).toMatchObject({ enrolled: false });
+      // Nothing reached the other organization, and the code is still good for a desk of that organization.
+      const ops = await s.db.query(`SELECT 1 FROM sync_op WHERE org_bin = $1`, [other]);
+      expect(ops.rowCount).toBe(0);
+      expect(await admin.call('sync.previewEnrollment', { serverUrl: s.url, code })).toMatchObject({ orgBin: other });
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('bookings are one calendar: a slot another desk holds is not offered; a cancelled one is free again everywhere', async () => {
+    const [a, b] = desks;
+    const doctor = findStaffByLogin(a!.ws.app.db, 'therapist3')!;
+    const iin = makeIin('1984-05-06', 'F', 41);
+    const free = async (d: Desk) =>
+      (await d.reg.call('appointments.freeSlots', { doctorId: doctor.id, days: 1, limit: 200 })).slots.map((x) => x.start);
+    const slot = (await free(a!))[3]!;
+    const booked = await a!.reg.call('appointments.book', { iin, doctorId: doctor.id, slotStart: slot, channel: 'desk' });
+    await a!.sync();
+    expect((await a!.reg.call('appointments.ofPerson', { iin })).find((x) => x.id === booked.id)).toMatchObject({
+      id: booked.id,
+      sync: 'confirmed',
+    });
+    await b!.sync();
+    expect(await free(b!)).not.toContain(slot);
+    expect(await errorCode(b!.reg.call('appointments.book', { iin, doctorId: doctor.id, slotStart: slot, channel: 'phone' }))).toBe(
+      'slot-taken',
+    );
+
+    await a!.reg.call('appointments.cancel', { id: booked.id, reason: 'науқас қоңырау шалды' });
+    await a!.sync();
+    await b!.sync();
+    expect(await free(b!)).toContain(slot);
+    const again = await b!.reg.call('appointments.book', { iin, doctorId: doctor.id, slotStart: slot, channel: 'phone' });
+    await b!.sync();
+    expect((await b!.reg.call('appointments.ofPerson', { iin })).find((x) => x.id === again.id)).toMatchObject({ sync: 'confirmed' });
+    await a!.sync();
+    expect(await free(a!)).not.toContain(slot);
+  });
+
+  it('what one desk enters reaches the others: people, timetable exceptions, prices', async () => {
+    const [a, b, c] = desks;
+    const iin = makeIin('1977-09-10', 'M', 43);
+    expect(await b!.reg.call('people.findByIin', { iin })).toBeNull();
+    await a!.reg.call('people.createManual', { iin, surname: 'Омаров', givenName: 'Асқар', phone: '+7 702 000 00 01' });
+    const doctor = findStaffByLogin(a!.ws.app.db, 'gp2')!;
+    const day = clock.today();
+    const leave = await a!.admin.call('timetables.addException', { doctorId: doctor.id, kind: 'sick', from: day, to: day });
+    await a!.admin.call('prices.set', { serviceId: 'tb-certificate', feeKzt: 1750, effectiveFrom: day });
+    await a!.sync();
+    for (const d of [b!, c!]) {
+      await d.sync();
+      expect(await d.reg.call('people.findByIin', { iin })).toMatchObject({ surname: 'Омаров', source: 'manual' });
+      const local = findStaffByLogin(d.ws.app.db, 'gp2')!;
+      const week = await d.admin.call('timetables.week', { doctorId: local.id, from: day });
+      expect(week.exceptions).toEqual([expect.objectContaining({ kind: 'sick', from: day, to: day })]);
+      expect(await d.admin.call('prices.list', {})).toContainEqual(
+        expect.objectContaining({ serviceId: 'tb-certificate', feeKzt: 1750, effectiveFrom: day, effectiveTo: null }),
+      );
+    }
+    // Removed on another desk: removed everywhere.
+    const onB = (await b!.admin.call('timetables.week', { doctorId: findStaffByLogin(b!.ws.app.db, 'gp2')!.id, from: day })).exceptions[0]!;
+    await b!.admin.call('timetables.removeException', { id: onB.id });
+    await b!.sync();
+    await a!.sync();
+    expect((await a!.admin.call('timetables.week', { doctorId: doctor.id, from: day })).exceptions).toEqual([]);
+    expect(leave.exception.kind).toBe('sick');
+  });
+
+  it('two desks edit one district offline: both end with the version the server received last', async () => {
+    const [a, b] = desks;
+    const districtOf = async (d: Desk) => (await d.reg.call('desk.overview', {})).districts.find((x) => x.number === '1')!;
+    const save = async (d: Desk, name: string) => {
+      const x = await districtOf(d);
+      return d.admin.call('districts.save', {
+        id: x.id,
+        number: x.number,
+        name,
+        therapistId: x.therapist?.id ?? null,
+        paediatricianId: x.paediatrician?.id ?? null,
+        gpId: x.gp?.id ?? null,
+        addresses: x.addresses.map((y) => ({ street: y.street, houseFrom: y.houseFrom, houseTo: y.houseTo, parity: y.parity })),
+      });
+    };
+    await save(a!, '1-учаске (А)');
+    await save(b!, '1-учаске (Б)');
+    await a!.sync(); // the server receives A's version first…
+    await b!.sync(); // …then B's: B's is the last.
+    await a!.sync();
+    expect((await districtOf(a!)).name).toBe('1-учаске (Б)');
+    expect((await districtOf(b!)).name).toBe('1-учаске (Б)');
+  });
+});
