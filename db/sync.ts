@@ -357,6 +357,11 @@ export function listSyncIssues(db: Db, opts: { includeResolved?: boolean; limit?
   }));
 }
 
+/** Marks an issue dealt with (the patient was called, the operation re-entered by hand…); false when there is none open. */
+export function resolveSyncIssue(db: Db, id: number, at: Date): boolean {
+  return db.prepare(`UPDATE sync_issue SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL`).run(at.toISOString(), id).changes === 1;
+}
+
 export function countOpenSyncIssues(db: Db): number {
   return (db.prepare(`SELECT count(*) AS n FROM sync_issue WHERE resolved_at IS NULL`).get() as { n: number }).n;
 }

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { appointmentSchema, isoDate as deskIsoDate, pdfSchema, unavailableSchema } from '../desk';
 import { specialtySchema } from '../schemas';
-import { defineSlice, method } from './spec';
+import { defineSlice, method, none } from './spec';
 
 export const appointmentsApi = defineSlice(['appointments'], {
   'appointments.freeSlots': method({
@@ -73,5 +73,7 @@ export const appointmentsApi = defineSlice(['appointments'], {
     args: z.object({ iin: z.string().trim().max(20) }).strict(),
     result: z.array(appointmentSchema),
   }),
+  // The registrar's own bookings that lost their slot to another desk (issue 13): move them, tell the patient.
+  'appointments.lost': method({ access: ['registrar'], args: none, result: z.array(appointmentSchema) }),
   'appointments.slip': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: pdfSchema }),
 });

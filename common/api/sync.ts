@@ -63,6 +63,11 @@ export const syncApi = defineSlice(['sync'], {
       acceptable: z.boolean(),
     }),
   }),
+  'sync.resolveIssue': method({
+    access: ['administrator', 'registrar'],
+    args: z.object({ id: z.number().int().positive() }).strict(),
+    result: z.object({ ok: z.literal(true) }),
+  }),
   'sync.enroll': method({
     access: ['administrator'],
     args: enrollArgs,

@@ -33,6 +33,14 @@ export function bookedPacked(db: Db, doctorId: number | null, fromMs: number, to
   ) as number[];
 }
 
+/**
+ * Appointments this registrar made whose slot the server gave to another desk (the booking lost): still booked
+ * here, so the patient is expected, but the slot is someone else's. The registrar moves them and calls the patient.
+ */
+export function lostAppointmentsOf(db: Db, staffId: number, fromMs: number): AppointmentRow[] {
+  return appointmentStatements(db).lostBy.all(staffId, fromMs) as AppointmentRow[];
+}
+
 /** Another desk's confirmed booking of this doctor's slot, if the server has told this desk of one. */
 export function remoteBookingAt(
   db: Db,
@@ -116,6 +124,9 @@ const appointmentStatements = statementCache((db: Db) => {
          UNION ALL ${remotePacked} WHERE s.id = @doctor AND r.slot_ms >= @from AND r.slot_ms < @to`,
       )
       .pluck(true),
+    lostBy: db.prepare(
+      `${APPOINTMENT_SELECT} WHERE a.status = 'booked' AND b.status = 'conflict' AND a.created_by = ? AND a.slot_ms >= ? ORDER BY a.slot_ms LIMIT 50`,
+    ),
     remoteHolder: db.prepare(
       `SELECT r.booking_id, r.workstation_id FROM remote_booking r JOIN staff s ON s.login = r.doctor WHERE s.id = ? AND r.slot_ms = ?`,
     ),

@@ -123,6 +123,7 @@ const SCREEN_LIST = [
     roles: ['physician', 'registrar', 'operator', 'administrator'],
   },
   { name: 'sync', path: '/sync', label: 'sync.nav', tile: 'sync.intro', roles: ['administrator'] },
+  { name: 'organization', path: '/organization', label: 'sync.org.nav', tile: 'sync.org.intro', roles: ['administrator'] },
   { name: 'password', path: '/password', label: 'shell.password', tile: 'home.tiles.password', roles: 'all' },
 ] as const satisfies readonly Screen[];
 

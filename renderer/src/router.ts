@@ -13,6 +13,7 @@ import QueueView from './views/QueueView.vue';
 import RegulationsView from './views/RegulationsView.vue';
 import RequestView from './views/RequestView.vue';
 import SyncView from './views/SyncView.vue';
+import OrganizationView from './views/OrganizationView.vue';
 import AppointmentsView from './desk/AppointmentsView.vue';
 import AttachmentView from './desk/AttachmentView.vue';
 import HomeVisitView from './desk/HomeVisitView.vue';
@@ -48,6 +49,7 @@ const VIEWS: Record<ScreenName, Component> = {
   staff: StaffView,
   signing: SigningView,
   sync: SyncView,
+  organization: OrganizationView,
   password: PasswordView,
 };
 

@@ -65,6 +65,11 @@ export function personAppointments(app: AppContext, iin: string): Appointment[] 
     .map((r) => appointmentView(app, r));
 }
 
+/** This registrar's appointments whose slot another desk won: they must be moved and the patient told. */
+export function lostAppointments(app: AppContext, staff: StaffRow): Appointment[] {
+  return appointmentsDb.lostAppointmentsOf(app.db, staff.id, app.clock().getTime() - 60 * MINUTE_MS).map((r) => appointmentView(app, r));
+}
+
 /** Checks that the doctor receives in a slot starting at `startMs` and that it is not in the past. */
 function checkSlot(app: AppContext, d: doctorsDb.DoctorRow, startMs: number) {
   const cal = calendarOf(app);

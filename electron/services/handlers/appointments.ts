@@ -11,5 +11,6 @@ export const appointmentsHandlers: SliceHandlers<typeof appointmentsApi> = {
   'appointments.cancel': (ctx, a) => appointments.cancelAppointment(ctx.app, me(ctx), a),
   'appointments.reschedule': (ctx, a) => appointments.reschedule(ctx.app, me(ctx), a),
   'appointments.ofPerson': (ctx, a) => appointments.personAppointments(ctx.app, a.iin),
+  'appointments.lost': (ctx) => appointments.lostAppointments(ctx.app, me(ctx)),
   'appointments.slip': (ctx, a) => deskPrintouts.slipPdf(ctx.app, me(ctx), a.id),
 };

@@ -2,7 +2,10 @@
  * Sync services for the API handlers and the processes that run the loop (Electron main, `tirkeu serve`).
  * One engine per application context.
  */
-import { getEnrollment, listSyncIssues } from '../../../db/sync';
+import { ApiError } from '../../../common/errors';
+import { recordChange } from '../../../db/change';
+import type { StaffRow } from '../../../db/staff';
+import { getEnrollment, listSyncIssues, resolveSyncIssue } from '../../../db/sync';
 import type { AppContext } from '../app';
 import { SyncEngine, type RoundResult, type SyncEngineOptions } from './engine';
 
@@ -34,6 +37,21 @@ export function status(app: AppContext) {
 
 export function issues(app: AppContext) {
   return listSyncIssues(app.db);
+}
+
+/** Someone dealt with an issue (called the patient back, re-entered what was refused): it leaves the open list. */
+export function resolveIssue(app: AppContext, actor: StaffRow, id: number): { ok: true } {
+  const now = app.clock();
+  recordChange(
+    app.db,
+    { staffId: actor.id, login: actor.login, role: actor.role },
+    now,
+    () => {
+      if (!resolveSyncIssue(app.db, id, now)) throw new ApiError('not-found', `no open sync issue ${id}`, { id });
+    },
+    { audit: { action: 'sync.issue-resolved', entity: 'sync_issue', entityId: id } },
+  );
+  return { ok: true };
 }
 
 export async function syncNow(app: AppContext): Promise<RoundResult> {

@@ -92,6 +92,12 @@ const kk = {
     confirmed: 'расталды',
     conflict: 'уақыт бос емес — хабарласыңыз',
   },
+  lost: {
+    title: 'Басқа үстел уақытты ертерек алды: {n} жазылуды ауыстыру керек',
+    first: '{name}, тел. {phone} — {doctor}, {date} {time}',
+    fix: 'Басқа уақыт таңдау',
+    moving: 'Жаңа уақытты таңдаңыз да, науқасқа хабарлаңыз: {name}, тел. {phone}',
+  },
   exception: { leave: 'демалыста', sick: 'ауруы бойынша', extra: 'қосымша сағаттар' },
   weekdays: { 0: 'Жс', 1: 'Дс', 2: 'Сс', 3: 'Ср', 4: 'Бс', 5: 'Жм', 6: 'Сн' },
   attach: {
@@ -258,6 +264,12 @@ const ru: typeof kk = {
     confirmed: 'подтверждено',
     conflict: 'время занято — перезвоните',
   },
+  lost: {
+    title: 'Другое место регистрации заняло время раньше: {n} записей нужно перенести',
+    first: '{name}, тел. {phone} — {doctor}, {date} {time}',
+    fix: 'Выбрать другое время',
+    moving: 'Выберите новое время и сообщите пациенту: {name}, тел. {phone}',
+  },
   exception: { leave: 'в отпуске', sick: 'на больничном', extra: 'дополнительные часы' },
   weekdays: { 0: 'Вс', 1: 'Пн', 2: 'Вт', 3: 'Ср', 4: 'Чт', 5: 'Пт', 6: 'Сб' },
   attach: {
@@ -423,6 +435,12 @@ const en: typeof kk = {
     provisional: 'provisional',
     confirmed: 'confirmed',
     conflict: 'slot lost — call back',
+  },
+  lost: {
+    title: 'Another desk took the time first: {n} appointments must be moved',
+    first: '{name}, phone {phone} — {doctor}, {date} {time}',
+    fix: 'Pick another time',
+    moving: 'Pick the new time, then tell the patient: {name}, phone {phone}',
   },
   exception: { leave: 'on leave', sick: 'sick', extra: 'extra hours' },
   weekdays: { 0: 'Sun', 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat' },
