@@ -134,20 +134,20 @@ async function applyBatch(
 
     if (isolate) {
       for (const p of [...generic, ...bookings]) {
+        const changesBefore = changes.length;
         await tx.query('SAVEPOINT op');
         try {
           if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
           else {
             const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
-            if (inserted.has(p.op.op_id)) {
-              await applyDomainOp(tx, ws, p, receivedAt);
-              results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-            } else duplicates.push(p);
+            if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
+            else duplicates.push(p);
           }
           await tx.query('RELEASE SAVEPOINT op');
         } catch (error) {
           if (isTransientDbError(error)) throw error;
           await tx.query('ROLLBACK TO SAVEPOINT op');
+          changes.length = changesBefore; // the rolled-back operation's change rows go with it
           results[p.index] = reject(
             p.op.op_id,
             'server-refused',
@@ -159,10 +159,8 @@ async function applyBatch(
       if (generic.length > 0) {
         const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, generic);
         for (const p of generic) {
-          if (inserted.has(p.op.op_id)) {
-            await applyDomainOp(tx, ws, p, receivedAt);
-            results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-          } else duplicates.push(p);
+          if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
+          else duplicates.push(p);
         }
       }
       for (const p of bookings) await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
@@ -206,9 +204,26 @@ async function applyBatch(
   });
 }
 
-/** Operations the server acts on beyond storing them: e-request answers update what the citizen sees. */
-async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: string): Promise<void> {
-  if (p.op.kind === EREQUEST_STATUS_OP) await applyStatusOp(tx, ws, p.op.payload, receivedAt);
+/**
+ * Operations the server acts on beyond storing them: e-request answers update what the citizen sees, unless the
+ * desk does not hold the e-request (a conflict, kept on the operation so a replay answers the same).
+ */
+async function applyDomainOp(
+  tx: Sql,
+  ws: Workstation,
+  p: Prepared,
+  receivedAt: string,
+  changes: Array<{ kind: string; key: string; payload: string }>,
+): Promise<OpResult> {
+  if (p.op.kind === EREQUEST_STATUS_OP) {
+    const taken = await applyStatusOp(tx, ws, p.op.payload, receivedAt, changes);
+    if (taken) {
+      const result: OpResult = { op_id: p.op.op_id, status: 'conflict', server: taken };
+      await tx.query(`UPDATE sync_op SET status = 'conflict', result = $2 WHERE op_id = $1`, [p.op.op_id, JSON.stringify(result)]);
+      return result;
+    }
+  }
+  return { op_id: p.op.op_id, status: 'applied' };
 }
 
 async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {
