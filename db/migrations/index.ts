@@ -8,6 +8,7 @@ import { sql as m0003 } from './0003-sync';
 import { sql as m0004 } from './0004-front-desk';
 import { sql as m0005 } from './0005-dispensary';
 import { sql as m0006 } from './0006-erequests';
+import { sql as m0007 } from './0007-erequest-leases';
 
 export interface Migration {
   version: number;
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'front-desk', sql: m0004 },
   { version: 5, name: 'dispensary', sql: m0005 },
   { version: 6, name: 'erequests', sql: m0006 },
+  { version: 7, name: 'erequest-leases', sql: m0007 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
