@@ -129,6 +129,9 @@ const ROWS: Record<number, string> = {
     INSERT INTO erequest (id, number, citizen_ref, service_type, iin, received_at, pulled_at, cms, status, request_id, registered_as, updated_at)
       VALUES (1, 'E-000001', 'portal-1', 'home-visit', '900101300123', '${T}', '${T}', X'3080', 'awaiting-registrar', 1, 'A4-000001', '${T}');
     INSERT INTO trust_file (id, name, kind, der, added_at, added_by) VALUES (1, 'root.cer', 'ca-certificate', X'3082', '${T}', 1);`,
+  7: `
+    INSERT INTO erequest_lease (number, state, holder, holder_name, lease_until, reason, updated_at)
+      VALUES ('E-000001', 'taken', 'ws-0a1b2c', 'desk 2', '${DONE}', NULL, '${T}');`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
@@ -159,6 +162,11 @@ const AFTER: Record<number, (db: Db) => void> = {
     const pay = `INSERT INTO cash_entry (receipt_no, shift_id, kind, request_id, service_id, amount_kzt, method, created_at, created_by)
                  VALUES ('R-000003', 1, 'payment', 2, 'certificate', 1500, 'card', '${T}', 3)`;
     expect(() => db.prepare(pay).run()).toThrow(/UNIQUE constraint failed/);
+  },
+  7: (db) => {
+    expect(() =>
+      db.prepare(`INSERT INTO erequest_lease (number, state, updated_at) VALUES ('E-000002', 'borrowed', '${T}')`).run(),
+    ).toThrow(/CHECK constraint failed/);
   },
   6: (db) => {
     db.prepare(`UPDATE erequest SET answer_kind = 'result', answered_at = '${DONE}' WHERE id = 1`).run();
