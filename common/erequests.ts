@@ -104,3 +104,55 @@ export interface GatewayRequestView {
   result: SignedAnswer | null;
   refusal: SignedAnswer | null;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Leases (issue 13): each e-request is handled by exactly one workstation of the organization
+
+/** The pulled row kind that tells the other desks who holds an e-request (key: the e-request's number). */
+export const EREQUEST_LEASE_ROW_KIND = 'erequest-lease';
+/** How long a claimed e-request stays with the desk that claimed it without being registered (server default). */
+export const EREQUEST_LEASE_MS = 10 * 60_000;
+/** Numbers per `POST /v1/erequests/claim`. */
+export const EREQUEST_CLAIM_MAX = 500;
+/** The conflict reason of an `erequest.status` operation from a desk that does not hold the e-request. */
+export const EREQUEST_TAKEN = 'erequest-taken';
+
+/** A workstation as another desk sees it: its id and the name (or code) it was enrolled with. */
+export interface DeskRef {
+  id: string;
+  name: string;
+}
+
+/**
+ * One number's answer to a claim. `granted`: this desk holds it until `lease_until` (null: it is this desk's for
+ * good, its registration was accepted before); `taken`: another desk holds it until `lease_until`; `done`: already
+ * registered or answered (`holder` null when that happened before leases); `unknown`: no such e-request of this
+ * organization.
+ */
+export type ErequestClaimResult =
+  | { number: string; status: 'granted'; lease_until: string | null }
+  | { number: string; status: 'taken'; holder: DeskRef; lease_until: string }
+  | { number: string; status: 'done'; holder: DeskRef | null }
+  | { number: string; status: 'unknown' };
+
+export interface ErequestClaimResponse {
+  results: ErequestClaimResult[];
+  server_time: string;
+}
+
+/** The payload of a pulled `erequest-lease` row: `leased` for a while, or `handled` (registered) for good. */
+export interface ErequestLeasePayload {
+  number: string;
+  state: 'leased' | 'handled';
+  holder: DeskRef;
+  leaseUntil: string | null;
+  at: string;
+}
+
+/** The `server` part of the conflict answered to an `erequest.status` operation of a desk that lost the lease. */
+export interface ErequestTakenConflict {
+  reason: typeof EREQUEST_TAKEN;
+  number: string;
+  holder: DeskRef | null;
+  lease_until: string | null;
+}

@@ -4,6 +4,7 @@
  */
 import { EREQUEST_ROW_KIND, type ErequestRowPayload } from '../common/erequests';
 import type { Db } from './connection';
+import { ingestPulledLeases, type LeaseState } from './erequest-leases';
 import { statementCache } from './statements';
 
 export type ErequestStatus = 'new' | 'awaiting-registrar' | 'decided' | 'done' | 'refused';
@@ -35,6 +36,12 @@ export interface ErequestRow {
   answered_at: string | null;
   answered_by: string | null;
   updated_at: string;
+  /** Who holds it (issue 13): null when no desk claimed it yet (or read without the lease). */
+  lease_state?: LeaseState | null;
+  lease_holder?: string | null;
+  lease_holder_name?: string | null;
+  lease_until?: string | null;
+  lease_reason?: string | null;
 }
 
 export interface TrustMaterial {
@@ -42,6 +49,13 @@ export interface TrustMaterial {
   name: string;
   der: Buffer;
 }
+
+/** Each row with who holds it (issue 13): the lease columns are null when no desk claimed it yet. */
+const WITH_LEASE = `SELECT e.*, l.state AS lease_state, l.holder AS lease_holder, l.holder_name AS lease_holder_name,
+       l.lease_until AS lease_until, l.reason AS lease_reason
+  FROM erequest e LEFT JOIN erequest_lease l ON l.number = e.number`;
+/** Still this clinic's work at this desk: not registered by another desk, not lost to one. */
+const HERE = `(l.state IS NULL OR l.state NOT IN ('elsewhere','lost'))`;
 
 function prepare(db: Db) {
   return {
@@ -51,9 +65,12 @@ function prepare(db: Db) {
        VALUES (@number, @ref, @type, @iin, @received, @pulled, @cms, @pulled) ON CONFLICT (number) DO NOTHING`,
     ),
     removePulled: db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`),
-    listNew: db.prepare(`SELECT * FROM erequest WHERE status = 'new' ORDER BY id LIMIT ?`),
-    byId: db.prepare(`SELECT * FROM erequest WHERE id = ?`),
-    byNumber: db.prepare(`SELECT * FROM erequest WHERE number = ?`),
+    listNew: db.prepare(
+      `SELECT e.* FROM erequest e LEFT JOIN erequest_lease l ON l.number = e.number
+        WHERE e.status = 'new' AND ${HERE} ORDER BY e.id LIMIT ?`,
+    ),
+    byId: db.prepare(`${WITH_LEASE} WHERE e.id = ?`),
+    byNumber: db.prepare(`${WITH_LEASE} WHERE e.number = ?`),
     saveProcessed: db.prepare(
       `UPDATE erequest SET status = @status, verification = @verification, content = @content, request_id = @request_id,
               registered_as = @registered_as, deadline_at = @deadline_at, deadline_ms = @deadline_ms, grounds = @grounds,
@@ -63,17 +80,21 @@ function prepare(db: Db) {
     saveDecision: db.prepare(
       `UPDATE erequest SET status = 'decided', decision = ?, journal_ref = ?, updated_at = ? WHERE id = ? AND status IN ('new','awaiting-registrar')`,
     ),
-    listDecided: db.prepare(`SELECT * FROM erequest WHERE status = 'decided' ORDER BY id LIMIT ?`),
+    listDecided: db.prepare(`${WITH_LEASE} WHERE e.status = 'decided' AND ${HERE} ORDER BY e.id LIMIT ?`),
     saveAnswer: db.prepare(
       `UPDATE erequest SET status = @status, journal_ref = @journal_ref, answer_kind = @answer_kind, refusal_code = @refusal_code,
               answer_doc = @answer_doc, answer_cms = @answer_cms, answered_at = @at, answered_by = @answered_by, updated_at = @at
         WHERE id = @id AND answer_kind IS NULL`,
     ),
     openInbox: db.prepare(
-      `SELECT * FROM erequest WHERE status IN ('new','awaiting-registrar','decided') ORDER BY coalesce(deadline_ms, 9e15), id LIMIT ?`,
+      `${WITH_LEASE} WHERE e.status IN ('new','awaiting-registrar','decided') AND ${HERE}
+        ORDER BY coalesce(e.deadline_ms, 9e15), e.id LIMIT ?`,
     ),
-    wholeInbox: db.prepare(`SELECT * FROM erequest ORDER BY id DESC LIMIT ?`),
-    countOpen: db.prepare(`SELECT count(*) AS n FROM erequest WHERE status IN ('new','awaiting-registrar')`),
+    wholeInbox: db.prepare(`${WITH_LEASE} ORDER BY e.id DESC LIMIT ?`),
+    countOpen: db.prepare(
+      `SELECT count(*) AS n FROM erequest e LEFT JOIN erequest_lease l ON l.number = e.number
+        WHERE e.status IN ('new','awaiting-registrar') AND ${HERE}`,
+    ),
     firstRegistrar: db.prepare(`SELECT login FROM staff WHERE role = 'registrar' ORDER BY id LIMIT 1`),
     addTrustFile: db.prepare(`INSERT INTO trust_file (name, kind, der, added_at, added_by) VALUES (?, ?, ?, ?, ?)`),
     trustFiles: db.prepare(`SELECT id, name, kind, der, added_at FROM trust_file ORDER BY id`),
@@ -89,10 +110,12 @@ const s = statementCache(prepare).get;
 
 /**
  * Moves pulled `erequest` reference rows into the inbox (a number already there is not taken twice) and removes
- * them from the reference table, in one transaction. Returns how many new e-requests arrived.
+ * them from the reference table, in one transaction, and the other desks' leases into `erequest_lease`. Returns how
+ * many new e-requests arrived.
  */
 export function ingestPulled(db: Db, at: Date): number {
   const st = s(db);
+  ingestPulledLeases(db);
   const rows = st.pulledRows.all(EREQUEST_ROW_KIND) as Array<{ key: string; payload: string }>;
   if (rows.length === 0) return 0;
   let n = 0;

@@ -6,6 +6,7 @@
  *   POST /v1/enroll {code, name?}       one-time code → the workstation's own credential
  *   POST /v1/sync/push                  a batch of operations → per-operation results
  *   GET  /v1/sync/pull?cursor=&limit=   one page of the organization's change log
+ *   POST /v1/erequests/claim {numbers}  leases new e-requests to this workstation: granted, taken, done (issue 13)
  *   POST /v1/gateway/requests           the portal gateway posts a citizen's signed e-request (gateway credential)
  *   GET  /v1/gateway/requests/{number}  what the citizen's screen shows: status, deadline, signed result or refusal
  *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
@@ -35,6 +36,8 @@ import {
 } from './enrollment';
 import { publishReference, push, PushRequestError, type PushOptions } from './push';
 import { pull } from './pull';
+import { claimErequests, readClaimBody } from './erequest-leases';
+import { EREQUEST_LEASE_MS } from '../common/erequests';
 
 export interface ServerAppOptions {
   db: ServerDb;
@@ -50,6 +53,8 @@ export interface ServerAppOptions {
   pushOptions?: PushOptions;
   /** The server's one clock: receive times, enrollment expiry, the gateway's receipt time (clause-9 cut-offs). */
   clock?: Clock;
+  /** How long a claimed e-request stays with the claiming workstation without a registration (ms). */
+  erequestLeaseMs?: number;
 }
 
 declare module 'fastify' {
@@ -145,6 +150,11 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
       return reply.code(400).send({ error: 'bad-request', message: 'limit must be a positive integer' });
     const body = await pull(db, req.workstation!, q.cursor, limit, clock());
     return reply.type('application/json; charset=utf-8').send(body);
+  });
+
+  app.post('/v1/erequests/claim', { preHandler: guard }, async (req) => {
+    const numbers = readClaimBody(req.body);
+    return claimErequests(db, req.workstation!, numbers, clock(), options.erequestLeaseMs ?? EREQUEST_LEASE_MS);
   });
 
   // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or

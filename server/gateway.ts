@@ -12,6 +12,7 @@ import {
   FINAL_GATEWAY_STATUSES,
   type ErequestRowPayload,
   type ErequestStatusPayload,
+  type ErequestTakenConflict,
   type GatewayRequestView,
   type GatewayStatus,
   type SignedAnswer,
@@ -22,6 +23,7 @@ import type { ServerDb, Sql } from './db';
 import { systemClock } from '../common/clock';
 import type { Workstation } from './enrollment';
 import { appendChanges } from './push';
+import { leaseChange, mayAnswer, takenConflict, type LeaseColumns } from './erequest-leases';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -172,24 +174,43 @@ const RANK: Record<string, number> = { received: 0, registered: 1, done: 2, refu
 
 /**
  * Applies a workstation's `erequest.status` operation inside the push transaction. Only the organization the
- * request was routed to may answer it, and a status never goes back (a final answer stays final).
+ * request was routed to may answer it, only the desk that holds it (leases, issue 13), and a status never goes
+ * back (a final answer stays final). Returns the conflict for a desk that does not hold the request: its status is
+ * not applied. The first accepted status of a desk makes its lease final; that is a change the other desks pull.
  */
-export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown, at: string): Promise<void> {
+export async function applyStatusOp(
+  tx: Sql,
+  ws: Workstation,
+  payload: unknown,
+  at: string,
+  changes: Array<{ kind: string; key: string; payload: string }>,
+): Promise<ErequestTakenConflict | null> {
   const p = payload as Partial<ErequestStatusPayload> | null;
-  if (!p || typeof p.number !== 'string' || !['registered', 'done', 'refused'].includes(String(p.status))) return;
-  const r = await tx.query<{ status: string; org_bin: string }>(
-    `SELECT status, org_bin FROM gateway_request WHERE number = $1 FOR UPDATE`,
+  if (!p || typeof p.number !== 'string' || !['registered', 'done', 'refused'].includes(String(p.status))) return null;
+  const r = await tx.query<LeaseColumns & { status: string; org_bin: string }>(
+    `SELECT status, org_bin, lease_holder, to_json(lease_until)#>>'{}' AS lease_until, handled_by FROM gateway_request WHERE number = $1 FOR UPDATE`,
     [p.number],
   );
   const row = r.rows[0];
-  if (!row || row.org_bin !== ws.orgBin) return;
+  if (!row || row.org_bin !== ws.orgBin) return null;
+  if (!mayAnswer(ws, row)) return takenConflict(tx, p.number, row);
+  if (!row.handled_by) {
+    await tx.query(`UPDATE gateway_request SET handled_by = $2, lease_holder = $2, lease_until = NULL WHERE number = $1`, [
+      p.number,
+      ws.id,
+    ]);
+    const name = await tx.query<{ name: string }>(`SELECT name FROM workstation WHERE id = $1`, [ws.id]);
+    changes.push(
+      leaseChange({ number: p.number, state: 'handled', holder: { id: ws.id, name: name.rows[0]?.name ?? '' }, leaseUntil: null, at }),
+    );
+  }
   if ((FINAL_GATEWAY_STATUSES as readonly string[]).includes(row.status) || (RANK[row.status] ?? 0) > (RANK[p.status!] ?? 0)) {
     // Already final; still fill in the registration and deadline if they were missing.
     await tx.query(
       `UPDATE gateway_request SET registered_as = coalesce(registered_as, $2), deadline_at = coalesce(deadline_at, $3) WHERE number = $1`,
       [p.number, p.registeredAs ?? null, p.deadlineAt ?? null],
     );
-    return;
+    return null;
   }
   const answer = p.answer ?? null;
   await tx.query(
@@ -206,6 +227,7 @@ export async function applyStatusOp(tx: Sql, ws: Workstation, payload: unknown, 
       at,
     ],
   );
+  return null;
 }
 
 export async function getRequestView(db: Sql, number: string): Promise<GatewayRequestView | null> {

@@ -22,6 +22,8 @@ export interface ServerConfig {
   tlsKey?: string | undefined;
   allowInsecureHttp?: boolean;
   minSchema?: number;
+  /** How long a claimed e-request stays with one desk without a registration (minutes; default 10). */
+  erequestLeaseMinutes?: number;
   logger?: boolean;
 }
 
@@ -46,6 +48,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       'tls-key': { type: 'string' },
       'allow-insecure-http': { type: 'boolean' },
       'min-schema': { type: 'string' },
+      'erequest-lease-minutes': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -59,8 +62,16 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
     tlsKey: values['tls-key'] ?? file.tlsKey,
     allowInsecureHttp: values['allow-insecure-http'] ?? file.allowInsecureHttp ?? false,
     minSchema: Number(values['min-schema'] ?? file.minSchema ?? 0),
+    erequestLeaseMinutes: leaseMinutes(values['erequest-lease-minutes'] ?? file.erequestLeaseMinutes),
     logger: !(values.quiet ?? false),
   };
+}
+
+function leaseMinutes(raw: string | number | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 1 || n > 24 * 60) throw new Error(`--erequest-lease-minutes: expected 1…1440 minutes, got ${raw}`);
+  return n;
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -78,6 +89,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     db,
     adminToken,
     minSchema: config.minSchema,
+    ...(config.erequestLeaseMinutes ? { erequestLeaseMs: config.erequestLeaseMinutes * 60_000 } : {}),
     logger: config.logger,
     https: tls ? { cert: fs.readFileSync(config.tlsCert!), key: fs.readFileSync(config.tlsKey!) } : null,
   });

@@ -138,20 +138,20 @@ async function applyBatch(
 
     if (isolate) {
       for (const p of [...generic, ...bookings]) {
+        const changesBefore = changes.length;
         await tx.query('SAVEPOINT op');
         try {
           if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
           else {
             const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
-            if (inserted.has(p.op.op_id)) {
-              await applyDomainOp(tx, ws, p, receivedAt, changes);
-              results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-            } else duplicates.push(p);
+            if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
+            else duplicates.push(p);
           }
           await tx.query('RELEASE SAVEPOINT op');
         } catch (error) {
           if (isTransientDbError(error)) throw error;
           await tx.query('ROLLBACK TO SAVEPOINT op');
+          changes.length = changesBefore; // the rolled-back operation's change rows go with it
           results[p.index] = reject(
             p.op.op_id,
             'server-refused',
@@ -163,20 +163,16 @@ async function applyBatch(
       if (generic.length > 0) {
         const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, generic);
         for (const p of generic) {
-          if (inserted.has(p.op.op_id)) {
-            await applyDomainOp(tx, ws, p, receivedAt, changes);
-            results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-          } else duplicates.push(p);
+          if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
+          else duplicates.push(p);
         }
       }
       for (const p of bookings) {
         if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
         else {
           const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
-          if (inserted.has(p.op.op_id)) {
-            await applyDomainOp(tx, ws, p, receivedAt, changes);
-            results[p.index] = { op_id: p.op.op_id, status: 'applied' };
-          } else duplicates.push(p);
+          if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
+          else duplicates.push(p);
         }
       }
     }
@@ -224,23 +220,32 @@ const BOOKING_LANE = new Set(['booking.create', 'booking.cancel']);
 type ChangeRow = { kind: string; key: string; payload: string; deleted?: boolean };
 
 /**
- * Operations the server acts on beyond storing them: e-request answers update what the citizen sees; a cancelled
+ * Operations the server acts on beyond storing them: e-request answers update what the citizen sees, unless the
+ * desk does not hold the e-request (a conflict, kept on the operation so a replay answers the same); a cancelled
  * or moved booking frees its slot; a change of shared state (a person entered by hand, a timetable, a price…)
  * becomes a change-log row every desk of the organization pulls (common/shared-state.ts).
  */
-async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: string, changes: ChangeRow[]): Promise<void> {
-  if (p.op.kind === EREQUEST_STATUS_OP) await applyStatusOp(tx, ws, p.op.payload, receivedAt);
-  else if (p.op.kind === 'booking.cancel') {
+async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: string, changes: ChangeRow[]): Promise<OpResult> {
+  const applied: OpResult = { op_id: p.op.op_id, status: 'applied' };
+  if (p.op.kind === EREQUEST_STATUS_OP) {
+    const taken = await applyStatusOp(tx, ws, p.op.payload, receivedAt, changes);
+    if (taken) {
+      const result: OpResult = { op_id: p.op.op_id, status: 'conflict', server: taken };
+      await tx.query(`UPDATE sync_op SET status = 'conflict', result = $2 WHERE op_id = $1`, [p.op.op_id, JSON.stringify(result)]);
+      return result;
+    }
+  } else if (p.op.kind === 'booking.cancel') {
     const bookingId = (p.op.payload as { booking_id?: unknown } | null)?.booking_id;
-    if (typeof bookingId !== 'string') return;
+    if (typeof bookingId !== 'string') return applied;
     const freed = await tx.query(`DELETE FROM booking WHERE org_bin = $1 AND booking_key = $2 RETURNING id`, [ws.orgBin, bookingId]);
     if (freed.rowCount > 0) changes.push({ kind: 'booking', key: bookingId, payload: 'null', deleted: true });
   } else {
     const shared = sharedRowOf(p.op);
-    if (!shared) return;
+    if (!shared) return applied;
     if (shared.kind === 'organization') await applyProfileOp(tx, ws.orgBin, shared.payload);
     changes.push({ kind: shared.kind, key: shared.key, payload: JSON.stringify(shared.payload), deleted: shared.deleted });
   }
+  return applied;
 }
 
 async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: string, ops: Prepared[]): Promise<Set<string>> {

@@ -27,6 +27,20 @@ const erequestViewSchema = z.object({
     .nullable(),
   journalRef: z.string().nullable(),
   answeredAt: z.string().nullable(),
+  /**
+   * Which desk holds it (issue 13): `mine` this desk, `taken` another desk until `until` (then it is free again),
+   * `elsewhere` registered by another desk, `lost` registered here too but the other desk's registration stands
+   * (this one was cancelled: `reason`). Null: no desk has claimed it yet.
+   */
+  lease: z
+    .object({
+      state: z.enum(['mine', 'taken', 'elsewhere', 'lost']),
+      holder: z.string().nullable(),
+      holderName: z.string().nullable(),
+      until: z.string().nullable(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
 });
 const erequestSettingsSchema = z.object({
   policy: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().nullable() }),
@@ -60,7 +74,7 @@ export const erequestsApi = defineSlice(['erequests'], {
   'erequests.process': method({
     access: ['registrar', 'administrator'],
     args: none,
-    result: z.object({ ingested: z.number(), processed: z.number(), answered: z.number() }),
+    result: z.object({ ingested: z.number(), processed: z.number(), answered: z.number(), taken: z.number(), lost: z.number() }),
   }),
   'erequests.settings': method({ access: ['administrator'], args: none, result: erequestSettingsSchema }),
   'erequests.setPolicy': method({

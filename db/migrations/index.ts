@@ -9,6 +9,7 @@ import { sql as m0004 } from './0004-front-desk';
 import { sql as m0005 } from './0005-dispensary';
 import { sql as m0006 } from './0006-erequests';
 import { sql as m0007 } from './0007-clinic';
+import { sql as m0008 } from './0008-erequest-leases';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'dispensary', sql: m0005 },
   { version: 6, name: 'erequests', sql: m0006 },
   { version: 7, name: 'clinic', sql: m0007 },
+  { version: 8, name: 'erequest-leases', sql: m0008 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
 import { sql as m0001 } from './0001-initial';
 import { sql as m0002 } from './0002-gateway';
 import { sql as m0003 } from './0003-identity';
+import { sql as m0004 } from './0004-erequest-leases';
 
 export interface ServerMigration {
   version: number;
@@ -13,4 +14,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 1, name: 'initial', sql: m0001 },
   { version: 2, name: 'gateway', sql: m0002 },
   { version: 3, name: 'identity', sql: m0003 },
+  { version: 4, name: 'erequest-leases', sql: m0004 },
 ];

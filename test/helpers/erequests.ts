@@ -35,10 +35,11 @@ export async function setUpErequestWorkstation(
   pki: TestPki,
   server: TestServer,
 ): Promise<{ admin: Caller; registrar: Caller }> {
-  saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, bin: pki.organizationBin });
+  // No direct write of the BIN: enrolling a fresh desk with the organization's code makes it that organization's.
   const admin = await ws.as('admin');
   const registrar = await ws.as('registrar');
   await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(pki.organizationBin) });
+  if (getOrganization(ws.app.db)!.bin !== pki.organizationBin) throw new Error('enrollment did not bind the desk to its organization');
   const p12 = path.join(pki.dir, 'organization.p12');
   if (!fs.existsSync(p12)) {
     pki.openssl(

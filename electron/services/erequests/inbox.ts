@@ -36,6 +36,15 @@ function view(r: dbe.ErequestRow, nowMs: number) {
     decision: d ? { kind: d.kind, code: d.code, reasons: d.reasons, by: d.by } : null,
     journalRef: r.journal_ref,
     answeredAt: r.answered_at,
+    lease: r.lease_state
+      ? {
+          state: r.lease_state,
+          holder: r.lease_holder ?? null,
+          holderName: r.lease_holder_name ?? null,
+          until: r.lease_until ?? null,
+          reason: r.lease_reason ?? null,
+        }
+      : null,
   };
 }
 
@@ -49,6 +58,11 @@ export function get(app: AppContext, id: number) {
 export async function resolve(app: AppContext, staff: StaffRow, a: { id: number; decision: 'confirm' | 'refuse'; reason?: string | null }) {
   const r = dbe.getErequestRow(app.db, a.id);
   if (!r) throw new ApiError('not-found', `no e-request ${a.id}`, { id: a.id });
+  if (r.lease_state === 'lost' || r.lease_state === 'elsewhere')
+    throw new ApiError('erequest-decided', `e-request ${r.number} is handled by another workstation`, {
+      number: r.number,
+      status: r.lease_state,
+    });
   if (r.status !== 'awaiting-registrar')
     throw new ApiError('erequest-decided', `e-request ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
   if (a.decision === 'refuse') {

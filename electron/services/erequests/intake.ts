@@ -27,6 +27,8 @@ import { engineOf } from '../workflow/app-engine';
 import { decide, signDecided } from './answers';
 import { CITIZEN, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
 import { checkGrounds, cutoff } from './grounds';
+import { cancelLostRegistrations, claimForThisDesk } from './leases';
+import { syncNow } from '../sync/index';
 import { policy } from './settings';
 import { trustStore } from './trust';
 
@@ -224,10 +226,27 @@ export function processOne(app: AppContext, row: dbe.ErequestRow): void {
   if (decision) decide(app, dbe.getErequestRow(app.db, row.id)!, decision, null);
 }
 
-/** One round: take in what sync pulled, process the new, sign what is decided. */
-export async function processInbox(app: AppContext, limit = 5_000): Promise<{ ingested: number; processed: number; answered: number }> {
+/**
+ * One round: take in what sync pulled, claim the new e-requests for this desk, register the ones granted, push at
+ * once (the lease runs), sign what is decided, and cancel this desk's registrations the server gave to another
+ * desk. New e-requests another desk holds, or that could not be claimed (offline), wait for a later round.
+ */
+export async function processInbox(
+  app: AppContext,
+  limit = 5_000,
+): Promise<{ ingested: number; processed: number; answered: number; taken: number; lost: number }> {
   const ingested = dbe.ingestPulled(app.db, app.clock());
-  const fresh = dbe.listNew(app.db, limit);
+  let lost = cancelLostRegistrations(app).length;
+  const candidates = dbe.listNew(app.db, limit);
+  const claim =
+    candidates.length > 0
+      ? await claimForThisDesk(
+          app,
+          candidates.map((r) => r.number),
+        )
+      : ({ mode: 'standalone' } as const);
+  const fresh =
+    claim.mode === 'standalone' ? candidates : claim.mode === 'claimed' ? candidates.filter((r) => claim.granted.has(r.number)) : [];
   // Up to 50 requests per transaction: one commit (one fsync under synchronous=FULL) per chunk instead of one per
   // request, while a chunk stays short enough (tens of ms) not to hold up the window. Each request is its own
   // savepoint: one that fails is rolled back alone, logged, and stays new.
@@ -246,7 +265,12 @@ export async function processInbox(app: AppContext, limit = 5_000): Promise<{ in
     await new Promise((r) => setImmediate(r));
   }
   const answered = await signDecided(app);
-  return { ingested, processed: fresh.length, answered };
+  if (claim.mode === 'claimed' && fresh.length > 0) {
+    // The registrations reach the server while this desk still holds the leases; a refusal comes back at once.
+    await syncNow(app);
+    lost += cancelLostRegistrations(app).length;
+  }
+  return { ingested, processed: fresh.length, answered, taken: candidates.length - fresh.length, lost };
 }
 
 /** The background round for Electron's main process and `tirkeu serve`: every few seconds, cheap when idle. */

@@ -129,6 +129,12 @@ const ROWS: Record<number, string> = {
     INSERT INTO erequest (id, number, citizen_ref, service_type, iin, received_at, pulled_at, cms, status, request_id, registered_as, updated_at)
       VALUES (1, 'E-000001', 'portal-1', 'home-visit', '900101300123', '${T}', '${T}', X'3080', 'awaiting-registrar', 1, 'A4-000001', '${T}');
     INSERT INTO trust_file (id, name, kind, der, added_at, added_by) VALUES (1, 'root.cer', 'ca-certificate', X'3082', '${T}', 1);`,
+  7: `
+    INSERT INTO remote_booking (booking_id, doctor, slot_start, slot_ms, workstation_id, confirmed_at)
+      VALUES ('b-1', 'therapist', '2025-03-04T09:15:00.000Z', ${SLOT_MS + 900_000}, 'ws-0a1b2c', '${T}');`,
+  8: `
+    INSERT INTO erequest_lease (number, state, holder, holder_name, lease_until, reason, updated_at)
+      VALUES ('E-000001', 'taken', 'ws-0a1b2c', 'desk 2', '${DONE}', NULL, '${T}');`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
@@ -159,6 +165,19 @@ const AFTER: Record<number, (db: Db) => void> = {
     const pay = `INSERT INTO cash_entry (receipt_no, shift_id, kind, request_id, service_id, amount_kzt, method, created_at, created_by)
                  VALUES ('R-000003', 1, 'payment', 2, 'certificate', 1500, 'card', '${T}', 3)`;
     expect(() => db.prepare(pay).run()).toThrow(/UNIQUE constraint failed/);
+  },
+  7: (db) => {
+    // Exceptions written before the migration got a key every desk can agree on, unique.
+    const uids = db.prepare(`SELECT uid FROM timetable_exception`).pluck(true).all() as string[];
+    expect(uids.length).toBeGreaterThan(0);
+    uids.forEach((u) => expect(u).toMatch(/^[0-9a-f]{32}$/));
+    const copy = `INSERT INTO timetable_exception (doctor_id, kind, date_from, date_to, created_at, uid) VALUES (2, 'sick', '2025-05-01', '2025-05-01', '${T}', ?)`;
+    expect(() => db.prepare(copy).run(uids[0])).toThrow(/UNIQUE/);
+  },
+  8: (db) => {
+    expect(() =>
+      db.prepare(`INSERT INTO erequest_lease (number, state, updated_at) VALUES ('E-000002', 'borrowed', '${T}')`).run(),
+    ).toThrow(/CHECK constraint failed/);
   },
   6: (db) => {
     db.prepare(`UPDATE erequest SET answer_kind = 'result', answered_at = '${DONE}' WHERE id = 1`).run();
@@ -354,13 +373,20 @@ const HOT_QUERIES: HotQuery[] = [
       applyPulledPage(
         db,
         [
-          { kind: 'staff', key: 'doc', payload: { login: 'doc' }, deleted: false },
-          { kind: 'staff', key: 'old', payload: null, deleted: true },
+          { kind: 'ca-certificate', key: 'root', payload: { pem: 'x' }, deleted: false },
+          { kind: 'crl', key: 'old', payload: null, deleted: true },
+          { kind: 'booking', key: 'b-2', payload: null, deleted: true },
+          { kind: 'staff', key: 'doc', payload: { fullName: 'Дәрігер', role: 'registrar' }, deleted: false },
         ],
         'cursor-2',
         new Date(T),
       ),
-    uses: [/^SEARCH sync_reference USING PRIMARY KEY \(kind=\? AND key=\?\)$/],
+    uses: [
+      /^SEARCH sync_reference USING PRIMARY KEY \(kind=\? AND key=\?\)$/,
+      /^SEARCH remote_booking USING INDEX sqlite_autoindex_remote_booking_1 \(booking_id=\?\)$/,
+      /^SEARCH outbox USING INDEX outbox_pending \(status=\?\)$/,
+      /^SEARCH staff USING INDEX sqlite_autoindex_staff_1 \(login=\?\)$/,
+    ],
   },
 ];
 
