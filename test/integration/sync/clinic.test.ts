@@ -208,4 +208,44 @@ describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (
     expect((await districtOf(a!)).name).toBe('1-учаске (Б)');
     expect((await districtOf(b!)).name).toBe('1-учаске (Б)');
   });
+
+  it('a booking that lost its slot to another desk is listed for its registrar, moved, and the issue resolved', async () => {
+    const [a, b] = desks;
+    const iin = makeIin('1984-05-06', 'F', 41);
+    const doctorA = findStaffByLogin(a!.ws.app.db, 'therapist3')!;
+    const doctorB = findStaffByLogin(b!.ws.app.db, 'therapist3')!;
+    const { slots } = await a!.reg.call('appointments.freeSlots', { doctorId: doctorA.id, days: 1, limit: 50 });
+    const slot = slots[slots.length - 1]!.start;
+    // Both desks book the same slot before either syncs: A reaches the server first.
+    await a!.reg.call('appointments.book', { iin, doctorId: doctorA.id, slotStart: slot, channel: 'desk' });
+    const lost = await b!.reg.call('appointments.book', { iin, doctorId: doctorB.id, slotStart: slot, channel: 'phone' });
+    expect(await b!.reg.call('appointments.lost', {})).toEqual([]);
+    await a!.sync();
+    await b!.sync();
+    expect(await b!.reg.call('appointments.lost', {})).toEqual([expect.objectContaining({ id: lost.id, sync: 'conflict' })]);
+    // The registrar who made it moves it to a slot that is really free (the winner's is not offered).
+    const free = (await b!.reg.call('appointments.freeSlots', { doctorId: doctorB.id, days: 1, limit: 50 })).slots.map((x) => x.start);
+    expect(free).not.toContain(slot);
+    const moved = await b!.reg.call('appointments.reschedule', { id: lost.id, slotStart: free[0]! });
+    expect(await b!.reg.call('appointments.lost', {})).toEqual([]);
+    await b!.sync();
+    expect((await b!.reg.call('appointments.ofPerson', { iin })).find((x) => x.id === moved.id)).toMatchObject({ sync: 'confirmed' });
+    const [issue] = await b!.admin.call('sync.issues', {});
+    expect(issue).toMatchObject({ code: 'slot-taken', status: 'conflict' });
+    await b!.reg.call('sync.resolveIssue', { id: issue!.id });
+    expect(await b!.admin.call('sync.issues', {})).toEqual([]);
+    expect(await errorCode(b!.reg.call('sync.resolveIssue', { id: issue!.id }))).toBe('not-found');
+  });
+
+  it('the organization’s profile edited on one desk reaches the others; a bad zone is refused by name', async () => {
+    const [a, b, c] = desks;
+    const profile = { ...PROFILE, name: { ...PROFILE.name, ru: 'Городская поликлиника №4 им. Абая' } };
+    expect(await errorCode(a!.admin.call('org.update', { ...profile, timezone: 'Asia/Nowhere' }))).toBe('validation');
+    await a!.admin.call('org.update', profile);
+    await a!.sync();
+    for (const d of [b!, c!]) {
+      await d.sync();
+      expect((await d.admin.call('org.get', {})).name.ru).toBe('Городская поликлиника №4 им. Абая');
+    }
+  });
 });
