@@ -8,6 +8,7 @@
  * complaints) must never reach an organization they were not made for. It is refused before the code is used up,
  * and the server refuses again if the desk says which organization it expects and the code is another's.
  */
+import os from 'node:os';
 import { ApiError } from '../../../common/errors';
 import type { EnrollPreview, EnrollResponse } from '../../../common/sync-protocol';
 import { recordChange } from '../../../db/change';
@@ -81,7 +82,8 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
   if (!preview.acceptable) throw refuseOtherOrganization(preview.localBin, preview.orgBin);
   const res = await post(`${preview.serverUrl}/v1/enroll`, {
     code,
-    name: `workstation ${app.dataDir.slice(-40)}`,
+    // The computer's name is what the clinic's administrator recognises in the list of desks ("REG-2", "KASSA").
+    name: os.hostname().slice(0, 100),
     expect_bin: preview.holdsData ? preview.localBin : null,
   });
   if (res.status === 409) throw refuseOtherOrganization(preview.localBin, preview.orgBin);
