@@ -104,11 +104,19 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   });
 
   app.post('/v1/enroll', async (req, reply) => {
-    const body = req.body as { code?: unknown; name?: unknown; expect_bin?: unknown } | null;
+    const body = req.body as { code?: unknown; name?: unknown; expect_bin?: unknown; previous_credential?: unknown } | null;
     if (!body || typeof body.code !== 'string' || body.code.length > 64)
       return reply.code(400).send({ error: 'bad-request', message: 'expected {code}' });
     const expectBin = typeof body.expect_bin === 'string' ? body.expect_bin : null;
-    const result = await enroll(db, body.code, typeof body.name === 'string' ? body.name.slice(0, 100) : undefined, clock(), expectBin);
+    const previous = typeof body.previous_credential === 'string' ? { credential: body.previous_credential } : null;
+    const result = await enroll(
+      db,
+      body.code,
+      typeof body.name === 'string' ? body.name.slice(0, 100) : undefined,
+      clock(),
+      expectBin,
+      previous,
+    );
     if (!result) return reply.code(403).send({ error: 'invalid-code', message: 'the enrollment code is wrong, used or expired' });
     if (result === 'org-mismatch')
       return reply.code(409).send({ error: 'org-mismatch', message: 'the enrollment code is for another organization' });

@@ -14,6 +14,8 @@ import { systemClock } from '../common/clock';
 export interface Workstation {
   id: string;
   orgBin: string;
+  /** The workstation this one replaced (the same desk enrolled again): its operations are this one's. */
+  replaces?: string | null;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -69,6 +71,7 @@ export async function enroll(
   name: string | undefined,
   now: Date = systemClock(),
   expectBin?: string | null,
+  previous?: { credential: string } | null,
 ): Promise<EnrollResponse | 'org-mismatch' | null> {
   const hash = sha256(normalizeCode(code));
   return db.transaction(async (tx) => {
@@ -82,13 +85,23 @@ export async function enroll(
     await tx.query(`UPDATE enrollment_code SET used_at = $2 WHERE code_hash = $1`, [hash, now.toISOString()]);
     const id = 'ws-' + randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
-    const wsCode = await nextWorkstationCode(tx, row.org_bin);
-    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash, code) VALUES ($1, $2, $3, $4, $5)`, [
+    // The same desk enrolled again (it proves it held the old credential): it keeps its code, so its numbers go on
+    // as before, and the old record is revoked.
+    const old = previous ? await authenticate(tx, previous.credential) : null;
+    const replaced = old && old.orgBin === row.org_bin ? old : null;
+    let wsCode: string;
+    if (replaced) {
+      const r = await tx.query<{ code: string | null }>(`SELECT code FROM workstation WHERE id = $1`, [replaced.id]);
+      wsCode = r.rows[0]?.code ?? (await nextWorkstationCode(tx, row.org_bin));
+      await tx.query(`UPDATE workstation SET revoked_at = $2, code = NULL WHERE id = $1`, [replaced.id, now.toISOString()]);
+    } else wsCode = await nextWorkstationCode(tx, row.org_bin);
+    await tx.query(`INSERT INTO workstation (id, org_bin, name, secret_hash, code, replaces) VALUES ($1, $2, $3, $4, $5, $6)`, [
       id,
       row.org_bin,
       name || row.name,
       sha256(secret),
       wsCode,
+      replaced?.id ?? null,
     ]);
     await tx.query(`UPDATE enrollment_code SET workstation_id = $1 WHERE code_hash = $2`, [id, hash]);
     // Every desk of the organization lists the clinic's workstations (the administrator's organization screen).
@@ -115,8 +128,8 @@ export async function authenticate(db: Sql, credential: string): Promise<Worksta
   const dot = credential.indexOf('.');
   if (dot <= 0 || credential.length > 200) return null;
   const id = credential.slice(0, dot);
-  const r = await db.query<{ org_bin: string; secret_hash: string; revoked_at: unknown }>(
-    `SELECT org_bin, secret_hash, revoked_at FROM workstation WHERE id = $1`,
+  const r = await db.query<{ org_bin: string; secret_hash: string; revoked_at: unknown; replaces: string | null }>(
+    `SELECT org_bin, secret_hash, revoked_at, replaces FROM workstation WHERE id = $1`,
     [id],
   );
   const row = r.rows[0];
@@ -124,7 +137,7 @@ export async function authenticate(db: Sql, credential: string): Promise<Worksta
   const given = Buffer.from(sha256(credential.slice(dot + 1)), 'hex');
   const stored = Buffer.from(row.secret_hash, 'hex');
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
-  return { id, orgBin: row.org_bin };
+  return { id, orgBin: row.org_bin, replaces: row.replaces };
 }
 
 export async function revokeWorkstation(db: Sql, id: string, now: Date = systemClock()): Promise<boolean> {

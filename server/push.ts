@@ -185,7 +185,7 @@ async function applyBatch(
       const byId = new Map(r.rows.map((row) => [row.op_id, row]));
       for (const d of duplicates) {
         const row = byId.get(d.op.op_id);
-        if (row && row.workstation_id !== ws.id)
+        if (row && row.workstation_id !== ws.id && row.workstation_id !== ws.replaces)
           results[d.index] = reject(d.op.op_id, 'op-id-taken', 'another workstation used this op_id');
         else
           results[d.index] = {

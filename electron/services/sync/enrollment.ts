@@ -13,7 +13,7 @@ import { ApiError } from '../../../common/errors';
 import type { EnrollPreview, EnrollResponse } from '../../../common/sync-protocol';
 import { recordChange } from '../../../db/change';
 import { getOrganization, saveOrganization } from '../../../db/organization';
-import { holdsOrganizationData, saveEnrollment } from '../../../db/sync';
+import { getCredential, getEnrollment, holdsOrganizationData, saveEnrollment } from '../../../db/sync';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
@@ -85,6 +85,10 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
     // The computer's name is what the clinic's administrator recognises in the list of desks ("REG-2", "KASSA").
     name: os.hostname().slice(0, 100),
     expect_bin: preview.holdsData ? preview.localBin : null,
+    // Enrolled before (a lost or revoked credential, a new server address): the server keeps this desk's code and
+    // counts the operations it already sent as this desk's.
+    // Only to the server that issued it: a credential never goes to another address.
+    previous_credential: getEnrollment(app.db)?.serverUrl === preview.serverUrl ? getCredential(app.db) : null,
   });
   if (res.status === 409) throw refuseOtherOrganization(preview.localBin, preview.orgBin);
   if (res.status === 403) throw new ApiError('bad-credentials', 'the enrollment code is wrong, already used or expired', {}, ['code']);

@@ -9,7 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { findStaffByLogin } from '../../../db/staff';
+import { getEnrollment } from '../../../db/sync';
 import { createEnrollmentCode } from '../../../server/enrollment';
+import { push } from '../../../server/push';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { errorCode } from '../../helpers/api-errors';
 import { workingDayClock, type TestClock } from '../../helpers/clock';
@@ -247,5 +249,33 @@ describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (
       await d.sync();
       expect((await d.admin.call('org.get', {})).name.ru).toBe('Городская поликлиника №4 им. Абая');
     }
+  });
+
+  it('a desk enrolled again keeps its code, and what it sent before still counts as its own', async () => {
+    const a = desks[0]!;
+    const before = getEnrollment(a.ws.app.db)!;
+    const prefix = (await a.admin.call('org.get', {})).workstationPrefix;
+    const sent = await s.db.query<{ op_id: string; batch_id: string }>(
+      `SELECT op_id, batch_id FROM sync_op WHERE workstation_id = $1 LIMIT 1`,
+      [before.workstationId],
+    );
+    const { code } = await createEnrollmentCode(s.db, { orgBin: bin, now: clock.now });
+    const again = await a.admin.call('sync.enroll', { serverUrl: s.url, code });
+    expect(again.workstationId).not.toBe(before.workstationId);
+    expect(again.workstationCode).toBe(prefix);
+    const old = await s.db.query<{ revoked_at: unknown }>(`SELECT revoked_at FROM workstation WHERE id = $1`, [before.workstationId]);
+    expect(old.rows[0]!.revoked_at).not.toBeNull();
+    // A batch the old credential sent, sent again under the new one (its answer was lost): a duplicate, not a stranger's.
+    const op = sent.rows[0]!;
+    const answer = await push(
+      s.db,
+      { id: again.workstationId, orgBin: bin, replaces: before.workstationId },
+      {
+        batch_id: `again-${op.batch_id}`.slice(0, 64),
+        ops: [{ op_id: op.op_id, kind: 'note.create', entity: 'note', entity_id: '1', payload: {}, created_at: clock.now.toISOString() }],
+      },
+    );
+    expect(answer.results[0]).toMatchObject({ op_id: op.op_id, status: 'duplicate' });
+    await a.sync();
   });
 });
