@@ -36,6 +36,7 @@ import {
 } from './enrollment';
 import { publishReference, push, PushRequestError, type PushOptions } from './push';
 import { pull } from './pull';
+import type { OrgProfile } from '../common/organization';
 import { claimErequests, readClaimBody } from './erequest-leases';
 import { EREQUEST_LEASE_MS } from '../common/erequests';
 
@@ -207,8 +208,8 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
         return reply.code(403).send({ error: 'forbidden', message: 'admin routes are for the server CLI on this machine' });
     };
     app.post('/admin/enroll-code', { preHandler: admin }, async (req) => {
-      const b = req.body as { org: string; name?: string; ttlHours?: number };
-      return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours, now: clock() });
+      const b = req.body as { org: string; name?: string; ttlHours?: number; profile?: OrgProfile };
+      return createEnrollmentCode(db, { orgBin: b.org, name: b.name, ttlHours: b.ttlHours, now: clock(), profile: b.profile });
     });
     app.post('/admin/gateway-credential', { preHandler: admin }, async (req) =>
       createGatewayCredential(db, (req.body as { name?: string } | null)?.name ?? ''),

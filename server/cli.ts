@@ -1,7 +1,10 @@
 /**
  * `npm run server:cli -- <command>` — the central server's administration.
  *
- *   enroll-code --org BIN [--name NAME] [--ttl-hours 72]   a one-time code for one workstation
+ *   enroll-code --org BIN [--name NAME] [--ttl-hours 72] [--profile ORG.json]
+ *                                                            a one-time code for one workstation; the profile
+ *                                                            ({name: {kk, ru, en}, region, timezone, address}) is
+ *                                                            what every desk of the organization receives
  *   revoke WORKSTATION_ID                                    refuse that workstation's credential from now on
  *   workstations [--org BIN]                                 the enrolled workstations
  *   publish --org BIN FILE.json                              reference rows [{kind, key, payload}] for an organization
@@ -21,6 +24,7 @@ import { SERVER_STATE_FILE } from './main';
 import { createGatewayCredential } from './gateway';
 import { createEnrollmentCode, listWorkstations, revokeWorkstation } from './enrollment';
 import { publishReference } from './push';
+import { orgProfileSchema, type OrgProfile } from '../common/organization';
 
 interface Io {
   out(s: string): void;
@@ -71,12 +75,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { data: { type: 'string' }, org: { type: 'string' }, name: { type: 'string' }, 'ttl-hours': { type: 'string' } },
+    options: {
+      data: { type: 'string' },
+      org: { type: 'string' },
+      name: { type: 'string' },
+      'ttl-hours': { type: 'string' },
+      profile: { type: 'string' },
+    },
   });
   const dataDir = path.resolve(values.data ?? io.env.TIRKEU_SERVER_DATA ?? 'server-data');
   const usage = () => {
     io.err(
-      'Usage: tirkeu-server enroll-code --org BIN [--name NAME] [--ttl-hours H] | revoke WORKSTATION_ID | workstations [--org BIN] | publish --org BIN FILE.json | gateway-credential [--name NAME]   [--data DIR]\n',
+      'Usage: tirkeu-server enroll-code --org BIN [--name NAME] [--ttl-hours H] [--profile ORG.json] | revoke WORKSTATION_ID | workstations [--org BIN] | publish --org BIN FILE.json | gateway-credential [--name NAME]   [--data DIR]\n',
     );
     return 2;
   };
@@ -91,8 +101,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'enroll-code': {
         const ttlHours = values['ttl-hours'] ? Number(values['ttl-hours']) : 72;
-        const r = await b.call('enroll-code', { org: values.org, name: values.name, ttlHours }, (db) =>
-          createEnrollmentCode(db, { orgBin: values.org!, name: values.name, ttlHours }),
+        // The organization's names, region, time zone and address (common/organization.ts), sent to every desk.
+        let profile: OrgProfile | undefined;
+        if (values.profile) {
+          const parsed = orgProfileSchema.safeParse(JSON.parse(fs.readFileSync(values.profile, 'utf8')));
+          if (!parsed.success) {
+            io.err(`${values.profile}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}\n`);
+            return 2;
+          }
+          profile = parsed.data;
+        }
+        const r = await b.call('enroll-code', { org: values.org, name: values.name, ttlHours, profile }, (db) =>
+          createEnrollmentCode(db, { orgBin: values.org!, name: values.name, ttlHours, profile }),
         );
         io.out(
           `Enrollment code for organization ${values.org}: ${r.code}\nValid once, until ${r.expiresAt}. Enter it on the workstation: Sync → Enroll.\n`,
