@@ -50,7 +50,9 @@ const statements = statementCache((db: Db) => ({
     `UPDATE organization SET name_kk = @kk, name_ru = @ru, name_en = @en, region = @region, timezone = @timezone, address = @address WHERE id = 1`,
   ),
   upsertRemoteBooking: db.prepare(
-    `INSERT INTO remote_booking (booking_id, doctor, slot_start, slot_ms, workstation_id, confirmed_at) VALUES (?, ?, ?, ?, ?, ?)
+    // A booking made here (this desk before it was enrolled again, say) is in `booking` already: not another desk's.
+    `INSERT INTO remote_booking (booking_id, doctor, slot_start, slot_ms, workstation_id, confirmed_at)
+     SELECT @id, @doctor, @slot_start, @slot_ms, @ws, @confirmed WHERE NOT EXISTS (SELECT 1 FROM booking WHERE booking_id = @id)
      ON CONFLICT (booking_id) DO UPDATE SET doctor = excluded.doctor, slot_start = excluded.slot_start, slot_ms = excluded.slot_ms`,
   ),
   deleteRemoteBooking: db.prepare(`DELETE FROM remote_booking WHERE booking_id = ?`),
@@ -200,5 +202,12 @@ export function applyRemoteBooking(db: Db, key: string, payload: unknown, delete
   const p = (payload ?? {}) as { doctor?: string; slot_start?: string; workstation_id?: string; confirmed_at?: string };
   const ms = typeof p.slot_start === 'string' ? Date.parse(p.slot_start) : NaN;
   if (!p.doctor || !Number.isFinite(ms)) return;
-  s.upsertRemoteBooking.run(key, p.doctor, p.slot_start, ms, p.workstation_id ?? null, p.confirmed_at ?? null);
+  s.upsertRemoteBooking.run({
+    id: key,
+    doctor: p.doctor,
+    slot_start: p.slot_start,
+    slot_ms: ms,
+    ws: p.workstation_id ?? null,
+    confirmed: p.confirmed_at ?? null,
+  });
 }
