@@ -29,6 +29,7 @@ export const SHARED_KINDS = [
   'price',
   'calendar',
   'organization',
+  'regulation-file',
 ] as const;
 export type SharedKind = (typeof SHARED_KINDS)[number];
 
@@ -68,6 +69,8 @@ export function sharedRowOf(op: OpLike): SharedRow | null {
       return row('calendar', 'calendar', p);
     case 'org.profile':
       return row('organization', 'organization', p);
+    case 'regulation.import':
+      return row('regulation-file', str(p.file), p);
     default:
       return null;
   }
@@ -84,4 +87,5 @@ export const SHARED_OP_KINDS = [
   'price.set',
   'org.calendar',
   'org.profile',
+  'regulation.import',
 ] as const;

@@ -1,7 +1,7 @@
 /**
  * Applying what other desks of the organization changed (issue 13): pulled shared rows (common/shared-state.ts) land
  * in this desk's own tables — people entered by hand, staff, districts, timetables and their exceptions, prices,
- * the working calendar, the organization's profile — and other desks' confirmed bookings land in `remote_booking`,
+ * the working calendar, imported regulation files, the organization's profile — and other desks' confirmed bookings land in `remote_booking`,
  * which the free-slot search reads beside the local appointments.
  *
  * Called inside the transaction that stores the pulled page and its cursor (db/sync.ts applyPulledPage).
@@ -19,6 +19,7 @@ import { findStaffByLogin } from './staff';
 import { saveDistrictRow } from './desk/districts';
 import { saveTimetableRow } from './desk/timetables';
 import { insertPrice, samePriceStart } from './dispensary';
+import { insertRegulationFile } from './requests';
 import { setSetting } from './settings';
 import { statementCache } from './statements';
 
@@ -39,6 +40,7 @@ const statements = statementCache((db: Db) => ({
     `INSERT INTO staff (login, full_name, iin, role, specialty, password_hash, language, disabled, must_change_password, created_at, updated_at)
      VALUES (@login, @fullName, @iin, @role, @specialty, '${NO_PASSWORD}', 'kk', @disabled, 1, @at, @at)`,
   ),
+  regulationFile: db.prepare(`SELECT id FROM regulation_file WHERE file = ?`).pluck(true),
   districtByNumber: db.prepare(`SELECT id FROM district WHERE number = ?`).pluck(true),
   exceptionByUid: db.prepare(`SELECT id FROM timetable_exception WHERE uid = ?`).pluck(true),
   insertException: db.prepare(
@@ -175,6 +177,12 @@ export function applySharedRow(db: Db, kind: SharedKind, key: string, payload: u
       if (deleted) return false;
       setSetting(db, CALENDAR_SETTING, p);
       return true;
+    case 'regulation-file': {
+      // Imported files are never replaced (a successor is a new file): one already here stays as it is.
+      if (deleted || typeof p.content !== 'string') return false;
+      if (s.regulationFile.get(key) === undefined) insertRegulationFile(db, key, p.content, at, null);
+      return true;
+    }
     case 'organization': {
       if (deleted) return false;
       const o = p as OrgProfile;

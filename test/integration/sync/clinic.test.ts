@@ -6,6 +6,8 @@
  * desk); what one desk enters — people, timetable exceptions, prices, districts — reaches the others, and two desks
  * editing one district end with the same version. Each case runs on PGlite and on a real PostgreSQL cluster.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { findStaffByLogin } from '../../../db/staff';
@@ -14,7 +16,8 @@ import { createEnrollmentCode } from '../../../server/enrollment';
 import { push } from '../../../server/push';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { errorCode } from '../../helpers/api-errors';
-import { workingDayClock, type TestClock } from '../../helpers/clock';
+import { workingDayClock, workingDaysAfter, type TestClock } from '../../helpers/clock';
+import { RESOURCES_DIR } from '../../../electron/services/paths';
 import { startPostgres, type PgCluster } from '../../helpers/postgres';
 import { startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';
 
@@ -277,5 +280,17 @@ describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (
     );
     expect(answer.results[0]).toMatchObject({ op_id: op.op_id, status: 'duplicate' });
     await a.sync();
+  });
+
+  it('a regulation imported on one desk is in force on every desk', async () => {
+    const [a, b] = desks;
+    const def = JSON.parse(fs.readFileSync(path.join(RESOURCES_DIR, 'regulations', 'astana-2013', 'appointment.json'), 'utf8'));
+    const from = workingDaysAfter(clock.today(), 20);
+    Object.assign(def, { act: { issuer: def.act.issuer, number: '77-2026', date: clock.today() }, effectiveFrom: from, effectiveTo: null });
+    const r = await a!.admin.call('regulations.import', { fileName: 'appointment-next.json', text: JSON.stringify(def) });
+    await a!.sync();
+    await b!.sync();
+    const upcoming = (await b!.reg.call('regulations.inForce', {})).upcoming.map((u) => u.key);
+    expect(upcoming).toContain(r.imported.key);
   });
 });
