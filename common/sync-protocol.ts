@@ -20,6 +20,10 @@ export const LIMITS = {
   pullMaxRows: 5_000,
   /** Bytes of payload per pulled page (at least one row is always returned). */
   pullMaxBytes: 4 * 1024 * 1024,
+  /** Reference rows per admin publish request; the server CLI sends a larger publish in several requests. */
+  publishMaxRows: 5_000,
+  /** Bytes of reference payloads per admin publish request (under the server's body limit). */
+  publishMaxBytes: 4 * 1024 * 1024,
 } as const;
 
 export interface PushOp {

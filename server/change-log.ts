@@ -66,6 +66,7 @@ export const PUBLISH_ANALYZE_ROWS = 20_000;
  * again: a row published twice is just a newer version of itself).
  */
 export async function publishReference(db: ServerDb, orgBin: string, rows: ReferenceRow[]): Promise<number> {
+  if (typeof orgBin !== 'string' || !/^\d{12}$/.test(orgBin)) throw new PublishError('org: not a BIN (12 digits)');
   checkReferenceRows(rows);
   await ensureOrganization(db, orgBin);
   for (let i = 0; i < rows.length; i += PUBLISH_CHUNK_ROWS) {
@@ -88,6 +89,28 @@ function checkReferenceRows(rows: unknown): asserts rows is ReferenceRow[] {
 }
 
 /** Bad publish input: the HTTP layer answers 400 with the message (Fastify reads statusCode). */
+/**
+ * Splits a publish into request-sized chunks: at most `maxRows` rows and about `maxBytes` of payload each (a
+ * single larger row goes alone). The server CLI sends them one request each.
+ */
+export function publishChunks<T extends { payload: unknown }>(rows: T[], maxRows: number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = JSON.stringify(row).length;
+    if (current.length > 0 && (current.length >= maxRows || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export class PublishError extends Error {
   readonly statusCode = 400;
 }
