@@ -73,6 +73,11 @@ export interface PullResponse {
   /** For progress bars only: the position reached and the organization's newest position. */
   position: number;
   head: number;
+  /**
+   * The desk's cursor was behind pruned history: this pass re-sends the current state (and the deletions after the
+   * desk's position) from the start; applying it as usual leaves the desk as if it had pulled the whole log.
+   */
+  resync?: boolean;
 }
 
 /** The kinds of reference data the server hands down (later issues fill them). */

@@ -2,6 +2,8 @@
  * `npm run server` — the central server. PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in the
  * data folder (default ./server-data, or $TIRKEU_SERVER_DATA). Plain HTTP is refused off loopback unless
  * --allow-insecure-http; give --tls-cert and --tls-key (or the same keys in --config FILE.json) for HTTPS.
+ * --retention-days N (default 30): history kept on the server; it must exceed the longest time a desk stays
+ * offline (a batch replayed after it is treated as new). PGlite is vacuumed and analyzed hourly.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, isLoopback } from './app';
 import { openServerDb, type ServerDb } from './db';
+import { DEFAULT_RETENTION_DAYS, startMaintenance } from './maintenance';
+import { systemClock } from '../common/clock';
 
 export interface ServerConfig {
   host: string;
@@ -23,6 +27,8 @@ export interface ServerConfig {
   allowInsecureHttp?: boolean;
   minSchema?: number;
   logger?: boolean;
+  /** Days of server history kept (operations, batches, superseded or pulled changes); see server/maintenance.ts. */
+  retentionDays?: number;
 }
 
 export interface RunningServer {
@@ -46,6 +52,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       'tls-key': { type: 'string' },
       'allow-insecure-http': { type: 'boolean' },
       'min-schema': { type: 'string' },
+      'retention-days': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -59,8 +66,17 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
     tlsKey: values['tls-key'] ?? file.tlsKey,
     allowInsecureHttp: values['allow-insecure-http'] ?? file.allowInsecureHttp ?? false,
     minSchema: Number(values['min-schema'] ?? file.minSchema ?? 0),
+    retentionDays: retentionDays(values['retention-days'] ?? file.retentionDays ?? env.TIRKEU_SERVER_RETENTION_DAYS),
     logger: !(values.quiet ?? false),
   };
+}
+
+function retentionDays(value: string | number | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(value);
+  if (!Number.isFinite(days) || days < 1)
+    throw new Error(`--retention-days: expected a number of days (1 or more), got ${JSON.stringify(value)}`);
+  return days;
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -94,6 +110,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const stateFile = path.join(config.dataDir, SERVER_STATE_FILE);
   const adminUrl = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' || loopbackHost ? '127.0.0.1' : config.host}:${port}`;
   fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, adminUrl, adminToken, database: db.kind }), { mode: 0o600 });
+  const maintenance = startMaintenance(db, {
+    retentionDays: config.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    clock: systemClock,
+    log: (message, details) => app.log.info(details ?? {}, message),
+  });
   return {
     app,
     db,
@@ -101,6 +122,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     async close() {
       try {
         fs.rmSync(stateFile, { force: true });
+        await maintenance.stop();
         await app.close();
       } finally {
         await db.close();

@@ -35,6 +35,7 @@ import {
   updateSyncState,
   type PushOutcome,
 } from '../../../db/sync';
+import { pruneOutbox } from '../../../db/outbox';
 import type { Logger } from '../log';
 import { NetworkError, request } from './http';
 
@@ -57,6 +58,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Watch the network interfaces and sync at once when they change (default true for start()). */
   watchNetwork?: boolean;
+  /** Days an operation the server applied stays in the outbox (default 30); pruned after each good round. */
+  outboxRetentionDays?: number;
   /** Overrides for tests: what this workstation claims to be. */
   protocol?: number;
   schemaVersion?: number;
@@ -122,6 +125,7 @@ export class SyncEngine {
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
       random: options.random ?? Math.random,
       watchNetwork: options.watchNetwork ?? true,
+      outboxRetentionDays: options.outboxRetentionDays ?? 30,
       protocol: options.protocol ?? SYNC_PROTOCOL,
       schemaVersion: options.schemaVersion ?? SCHEMA_VERSION,
     };
@@ -312,6 +316,7 @@ export class SyncEngine {
         await yieldToEventLoop();
       }
       result.ok = true;
+      pruneOutbox(db, new Date(clock().getTime() - this.opts.outboxRetentionDays * 86_400_000));
       updateSyncState(db, {
         lastSuccessAt: clock().toISOString(),
         lastError: null,
