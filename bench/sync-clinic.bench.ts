@@ -189,10 +189,6 @@ async function latencies(db: ServerDb, ws: Workstation, during: () => Promise<un
     await new Promise((r) => setTimeout(r, 5));
   }
   await work;
-  if (process.env.TIRKEU_BENCH_DEBUG)
-    process.stderr.write(
-      `idle ${idle.map((x) => (x * 1000).toFixed(1)).join(' ')}\nbusy ${busy.map((x) => (x * 1000).toFixed(1)).join(' ')}\n`,
-    );
   return { idle: median(idle) * 1000, worst: Math.max(...busy) * 1000 };
 }
 
