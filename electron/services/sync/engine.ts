@@ -107,6 +107,8 @@ export class SyncEngine {
   private netSignature = '';
   private failures = 0;
   private skewWarned = false;
+  /** When the applied outbox was last pruned (at most hourly: the delete walks every applied row). */
+  private outboxPrunedAt = 0;
   online: boolean | null = null;
   progress: SyncProgress | null = null;
 
@@ -316,7 +318,10 @@ export class SyncEngine {
         await yieldToEventLoop();
       }
       result.ok = true;
-      pruneOutbox(db, new Date(clock().getTime() - this.opts.outboxRetentionDays * 86_400_000));
+      if (clock().getTime() - this.outboxPrunedAt >= 3_600_000) {
+        this.outboxPrunedAt = clock().getTime();
+        pruneOutbox(db, new Date(this.outboxPrunedAt - this.opts.outboxRetentionDays * 86_400_000));
+      }
       updateSyncState(db, {
         lastSuccessAt: clock().toISOString(),
         lastError: null,
