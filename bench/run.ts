@@ -17,6 +17,7 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   signing: () => import('./signing.bench'),
   workflow: () => import('./workflow.bench'),
   sync: () => import('./sync.bench'),
+  'sync-clinic': () => import('./sync-clinic.bench'),
   dispensary: () => import('./dispensary.bench'),
   desk: () => import('./desk.bench'),
   erequests: () => import('./erequests.bench'),

@@ -20,6 +20,10 @@ export const LIMITS = {
   pullMaxRows: 5_000,
   /** Bytes of payload per pulled page (at least one row is always returned). */
   pullMaxBytes: 4 * 1024 * 1024,
+  /** Reference rows per admin publish request; the server CLI sends a larger publish in several requests. */
+  publishMaxRows: 5_000,
+  /** Bytes of reference payloads per admin publish request (under the server's body limit). */
+  publishMaxBytes: 4 * 1024 * 1024,
 } as const;
 
 export interface PushOp {
@@ -69,6 +73,11 @@ export interface PullResponse {
   /** For progress bars only: the position reached and the organization's newest position. */
   position: number;
   head: number;
+  /**
+   * The desk's cursor was behind pruned history: this pass re-sends the current state (and the deletions after the
+   * desk's position) from the start; applying it as usual leaves the desk as if it had pulled the whole log.
+   */
+  resync?: boolean;
 }
 
 /** The kinds of reference data the server hands down (later issues fill them). */

@@ -52,3 +52,12 @@ export function listOutbox(db: Db, status?: string): OutboxRow[] {
 export function countPendingOutbox(db: Db): number {
   return (db.prepare(`SELECT count(*) AS n FROM outbox WHERE status IN ('pending','claimed')`).get() as { n: number }).n;
 }
+
+/**
+ * Deletes operations made before `before` (by the desk's own clock) that the server answered as applied or
+ * duplicate: the server has them and the desk's tables hold their effect. Rejected and conflicting ones stay with
+ * their sync issues. Returns how many were deleted.
+ */
+export function pruneOutbox(db: Db, before: Date): number {
+  return db.prepare(`DELETE FROM outbox WHERE status IN ('applied','duplicate') AND created_at < ?`).run(before.toISOString()).changes;
+}

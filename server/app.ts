@@ -218,9 +218,14 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
       revoked: await revokeWorkstation(db, (req.body as { id: string }).id, clock()),
     }));
     app.post('/admin/workstations', { preHandler: admin }, async (req) => listWorkstations(db, (req.body as { org?: string } | null)?.org));
-    app.post('/admin/publish', { preHandler: admin }, async (req) => {
+    // One chunk of a publish per request: the server CLI splits a large publish (see publishChunks).
+    app.post('/admin/publish', { preHandler: admin }, async (req, reply) => {
       const b = req.body as { org: string; rows: Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }> };
-      return { published: await publishReference(db, b.org, b.rows) };
+      if (Array.isArray(b?.rows) && b.rows.length > LIMITS.publishMaxRows)
+        return reply
+          .code(413)
+          .send({ error: 'too-large', message: `rows: at most ${LIMITS.publishMaxRows} per request; send the publish in chunks` });
+      return { published: await publishReference(db, b?.org, b?.rows) };
     });
   }
 

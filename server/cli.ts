@@ -8,6 +8,7 @@
  *   revoke WORKSTATION_ID                                    refuse that workstation's credential from now on
  *   workstations [--org BIN]                                 the enrolled workstations
  *   publish --org BIN FILE.json                              reference rows [{kind, key, payload}] for an organization
+ *                                                            (any number: sent in chunks of LIMITS.publishMaxRows)
  *   gateway-credential [--name NAME]                         the portal gateway's own credential (shown once)
  *
  * Common options: --data DIR (the server's data folder; default ./server-data or $TIRKEU_SERVER_DATA).
@@ -23,7 +24,8 @@ import { openServerDb, type ServerDb } from './db';
 import { SERVER_STATE_FILE } from './main';
 import { createGatewayCredential } from './gateway';
 import { createEnrollmentCode, listWorkstations, revokeWorkstation } from './enrollment';
-import { publishReference } from './push';
+import { publishChunks, publishReference } from './change-log';
+import { LIMITS } from '../common/sync-protocol';
 import { orgProfileSchema, type OrgProfile } from '../common/organization';
 
 interface Io {
@@ -135,10 +137,15 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const file = positionals[0];
         if (!file || !values.org) return usage();
         const rows = JSON.parse(fs.readFileSync(file, 'utf8')) as Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }>;
-        const r = await b.call('publish', { org: values.org, rows }, async (db) => ({
-          published: await publishReference(db, values.org!, rows),
-        }));
-        io.out(`Published ${r.published} reference rows for ${values.org}.\n`);
+        // In chunks: one request (and transactions of its own) each, so any size passes the server's body limit.
+        let published = 0;
+        for (const chunk of publishChunks(rows, LIMITS.publishMaxRows, LIMITS.publishMaxBytes)) {
+          const r = await b.call('publish', { org: values.org, rows: chunk }, async (db) => ({
+            published: await publishReference(db, values.org!, chunk),
+          }));
+          published += r.published;
+        }
+        io.out(`Published ${published} reference rows for ${values.org}.\n`);
         return 0;
       }
       case 'gateway-credential': {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { SERVER_MIGRATIONS } from './migrations/index';
+import { lockDataFolder, type DataFolderLock } from './data-lock';
 
 export interface QueryResult<T> {
   rows: T[];
@@ -105,9 +106,19 @@ function openPostgres(url: string, max: number): ServerDb {
 
 async function openPglite(dataDir: string | undefined): Promise<ServerDb> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir) fs.mkdirSync(path.resolve(dataDir), { recursive: true });
-  const lite = new PGlite(dataDir ? path.resolve(dataDir) : undefined);
-  await lite.waitReady;
+  let lock: DataFolderLock | null = null;
+  if (dataDir) {
+    fs.mkdirSync(path.resolve(dataDir), { recursive: true });
+    lock = lockDataFolder(dataDir);
+  }
+  let lite: InstanceType<typeof PGlite>;
+  try {
+    lite = new PGlite(dataDir ? path.resolve(dataDir) : undefined);
+    await lite.waitReady;
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const query = async <T>(text: string, params?: unknown[]) => {
     const r = await lite.query<T>(text, params);
     return { rows: r.rows, rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
@@ -128,7 +139,13 @@ async function openPglite(dataDir: string | undefined): Promise<ServerDb> {
     async exec(text) {
       await lite.exec(text);
     },
-    close: () => lite.close(),
+    async close() {
+      try {
+        await lite.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
 

@@ -2,6 +2,8 @@
  * `npm run server` — the central server. PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in the
  * data folder (default ./server-data, or $TIRKEU_SERVER_DATA). Plain HTTP is refused off loopback unless
  * --allow-insecure-http; give --tls-cert and --tls-key (or the same keys in --config FILE.json) for HTTPS.
+ * --retention-days N (default 30): history kept on the server; it must exceed the longest time a desk stays
+ * offline (a batch replayed after it is treated as new). PGlite is vacuumed and analyzed hourly.
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -11,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildServer, isLoopback } from './app';
 import { openServerDb, type ServerDb } from './db';
+import { DEFAULT_RETENTION_DAYS, startMaintenance } from './maintenance';
+import { systemClock } from '../common/clock';
 
 export interface ServerConfig {
   host: string;
@@ -25,6 +29,8 @@ export interface ServerConfig {
   /** How long a claimed e-request stays with one desk without a registration (minutes; default 10). */
   erequestLeaseMinutes?: number;
   logger?: boolean;
+  /** Days of server history kept (operations, batches, superseded or pulled changes); see server/maintenance.ts. */
+  retentionDays?: number;
 }
 
 export interface RunningServer {
@@ -49,6 +55,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       'allow-insecure-http': { type: 'boolean' },
       'min-schema': { type: 'string' },
       'erequest-lease-minutes': { type: 'string' },
+      'retention-days': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -63,6 +70,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
     allowInsecureHttp: values['allow-insecure-http'] ?? file.allowInsecureHttp ?? false,
     minSchema: Number(values['min-schema'] ?? file.minSchema ?? 0),
     erequestLeaseMinutes: leaseMinutes(values['erequest-lease-minutes'] ?? file.erequestLeaseMinutes),
+    retentionDays: retentionDays(values['retention-days'] ?? file.retentionDays ?? env.TIRKEU_SERVER_RETENTION_DAYS),
     logger: !(values.quiet ?? false),
   };
 }
@@ -72,6 +80,14 @@ function leaseMinutes(raw: string | number | undefined): number | undefined {
   const n = Number(raw);
   if (!Number.isFinite(n) || n < 1 || n > 24 * 60) throw new Error(`--erequest-lease-minutes: expected 1…1440 minutes, got ${raw}`);
   return n;
+}
+
+function retentionDays(value: string | number | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_RETENTION_DAYS;
+  const days = Number(value);
+  if (!Number.isFinite(days) || days < 1)
+    throw new Error(`--retention-days: expected a number of days (1 or more), got ${JSON.stringify(value)}`);
+  return days;
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
@@ -106,6 +122,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const stateFile = path.join(config.dataDir, SERVER_STATE_FILE);
   const adminUrl = `${tls ? 'https' : 'http'}://${config.host === '0.0.0.0' || config.host === '::' || loopbackHost ? '127.0.0.1' : config.host}:${port}`;
   fs.writeFileSync(stateFile, JSON.stringify({ pid: process.pid, url, adminUrl, adminToken, database: db.kind }), { mode: 0o600 });
+  const maintenance = startMaintenance(db, {
+    retentionDays: config.retentionDays ?? DEFAULT_RETENTION_DAYS,
+    clock: systemClock,
+    log: (message, details) => app.log.info(details ?? {}, message),
+  });
   return {
     app,
     db,
@@ -113,6 +134,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     async close() {
       try {
         fs.rmSync(stateFile, { force: true });
+        await maintenance.stop();
         await app.close();
       } finally {
         await db.close();

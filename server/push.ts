@@ -11,7 +11,11 @@ import { applyStatusOp } from './gateway';
 import { systemClock, type Clock } from '../common/clock';
 import type { Workstation } from './enrollment';
 import { sharedRowOf } from '../common/shared-state';
-import { applyProfileOp, ensureOrganization } from './organization';
+import { applyProfileOp } from './organization';
+import { appendChanges } from './change-log';
+
+// The change log's writer moved to server/change-log.ts; re-exported for the callers that import it from here.
+export { appendChanges, publishReference } from './change-log';
 
 const OP_ID = /^[0-9A-Za-z_-]{8,64}$/;
 const KIND = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
@@ -141,7 +145,7 @@ async function applyBatch(
         const changesBefore = changes.length;
         await tx.query('SAVEPOINT op');
         try {
-          if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
+          if (p.op.kind === 'booking.create') await applyBookings(tx, ws, req.batch_id, receivedAt, [p], results, changes, duplicates);
           else {
             const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
             if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
@@ -167,14 +171,23 @@ async function applyBatch(
           else duplicates.push(p);
         }
       }
+      // Consecutive bookings go in one set-based statement; a cancellation between them keeps its place in the lane.
+      let run: Prepared[] = [];
+      const flush = async () => {
+        if (run.length > 0) await applyBookings(tx, ws, req.batch_id, receivedAt, run, results, changes, duplicates);
+        run = [];
+      };
       for (const p of bookings) {
-        if (p.op.kind === 'booking.create') await applyBooking(tx, ws, req.batch_id, receivedAt, p, results, changes, duplicates);
-        else {
-          const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
-          if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
-          else duplicates.push(p);
+        if (p.op.kind === 'booking.create') {
+          run.push(p);
+          continue;
         }
+        await flush();
+        const inserted = await insertOps(tx, ws, req.batch_id, receivedAt, [p]);
+        if (inserted.has(p.op.op_id)) results[p.index] = await applyDomainOp(tx, ws, p, receivedAt, changes);
+        else duplicates.push(p);
       }
+      await flush();
     }
 
     if (duplicates.length > 0) {
@@ -267,111 +280,90 @@ async function insertOps(tx: Sql, ws: Workstation, batchId: string, receivedAt: 
   return new Set(r.rows.map((row) => row.op_id));
 }
 
-async function applyBooking(
+/**
+ * Bookings, set-based: a fixed number of statements whatever the batch size. The slots are claimed by one INSERT
+ * in the batch's order (ON CONFLICT … DO NOTHING: of two bookings of one slot in a batch the first wins, and a
+ * slot already taken is lost); one query reads the winners of the lost slots; one UPDATE stores each answer.
+ */
+async function applyBookings(
   tx: Sql,
   ws: Workstation,
   batchId: string,
   receivedAt: string,
-  p: Prepared,
+  prepared: Prepared[],
   results: OpResult[],
   changes: ChangeRow[],
   duplicates: Prepared[],
 ): Promise<void> {
-  const inserted = await insertOps(tx, ws, batchId, receivedAt, [p]);
-  if (!inserted.has(p.op.op_id)) {
-    duplicates.push(p);
-    return;
-  }
-  const b = p.op.payload as BookingPayload;
-  const won = await tx.query<{ id: string }>(
-    `INSERT INTO booking (org_bin, doctor, slot_start, booking_key, op_id, workstation_id, payload, confirmed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-     ON CONFLICT ON CONSTRAINT booking_one_per_slot DO NOTHING RETURNING id`,
-    [ws.orgBin, b.doctor, b.slot_start, b.booking_id, p.op.op_id, ws.id, p.payloadText, receivedAt],
-  );
-  let result: OpResult;
-  if (won.rowCount > 0) {
-    result = { op_id: p.op.op_id, status: 'applied', result: { booking_id: b.booking_id, confirmed_at: receivedAt } };
-    // Other desks need the slot, not the patient: no name, IIN or phone leaves for them.
-    changes.push({
-      kind: 'booking',
-      key: b.booking_id,
-      payload: JSON.stringify({
-        booking_id: b.booking_id,
-        doctor: b.doctor,
-        slot_start: b.slot_start,
-        workstation_id: ws.id,
-        confirmed_at: receivedAt,
-      }),
-    });
-  } else {
-    const w = await tx.query<{ booking_key: string; workstation_id: string; confirmed_at: string; slot_start: string }>(
-      `SELECT booking_key, workstation_id, to_json(confirmed_at)#>>'{}' AS confirmed_at, to_json(slot_start)#>>'{}' AS slot_start FROM booking WHERE org_bin = $1 AND doctor = $2 AND slot_start = $3`,
-      [ws.orgBin, b.doctor, b.slot_start],
-    );
-    const winner = w.rows[0];
-    result = {
-      op_id: p.op.op_id,
-      status: 'conflict',
-      server: {
-        reason: 'slot-taken',
-        doctor: b.doctor,
-        slot_start: b.slot_start,
-        booking_id: winner?.booking_key ?? null,
-        workstation_id: winner?.workstation_id ?? null,
-        confirmed_at: winner?.confirmed_at ?? null,
-      },
-    };
-    await tx.query(`UPDATE sync_op SET status = 'conflict' WHERE op_id = $1`, [p.op.op_id]);
-  }
-  await tx.query(`UPDATE sync_op SET result = $2 WHERE op_id = $1`, [p.op.op_id, JSON.stringify(result)]);
-  results[p.index] = result;
-}
-
-/**
- * Appends rows to the change log. The counter row is locked here, at the end of the writing transaction, and the
- * lock is held until commit: sequence order is commit order.
- */
-export async function appendChanges(
-  tx: Sql,
-  orgBin: string,
-  origin: string | null,
-  changes: Array<{ kind: string; key: string; payload: string; deleted?: boolean }>,
-): Promise<void> {
-  if (changes.length === 0) return;
-  const r = await tx.query<{ seq: string }>(`UPDATE change_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq`, [changes.length]);
-  const last = Number(r.rows[0]!.seq);
-  const first = last - changes.length + 1;
-  const rows = changes.map((c, i) => ({ seq: first + i, kind: c.kind, key: c.key, payload: c.payload, deleted: c.deleted ?? false }));
-  await tx.query(
-    `INSERT INTO change_log (seq, org_bin, kind, key, payload, deleted, origin)
-     SELECT x.seq, $2, x.kind, x.key, x.payload, x.deleted, $3
-       FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, kind text, key text, payload text, deleted boolean)`,
-    [JSON.stringify(rows), orgBin, origin],
-  );
-}
-
-/** Publishes reference rows (staff, timetables, price list…) for one organization. */
-export async function publishReference(
-  db: ServerDb,
-  orgBin: string,
-  rows: Array<{ kind: string; key: string; payload: unknown; deleted?: boolean }>,
-): Promise<number> {
-  const chunk = 5_000;
-  await db.transaction(async (tx) => {
-    await ensureOrganization(tx, orgBin);
-    for (let i = 0; i < rows.length; i += chunk) {
-      await appendChanges(
-        tx,
-        orgBin,
-        null,
-        rows
-          .slice(i, i + chunk)
-          .map((r) => ({ kind: r.kind, key: r.key, payload: JSON.stringify(r.payload ?? null), deleted: r.deleted ?? false })),
-      );
-    }
+  const inserted = await insertOps(tx, ws, batchId, receivedAt, prepared);
+  const fresh: Prepared[] = [];
+  for (const p of prepared) (inserted.has(p.op.op_id) ? fresh : duplicates).push(p);
+  if (fresh.length === 0) return;
+  const bookings = fresh.map((p, ord) => {
+    const b = p.op.payload as BookingPayload;
+    return { ord, op_id: p.op.op_id, doctor: b.doctor, slot_start: b.slot_start, booking_id: b.booking_id, payload: p.payloadText };
   });
-  return rows.length;
+  const won = await tx.query<{ op_id: string }>(
+    `INSERT INTO booking (org_bin, doctor, slot_start, booking_key, op_id, workstation_id, payload, confirmed_at)
+     SELECT $2, x.doctor, x.slot_start::timestamptz, x.booking_id, x.op_id, $3, x.payload, $4
+       FROM jsonb_to_recordset($1::jsonb) AS x(ord int, op_id text, doctor text, slot_start text, booking_id text, payload text)
+      ORDER BY x.ord
+     ON CONFLICT ON CONSTRAINT booking_one_per_slot DO NOTHING RETURNING op_id`,
+    [JSON.stringify(bookings), ws.orgBin, ws.id, receivedAt],
+  );
+  const winners = new Set(won.rows.map((r) => r.op_id));
+  const lost = bookings.filter((b) => !winners.has(b.op_id));
+  const holders = new Map<string, { booking_key: string; workstation_id: string; confirmed_at: string }>();
+  if (lost.length > 0) {
+    const w = await tx.query<{ op_id: string; booking_key: string; workstation_id: string; confirmed_at: string }>(
+      `SELECT x.op_id, b.booking_key, b.workstation_id, to_json(b.confirmed_at)#>>'{}' AS confirmed_at
+         FROM jsonb_to_recordset($1::jsonb) AS x(op_id text, doctor text, slot_start text)
+         JOIN booking b ON b.org_bin = $2 AND b.doctor = x.doctor AND b.slot_start = x.slot_start::timestamptz`,
+      [JSON.stringify(lost.map((b) => ({ op_id: b.op_id, doctor: b.doctor, slot_start: b.slot_start }))), ws.orgBin],
+    );
+    for (const row of w.rows) holders.set(row.op_id, row);
+  }
+  const answers: Array<{ op_id: string; status: 'applied' | 'conflict'; result: string }> = [];
+  for (const p of fresh) {
+    const b = p.op.payload as BookingPayload;
+    let result: OpResult;
+    if (winners.has(p.op.op_id)) {
+      result = { op_id: p.op.op_id, status: 'applied', result: { booking_id: b.booking_id, confirmed_at: receivedAt } };
+      changes.push({
+        kind: 'booking',
+        key: b.booking_id,
+        // Other desks need the slot, not the patient: no name, IIN or phone leaves for them.
+        payload: JSON.stringify({
+          booking_id: b.booking_id,
+          doctor: b.doctor,
+          slot_start: b.slot_start,
+          workstation_id: ws.id,
+          confirmed_at: receivedAt,
+        }),
+      });
+    } else {
+      const winner = holders.get(p.op.op_id);
+      result = {
+        op_id: p.op.op_id,
+        status: 'conflict',
+        server: {
+          reason: 'slot-taken',
+          doctor: b.doctor,
+          slot_start: b.slot_start,
+          booking_id: winner?.booking_key ?? null,
+          workstation_id: winner?.workstation_id ?? null,
+          confirmed_at: winner?.confirmed_at ?? null,
+        },
+      };
+    }
+    answers.push({ op_id: p.op.op_id, status: result.status as 'applied' | 'conflict', result: JSON.stringify(result) });
+    results[p.index] = result;
+  }
+  await tx.query(
+    `UPDATE sync_op s SET status = x.status, result = x.result
+       FROM jsonb_to_recordset($1::jsonb) AS x(op_id text, status text, result text) WHERE s.op_id = x.op_id`,
+    [JSON.stringify(answers)],
+  );
 }
 
 export const newBatchId = () => randomUUID();

@@ -3,6 +3,7 @@ import { sql as m0001 } from './0001-initial';
 import { sql as m0002 } from './0002-gateway';
 import { sql as m0003 } from './0003-identity';
 import { sql as m0004 } from './0004-erequest-leases';
+import { sql as m0005 } from './0005-change-order';
 
 export interface ServerMigration {
   version: number;
@@ -15,4 +16,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 2, name: 'gateway', sql: m0002 },
   { version: 3, name: 'identity', sql: m0003 },
   { version: 4, name: 'erequest-leases', sql: m0004 },
+  { version: 5, name: 'change-order', sql: m0005 },
 ];

@@ -35,6 +35,7 @@ import {
   updateSyncState,
   type PushOutcome,
 } from '../../../db/sync';
+import { pruneOutbox } from '../../../db/outbox';
 import type { Logger } from '../log';
 import { getOrganization } from '../../../db/organization';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
@@ -59,6 +60,8 @@ export interface SyncEngineOptions {
   random?: () => number;
   /** Watch the network interfaces and sync at once when they change (default true for start()). */
   watchNetwork?: boolean;
+  /** Days an operation the server applied stays in the outbox (default 30); pruned after each good round. */
+  outboxRetentionDays?: number;
   /** Overrides for tests: what this workstation claims to be. */
   protocol?: number;
   schemaVersion?: number;
@@ -106,6 +109,8 @@ export class SyncEngine {
   private netSignature = '';
   private failures = 0;
   private skewWarned = false;
+  /** When the applied outbox was last pruned (at most hourly: the delete walks every applied row). */
+  private outboxPrunedAt = 0;
   online: boolean | null = null;
   progress: SyncProgress | null = null;
 
@@ -124,6 +129,7 @@ export class SyncEngine {
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
       random: options.random ?? Math.random,
       watchNetwork: options.watchNetwork ?? true,
+      outboxRetentionDays: options.outboxRetentionDays ?? 30,
       protocol: options.protocol ?? SYNC_PROTOCOL,
       schemaVersion: options.schemaVersion ?? SCHEMA_VERSION,
     };
@@ -328,6 +334,10 @@ export class SyncEngine {
         await yieldToEventLoop();
       }
       result.ok = true;
+      if (clock().getTime() - this.outboxPrunedAt >= 3_600_000) {
+        this.outboxPrunedAt = clock().getTime();
+        pruneOutbox(db, new Date(this.outboxPrunedAt - this.opts.outboxRetentionDays * 86_400_000));
+      }
       updateSyncState(db, {
         lastSuccessAt: clock().toISOString(),
         lastError: null,
