@@ -118,9 +118,7 @@ export interface SharedSnapshot {
 export function sharedSnapshot(db: Db): SharedSnapshot {
   const lines = (sql: string) => (db.prepare(sql).raw(true).all() as unknown[][]).map((r) => JSON.stringify(r)).sort();
   return {
-    manualPeople: lines(
-      `SELECT iin, surname, given_name, patronymic, birth_date, sex, address, phone FROM person WHERE source = 'manual'`,
-    ),
+    manualPeople: lines(`SELECT iin, surname, given_name, patronymic, birth_date, sex, address, phone FROM person WHERE source = 'manual'`),
     exceptions: lines(
       `SELECT s.login, e.kind, e.date_from, e.date_to, e.start_time, e.end_time, e.note
          FROM timetable_exception e JOIN staff s ON s.id = e.doctor_id WHERE e.removed_at IS NULL`,

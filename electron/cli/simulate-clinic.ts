@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { createWorkingCalendar, DEFAULT_HOURS } from '../../common/working-calendar';
 import { countryCalendarData } from '../services/workflow/context';
-import { simulateClinic, type SimulationReport } from '../simulation/clinic';
+import { SIM_TIME_ZONE, simulateClinic, type SimulationReport } from '../simulation/clinic';
 import type { CliIo } from './io';
 
 const USAGE = `Usage: tirkeu simulate-clinic [--desks 5] [--operations 5000] [--offline 0.3] [--database pglite|postgres]
@@ -30,9 +30,9 @@ function number(name: string, raw: string | undefined, fallback: number, check: 
   return n;
 }
 
-/** 08:00 (Astana) on the next working day after the real date: every slot of the run is in the future. */
+/** 08:00 (the clinic's zone) on the next working day after the real date: every slot of the run is in the future. */
 function nextWorkingMorning(): Date {
-  const cal = createWorkingCalendar(countryCalendarData(), { timeZone: 'Asia/Almaty', hours: DEFAULT_HOURS });
+  const cal = createWorkingCalendar(countryCalendarData(), { timeZone: SIM_TIME_ZONE, hours: DEFAULT_HOURS });
   const day = cal.nextWorkingDay(cal.localDayOf(Date.now()));
   return new Date(cal.localToInstant(day, 8 * 60));
 }
@@ -74,7 +74,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       database: database as 'pglite' | 'postgres',
       postgresUrl: values['postgres-url'] ?? (io.env.DATABASE_URL || undefined),
     };
-    if (database === 'postgres' && !options.postgresUrl) throw new RangeError('--database postgres needs --postgres-url URL or $DATABASE_URL');
+    if (database === 'postgres' && !options.postgresUrl)
+      throw new RangeError('--database postgres needs --postgres-url URL or $DATABASE_URL');
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
     io.stderr.write(`tirkeu simulate-clinic: ${e.message}\n\n${USAGE}`);
@@ -91,12 +92,22 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 }
 
 function summary(r: SimulationReport): string {
-  const inv = ['lostOperations', 'duplicatedOperations', 'doubleBookedSlots', 'slotsNotReleased', 'duplicateNumbers', 'erequestsRegisteredTwice', 'desksNotConverged'] as const;
+  const inv = [
+    'lostOperations',
+    'duplicatedOperations',
+    'doubleBookedSlots',
+    'slotsNotReleased',
+    'duplicateNumbers',
+    'erequestsRegisteredTwice',
+    'desksNotConverged',
+  ] as const;
   const lines = [
     '',
     `${r.options.desks} desks, ${r.options.operations} operations on ${r.options.database}, seed ${r.options.seed}: ${r.ok ? 'all invariants hold' : 'INVARIANTS BROKEN'}`,
     ...inv.map((k) => `  ${k.padEnd(26)} ${r[k]}${r.details[k] ? `   e.g. ${r.details[k]!.join('; ')}` : ''}`),
-    `  done: ${Object.entries(r.operations.done).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `  done: ${Object.entries(r.operations.done)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     `  faults: ${r.faults.offlinePeriods} offline periods, ${r.faults.serverRestarts} server restarts, ${r.faults.droppedResponses} dropped responses, ${r.faults.syncRounds} sync rounds (${r.faults.failedSyncRounds} failed)`,
     `  timings: setup ${r.timings.setupMs} ms, operations ${r.timings.operationsMs} ms, quiescence ${r.timings.quiescenceMs} ms, checks ${r.timings.checksMs} ms`,
     ...(r.operations.errors.length ? [`  errors: ${r.operations.errors.slice(0, 5).join('; ')}`] : []),

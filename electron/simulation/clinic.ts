@@ -52,11 +52,15 @@ export interface SimulationReport extends Invariants {
   details: InvariantDetails;
 }
 
+/** The organization's zone: the simulated clock's mornings are its mornings. */
+export const SIM_TIME_ZONE = 'Asia/Atyrau';
+
+/** An Atyrau clinic: the region whose regulations include paid certificates (the cashier takes payments). */
 const PROFILE: OrgProfile = {
   name: { kk: '№4 қалалық емхана', ru: 'Городская поликлиника №4', en: 'City polyclinic No. 4' },
-  region: 'astana',
-  timezone: 'Asia/Almaty',
-  address: 'Астана қ., Тұран д-лы, 1',
+  region: 'atyrau',
+  timezone: SIM_TIME_ZONE,
+  address: 'Атырау қ., Сәтпаев д-лы, 1',
 };
 
 class SimClock {
@@ -75,7 +79,13 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
   const random = prng(o.seed);
   const clock = new SimClock(o.start.getTime());
   const restarts = o.restarts ?? 3;
-  const central = new CentralServer({ database: o.database, postgresUrl: o.postgresUrl, clock: clock.read, dropRate: o.dropRate ?? 0.1, random });
+  const central = new CentralServer({
+    database: o.database,
+    postgresUrl: o.postgresUrl,
+    clock: clock.read,
+    dropRate: o.dropRate ?? 0.1,
+    random,
+  });
   const desks: SimDesk[] = [];
   const w: World = { random, desks, stats: emptyStats(), people: [], iins: new Set(), exceptionNotes: [], counter: 0 };
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
@@ -91,7 +101,9 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     // Online, a desk syncs every few of its own operations.
     const n = o.desks;
     const periodEnd = desks.map(() => 0);
-    const restartAt = new Set(Array.from({ length: restarts }, (_, i) => Math.floor(((i + 0.5 + (random() - 0.5) * 0.5) * o.operations) / restarts)));
+    const restartAt = new Set(
+      Array.from({ length: restarts }, (_, i) => Math.floor(((i + 0.5 + (random() - 0.5) * 0.5) * o.operations) / restarts)),
+    );
     const background: Array<Promise<unknown>> = [];
     for (let step = 0; step < o.operations; step++) {
       clock.advance(int(5, 30) * 1000);
@@ -136,7 +148,18 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     return {
       ...invariants,
       ok: Object.values(invariants).every((v) => v === 0) && w.stats.errors.length === 0,
-      simulated: ['bookings', 'cancellations', 'reschedules', 'lost-booking call-backs', 'people entered by hand', 'home-visit calls', 'payments', 'prices', 'timetable exceptions', 'districts'],
+      simulated: [
+        'bookings',
+        'cancellations',
+        'reschedules',
+        'lost-booking call-backs',
+        'people entered by hand',
+        'home-visit calls',
+        'payments',
+        'prices',
+        'timetable exceptions',
+        'districts',
+      ],
       notSimulated: ['e-requests'],
       options: {
         desks: o.desks,

@@ -189,8 +189,14 @@ export async function checkInvariants(
     const missing = [...serverSlots].filter((s) => !calendar.has(s)).length;
     const extra = [...calendar].filter((s) => !serverSlots.has(s)).length;
     if (missing || extra) differs.push(`booked slots (${missing} missing, ${extra} not on the server)`);
-    for (const part of ['manualPeople', 'exceptions', 'prices', 'districts'] as const)
-      if (JSON.stringify(fingerprints[i]![part]) !== majority.get(part)) differs.push(part);
+    for (const part of ['manualPeople', 'exceptions', 'prices', 'districts'] as const) {
+      const mine = fingerprints[i]![part];
+      if (JSON.stringify(mine) === majority.get(part)) continue;
+      const theirs = JSON.parse(majority.get(part)!) as string[];
+      const onlyHere = mine.find((x) => !theirs.includes(x));
+      const onlyThere = theirs.find((x) => !mine.includes(x));
+      differs.push(`${part} (here ${onlyHere ?? '-'}, elsewhere ${onlyThere ?? '-'})`);
+    }
     if (differs.length) {
       desksNotConverged++;
       note('desksNotConverged', `${d.name}: ${differs.join(', ')}`);

@@ -159,7 +159,12 @@ const OPERATIONS: Record<OperationKind, (w: World, desk: SimDesk) => Promise<boo
     const doctor = doctorId(desk, pick(w, DOCTORS));
     const slot = await freeSlot(w, desk, doctor, Math.floor(w.random() * 8), 2);
     if (!slot) return false;
-    await desk.registrar.call('appointments.book', { iin: someone(w, desk), doctorId: doctor, slotStart: slot, channel: pick(w, ['desk', 'phone'] as const) });
+    await desk.registrar.call('appointments.book', {
+      iin: someone(w, desk),
+      doctorId: doctor,
+      slotStart: slot,
+      channel: pick(w, ['desk', 'phone'] as const),
+    });
   },
 
   async cancel(w, desk) {
@@ -175,7 +180,12 @@ const OPERATIONS: Record<OperationKind, (w: World, desk: SimDesk) => Promise<boo
     const other = chance(w, 0.3) ? doctorId(desk, pick(w, DOCTORS)) : a.doctorId;
     const slot = await freeSlot(w, desk, other, Math.floor(w.random() * 8), 2);
     if (!slot) return false;
-    await desk.registrar.call('appointments.reschedule', { id: a.id, slotStart: slot, doctorId: other, reason: 'науқас басқа уақыт сұрады' });
+    await desk.registrar.call('appointments.reschedule', {
+      id: a.id,
+      slotStart: slot,
+      doctorId: other,
+      reason: 'науқас басқа уақыт сұрады',
+    });
   },
 
   async person(w, desk) {
