@@ -22,6 +22,8 @@ export interface CentralOptions {
   database: SimDatabase;
   /** PostgreSQL: a server URL with a user allowed to create databases (a scratch one is made per run). */
   postgresUrl?: string;
+  /** PostgreSQL: an empty database to use as it is (instead of a scratch one on `postgresUrl`). */
+  databaseUrl?: string;
   clock: Clock;
   /** Probability that a push response is dropped after the server committed it. */
   dropRate: number;
@@ -46,7 +48,9 @@ export class CentralServer {
   constructor(private readonly options: CentralOptions) {}
 
   async start(): Promise<void> {
-    if (this.options.database === 'postgres') {
+    if (this.options.database === 'postgres' && this.options.databaseUrl) {
+      this.databaseUrl = this.options.databaseUrl;
+    } else if (this.options.database === 'postgres') {
       if (!this.options.postgresUrl) throw new Error('--database postgres needs a server: set DATABASE_URL or pass --postgres-url');
       const name = `tirkeu_sim_${process.pid}_${Math.floor(this.options.random() * 1e9)}`;
       const scratch = await createScratchDatabase(this.options.postgresUrl, name);

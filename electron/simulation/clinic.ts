@@ -27,6 +27,8 @@ export interface SimulationOptions {
   database: SimDatabase;
   /** PostgreSQL: a server URL with a user allowed to create databases (a scratch database is made and dropped). */
   postgresUrl?: string;
+  /** PostgreSQL: an empty database to use as it is instead (tests). */
+  databaseUrl?: string;
   seed: number;
   /** Server restarts during the run. */
   restarts?: number;
@@ -37,6 +39,8 @@ export interface SimulationOptions {
   /** Where the simulated clock starts (a working morning). */
   start: Date;
   onProgress?: (done: number, total: number) => void;
+  /** Called after quiescence, before the checks: a test breaks something here to see the checks notice. */
+  beforeChecks?: (central: CentralServer, desks: SimDesk[]) => Promise<void> | void;
 }
 
 export interface SimulationReport extends Invariants {
@@ -44,7 +48,7 @@ export interface SimulationReport extends Invariants {
   /** What the simulation drove; e-requests are not driven (their server leases come separately), so 0 above is vacuous. */
   simulated: string[];
   notSimulated: string[];
-  options: Omit<SimulationOptions, 'onProgress' | 'postgresUrl' | 'start'> & { start: string };
+  options: Omit<SimulationOptions, 'onProgress' | 'beforeChecks' | 'postgresUrl' | 'databaseUrl' | 'start'> & { start: string };
   operations: OperationStats;
   faults: { offlinePeriods: number; serverRestarts: number; droppedResponses: number; syncRounds: number; failedSyncRounds: number };
   totals: Record<string, number>;
@@ -82,6 +86,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
   const central = new CentralServer({
     database: o.database,
     postgresUrl: o.postgresUrl,
+    databaseUrl: o.databaseUrl,
     clock: clock.read,
     dropRate: o.dropRate ?? 0.1,
     random,
@@ -121,6 +126,8 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
         d.nextSyncAt = step + int(n, n * 4);
         background.push(d.sync().catch((e: Error) => w.stats.errors.push(`sync ${d.name}: ${e.message}`)));
       }
+      // The operations are synchronous SQLite work: let the syncs in flight read and write the network between them.
+      await new Promise((resolve) => setImmediate(resolve));
       if (step % 100 === 0) o.onProgress?.(step, o.operations);
     }
     await Promise.all(background);
@@ -141,6 +148,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     for (let pass = 0; pass < 2; pass++) for (const d of desks) await syncUntilOk(d);
     const tQuiet = performance.now();
 
+    await o.beforeChecks?.(central, desks);
     const checked = await checkInvariants(central.db, desks[0]?.orgBin ?? '', desks);
     const tChecks = performance.now();
     const rounds = desks.reduce((s, d) => s + d.syncRounds, 0);
