@@ -89,7 +89,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     databaseUrl: o.databaseUrl,
     clock: clock.read,
     dropRate: o.dropRate ?? 0.1,
-    random,
+    random: prng(o.seed ^ 0x5eed), // its own stream: drops depend on timing, the work must not
   });
   const desks: SimDesk[] = [];
   const w: World = { random, desks, stats: emptyStats(), people: [], iins: new Set(), exceptionNotes: [], counter: 0 };
