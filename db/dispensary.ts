@@ -104,7 +104,13 @@ const priceStatements = statementCache((db: Db) => ({
     `SELECT * FROM price_list WHERE service_id = ? AND effective_from <= ? AND (effective_to IS NULL OR effective_to >= ?)
        ORDER BY effective_from DESC, id DESC LIMIT 1`,
   ),
-  closePrevious: db.prepare(`UPDATE price_list SET effective_to = ? WHERE service_id = ? AND effective_to IS NULL AND effective_from < ?`),
+  // Each price of a service ends the day before the next one starts; the last is open-ended.
+  chain: db.prepare(
+    `UPDATE price_list SET effective_to = (SELECT date(min(n.effective_from), '-1 day') FROM price_list n
+                                             WHERE n.service_id = price_list.service_id AND n.effective_from > price_list.effective_from)
+      WHERE service_id = ?`,
+  ),
+  setFee: db.prepare(`UPDATE price_list SET fee_kzt = ? WHERE service_id = ? AND effective_from = ?`),
   insert: db.prepare(
     `INSERT INTO price_list (service_id, fee_kzt, effective_from, effective_to, created_at, created_by) VALUES (@service_id, @fee_kzt, @effective_from, @effective_to, @created_at, @created_by)`,
   ),
@@ -120,22 +126,30 @@ export function priceOn(db: Db, serviceId: string, date: string): PriceRow | und
   return priceStatements(db).inForceOn.get(serviceId, date, date) as PriceRow | undefined;
 }
 
-/** Ends the open-ended price of a service the day before `dayBefore` and adds the new one. */
-export function insertPrice(
-  db: Db,
-  r: Omit<PriceRow, 'id' | 'effective_to'> & { effective_to: string | null; close_previous_on: string },
-): number {
-  priceStatements(db).closePrevious.run(r.close_previous_on, r.service_id, r.effective_from);
-  return Number(
+/**
+ * Adds a price of a service from a date and re-chains the service's prices: each ends the day before the next one
+ * starts, the last is open-ended. The price list is thus a function of its (start, fee) rows whatever the order they
+ * were added in — which desks of one clinic do differently (issue 13: a price set on another desk may start before
+ * one set here).
+ */
+export function insertPrice(db: Db, r: Omit<PriceRow, 'id' | 'effective_to'>): number {
+  const id = Number(
     priceStatements(db).insert.run({
       service_id: r.service_id,
       fee_kzt: r.fee_kzt,
       effective_from: r.effective_from,
-      effective_to: r.effective_to,
+      effective_to: null,
       created_at: r.created_at,
       created_by: r.created_by,
     }).lastInsertRowid,
   );
+  priceStatements(db).chain.run(r.service_id);
+  return id;
+}
+
+/** Another desk's fee for a price that starts on the same day (the last one the server received wins). */
+export function setPriceFee(db: Db, serviceId: string, from: string, feeKzt: number): void {
+  priceStatements(db).setFee.run(feeKzt, serviceId, from);
 }
 
 export function samePriceStart(db: Db, serviceId: string, from: string): PriceRow | undefined {

@@ -12,13 +12,12 @@ import { SHARED_OP_KINDS, sharedRowOf, type SharedKind } from '../common/shared-
 import type { Person } from '../common/schemas';
 import type { OrgProfile } from '../common/organization';
 import { nameKey } from '../common/text';
-import { dayNumberOf, dayNumberToIso } from '../common/working-calendar';
 import type { Db } from './connection';
 import { findPersonByIin, upsertPerson } from './people';
 import { findStaffByLogin } from './staff';
 import { saveDistrictRow } from './desk/districts';
 import { saveTimetableRow } from './desk/timetables';
-import { insertPrice, samePriceStart } from './dispensary';
+import { insertPrice, samePriceStart, setPriceFee } from './dispensary';
 import { insertRegulationFile } from './requests';
 import { setSetting } from './settings';
 import { statementCache } from './statements';
@@ -161,16 +160,16 @@ export function applySharedRow(db: Db, kind: SharedKind, key: string, payload: u
     }
     case 'price': {
       if (deleted || typeof p.serviceId !== 'string' || typeof p.effectiveFrom !== 'string' || !Number.isInteger(p.feeKzt)) return false;
-      if (samePriceStart(db, p.serviceId, p.effectiveFrom)) return true;
-      insertPrice(db, {
-        service_id: p.serviceId,
-        fee_kzt: p.feeKzt,
-        effective_from: p.effectiveFrom,
-        effective_to: null,
-        close_previous_on: dayNumberToIso(dayNumberOf(p.effectiveFrom) - 1),
-        created_at: stamp,
-        created_by: null,
-      });
+      // Last writer wins per (service, start); the prices' end dates follow from their starts (db/dispensary.ts).
+      if (samePriceStart(db, p.serviceId, p.effectiveFrom)) setPriceFee(db, p.serviceId, p.effectiveFrom, p.feeKzt);
+      else
+        insertPrice(db, {
+          service_id: p.serviceId,
+          fee_kzt: p.feeKzt,
+          effective_from: p.effectiveFrom,
+          created_at: stamp,
+          created_by: null,
+        });
       return true;
     }
     case 'calendar':

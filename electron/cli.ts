@@ -35,6 +35,9 @@ const USAGE = `Usage: tirkeu <command> [options]
   sign FILE ...                                 sign a document (see: tirkeu sign --help)
   verify-request FILE ...                       verify a citizen's signed request (see: tirkeu verify-request --help)
   services --json [--region R] [--at ISO]       the regulated services in force
+  simulate-clinic [--desks 5] [--operations 5000] [--offline 0.3] [--database pglite|postgres] [--seed N] [--json]
+                                                a central server and N desks doing random work with faults; checks
+                                                that nothing is lost, doubled or double-booked (see --help)
 
 The data folder defaults to ${defaultDataDir()} (or $TIRKEU_DATA).
 `;
@@ -230,6 +233,7 @@ const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
   sign: () => import('./cli/sign'),
   'verify-request': () => import('./cli/verify-request'),
   services: () => import('./cli/services'),
+  'simulate-clinic': () => import('./cli/simulate-clinic'),
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -75,8 +75,6 @@ export function setPrice(app: AppContext, staff: StaffRow, a: { serviceId: strin
         service_id: a.serviceId,
         fee_kzt: a.feeKzt,
         effective_from: a.effectiveFrom,
-        effective_to: null,
-        close_previous_on: dayNumberToIso(dayNumberOf(a.effectiveFrom) - 1),
         created_at: now.toISOString(),
         created_by: staff.id,
       }),

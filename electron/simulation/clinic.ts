@@ -1,0 +1,219 @@
+/**
+ * A clinic simulation anyone can run (issue 13, `tirkeu simulate-clinic`): a central server and N workstations of
+ * one organization; random work at random desks through the real services (electron/simulation/operations.ts);
+ * desks going offline for a while (they simply do not sync), server restarts, push responses dropped after the
+ * server committed them; then every desk syncs to quiescence and the invariants are checked
+ * (electron/simulation/invariants.ts, where each is defined). All must be 0.
+ *
+ * One clock for everything: a simulated clock that starts at the given instant and advances by a random few
+ * seconds per operation; the server and every workstation read it. The operations, desks, offline periods,
+ * restarts and drops are drawn from one generator seeded with `seed`; the network's timing is real, so two runs
+ * with one seed do the same work but may interleave syncs differently.
+ */
+import type { Clock } from '../../common/clock';
+import type { OrgProfile } from '../../common/organization';
+import { prng } from '../services/demo-population';
+import { CentralServer, type SimDatabase } from './central';
+import { SimDesk } from './desk';
+import { checkInvariants, type InvariantDetails, type Invariants } from './invariants';
+import { emptyStats, resolveLostBookings, runRandomOperation, type OperationStats, type World } from './operations';
+
+export interface SimulationOptions {
+  desks: number;
+  /** Operations of the whole clinic (spread over the desks at random). */
+  operations: number;
+  /** The share of the time each desk is offline (0–1). */
+  offline: number;
+  database: SimDatabase;
+  /** PostgreSQL: a server URL with a user allowed to create databases (a scratch database is made and dropped). */
+  postgresUrl?: string;
+  /** PostgreSQL: an empty database to use as it is instead (tests). */
+  databaseUrl?: string;
+  seed: number;
+  /** Server restarts during the run. */
+  restarts?: number;
+  /** Probability that a push response is dropped after the server committed the batch. */
+  dropRate?: number;
+  /** People of the demo population register on each desk. */
+  population?: number;
+  /** Where the simulated clock starts (a working morning). */
+  start: Date;
+  onProgress?: (done: number, total: number) => void;
+  /** Called after quiescence, before the checks: a test breaks something here to see the checks notice. */
+  beforeChecks?: (central: CentralServer, desks: SimDesk[]) => Promise<void> | void;
+}
+
+export interface SimulationReport extends Invariants {
+  ok: boolean;
+  /** What the simulation drove; e-requests are not driven (their server leases come separately), so 0 above is vacuous. */
+  simulated: string[];
+  notSimulated: string[];
+  options: Omit<SimulationOptions, 'onProgress' | 'beforeChecks' | 'postgresUrl' | 'databaseUrl' | 'start'> & { start: string };
+  operations: OperationStats;
+  faults: { offlinePeriods: number; serverRestarts: number; droppedResponses: number; syncRounds: number; failedSyncRounds: number };
+  totals: Record<string, number>;
+  timings: { setupMs: number; operationsMs: number; quiescenceMs: number; checksMs: number; totalMs: number; meanSyncRoundMs: number };
+  details: InvariantDetails;
+}
+
+/** The organization's zone: the simulated clock's mornings are its mornings. */
+export const SIM_TIME_ZONE = 'Asia/Atyrau';
+
+/** An Atyrau clinic: the region whose regulations include paid certificates (the cashier takes payments). */
+const PROFILE: OrgProfile = {
+  name: { kk: '№4 қалалық емхана', ru: 'Городская поликлиника №4', en: 'City polyclinic No. 4' },
+  region: 'atyrau',
+  timezone: SIM_TIME_ZONE,
+  address: 'Атырау қ., Сәтпаев д-лы, 1',
+};
+
+class SimClock {
+  constructor(private ms: number) {}
+  readonly read: Clock = () => new Date(this.ms);
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export async function simulateClinic(o: SimulationOptions): Promise<SimulationReport> {
+  if (!Number.isInteger(o.desks) || o.desks < 1 || o.desks > 50) throw new Error('desks: a whole number from 1 to 50');
+  if (!Number.isInteger(o.operations) || o.operations < 0) throw new Error('operations: a whole number, 0 or more');
+  if (!(o.offline >= 0 && o.offline < 1)) throw new Error('offline: a share of the time, from 0 to below 1');
+  const t0 = performance.now();
+  const random = prng(o.seed);
+  const clock = new SimClock(o.start.getTime());
+  const restarts = o.restarts ?? 3;
+  const central = new CentralServer({
+    database: o.database,
+    postgresUrl: o.postgresUrl,
+    databaseUrl: o.databaseUrl,
+    clock: clock.read,
+    dropRate: o.dropRate ?? 0.1,
+    random: prng(o.seed ^ 0x5eed), // its own stream: drops depend on timing, the work must not
+  });
+  const desks: SimDesk[] = [];
+  const w: World = { random, desks, stats: emptyStats(), people: [], iins: new Set(), exceptionNotes: [], counter: 0 };
+  const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
+  let offlinePeriods = 0;
+  try {
+    await central.start();
+    for (let i = 0; i < o.desks; i++)
+      desks.push(await SimDesk.open({ index: i, clock: clock.read, population: o.population ?? 100, server: central, profile: PROFILE }));
+    for (const d of desks) await syncUntilOk(d);
+    const tSetup = performance.now();
+
+    // Each desk's time is cut into periods of random length; a period is offline with probability `offline`.
+    // Online, a desk syncs every few of its own operations.
+    const n = o.desks;
+    const periodEnd = desks.map(() => 0);
+    const restartAt = new Set(
+      Array.from({ length: restarts }, (_, i) => Math.floor(((i + 0.5 + (random() - 0.5) * 0.5) * o.operations) / restarts)),
+    );
+    const background: Array<Promise<unknown>> = [];
+    for (let step = 0; step < o.operations; step++) {
+      clock.advance(int(5, 30) * 1000);
+      if (restartAt.has(step)) await central.restart(); // syncs in flight meet it
+      const desk = desks[Math.floor(random() * n)]!;
+      await resolveLostBookings(w, desk);
+      await runRandomOperation(w, desk);
+      for (const d of desks) {
+        if (step >= periodEnd[d.index]!) {
+          periodEnd[d.index] = step + int(n * 5, n * 40);
+          d.offlineUntil = random() < o.offline ? periodEnd[d.index]! : 0;
+          if (d.offlineUntil) offlinePeriods++;
+        }
+        if (step < d.offlineUntil || step < d.nextSyncAt || d.syncing) continue;
+        d.nextSyncAt = step + int(n, n * 4);
+        background.push(d.sync().catch((e: Error) => w.stats.errors.push(`sync ${d.name}: ${e.message}`)));
+      }
+      // The operations are synchronous SQLite work: let the syncs in flight read and write the network between them.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (step % 100 === 0) o.onProgress?.(step, o.operations);
+    }
+    await Promise.all(background);
+    o.onProgress?.(o.operations, o.operations);
+    const tOps = performance.now();
+
+    // Quiescence: every desk pushes everything and pulls to the head, its registrar calling back the patients of
+    // lost bookings, until a whole round changes nothing; then twice more.
+    for (let round = 0; round < 50; round++) {
+      let moved = 0;
+      for (const d of desks) {
+        moved += await resolveLostBookings(w, d);
+        const r = await syncUntilOk(d);
+        moved += r.pushed.applied + r.pushed.duplicate + r.pushed.conflict + r.pushed.rejected + r.pulled;
+      }
+      if (moved === 0) break;
+    }
+    for (let pass = 0; pass < 2; pass++) for (const d of desks) await syncUntilOk(d);
+    const tQuiet = performance.now();
+
+    await o.beforeChecks?.(central, desks);
+    const checked = await checkInvariants(central.db, desks[0]?.orgBin ?? '', desks);
+    const tChecks = performance.now();
+    const rounds = desks.reduce((s, d) => s + d.syncRounds, 0);
+    const invariants = checked.invariants;
+    return {
+      ...invariants,
+      ok: Object.values(invariants).every((v) => v === 0) && w.stats.errors.length === 0,
+      simulated: [
+        'bookings',
+        'cancellations',
+        'reschedules',
+        'lost-booking call-backs',
+        'people entered by hand',
+        'home-visit calls',
+        'payments',
+        'prices',
+        'timetable exceptions',
+        'districts',
+      ],
+      notSimulated: ['e-requests'],
+      options: {
+        desks: o.desks,
+        operations: o.operations,
+        offline: o.offline,
+        database: o.database,
+        seed: o.seed,
+        restarts,
+        dropRate: o.dropRate ?? 0.1,
+        population: o.population ?? 100,
+        start: o.start.toISOString(),
+      },
+      operations: w.stats,
+      faults: {
+        offlinePeriods,
+        serverRestarts: central.restarts,
+        droppedResponses: central.dropped,
+        syncRounds: rounds,
+        failedSyncRounds: desks.reduce((s, d) => s + d.syncFailures, 0),
+      },
+      totals: checked.totals,
+      timings: {
+        setupMs: Math.round(tSetup - t0),
+        operationsMs: Math.round(tOps - tSetup),
+        quiescenceMs: Math.round(tQuiet - tOps),
+        checksMs: Math.round(tChecks - tQuiet),
+        totalMs: Math.round(tChecks - t0),
+        meanSyncRoundMs: rounds ? Math.round(desks.reduce((s, d) => s + d.syncMs, 0) / rounds) : 0,
+      },
+      details: checked.details,
+    };
+  } finally {
+    await Promise.all(desks.map((d) => d.settle()));
+    desks.forEach((d) => d.close());
+    await central.close();
+  }
+}
+
+/** Sync rounds until one succeeds (a dropped response or a restart fails a round; the next one resends). */
+async function syncUntilOk(d: SimDesk) {
+  await d.settle();
+  let last = '';
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const r = await d.sync();
+    if (r.ok) return r;
+    last = r.error ?? r.blocked ?? '?';
+  }
+  throw new Error(`${d.name} could not sync: ${last}`);
+}
