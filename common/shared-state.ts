@@ -30,6 +30,7 @@ export const SHARED_KINDS = [
   'calendar',
   'organization',
   'regulation-file',
+  'register-entry',
 ] as const;
 export type SharedKind = (typeof SHARED_KINDS)[number];
 
@@ -75,6 +76,28 @@ export function sharedRowOf(op: OpLike): SharedRow | null {
       return null;
   }
 }
+
+/**
+ * A register import's rows, pushed in chunks (`register.rows` {register, rows: [{iin, fromDate, removedOn}]}), one
+ * shared row each, keyed `register:iin`. The server sends them only to the desks that check the registers.
+ */
+export function registerRowsOf(op: OpLike): SharedRow[] {
+  if (op.kind !== 'register.rows') return [];
+  const p = (op.payload ?? {}) as { register?: unknown; rows?: unknown };
+  if (typeof p.register !== 'string' || !Array.isArray(p.rows)) return [];
+  const register = p.register;
+  return (p.rows as Array<Record<string, unknown>>)
+    .filter((r) => typeof r?.iin === 'string')
+    .map((r) => ({
+      kind: 'register-entry' as const,
+      key: `${register}:${r.iin as string}`,
+      payload: { register, iin: r.iin, fromDate: r.fromDate ?? null, removedOn: r.removedOn ?? null },
+      deleted: false,
+    }));
+}
+
+/** Kinds of change-log rows that only desks checking the dispensary registers receive. */
+export const REGISTER_KINDS: readonly string[] = ['register-entry'];
 
 /** The operation kinds that make shared rows (for the desk's "changed again, not yet pushed" check). */
 export const SHARED_OP_KINDS = [

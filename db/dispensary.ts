@@ -45,6 +45,11 @@ export function lookupRegister(db: Db, register: RegisterKind, iin: string): Reg
   return registerStatements(db).lookup.get(register, iin) as RegisterEntryRow | undefined;
 }
 
+/** A desk that stops checking the registers keeps none of their entries (need to know). */
+export function deleteAllRegisterEntries(db: Db): number {
+  return db.prepare(`DELETE FROM register_entry`).run().changes;
+}
+
 export function upsertRegisterEntry(db: Db, row: RegisterEntryRow): void {
   registerStatements(db).upsert.run(row);
 }

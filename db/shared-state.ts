@@ -17,7 +17,7 @@ import { findPersonByIin, upsertPerson } from './people';
 import { findStaffByLogin } from './staff';
 import { saveDistrictRow } from './desk/districts';
 import { saveTimetableRow } from './desk/timetables';
-import { insertPrice, samePriceStart, setPriceFee } from './dispensary';
+import { insertPrice, samePriceStart, setPriceFee, upsertRegisterEntry } from './dispensary';
 import { insertRegulationFile } from './requests';
 import { setSetting } from './settings';
 import { statementCache } from './statements';
@@ -180,6 +180,20 @@ export function applySharedRow(db: Db, kind: SharedKind, key: string, payload: u
       // Imported files are never replaced (a successor is a new file): one already here stays as it is.
       if (deleted || typeof p.content !== 'string') return false;
       if (s.regulationFile.get(key) === undefined) insertRegulationFile(db, key, p.content, at, null);
+      return true;
+    }
+    case 'register-entry': {
+      // Only desks that check the registers are sent these (the server decides); one here came from an import.
+      const r = p as { register?: string; iin?: string; fromDate?: string; removedOn?: string | null };
+      if (deleted || !r.register || !r.iin || !r.fromDate || !['tb', 'psychiatric', 'narcology'].includes(r.register)) return false;
+      upsertRegisterEntry(db, {
+        register: r.register as 'tb',
+        iin: r.iin,
+        from_date: r.fromDate,
+        removed_on: r.removedOn ?? null,
+        source: 'sync',
+        updated_at: stamp,
+      });
       return true;
     }
     case 'organization': {

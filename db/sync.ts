@@ -91,6 +91,11 @@ export function updateSyncState(db: Db, patch: Partial<SyncState>): SyncState {
   return next;
 }
 
+/** The next pull starts from the organization's current state (a snapshot), as a new desk's does. */
+export function resetCursor(db: Db): void {
+  db.prepare(`DELETE FROM setting WHERE key = 'sync.cursor'`).run();
+}
+
 export function getCursor(db: Db): string | null {
   return getSetting<string>(db, 'sync.cursor') ?? null;
 }

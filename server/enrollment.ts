@@ -16,6 +16,8 @@ export interface Workstation {
   orgBin: string;
   /** The workstation this one replaced (the same desk enrolled again): its operations are this one's. */
   replaces?: string | null;
+  /** This desk checks the dispensary registers: it is sent their entries (nobody else is). */
+  receivesRegisters?: boolean;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -128,16 +130,19 @@ export async function authenticate(db: Sql, credential: string): Promise<Worksta
   const dot = credential.indexOf('.');
   if (dot <= 0 || credential.length > 200) return null;
   const id = credential.slice(0, dot);
-  const r = await db.query<{ org_bin: string; secret_hash: string; revoked_at: unknown; replaces: string | null }>(
-    `SELECT org_bin, secret_hash, revoked_at, replaces FROM workstation WHERE id = $1`,
-    [id],
-  );
+  const r = await db.query<{
+    org_bin: string;
+    secret_hash: string;
+    revoked_at: unknown;
+    replaces: string | null;
+    receives_registers: boolean;
+  }>(`SELECT org_bin, secret_hash, revoked_at, replaces, receives_registers FROM workstation WHERE id = $1`, [id]);
   const row = r.rows[0];
   if (!row || row.revoked_at) return null;
   const given = Buffer.from(sha256(credential.slice(dot + 1)), 'hex');
   const stored = Buffer.from(row.secret_hash, 'hex');
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;
-  return { id, orgBin: row.org_bin, replaces: row.replaces };
+  return { id, orgBin: row.org_bin, replaces: row.replaces, receivesRegisters: row.receives_registers };
 }
 
 export async function revokeWorkstation(db: Sql, id: string, now: Date = systemClock()): Promise<boolean> {

@@ -18,9 +18,10 @@ import type { Sql } from './db';
 import { systemClock } from '../common/clock';
 import type { Workstation } from './enrollment';
 import { PushRequestError } from './push';
-import { SHARED_KINDS } from '../common/shared-state';
+import { REGISTER_KINDS, SHARED_KINDS } from '../common/shared-state';
 
 const SHARED_KIND_SET = new Set<string>(SHARED_KINDS);
+const REGISTER_KIND_SET = new Set<string>(REGISTER_KINDS);
 
 export interface Cursor {
   /** The last position the desk has. */
@@ -108,6 +109,8 @@ export async function pull(
     // A desk's own bookings are skipped (it holds them already); its own shared rows are not: applying every row in
     // the server's order is what makes the last writer win on every desk (common/shared-state.ts).
     if (row.origin === ws.id && !SHARED_KIND_SET.has(row.kind)) continue;
+    // Need to know: register entries only to the desks that check the registers.
+    if (!ws.receivesRegisters && REGISTER_KIND_SET.has(row.kind)) continue;
     bytes += row.payload.length;
     parts.push(
       `{"kind":${JSON.stringify(row.kind)},"key":${JSON.stringify(row.key)},"payload":${row.payload},"deleted":${row.deleted ? 'true' : 'false'}}`,

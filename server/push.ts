@@ -10,7 +10,7 @@ import { EREQUEST_STATUS_OP } from '../common/erequests';
 import { applyStatusOp } from './gateway';
 import { systemClock, type Clock } from '../common/clock';
 import type { Workstation } from './enrollment';
-import { sharedRowOf } from '../common/shared-state';
+import { registerRowsOf, sharedRowOf } from '../common/shared-state';
 import { applyProfileOp } from './organization';
 import { appendChanges } from './change-log';
 
@@ -252,6 +252,11 @@ async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: 
     if (typeof bookingId !== 'string') return applied;
     const freed = await tx.query(`DELETE FROM booking WHERE org_bin = $1 AND booking_key = $2 RETURNING id`, [ws.orgBin, bookingId]);
     if (freed.rowCount > 0) changes.push({ kind: 'booking', key: bookingId, payload: 'null', deleted: true });
+  } else if (p.op.kind === 'register.rows') {
+    for (const r of registerRowsOf(p.op)) changes.push({ kind: r.kind, key: r.key, payload: JSON.stringify(r.payload) });
+  } else if (p.op.kind === 'workstation.registers') {
+    const enabled = (p.op.payload as { enabled?: unknown } | null)?.enabled === true;
+    await tx.query(`UPDATE workstation SET receives_registers = $2 WHERE id = $1`, [ws.id, enabled]);
   } else {
     const shared = sharedRowOf(p.op);
     if (!shared) return applied;

@@ -7,9 +7,18 @@ import { loginSchema, organizationSchema, roleSchema, specialtySchema, staffSche
 import { orgProfileSchema } from '../organization';
 import { defineSlice, method, none } from './spec';
 
+const registersHereSchema = z.object({ enabled: z.boolean(), enrolled: z.boolean() });
+
 export const adminApi = defineSlice(['org', 'staff'], {
   'org.get': method({ access: 'staff', args: none, result: organizationSchema }),
   'org.update': method({ access: ['administrator'], args: orgProfileSchema.strict(), result: organizationSchema }),
+  // Whether this desk checks the dispensary registers: only such desks are sent the clinic's register entries.
+  'org.registersHere': method({ access: ['administrator'], args: none, result: registersHereSchema }),
+  'org.setRegistersHere': method({
+    access: ['administrator'],
+    args: z.object({ enabled: z.boolean() }).strict(),
+    result: registersHereSchema,
+  }),
   'org.workstations': method({
     access: ['administrator'],
     args: none,

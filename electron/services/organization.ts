@@ -9,7 +9,9 @@ import type { OrgProfile } from '../../common/organization';
 import type { Organization } from '../../common/schemas';
 import { recordChange } from '../../db/change';
 import { getOrganization, saveOrganization } from '../../db/organization';
-import { getEnrollment, listReference } from '../../db/sync';
+import { deleteAllRegisterEntries } from '../../db/dispensary';
+import { getSetting, setSetting } from '../../db/settings';
+import { getEnrollment, listReference, resetCursor } from '../../db/sync';
 import type { StaffRow } from '../../db/staff';
 import type { AppContext } from './app';
 import { actorOf } from './auth';
@@ -47,6 +49,47 @@ export function updateProfile(app: AppContext, admin: StaffRow, profile: OrgProf
   invalidateCalendar(app);
   invalidateCatalog(app);
   return organizationOf(app);
+}
+
+const REGISTERS_SETTING = 'sync.registers';
+
+export function registersHere(app: AppContext): { enabled: boolean; enrolled: boolean } {
+  return { enabled: getSetting<boolean>(app.db, REGISTERS_SETTING) === true, enrolled: !!getEnrollment(app.db) };
+}
+
+/**
+ * Whether this desk checks the dispensary registers (an operator's or a dispensary physician's desk). Only such
+ * desks are sent the register entries imported elsewhere in the clinic; turning it off deletes them here.
+ */
+export function setRegistersHere(app: AppContext, admin: StaffRow, enabled: boolean): { enabled: boolean; enrolled: boolean } {
+  if (!getEnrollment(app.db))
+    throw new ApiError('validation', 'enabled: only a desk enrolled with the central server receives the registers', {}, ['enabled']);
+  const now = app.clock();
+  recordChange(
+    app.db,
+    actorOf(admin),
+    now,
+    () => {
+      setSetting(app.db, REGISTERS_SETTING, enabled);
+      // On: the next pull starts from the current state, which brings the entries imported so far.
+      if (enabled) resetCursor(app.db);
+      else deleteAllRegisterEntries(app.db);
+    },
+    {
+      audit: {
+        action: enabled ? 'registers.receive-on' : 'registers.receive-off',
+        entity: 'workstation',
+        entityId: getEnrollment(app.db)!.workstationId,
+      },
+      outbox: {
+        kind: 'workstation.registers',
+        entity: 'workstation',
+        entityId: getEnrollment(app.db)!.workstationId,
+        payload: { enabled },
+      },
+    },
+  );
+  return registersHere(app);
 }
 
 export interface ClinicWorkstation {

@@ -10,6 +10,9 @@ ALTER TABLE workstation ADD COLUMN code text;
 -- A workstation enrolled again (a new credential for the same desk) replaces the old one: same code, and the old
 -- one's operations count as its own when a batch is re-sent.
 ALTER TABLE workstation ADD COLUMN replaces text REFERENCES workstation (id);
+-- Need to know: the dispensary registers (who is on the TB, psychiatric, narcology register) go only to the desks
+-- whose administrator said they check them (an operator's or a dispensary physician's desk).
+ALTER TABLE workstation ADD COLUMN receives_registers boolean NOT NULL DEFAULT false;
 
 UPDATE workstation w SET code = 'D' || x.n
   FROM (SELECT id, row_number() OVER (PARTITION BY org_bin ORDER BY created_at, id) AS n FROM workstation) x

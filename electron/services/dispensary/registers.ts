@@ -12,6 +12,7 @@
  * There is no list or browse function: nobody can read a register as a list, only one person at a time, and every
  * read is recorded.
  */
+import { enqueueOutbox } from '../../../db/outbox';
 import Papa from 'papaparse';
 import { ApiError } from '../../../common/errors';
 import { parseIin } from '../../../common/iin';
@@ -201,6 +202,9 @@ export function applyRegisterRows(db: Db, register: RegisterKind, rows: readonly
   return rows.length;
 }
 
+/** ~60 bytes a row: 2,000 rows stay well under the server's 256 KB per operation. */
+const REGISTER_ROWS_PER_OP = 2_000;
+
 /** The import in progress per database (the renderer polls registers.importProgress). */
 const progress = new WeakMap<Db, { register: RegisterKind; done: number; total: number } | null>();
 export function importProgress(app: AppContext) {
@@ -269,7 +273,25 @@ export async function importCsv(
   progress.set(app.db, { register: a.register, done: 0, total: good.length });
   try {
     for (let i = 0; i < good.length; i += batch) {
-      app.db.transaction(() => applyRegisterRows(app.db, a.register, good.slice(i, i + batch), `csv:${a.fileName}`, now)).immediate();
+      app.db
+        .transaction(() => {
+          const chunk = good.slice(i, i + batch);
+          applyRegisterRows(app.db, a.register, chunk, `csv:${a.fileName}`, now);
+          // The same rows for the clinic's other desks that check the registers (issue 13), in operations small
+          // enough for one push each; they land with the rows or not at all.
+          for (let j = 0; j < chunk.length; j += REGISTER_ROWS_PER_OP)
+            enqueueOutbox(
+              app.db,
+              {
+                kind: 'register.rows',
+                entity: 'register',
+                entityId: a.register,
+                payload: { register: a.register, rows: chunk.slice(j, j + REGISTER_ROWS_PER_OP) },
+              },
+              now,
+            );
+        })
+        .immediate();
       const done = Math.min(good.length, i + batch);
       progress.set(app.db, { register: a.register, done, total: good.length });
       onProgress?.(done, good.length);

@@ -8,6 +8,8 @@ export const adminHandlers: SliceHandlers<typeof adminApi> = {
   'org.get': (ctx) => organization.organizationOf(ctx.app),
   'org.update': (ctx, a) => organization.updateProfile(ctx.app, me(ctx), a),
   'org.workstations': (ctx) => organization.workstations(ctx.app),
+  'org.registersHere': (ctx) => organization.registersHere(ctx.app),
+  'org.setRegistersHere': (ctx, a) => organization.setRegistersHere(ctx.app, me(ctx), a.enabled),
 
   'staff.list': (ctx) => staffAdmin.list(ctx.app),
   'staff.create': (ctx, a) => staffAdmin.create(ctx.app, me(ctx), a),

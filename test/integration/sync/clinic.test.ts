@@ -293,4 +293,26 @@ describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (
     const upcoming = (await b!.reg.call('regulations.inForce', {})).upcoming.map((u) => u.key);
     expect(upcoming).toContain(r.imported.key);
   });
+
+  it('register entries imported on one desk reach only the desks that check the registers', async () => {
+    const [a, b, c] = desks;
+    await a!.admin.call('org.setRegistersHere', { enabled: true });
+    await c!.admin.call('org.setRegistersHere', { enabled: true });
+    expect(await b!.admin.call('org.registersHere', {})).toEqual({ enabled: false, enrolled: true });
+    const onRegister = makeIin('1969-04-04', 'M', 44);
+    const csv = `iin,from_date,removed_on\n${onRegister},2019-05-06,\n`;
+    await a!.admin.call('registers.import', { register: 'tb', fileName: 'tb.csv', text: csv });
+    for (const d of [a!, b!, c!]) await d.sync();
+    await a!.sync();
+    const entries = (d: Desk) => d.ws.app.db.prepare(`SELECT register, iin, from_date FROM register_entry WHERE iin = ?`).all(onRegister);
+    expect(entries(c!)).toEqual([{ register: 'tb', iin: onRegister, from_date: '2019-05-06' }]);
+    expect(entries(b!)).toEqual([]);
+    // Turning it off deletes them here; turning it on again brings them back from the current state.
+    await c!.admin.call('org.setRegistersHere', { enabled: false });
+    expect(entries(c!)).toEqual([]);
+    await c!.sync();
+    await c!.admin.call('org.setRegistersHere', { enabled: true });
+    await c!.sync();
+    expect(entries(c!)).toHaveLength(1);
+  });
 });
