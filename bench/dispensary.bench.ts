@@ -49,9 +49,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
   flush();
   const operator = findStaffByLogin(app.db, 'operator')!;
   // A look-up is made inside a request of the dispensary's service (issue 14): one request per sampled person.
-  const requestIds = iins
-    .slice(0, 700)
-    .map((iin) => start(app, operator, { serviceId: 'tb-certificate', channel: 'desk', iin }).id);
+  const requestIds = iins.slice(0, 700).map((iin) => start(app, operator, { serviceId: 'tb-certificate', channel: 'desk', iin }).id);
   const samples: number[] = [];
   for (let round = 0; round < 3; round++) {
     for (const requestId of requestIds) {

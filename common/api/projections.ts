@@ -76,7 +76,9 @@ function queueRow(r: QueueRow, ctx: ProjectionContext): QueueRow[] {
   if (level === 'none') return [];
   const hiv = facts?.sensitivity?.kind === 'hiv';
   const hide = hiv || level !== 'party';
-  return [{ ...r, personName: hide ? null : r.personName, personIin: hide ? null : r.personIin, anonymousCode: hiv ? null : r.anonymousCode }];
+  return [
+    { ...r, personName: hide ? null : r.personName, personIin: hide ? null : r.personIin, anonymousCode: hiv ? null : r.anonymousCode },
+  ];
 }
 
 function certificate(c: CertificateSummary, ctx: ProjectionContext): CertificateSummary[] {

@@ -114,7 +114,8 @@ describe('registers', () => {
     expect((await refusal(registrar, 'registers.lookup', { register: 'psychiatric', iin: ON_TB } as never)).code).toBe('validation');
     const anyService = await registrar.call('requests.start', { serviceId: 'attachment', channel: 'desk', iin: ON_TB });
     expect((await refusal(registrar, 'registers.lookup', { requestId: anyService.id })).code).toBe('validation');
-    for (const id of [onTb.id, clean.id, psych.id, anyService.id]) await admin.call('requests.cancel', { requestId: id, reason: 'тестовая заявка' });
+    for (const id of [onTb.id, clean.id, psych.id, anyService.id])
+      await admin.call('requests.cancel', { requestId: id, reason: 'тестовая заявка' });
     const audit = listAudit(app.db, {}).filter((a) => a.action === 'register.looked-up');
     expect(audit.map((a) => a.entityId).sort()).toEqual([onTb.number, clean.number].sort());
     // No list or browse method exists.
