@@ -77,3 +77,10 @@ export function readLevel(
 /** Cancellation reasons of an anonymous request: codes, so no free text can carry who the person is. */
 export const ANONYMOUS_CANCEL_REASONS = ['person-left', 'declined-test', 'entered-in-error', 'duplicate', 'referred-elsewhere'] as const;
 export type AnonymousCancelReason = (typeof ANONYMOUS_CANCEL_REASONS)[number];
+
+/** Twelve digits in a row, spaces, dots or dashes allowed between them: what an IIN typed into free text looks like. */
+const IIN_LIKE = /(?<!\d)\d(?:[\s.-]?\d){11}(?!\d)/u;
+
+export function looksLikeIin(text: string): boolean {
+  return IIN_LIKE.test(text);
+}
