@@ -152,6 +152,7 @@ export function view(app: AppContext, staff: StaffRow, requestId: number): Reque
     person:
       row.person_iin && !identityHiddenFrom(def, staff) ? { iin: row.person_iin, name: personDisplayName(app.db, row.person_iin) } : null,
     anonymousCode: row.anonymous_code,
+    anonymous: row.anonymous_code !== null,
     feeKzt: row.fee_kzt,
     status: row.status,
     outcome: edgeOutcome,
