@@ -16,6 +16,7 @@ import { certificatePdf, type CertificateDocument } from '../electron/services/d
 import { hashOf } from '../electron/services/dispensary/certificates';
 import { signDocument } from '../electron/services/signing-desk';
 import { resetWorkflowCaches } from '../electron/services/workflow/context';
+import { start } from '../electron/services/workflow/requests';
 import { createTestPki } from '../test/helpers/pki';
 import { createSoftHsm } from '../test/helpers/softhsm';
 import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
@@ -47,11 +48,13 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
   }
   flush();
   const operator = findStaffByLogin(app.db, 'operator')!;
+  // A look-up is made inside a request of the dispensary's service (issue 14): one request per sampled person.
+  const requestIds = iins.slice(0, 700).map((iin) => start(app, operator, { serviceId: 'tb-certificate', channel: 'desk', iin }).id);
   const samples: number[] = [];
   for (let round = 0; round < 3; round++) {
-    for (const iin of iins.slice(0, 700)) {
+    for (const requestId of requestIds) {
       const t = performance.now();
-      lookup(app, operator, { register: 'tb', iin });
+      lookup(app, operator, { requestId });
       samples.push(performance.now() - t);
     }
   }

@@ -72,6 +72,8 @@ export const requestViewSchema = z.object({
   channel: z.enum(CHANNELS),
   person: z.object({ iin: z.string(), name: z.string().nullable() }).nullable(),
   anonymousCode: z.string().nullable(),
+  /** An anonymous request (its code may be hidden from the caller): cancelled by a reason code, never free text. */
+  anonymous: z.boolean(),
   feeKzt: z.number().int(),
   status: z.enum(REQUEST_STATUSES),
   outcome: z.object({ code: z.string(), title: localizedSchema }).nullable(),

@@ -154,3 +154,8 @@ export function withoutNameIndex<T>(db: Db, load: () => Promise<T>): Promise<T> 
 export function countPeople(db: Db): number {
   return (db.prepare('SELECT count(*) AS n FROM person').get() as { n: number }).n;
 }
+
+/** Is there a person with this surname and given name (name keys, see common/text.ts nameKey)? Uses person_by_name. */
+export function personWithNameKeys(db: Db, surnameKey: string, givenKey: string): boolean {
+  return !!db.prepare(`SELECT 1 FROM person WHERE surname_key = ? AND given_key = ? LIMIT 1`).get(surnameKey, givenKey);
+}

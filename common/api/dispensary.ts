@@ -1,8 +1,8 @@
 /**
  * Contract slice of the dispensaries (issue 6): `registers.*` (register checks, look-ups and imports),
  * `certificates.*` (signed certificates, their PDFs and journal), `hiv.*` (HIV testing in the counselling room).
- * Register contents are for the dispensary's roles only (checked per register in main); no list method exists at
- * all. Handlers: electron/services/handlers/dispensary.ts (electron/services/dispensary).
+ * Register contents are for the dispensary's roles only (checked per register in main), looked up one person at a
+ * time inside a request of the dispensary's service; no list method exists at all. Handlers: electron/services/handlers/dispensary.ts (electron/services/dispensary).
  */
 import { z } from 'zod';
 import { pdfSchema } from '../desk';
@@ -29,9 +29,10 @@ export const dispensaryApi = defineSlice(['registers', 'certificates', 'hiv'], {
       .strict(),
     result: registerCheckSchema,
   }),
+  // A look-up only inside a request of the dispensary's service (its person, its register), each one audited.
   'registers.lookup': method({
     access: ['operator', 'registrar', 'physician'],
-    args: z.object({ register: z.enum(REGISTER_KINDS), iin: z.string().trim().max(20) }).strict(),
+    args: z.object({ requestId: z.number().int().positive() }).strict(),
     result: registerCheckSchema,
   }),
   'registers.import': method({

@@ -2,15 +2,17 @@
  * The single entry point of every API call, whatever the transport (Electron IPC, the web host, tests).
  *
  * Order matters: method name → who is calling → may this role call it → arguments valid → handler → result
- * valid. Role checks come before argument validation so a caller without the right learns nothing about the
+ * valid → the projection of the result for the caller's role. Role checks come before argument validation so a caller without the right learns nothing about the
  * method's shape. Everything that goes wrong becomes `{ ok: false, error: { code, message } }`.
  */
 import { api, isApiMethod, type ApiMethod } from '../../common/api';
+import { project } from '../../common/api/projections';
 import { ApiError, type ApiErrorData, type Result } from '../../common/errors';
 import { getStaff } from '../../db/staff';
 import type { AppContext } from './app';
 import type { SessionSlot } from './auth';
 import { handlers, type CallContext } from './handlers';
+import { projectionContext } from './need-to-know';
 
 /** Methods a user who must change their password may still call. */
 const ALLOWED_BEFORE_PASSWORD_CHANGE = new Set<ApiMethod>([
@@ -68,7 +70,8 @@ async function answer(app: AppContext, slot: SessionSlot, method: unknown, rawAr
       app.log.error('api.bad-result', { method, issues: checked.error.issues.slice(0, 3).map((i) => i.path.join('.')) });
       return fail('internal', 'the result did not match the contract');
     }
-    return { ok: true, value: checked.data };
+    // Need to know: what this role may see of the answer (common/api/projections.ts), for every method.
+    return { ok: true, value: project(method, checked.data as never, parsed.data as never, projectionContext(app, staff)) };
   } catch (error) {
     return { ok: false, error: toErrorData(app, method, error) };
   }

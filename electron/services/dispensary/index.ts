@@ -22,7 +22,7 @@ export function extras(app: AppContext, staff: StaffRow, requestId: number): Req
   const open = row.status === 'open' ? openStepRow(app.db, row.id) : undefined;
   const step = def && open ? stepById(def, open.step_id) : undefined;
   const pay = paymentView(app, row.id);
-  const hiv = row.service_id === HIV_SERVICE && (seesHivIdentity(staff) || staff.role === 'administrator') ? testOf(app, row.id) : null;
+  const hiv = row.service_id === HIV_SERVICE && seesHivIdentity(staff) ? testOf(app, row.id) : null;
   return {
     register: rule?.register ?? null,
     registerVisible: rule ? seesRegister(staff, rule.register) : false,

@@ -5,7 +5,8 @@
  *   records who looked up whom, when and the answer (register_check + audit), and completes the step in the same
  *   transaction with the answer frozen into it: condition `on-register` (→ motivated refusal, no certificate of
  *   absence) or none, and a note naming the check.
- * - `lookup`: a look-up outside a request (a physician of that dispensary), recorded the same way.
+ * - `lookup`: a look-up of a request's person without completing a step (the physician who signs), recorded the
+ *   same way; never of an arbitrary IIN.
  * - `importCsv`: an administrator's CSV import (iin, from_date, removed_on) with progress and rejected rows.
  * - `applyRegisterRows`: the one function the central server's reference data (`register.tb`, …) will call.
  *
@@ -124,20 +125,28 @@ export function check(
     .immediate();
 }
 
-/** A look-up of one person outside a request (a physician of that dispensary); recorded and audited. */
-export function lookup(app: AppContext, staff: StaffRow, a: { register: RegisterKind; iin: string }): RegisterCheck {
-  requireSees(staff, a.register);
-  const p = parseIin(a.iin);
-  if (!p.valid) throw new ApiError('invalid-iin', `invalid IIN: ${p.reason}`, { reason: p.reason }, ['iin']);
+/**
+ * A look-up of the person of a request of the dispensary's service (the physician who signs, the desk before the
+ * check), without completing a step; recorded and audited. There is no look-up of an arbitrary IIN.
+ */
+export function lookup(app: AppContext, staff: StaffRow, a: { requestId: number }): RegisterCheck {
+  const row = getRequestRow(app.db, a.requestId);
+  if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
+  const def = catalogOf(app).catalog.byKey(row.definition_key);
+  const rule = def ? registerCheckOf(def) : null;
+  if (!rule) throw new ApiError('validation', `${row.service_id} has no register check`, { service: row.service_id }, ['requestId']);
+  requireSees(staff, rule.register);
+  if (!row.person_iin) throw new ApiError('validation', 'the request names no person', {}, ['requestId']);
+  const iin = row.person_iin;
   const now = app.clock();
   const today = orgToday(app);
   return app.db
     .transaction(() => {
-      const ans = answer(app.db, a.register, p.iin, today);
+      const ans = answer(app.db, rule.register, iin, today);
       const id = insertRegisterCheck(app.db, {
-        register: a.register,
-        iin: p.iin,
-        request_id: null,
+        register: rule.register,
+        iin,
+        request_id: row.id,
         found: ans.found ? 1 : 0,
         from_date: ans.from_date,
         removed_on: ans.removed_on,
@@ -148,20 +157,15 @@ export function lookup(app: AppContext, staff: StaffRow, a: { register: Register
       appendAudit(
         app.db,
         actorOf(staff),
-        { action: 'register.looked-up', entity: 'register', entityId: a.register, details: { iin: p.iin, found: ans.found, check: id } },
+        {
+          action: 'register.looked-up',
+          entity: 'service_request',
+          entityId: row.number,
+          details: { register: rule.register, iin, found: ans.found, check: id },
+        },
         now,
       );
-      return {
-        id,
-        register: a.register,
-        iin: p.iin,
-        found: ans.found,
-        fromDate: ans.from_date,
-        removedOn: ans.removed_on,
-        checkedAt: now.toISOString(),
-        checkedBy: staff.login,
-        requestId: null,
-      };
+      return toCheck(checksOfRequest(app.db, row.id).find((c) => c.id === id)!);
     })
     .immediate();
 }

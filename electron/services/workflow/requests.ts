@@ -23,6 +23,7 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { requireValidIin } from '../people';
 import { dueStepAction, identityHiddenFrom, stepActionHandler } from './actions';
+import { refuseIdentifyingText, requireAnonymousCancelReason } from './anonymous-text';
 import { engineActor, engineOf, organization, orgToday } from './app-engine';
 import { catalogOf } from './context';
 import { canAct, canCancel } from './engine';
@@ -72,6 +73,7 @@ export function completeStep(
   const action =
     row && row.status === 'open' && step && row.current_step === a.stepId ? dueStepAction(step, { feeKzt: row.fee_kzt }) : null;
   if (row && action) refusePlainCompletion(row, a.stepId, action);
+  if (row?.anonymous_code) refuseIdentifyingText(app.db, 'note', a.note);
   engineOf(app).completeStep(a.requestId, a.stepId, engineActor(staff), { condition: a.condition ?? null, note: a.note ?? null });
   return view(app, staff, a.requestId);
 }
@@ -92,6 +94,8 @@ function refusePlainCompletion(row: RequestRow, stepId: string, action: StepActi
 }
 
 export function cancel(app: AppContext, staff: StaffRow, a: { requestId: number; reason: string }): RequestView {
+  // An anonymous request's reason is a code: free text could name the person, and the reason is audited and synced.
+  if (getRequestRow(app.db, a.requestId)?.anonymous_code) requireAnonymousCancelReason(a.reason);
   engineOf(app).cancel(a.requestId, engineActor(staff), a.reason);
   return view(app, staff, a.requestId);
 }
@@ -148,6 +152,7 @@ export function view(app: AppContext, staff: StaffRow, requestId: number): Reque
     person:
       row.person_iin && !identityHiddenFrom(def, staff) ? { iin: row.person_iin, name: personDisplayName(app.db, row.person_iin) } : null,
     anonymousCode: row.anonymous_code,
+    anonymous: row.anonymous_code !== null,
     feeKzt: row.fee_kzt,
     status: row.status,
     outcome: edgeOutcome,

@@ -1,4 +1,5 @@
 /** Shared helpers of the dispensary screens (issue 6): money, PDFs to preview, today's date. */
+import { ANONYMOUS_CANCEL_REASONS } from '../../../common/need-to-know';
 import './dispensary.css';
 import { storeToRefs } from 'pinia';
 import { i18n } from '../i18n';
@@ -24,15 +25,22 @@ export function todayIn(timeZone: string): string {
  */
 export function stepNoteText(note: string): string {
   const t = i18n.global.t;
-  return note
-    .replace(
-      /register-check #(\d+): (not-on-register|on-register)/,
-      (_m, id: string, a: string) => `${t(a === 'on-register' ? 'dispensary.registers.found' : 'dispensary.registers.notFound')} (№${id})`,
-    )
-    .replace(/^certificate (\S+) signed \((\d+)\/(\d+)\)$/, (_m, number: string, n: string, m: string) =>
-      t('dispensary.certificates.signedNote', { number, n, m }),
-    )
-    .replace(/^result released against code$/, () => t('dispensary.hiv.releasedNote'));
+  return (
+    note
+      .replace(
+        /register-check #(\d+): (not-on-register|on-register)/,
+        (_m, id: string, a: string) =>
+          `${t(a === 'on-register' ? 'dispensary.registers.found' : 'dispensary.registers.notFound')} (№${id})`,
+      )
+      .replace(/^certificate (\S+) signed \((\d+)\/(\d+)\)$/, (_m, number: string, n: string, m: string) =>
+        t('dispensary.certificates.signedNote', { number, n, m }),
+      )
+      .replace(/^result released against code$/, () => t('dispensary.hiv.releasedNote'))
+      // An anonymous request's cancellation reason is a code (common/need-to-know.ts).
+      .replace(/^[a-z-]+$/, (code) =>
+        (ANONYMOUS_CANCEL_REASONS as readonly string[]).includes(code) ? t(`workflow.request.anonymousCancelReasons.${code}`) : code,
+      )
+  );
 }
 
 export function addDaysIso(iso: string, n: number): string {

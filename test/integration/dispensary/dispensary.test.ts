@@ -101,13 +101,23 @@ describe('registers', () => {
     const phth = await as('phthisiatrician');
     const registrar = await as('registrar');
     const cashier = await as('cashier');
-    expect((await phth.call('registers.lookup', { register: 'tb', iin: ON_TB })).found).toBe(true);
-    expect((await operator.call('registers.lookup', { register: 'tb', iin: CLEAN })).found).toBe(false); // removed in 2021
-    expect((await refusal(registrar, 'registers.lookup', { register: 'tb', iin: ON_TB })).code).toBe('forbidden');
-    expect((await refusal(operator, 'registers.lookup', { register: 'psychiatric', iin: ON_TB })).code).toBe('forbidden');
-    expect((await refusal(cashier, 'registers.lookup', { register: 'tb', iin: ON_TB })).code).toBe('forbidden');
+    // Look-ups only inside a request of the dispensary's service, of its person (issue 14): no IIN argument at all.
+    const onTb = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: ON_TB });
+    const clean = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: CLEAN });
+    const psych = await registrar.call('requests.start', { serviceId: 'psychoneurological-certificate', channel: 'desk', iin: ON_TB });
+    const lookup = await phth.call('registers.lookup', { requestId: onTb.id });
+    expect(lookup).toMatchObject({ found: true, iin: ON_TB, requestId: onTb.id, checkedBy: 'phthisiatrician' });
+    expect((await operator.call('registers.lookup', { requestId: clean.id })).found).toBe(false); // removed in 2021
+    expect((await refusal(registrar, 'registers.lookup', { requestId: onTb.id })).code).toBe('forbidden');
+    expect((await refusal(operator, 'registers.lookup', { requestId: psych.id })).code).toBe('forbidden');
+    expect((await refusal(cashier, 'registers.lookup', { requestId: onTb.id })).code).toBe('forbidden');
+    expect((await refusal(registrar, 'registers.lookup', { register: 'psychiatric', iin: ON_TB } as never)).code).toBe('validation');
+    const anyService = await registrar.call('requests.start', { serviceId: 'attachment', channel: 'desk', iin: ON_TB });
+    expect((await refusal(registrar, 'registers.lookup', { requestId: anyService.id })).code).toBe('validation');
+    for (const id of [onTb.id, clean.id, psych.id, anyService.id])
+      await admin.call('requests.cancel', { requestId: id, reason: 'тестовая заявка' });
     const audit = listAudit(app.db, {}).filter((a) => a.action === 'register.looked-up');
-    expect(audit.length).toBe(2);
+    expect(audit.map((a) => a.entityId).sort()).toEqual([onTb.number, clean.number].sort());
     // No list or browse method exists.
     expect((await admin.raw('registers.list', {})).ok).toBe(false);
   });
@@ -127,9 +137,12 @@ describe('TB certificate', () => {
     expect(r.steps[0]).toMatchObject({ condition: 'on-register', refusal: { code: 'on-register' } });
     expect(r.steps[0]!.refusal!.reason.ru).toContain('справка об отсутствии на учёте не выдаётся');
     expect((await operator.call('requests.extras', { requestId: r.id })).certificate).toBeNull();
-    // The cashier sees no register answers.
+    // The cashier, whose step never started on it, reads nothing of it: the same answer as a request that does not exist.
     const cashier = await as('cashier');
-    expect((await cashier.call('requests.extras', { requestId: r.id })).checks).toEqual([]);
+    for (const m of ['requests.extras', 'requests.get'] as const) {
+      expect(await refusal(cashier, m, { requestId: r.id })).toMatchObject({ code: 'not-found', message: `no service request ${r.id}` });
+      expect(await refusal(cashier, m, { requestId: 99_999 })).toMatchObject({ code: 'not-found', message: 'no service request 99999' });
+    }
   });
 
   it('operator → operator → cashier → phthisiatrician with a SoftHSM2 signature; cash and document rules', async () => {

@@ -15,6 +15,7 @@ import { createTestWorkstation, type Caller, type TestWorkstation } from '../../
 import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import { workingDayClock } from '../../helpers/clock';
+import { startTestServer } from '../../helpers/sync-server';
 
 const IIN = makeIin('1988-05-05', 'M', 21);
 let ws: TestWorkstation;
@@ -314,6 +315,60 @@ describe('cancellation', () => {
 });
 
 describe('anonymous HIV examination', () => {
+  it('free text of an anonymous request refuses an IIN or a name; cancellation by reason code; nothing identifying reaches the server', async () => {
+    open('atyrau');
+    const server = await startTestServer('pglite');
+    try {
+      const admin = await ws.as('admin');
+      await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(getOrganization(ws.app.db)!.bin) });
+      saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+      resetWorkflowCaches(ws.app);
+      const counsellor = await ws.as('counsellor');
+      const r = await counsellor.call('requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true });
+      const spaced = IIN.replace(/(\d{4})(\d{4})(\d{4})/, '$1 $2 $3');
+      for (const note of [`ИИН ${IIN}`, `звонил ${spaced}`, 'пришёл Омаров Нұрлан', 'нұрлан омаров, повторно']) {
+        const e = await refusal(counsellor, 'requests.completeStep', { requestId: r.id, stepId: 'pre-test-counselling', note });
+        expect(e, note).toMatchObject({ code: 'validation', fields: ['note'] });
+        expect(e.message).toMatch(/^note: /);
+      }
+      // A note without an identity is kept; a surname alone, or a name of no one on the register, is not a person.
+      const noted = await counsellor.call('requests.completeStep', {
+        requestId: r.id,
+        stepId: 'pre-test-counselling',
+        note: 'Омаров не родственник; консультация 45 минут, 2 брошюры',
+      });
+      expect(noted.steps[0]!.note).toContain('консультация');
+      const nurse = await ws.as('nurse');
+      const free = await refusal(nurse, 'requests.cancel', { requestId: r.id, reason: 'ушла, Омаров Нұрлан' });
+      expect(free).toMatchObject({ code: 'validation', fields: ['reason'] });
+      expect(free.message).toContain('person-left');
+      expect((await refusal(nurse, 'requests.cancel', { requestId: r.id, reason: 'ушла домой' })).fields).toEqual(['reason']);
+      const cancelled = await nurse.call('requests.cancel', { requestId: r.id, reason: 'person-left' });
+      expect(cancelled.status).toBe('cancelled');
+      // A request that is not anonymous keeps its free-text reason.
+      const operator = await ws.as('operator');
+      const named = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
+      expect((await operator.call('requests.cancel', { requestId: named.id, reason: 'ушёл, придёт завтра' })).status).toBe('cancelled');
+
+      expect(await admin.call('sync.now', {})).toMatchObject({ ok: true });
+      const ops = await server.db.query(`SELECT * FROM sync_op`);
+      const changes = await server.db.query(`SELECT * FROM change_log`);
+      const onServer = JSON.stringify([ops.rows, changes.rows]);
+      expect(onServer).toContain(r.number); // the anonymous request's operations did reach the server
+      expect(onServer).toContain('person-left');
+      const anonymousOps = JSON.stringify(ops.rows.filter((o) => JSON.stringify(o).includes(r.number)));
+      for (const needle of [IIN, spaced, 'Омаров', 'Нұрлан', 'консультация']) expect(anonymousOps, needle).not.toContain(needle);
+      const local = JSON.stringify([
+        listAudit(ws.app.db, { entityId: r.number }),
+        listOutbox(ws.app.db).filter((o) => o.entityId === r.number),
+      ]);
+      expect(local).toContain('person-left');
+      for (const needle of [IIN, 'Омаров', 'консультация']) expect(local, needle).not.toContain(needle);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
   it('holds no IIN and no name, only a random code; nothing in the audit or outbox identifies the person', async () => {
     open('atyrau');
     const counsellor = await ws.as('counsellor');
