@@ -167,6 +167,8 @@ export const PROJECTIONS = {
   'org.get': AS_IS,
   'org.update': AS_IS,
   'org.workstations': AS_IS,
+  'org.registersHere': AS_IS,
+  'org.setRegistersHere': AS_IS,
   'staff.list': AS_IS,
   'staff.create': AS_IS,
   'staff.setDisabled': AS_IS,
