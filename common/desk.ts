@@ -8,6 +8,7 @@
  * the pure rules both sides use (clock times, address keys, journal columns).
  */
 import { z } from 'zod';
+import { isoDateSchema } from './schemas';
 import { SPECIALTIES } from './roles';
 import { nameKey } from './text';
 
@@ -30,7 +31,8 @@ export const BOOKING_SYNC = ['provisional', 'confirmed', 'conflict'] as const;
 
 export const localizedSchema = z.object({ kk: z.string(), ru: z.string(), en: z.string() });
 
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+export /** A real calendar date (common/schemas.ts). */
+const isoDate = isoDateSchema;
 export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 /** Minutes since midnight of `HH:MM`. */

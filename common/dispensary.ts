@@ -3,6 +3,7 @@
  * and the renderer. Pure zod.
  */
 import { z } from 'zod';
+import { isoDateSchema } from './schemas';
 
 export const REGISTER_KINDS = ['tb', 'psychiatric', 'narcology'] as const;
 export type RegisterKindName = (typeof REGISTER_KINDS)[number];
@@ -10,7 +11,8 @@ export const PAYMENT_METHODS = ['cash', 'card'] as const;
 export const RECEIPT_LAYOUTS = ['a4', '80mm'] as const;
 export const HIV_RESULTS = ['negative', 'positive'] as const;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+/** A real calendar date (common/schemas.ts). */
+const isoDate = isoDateSchema;
 
 export const registerCheckSchema = z.object({
   id: z.number().int(),

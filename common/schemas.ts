@@ -1,6 +1,7 @@
 /** Domain shapes shared by the main process and the renderer (zod schemas double as TypeScript types). */
 import { z } from 'zod';
 import { parseIin } from './iin';
+import { isValidIsoDate } from './working-calendar';
 import { LANGUAGES, ROLES, SPECIALTIES } from './roles';
 
 export const roleSchema = z.enum(ROLES);
@@ -13,7 +14,14 @@ export const iinSchema = z
   .trim()
   .refine((v) => parseIin(v).valid, { message: 'invalid IIN' });
 
-export const isoDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/**
+ * A real calendar date `YYYY-MM-DD` between 1900 and 2100: `2026-02-30` or `9999-99-99` are refused by the contract
+ * (naming the field), never reach a service, and never become an internal error (issue 14).
+ */
+export const isoDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((v) => isValidIsoDate(v) && v >= '1900-01-01' && v <= '2100-12-31', { message: 'not a real date' });
 export const sexSchema = z.enum(['M', 'F']);
 
 /** Names: letters of any script, spaces, hyphens and apostrophes; trimmed; no control characters. */
