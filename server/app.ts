@@ -13,6 +13,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
+import { isIPv4, isIPv6 } from 'node:net';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL, type UpdateRequiredBody } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb } from './db';
 import { systemClock, type Clock } from '../common/clock';
@@ -65,8 +66,15 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * True for a loopback IP literal only (127.0.0.0/8, ::1, and 127.x mapped into IPv6): a host *name* such as
+ * `127.attacker.example` is not loopback, whatever it starts with (issue 14).
+ */
 export function isLoopback(address: string | undefined): boolean {
-  return !!address && (address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1' || address.startsWith('127.'));
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice(7) : address;
+  if (isIPv4(v4)) return v4.startsWith('127.');
+  return isIPv6(address) && (address === '::1' || address === '0:0:0:0:0:0:0:1');
 }
 
 export function buildServer(options: ServerAppOptions): FastifyInstance {
