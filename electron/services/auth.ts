@@ -6,7 +6,7 @@
 import { ApiError } from '../../common/errors';
 import type { Language } from '../../common/roles';
 import type { SessionInfo } from '../../common/schemas';
-import type { Actor } from '../../db/audit';
+import { SYSTEM_ACTOR, type Actor } from '../../db/audit';
 import { recordChange } from '../../db/change';
 import { getOrganization } from '../../db/organization';
 import {
@@ -19,7 +19,7 @@ import {
   type StaffRow,
 } from '../../db/staff';
 import type { AppContext } from './app';
-import { hashPassword, hashPasswordSync, verifyPassword } from './passwords';
+import { hashPassword, hashPasswordSync, needsRehash, verifyPassword } from './passwords';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MINUTES = 15;
@@ -40,19 +40,27 @@ export function sessionInfo(app: AppContext, staff: StaffRow): SessionInfo {
   return { staff: toStaff(staff, app.clock()), organization };
 }
 
+/**
+ * Logs a person in. The answers do not tell a known login from an unknown one (issue 14): the same
+ * `bad-credentials` without a count of tries left, the same password check, and the same kind of write (a failed
+ * attempt is audited for both), so neither the text nor the time gives it away. A disabled account says so only to
+ * someone who knows its password; a locked one says so, as the person locked out must know why.
+ */
 export async function login(app: AppContext, slot: SessionSlot, loginName: string, password: string): Promise<SessionInfo> {
-  const staff = findStaffByLogin(app.db, loginName.trim().toLowerCase());
+  const name = loginName.trim().toLowerCase();
+  const staff = findStaffByLogin(app.db, name);
+  const now = app.clock();
+  const ok = await verifyPassword(password, staff?.password_hash ?? DUMMY_HASH);
   if (!staff) {
-    await verifyPassword(password, DUMMY_HASH);
+    recordChange(app.db, SYSTEM_ACTOR, now, () => undefined, {
+      audit: { action: 'session.login-unknown', entity: 'staff', entityId: name.slice(0, 40) },
+    });
     app.log.warn('session.login-unknown');
     throw new ApiError('bad-credentials', 'wrong login or password');
   }
-  const now = app.clock();
-  if (staff.disabled) throw new ApiError('account-disabled', 'this account is disabled');
   if (staff.locked_until && staff.locked_until > now.toISOString()) {
     throw new ApiError('account-locked', 'too many wrong passwords', { until: staff.locked_until });
   }
-  const ok = await verifyPassword(password, staff.password_hash);
   if (!ok) {
     const failures = staff.failed_attempts + 1;
     const lock = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
@@ -60,11 +68,21 @@ export async function login(app: AppContext, slot: SessionSlot, loginName: strin
       audit: { action: lock ? 'session.locked' : 'session.login-failed', entity: 'staff', entityId: staff.id, details: { failures } },
     });
     if (lock) throw new ApiError('account-locked', 'too many wrong passwords', { until: lock });
-    throw new ApiError('bad-credentials', 'wrong login or password', { remaining: MAX_FAILED_LOGINS - failures });
+    throw new ApiError('bad-credentials', 'wrong login or password');
   }
-  recordChange(app.db, actorOf(staff), now, () => recordLoginSuccess(app.db, staff.id, now), {
-    audit: { action: 'session.login', entity: 'staff', entityId: staff.id },
-  });
+  if (staff.disabled) throw new ApiError('account-disabled', 'this account is disabled');
+  // A hash made with weaker parameters than today's is made again now that the password is known.
+  const rehash = needsRehash(staff.password_hash) ? await hashPassword(password) : null;
+  recordChange(
+    app.db,
+    actorOf(staff),
+    now,
+    () => {
+      recordLoginSuccess(app.db, staff.id, now);
+      if (rehash) setStaffPassword(app.db, staff.id, rehash, staff.must_change_password === 1, now);
+    },
+    { audit: { action: 'session.login', entity: 'staff', entityId: staff.id, ...(rehash ? { details: { rehashed: true } } : {}) } },
+  );
   slot.staffId = staff.id;
   return sessionInfo(app, { ...staff, failed_attempts: 0, locked_until: null });
 }

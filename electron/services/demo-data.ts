@@ -94,6 +94,8 @@ export interface SeedOptions {
   /** Fixed passwords (tests); by default each account gets a random one. */
   passwords?: Partial<Record<string, string>>;
   population?: number;
+  /** How passwords are hashed (tests pass a memoised one: one scrypt for the shared test password, not twelve). */
+  hash?: (password: string) => string;
 }
 
 /** Seeds an empty database; does nothing (returns null) when staff already exist. */
@@ -101,7 +103,7 @@ export function seedDemoData(app: AppContext, options: SeedOptions = {}): Array<
   if (countStaff(app.db) > 0) return null;
   const now = app.clock();
   const accounts = DEMO_ACCOUNTS.map((a) => ({ ...a, password: options.passwords?.[a.login] ?? temporaryPassword() }));
-  const hashes = accounts.map((a) => hashPasswordSync(a.password));
+  const hashes = accounts.map((a) => (options.hash ?? hashPasswordSync)(a.password));
   recordChange(
     app.db,
     SYSTEM_ACTOR,

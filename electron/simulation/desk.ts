@@ -14,6 +14,7 @@ import { registerIins, staffIds } from '../../db/clinic-snapshot';
 import { closeApp, openApp, type AppContext } from '../services/app';
 import type { SessionSlot } from '../services/auth';
 import { DEMO_ACCOUNTS, seedDemoData } from '../services/demo-data';
+import { hashPasswordSync } from '../services/passwords';
 import { dispatch } from '../services/dispatcher';
 import { silentLogger } from '../services/log';
 import type { RoundResult } from '../services/sync/engine';
@@ -93,7 +94,13 @@ export class SimDesk {
     const { app } = openApp({ dataDir: dir, log: silentLogger, clock: o.clock });
     // One password for the demo accounts of this run: the simulation logs them in, nobody else ever sees it.
     const password = `sim-${o.index}-${path.basename(dir)}`;
-    seedDemoData(app, { population: o.population, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, password])) });
+    // One scrypt for the twelve accounts that share it (each costs ~0.2 s).
+    const hash = hashPasswordSync(password);
+    seedDemoData(app, {
+      population: o.population,
+      passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, password])),
+      hash: () => hash,
+    });
     const [admin, registrar, operator, cashier] = await Promise.all(
       ['admin', 'registrar', 'operator', 'cashier'].map((who) => login(app, who, password)),
     );

@@ -1,4 +1,5 @@
 /** A real workstation on a real SQLite file in a temporary folder, with demo staff whose passwords are known. */
+import { hashPasswordSync } from '../../electron/services/passwords';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -43,12 +44,20 @@ export function caller(app: AppContext, slot: SessionSlot = { staffId: null }): 
   };
 }
 
+/** One scrypt hash of the test password per test process (2^16 costs ~0.2 s; a suite opens hundreds of desks). */
+let testHash: string | null = null;
+function testPasswordHash(password: string): string {
+  if (password !== TEST_PASSWORD) return hashPasswordSync(password);
+  return (testHash ??= hashPasswordSync(TEST_PASSWORD));
+}
+
 export function createTestWorkstation(options: { population?: number; clock?: () => Date } = {}): TestWorkstation {
   const dir = tempDir();
   const { app } = openApp({ dataDir: dir, log: silentLogger, clock: options.clock });
   seedDemoData(app, {
     population: options.population ?? 300,
     passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])),
+    hash: testPasswordHash,
   });
   return {
     app,
