@@ -2,7 +2,9 @@
  * One workstation of the simulated clinic (issue 13): a real SQLite file in its own temporary folder with the demo
  * staff, enrolled with the central server as an administrator does it, and the people who work at it — the
  * administrator, a registrar, an operator and a cashier — each a logged-in session calling the same dispatcher the
- * user interface calls. Its sync runs when the simulation says so (an offline desk simply does not sync).
+ * user interface calls. Its sync runs when the simulation says so (an offline desk simply does not sync), and after
+ * each round the desk processes its e-request inbox as the application's background round does (claim the new
+ * ones from the server, register those granted).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -72,6 +74,8 @@ export class SimDesk {
   syncRounds = 0;
   syncFailures = 0;
   syncMs = 0;
+  /** E-request inbox rounds: new ones processed (registered) here, seen as taken by another desk, registrations lost to another desk. */
+  erequests = { processed: 0, taken: 0, lost: 0 };
   /** Staff ids by login on this desk (ids differ from desk to desk). */
   doctors = new Map<string, number>();
   /** People of the population register on this desk (the same on every desk). */
@@ -117,15 +121,23 @@ export class SimDesk {
     return this.inFlight !== null;
   }
 
-  /** One sync round as the administrator's "sync now" does it: push everything queued, pull to the head. */
+  /**
+   * One sync round as the administrator's "sync now" does it (push everything queued, pull to the head), then one
+   * round of the e-request inbox (electron/services/erequests/intake.ts processInbox; it claims through the
+   * server, so an unreachable server leaves the new requests waiting).
+   */
   sync(): Promise<RoundResult> {
     if (!this.inFlight) {
       const t0 = performance.now();
       this.inFlight = this.admin
         .call('sync.now', {})
-        .then((r) => {
+        .then(async (r) => {
           this.syncRounds++;
           if (!r.ok) this.syncFailures++;
+          const inbox = await this.registrar.call('erequests.process', {});
+          this.erequests.processed += inbox.processed;
+          this.erequests.taken += inbox.taken;
+          this.erequests.lost += inbox.lost;
           return r as RoundResult;
         })
         .finally(() => {
