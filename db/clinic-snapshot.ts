@@ -101,19 +101,25 @@ export function manualPeopleIins(db: Db): string[] {
 /**
  * This desk's registrations of e-requests, by e-request number: `standing` the ones that stand (registered here,
  * not lost to another desk and their request not cancelled), `lost` the ones this desk cancelled because the
- * server gave the request to another desk.
+ * server gave the request to another desk, `unverified` the standing ones whose signature did not verify here.
  */
-export function erequestRegistrations(db: Db): { standing: string[]; lost: string[] } {
+export function erequestRegistrations(db: Db): { standing: string[]; lost: string[]; unverified: string[] } {
   const rows = db
     .prepare(
-      `SELECT e.number, (l.state IS 'lost' OR r.status IS 'cancelled') AS gone
+      `SELECT e.number, (l.state IS 'lost' OR r.status IS 'cancelled') AS gone,
+              coalesce(json_extract(e.verification, '$.valid'), 0) AS valid
        FROM erequest e
        LEFT JOIN erequest_lease l ON l.number = e.number
        LEFT JOIN service_request r ON r.id = e.request_id
        WHERE e.request_id IS NOT NULL OR e.registered_as IS NOT NULL`,
     )
-    .all() as Array<{ number: string; gone: number }>;
-  return { standing: rows.filter((r) => !r.gone).map((r) => r.number), lost: rows.filter((r) => r.gone).map((r) => r.number) };
+    .all() as Array<{ number: string; gone: number; valid: number }>;
+  const standing = rows.filter((r) => !r.gone);
+  return {
+    standing: standing.map((r) => r.number),
+    lost: rows.filter((r) => r.gone).map((r) => r.number),
+    unverified: standing.filter((r) => !r.valid).map((r) => r.number),
+  };
 }
 
 /**

@@ -61,7 +61,10 @@ export async function doubleBookingsOnServer(db: Sql, orgBin: string): Promise<n
 
 /** Numbers of the e-requests the gateway delivered to the organization (the ones its desks must register). */
 export async function receivedErequests(db: Sql, orgBin: string): Promise<string[]> {
-  const r = await db.query<{ number: string }>(`SELECT number FROM gateway_request WHERE org_bin = $1 AND status NOT IN ('unknown-organization', 'bad-request') ORDER BY number`, [orgBin]);
+  const r = await db.query<{ number: string }>(
+    `SELECT number FROM gateway_request WHERE org_bin = $1 AND status NOT IN ('unknown-organization', 'bad-request') ORDER BY number`,
+    [orgBin],
+  );
   return r.rows.map((x) => x.number);
 }
 

@@ -161,9 +161,11 @@ export async function checkInvariants(
     }
   const erequests = new Map<string, string[]>();
   let erequestsLost = 0;
+  let erequestsUnverified = 0;
   for (const d of desks) {
     const r = erequestRegistrations(d.app.db);
     erequestsLost += r.lost.length;
+    erequestsUnverified += r.unverified.length;
     for (const n of new Set(r.standing)) erequests.set(n, [...(erequests.get(n) ?? []), d.name]);
   }
   let erequestsRegisteredTwice = 0;
@@ -238,6 +240,7 @@ export async function checkInvariants(
       erequestsReceived: received.length,
       erequestsRegistered: erequests.size,
       erequestRegistrationsLost: erequestsLost,
+      erequestSignaturesNotVerified: erequestsUnverified,
       manualPeople: fingerprints[0]?.manualPeople.length ?? 0,
     },
   };

@@ -157,7 +157,13 @@ export class SimPortal {
     const base = { requestId, iin: r.iin, organizationBin: this.orgBin, submittedAt: now.toISOString() };
     const content: ErequestContent =
       r.type === 'home-visit'
-        ? { type: 'home-visit', ...base, address: 'Атырау қ., Сәтпаев д-лы, 12, 7', phone: '+7 701 555 12 34', complaint: 'Қызуы 38,2, жөтел' }
+        ? {
+            type: 'home-visit',
+            ...base,
+            address: 'Атырау қ., Сәтпаев д-лы, 12, 7',
+            phone: '+7 701 555 12 34',
+            complaint: 'Қызуы 38,2, жөтел',
+          }
         : {
             type: 'appointment',
             ...base,
