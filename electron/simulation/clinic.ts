@@ -109,7 +109,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     const tSetup = performance.now();
 
     // Each desk's time is cut into periods of random length; a period is offline with probability `offline`.
-    // Online, a desk syncs every few of its own operations.
+    // Online, a desk syncs every few of its own operations; offline, the proxy refuses its requests.
     const n = o.desks;
     const periodEnd = desks.map(() => 0);
     const restartAt = new Set(
@@ -127,6 +127,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
           periodEnd[d.index] = step + int(n * 5, n * 40);
           d.offlineUntil = random() < o.offline ? periodEnd[d.index]! : 0;
           if (d.offlineUntil) offlinePeriods++;
+          central.setOffline(d.credential, d.offlineUntil > 0); // a round in flight breaks off
         }
         if (step < d.offlineUntil || step < d.nextSyncAt || d.syncing) continue;
         d.nextSyncAt = step + int(n, n * 4);
@@ -143,6 +144,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     // Quiescence: the portal sends what it could not, every desk pushes everything, pulls to the head and processes
     // its e-request inbox, its registrar calling back the patients of lost bookings, until a whole round changes
     // nothing; then twice more.
+    for (const d of desks) central.setOffline(d.credential, false);
     await w.portal.flush();
     if (w.portal.waiting) throw new Error(`the portal could not post ${w.portal.waiting} e-request(s)`);
     const inboxMoves = () => desks.reduce((s, d) => s + d.erequests.processed + d.erequests.lost, 0);

@@ -13,6 +13,7 @@ import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
 import type { Clock } from '../../common/clock';
 import type { OrgProfile } from '../../common/organization';
 import { registerIins, staffIds } from '../../db/clinic-snapshot';
+import { getCredential } from '../../db/sync';
 import { closeApp, openApp, type AppContext } from '../services/app';
 import type { SessionSlot } from '../services/auth';
 import { DEMO_ACCOUNTS, seedDemoData } from '../services/demo-data';
@@ -67,6 +68,8 @@ export class SimDesk {
   /** The workstation's own code (D1, D2…), the prefix of every number it issues. */
   code = '';
   workstationId = '';
+  /** The workstation's credential with the central server (the proxy cuts an offline desk off by it). */
+  credential = '';
   orgBin = '';
   /** No sync before this step of the simulation (the desk is offline until then). */
   offlineUntil = 0;
@@ -108,6 +111,7 @@ export class SimDesk {
     desk.code = enrolled.workstationCode;
     desk.workstationId = enrolled.workstationId;
     desk.orgBin = enrolled.orgBin;
+    desk.credential = getCredential(app.db) ?? '';
     desk.doctors = staffIds(app.db);
     desk.registerIins = registerIins(app.db, 1_000);
     return desk;
