@@ -98,9 +98,28 @@ export function manualPeopleIins(db: Db): string[] {
   return db.prepare(`SELECT iin FROM person WHERE source = 'manual' ORDER BY iin`).pluck(true).all() as string[];
 }
 
-/** Numbers of e-requests this desk registered (turned into a request of its own). */
-export function registeredErequests(db: Db): string[] {
-  return db.prepare(`SELECT number FROM erequest WHERE request_id IS NOT NULL OR registered_as IS NOT NULL`).pluck(true).all() as string[];
+/**
+ * This desk's registrations of e-requests, by e-request number: `standing` the ones that stand (registered here,
+ * not lost to another desk and their request not cancelled), `lost` the ones this desk cancelled because the
+ * server gave the request to another desk, `unverified` the standing ones whose signature did not verify here.
+ */
+export function erequestRegistrations(db: Db): { standing: string[]; lost: string[]; unverified: string[] } {
+  const rows = db
+    .prepare(
+      `SELECT e.number, (l.state IS 'lost' OR r.status IS 'cancelled') AS gone,
+              coalesce(json_extract(e.verification, '$.valid'), 0) AS valid
+       FROM erequest e
+       LEFT JOIN erequest_lease l ON l.number = e.number
+       LEFT JOIN service_request r ON r.id = e.request_id
+       WHERE e.request_id IS NOT NULL OR e.registered_as IS NOT NULL`,
+    )
+    .all() as Array<{ number: string; gone: number; valid: number }>;
+  const standing = rows.filter((r) => !r.gone);
+  return {
+    standing: standing.map((r) => r.number),
+    lost: rows.filter((r) => r.gone).map((r) => r.number),
+    unverified: standing.filter((r) => !r.valid).map((r) => r.number),
+  };
 }
 
 /**

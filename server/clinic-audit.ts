@@ -59,6 +59,15 @@ export async function doubleBookingsOnServer(db: Sql, orgBin: string): Promise<n
   return Number(slots.rows[0]?.n ?? 0) + Number(keys.rows[0]?.n ?? 0);
 }
 
+/** Numbers of the e-requests the gateway delivered to the organization (the ones its desks must register). */
+export async function receivedErequests(db: Sql, orgBin: string): Promise<string[]> {
+  const r = await db.query<{ number: string }>(
+    `SELECT number FROM gateway_request WHERE org_bin = $1 AND status NOT IN ('unknown-organization', 'bad-request') ORDER BY number`,
+    [orgBin],
+  );
+  return r.rows.map((x) => x.number);
+}
+
 /** The workstations enrolled in the organization, with their short codes. */
 export async function workstationIds(db: Sql, orgBin: string): Promise<string[]> {
   const r = await db.query<{ id: string }>(`SELECT id FROM workstation WHERE org_bin = $1`, [orgBin]);

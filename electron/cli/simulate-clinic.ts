@@ -99,6 +99,7 @@ function summary(r: SimulationReport): string {
     'slotsNotReleased',
     'duplicateNumbers',
     'erequestsRegisteredTwice',
+    'erequestsNotRegistered',
     'desksNotConverged',
   ] as const;
   const lines = [
@@ -108,10 +109,11 @@ function summary(r: SimulationReport): string {
     `  done: ${Object.entries(r.operations.done)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
+    `  e-requests: ${r.erequests.posted} posted by the portal, ${r.erequests.processed} processed by the desks, ${r.erequests.takenByAnotherDesk} seen as taken by another desk, ${r.erequests.lostToAnotherDesk} registrations lost to another desk`,
     `  faults: ${r.faults.offlinePeriods} offline periods, ${r.faults.serverRestarts} server restarts, ${r.faults.droppedResponses} dropped responses, ${r.faults.syncRounds} sync rounds (${r.faults.failedSyncRounds} failed)`,
     `  timings: setup ${r.timings.setupMs} ms, operations ${r.timings.operationsMs} ms, quiescence ${r.timings.quiescenceMs} ms, checks ${r.timings.checksMs} ms`,
     ...(r.operations.errors.length ? [`  errors: ${r.operations.errors.slice(0, 5).join('; ')}`] : []),
-    `  not simulated: ${r.notSimulated.join(', ')}`,
+    ...(r.notSimulated.length ? [`  not simulated: ${r.notSimulated.join(', ')}`] : []),
     '',
   ];
   return lines.join('\n');

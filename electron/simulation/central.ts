@@ -3,7 +3,11 @@
  * (a scratch database), which the simulation restarts — for PGlite the database is closed and the same data folder
  * opened again, for PostgreSQL the app and its pool are rebuilt — and, in front of it, a proxy the desks talk to.
  * The proxy stays up across restarts (so the desks keep their server address) and drops some push responses after
- * the server committed the batch: the desk never hears the answer and sends the same batch again.
+ * the server committed the batch: the desk never hears the answer and sends the same batch again. It drops some
+ * e-request claim answers the same way: the server leased the requests to a desk that does not know it, so they
+ * wait until that desk claims them again or the lease runs out. A desk that goes offline loses its network here
+ * (its credential is refused), so a round in flight at that moment breaks off half done — e.g. after claiming
+ * e-requests and registering them, before the registrations reached the server.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -25,7 +29,7 @@ export interface CentralOptions {
   /** PostgreSQL: an empty database to use as it is (instead of a scratch one on `postgresUrl`). */
   databaseUrl?: string;
   clock: Clock;
-  /** Probability that a push response is dropped after the server committed it. */
+  /** Probability that a push (or e-request claim) response is dropped after the server committed it. */
   dropRate: number;
   random: () => number;
 }
@@ -39,7 +43,9 @@ export class CentralServer {
   private dataDir: string | null = null;
   private dropDatabase: (() => Promise<void>) | null = null;
   private databaseUrl: string | null = null;
-  /** Push responses the proxy dropped; server restarts done. */
+  /** The bearer credentials of the desks that are offline: their requests never reach the server. */
+  private readonly offline = new Set<string>();
+  /** Push and claim responses the proxy dropped; server restarts done. */
   dropped = 0;
   restarts = 0;
   /** The address the desks enroll with (the proxy's). */
@@ -79,13 +85,19 @@ export class CentralServer {
     this.restarts++;
   }
 
+  /** Cuts a desk off the network (or connects it again), by its credential. */
+  setOffline(credential: string, offline: boolean): void {
+    if (offline) this.offline.add(`Bearer ${credential}`);
+    else this.offline.delete(`Bearer ${credential}`);
+  }
+
   private async startProxy(): Promise<void> {
     this.proxy = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        if (!this.app) {
-          req.socket.destroy(); // restarting: as if the server were unreachable
+        if (!this.app || this.offline.has(req.headers.authorization ?? '')) {
+          req.socket.destroy(); // restarting, or the desk offline: as if the server were unreachable
           return;
         }
         const up = http.request(
@@ -94,7 +106,8 @@ export class CentralServer {
             const body: Buffer[] = [];
             ur.on('data', (c: Buffer) => body.push(c));
             ur.on('end', () => {
-              if (req.url?.startsWith('/v1/sync/push') && ur.statusCode === 200 && this.options.random() < this.options.dropRate) {
+              const droppable = req.url?.startsWith('/v1/sync/push') || req.url?.startsWith('/v1/erequests/claim');
+              if (droppable && ur.statusCode === 200 && this.options.random() < this.options.dropRate) {
                 this.dropped++;
                 req.socket.destroy(); // committed on the server; the desk never hears of it
                 return;

@@ -17,6 +17,7 @@ import { CentralServer, type SimDatabase } from './central';
 import { SimDesk } from './desk';
 import { checkInvariants, type InvariantDetails, type Invariants } from './invariants';
 import { emptyStats, resolveLostBookings, runRandomOperation, type OperationStats, type World } from './operations';
+import { SimPortal } from './portal';
 
 export interface SimulationOptions {
   desks: number;
@@ -45,11 +46,13 @@ export interface SimulationOptions {
 
 export interface SimulationReport extends Invariants {
   ok: boolean;
-  /** What the simulation drove; e-requests are not driven (their server leases come separately), so 0 above is vacuous. */
+  /** What the simulation drove. */
   simulated: string[];
   notSimulated: string[];
   options: Omit<SimulationOptions, 'onProgress' | 'beforeChecks' | 'postgresUrl' | 'databaseUrl' | 'start'> & { start: string };
   operations: OperationStats;
+  /** E-requests: posted by the portal; processed (registered) by the desks, seen by a desk as taken by another, registrations lost to another desk. */
+  erequests: { posted: number; processed: number; takenByAnotherDesk: number; lostToAnotherDesk: number; portalRetries: number };
   faults: { offlinePeriods: number; serverRestarts: number; droppedResponses: number; syncRounds: number; failedSyncRounds: number };
   totals: Record<string, number>;
   timings: { setupMs: number; operationsMs: number; quiescenceMs: number; checksMs: number; totalMs: number; meanSyncRoundMs: number };
@@ -92,18 +95,21 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     random: prng(o.seed ^ 0x5eed), // its own stream: drops depend on timing, the work must not
   });
   const desks: SimDesk[] = [];
-  const w: World = { random, desks, stats: emptyStats(), people: [], iins: new Set(), exceptionNotes: [], counter: 0 };
+  const w: World = { random, desks, stats: emptyStats(), people: [], iins: new Set(), exceptionNotes: [], counter: 0, portal: null };
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   let offlinePeriods = 0;
   try {
     await central.start();
     for (let i = 0; i < o.desks; i++)
       desks.push(await SimDesk.open({ index: i, clock: clock.read, population: o.population ?? 100, server: central, profile: PROFILE }));
+    // The portal's citizens sign with certificates of a throw-away CA; every desk's administrator trusts it.
+    w.portal = await SimPortal.open({ server: central, orgBin: desks[0]!.orgBin, clock: clock.read, population: desks[0]!.registerIins });
+    for (const d of desks) for (const file of w.portal.trustFiles()) await d.admin.call('erequests.addTrustFile', file);
     for (const d of desks) await syncUntilOk(d);
     const tSetup = performance.now();
 
     // Each desk's time is cut into periods of random length; a period is offline with probability `offline`.
-    // Online, a desk syncs every few of its own operations.
+    // Online, a desk syncs every few of its own operations; offline, the proxy refuses its requests.
     const n = o.desks;
     const periodEnd = desks.map(() => 0);
     const restartAt = new Set(
@@ -121,6 +127,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
           periodEnd[d.index] = step + int(n * 5, n * 40);
           d.offlineUntil = random() < o.offline ? periodEnd[d.index]! : 0;
           if (d.offlineUntil) offlinePeriods++;
+          central.setOffline(d.credential, d.offlineUntil > 0); // a round in flight breaks off
         }
         if (step < d.offlineUntil || step < d.nextSyncAt || d.syncing) continue;
         d.nextSyncAt = step + int(n, n * 4);
@@ -134,14 +141,20 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     o.onProgress?.(o.operations, o.operations);
     const tOps = performance.now();
 
-    // Quiescence: every desk pushes everything and pulls to the head, its registrar calling back the patients of
-    // lost bookings, until a whole round changes nothing; then twice more.
+    // Quiescence: the portal sends what it could not, every desk pushes everything, pulls to the head and processes
+    // its e-request inbox, its registrar calling back the patients of lost bookings, until a whole round changes
+    // nothing; then twice more.
+    for (const d of desks) central.setOffline(d.credential, false);
+    await w.portal.flush();
+    if (w.portal.waiting) throw new Error(`the portal could not post ${w.portal.waiting} e-request(s)`);
+    const inboxMoves = () => desks.reduce((s, d) => s + d.erequests.processed + d.erequests.lost, 0);
     for (let round = 0; round < 50; round++) {
       let moved = 0;
       for (const d of desks) {
         moved += await resolveLostBookings(w, d);
+        const before = inboxMoves();
         const r = await syncUntilOk(d);
-        moved += r.pushed.applied + r.pushed.duplicate + r.pushed.conflict + r.pushed.rejected + r.pulled;
+        moved += r.pushed.applied + r.pushed.duplicate + r.pushed.conflict + r.pushed.rejected + r.pulled + inboxMoves() - before;
       }
       if (moved === 0) break;
     }
@@ -167,8 +180,9 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
         'prices',
         'timetable exceptions',
         'districts',
+        'e-requests',
       ],
-      notSimulated: ['e-requests'],
+      notSimulated: [],
       options: {
         desks: o.desks,
         operations: o.operations,
@@ -181,6 +195,13 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
         start: o.start.toISOString(),
       },
       operations: w.stats,
+      erequests: {
+        posted: w.portal.posted,
+        processed: desks.reduce((s, d) => s + d.erequests.processed, 0),
+        takenByAnotherDesk: desks.reduce((s, d) => s + d.erequests.taken, 0),
+        lostToAnotherDesk: desks.reduce((s, d) => s + d.erequests.lost, 0),
+        portalRetries: w.portal.retried,
+      },
       faults: {
         offlinePeriods,
         serverRestarts: central.restarts,
@@ -203,6 +224,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     await Promise.all(desks.map((d) => d.settle()));
     desks.forEach((d) => d.close());
     await central.close();
+    w.portal?.close();
   }
 }
 

@@ -2,7 +2,9 @@
  * One workstation of the simulated clinic (issue 13): a real SQLite file in its own temporary folder with the demo
  * staff, enrolled with the central server as an administrator does it, and the people who work at it — the
  * administrator, a registrar, an operator and a cashier — each a logged-in session calling the same dispatcher the
- * user interface calls. Its sync runs when the simulation says so (an offline desk simply does not sync).
+ * user interface calls. Its sync runs when the simulation says so (an offline desk simply does not sync), and after
+ * each round the desk processes its e-request inbox as the application's background round does (claim the new
+ * ones from the server, register those granted).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +13,7 @@ import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
 import type { Clock } from '../../common/clock';
 import type { OrgProfile } from '../../common/organization';
 import { registerIins, staffIds } from '../../db/clinic-snapshot';
+import { getCredential } from '../../db/sync';
 import { closeApp, openApp, type AppContext } from '../services/app';
 import type { SessionSlot } from '../services/auth';
 import { DEMO_ACCOUNTS, seedDemoData } from '../services/demo-data';
@@ -66,6 +69,8 @@ export class SimDesk {
   /** The workstation's own code (D1, D2…), the prefix of every number it issues. */
   code = '';
   workstationId = '';
+  /** The workstation's credential with the central server (the proxy cuts an offline desk off by it). */
+  credential = '';
   orgBin = '';
   /** No sync before this step of the simulation (the desk is offline until then). */
   offlineUntil = 0;
@@ -73,6 +78,8 @@ export class SimDesk {
   syncRounds = 0;
   syncFailures = 0;
   syncMs = 0;
+  /** E-request inbox rounds: new ones processed (registered) here, seen as taken by another desk, registrations lost to another desk. */
+  erequests = { processed: 0, taken: 0, lost: 0 };
   /** Staff ids by login on this desk (ids differ from desk to desk). */
   doctors = new Map<string, number>();
   /** People of the population register on this desk (the same on every desk). */
@@ -111,6 +118,7 @@ export class SimDesk {
     desk.code = enrolled.workstationCode;
     desk.workstationId = enrolled.workstationId;
     desk.orgBin = enrolled.orgBin;
+    desk.credential = getCredential(app.db) ?? '';
     desk.doctors = staffIds(app.db);
     desk.registerIins = registerIins(app.db, 1_000);
     return desk;
@@ -124,15 +132,23 @@ export class SimDesk {
     return this.inFlight !== null;
   }
 
-  /** One sync round as the administrator's "sync now" does it: push everything queued, pull to the head. */
+  /**
+   * One sync round as the administrator's "sync now" does it (push everything queued, pull to the head), then one
+   * round of the e-request inbox (electron/services/erequests/intake.ts processInbox; it claims through the
+   * server, so an unreachable server leaves the new requests waiting).
+   */
   sync(): Promise<RoundResult> {
     if (!this.inFlight) {
       const t0 = performance.now();
       this.inFlight = this.admin
         .call('sync.now', {})
-        .then((r) => {
+        .then(async (r) => {
           this.syncRounds++;
           if (!r.ok) this.syncFailures++;
+          const inbox = await this.registrar.call('erequests.process', {});
+          this.erequests.processed += inbox.processed;
+          this.erequests.taken += inbox.taken;
+          this.erequests.lost += inbox.lost;
           return r as RoundResult;
         })
         .finally(() => {

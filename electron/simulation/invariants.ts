@@ -14,7 +14,10 @@
  *   appointment holds at all).
  * - duplicateNumbers: human-facing numbers (requests, appointments, home-visit calls, talons, shifts, receipts,
  *   certificates) issued more than once across the desks.
- * - erequestsRegisteredTwice: e-requests registered on more than one desk.
+ * - erequestsRegisteredTwice: e-requests with a standing registration on more than one desk (registered there and
+ *   neither lost to another desk nor cancelled).
+ * - erequestsNotRegistered: e-requests the gateway delivered to the organization that no desk holds a standing
+ *   registration of.
  * - desksNotConverged: desks whose shared state differs: their booked slots (own confirmed appointments plus the
  *   other desks' bookings they pulled) differ from the server's live bookings, or their people entered by hand,
  *   timetable exceptions, prices or districts differ from those most desks hold.
@@ -26,13 +29,13 @@ import {
   deskAppointments,
   issuedNumbers,
   outboxEntries,
-  registeredErequests,
+  erequestRegistrations,
   remoteBookings,
   sharedSnapshot,
   staffIds,
   type DeskAppointment,
 } from '../../db/clinic-snapshot';
-import { doubleBookingsOnServer, liveBookings, repeatedOpIds, serverOps } from '../../server/clinic-audit';
+import { doubleBookingsOnServer, liveBookings, receivedErequests, repeatedOpIds, serverOps } from '../../server/clinic-audit';
 import type { Sql } from '../../server/db';
 import type { SimDesk } from './desk';
 
@@ -43,6 +46,7 @@ export interface Invariants {
   slotsNotReleased: number;
   duplicateNumbers: number;
   erequestsRegisteredTwice: number;
+  erequestsNotRegistered: number;
   desksNotConverged: number;
 }
 
@@ -155,13 +159,27 @@ export async function checkInvariants(
       duplicateNumbers += c - 1;
       note('duplicateNumbers', `${n} issued ${c} times`);
     }
-  const erequests = new Map<string, number>();
-  for (const d of desks) for (const n of new Set(registeredErequests(d.app.db))) erequests.set(n, (erequests.get(n) ?? 0) + 1);
+  const erequests = new Map<string, string[]>();
+  let erequestsLost = 0;
+  let erequestsUnverified = 0;
+  for (const d of desks) {
+    const r = erequestRegistrations(d.app.db);
+    erequestsLost += r.lost.length;
+    erequestsUnverified += r.unverified.length;
+    for (const n of new Set(r.standing)) erequests.set(n, [...(erequests.get(n) ?? []), d.name]);
+  }
   let erequestsRegisteredTwice = 0;
-  for (const [n, c] of erequests)
-    if (c > 1) {
+  for (const [n, holders] of erequests)
+    if (holders.length > 1) {
       erequestsRegisteredTwice++;
-      note('erequestsRegisteredTwice', `${n} registered on ${c} desks`);
+      note('erequestsRegisteredTwice', `${n} registered on ${holders.join(', ')}`);
+    }
+  const received = await receivedErequests(server, orgBin);
+  let erequestsNotRegistered = 0;
+  for (const n of received)
+    if (!erequests.has(n)) {
+      erequestsNotRegistered++;
+      note('erequestsNotRegistered', `${n} registered on no desk`);
     }
 
   // Convergence: every desk's calendar is the server's; the rest of the shared state is the same on every desk.
@@ -211,6 +229,7 @@ export async function checkInvariants(
       slotsNotReleased,
       duplicateNumbers,
       erequestsRegisteredTwice,
+      erequestsNotRegistered,
       desksNotConverged,
     },
     details,
@@ -218,6 +237,10 @@ export async function checkInvariants(
       serverOperations: ops.length,
       liveBookings: live.length,
       numbersIssued: numbers.size,
+      erequestsReceived: received.length,
+      erequestsRegistered: erequests.size,
+      erequestRegistrationsLost: erequestsLost,
+      erequestSignaturesNotVerified: erequestsUnverified,
       manualPeople: fingerprints[0]?.manualPeople.length ?? 0,
     },
   };

@@ -2,7 +2,8 @@
  * What the people of the simulated clinic do (issue 13), each through the API a person uses: a registrar books,
  * cancels and reschedules appointments (always in a slot `appointments.freeSlots` offered), enters people by hand,
  * takes home-visit calls; an operator and the cashier take a paid certificate request through to its payment; the
- * administrator changes a price, enters or removes a doctor's sick day, renames a district. The operation and its
+ * administrator changes a price, enters or removes a doctor's sick day, renames a district; a citizen sends an
+ * e-request through the portal (portal.ts), which the desks take in when they process their inbox. The operation and its
  * arguments are drawn from the seeded generator; the application's refusals (a slot taken meanwhile, a window
  * already past…) are counted, not failures.
  */
@@ -10,6 +11,7 @@ import { makeIin } from '../../common/iin';
 import { dayNumberOf, dayNumberToIso } from '../../common/working-calendar';
 import { bookedAppointments, lostAppointments, manualPeopleIins } from '../../db/clinic-snapshot';
 import { CallRefused, type SimDesk } from './desk';
+import type { SimPortal } from './portal';
 
 export const OPERATION_KINDS = [
   'book',
@@ -21,6 +23,7 @@ export const OPERATION_KINDS = [
   'price',
   'timetable-exception',
   'district',
+  'erequest',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
@@ -35,6 +38,7 @@ const WEIGHTS: Record<OperationKind, number> = {
   price: 2,
   'timetable-exception': 2,
   district: 1,
+  erequest: 4,
 };
 
 /** The doctors with a timetable in the demo data (their logins are the same on every desk). */
@@ -73,6 +77,8 @@ export interface World {
   /** Sick days entered by the simulation, by their note (removable on any desk that has pulled them). */
   exceptionNotes: string[];
   counter: number;
+  /** The citizens' portal (null until the desks are enrolled: it needs the clinic's BIN). */
+  portal: SimPortal | null;
 }
 
 const pick = <T>(w: World, list: readonly T[]): T => list[Math.floor(w.random() * list.length)]!;
@@ -271,5 +277,11 @@ const OPERATIONS: Record<OperationKind, (w: World, desk: SimDesk) => Promise<boo
       gpId: x.gp?.id ?? null,
       addresses: x.addresses.map((y) => ({ street: y.street, houseFrom: y.houseFrom, houseTo: y.houseTo, parity: y.parity })),
     });
+  },
+
+  async erequest(w) {
+    if (!w.portal) return false;
+    const type = chance(w, 0.6) ? 'home-visit' : 'appointment';
+    await w.portal.submit({ type, iin: pick(w, w.portal.writers), doctor: type === 'appointment' ? pick(w, DOCTORS) : undefined });
   },
 };
