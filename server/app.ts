@@ -203,7 +203,7 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   });
   app.get('/v1/gateway/requests/:number', { preHandler: gateway }, async (req, reply) => {
     const number = (req.params as { number: string }).number;
-    const view = /^[\w-]{1,40}$/.test(number) ? await getRequestView(db, number) : null;
+    const view = /^[\w-]{1,40}$/.test(number) ? await getRequestView(db, number, req.gatewayClient!) : null;
     if (!view) return reply.code(404).send({ error: 'not-found', message: `no request ${number}` });
     return view;
   });

@@ -122,8 +122,8 @@ export async function submitRequest(db: ServerDb, clientId: string, body: Uint8A
   const cms = Buffer.from(der).toString('base64');
   return db.transaction(async (tx) => {
     const existing = await tx.query<{ number: string; status: GatewayStatus }>(
-      `SELECT number, status FROM gateway_request WHERE request_id = $1`,
-      [routing.requestId],
+      `SELECT number, status FROM gateway_request WHERE client_id = $1 AND request_id = $2`,
+      [clientId, routing.requestId],
     );
     if (existing.rows[0]) return { ...existing.rows[0], duplicate: true };
     const served = await tx.query(`SELECT 1 FROM workstation WHERE org_bin = $1 AND revoked_at IS NULL LIMIT 1`, [routing.organizationBin]);
@@ -131,7 +131,7 @@ export async function submitRequest(db: ServerDb, clientId: string, body: Uint8A
     const number = await nextNumber(tx, now);
     const inserted = await tx.query<{ received_at: string }>(
       `INSERT INTO gateway_request (number, request_id, client_id, org_bin, iin, service_type, submitted_at, document, status, status_reason, received_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (request_id) DO NOTHING RETURNING to_json(received_at)#>>'{}' AS received_at`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (client_id, request_id) DO NOTHING RETURNING to_json(received_at)#>>'{}' AS received_at`,
       [
         number,
         routing.requestId,
@@ -149,8 +149,8 @@ export async function submitRequest(db: ServerDb, clientId: string, body: Uint8A
     if (inserted.rowCount === 0) {
       // A concurrent POST of the same requestId won the race: answer with its number.
       const r = await tx.query<{ number: string; status: GatewayStatus }>(
-        `SELECT number, status FROM gateway_request WHERE request_id = $1`,
-        [routing.requestId],
+        `SELECT number, status FROM gateway_request WHERE client_id = $1 AND request_id = $2`,
+        [clientId, routing.requestId],
       );
       return { ...r.rows[0]!, duplicate: true };
     }
@@ -230,7 +230,8 @@ export async function applyStatusOp(
   return null;
 }
 
-export async function getRequestView(db: Sql, number: string): Promise<GatewayRequestView | null> {
+/** What the citizen's screen shows; only the gateway client that posted the request may read it (issue 14). */
+export async function getRequestView(db: Sql, number: string, clientId: string): Promise<GatewayRequestView | null> {
   const r = await db.query<{
     number: string;
     request_id: string;
@@ -245,8 +246,8 @@ export async function getRequestView(db: Sql, number: string): Promise<GatewayRe
     answer: string | null;
   }>(
     `SELECT number, request_id, iin, org_bin, service_type, status, status_reason, to_json(received_at)#>>'{}' AS received_at, registered_as, deadline_at, answer
-       FROM gateway_request WHERE number = $1`,
-    [number],
+       FROM gateway_request WHERE number = $1 AND client_id = $2`,
+    [number, clientId],
   );
   const row = r.rows[0];
   if (!row) return null;

@@ -4,6 +4,7 @@ import { sql as m0002 } from './0002-gateway';
 import { sql as m0003 } from './0003-identity';
 import { sql as m0004 } from './0004-erequest-leases';
 import { sql as m0005 } from './0005-change-order';
+import { sql as m0006 } from './0006-gateway-client-ids';
 
 export interface ServerMigration {
   version: number;
@@ -17,4 +18,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 3, name: 'identity', sql: m0003 },
   { version: 4, name: 'erequest-leases', sql: m0004 },
   { version: 5, name: 'change-order', sql: m0005 },
+  { version: 6, name: 'gateway-client-ids', sql: m0006 },
 ];

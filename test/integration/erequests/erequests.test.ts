@@ -4,12 +4,13 @@
  * registers, checks and answers; the citizen's status shows the signed result or the refusal with its reason, and
  * the result's signature verifies with `openssl cms -verify`.
  */
+import { createGatewayCredential } from '../../../server/gateway';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncNow } from '../../../electron/services/sync/index';
 import { processInbox } from '../../../electron/services/erequests/intake';
 import { localInstant } from '../../helpers/clock';
-import { createErequestRig, firstFreeSlot, opensslVerifies, type ErequestRig } from '../../helpers/erequests';
+import { createErequestRig, firstFreeSlot, gatewayClient, opensslVerifies, type ErequestRig } from '../../helpers/erequests';
 
 let rig: ErequestRig;
 beforeAll(async () => {
@@ -163,6 +164,14 @@ describe('e-requests from the portal', () => {
     expect(b).toMatchObject({ status: 200, body: { number: a.body.number, duplicate: true } });
     const rows = await rig.server.db.query(`SELECT count(*)::int AS n FROM gateway_request WHERE request_id = $1`, [body.requestId]);
     expect(rows.rows[0]).toEqual({ n: 1 });
+    // Request ids are each gateway client's own: another client's request 42 is another request, and neither client
+    // reads the other's.
+    const otherGateway = gatewayClient(rig.server.url, (await createGatewayCredential(rig.server.db, 'second portal')).credential);
+    const c = await otherGateway.post(der);
+    expect(c).toMatchObject({ status: 201, body: { duplicate: false } });
+    expect(c.body.number).not.toBe(a.body.number);
+    expect(await otherGateway.status(a.body.number)).toMatchObject({ error: 'not-found' });
+    expect(await rig.status(a.body.number)).toMatchObject({ number: a.body.number });
 
     const other = await rig.post(rig.pki.signRequest(homeVisit({ organizationBin: '000000000000' }), 'valid'));
     expect(other.body.status).toBe('unknown-organization');
