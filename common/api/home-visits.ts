@@ -29,8 +29,9 @@ export const homeVisitsApi = defineSlice(['homeVisits'], {
       .strict(),
     result: homeVisitSchema,
   }),
+  // The registrar, or the doctor the call was given to (checked in the service).
   'homeVisits.setStatus': method({
-    access: ['registrar', 'physician', 'administrator'],
+    access: ['registrar', 'physician'],
     args: z
       .object({
         id: z.number().int().positive(),

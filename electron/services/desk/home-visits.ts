@@ -193,6 +193,9 @@ export function setVisitStatus(
   const reason = a.reason?.trim() || null;
   if (a.status === 'cancelled' && (!reason || reason.length < 3))
     throw new ApiError('validation', 'a cancellation needs a reason', {}, ['reason']);
+  // A call is closed by the registrar or by the doctor it was given to, not by any physician (issue 14).
+  if (staff.role === 'physician' && r.doctor_id !== staff.id)
+    throw new ApiError('forbidden', `call ${r.number} is another doctor's`, { number: r.number });
   if (r.status !== 'registered')
     throw new ApiError('visit-closed', `call ${r.number} is already ${r.status}`, { number: r.number, status: r.status });
   const now = app.clock();

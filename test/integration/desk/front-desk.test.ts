@@ -343,6 +343,10 @@ describe('home-visit calls', () => {
         .status,
     ).toBe('cancelled');
     const doc = await ws.as('therapist');
+    // Another doctor, and the administrator, cannot close this doctor's call.
+    const other = await ws.as('gp');
+    expect(await errorCode(other.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'visited' }))).toBe('forbidden');
+    expect(await errorCode(admin.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'visited' }))).toBe('forbidden');
     expect((await doc.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'visited' })).status).toBe('visited');
     expect(await errorCode(doc.call('homeVisits.setStatus', { id: day.visits[1]!.id, status: 'cancelled', reason: 'again' }))).toBe(
       'visit-closed',
