@@ -6,6 +6,7 @@ import { BrowserWindow, net, protocol, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CONTENT_SECURITY_POLICY } from './csp';
+import { isAllowedExternalLink } from './external-links';
 
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = 'app://tirkeu';
@@ -63,8 +64,8 @@ export function createMainWindow(preloadPath: string): BrowserWindow {
   });
   win.webContents.on('will-attach-webview', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    // Only the call-centre or help links a printout may carry open outside, in the system browser.
-    if (/^https:\/\//.test(url)) void shell.openExternal(url);
+    // Only links to the state portals open outside, in the system browser (electron/external-links.ts).
+    if (isAllowedExternalLink(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   void win.loadURL(`${APP_ORIGIN}/index.html`);

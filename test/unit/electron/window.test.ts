@@ -83,6 +83,25 @@ describe('the main window', () => {
     expect(recorded.openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
   });
 
+  it('opens outside only https links to the state portals (an allowlist), never any https address', async () => {
+    const { shell } = await import('electron');
+    const open = shell.openExternal as unknown as ReturnType<typeof vi.fn>;
+    open.mockClear();
+    createMainWindow('/p.cjs');
+    for (const url of ['https://egov.kz/cms/kk', 'https://www.gov.kz/memleket'])
+      expect(recorded.openHandler!({ url })).toEqual({ action: 'deny' });
+    for (const url of [
+      'https://example.kz',
+      'https://egov.kz.evil.example/',
+      'https://user:pw@egov.kz/',
+      'http://egov.kz/',
+      'https://egov.kz:8443/',
+      'javascript:alert(1)',
+    ])
+      recorded.openHandler!({ url });
+    expect(open.mock.calls.map((c) => c[0])).toEqual(['https://egov.kz/cms/kk', 'https://www.gov.kz/memleket']);
+  });
+
   it('denies every permission request', () => {
     hardenSession();
     const cb = vi.fn();
