@@ -68,6 +68,8 @@ export const ERROR_CODES = [
   // one clinic, many desks (electron/services/sync)
   'org-mismatch',
   'server-unreachable',
+  // sessions (electron/services/auth.ts)
+  'session-locked',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -89,6 +89,10 @@ export type Organization = z.infer<typeof organizationSchema>;
 export const sessionInfoSchema = z.object({
   staff: staffSchema,
   organization: organizationSchema,
+  /** The screen is locked (idle, or locked by hand): only unlocking or logging out is possible until then. */
+  locked: z.boolean(),
+  /** Minutes without a key or mouse movement before the window locks itself (the organization's setting). */
+  idleMinutes: z.number().int(),
 });
 export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 

@@ -9,6 +9,7 @@ import type { SessionInfo } from '../../common/schemas';
 import { SYSTEM_ACTOR, type Actor } from '../../db/audit';
 import { recordChange } from '../../db/change';
 import { getOrganization } from '../../db/organization';
+import { getSetting, setSetting } from '../../db/settings';
 import {
   findStaffByLogin,
   recordLoginFailure,
@@ -28,16 +29,68 @@ const DUMMY_HASH = hashPasswordSync('not-a-real-password-0');
 /** Where a transport keeps who is logged in: per BrowserWindow in Electron, per browser session on the web host. */
 export interface SessionSlot {
   staffId: number | null;
+  /** When this person logged in (epoch ms): a session lives at most SESSION_MAX_HOURS. */
+  startedAt?: number;
+  /** The screen is locked: only unlocking (with the password) or logging out is possible. */
+  locked?: boolean;
+}
+
+/** A session ends after this long whatever happens (a shared front-desk PC): log in again at the next shift. */
+export const SESSION_MAX_HOURS = 12;
+/** Minutes without input before the window locks itself, unless the administrator set the organization's own. */
+export const DEFAULT_IDLE_MINUTES = 10;
+const IDLE_SETTING = 'session.idleMinutes';
+
+export function idleMinutes(app: AppContext): number {
+  return getSetting<number>(app.db, IDLE_SETTING) ?? DEFAULT_IDLE_MINUTES;
+}
+
+export function setIdleMinutes(app: AppContext, admin: StaffRow, minutes: number): void {
+  recordChange(app.db, actorOf(admin), app.clock(), () => setSetting(app.db, IDLE_SETTING, minutes), {
+    audit: { action: 'session.idle-minutes', entity: 'setting', entityId: IDLE_SETTING, details: { minutes } },
+  });
 }
 
 export function actorOf(staff: StaffRow): Actor {
   return { staffId: staff.id, login: staff.login, role: staff.role };
 }
 
-export function sessionInfo(app: AppContext, staff: StaffRow): SessionInfo {
+export function sessionInfo(app: AppContext, staff: StaffRow, slot?: SessionSlot): SessionInfo {
   const organization = getOrganization(app.db);
   if (!organization) throw new ApiError('internal', 'the organization is not set up');
-  return { staff: toStaff(staff, app.clock()), organization };
+  return { staff: toStaff(staff, app.clock()), organization, locked: slot?.locked === true, idleMinutes: idleMinutes(app) };
+}
+
+/** Locks the screen: the session and whatever the person was typing stay, under the lock. */
+export function lock(app: AppContext, slot: SessionSlot, staff: StaffRow): void {
+  if (slot.locked) return;
+  slot.locked = true;
+  recordChange(app.db, actorOf(staff), app.clock(), () => undefined, {
+    audit: { action: 'session.locked-screen', entity: 'staff', entityId: staff.id },
+  });
+}
+
+/** The same person's password unlocks; a wrong one counts like a wrong log-in, and the fifth logs the session out. */
+export async function unlock(app: AppContext, slot: SessionSlot, staff: StaffRow, password: string): Promise<SessionInfo> {
+  const now = app.clock();
+  if (!(await verifyPassword(password, staff.password_hash))) {
+    const failures = staff.failed_attempts + 1;
+    const lockUntil = failures >= MAX_FAILED_LOGINS ? new Date(now.getTime() + LOCKOUT_MINUTES * 60_000).toISOString() : null;
+    recordChange(app.db, actorOf(staff), now, () => recordLoginFailure(app.db, staff.id, lockUntil, now), {
+      audit: { action: lockUntil ? 'session.locked' : 'session.unlock-failed', entity: 'staff', entityId: staff.id, details: { failures } },
+    });
+    if (lockUntil) {
+      slot.staffId = null;
+      slot.locked = false;
+      throw new ApiError('account-locked', 'too many wrong passwords', { until: lockUntil });
+    }
+    throw new ApiError('bad-credentials', 'wrong password', {}, ['password']);
+  }
+  recordChange(app.db, actorOf(staff), now, () => recordLoginSuccess(app.db, staff.id, now), {
+    audit: { action: 'session.unlocked', entity: 'staff', entityId: staff.id },
+  });
+  slot.locked = false;
+  return sessionInfo(app, { ...staff, failed_attempts: 0, locked_until: null }, slot);
 }
 
 /**
@@ -84,7 +137,9 @@ export async function login(app: AppContext, slot: SessionSlot, loginName: strin
     { audit: { action: 'session.login', entity: 'staff', entityId: staff.id, ...(rehash ? { details: { rehashed: true } } : {}) } },
   );
   slot.staffId = staff.id;
-  return sessionInfo(app, { ...staff, failed_attempts: 0, locked_until: null });
+  slot.startedAt = now.getTime();
+  slot.locked = false;
+  return sessionInfo(app, { ...staff, failed_attempts: 0, locked_until: null }, slot);
 }
 
 export function logout(app: AppContext, slot: SessionSlot, staff: StaffRow | null): void {
@@ -94,6 +149,8 @@ export function logout(app: AppContext, slot: SessionSlot, staff: StaffRow | nul
     });
   }
   slot.staffId = null;
+  slot.locked = false;
+  slot.startedAt = undefined;
 }
 
 export function setLanguage(app: AppContext, staff: StaffRow, language: Language): void {

@@ -10,7 +10,7 @@ import { project } from '../../common/api/projections';
 import { ApiError, type ApiErrorData, type Result } from '../../common/errors';
 import { getStaff } from '../../db/staff';
 import type { AppContext } from './app';
-import type { SessionSlot } from './auth';
+import { SESSION_MAX_HOURS, type SessionSlot } from './auth';
 import { handlers, type CallContext } from './handlers';
 import { projectionContext } from './need-to-know';
 
@@ -29,6 +29,9 @@ const fail = (code: ApiErrorData['code'], message: string, extra: Partial<ApiErr
 });
 
 /** Every answer carries the workstation's clock, so the renderer's "now" is the main process's (one clock). */
+/** What a locked screen still allows: unlocking, and the session itself (the lock screen's own calls). */
+const ALLOWED_WHEN_LOCKED = new Set<string>(['session.unlock', 'session.lock', 'session.current', 'session.logout']);
+
 export async function dispatch(app: AppContext, slot: SessionSlot, method: unknown, rawArgs: unknown): Promise<Result<unknown>> {
   const result = await answer(app, slot, method, rawArgs);
   return { ...result, now: app.clock().toISOString() };
@@ -44,8 +47,15 @@ async function answer(app: AppContext, slot: SessionSlot, method: unknown, rawAr
     slot.staffId = null;
     staff = null;
   }
+  // A session lives at most SESSION_MAX_HOURS: then it ends, wherever it is (a shared front-desk PC).
+  if (staff && slot.startedAt !== undefined && app.clock().getTime() - slot.startedAt > SESSION_MAX_HOURS * 3_600_000) {
+    slot.staffId = null;
+    slot.locked = false;
+    staff = null;
+  }
   if (spec.access !== 'public') {
     if (!staff) return fail('unauthenticated', 'log in first');
+    if (slot.locked && !ALLOWED_WHEN_LOCKED.has(method)) return fail('session-locked', 'the screen is locked: unlock it first');
     if (spec.access !== 'staff' && !(spec.access as readonly string[]).includes(staff.role)) {
       app.log.warn('api.forbidden', { method, role: staff.role, staffId: staff.id });
       return fail('forbidden', `the role ${staff.role} may not call ${method}`, { params: { method, role: staff.role } });

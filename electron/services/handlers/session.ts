@@ -5,7 +5,16 @@ import { me, type SliceHandlers } from './context';
 
 export const sessionHandlers: SliceHandlers<typeof sessionApi> = {
   'session.login': (ctx, a) => auth.login(ctx.app, ctx.slot, a.login, a.password),
-  'session.current': (ctx) => (ctx.staff ? auth.sessionInfo(ctx.app, ctx.staff) : null),
+  'session.current': (ctx) => (ctx.staff ? auth.sessionInfo(ctx.app, ctx.staff, ctx.slot) : null),
+  'session.lock': (ctx) => {
+    auth.lock(ctx.app, ctx.slot, me(ctx));
+    return { ok: true as const };
+  },
+  'session.unlock': (ctx, a) => auth.unlock(ctx.app, ctx.slot, me(ctx), a.password),
+  'session.setIdleMinutes': (ctx, a) => {
+    auth.setIdleMinutes(ctx.app, me(ctx), a.minutes);
+    return { ok: true as const };
+  },
   'session.logout': (ctx) => {
     auth.logout(ctx.app, ctx.slot, ctx.staff);
     return { ok: true as const };

@@ -43,10 +43,17 @@ async function overHttp(method: string, args: unknown): Promise<Result<unknown>>
   return (await response.json()) as Result<unknown>;
 }
 
+/** Told when the main process answers `session-locked`: the window shows its lock screen. */
+let onLocked: (() => void) | null = null;
+export function whenSessionLocked(fn: () => void): void {
+  onLocked = fn;
+}
+
 export async function call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> {
   const result = window.tirkeu ? await window.tirkeu.call(method, args) : await overHttp(method, args);
   followWorkstationClock(result.now);
   if (result.ok) return result.value as ApiResult<M>;
   if (result.error.message === 'network') throw new ApiCallError({ code: 'network', message: 'network' });
+  if (result.error.code === 'session-locked') onLocked?.();
   throw new ApiCallError(result.error);
 }

@@ -29,6 +29,15 @@ const en: typeof kk = {
     password: 'Change password',
     skip: 'Skip to content',
     shortcuts: 'F2 — search, Alt+H — home',
+    lock: {
+      button: 'Lock',
+      hint: 'Lock the screen (Alt+L): the form being filled in is kept',
+      title: 'The screen is locked',
+      who: '{name}’s session. Enter the password to continue.',
+      password: 'Password',
+      unlock: 'Unlock',
+      otherPerson: 'Someone else (log out)',
+    },
   },
   home: {
     greeting: 'Good day, {name}',
@@ -156,6 +165,7 @@ const en: typeof kk = {
     'org-mismatch':
       'This workstation holds the records of organization {localBin}, and the code is for organization {codeBin}. Nothing was sent. To join {codeBin}, start Tirkeu with a new, empty data folder.',
     'server-unreachable': 'The central server cannot be reached. Check its address and the network; nothing was changed.',
+    'session-locked': 'The screen is locked: enter the password to continue.',
     'register-check-required': 'Check the register first: this step is completed by the register check.',
     'payment-required': 'The fee has not been paid (or the payment was voided): take the payment at the cash desk first.',
     'already-paid': 'This request is already paid (receipt {receipt}).',

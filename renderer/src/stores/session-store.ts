@@ -40,6 +40,28 @@ export const useSessionStore = defineStore('session', () => {
     loaded.value = true; // nobody is logged in now, and that is known: no need to ask the main process again
   }
 
+  const locked = computed(() => info.value?.locked === true);
+
+  /** Locks the screen (idle, or by hand): the main process refuses everything but unlocking until then. */
+  async function lock() {
+    if (!info.value || info.value.locked) return;
+    info.value.locked = true;
+    try {
+      await call('session.lock', {});
+    } catch {
+      // Shown locked either way: the next call tells the truth (session-locked or unauthenticated).
+    }
+  }
+
+  /** The main process said the screen is locked (another window, a reload): show the lock. */
+  function lockedElsewhere() {
+    if (info.value) info.value.locked = true;
+  }
+
+  async function unlock(password: string) {
+    apply(await call('session.unlock', { password }));
+  }
+
   async function setLanguage(lang: Language) {
     setLocale(lang);
     rememberDeviceLanguage(lang);
@@ -53,5 +75,20 @@ export const useSessionStore = defineStore('session', () => {
     if (info.value) info.value.staff.mustChangePassword = false;
   }
 
-  return { info, loaded, staff, organization, role, restore, login, logout, setLanguage, passwordChanged };
+  return {
+    info,
+    loaded,
+    staff,
+    organization,
+    role,
+    locked,
+    restore,
+    login,
+    logout,
+    lock,
+    lockedElsewhere,
+    unlock,
+    setLanguage,
+    passwordChanged,
+  };
 });

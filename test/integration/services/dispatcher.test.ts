@@ -193,3 +193,40 @@ describe('staff administration', () => {
     });
   });
 });
+
+describe('sessions on a shared desk', () => {
+  it('a locked screen allows only unlocking; a wrong password counts; the right one brings the same session back', async () => {
+    let now = new Date('2026-11-20T08:00:00Z');
+    ws.close();
+    ws = createTestWorkstation({ clock: () => now });
+    const reg = await ws.as('registrar');
+    expect(await reg.call('session.current', {})).toMatchObject({ locked: false, idleMinutes: 10 });
+    await reg.call('session.lock', {});
+    expect(await reg.raw('people.search', { query: 'Ас', limit: 5 })).toMatchObject({ ok: false, error: { code: 'session-locked' } });
+    expect(await reg.call('session.current', {})).toMatchObject({ locked: true, staff: { login: 'registrar' } });
+    expect(await reg.raw('session.unlock', { password: 'wrong-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-credentials', fields: ['password'] },
+    });
+    expect(await reg.raw('people.search', { query: 'Ас', limit: 5 })).toMatchObject({ ok: false, error: { code: 'session-locked' } });
+    expect(await reg.call('session.unlock', { password: TEST_PASSWORD })).toMatchObject({ locked: false });
+    expect(await reg.raw('people.search', { query: 'Ас', limit: 5 })).toMatchObject({ ok: true });
+    // The administrator sets the organization's idle time; it is what every session is told.
+    const admin = await ws.as('admin');
+    await admin.call('session.setIdleMinutes', { minutes: 3 });
+    expect(await reg.call('session.current', {})).toMatchObject({ idleMinutes: 3 });
+    expect(await reg.raw('session.setIdleMinutes', { minutes: 3 })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    // Twelve hours after log-in the session ends, locked or not.
+    now = new Date('2026-11-20T20:00:01Z');
+    expect(await reg.raw('people.search', { query: 'Ас', limit: 5 })).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await reg.call('session.current', {})).toBeNull();
+  });
+
+  it('five wrong passwords at the lock screen end the session and lock the account', async () => {
+    const c = await ws.as('cashier');
+    await c.call('session.lock', {});
+    for (let i = 0; i < 4; i++) await c.raw('session.unlock', { password: 'wrong-1' });
+    expect(await c.raw('session.unlock', { password: 'wrong-1' })).toMatchObject({ ok: false, error: { code: 'account-locked' } });
+    expect(await c.call('session.current', {})).toBeNull();
+  });
+});

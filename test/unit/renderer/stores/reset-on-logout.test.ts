@@ -42,8 +42,8 @@ const staff = (id: number, login: string, fullName: string): SessionInfo['staff'
   mustChangePassword: false,
 });
 const USERS: Record<string, SessionInfo> = {
-  aigerim: { staff: staff(1, 'aigerim', 'Айгерім Сейтова'), organization: ORG },
-  bolat: { staff: staff(2, 'bolat', 'Болат Нұров'), organization: ORG },
+  aigerim: { staff: staff(1, 'aigerim', 'Айгерім Сейтова'), organization: ORG, locked: false, idleMinutes: 10 },
+  bolat: { staff: staff(2, 'bolat', 'Болат Нұров'), organization: ORG, locked: false, idleMinutes: 10 },
 };
 const overviewOf = (doctor: string) =>
   ({ today: '2026-03-02', districts: [], attachmentDocuments: [], doctors: [{ id: 7, fullName: doctor }] }) as unknown as Overview;
