@@ -4,6 +4,7 @@ import { sql as m0002 } from './0002-gateway';
 import { sql as m0003 } from './0003-identity';
 import { sql as m0004 } from './0004-erequest-leases';
 import { sql as m0005 } from './0005-change-order';
+import { sql as m0007 } from './0007-audit-head';
 
 export interface ServerMigration {
   version: number;
@@ -17,4 +18,6 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 3, name: 'identity', sql: m0003 },
   { version: 4, name: 'erequest-leases', sql: m0004 },
   { version: 5, name: 'change-order', sql: m0005 },
+  // Numbered 0007 for the merge (issue 14); the lead renumbers. Versions here must stay consecutive.
+  { version: 6, name: 'audit-head', sql: m0007 },
 ];
