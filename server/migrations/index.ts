@@ -5,6 +5,7 @@ import { sql as m0003 } from './0003-identity';
 import { sql as m0004 } from './0004-erequest-leases';
 import { sql as m0005 } from './0005-change-order';
 import { sql as m0007 } from './0007-audit-head';
+import { sql as m0008 } from './0008-org-certificate';
 
 export interface ServerMigration {
   version: number;
@@ -20,4 +21,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 5, name: 'change-order', sql: m0005 },
   // Numbered 0007 for the merge (issue 14); the lead renumbers. Versions here must stay consecutive.
   { version: 6, name: 'audit-head', sql: m0007 },
+  { version: 7, name: 'org-certificate', sql: m0008 },
 ];
