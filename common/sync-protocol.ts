@@ -38,6 +38,28 @@ export interface PushOp {
 export interface PushRequest {
   batch_id: string;
   ops: PushOp[];
+  /** The newest row of the workstation's audit log (issue 14); optional so older workstations still push. */
+  audit_head?: AuditHead;
+}
+
+/**
+ * An audit log's head: the sequence number (id) and hash of its newest row. The server remembers the head it last
+ * acknowledged for each workstation and refuses one that goes backwards or forks. A head past the acknowledged one
+ * carries `acknowledged`: the workstation's own hash of the row at the acknowledged sequence, which must still be
+ * the hash the server acknowledged (a log edited and re-hashed from an earlier row fails here).
+ */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  acknowledged?: { seq: number; hash: string };
+}
+
+/** The answer to a push whose audit head goes backwards or forks: HTTP 409, the batch is not applied. */
+export interface AuditForkedBody {
+  error: 'audit-forked';
+  message: string;
+  /** What the server acknowledged before: the head the workstation's log must still contain. */
+  acknowledged: { seq: number; hash: string } | null;
 }
 
 export type OpResult =
@@ -55,6 +77,8 @@ export interface PushResponse {
   /** True when the batch had been applied before and this is its stored response. */
   replayed: boolean;
   results: OpResult[];
+  /** The audit head the server now acknowledges for this workstation (absent from older servers). */
+  audit_head?: { seq: number; hash: string } | null;
 }
 
 export interface PulledRow {

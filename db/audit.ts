@@ -41,7 +41,8 @@ interface AuditRow {
   hash: string;
 }
 
-function rowHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+/** The hash of one row over the previous row's hash (exported for tests that rewrite and re-hash a log as an attacker would). */
+export function auditRowHash(prevHash: string, r: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
   const canonical = JSON.stringify([r.id, r.at, r.staff_id, r.staff_login, r.role, r.action, r.entity, r.entity_id, r.details]);
   return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
 }
@@ -70,7 +71,7 @@ export function appendAudit(db: Db, actor: Actor, entry: AuditEntry, at: Date): 
     details: JSON.stringify(entry.details ?? {}),
   };
   const prev_hash = last?.hash ?? GENESIS_HASH;
-  s.insert.run({ ...row, prev_hash, hash: rowHash(prev_hash, row) });
+  s.insert.run({ ...row, prev_hash, hash: auditRowHash(prev_hash, row) });
   return row.id;
 }
 
@@ -85,12 +86,56 @@ export function verifyAudit(db: Db): AuditVerdict {
   for (const r of db.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<AuditRow>) {
     if (r.id !== expectedId) return { ok: false, rows, brokenAt: expectedId, reason: 'gap' };
     if (r.prev_hash !== prevHash) return { ok: false, rows, brokenAt: r.id, reason: 'prev-hash-mismatch' };
-    if (rowHash(prevHash, r) !== r.hash) return { ok: false, rows, brokenAt: r.id, reason: 'hash-mismatch' };
+    if (auditRowHash(prevHash, r) !== r.hash) return { ok: false, rows, brokenAt: r.id, reason: 'hash-mismatch' };
     prevHash = r.hash;
     expectedId++;
     rows++;
   }
   return { ok: true, rows };
+}
+
+/** The newest row's id and hash (id 0 and the genesis hash for an empty log): what a sync push reports. */
+export function auditHead(db: Db): { seq: number; hash: string } {
+  const last = prepared(db).last.get() as { id: number; hash: string } | undefined;
+  return last ? { seq: last.id, hash: last.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+/** The stored hash of row `seq` (the genesis hash for 0), or null when there is no such row. */
+export function auditHashAt(db: Db, seq: number): string | null {
+  if (seq === 0) return GENESIS_HASH;
+  const r = db.prepare('SELECT hash FROM audit_log WHERE id = ?').get(seq) as { hash: string } | undefined;
+  return r?.hash ?? null;
+}
+
+export type AuditAgainstServer =
+  | { ok: true }
+  | { ok: false; problem: 'truncated'; endsAt: number; acknowledged: number; message: string }
+  | { ok: false; problem: 'rehashed'; row: number; message: string };
+
+/**
+ * Compares the local log with the head the central server last acknowledged (issue 14). A chain can be intact
+ * and still wrong: cut short (its last rows deleted) or edited and re-hashed from some row on. The server's
+ * acknowledged head catches both: the log must reach it, and its row there must still have the acknowledged hash.
+ */
+export function checkAgainstAcknowledged(db: Db, acknowledged: { seq: number; hash: string }): AuditAgainstServer {
+  const head = auditHead(db);
+  if (head.seq < acknowledged.seq)
+    return {
+      ok: false,
+      problem: 'truncated',
+      endsAt: head.seq,
+      acknowledged: acknowledged.seq,
+      message: `truncation: the log ends at ${head.seq} but the server acknowledged ${acknowledged.seq}`,
+    };
+  const hash = auditHashAt(db, acknowledged.seq);
+  if (hash !== acknowledged.hash)
+    return {
+      ok: false,
+      problem: 'rehashed',
+      row: acknowledged.seq,
+      message: `re-hashing: row ${acknowledged.seq}'s hash differs from the one the server acknowledged`,
+    };
+  return { ok: true };
 }
 
 export interface AuditRecord {

@@ -68,6 +68,10 @@ export interface SyncState {
   /** Pull progress of the current or last catch-up. */
   pullPosition: number | null;
   pullHead: number | null;
+  /** The audit-log head the central server last acknowledged (issue 14): `tirkeu verify-audit` checks against it. */
+  auditAcknowledged: { seq: number; hash: string } | null;
+  /** The server refused this workstation's audit head (its log was cut or rewritten): why, as it said. */
+  auditForked: string | null;
 }
 
 const EMPTY_STATE: SyncState = {
@@ -79,6 +83,8 @@ const EMPTY_STATE: SyncState = {
   unauthorized: false,
   pullPosition: null,
   pullHead: null,
+  auditAcknowledged: null,
+  auditForked: null,
 };
 
 export function getSyncState(db: Db): SyncState {

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseIin } from '../common/iin';
-import { SYSTEM_ACTOR, verifyAudit } from '../db/audit';
+import { checkAgainstAcknowledged, SYSTEM_ACTOR, verifyAudit } from '../db/audit';
+import { getSyncState } from '../db/sync';
 import { recordChange } from '../db/change';
 import { DatabaseVersionError, openDatabase } from '../db/connection';
 import { findStaffByLogin, setStaffPassword } from '../db/staff';
@@ -29,7 +30,9 @@ const USAGE = `Usage: tirkeu <command> [options]
   migrate [--data DIR]                          create or upgrade the database (a backup is made first)
   import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251]
                                                 import the population register; rejected rows go to FILE.rejected.csv
-  verify-audit [--data DIR]                     check the audit log's hash chain; names the first broken link
+  verify-audit [--data DIR]                     check the audit log's hash chain (names the first broken link) and
+                                                that it still holds the head the central server acknowledged
+                                                (names truncation and re-hashing)
   iin NUMBER...                                 check IINs: one JSON line each; exit 1 if any is invalid
   reset-password LOGIN [--data DIR]             give a staff account a new temporary password
   sign FILE ...                                 sign a document (see: tirkeu sign --help)
@@ -89,12 +92,17 @@ const commands: Record<string, Command> = {
     const { db } = openDatabase(file, { readonly: true, migrate: false });
     try {
       const verdict = verifyAudit(db);
-      io.stdout.write(JSON.stringify(verdict) + '\n');
+      // The chain may hold and still be cut or re-hashed: the head the central server acknowledged tells (issue 14).
+      const acknowledged = getSyncState(db).auditAcknowledged;
+      const server = acknowledged ? checkAgainstAcknowledged(db, acknowledged) : null;
+      io.stdout.write(JSON.stringify(acknowledged ? { ...verdict, acknowledged, server } : verdict) + '\n');
       if (!verdict.ok)
         io.stderr.write(
           `The audit log is broken at entry ${verdict.brokenAt} (${verdict.reason}): history was changed after it was written.\n`,
         );
-      return verdict.ok ? 0 : 1;
+      if (server && !server.ok) io.stderr.write(`The audit log does not match the central server: ${server.message}.\n`);
+      if (!acknowledged) io.stderr.write('No audit head acknowledged by a central server yet: only the chain itself was checked.\n');
+      return verdict.ok && (!server || server.ok) ? 0 : 1;
     } finally {
       db.close();
     }

@@ -157,7 +157,7 @@ function verifyInner(input: Uint8Array | string, trust: TrustStore, options: Ver
  * Walks issuer links from the signer to a trust anchor, through intermediates carried in the request or held in
  * the trust store. An intermediate must be a CA valid at `at`; the anchors are trusted as configured.
  */
-function chainToTrust(
+export function chainToTrust(
   leaf: ParsedCertificate,
   bag: ParsedCertificate[],
   anchors: ParsedCertificate[],

@@ -37,6 +37,7 @@ import {
 } from './enrollment';
 import { publishReference, push, PushRequestError, type PushOptions } from './push';
 import { pull } from './pull';
+import { AuditForkedError } from './audit-head';
 import type { OrgProfile } from '../common/organization';
 import { claimErequests, readClaimBody } from './erequest-leases';
 import { EREQUEST_LEASE_MS } from '../common/erequests';
@@ -88,8 +89,12 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     ...(options.https ? { https: options.https } : {}),
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
-  app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
+  app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
     if (error instanceof GatewayRequestError) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (error instanceof AuditForkedError) {
+      app.log.warn({ workstation: req.workstation?.id, reason: error.reason, err: error.message }, 'audit log forked: batch refused');
+      return reply.code(409).send(error.body());
+    }
     if (error instanceof PushRequestError) return reply.code(error.status).send({ error: 'bad-request', message: error.message });
     if (error.statusCode && error.statusCode < 500)
       return reply.code(error.statusCode).send({ error: 'bad-request', message: error.message });

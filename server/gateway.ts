@@ -3,7 +3,8 @@
  * the server numbers it, stores the document unchanged and routes it to the organization's workstations as a
  * pulled `erequest` row. The workstation verifies, registers, checks and answers; its `erequest.status`
  * operations (pushed through the outbox) update what the citizen sees. The server itself only reads the request's
- * routing fields: whether the signature holds is the workstation's decision (condition 2).
+ * routing fields: whether the citizen's signature holds is the workstation's decision (condition 2). The answers
+ * going back are the server's business: it shows one only when the organization signed it (issue 14).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
@@ -23,6 +24,7 @@ import type { ServerDb, Sql } from './db';
 import { systemClock } from '../common/clock';
 import type { Workstation } from './enrollment';
 import { appendChanges } from './push';
+import { checkAnswerSignature, type AnswerRefused } from './answer-signature';
 import { leaseChange, mayAnswer, takenConflict, type LeaseColumns } from './erequest-leases';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -175,8 +177,9 @@ const RANK: Record<string, number> = { received: 0, registered: 1, done: 2, refu
 /**
  * Applies a workstation's `erequest.status` operation inside the push transaction. Only the organization the
  * request was routed to may answer it, only the desk that holds it (leases, issue 13), and a status never goes
- * back (a final answer stays final). Returns the conflict for a desk that does not hold the request: its status is
- * not applied. The first accepted status of a desk makes its lease final; that is a change the other desks pull.
+ * back (a final answer stays final). Returns the conflict for a desk that does not hold the request, or for an
+ * answer not signed by the organization's registered certificate (server/answer-signature.ts): its status is not
+ * applied. The first accepted status of a desk makes its lease final; that is a change the other desks pull.
  */
 export async function applyStatusOp(
   tx: Sql,
@@ -184,7 +187,7 @@ export async function applyStatusOp(
   payload: unknown,
   at: string,
   changes: Array<{ kind: string; key: string; payload: string }>,
-): Promise<ErequestTakenConflict | null> {
+): Promise<ErequestTakenConflict | AnswerRefused | null> {
   const p = payload as Partial<ErequestStatusPayload> | null;
   if (!p || typeof p.number !== 'string' || !['registered', 'done', 'refused'].includes(String(p.status))) return null;
   const r = await tx.query<LeaseColumns & { status: string; org_bin: string }>(
@@ -213,6 +216,11 @@ export async function applyStatusOp(
     return null;
   }
   const answer = p.answer ?? null;
+  // What the citizen is shown must be signed by the organization (issue 14): otherwise the previous status stays.
+  if (answer) {
+    const refused = await checkAnswerSignature(tx, row.org_bin, p.number, answer, at);
+    if (refused) return refused;
+  }
   await tx.query(
     `UPDATE gateway_request SET status = $2, status_reason = $3, registered_as = coalesce($4, registered_as), deadline_at = coalesce($5, deadline_at),
             answer = coalesce($6, answer), answered_at = CASE WHEN $6::text IS NULL THEN answered_at ELSE $7::timestamptz END, updated_at = $7::timestamptz

@@ -4,7 +4,7 @@
  * by the gateway). Split out of the former server/store.ts (issue 12). Runs on PostgreSQL and PGlite alike.
  */
 import { randomUUID } from 'node:crypto';
-import { LIMITS, type BookingPayload, type OpResult, type PushOp, type PushResponse } from '../common/sync-protocol';
+import { LIMITS, type AuditHead, type BookingPayload, type OpResult, type PushOp, type PushResponse } from '../common/sync-protocol';
 import { isTransientDbError, type ServerDb, type Sql } from './db';
 import { EREQUEST_STATUS_OP } from '../common/erequests';
 import { applyStatusOp } from './gateway';
@@ -13,6 +13,7 @@ import type { Workstation } from './enrollment';
 import { registerRowsOf, sharedRowOf } from '../common/shared-state';
 import { applyProfileOp } from './organization';
 import { appendChanges } from './change-log';
+import { acknowledgeAuditHead, AuditForkedError, readAuditHead, recordAuditRefusal } from './audit-head';
 
 // The change log's writer moved to server/change-log.ts; re-exported for the callers that import it from here.
 export { appendChanges, publishReference } from './change-log';
@@ -84,29 +85,31 @@ export interface PushOptions {
  * so a single operation the database refuses is rejected alone.
  */
 export async function push(db: ServerDb, ws: Workstation, body: unknown, options: PushOptions = {}): Promise<PushResponse> {
-  const b = body as { batch_id?: unknown; ops?: unknown } | null;
+  const b = body as { batch_id?: unknown; ops?: unknown; audit_head?: unknown } | null;
   if (!b || typeof b !== 'object' || typeof b.batch_id !== 'string' || !OP_ID.test(b.batch_id) || !Array.isArray(b.ops))
     throw new PushRequestError(400, 'expected {batch_id, ops[]}');
   if (b.ops.length > LIMITS.pushMaxOps) throw new PushRequestError(413, `at most ${LIMITS.pushMaxOps} operations per batch`);
-  const req = { batch_id: b.batch_id, ops: b.ops as unknown[] };
+  const req: BatchRequest = { batch_id: b.batch_id, ops: b.ops as unknown[], auditHead: readAuditHead(b.audit_head) };
   try {
     return await applyBatch(db, ws, req, false, options);
   } catch (error) {
+    if (error instanceof AuditForkedError) {
+      await recordAuditRefusal(db, ws, error, (options.clock ?? systemClock)().toISOString());
+      throw error;
+    }
     if (isTransientDbError(error) || error instanceof PushRequestError) throw error;
     return applyBatch(db, ws, req, true, options);
   }
 }
 
-async function applyBatch(
-  db: ServerDb,
-  ws: Workstation,
-  req: { batch_id: string; ops: unknown[] },
-  isolate: boolean,
-  options: PushOptions,
-): Promise<PushResponse> {
+type BatchRequest = { batch_id: string; ops: unknown[]; auditHead: AuditHead | null };
+
+async function applyBatch(db: ServerDb, ws: Workstation, req: BatchRequest, isolate: boolean, options: PushOptions): Promise<PushResponse> {
   return db.transaction(async (tx) => {
     const clock = options.clock ?? systemClock;
     const receivedAt = clock().toISOString();
+    // The audit head first: a log cut short or rewritten stops the whole batch, replays included (issue 14).
+    const auditHead = req.auditHead ? await acknowledgeAuditHead(tx, ws, req.auditHead, receivedAt) : undefined;
     const claim = await tx.query(
       `INSERT INTO sync_batch (workstation_id, batch_id, received_at, op_count) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING batch_id`,
       [ws.id, req.batch_id, receivedAt, req.ops.length],
@@ -118,7 +121,8 @@ async function applyBatch(
       );
       const response = stored.rows[0]?.response;
       if (!response) throw new Error('a stored batch without its response');
-      return { ...(JSON.parse(response) as PushResponse), replayed: true, server_time: clock().toISOString() };
+      const storedResponse = JSON.parse(response) as PushResponse;
+      return { ...storedResponse, replayed: true, server_time: clock().toISOString(), ...(auditHead ? { audit_head: auditHead } : {}) };
     }
 
     const results: OpResult[] = new Array(req.ops.length);
@@ -218,6 +222,7 @@ async function applyBatch(
       server_time: clock().toISOString(),
       replayed: false,
       results,
+      ...(auditHead ? { audit_head: auditHead } : {}),
     };
     await tx.query(`UPDATE sync_batch SET response = $3 WHERE workstation_id = $1 AND batch_id = $2`, [
       ws.id,

@@ -21,6 +21,8 @@ const syncStatusSchema = z.object({
   clockWarning: z.boolean(),
   updateRequired: z.string().nullable(),
   unauthorized: z.boolean(),
+  /** The server refused this workstation's audit head: its audit log was cut or rewritten (issue 14). */
+  auditForked: z.string().nullable(),
   progress: z.object({ phase: z.enum(['push', 'pull']), done: z.number(), total: z.number().nullable() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;
@@ -81,7 +83,9 @@ export const syncApi = defineSlice(['sync'], {
       pushed: z.object({ applied: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), conflict: z.number().int() }),
       pulled: z.number().int(),
       error: z.string().nullable(),
-      blocked: z.enum(['not-enrolled', 'org-mismatch', 'update-required', 'unauthorized', 'offline', 'server-error']).nullable(),
+      blocked: z
+        .enum(['not-enrolled', 'org-mismatch', 'update-required', 'unauthorized', 'audit-forked', 'offline', 'server-error'])
+        .nullable(),
     }),
   }),
 });

@@ -5,6 +5,8 @@ import { sql as m0003 } from './0003-identity';
 import { sql as m0004 } from './0004-erequest-leases';
 import { sql as m0005 } from './0005-change-order';
 import { sql as m0006 } from './0006-gateway-client-ids';
+import { sql as m0007 } from './0007-audit-head';
+import { sql as m0008 } from './0008-org-certificate';
 
 export interface ServerMigration {
   version: number;
@@ -19,4 +21,6 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 4, name: 'erequest-leases', sql: m0004 },
   { version: 5, name: 'change-order', sql: m0005 },
   { version: 6, name: 'gateway-client-ids', sql: m0006 },
+  { version: 7, name: 'audit-head', sql: m0007 },
+  { version: 8, name: 'org-certificate', sql: m0008 },
 ];

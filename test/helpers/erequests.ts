@@ -8,6 +8,7 @@ import path from 'node:path';
 import { getOrganization, saveOrganization } from '../../db/organization';
 import { findStaffByLogin } from '../../db/staff';
 import { createGatewayCredential } from '../../server/gateway';
+import { publishReference } from '../../server/push';
 import { createTestWorkstation, type Caller, type TestWorkstation } from './app';
 import { workingDayClock, type TestClock } from './clock';
 import { createTestPki, type TestPki } from './pki';
@@ -68,6 +69,10 @@ export async function setUpErequestWorkstation(
     source: { kind: 'pkcs12', fileName: 'organization.p12', fileBase64: fs.readFileSync(p12).toString('base64') },
     secret: ORG_P12_PASSWORD,
   });
+  // The central server checks the organization's signed answers against the CA certificates published to it (issue 14).
+  await publishReference(server.db, pki.organizationBin, [
+    { kind: 'ca-certificate', key: 'test-ca', payload: { pem: fs.readFileSync(pki.caCert, 'utf8') } },
+  ]);
   await admin.call('erequests.addTrustFile', { fileName: 'ca.pem', base64: fs.readFileSync(pki.caCert).toString('base64') });
   await admin.call('erequests.addTrustFile', { fileName: 'crl.pem', base64: fs.readFileSync(pki.crl).toString('base64') });
   // The test citizen: in the register, living in district 1, attached here.

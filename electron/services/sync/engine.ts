@@ -14,6 +14,8 @@ import {
   HEADER_SCHEMA,
   LIMITS,
   SYNC_PROTOCOL,
+  type AuditForkedBody,
+  type AuditHead,
   type PullResponse,
   type PushResponse,
   type UpdateRequiredBody,
@@ -36,6 +38,7 @@ import {
   type PushOutcome,
 } from '../../../db/sync';
 import { pruneOutbox } from '../../../db/outbox';
+import { auditHashAt, auditHead, GENESIS_HASH } from '../../../db/audit';
 import type { Logger } from '../log';
 import { getOrganization } from '../../../db/organization';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
@@ -79,12 +82,12 @@ export interface RoundResult {
   pulled: number;
   error: string | null;
   /** Why the round stopped early, when it did. */
-  blocked: 'not-enrolled' | 'org-mismatch' | 'update-required' | 'unauthorized' | 'offline' | 'server-error' | null;
+  blocked: 'not-enrolled' | 'org-mismatch' | 'update-required' | 'unauthorized' | 'audit-forked' | 'offline' | 'server-error' | null;
 }
 
 export class SyncBlockedError extends Error {
   constructor(
-    readonly reason: 'update-required' | 'unauthorized' | 'server-error' | 'offline',
+    readonly reason: 'update-required' | 'unauthorized' | 'audit-forked' | 'server-error' | 'offline',
     message: string,
   ) {
     super(message);
@@ -198,7 +201,8 @@ export class SyncEngine {
       try {
         const r = await this.syncOnce();
         if (r.ok) this.failures = 0;
-        else if (r.blocked === 'update-required' || r.blocked === 'unauthorized') delay = this.opts.blockedDelayMs;
+        else if (r.blocked === 'update-required' || r.blocked === 'unauthorized' || r.blocked === 'audit-forked')
+          delay = this.opts.blockedDelayMs;
         else if (r.blocked === 'org-mismatch') delay = this.opts.blockedDelayMs;
         else if (r.blocked !== 'not-enrolled') delay = this.backoff(++this.failures);
       } catch (error) {
@@ -286,7 +290,7 @@ export class SyncEngine {
                 `{"op_id":${JSON.stringify(o.op_id)},"kind":${JSON.stringify(o.kind)},"entity":${JSON.stringify(o.entity)},"entity_id":${JSON.stringify(o.entity_id)},"payload":${o.payload},"created_at":${JSON.stringify(o.created_at)}}`,
             )
             .join(',') +
-          ']}';
+          `],"audit_head":${JSON.stringify(this.auditHeadToSend())}}`;
         const sentAt = clock().getTime();
         const res = await this.send('POST', `${enrollment.serverUrl}/v1/sync/push`, credential, body);
         if (res.status === 413) {
@@ -296,9 +300,11 @@ export class SyncEngine {
           this.batchOps = Math.max(1, Math.floor(batch.ops.length / 2));
           continue;
         }
+        if (res.status === 409) this.checkAuditForked(res.body);
         this.checkStatus(res.status, res.body);
         const answer = JSON.parse(res.body) as PushResponse;
         skew = this.noteServerTime(answer.server_time, sentAt, clock().getTime()) ?? skew;
+        if (answer.audit_head) updateSyncState(db, { auditAcknowledged: answer.audit_head, auditForked: null });
         const outcome = recordPushResults(db, batch.batchId, answer.results, answer.received_at, clock());
         for (const k of Object.keys(outcome) as Array<keyof PushOutcome>) result.pushed[k] += outcome[k];
         done += batch.ops.length;
@@ -343,6 +349,7 @@ export class SyncEngine {
         lastError: null,
         updateRequired: null,
         unauthorized: false,
+        auditForked: null,
         ...(skew !== null ? { clockSkewMs: skew } : {}),
       });
       if (result.pushed.applied + result.pushed.rejected + result.pushed.conflict + result.pulled > 0)
@@ -357,10 +364,37 @@ export class SyncEngine {
         ...(skew !== null ? { clockSkewMs: skew } : {}),
         ...(blocked === 'update-required' ? { updateRequired: result.error } : {}),
         ...(blocked === 'unauthorized' ? { unauthorized: true } : {}),
+        ...(blocked === 'audit-forked' ? { auditForked: result.error } : {}),
       });
       log.warn('sync.failed', { reason: blocked, error: result.error });
     }
     return result;
+  }
+
+  /**
+   * This log's head, and past the acknowledged head, this log's own hash of the acknowledged row: the server
+   * checks the log still holds what it acknowledged (issue 14). A missing row sends the genesis hash, which fails.
+   */
+  private auditHeadToSend(): AuditHead {
+    const { db } = this.host;
+    const head: AuditHead = auditHead(db);
+    const ack = getSyncState(db).auditAcknowledged;
+    if (ack && head.seq > ack.seq) head.acknowledged = { seq: ack.seq, hash: auditHashAt(db, ack.seq) ?? GENESIS_HASH };
+    return head;
+  }
+
+  /** A 409 `audit-forked`: keep the head the server acknowledged (verify-audit compares with it) and stop. */
+  private checkAuditForked(body: string): void {
+    let refusal: AuditForkedBody | null = null;
+    try {
+      refusal = JSON.parse(body) as AuditForkedBody;
+    } catch {
+      return;
+    }
+    if (refusal?.error !== 'audit-forked') return;
+    if (refusal.acknowledged) updateSyncState(this.host.db, { auditAcknowledged: refusal.acknowledged });
+    this.host.log.error('sync.audit-forked', { message: refusal.message, acknowledged: refusal.acknowledged });
+    throw new SyncBlockedError('audit-forked', `the central server refused this workstation's audit log: ${refusal.message}`);
   }
 
   private async send(method: 'GET' | 'POST', url: string, credential: string, body?: string) {
@@ -408,6 +442,7 @@ export class SyncEngine {
       clockWarning: state.clockSkewMs !== null && Math.abs(state.clockSkewMs) > CLOCK_SKEW_WARNING_MS,
       updateRequired: state.updateRequired,
       unauthorized: state.unauthorized,
+      auditForked: state.auditForked,
       progress: this.progress ? { ...this.progress } : null,
     };
   }

@@ -14,6 +14,8 @@ export default {
     clockWarning: 'Компьютер сағаты сервер уақытынан {minutes} минутқа өзгеше. Сағатты түзетіңіз.',
     updateRequired: 'Тіркеу бағдарламасын жаңарту қажет. Операциялар сақталған және жаңартудан кейін жіберіледі.',
     unauthorized: 'Сервер бұл жұмыс орнының кілтін қабылдамады (қайтарып алынған). Қайта тіркеңіз.',
+    auditForked:
+      'Сервер синхрондауды тоқтатты: бұл жұмыс орнының аудит журналы қысқартылған немесе қайта жазылған. Операциялар сақталған. Әкімші `tirkeu verify-audit` іске қоссын және қауіпсіздік қызметіне хабарласын.',
     progress: '{phase}: {done} / {total}',
     phasePush: 'Жіберу',
     phasePull: 'Алу',
@@ -96,6 +98,8 @@ export default {
     clockWarning: 'Часы компьютера расходятся с сервером на {minutes} мин. Исправьте время.',
     updateRequired: 'Нужно обновить «Тіркеу». Операции сохранены и будут отправлены после обновления.',
     unauthorized: 'Сервер не принял ключ этого рабочего места (отозван). Подключите его заново.',
+    auditForked:
+      'Сервер остановил синхронизацию: журнал аудита этого рабочего места урезан или переписан. Операции сохранены. Администратору следует запустить `tirkeu verify-audit` и сообщить в службу безопасности.',
     progress: '{phase}: {done} из {total}',
     phasePush: 'Отправка',
     phasePull: 'Получение',
@@ -178,6 +182,8 @@ export default {
     clockWarning: 'This computer’s clock is {minutes} min off the server’s. Correct the time.',
     updateRequired: 'Tirkeu must be updated. The operations are kept and will be sent after the update.',
     unauthorized: 'The server refused this workstation’s credential (revoked). Enroll it again.',
+    auditForked:
+      'The server stopped syncing: this workstation’s audit log was cut short or rewritten. The operations are kept. The administrator should run `tirkeu verify-audit` and tell the security officer.',
     progress: '{phase}: {done} of {total}',
     phasePush: 'Sending',
     phasePull: 'Receiving',
