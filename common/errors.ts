@@ -68,6 +68,8 @@ export const ERROR_CODES = [
   // one clinic, many desks (electron/services/sync)
   'org-mismatch',
   'server-unreachable',
+  // secrets at rest (electron/services/secrets.ts)
+  'secrets-unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -27,22 +27,26 @@ export interface SyncEnrollment {
   enrolledAt: string;
 }
 
-/** The secret credential lives in `setting` under its own key; it is never returned by status calls or logged. */
-const CREDENTIAL_KEY = 'sync.credential';
+/**
+ * The secret credential lives in `setting` under its own key, SEALED (electron/services/secrets.ts): this module
+ * stores and returns the sealed text only; it is never returned by status calls or logged.
+ */
+export const CREDENTIAL_KEY = 'sync.credential';
 
 export function getEnrollment(db: Db): SyncEnrollment | null {
   return getSetting<SyncEnrollment>(db, 'sync.enrollment') ?? null;
 }
 
-export function getCredential(db: Db): string | null {
+/** The sealed credential (open it with the application's SecretBox: sync/credential.ts). */
+export function getSealedCredential(db: Db): string | null {
   return getSetting<string>(db, CREDENTIAL_KEY) ?? null;
 }
 
 /** A new enrollment starts from an empty cursor: reference data is pulled again from the start. */
-export function saveEnrollment(db: Db, enrollment: SyncEnrollment, credential: string): void {
+export function saveEnrollment(db: Db, enrollment: SyncEnrollment, sealedCredential: string): void {
   db.transaction(() => {
     setSetting(db, 'sync.enrollment', enrollment);
-    setSetting(db, CREDENTIAL_KEY, credential);
+    setSetting(db, CREDENTIAL_KEY, sealedCredential);
     db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state')`).run();
   }).immediate();
 }

@@ -26,7 +26,6 @@ import {
   claimBatch,
   countOpenSyncIssues,
   countQueued,
-  getCredential,
   getCursor,
   getEnrollment,
   getSyncState,
@@ -37,6 +36,8 @@ import {
 } from '../../../db/sync';
 import { pruneOutbox } from '../../../db/outbox';
 import type { Logger } from '../log';
+import { syncCredential } from '../sealed-settings';
+import { SecretsUnavailableError, type SecretBox } from '../secrets';
 import { getOrganization } from '../../../db/organization';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
 import { NetworkError, request } from './http';
@@ -79,7 +80,7 @@ export interface RoundResult {
   pulled: number;
   error: string | null;
   /** Why the round stopped early, when it did. */
-  blocked: 'not-enrolled' | 'org-mismatch' | 'update-required' | 'unauthorized' | 'offline' | 'server-error' | null;
+  blocked: 'not-enrolled' | 'org-mismatch' | 'secrets-unavailable' | 'update-required' | 'unauthorized' | 'offline' | 'server-error' | null;
 }
 
 export class SyncBlockedError extends Error {
@@ -95,6 +96,7 @@ interface Host {
   db: Db;
   clock: Clock;
   log: Logger;
+  secrets: SecretBox;
 }
 
 export class SyncEngine {
@@ -199,7 +201,7 @@ export class SyncEngine {
         const r = await this.syncOnce();
         if (r.ok) this.failures = 0;
         else if (r.blocked === 'update-required' || r.blocked === 'unauthorized') delay = this.opts.blockedDelayMs;
-        else if (r.blocked === 'org-mismatch') delay = this.opts.blockedDelayMs;
+        else if (r.blocked === 'org-mismatch' || r.blocked === 'secrets-unavailable') delay = this.opts.blockedDelayMs;
         else if (r.blocked !== 'not-enrolled') delay = this.backoff(++this.failures);
       } catch (error) {
         this.host.log.error('sync.loop', { error: (error as Error).message });
@@ -249,7 +251,18 @@ export class SyncEngine {
       blocked: null,
     };
     const enrollment = getEnrollment(db);
-    const credential = getCredential(db);
+    let credential: string | null;
+    try {
+      credential = syncCredential(this.host);
+    } catch (error) {
+      if (!(error instanceof SecretsUnavailableError)) throw error;
+      // The key file is gone or replaced: said plainly, and the loop waits (enrolling again gives a new credential).
+      result.blocked = 'secrets-unavailable';
+      result.error = error.message;
+      updateSyncState(db, { lastError: result.error });
+      log.error('sync.secrets-unavailable', { error: error.message });
+      return result;
+    }
     if (!enrollment || !credential) {
       result.blocked = 'not-enrolled';
       return result;
