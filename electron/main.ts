@@ -30,7 +30,8 @@ let context: AppContext | null = null;
  */
 function osSecretBox(): SecretBox | undefined {
   if (!safeStorage.isEncryptionAvailable()) return undefined;
-  const backend = process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform === 'win32' ? 'dpapi' : 'keychain';
+  const backend =
+    process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform === 'win32' ? 'dpapi' : 'keychain';
   if (backend === 'basic_text' || backend === 'unknown') return undefined;
   return osKeyStoreBox({
     backend,

@@ -81,7 +81,9 @@ export const syncApi = defineSlice(['sync'], {
       pushed: z.object({ applied: z.number().int(), duplicate: z.number().int(), rejected: z.number().int(), conflict: z.number().int() }),
       pulled: z.number().int(),
       error: z.string().nullable(),
-      blocked: z.enum(['not-enrolled', 'org-mismatch', 'secrets-unavailable', 'update-required', 'unauthorized', 'offline', 'server-error']).nullable(),
+      blocked: z
+        .enum(['not-enrolled', 'org-mismatch', 'secrets-unavailable', 'update-required', 'unauthorized', 'offline', 'server-error'])
+        .nullable(),
     }),
   }),
 });

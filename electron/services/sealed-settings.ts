@@ -72,14 +72,18 @@ export function openProviderKey(app: Sealer): (ProviderKeySetting & { secret: st
   if (!key || secret === undefined) return null;
   const s = key.source;
   const source: SigningSource =
-    s.kind === 'pkcs12' && 'fileSealed' in s ? { kind: 'pkcs12', fileName: s.fileName, fileBase64: app.secrets.open(s.fileSealed) } : (s as SigningSource);
+    s.kind === 'pkcs12' && 'fileSealed' in s
+      ? { kind: 'pkcs12', fileName: s.fileName, fileBase64: app.secrets.open(s.fileSealed) }
+      : (s as SigningSource);
   return { source, ...(key.keyId ? { keyId: key.keyId } : {}), secret: app.secrets.open(secret) };
 }
 
 function sealedKey(box: SecretBox, key: ProviderKeySetting | StoredProviderKey): StoredProviderKey {
   const s = key.source;
   const source: StoredSource =
-    s.kind === 'pkcs12' && 'fileBase64' in s ? { kind: 'pkcs12', fileName: s.fileName, fileSealed: box.seal(s.fileBase64) } : (s as StoredSource);
+    s.kind === 'pkcs12' && 'fileBase64' in s
+      ? { kind: 'pkcs12', fileName: s.fileName, fileSealed: box.seal(s.fileBase64) }
+      : (s as StoredSource);
   return { source, ...(key.keyId ? { keyId: key.keyId } : {}) };
 }
 

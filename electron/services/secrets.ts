@@ -166,11 +166,15 @@ export function osKeyStoreBox(store: OsKeyStore): SecretBox {
     open(sealed) {
       const parts = parseSealed(sealed);
       if (parts.kind !== 'os-keystore')
-        throw new SecretsUnavailableError('they were sealed with a key file (browser mode or the command line); start that way, or set them again');
+        throw new SecretsUnavailableError(
+          'they were sealed with a key file (browser mode or the command line); start that way, or set them again',
+        );
       try {
         return store.decryptString(Buffer.from(parts.data, 'base64'));
       } catch {
-        throw new SecretsUnavailableError(`the operating system's key store (${store.backend}) does not open them: another user or computer?`);
+        throw new SecretsUnavailableError(
+          `the operating system's key store (${store.backend}) does not open them: another user or computer?`,
+        );
       }
     },
   };
@@ -178,6 +182,7 @@ export function osKeyStoreBox(store: OsKeyStore): SecretBox {
 
 function parseSealed(sealed: string): { kind: string; keyId: string; data: string } {
   const [prefix, kind, keyId, data] = sealed.split(':');
-  if (prefix !== PREFIX || !kind || keyId === undefined || !data) throw new SecretsUnavailableError('a stored secret is not in the sealed form');
+  if (prefix !== PREFIX || !kind || keyId === undefined || !data)
+    throw new SecretsUnavailableError('a stored secret is not in the sealed form');
   return { kind, keyId, data };
 }

@@ -21,7 +21,10 @@ import { caller, createTestWorkstation, tempDir } from '../../helpers/app';
 import { createErequestRig, ORG_P12_PASSWORD, opensslVerifies, type ErequestRig } from '../../helpers/erequests';
 
 function filesUnder(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Every file of the folder that contains any of the needles (as bytes). */
