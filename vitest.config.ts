@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // One runner for every suite. Unit and integration tests run in parallel forks; the browser (e2e) suite
@@ -8,5 +10,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // The key files that seal the test workstations' secrets (electron/services/secrets.ts), apart from the user's.
+    env: { TIRKEU_KEY_DIR: process.env.TIRKEU_KEY_DIR ?? path.join(os.tmpdir(), 'tirkeu-test-keys') },
   },
 });

@@ -23,7 +23,8 @@ export async function browserSearch(ctx: BenchContext, db: ReturnType<typeof ope
   const { startWebHost } = await import('../electron/webhost');
   const { RENDERER_DIR } = await import('../electron/services/paths');
   const { silentLogger } = await import('../electron/services/log');
-  const app = { db, clock: systemClock, log: silentLogger, dataDir: ctx.dir };
+  const { keyFileBox } = await import('../electron/services/secrets');
+  const app = { db, clock: systemClock, log: silentLogger, dataDir: ctx.dir, secrets: keyFileBox(ctx.dir) };
   seedDemoData(app, { population: 0, passwords: { registrar: 'bench-pass-1' } });
   const host = await startWebHost({ app, staticDir: RENDERER_DIR });
   const browser = await chromium.launch({

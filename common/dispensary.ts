@@ -63,6 +63,27 @@ export const cashEntrySchema = z.object({
 });
 export type CashEntry = z.infer<typeof cashEntrySchema>;
 
+/**
+ * Why a person is served free of charge (issue 14): a fixed list, never free text, so the exemptions can be
+ * counted and checked. The regulations (docs: REGULATIONS.md) say only that a fee is taken at the cash desk; these
+ * are the categories of the Code on health and social assistance the clinic serves without a fee.
+ */
+export const FEE_EXEMPTIONS = ['veteran', 'disabled-1', 'disabled-2', 'low-income', 'child-under-18', 'state-order'] as const;
+export type FeeExemptionReason = (typeof FEE_EXEMPTIONS)[number];
+
+export const feeExemptionSchema = z.object({
+  receiptNo: z.string(),
+  requestId: z.number().int(),
+  requestNumber: z.string(),
+  serviceId: z.string(),
+  reason: z.enum(FEE_EXEMPTIONS),
+  /** The fee of the price list in force that the exemption waived. */
+  waivedKzt: z.number().int(),
+  createdAt: z.string(),
+  by: z.string(),
+});
+export type FeeExemption = z.infer<typeof feeExemptionSchema>;
+
 export const shiftTotalsSchema = z.object({
   cash: z.number().int(),
   card: z.number().int(),

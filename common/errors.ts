@@ -70,6 +70,8 @@ export const ERROR_CODES = [
   'server-unreachable',
   // sessions (electron/services/auth.ts)
   'session-locked',
+  // secrets at rest (electron/services/secrets.ts)
+  'secrets-unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -43,12 +43,19 @@ export interface OpenResult {
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): OpenResult {
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
+    // 0600 from the start: SQLite gives the -wal and -shm files the database file's mode.
+    if (!options.readonly) fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
   const db = new Database(file, { readonly: options.readonly ?? false });
   try {
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // A deleted or overwritten value (a secret sealed at upgrade, a removed record) is zeroed, not left in free space.
+      db.pragma('secure_delete = ON');
+      if (file !== ':memory:') restrictModes(file);
     }
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
@@ -67,6 +74,11 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
     db.close();
     throw error;
   }
+}
+
+/** The database and its companions readable by the user alone (an older version made them 0644). */
+function restrictModes(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
 }
 
 export function schemaVersion(db: Db): number {
@@ -90,9 +102,10 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
 /** `VACUUM INTO` writes a consistent copy synchronously, WAL contents included. */
 function backupBeforeMigration(db: Db, file: string, version: number, dir?: string): string {
   const folder = dir ?? path.join(path.dirname(path.resolve(file)), 'backups');
-  fs.mkdirSync(folder, { recursive: true });
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const stamp = systemClock().toISOString().replace(/[:.]/g, '-');
   const target = path.join(folder, `${path.basename(file)}.v${version}.${stamp}.bak`);
   db.prepare('VACUUM INTO ?').run(target);
+  fs.chmodSync(target, 0o600);
   return target;
 }

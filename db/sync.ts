@@ -27,23 +27,32 @@ export interface SyncEnrollment {
   enrolledAt: string;
 }
 
-/** The secret credential lives in `setting` under its own key; it is never returned by status calls or logged. */
-const CREDENTIAL_KEY = 'sync.credential';
+/**
+ * The secret credential lives in `setting` under its own key, SEALED (electron/services/secrets.ts): this module
+ * stores and returns the sealed text only; it is never returned by status calls or logged.
+ */
+export const CREDENTIAL_KEY = 'sync.credential';
 
 export function getEnrollment(db: Db): SyncEnrollment | null {
   return getSetting<SyncEnrollment>(db, 'sync.enrollment') ?? null;
 }
 
-export function getCredential(db: Db): string | null {
+/** The sealed credential (open it with the application's SecretBox: sync/credential.ts). */
+export function getSealedCredential(db: Db): string | null {
   return getSetting<string>(db, CREDENTIAL_KEY) ?? null;
 }
 
 /** A new enrollment starts from an empty cursor: reference data is pulled again from the start. */
-export function saveEnrollment(db: Db, enrollment: SyncEnrollment, credential: string): void {
+export function saveEnrollment(db: Db, enrollment: SyncEnrollment, sealedCredential: string): void {
   db.transaction(() => {
+    // Enrolled again with the same server (the desk replaces its old record there): the audit head that server
+    // acknowledged still holds, and the next push must show it.
+    const before = getEnrollment(db);
+    const keep = before && before.serverUrl === enrollment.serverUrl ? getSyncState(db).auditAcknowledged : null;
     setSetting(db, 'sync.enrollment', enrollment);
-    setSetting(db, CREDENTIAL_KEY, credential);
+    setSetting(db, CREDENTIAL_KEY, sealedCredential);
     db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state')`).run();
+    if (keep) updateSyncState(db, { auditAcknowledged: keep });
   }).immediate();
 }
 

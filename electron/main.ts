@@ -2,11 +2,12 @@
  * The Electron main process: open the database in the user's data folder (or --data), seed demo data on a
  * first run, register the API over IPC and show the hardened window.
  */
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage } from 'electron';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerIpc } from './ipc';
 import { closeApp, openApp, type AppContext } from './services/app';
+import { osKeyStoreBox, type SecretBox } from './services/secrets';
 import { seedDemoData } from './services/demo-data';
 import { startSync, stopSync } from './services/sync/index';
 import { startErequests } from './services/erequests/intake';
@@ -22,9 +23,26 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 let context: AppContext | null = null;
 
+/**
+ * The operating system's key store seals the secrets kept in the database (DPAPI on Windows, libsecret or
+ * KWallet on Linux, the Keychain on macOS). Without a real one (Linux with no keyring: Electron's 'basic_text'
+ * backend is a fixed key) the services use their key file outside the data folder instead.
+ */
+function osSecretBox(): SecretBox | undefined {
+  if (!safeStorage.isEncryptionAvailable()) return undefined;
+  const backend =
+    process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : process.platform === 'win32' ? 'dpapi' : 'keychain';
+  if (backend === 'basic_text' || backend === 'unknown') return undefined;
+  return osKeyStoreBox({
+    backend,
+    encryptString: (plain) => safeStorage.encryptString(plain),
+    decryptString: (encrypted) => safeStorage.decryptString(encrypted),
+  });
+}
+
 app.whenReady().then(() => {
   try {
-    context = openApp({ dataDir: app.getPath('userData') }).app;
+    context = openApp({ dataDir: app.getPath('userData'), secrets: osSecretBox() }).app;
   } catch (error) {
     dialog.showErrorBox('Тіркеу', (error as Error).message);
     app.exit(1);

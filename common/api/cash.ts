@@ -8,6 +8,8 @@ import { pdfSchema } from '../desk';
 import {
   cashEntrySchema,
   dispensaryIsoDate,
+  FEE_EXEMPTIONS,
+  feeExemptionSchema,
   PAYMENT_METHODS,
   priceSchema,
   RECEIPT_LAYOUTS,
@@ -41,6 +43,12 @@ export const cashApi = defineSlice(['prices', 'cash'], {
     access: ['cashier'],
     args: z.object({ requestId: z.number().int().positive(), method: z.enum(PAYMENT_METHODS) }).strict(),
     result: cashEntrySchema,
+  }),
+  // The fee is the price list's (no caller names an amount); only an exemption with a reason from the list waives it.
+  'cash.exempt': method({
+    access: ['cashier', 'administrator'],
+    args: z.object({ requestId: z.number().int().positive(), reason: z.enum(FEE_EXEMPTIONS) }).strict(),
+    result: feeExemptionSchema,
   }),
   'cash.void': method({
     access: ['cashier'],

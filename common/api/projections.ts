@@ -152,6 +152,7 @@ export const PROJECTIONS = {
   'cash.closeShift': AS_IS,
   'cash.shiftReport': AS_IS,
   'cash.pay': AS_IS,
+  'cash.exempt': AS_IS,
   'cash.void': AS_IS,
   'cash.receipt': AS_IS,
   'cash.journal': AS_IS,

@@ -84,7 +84,16 @@ export const syncApi = defineSlice(['sync'], {
       pulled: z.number().int(),
       error: z.string().nullable(),
       blocked: z
-        .enum(['not-enrolled', 'org-mismatch', 'update-required', 'unauthorized', 'audit-forked', 'offline', 'server-error'])
+        .enum([
+          'not-enrolled',
+          'org-mismatch',
+          'secrets-unavailable',
+          'update-required',
+          'unauthorized',
+          'audit-forked',
+          'offline',
+          'server-error',
+        ])
         .nullable(),
     }),
   }),

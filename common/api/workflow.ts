@@ -60,8 +60,7 @@ export const workflowApi = defineSlice(['regulations', 'calendar', 'requests', '
         /** The person's IIN; null/absent only with `anonymous` (HIV examination): then nothing identifies the person. */
         iin: z.string().trim().max(20).nullable().optional(),
         anonymous: z.boolean().optional(),
-        /** The fee due; absent = the regulation's default (0 skips the cashier step). */
-        feeKzt: z.number().int().min(0).max(10_000_000).optional(),
+        // No fee here (issue 14): the fee is the price list's in force today; only the cash desk exempts (cash.exempt).
       })
       .strict(),
     result: requestViewSchema,

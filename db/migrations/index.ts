@@ -10,6 +10,7 @@ import { sql as m0005 } from './0005-dispensary';
 import { sql as m0006 } from './0006-erequests';
 import { sql as m0007 } from './0007-clinic';
 import { sql as m0008 } from './0008-erequest-leases';
+import { sql as m0009 } from './0009-fee-exemption';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'erequests', sql: m0006 },
   { version: 7, name: 'clinic', sql: m0007 },
   { version: 8, name: 'erequest-leases', sql: m0008 },
+  { version: 9, name: 'fee-exemption', sql: m0009 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

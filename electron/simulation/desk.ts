@@ -13,7 +13,7 @@ import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
 import type { Clock } from '../../common/clock';
 import type { OrgProfile } from '../../common/organization';
 import { registerIins, staffIds } from '../../db/clinic-snapshot';
-import { getCredential } from '../../db/sync';
+import { syncCredential } from '../services/sealed-settings';
 import { closeApp, openApp, type AppContext } from '../services/app';
 import type { SessionSlot } from '../services/auth';
 import { DEMO_ACCOUNTS, seedDemoData } from '../services/demo-data';
@@ -118,7 +118,7 @@ export class SimDesk {
     desk.code = enrolled.workstationCode;
     desk.workstationId = enrolled.workstationId;
     desk.orgBin = enrolled.orgBin;
-    desk.credential = getCredential(app.db) ?? '';
+    desk.credential = syncCredential(app) ?? '';
     desk.doctors = staffIds(app.db);
     desk.registerIins = registerIins(app.db, 1_000);
     return desk;

@@ -234,7 +234,7 @@ const OPERATIONS: Record<OperationKind, (w: World, desk: SimDesk) => Promise<boo
 
   async payment(w, desk) {
     const iin = pick(w, desk.registerIins);
-    const r = await desk.operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin, feeKzt: 1500 });
+    const r = await desk.operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin });
     await desk.operator.call('registers.check', { requestId: r.id });
     await desk.operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
     if (!(await desk.cashier.call('cash.shift', {}))) await desk.cashier.call('cash.openShift', {});

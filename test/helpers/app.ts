@@ -10,6 +10,7 @@ import type { SessionSlot } from '../../electron/services/auth';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../electron/services/demo-data';
 import { dispatch } from '../../electron/services/dispatcher';
 import { silentLogger } from '../../electron/services/log';
+import { keyFileOf } from '../../electron/services/secrets';
 
 export const TEST_PASSWORD = 'test-pass-1';
 
@@ -71,6 +72,7 @@ export function createTestWorkstation(options: { population?: number; clock?: ()
     close() {
       closeApp(app);
       fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(keyFileOf(dir), { force: true });
     },
   };
 }

@@ -3,7 +3,7 @@
  * 80 mm receipt printer), the shift report, certificates (Kazakh or Russian, rendered from the stored canonical
  * document, so a re-print is the same document) and the HIV sample label (the code only).
  */
-import type { CashEntry, Shift } from '../../../common/dispensary';
+import type { CashEntry, FeeExemption, FeeExemptionReason, Shift } from '../../../common/dispensary';
 import type { Organization } from '../../../common/schemas';
 import { BOLD, callCentreLine, FONT, orgHeader, qrPng, renderPdf, table, type PdfDoc } from '../documents/pdf';
 
@@ -26,7 +26,25 @@ const T = {
   reason: { kk: 'Себебі', ru: 'Причина' },
   voids: { kk: 'Жойылатын чек', ru: 'Аннулируемый чек' },
   bin: { kk: 'БСН', ru: 'БИН' },
+  exemption: { kk: 'Төлемнен босату туралы чек', ru: 'Чек об освобождении от оплаты' },
+  exempted: { kk: 'Босату негізі', ru: 'Основание освобождения' },
+  waived: { kk: 'Прейскурант бойынша төлем', ru: 'Плата по прейскуранту' },
+  due: { kk: 'Төленуге тиіс', ru: 'К оплате' },
+  by: { kk: 'Босатқан', ru: 'Освободил(а)' },
 } as const;
+
+/** The exemption reasons as the printed receipt names them (the screens' texts are in renderer/src/i18n). */
+export const EXEMPTION_TITLES: Record<FeeExemptionReason, { kk: string; ru: string }> = {
+  veteran: {
+    kk: 'Ұлы Отан соғысының ардагері және оған теңестірілген адам',
+    ru: 'Ветеран Великой Отечественной войны и приравненное лицо',
+  },
+  'disabled-1': { kk: 'Бірінші топтағы мүгедектігі бар адам', ru: 'Лицо с инвалидностью первой группы' },
+  'disabled-2': { kk: 'Екінші топтағы мүгедектігі бар адам', ru: 'Лицо с инвалидностью второй группы' },
+  'low-income': { kk: 'Атаулы әлеуметтік көмек алушы', ru: 'Получатель адресной социальной помощи' },
+  'child-under-18': { kk: '18 жасқа толмаған бала', ru: 'Ребёнок до 18 лет' },
+  'state-order': { kk: 'Тегін медициналық көмектің кепілдік берілген көлемі', ru: 'Гарантированный объём бесплатной медицинской помощи' },
+};
 
 function localTime(iso: string, tz: string): string {
   return new Date(iso).toLocaleString('ru-RU', {
@@ -87,6 +105,49 @@ export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: 
         doc.y += 74;
         doc.fontSize(6).text(callCentreLine(['kk', 'ru']), { align: 'center' });
       }
+    },
+  );
+  return { fileName: `${e.receiptNo}-${layout}.pdf`, base64: buffer.toString('base64'), pages };
+}
+
+/** The receipt of an exemption: the fee of the price list, the reason, who exempted, and 0 to pay. */
+export async function exemptionReceiptPdf(
+  org: Organization,
+  e: FeeExemption,
+  serviceTitle: { kk: string; ru: string },
+  layout: 'a4' | '80mm',
+) {
+  const narrow = layout === '80mm';
+  const { buffer, pages } = await renderPdf(
+    {
+      title: e.receiptNo,
+      size: narrow ? [80 * MM, 150 * MM] : 'A4',
+      margin: narrow ? 8 : 40,
+      footer: narrow ? undefined : callCentreLine(['kk', 'ru']),
+    },
+    async (doc) => {
+      if (narrow) doc.font(BOLD).fontSize(8).text(org.name.kk, { align: 'center' }).text(org.name.ru, { align: 'center' });
+      else orgHeader(doc, org, ['kk', 'ru'], { bin: `${T.bin.kk} / ${T.bin.ru}` });
+      const size = narrow ? 8 : 11;
+      doc
+        .font(BOLD)
+        .fontSize(size + 2)
+        .text(`${T.exemption.kk} / ${T.exemption.ru}`, { align: 'center' })
+        .text(e.receiptNo, { align: 'center' });
+      doc.moveDown(0.5).font(FONT).fontSize(size);
+      const line = (label: { kk: string; ru: string }, value: string) => doc.text(`${label.kk} / ${label.ru}: ${value}`);
+      line(T.date, localTime(e.createdAt, org.timezone));
+      line(T.request, e.requestNumber);
+      line(T.service, `${serviceTitle.kk} / ${serviceTitle.ru}`);
+      line(T.waived, money(e.waivedKzt));
+      line(T.exempted, `${EXEMPTION_TITLES[e.reason].kk} / ${EXEMPTION_TITLES[e.reason].ru}`);
+      line(T.by, e.by);
+      doc
+        .moveDown(0.5)
+        .font(BOLD)
+        .fontSize(size + 3)
+        .text(`${T.due.kk} / ${T.due.ru}: ${money(0)}`);
+      doc.font(FONT);
     },
   );
   return { fileName: `${e.receiptNo}-${layout}.pdf`, base64: buffer.toString('base64'), pages };

@@ -34,6 +34,7 @@ import {
   type StoredDecision,
 } from './decisions';
 import { onBehalfOf, providerKey } from './settings';
+import { SecretsUnavailableError } from '../secrets';
 
 /**
  * Takes the decision: for a result, the journal entry through the desk service (as a desk request would land),
@@ -186,7 +187,17 @@ function answerDocument(app: AppContext, row: dbe.ErequestRow, d: StoredDecision
 
 /** Signs decided answers with the provider key and queues them for the central server. Returns how many. */
 export async function signDecided(app: AppContext, limit = 200): Promise<number> {
-  const key = providerKey(app);
+  let key;
+  try {
+    key = providerKey(app);
+  } catch (e) {
+    // A missing or replaced key file: said once per round in the log, the answers wait (nothing is lost).
+    if (e instanceof SecretsUnavailableError) {
+      app.log.error('erequests.provider-key-sealed', { error: e.message });
+      return 0;
+    }
+    throw e;
+  }
   if (!key) return 0;
   let n = 0;
   for (const row of dbe.listDecided(app.db, limit)) {

@@ -17,7 +17,9 @@ import * as leases from '../../../db/erequest-leases';
 import * as dbe from '../../../db/erequests';
 import { SCHEMA_VERSION } from '../../../db/migrations';
 import { getRequestRow } from '../../../db/requests';
-import { getCredential, getEnrollment } from '../../../db/sync';
+import { getEnrollment } from '../../../db/sync';
+import { syncCredential } from '../sealed-settings';
+import { SecretsUnavailableError } from '../secrets';
 import type { AppContext } from '../app';
 import * as appointments from '../desk/appointments';
 import * as homeVisits from '../desk/home-visits';
@@ -39,7 +41,14 @@ export type ClaimOutcome =
 /** Claims the numbers for this desk, in calls of at most EREQUEST_CLAIM_MAX, and records every answer. */
 export async function claimForThisDesk(app: AppContext, numbers: string[], timeoutMs = 30_000): Promise<ClaimOutcome> {
   const enrollment = getEnrollment(app.db);
-  const credential = getCredential(app.db);
+  let credential: string | null;
+  try {
+    credential = syncCredential(app);
+  } catch (e) {
+    // The sealed credential cannot be opened (key file missing): as if the server could not be asked.
+    if (e instanceof SecretsUnavailableError) return { mode: 'offline', error: e.message };
+    throw e;
+  }
   if (!enrollment || !credential) return { mode: 'standalone' };
   const granted = new Set<string>();
   const self: DeskRef = { id: enrollment.workstationId, name: '' };

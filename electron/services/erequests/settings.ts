@@ -2,30 +2,25 @@
  * The administrator's e-request settings: the policy (may the rules answer unattended, and in whose name the
  * journal entries are then made) and the provider key that signs the answers. The key's PIN or password is a
  * setting of its own, never returned by any API method and never logged; only `providerKey` reads it, to sign.
+ * The password and the PKCS#12 file are stored sealed (../sealed-settings.ts, issue 14).
  */
 import { ApiError } from '../../../common/errors';
 import { recordChange } from '../../../db/change';
 import * as dbe from '../../../db/erequests';
 import { getSetting, setSetting } from '../../../db/settings';
+import { openProviderKey, providerKeyLabel, storeProviderKey, type ProviderKeySetting } from '../sealed-settings';
 import { findStaffByLogin, type StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import type { SigningSource } from '../signing-desk';
 import { staffActor } from './decisions';
 
-/** Where the unattended provider key is: a PKCS#11 token or a PKCS#12 file's bytes. */
-export interface ProviderKeySetting {
-  source: SigningSource;
-  keyId?: string;
-}
+export type { ProviderKeySetting };
 export interface ErequestPolicy {
   /** The rules decide every e-request (confirm when every ground holds, else refuse); the answer is signed unattended. */
   autoAnswer: boolean;
   /** The registrar in whose name unattended journal entries are made (the journals name a staff member). */
   onBehalfOf: string | null;
 }
-const PROVIDER_KEY = 'erequests.providerKey';
-/** The PIN or password: its own setting key, never returned by any API method and never logged. */
-const PROVIDER_SECRET = 'erequests.providerSecret';
 const POLICY = 'erequests.policy';
 
 export function policy(app: AppContext): ErequestPolicy {
@@ -33,17 +28,10 @@ export function policy(app: AppContext): ErequestPolicy {
 }
 
 export function settings(app: AppContext) {
-  const key = getSetting<ProviderKeySetting>(app.db, PROVIDER_KEY);
   const trust = dbe.listTrustFiles(app.db);
   return {
     policy: policy(app),
-    providerKey: key
-      ? {
-          kind: key.source.kind,
-          label: key.source.kind === 'pkcs11' ? `${key.source.module} · ${key.source.token}` : key.source.fileName,
-          keyId: key.keyId ?? null,
-        }
-      : null,
+    providerKey: providerKeyLabel(app),
     trustFiles: trust.map((t) => ({ id: t.id, name: t.name, kind: t.kind, addedAt: t.added_at })),
     trustFromServer: dbe.trustReferenceRows(app.db).length,
   };
@@ -67,19 +55,19 @@ export function setProviderKey(app: AppContext, admin: StaffRow, a: { source: Si
     staffActor(admin),
     app.clock(),
     () => {
-      setSetting(app.db, PROVIDER_KEY, { source: a.source, ...(a.keyId ? { keyId: a.keyId } : {}) });
-      setSetting(app.db, PROVIDER_SECRET, a.secret);
+      storeProviderKey(app, { source: a.source, ...(a.keyId ? { keyId: a.keyId } : {}) }, a.secret);
     },
     { audit: { action: 'erequests.provider-key-set', details: { kind: a.source.kind, keyId: a.keyId ?? null } } },
   );
   return settings(app);
 }
 
-/** The provider key with its secret, for signing answers; null until the administrator configured both. */
+/**
+ * The provider key with its secret, for signing answers; null until the administrator configured both. Throws
+ * SecretsUnavailableError when the sealed values cannot be opened with this application's key.
+ */
 export function providerKey(app: AppContext): (ProviderKeySetting & { secret: string }) | null {
-  const key = getSetting<ProviderKeySetting>(app.db, PROVIDER_KEY);
-  const secret = getSetting<string>(app.db, PROVIDER_SECRET);
-  return key && secret !== undefined ? { ...key, secret } : null;
+  return openProviderKey(app);
 }
 
 /**

@@ -5,6 +5,7 @@ import { cashEntryByReceipt } from '../../../db/dispensary';
 import { getOrganization } from '../../../db/organization';
 import * as cash from '../dispensary/cash';
 import * as dispensaryDocs from '../dispensary/documents';
+import { exempt, exemptionByReceipt } from '../dispensary/exemptions';
 import { catalogOf } from '../workflow/context';
 import { me, type SliceHandlers } from './context';
 
@@ -20,9 +21,16 @@ export const cashHandlers: SliceHandlers<typeof cashApi> = {
     return dispensaryDocs.shiftReportPdf(getOrganization(ctx.app.db)!, sh);
   },
   'cash.pay': (ctx, a) => cash.pay(ctx.app, me(ctx), a),
+  'cash.exempt': (ctx, a) => exempt(ctx.app, me(ctx), a),
   'cash.void': (ctx, a) => cash.voidReceipt(ctx.app, me(ctx), a),
   'cash.receipt': (ctx, a) => {
     const e = cashEntryByReceipt(ctx.app.db, a.receiptNo);
+    const exemption = e ? null : exemptionByReceipt(ctx.app, a.receiptNo);
+    if (exemption) {
+      const d = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === exemption.serviceId)?.definition;
+      const title = d?.titles ?? { kk: exemption.serviceId, ru: exemption.serviceId };
+      return dispensaryDocs.exemptionReceiptPdf(getOrganization(ctx.app.db)!, exemption, title, a.layout);
+    }
     if (!e) throw new ApiError('not-found', `no receipt ${a.receiptNo}`, { receipt: a.receiptNo });
     const def = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === e.service_id)?.definition;
     return dispensaryDocs.receiptPdf(

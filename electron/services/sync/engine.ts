@@ -28,7 +28,6 @@ import {
   claimBatch,
   countOpenSyncIssues,
   countQueued,
-  getCredential,
   getCursor,
   getEnrollment,
   getSyncState,
@@ -40,6 +39,8 @@ import {
 import { pruneOutbox } from '../../../db/outbox';
 import { auditHashAt, auditHead, GENESIS_HASH } from '../../../db/audit';
 import type { Logger } from '../log';
+import { syncCredential } from '../sealed-settings';
+import { SecretsUnavailableError, type SecretBox } from '../secrets';
 import { getOrganization } from '../../../db/organization';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
 import { NetworkError, request } from './http';
@@ -82,7 +83,16 @@ export interface RoundResult {
   pulled: number;
   error: string | null;
   /** Why the round stopped early, when it did. */
-  blocked: 'not-enrolled' | 'org-mismatch' | 'update-required' | 'unauthorized' | 'audit-forked' | 'offline' | 'server-error' | null;
+  blocked:
+    | 'not-enrolled'
+    | 'org-mismatch'
+    | 'secrets-unavailable'
+    | 'update-required'
+    | 'unauthorized'
+    | 'audit-forked'
+    | 'offline'
+    | 'server-error'
+    | null;
 }
 
 export class SyncBlockedError extends Error {
@@ -98,6 +108,7 @@ interface Host {
   db: Db;
   clock: Clock;
   log: Logger;
+  secrets: SecretBox;
 }
 
 export class SyncEngine {
@@ -203,7 +214,7 @@ export class SyncEngine {
         if (r.ok) this.failures = 0;
         else if (r.blocked === 'update-required' || r.blocked === 'unauthorized' || r.blocked === 'audit-forked')
           delay = this.opts.blockedDelayMs;
-        else if (r.blocked === 'org-mismatch') delay = this.opts.blockedDelayMs;
+        else if (r.blocked === 'org-mismatch' || r.blocked === 'secrets-unavailable') delay = this.opts.blockedDelayMs;
         else if (r.blocked !== 'not-enrolled') delay = this.backoff(++this.failures);
       } catch (error) {
         this.host.log.error('sync.loop', { error: (error as Error).message });
@@ -253,7 +264,18 @@ export class SyncEngine {
       blocked: null,
     };
     const enrollment = getEnrollment(db);
-    const credential = getCredential(db);
+    let credential: string | null;
+    try {
+      credential = syncCredential(this.host);
+    } catch (error) {
+      if (!(error instanceof SecretsUnavailableError)) throw error;
+      // The key file is gone or replaced: said plainly, and the loop waits (enrolling again gives a new credential).
+      result.blocked = 'secrets-unavailable';
+      result.error = error.message;
+      updateSyncState(db, { lastError: result.error });
+      log.error('sync.secrets-unavailable', { error: error.message });
+      return result;
+    }
     if (!enrollment || !credential) {
       result.blocked = 'not-enrolled';
       return result;

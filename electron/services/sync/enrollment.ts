@@ -13,7 +13,9 @@ import { ApiError } from '../../../common/errors';
 import type { EnrollPreview, EnrollResponse } from '../../../common/sync-protocol';
 import { recordChange } from '../../../db/change';
 import { getOrganization, saveOrganization } from '../../../db/organization';
-import { getCredential, getEnrollment, holdsOrganizationData, saveEnrollment } from '../../../db/sync';
+import { getEnrollment, holdsOrganizationData, saveEnrollment } from '../../../db/sync';
+import { sealCredential, syncCredential } from '../sealed-settings';
+import { SecretsUnavailableError } from '../secrets';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
@@ -88,7 +90,7 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
     // Enrolled before (a lost or revoked credential, a new server address): the server keeps this desk's code and
     // counts the operations it already sent as this desk's.
     // Only to the server that issued it: a credential never goes to another address.
-    previous_credential: getEnrollment(app.db)?.serverUrl === preview.serverUrl ? getCredential(app.db) : null,
+    previous_credential: getEnrollment(app.db)?.serverUrl === preview.serverUrl ? previousCredential(app) : null,
   });
   if (res.status === 409) throw refuseOtherOrganization(preview.localBin, preview.orgBin);
   if (res.status === 403) throw new ApiError('bad-credentials', 'the enrollment code is wrong, already used or expired', {}, ['code']);
@@ -104,7 +106,7 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
       saveEnrollment(
         app.db,
         { serverUrl: preview.serverUrl, workstationId: answer.workstation_id, orgBin: answer.org_bin, enrolledAt: now.toISOString() },
-        answer.credential,
+        sealCredential(app, answer.credential),
       );
       // The organization as the server knows it, and this desk's own code at the start of every number from now on.
       const p = answer.organization;
@@ -142,4 +144,14 @@ export async function enroll(app: AppContext, actor: StaffRow, serverUrl: string
     orgBin: answer.org_bin,
     serverUrl: preview.serverUrl,
   };
+}
+
+/** The credential of an earlier enrollment, if it can still be opened (a lost key file means enrolling anew). */
+function previousCredential(app: AppContext): string | null {
+  try {
+    return syncCredential(app);
+  } catch (e) {
+    if (e instanceof SecretsUnavailableError) return null;
+    throw e;
+  }
 }

@@ -34,7 +34,6 @@ export interface StartArgs {
   channel: Channel;
   iin?: string | null;
   anonymous?: boolean;
-  feeKzt?: number;
 }
 
 export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestView {
@@ -54,8 +53,8 @@ export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestVi
     if (!a.iin) throw new ApiError('validation', 'the person’s IIN is required', {}, ['iin']);
     person = { iin: requireValidIin(a.iin).iin };
   }
-  // The fee: given by the caller, else the price list in force today (issue 6), else the regulation's default.
-  const fee = a.feeKzt ?? priceOn(app.db, def.id, orgToday(app))?.fee_kzt ?? def.fee.kzt;
+  // The fee: the price list in force today (issue 6), else the regulation's default — never the caller's (issue 14).
+  const fee = priceOn(app.db, def.id, orgToday(app))?.fee_kzt ?? def.fee.kzt;
   const row = engineOf(app).start(def, a.channel, person, engineActor(staff), { feeKzt: fee });
   return view(app, staff, row.id);
 }

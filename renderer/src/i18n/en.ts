@@ -166,6 +166,8 @@ const en: typeof kk = {
       'This workstation holds the records of organization {localBin}, and the code is for organization {codeBin}. Nothing was sent. To join {codeBin}, start Tirkeu with a new, empty data folder.',
     'server-unreachable': 'The central server cannot be reached. Check its address and the network; nothing was changed.',
     'session-locked': 'The screen is locked: enter the password to continue.',
+    'secrets-unavailable':
+      'The stored secrets (the provider key, the sync credential) cannot be opened: the key that sealed them is missing or another. Set the provider key and enroll the workstation again.',
     'register-check-required': 'Check the register first: this step is completed by the register check.',
     'payment-required': 'The fee has not been paid (or the payment was voided): take the payment at the cash desk first.',
     'already-paid': 'This request is already paid (receipt {receipt}).',

@@ -135,6 +135,9 @@ const ROWS: Record<number, string> = {
   8: `
     INSERT INTO erequest_lease (number, state, holder, holder_name, lease_until, reason, updated_at)
       VALUES ('E-000001', 'taken', 'ws-0a1b2c', 'desk 2', '${DONE}', NULL, '${T}');`,
+  9: `
+    INSERT INTO fee_exemption (id, receipt_no, request_id, service_id, reason, waived_kzt, created_at, created_by)
+      VALUES (1, 'R-000009', 1, 'certificate', 'veteran', 1000, '${T}', 3);`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
@@ -178,6 +181,12 @@ const AFTER: Record<number, (db: Db) => void> = {
     expect(() =>
       db.prepare(`INSERT INTO erequest_lease (number, state, updated_at) VALUES ('E-000002', 'borrowed', '${T}')`).run(),
     ).toThrow(/CHECK constraint failed/);
+  },
+  9: (db) => {
+    const free = `INSERT INTO fee_exemption (receipt_no, request_id, service_id, reason, waived_kzt, created_at, created_by)
+                  VALUES ('R-000010', 2, 'certificate', 'my-friend', 1000, '${T}', 3)`;
+    expect(() => db.prepare(free).run()).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare(`DELETE FROM fee_exemption`).run()).toThrow(/append-only/);
   },
   6: (db) => {
     db.prepare(`UPDATE erequest SET answer_kind = 'result', answered_at = '${DONE}' WHERE id = 1`).run();

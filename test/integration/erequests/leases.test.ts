@@ -11,7 +11,8 @@ import type net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EREQUEST_LEASE_MS } from '../../../common/erequests';
-import { getCredential, getEnrollment, listSyncIssues } from '../../../db/sync';
+import { getEnrollment, listSyncIssues } from '../../../db/sync';
+import { syncCredential } from '../../../electron/services/sealed-settings';
 import { processInbox } from '../../../electron/services/erequests/intake';
 import { syncNow } from '../../../electron/services/sync/index';
 import { createGatewayCredential } from '../../../server/gateway';
@@ -230,7 +231,7 @@ describe.each<Backend>(['pglite', 'postgres'])('e-request leases on %s', (backen
   }, 120_000);
 
   it('answers a claim per number and refuses a malformed one naming the field', async () => {
-    const credential = getCredential(desks[1]!.ws.app.db)!;
+    const credential = syncCredential(desks[1]!.ws.app)!;
     const claim = (body: unknown) =>
       fetch(`${server.url}/v1/erequests/claim`, {
         method: 'POST',

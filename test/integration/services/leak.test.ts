@@ -206,8 +206,9 @@ describe('need to know: no answer of any method carries what the caller’s role
       const c = await as(login);
       const forbidden = SECRETS.filter((s) => !s.allowed.includes(login));
       const mine = SECRETS.filter((s) => s.allowed.includes(login));
-      // The logout last, so every other method is called logged in.
-      const methods = [...API_METHODS.filter((m) => m !== 'session.logout'), 'session.logout' as const];
+      // The lock and the logout last, so every other method is called logged in and unlocked.
+      const last = ['session.lock', 'session.logout'] as const;
+      const methods = [...API_METHODS.filter((m) => !(last as readonly string[]).includes(m)), ...last];
       let answered = 0;
       for (const method of methods) {
         for (const args of ARGS[method]?.() ?? [{}]) {

@@ -64,6 +64,7 @@ describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (
       reg,
       async sync() {
         const r = await admin.call('sync.now', {});
+        if (!r.ok) throw new Error(`sync: ${r.blocked} ${r.error}`);
         expect(r).toMatchObject({ ok: true, pushed: { rejected: 0 } });
       },
     };

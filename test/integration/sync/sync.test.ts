@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { SYSTEM_ACTOR } from '../../../db/audit';
 import { enqueueOutbox, listOutbox } from '../../../db/outbox';
-import { createBooking, getCredential, getReference, listBookings } from '../../../db/sync';
+import { createBooking, getReference, listBookings } from '../../../db/sync';
+import { syncCredential } from '../../../electron/services/sealed-settings';
 import { SyncEngine } from '../../../electron/services/sync/engine';
 import { publishReference } from '../../../server/push';
 import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
@@ -98,7 +99,7 @@ describe.each<Backend>(['pglite', 'postgres'])('sync on %s', (backend) => {
     expect(status).toMatchObject({ enrolled: true, online: true, queued: 0, issues: 0, clockWarning: false, updateRequired: null });
     expect(status.lastSuccessAt).toBeTruthy();
     // The secret never leaves the settings table: not in the status, not in the log.
-    const secret = getCredential(ws.app.db)!.split('.')[1]!;
+    const secret = syncCredential(ws.app)!.split('.')[1]!;
     expect(JSON.stringify(status)).not.toContain(secret);
     const logFile = path.join(ws.dir, 'tirkeu.log');
     if (fs.existsSync(logFile)) expect(fs.readFileSync(logFile, 'utf8')).not.toContain(secret);

@@ -35,7 +35,7 @@ describe('regulation import', () => {
     now = Date.UTC(2026, 2, 2, 4, 0);
     ws = createTestWorkstation({ population: 10, clock: () => new Date(now) });
     const admin = await ws.as('admin');
-    const registrar = await ws.as('registrar');
+    let registrar = await ws.as('registrar');
     expect((await refusal(registrar, 'regulations.import', { fileName: 'a.json', text: '{}' })).code).toBe('forbidden');
 
     const before = await registrar.call('regulations.inForce', {});
@@ -65,6 +65,8 @@ describe('regulation import', () => {
 
     // On its date the successor is what new requests run under; the old request keeps its version.
     now = Date.UTC(2026, 3, 1, 4, 0);
+    // A month later is another working day: the registrar logs in again (a session lasts at most 12 hours).
+    registrar = await ws.as('registrar');
     const fresh = await registrar.call('requests.start', { serviceId: 'appointment', channel: 'desk', iin: IIN });
     expect(fresh.definitionKey).toBe('astana/appointment@2026-04-01');
     expect((await registrar.call('requests.get', { requestId: old.id })).definitionKey).toBe('astana/appointment@2013-02-19');

@@ -3,6 +3,7 @@
  * by the roles they name, refusals of wrong roles / repeats / out-of-order completions, cancellation, the audit and
  * outbox rows, anonymous examinations, the survey and the dashboard.
  */
+import { orgToday } from '../../../electron/services/workflow/app-engine';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
@@ -207,10 +208,14 @@ describe('walking a service through its steps', () => {
     expect(listAudit(ws.app.db, { entity: 'service_request' }).length).toBe(6);
   });
 
-  it('a fee of 0 skips the cashier step', async () => {
+  it('a fee of 0 in the price list skips the cashier step; a desk cannot name the fee', async () => {
     open('atyrau');
     const operator = await ws.as('operator');
-    let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN, feeKzt: 0 });
+    const admin = await ws.as('admin');
+    const refused = await operator.raw('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN, feeKzt: 0 });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'validation' } });
+    await admin.call('prices.set', { serviceId: 'tb-certificate', feeKzt: 0, effectiveFrom: orgToday(ws.app) });
+    let r = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: IIN });
     await operator.call('registers.check', { requestId: r.id });
     r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
     expect(r.currentStep?.stepId).toBe('sign-issue');
