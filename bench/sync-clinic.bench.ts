@@ -11,6 +11,9 @@
  *    transaction) with a desk of the publishing organization pushing meanwhile: what every organization met under
  *    the one global counter.
  */
+import { makeIin } from '../common/iin';
+import { dayNumberOf, dayNumberToIso } from '../common/working-calendar';
+import { enrolledDesk, round } from './enrolled-desk';
 import type { EnrollResponse } from '../common/sync-protocol';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -128,17 +131,7 @@ async function bookingFigure(ctx: BenchContext, db: ServerDb, backend: string): 
   });
 }
 
-async function desk(dir: string, db: ServerDb, url: string, org: string): Promise<AppContext> {
-  const { app } = openApp({ dataDir: dir, log: silentLogger });
-  const { code } = await createEnrollmentCode(db, { orgBin: org });
-  const e = (await enroll(db, code, 'bench')) as EnrollResponse;
-  saveEnrollment(
-    app.db,
-    { serverUrl: url, workstationId: e.workstation_id, orgBin: org, enrolledAt: app.clock().toISOString() },
-    e.credential,
-  );
-  return app;
-}
+const desk = enrolledDesk;
 
 async function bootstrapFigures(ctx: BenchContext, db: ServerDb, url: string, backend: 'pglite' | 'postgres'): Promise<BenchFigure[]> {
   const changes = Number(process.env.TIRKEU_BENCH_CHANGES ?? (ctx.quick ? 20_000 : 200_000));
@@ -150,11 +143,26 @@ async function bootstrapFigures(ctx: BenchContext, db: ServerDb, url: string, ba
       await publishReference(
         db,
         org,
-        Array.from({ length: n }, (_, i) => ({
-          kind: (done + i) % 2 ? 'staff' : 'timetable',
-          key: `r${(done + i) % keys}`,
-          payload: { v: done + i, name: 'Асқар Нұрланұлы', hours: ['08:00', '17:00'] },
-        })),
+        // People entered by hand on other desks, each changed about ten times: rows the new desk really applies.
+        Array.from({ length: n }, (_, i) => {
+          const k = (done + i) % keys;
+          const birthDate = dayNumberToIso(dayNumberOf('1950-01-01') + k);
+          const iin = makeIin(birthDate, k % 2 ? 'M' : 'F', 1 + (k % 9000))!;
+          return {
+            kind: 'person',
+            key: iin,
+            payload: {
+              iin,
+              surname: 'Нұрланов',
+              givenName: `Асқар ${done + i}`,
+              patronymic: null,
+              birthDate,
+              sex: k % 2 ? 'M' : 'F',
+              address: null,
+              phone: null,
+            },
+          };
+        }),
       );
       done += n;
     }
@@ -162,11 +170,11 @@ async function bootstrapFigures(ctx: BenchContext, db: ServerDb, url: string, ba
   await maintain(db);
   ctx.log(`${backend}: ${changes} changes over ${keys} keys written in ${fill.toFixed(1)} s`);
   const snapDesk = await desk(path.join(ctx.dir, `${backend}-snapshot`), db, url, org);
-  const snapshot = await timed(() => new SyncEngine(snapDesk, { watchNetwork: false }).syncOnce());
+  const snapshot = await timed(() => round(new SyncEngine(snapDesk, { watchNetwork: false })));
   closeApp(snapDesk);
   const logDesk = await desk(path.join(ctx.dir, `${backend}-full-log`), db, url, org);
   setSetting(logDesk.db, 'sync.cursor', encodeCursor(0)); // a pull of the whole log, as before the snapshot
-  const fullLog = await timed(() => new SyncEngine(logDesk, { watchNetwork: false }).syncOnce());
+  const fullLog = await timed(() => round(new SyncEngine(logDesk, { watchNetwork: false })));
   closeApp(logDesk);
   const target = (backend === 'postgres' ? 30 : 60) * (changes / 1_000_000);
   ctx.log(`${backend}: new desk's first pull of ${changes} changes: snapshot ${snapshot.toFixed(2)} s, whole log ${fullLog.toFixed(2)} s`);

@@ -8,6 +8,7 @@
  * The workstation side is the real engine on a real SQLite file (WAL, synchronous=FULL). `--quick` is 10× smaller
  * and scales the times ×10.
  */
+import { enrolledDesk, round } from './enrolled-desk';
 import type { EnrollResponse } from '../common/sync-protocol';
 import path from 'node:path';
 import { enqueueOutbox } from '../db/outbox';
@@ -25,15 +26,7 @@ import { figure, type BenchContext, type BenchFigure } from './types';
 const ORG = '120140001011';
 
 async function workstation(dir: string, db: ServerDb, url: string): Promise<AppContext> {
-  const { app } = openApp({ dataDir: dir, log: silentLogger });
-  const { code } = await createEnrollmentCode(db, { orgBin: ORG });
-  const e = (await enroll(db, code, 'bench')) as EnrollResponse;
-  saveEnrollment(
-    app.db,
-    { serverUrl: url, workstationId: e.workstation_id, orgBin: ORG, enrolledAt: app.clock().toISOString() },
-    e.credential,
-  );
-  return app;
+  return enrolledDesk(dir, db, url, ORG);
 }
 
 function queue(app: AppContext, n: number, tag: string): void {
@@ -86,10 +79,10 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
         // Push.
         const a = await workstation(path.join(ctx.dir, `${backend}-push`), db, url);
         queue(a, N, 'push');
-        const push = await timed(() => new SyncEngine(a, { batchOps: 5_000, watchNetwork: false }).syncOnce());
+        const push = await timed(() => round(new SyncEngine(a, { batchOps: 5_000, watchNetwork: false })));
         const sample = Math.min(1_000, N);
         queue(a, sample, 'naive');
-        const naive = (await timed(() => new SyncEngine(a, { batchOps: 1, watchNetwork: false }).syncOnce())) * (N / sample);
+        const naive = (await timed(() => round(new SyncEngine(a, { batchOps: 1, watchNetwork: false })))) * (N / sample);
         closeApp(a);
         figures.push(
           figure(`sync.push-100k.${backend}`, push * scale, 's', 8, {
@@ -110,7 +103,7 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
           })),
         );
         const b = await workstation(path.join(ctx.dir, `${backend}-pull`), db, url);
-        const pull = await timed(() => new SyncEngine(b, { watchNetwork: false }).syncOnce());
+        const pull = await timed(() => round(new SyncEngine(b, { watchNetwork: false })));
         const c = await workstation(path.join(ctx.dir, `${backend}-pull-naive`), db, url);
         const rowSample = Math.min(500, N);
         const naivePull = await timed(async () => {
@@ -143,7 +136,7 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
         // 30 days offline: 50,000 queued operations, and the organization's changes meanwhile (100,000 rows above).
         const d = await workstation(path.join(ctx.dir, `${backend}-offline`), db, url);
         queue(d, OFFLINE, 'offline');
-        const catchUp = await timed(() => new SyncEngine(d, { batchOps: 5_000, watchNetwork: false }).syncOnce());
+        const catchUp = await timed(() => round(new SyncEngine(d, { batchOps: 5_000, watchNetwork: false })));
         closeApp(d);
         figures.push(
           figure(`sync.catch-up-30-days.${backend}`, catchUp * scale, 's', 60, {
