@@ -92,6 +92,14 @@ describe('the audit head travels with every push', () => {
     expect(v.code).toBe(0);
     expect(JSON.parse(v.stdout)).toMatchObject({ ok: true, acknowledged: ack, server: { ok: true } });
     expect((await admin.call('sync.status', {})).auditForked).toBeNull();
+
+    // Nothing queued, only audit rows written (log-ins): the head still goes up with the next round.
+    await ws.as('registrar');
+    await ws.as('cashier');
+    expect(await admin.call('sync.status', {})).toMatchObject({ queued: 0 });
+    const before = getSyncState(ws.app.db).auditAcknowledged!;
+    expect(await admin.call('sync.now', {})).toMatchObject({ ok: true, pushed: { applied: 0 } });
+    expect(getSyncState(ws.app.db).auditAcknowledged!.seq).toBeGreaterThan(before.seq);
   }, 60_000);
 
   it('(a) the last 10 rows deleted: verify-audit names truncation and the next push is refused as audit-forked', async () => {
