@@ -13,6 +13,7 @@
  *
  * The credential comes from `npm run server:cli -- gateway-credential`; $TIRKEU_GATEWAY_CREDENTIAL works too.
  */
+import { cmsSignArgs } from '../pki/openssl-cms';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -48,23 +49,7 @@ export async function main(argv: string[], io: { out(s: string): void; err(s: st
     let der: Buffer;
     if (values.cms) der = fs.readFileSync(values.cms);
     else if (values.json && values.cert && values.key) {
-      der = execFileSync('openssl', [
-        'cms',
-        '-sign',
-        '-nodetach',
-        '-binary',
-        '-outform',
-        'DER',
-        '-cades',
-        '-md',
-        'sha256',
-        '-in',
-        values.json,
-        '-signer',
-        values.cert,
-        '-inkey',
-        values.key,
-      ]);
+      der = execFileSync('openssl', cmsSignArgs({ input: values.json, signer: values.cert, key: values.key, encapsulated: true }));
     } else {
       io.err('submit needs --cms FILE, or --json FILE with --cert and --key\n');
       return 2;

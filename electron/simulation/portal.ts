@@ -11,6 +11,7 @@
  * requests verify and wait for the registrar as genuine ones do. The pool of citizens who write is small (a dozen),
  * so a run makes a dozen certificates at most.
  */
+import { cmsSignArgs } from '../../pki/openssl-cms';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -174,23 +175,7 @@ export class SimPortal {
           };
     const input = path.join(this.dir, `request-${this.seq}.json`);
     fs.writeFileSync(input, JSON.stringify(content));
-    const der = openssl(this.dir, [
-      'cms',
-      '-sign',
-      '-nodetach',
-      '-binary',
-      '-outform',
-      'DER',
-      '-cades',
-      '-md',
-      'sha256',
-      '-in',
-      input,
-      '-signer',
-      this.certOf(r.iin),
-      '-inkey',
-      'citizen.key',
-    ]);
+    const der = openssl(this.dir, cmsSignArgs({ input, signer: this.certOf(r.iin), key: 'citizen.key', encapsulated: true }));
     fs.rmSync(input);
     this.pending.push(der);
     await this.flush();

@@ -8,6 +8,7 @@
  * it, and every OpenSSL call runs under libfaketime at the clock's current time, so a CA certificate's notBefore,
  * a CRL's lastUpdate and a CMS signingTime all agree with the workstation and server that share the clock.
  */
+import { cmsSignArgs } from '../../pki/openssl-cms';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -340,26 +341,7 @@ export function createTestPki(options: { clock?: TestClock | Clock } = {}): Test
       const input = p(`request-${certName}-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(input, typeof request === 'string' ? request : JSON.stringify(request));
       const out = `${input}.p7s`;
-      ossl([
-        'cms',
-        '-sign',
-        '-nodetach',
-        '-binary',
-        '-outform',
-        'DER',
-        '-cades',
-        '-md',
-        'sha256',
-        '-in',
-        input,
-        '-signer',
-        c.cert,
-        '-inkey',
-        c.key,
-        '-out',
-        out,
-        ...extra,
-      ]);
+      ossl([...cmsSignArgs({ input, signer: c.cert, key: c.key, encapsulated: true, out }), ...extra]);
       return readFileSync(out);
     },
     cleanup() {

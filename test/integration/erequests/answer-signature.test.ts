@@ -5,6 +5,7 @@
  * a tampered document and an answer signed by another organization's certificate are refused as conflicts with a
  * clear code, and the citizen keeps seeing the previous status.
  */
+import { cmsSignArgs } from '../../../pki/openssl-cms';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErequestStatusPayload, SignedAnswer } from '../../../common/erequests';
@@ -39,24 +40,7 @@ async function newRequest(): Promise<string> {
 function sign(document: string, cert: string, key: string): string {
   const input = writeTemp(rig.pki, `answer-${n++}.json`, document);
   const out = `${input}.p7s`;
-  rig.pki.openssl([
-    'cms',
-    '-sign',
-    '-binary',
-    '-outform',
-    'DER',
-    '-cades',
-    '-md',
-    'sha256',
-    '-in',
-    input,
-    '-signer',
-    cert,
-    '-inkey',
-    key,
-    '-out',
-    out,
-  ]);
+  rig.pki.openssl(cmsSignArgs({ input, signer: cert, key, encapsulated: false, out }));
   return fs.readFileSync(out).toString('base64');
 }
 
