@@ -81,6 +81,8 @@ export interface SyncState {
   auditAcknowledged: { seq: number; hash: string } | null;
   /** The server refused this workstation's audit head (its log was cut or rewritten): why, as it said. */
   auditForked: string | null;
+  /** The stored credential cannot be opened (its key is missing or another): why, as the secret box said. */
+  secretsUnavailable: string | null;
 }
 
 const EMPTY_STATE: SyncState = {
@@ -94,6 +96,7 @@ const EMPTY_STATE: SyncState = {
   pullHead: null,
   auditAcknowledged: null,
   auditForked: null,
+  secretsUnavailable: null,
 };
 
 export function getSyncState(db: Db): SyncState {

@@ -23,6 +23,7 @@ const syncStatusSchema = z.object({
   unauthorized: z.boolean(),
   /** The server refused this workstation's audit head: its audit log was cut or rewritten (issue 14). */
   auditForked: z.string().nullable(),
+  secretsUnavailable: z.string().nullable(),
   progress: z.object({ phase: z.enum(['push', 'pull']), done: z.number(), total: z.number().nullable() }).nullable(),
 });
 export type SyncStatus = z.infer<typeof syncStatusSchema>;

@@ -273,7 +273,7 @@ export class SyncEngine {
       // The key file is gone or replaced: said plainly, and the loop waits (enrolling again gives a new credential).
       result.blocked = 'secrets-unavailable';
       result.error = error.message;
-      updateSyncState(db, { lastError: result.error });
+      updateSyncState(db, { lastError: result.error, secretsUnavailable: result.error });
       log.error('sync.secrets-unavailable', { error: error.message });
       return result;
     }
@@ -386,6 +386,7 @@ export class SyncEngine {
         updateRequired: null,
         unauthorized: false,
         auditForked: null,
+        secretsUnavailable: null,
         ...(skew !== null ? { clockSkewMs: skew } : {}),
       });
       if (result.pushed.applied + result.pushed.rejected + result.pushed.conflict + result.pulled > 0)
@@ -479,6 +480,7 @@ export class SyncEngine {
       updateRequired: state.updateRequired,
       unauthorized: state.unauthorized,
       auditForked: state.auditForked,
+      secretsUnavailable: state.secretsUnavailable,
       progress: this.progress ? { ...this.progress } : null,
     };
   }
