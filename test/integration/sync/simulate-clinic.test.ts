@@ -68,7 +68,10 @@ describe.each<Backend>(['pglite', 'postgres'])('a clinic of three desks on %s', 
     expect(r.totals.erequestsReceived).toBe(r.erequests.posted);
     expect(r.totals.erequestsRegistered).toBe(r.erequests.posted);
     expect(r.totals.erequestSignaturesNotVerified).toBe(0);
-    expect(r.erequests.takenByAnotherDesk).toBeGreaterThan(0);
+    // How many a desk finds taken by another depends on the rounds' timing (zero happens, on some dates): the
+    // contention itself is shown deterministically in test/integration/erequests/leases.test.ts; here what
+    // matters is that none is registered twice or never, with e-requests really flowing.
+    expect(r.erequests.processed).toBeGreaterThanOrEqual(r.erequests.posted);
     expect(r.simulated).toContain('e-requests');
     expect(r.notSimulated).toEqual([]);
   }, 180_000);
