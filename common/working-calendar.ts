@@ -43,6 +43,7 @@ export const calendarDateSchema = z.string().refine(isValidIsoDate, {
 });
 
 const localizedNameSchema = z.object({ kk: z.string().min(1), ru: z.string().min(1), en: z.string().min(1) });
+export type LocalizedName = z.infer<typeof localizedNameSchema>;
 
 const holidayRuleSchema = z
   .object({
@@ -81,6 +82,18 @@ export const transferSchema = z
   .strict();
 export type Transfer = z.infer<typeof transferSchema>;
 
+/** Where a year's data was checked, so an administrator knows which years rest on a decree text actually seen. */
+export const calendarYearSchema = z
+  .object({
+    year: z.number().int().min(1991),
+    /** `decree`: the year's transfer act(s) were read and every transfer is listed; `partial`: the transfers listed
+     * are from the sources named, others may exist; `unverified`: no transfer act was found (holidays by law only). */
+    transfers: z.enum(['decree', 'partial', 'unverified']),
+    sources: z.array(z.string().min(1)),
+    note: z.string().optional(),
+  })
+  .strict();
+
 export const calendarDataSchema = z
   .object({
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
@@ -90,6 +103,7 @@ export const calendarDataSchema = z
     holidays: z.array(holidayRuleSchema),
     datedHolidays: z.array(datedHolidaySchema),
     transfers: z.array(transferSchema),
+    years: z.array(calendarYearSchema).optional(),
   })
   .strict();
 export type CalendarData = z.infer<typeof calendarDataSchema>;
@@ -168,9 +182,13 @@ export class WorkingCalendar {
   private readonly hoursByIsoDay: (readonly [number, number] | null)[];
   private readonly weekdayHours: readonly [number, number];
   private readonly overrides = new Map<number, 'working' | 'day-off'>();
+  private readonly transferOf = new Map<number, Transfer>();
   private readonly holidayYears = new Set<number>();
   private readonly holidays = new Set<number>();
+  private readonly holidayNames = new Map<number, LocalizedName>();
   private readonly movedDaysOff = new Set<number>();
+  /** Moved day off → the weekend holiday it stands for (for `explainDay`). */
+  private readonly movedFrom = new Map<number, number>();
   private readonly days = new Map<number, DayInfo>();
   private readonly advance = new Map<number, number>();
   private readonly utcDayOffset = new Map<number, number | null>();
@@ -190,8 +208,10 @@ export class WorkingCalendar {
     const sun = options.hours.sunday ? parseHours(options.hours.sunday, 'hours.sunday') : null;
     // index = ISO weekday (1..7); 0 unused
     this.hoursByIsoDay = [null, wd, wd, wd, wd, wd, sat, sun];
-    for (const t of data.transfers) this.overrides.set(dayNumberOf(t.date), t.kind);
-    for (const t of options.extraTransfers ?? []) this.overrides.set(dayNumberOf(t.date), t.kind);
+    for (const t of [...data.transfers, ...(options.extraTransfers ?? [])]) {
+      this.overrides.set(dayNumberOf(t.date), t.kind);
+      this.transferOf.set(dayNumberOf(t.date), t);
+    }
   }
 
   /** Facts of one local day (day number = days since 1970-01-01 of the local calendar date). */
@@ -253,7 +273,22 @@ export class WorkingCalendar {
   /** Whether the local date is a holiday (including a day off moved off a weekend holiday). */
   isHoliday(dayNum: number): boolean {
     this.ensureHolidays(dayNumberToYear(dayNum));
-    return this.holidays.has(dayNum) || this.movedDaysOff.has(dayNum);
+    // A moved day off that a transfer act made working (2020-05-11) was used up by that act: not a holiday.
+    return this.holidays.has(dayNum) || (this.movedDaysOff.has(dayNum) && this.overrides.get(dayNum) !== 'working');
+  }
+
+  /** Why a day is working or not (for `tirkeu calendar` and whoever must check a deadline by hand). */
+  explainDay(dayNum: number): DayExplanation {
+    const working = this.day(dayNum).working;
+    const transfer = this.transferOf.get(dayNum);
+    if (transfer) return { working, why: 'transfer', comment: transfer.comment };
+    this.ensureHolidays(dayNumberToYear(dayNum));
+    const name = this.holidayNames.get(dayNum);
+    if (name) return { working, why: 'holiday', name };
+    const from = this.movedFrom.get(dayNum);
+    if (from !== undefined) return { working, why: 'moved-day-off', name: this.holidayNames.get(from), from: dayNumberToIso(from) };
+    if (!working) return { working, why: 'weekend' };
+    return { working, why: 'working-day' };
   }
 
   private hoursOf(dayNum: number): readonly [number, number] | null {
@@ -275,19 +310,22 @@ export class WorkingCalendar {
   private computeHolidays(year: number): void {
     if (this.holidayYears.has(year)) return;
     this.holidayYears.add(year);
-    const list: { day: number; moves: boolean }[] = [];
+    const list: { day: number; moves: boolean; name: LocalizedName }[] = [];
     for (const h of this.data.holidays) {
       if (h.fromYear !== undefined && year < h.fromYear) continue;
       if (h.toYear !== undefined && year > h.toYear) continue;
       if (h.day > daysInMonth(year, h.month)) continue;
-      list.push({ day: Math.floor(Date.UTC(year, h.month - 1, h.day) / DAY_MS), moves: h.movesOffWeekend });
+      list.push({ day: Math.floor(Date.UTC(year, h.month - 1, h.day) / DAY_MS), moves: h.movesOffWeekend, name: h.name });
     }
     for (const h of this.data.datedHolidays) {
       if (Number(h.date.slice(0, 4)) !== year) continue;
-      list.push({ day: dayNumberOf(h.date), moves: h.movesOffWeekend });
+      list.push({ day: dayNumberOf(h.date), moves: h.movesOffWeekend, name: h.name });
     }
     list.sort((a, b) => a.day - b.day);
-    for (const h of list) this.holidays.add(h.day);
+    for (const h of list) {
+      this.holidays.add(h.day);
+      this.holidayNames.set(h.day, h.name);
+    }
     // The law on holidays: a holiday on a weekend day gives a day off on the next working day. Several holidays
     // on one weekend (Nauryz 21–23 March) give several consecutive days off.
     for (const h of list) {
@@ -304,9 +342,12 @@ export class WorkingCalendar {
         (this.weekend.has(isoWeekday(day)) ||
           this.holidays.has(day) ||
           this.movedDaysOff.has(day) ||
-          this.overrides.get(day) !== undefined);
+          this.overrides.get(day) === 'day-off');
+      // A weekday the government made working stops the search there: its decree moved that very day off
+      // elsewhere (2020: "from Monday 11 May to Friday 8 May"), so the day off is used up, not pushed further.
       while (taken(d)) d++;
       this.movedDaysOff.add(d);
+      this.movedFrom.set(d, h.day);
     }
   }
 
@@ -345,6 +386,13 @@ export class WorkingCalendar {
 }
 
 const BUCKET_MS = 15 * MINUTE_MS;
+
+/** Why a day is (not) working: a transfer act, a holiday, a day off standing for a weekend holiday, or the week. */
+export type DayExplanation =
+  | { working: boolean; why: 'transfer'; comment: string | undefined }
+  | { working: boolean; why: 'holiday'; name: LocalizedName }
+  | { working: boolean; why: 'moved-day-off'; name: LocalizedName | undefined; from: string }
+  | { working: boolean; why: 'weekend' | 'working-day' };
 
 /** Builds a working calendar; throws a RangeError naming the option if the zone or hours are wrong. */
 export function createWorkingCalendar(data: CalendarData, options: WorkingCalendarOptions): WorkingCalendar {

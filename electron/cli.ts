@@ -38,6 +38,9 @@ const USAGE = `Usage: tirkeu <command> [options]
   sign FILE ...                                 sign a document (see: tirkeu sign --help)
   verify-request FILE ...                       verify a citizen's signed request (see: tirkeu verify-request --help)
   services --json [--region R] [--at ISO]       the regulated services in force
+  calendar --region R --from ISO --add-working-days N
+                                                the deadline N working days on, with every skipped day and why (to
+                                                check the calendar against an official list; see --help)
   simulate-clinic [--desks 5] [--operations 5000] [--offline 0.3] [--database pglite|postgres] [--seed N] [--json]
                                                 a central server and N desks doing random work with faults; checks
                                                 that nothing is lost, doubled or double-booked (see --help)
@@ -241,6 +244,7 @@ const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
   sign: () => import('./cli/sign'),
   'verify-request': () => import('./cli/verify-request'),
   services: () => import('./cli/services'),
+  calendar: () => import('./cli/calendar'),
   'simulate-clinic': () => import('./cli/simulate-clinic'),
 };
 

@@ -56,8 +56,12 @@ describe('calendar data', () => {
     bad.holidays[0].day = 32;
     expect(() => parseCalendarData(bad, KZ_FILE)).toThrow(/calendars\/kz\.json: holidays\[0\]\.day/);
     const dup = JSON.parse(JSON.stringify(kzRaw)) as any;
+    const first = dup.transfers.findIndex((t: { date: string }) => t.date === '2025-01-03');
     dup.transfers.push({ date: '2025-01-03', kind: 'working' });
-    expect(() => parseCalendarData(dup, KZ_FILE)).toThrow(/transfers\[2\]\.date: duplicate transfer of 2025-01-03/);
+    const added = dup.transfers.length - 1;
+    expect(() => parseCalendarData(dup, KZ_FILE)).toThrow(
+      `transfers[${added}].date: duplicate transfer of 2025-01-03 (also transfers[${first}])`,
+    );
   });
 
   it('refuses an unknown time zone and bad hours with the option named', () => {
