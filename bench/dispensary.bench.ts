@@ -4,6 +4,7 @@
  * signatures on SoftHSM2 (median: canonical document → first CAdES-BES signature → second SignerInfo added →
  * the PDF with the QR code).
  */
+import { positionOfLabel } from '../common/positions';
 import { makeIin } from '../common/iin';
 import { closeApp, openApp } from '../electron/services/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
@@ -104,8 +105,8 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
         doc,
         hashOf(doc),
         [
-          { role: 'registrar', name: first.certificate.name, signedAt: app.clock().toISOString() },
-          { role: 'physician/psychiatrist', name: second.certificate.name, signedAt: app.clock().toISOString() },
+          { position: positionOfLabel('registrar'), name: first.certificate.name, signedAt: app.clock().toISOString() },
+          { position: positionOfLabel('physician/psychiatrist'), name: second.certificate.name, signedAt: app.clock().toISOString() },
         ],
         'kk',
         org.timezone,

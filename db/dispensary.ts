@@ -200,7 +200,8 @@ const cashStatements = statementCache((db: Db) => ({
   entryByReceipt: db.prepare(`SELECT * FROM cash_entry WHERE receipt_no = ?`),
   entryById: db.prepare(`SELECT * FROM cash_entry WHERE id = ?`),
   paymentOfRequest: db.prepare(
-    `SELECT e.*, EXISTS (SELECT 1 FROM cash_entry v WHERE v.voids_id = e.id) AS voided FROM cash_entry e WHERE e.request_id = ? AND e.kind = 'payment'`,
+    `SELECT e.*, EXISTS (SELECT 1 FROM cash_entry v WHERE v.voids_id = e.id) AS voided FROM cash_entry e WHERE e.request_id = ? AND e.kind = 'payment'
+      ORDER BY e.id DESC LIMIT 1`,
   ),
   voidOf: db.prepare(`SELECT * FROM cash_entry WHERE voids_id = ?`),
   shiftTotals: db.prepare(

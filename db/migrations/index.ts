@@ -11,6 +11,7 @@ import { sql as m0006 } from './0006-erequests';
 import { sql as m0007 } from './0007-clinic';
 import { sql as m0008 } from './0008-erequest-leases';
 import { sql as m0009 } from './0009-fee-exemption';
+import { sql as m0010 } from './0010-repay-after-void';
 
 export interface Migration {
   version: number;
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'clinic', sql: m0007 },
   { version: 8, name: 'erequest-leases', sql: m0008 },
   { version: 9, name: 'fee-exemption', sql: m0009 },
+  { version: 10, name: 'repay-after-void', sql: m0010 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

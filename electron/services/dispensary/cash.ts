@@ -205,7 +205,7 @@ export function pay(app: AppContext, staff: StaffRow, a: { requestId: number; me
       const row = getRequestRow(app.db, a.requestId);
       if (!row) throw new ApiError('not-found', `no service request ${a.requestId}`, { id: a.requestId });
       const paid = paymentOfRequest(app.db, row.id);
-      if (paid)
+      if (paid && !paid.voided)
         throw new ApiError('already-paid', `request ${row.number} is already paid (${paid.receipt_no})`, {
           receipt: paid.receipt_no,
           number: row.number,
@@ -323,10 +323,27 @@ export function voidReceipt(app: AppContext, staff: StaffRow, a: { receiptNo: st
           },
         },
       });
+      returnToCashDesk(app, staff, e.request_id, `receipt ${e.receipt_no} voided (${receipt})`);
       return vid;
     })
     .immediate();
   return entryView(app, id);
+}
+
+/**
+ * After a void the fee is no longer paid: an open request that has gone past its cash step goes back to it (a new
+ * step row; the rows before stay), so the cashier can take the payment again and nobody signs unpaid. A request
+ * that is already finished keeps its result; the void is only in the cash journal.
+ */
+function returnToCashDesk(app: AppContext, staff: StaffRow, requestId: number, reason: string): void {
+  const row = getRequestRow(app.db, requestId);
+  if (!row || row.status !== 'open') return;
+  const def = catalogOf(app).catalog.byKey(row.definition_key);
+  const cashStep = def?.steps.find((s) => s.journal === 'cash');
+  const open = openStepRow(app.db, row.id);
+  if (!def || !cashStep || !open || open.step_id === cashStep.id) return;
+  if (def.steps.findIndex((s) => s.id === open.step_id) < def.steps.indexOf(cashStep)) return;
+  engineOf(app).returnTo(row.id, cashStep.id, engineActor(staff), reason);
 }
 
 /** The cash journal of local dates from..to (inclusive), every entry of every shift. */

@@ -28,7 +28,7 @@ import {
 import { getOrganization } from '../../../db/organization';
 import { findPersonByIin } from '../../../db/people';
 import { getRequestRow, openStepRow, personDisplayName, type RequestRow } from '../../../db/requests';
-import type { StaffRow } from '../../../db/staff';
+import { findStaffByLogin, getStaff, type StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { issueNumber } from '../numbers';
@@ -36,7 +36,8 @@ import { signDocument, type SigningSource } from '../signing-desk';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 import { catalogOf } from '../workflow/context';
 import { canAct, actorLabel } from '../workflow/engine';
-import { certificatePdf, type CertificateDocument } from './documents';
+import { positionOf, positionOfLabel } from '../../../common/positions';
+import { certificatePdf, type CertificateDocument, type PrintedSigner } from './documents';
 import { HIV_SERVICE, registerCheckOf, seesHivIdentity } from './rules';
 
 const STATEMENTS: Record<string, { kk: string; ru: string }> = {
@@ -257,8 +258,27 @@ export async function pdf(app: AppContext, staff: StaffRow, a: { number: string;
   if (row.service_id === HIV_SERVICE && !seesHivIdentity(staff))
     throw new ApiError('forbidden', 'HIV certificates are handed over by the counselling room', {});
   const doc = JSON.parse(c.document) as CertificateDocument;
-  const signers = signaturesOf(app.db, c.id).map((s) => ({ role: s.role, name: s.signer_name, signedAt: s.signed_at }));
-  return certificatePdf(doc, c.hash, signers, a.language, getOrganization(app.db)!.timezone);
+  return certificatePdf(doc, c.hash, printedSigners(app, c, doc), a.language, getOrganization(app.db)!.timezone, checkerName(app, doc));
+}
+
+/**
+ * The signers as printed: the employee's full name from the staff list (the certificate's name only for a signer
+ * no longer there) and the position from the role and specialty. A certificate issued without ЭЦҚ (HIV) prints
+ * who issued it, with the place for the wet signature.
+ */
+function printedSigners(app: AppContext, c: CertificateRow, doc: CertificateDocument): PrintedSigner[] {
+  const signed = signaturesOf(app.db, c.id).map((s) => ({
+    name: (s.staff_id !== null ? getStaff(app.db, s.staff_id)?.full_name : undefined) ?? s.signer_name,
+    position: positionOfLabel(s.role),
+    signedAt: s.signed_at,
+  }));
+  if (signed.length > 0 || !doc.issuedBy) return signed;
+  return [{ name: doc.issuedBy.name, position: positionOf(doc.issuedBy.role, doc.issuedBy.specialty), signedAt: null }];
+}
+
+/** Who checked the register, by full name (the document keeps the login). */
+function checkerName(app: AppContext, doc: CertificateDocument): string | undefined {
+  return doc.register ? findStaffByLogin(app.db, doc.register.checkedBy)?.full_name : undefined;
 }
 
 /** The detached CMS and the canonical document bytes of a certificate (for verification). */

@@ -196,6 +196,15 @@ export interface CertificateDocument {
   register: { kind: string; checkedAt: string; checkedBy: string; found: boolean } | null;
   issuedOn: string;
   act: { number: string; date: string };
+  /** Who issued a certificate that carries no ЭЦҚ (the HIV certificate, given out at post-test counselling). */
+  issuedBy?: { name: string; role: string; specialty: string | null };
+}
+
+/** A signer as printed: full name and position (never a login or a role code); signedAt null without an ЭЦҚ. */
+export interface PrintedSigner {
+  name: string;
+  position: { kk: string; ru: string };
+  signedAt: string | null;
 }
 
 const CL = {
@@ -208,6 +217,12 @@ const CL = {
   request: { kk: 'Өтінім', ru: 'Заявка' },
   checked: { kk: 'Тіркелім бойынша тексерілді', ru: 'Проверено по регистру' },
   signers: { kk: 'Қол қойғандар (ЭЦҚ, CAdES-BES)', ru: 'Подписали (ЭЦП, CAdES-BES)' },
+  issuer: { kk: 'Анықтаманы берген', ru: 'Справку выдал(а)' },
+  ecp: { kk: 'ЭЦҚ қойылды', ru: 'подписано ЭЦП' },
+  signature: { kk: 'Қолы', ru: 'Подпись' },
+  personalStamp: { kk: 'Жеке мөрі', ru: 'Личная печать' },
+  seal: { kk: 'М.О.', ru: 'М.П.' },
+  sealOf: { kk: 'Көрсетілетін қызметті берушінің мөрі', ru: 'Печать услугодателя' },
   hash: { kk: 'Құжаттың хэші (SHA-256)', ru: 'Хэш документа (SHA-256)' },
   act: { kk: 'Регламент: Атырау облысы әкімдігінің қаулысы', ru: 'Регламент: постановление акимата Атырауской области' },
 } as const;
@@ -215,9 +230,10 @@ const CL = {
 export async function certificatePdf(
   doc0: CertificateDocument,
   hash: string,
-  signers: Array<{ role: string; name: string; signedAt: string }>,
+  signers: PrintedSigner[],
   lang: L,
   tz: string,
+  checkedBy?: string,
 ) {
   const { buffer, pages } = await renderPdf({ title: `${doc0.number}`, footer: callCentreLine([lang]) }, async (doc: PdfDoc) => {
     const x = doc.page.margins.left;
@@ -250,26 +266,73 @@ export async function certificatePdf(
         .fontSize(9)
         .fillColor('#333333')
         .text(
-          `${CL.checked[lang]}: ${new Date(doc0.register.checkedAt).toLocaleString('ru-RU', { timeZone: tz })} (${doc0.register.checkedBy})`,
+          `${CL.checked[lang]}: ${new Date(doc0.register.checkedAt).toLocaleString('ru-RU', { timeZone: tz })} (${checkedBy ?? doc0.register.checkedBy})`,
         )
         .fillColor('black');
     }
-    doc.moveDown(1).font(BOLD).fontSize(10).text(CL.signers[lang]);
-    doc.font(FONT).fontSize(10);
-    for (const s of signers) doc.text(`${s.role}: ${s.name} — ${new Date(s.signedAt).toLocaleString('ru-RU', { timeZone: tz })}`);
-    doc.moveDown(1);
+    const electronic = signers.some((s) => s.signedAt !== null);
+    doc
+      .moveDown(1)
+      .font(BOLD)
+      .fontSize(10)
+      .text((electronic ? CL.signers : CL.issuer)[lang], x);
+    for (const s of signers) {
+      const position = s.position[lang].charAt(0).toUpperCase() + s.position[lang].slice(1);
+      const when = s.signedAt ? ` — ${CL.ecp[lang]} ${new Date(s.signedAt).toLocaleString('ru-RU', { timeZone: tz })}` : '';
+      doc.font(FONT).fontSize(10).text(`${position}: ${s.name}${when}`, x);
+      stampPlaces(doc, x, lang);
+    }
+    doc.moveDown(0.5);
     const qr = await qrPng(`${doc0.number};sha256=${hash}`, 200);
     const y = doc.y;
     doc.image(qr, x, y, { width: 100 });
+    const sealR = 48;
+    const textWidth = width - 110 - 2 * sealR - 20;
     doc
       .fontSize(7.5)
       .fillColor('#333333')
-      .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: width - 110 });
-    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: width - 110 });
+      .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: textWidth });
+    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: textWidth });
+    sealPlace(doc, x + width - sealR, y + sealR + 2, sealR, lang);
     doc.fillColor('black');
-    doc.y = Math.max(doc.y, y + 110);
+    doc.x = x;
+    doc.y = Math.max(doc.y, y + 2 * sealR + 16);
   });
   return { fileName: `${doc0.number}-${lang}.pdf`, base64: buffer.toString('base64'), pages };
+}
+
+/** Under a signer: a line for the wet signature and a box for the personal (doctor's) stamp, each labelled. */
+function stampPlaces(doc: PdfDoc, x: number, lang: L): void {
+  const y = doc.y + 4;
+  doc.save().lineWidth(0.7).strokeColor('#000000');
+  doc
+    .moveTo(x, y + 30)
+    .lineTo(x + 170, y + 30)
+    .stroke();
+  doc
+    .dash(3, { space: 2 })
+    .rect(x + 210, y, 130, 44)
+    .stroke()
+    .undash();
+  doc.restore();
+  doc.font(FONT).fontSize(7.5).fillColor('#333333');
+  doc.text(CL.signature[lang], x, y + 33, { width: 170, align: 'center' });
+  doc.text(CL.personalStamp[lang], x + 210, y + 33, { width: 130, align: 'center' });
+  doc.fillColor('black');
+  doc.x = x;
+  doc.y = y + 52;
+}
+
+/** The place of the organization's seal: a dashed circle with "М.О." / "М.П." and what it is for. */
+function sealPlace(doc: PdfDoc, cx: number, cy: number, r: number, lang: L): void {
+  doc.save().lineWidth(0.7).dash(3, { space: 2 }).circle(cx, cy, r).stroke().undash().restore();
+  doc.font(BOLD).fontSize(11).fillColor('#333333');
+  doc.text(CL.seal[lang], cx - r, cy - 14, { width: 2 * r, align: 'center' });
+  doc
+    .font(FONT)
+    .fontSize(6.5)
+    .text(CL.sealOf[lang], cx - r + 8, cy + 2, { width: 2 * r - 16, align: 'center' });
+  doc.fillColor('black');
 }
 
 /** The sample label (58 × 40 mm): the code, the sample number and the date — never a name or an IIN. */

@@ -136,6 +136,8 @@ export async function release(app: AppContext, staff: StaffRow, a: { code: strin
       setHivReleased(app.db, row.id, now.toISOString());
       if (t.result !== 'negative') return null;
       const doc = buildDocument(app, getRequestRow(app.db, row.id)!, def, nextCertificateNumber(app), t.code);
+      // Not signed with ЭЦҚ in this flow: the counselling doctor who releases it signs and stamps the paper.
+      doc.issuedBy = { name: staff.full_name, role: staff.role, specialty: staff.specialty };
       const cert = storeCertificate(app, row, doc, 0, now);
       markIssued(app.db, cert.id, now.toISOString());
       recordChange(app.db, actorOf(staff), now, () => undefined, {

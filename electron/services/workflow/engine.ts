@@ -116,6 +116,11 @@ export interface WorkflowEngine {
   start(definition: ServiceDefinition, channel: Channel, person: PersonRef, actor: EngineActor, context: RequestContext): RequestRow;
   completeStep(requestId: number, stepId: string, actor: EngineActor, options?: CompleteOptions): RequestRow;
   cancel(requestId: number, actor: EngineActor, reason: string): RequestRow;
+  /**
+   * Sends an open request back to an earlier step (a voided payment back to the cash desk): the current step is
+   * closed as cancelled with the reason, and a new row of the earlier step is opened; the history stays.
+   */
+  returnTo(requestId: number, stepId: string, actor: EngineActor, reason: string): RequestRow;
 }
 
 export function createEngine(deps: EngineDeps): WorkflowEngine {
@@ -353,6 +358,56 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
               next: r.next,
               status: r.status,
             },
+          }),
+        },
+      ).row;
+    },
+
+    returnTo(requestId, stepId, actor, reason) {
+      const now = deps.clock();
+      const nowMs = now.getTime();
+      return recordChange(
+        db,
+        actor,
+        now,
+        () => {
+          const { row, def, open } = loadOpen(requestId);
+          const target = stepById(def, stepId);
+          if (!target) throw new ApiError('regulation-invalid', `${definitionKey(def)} has no step ${stepId}`, { key: definitionKey(def) });
+          const from = def.steps.findIndex((s) => s.id === open.step_id);
+          if (open.step_id === stepId || from < def.steps.indexOf(target))
+            throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not after ${stepId}`, {
+              step: stepId,
+              current: open.step_id,
+            });
+          completeStepRow(db, open.id, {
+            completed_at: now.toISOString(),
+            completed_ms: nowMs,
+            completed_by: actor.staffId,
+            completed_login: actor.login,
+            completed_role: actorLabel(actor),
+            outcome: 'cancelled',
+            condition: null,
+            refusal_code: null,
+            refusal_reason: null,
+            note: `returned to ${stepId}: ${reason}`,
+          });
+          openStep(requestId, open.seq + 1, row.service_id, target, nowMs);
+          moveRequestTo(db, requestId, target.id);
+          return { row: getRequestRow(db, requestId)!, from: open.step_id };
+        },
+        {
+          audit: (r) => ({
+            action: 'request.step-returned',
+            entity: 'service_request',
+            entityId: r.row.number,
+            details: { from: r.from, to: stepId, reason },
+          }),
+          outbox: (r) => ({
+            kind: 'request.return',
+            entity: 'service_request',
+            entityId: r.row.number,
+            payload: { number: r.row.number, from: r.from, to: stepId, at: now.toISOString(), by: actor.login, reason },
           }),
         },
       ).row;

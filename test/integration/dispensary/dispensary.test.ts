@@ -233,8 +233,46 @@ describe('TB certificate', () => {
     await cashier.call('cash.closeShift', {});
     await cashier.call('cash.openShift', {});
     expect((await refusal(cashier, 'cash.void', { receiptNo: p2.receiptNo, reason: 'другая смена' })).code).toBe('receipt-other-shift');
+    // A voided payment returns the open request to the cash desk with its history; paid again, it is signed.
+    let r3 = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: CLEAN });
+    await operator.call('registers.check', { requestId: r3.id });
+    await operator.call('requests.completeStep', { requestId: r3.id, stepId: 'journal-entry' });
+    const p3 = await cashier.call('cash.pay', { requestId: r3.id, method: 'cash' });
+    await cashier.call('cash.void', { receiptNo: p3.receiptNo, reason: 'не та сумма' });
+    r3 = await phth.call('requests.get', { requestId: r3.id });
+    expect(r3.currentStep?.stepId).toBe('payment');
+    expect(r3.steps.map((st) => st.stepId)).toEqual(['register-check', 'journal-entry', 'payment', 'sign-issue', 'payment']);
+    expect(
+      (
+        await refusal(phth, 'certificates.sign', {
+          requestId: r3.id,
+          stepId: 'sign-issue',
+          source: source(),
+          keyId: '01',
+          secret: TOKEN_PIN,
+        })
+      ).code,
+    ).toBe('step-not-current');
+    await cashier.call('cash.pay', { requestId: r3.id, method: 'card' });
+    expect((await refusal(cashier, 'cash.pay', { requestId: r3.id, method: 'cash' })).code).toBe('already-paid');
+    const c3 = await phth.call('certificates.sign', {
+      requestId: r3.id,
+      stepId: 'sign-issue',
+      source: source(),
+      keyId: '01',
+      secret: TOKEN_PIN,
+    });
+    expect(c3.issuedAt).not.toBeNull();
+    const kk3 = (await phth.call('certificates.pdf', { number: c3.number, language: 'kk' })).base64;
+    const t3 = pdfText(kk3);
+    for (const t of ['Фтизиатр-дәрігер: Бауыржан Қайратұлы Есенов', 'Қолы', 'Жеке мөрі', 'М.О.', 'Динара Маратқызы Қасымова'])
+      expect(t3).toContain(t);
+    expect(t3).not.toMatch(/physician|phthisiatrician|operator\)/);
+    const f3 = path.join(dir, 'tb-kk.pdf');
+    fs.writeFileSync(f3, Buffer.from(kk3, 'base64'));
+    execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', f3, path.join(process.env.TIRKEU_PNG_DIR ?? dir, 'tb-kk')]);
     const j = await cashier.call('cash.journal', { from: TODAY, to: DAY_AFTER });
-    expect(j.rows.map((x) => x.receiptNo)).toEqual(['A4-R000001', 'A4-R000002', 'A4-R000003']);
+    expect(j.rows.map((x) => x.receiptNo)).toEqual(['A4-R000001', 'A4-R000002', 'A4-R000003', 'A4-R000004', 'A4-R000005', 'A4-R000006']);
     // The cash journal and the certificate are append-only in the database.
     expect(() => app.db.prepare('UPDATE cash_entry SET amount_kzt = 1 WHERE id = 1').run()).toThrow(/append-only/);
     expect(() => app.db.prepare(`UPDATE certificate SET document = '{}'`).run()).toThrow(/never changes/);
@@ -289,7 +327,16 @@ describe('psychiatric certificate', () => {
     expect(JSON.stringify(v)).toBeTruthy();
     const text = pdfText((await registrar.call('certificates.pdf', { number: second.number, language: 'ru' })).base64);
     expect(text).toContain('Справка психоневрологического диспансера');
-    expect(text.match(/physician\/psychiatrist|registrar/g)?.length).toBeGreaterThanOrEqual(2);
+    // Full names and positions, the places for signature, personal stamp and seal; no login or role code.
+    for (const t of [
+      'Врач-психиатр: Гүлнар Асқарқызы Төлегенова',
+      'Медицинский регистратор: Айгүл Серікқызы Нұрланова',
+      'Подпись',
+      'Личная печать',
+      'М.П.',
+    ])
+      expect(text).toContain(t);
+    expect(text).not.toMatch(/physician|psychiatrist:|registrar/);
   }, 60_000);
 });
 
@@ -326,6 +373,11 @@ describe('HIV examination', () => {
     const text = pdfText(rel.pdf!.base64);
     expect(text).toContain(neg.code);
     expect((await counsellor.call('requests.get', { requestId: neg.r.id })).status).toBe('done');
+    // Issued without ЭЦҚ: the counselling doctor's name and position with the places for signature and stamps.
+    expect(text).toContain('Анықтаманы берген');
+    expect(text).toMatch(/Психоәлеуметтік кеңес беру кабинетінің дәрігері: Жанар Ерланқызы Бекмұханова/);
+    for (const t of ['Қолы', 'Жеке мөрі', 'М.О.']) expect(text).toContain(t);
+    expect(text).not.toMatch(/physician|counselling|counsellor/);
 
     const pos = await walk(true);
     await nurse.call('hiv.enterResult', { code: pos.code, result: 'positive' });
