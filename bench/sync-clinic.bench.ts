@@ -14,33 +14,24 @@
 import { makeIin } from '../common/iin';
 import { dayNumberOf, dayNumberToIso } from '../common/working-calendar';
 import { enrolledDesk, round } from './enrolled-desk';
+import { forEachServerBackend, timed } from './server-backends';
 import type { EnrollResponse } from '../common/sync-protocol';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { saveEnrollment } from '../db/sync';
 import { setSetting } from '../db/settings';
-import { closeApp, openApp, type AppContext } from '../electron/services/app';
-import { silentLogger } from '../electron/services/log';
+import { closeApp } from '../electron/services/app';
 import { SyncEngine } from '../electron/services/sync/engine';
-import { buildServer } from '../server/app';
 import { appendChanges, publishReference } from '../server/change-log';
-import { openServerDb, type ServerDb } from '../server/db';
+import type { ServerDb } from '../server/db';
 import { createEnrollmentCode, enroll, type Workstation } from '../server/enrollment';
 import { maintain } from '../server/maintenance';
 import { encodeCursor } from '../server/pull';
 import { push } from '../server/push';
 import type { PushOp } from '../common/sync-protocol';
-import { findPostgresBin, startPostgres, type PgCluster } from '../test/helpers/postgres';
 import { figure, median, type BenchContext, type BenchFigure } from './types';
 
 const ORG_A = '120140001011';
 const ORG_B = '990140002222';
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
 
 async function serverWorkstation(db: ServerDb, org: string): Promise<Workstation> {
   const e = (await enroll(db, (await createEnrollmentCode(db, { orgBin: org })).code, 'bench')) as EnrollResponse;
@@ -236,35 +227,10 @@ async function publishDelayFigure(ctx: BenchContext, db: ServerDb, backend: stri
 
 export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
   const figures: BenchFigure[] = [];
-  const backends: Array<'pglite' | 'postgres'> = ['pglite'];
-  try {
-    findPostgresBin();
-    backends.push('postgres');
-  } catch (error) {
-    ctx.log(`PostgreSQL not measured — ${(error as Error).message}`);
-  }
-  let cluster: PgCluster | null = null;
-  try {
-    for (const backend of backends) {
-      let db: ServerDb;
-      if (backend === 'postgres') {
-        cluster ??= await startPostgres();
-        db = await openServerDb({ databaseUrl: await cluster.createDatabase() });
-      } else db = await openServerDb({ dataDir: path.join(ctx.dir, 'pglite') });
-      const server = buildServer({ db });
-      await server.listen({ host: '127.0.0.1', port: 0 });
-      const url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
-      try {
-        figures.push(await bookingFigure(ctx, db, backend));
-        figures.push(...(await bootstrapFigures(ctx, db, url, backend)));
-        if (backend === 'postgres') figures.push(await publishDelayFigure(ctx, db, backend));
-      } finally {
-        await server.close();
-        await db.close();
-      }
-    }
-  } finally {
-    await cluster?.close();
-  }
+  await forEachServerBackend(ctx, 'sync-clinic', async (db, url, backend) => {
+    figures.push(await bookingFigure(ctx, db, backend));
+    figures.push(...(await bootstrapFigures(ctx, db, url, backend)));
+    if (backend === 'postgres') figures.push(await publishDelayFigure(ctx, db, backend));
+  });
   return figures;
 }

@@ -9,18 +9,13 @@
  * and scales the times ×10.
  */
 import { enrolledDesk, round } from './enrolled-desk';
-import type { EnrollResponse } from '../common/sync-protocol';
+import { forEachServerBackend, timed } from './server-backends';
 import path from 'node:path';
 import { enqueueOutbox } from '../db/outbox';
-import { saveEnrollment } from '../db/sync';
-import { closeApp, openApp, type AppContext } from '../electron/services/app';
-import { silentLogger } from '../electron/services/log';
+import { closeApp, type AppContext } from '../electron/services/app';
 import { SyncEngine } from '../electron/services/sync/engine';
-import { buildServer } from '../server/app';
-import { openServerDb, type ServerDb } from '../server/db';
-import { createEnrollmentCode, enroll } from '../server/enrollment';
+import type { ServerDb } from '../server/db';
 import { publishReference } from '../server/push';
-import { findPostgresBin, startPostgres, type PgCluster } from '../test/helpers/postgres';
 import { figure, type BenchContext, type BenchFigure } from './types';
 
 const ORG = '120140001011';
@@ -46,111 +41,80 @@ function queue(app: AppContext, n: number, tag: string): void {
   })();
 }
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return (performance.now() - t0) / 1000;
-}
-
 export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
   const scale = ctx.quick ? 10 : 1;
   const N = 100_000 / scale;
   const OFFLINE = 50_000 / scale;
   const figures: BenchFigure[] = [];
-  let cluster: PgCluster | null = null;
-  const backends: Array<'pglite' | 'postgres'> = ['pglite'];
-  try {
-    findPostgresBin();
-    backends.push('postgres');
-  } catch (error) {
-    ctx.log(`sync: PostgreSQL not measured — ${(error as Error).message}`);
-  }
-  try {
-    for (const backend of backends) {
-      let db: ServerDb;
-      if (backend === 'postgres') {
-        cluster ??= await startPostgres();
-        db = await openServerDb({ databaseUrl: await cluster.createDatabase() });
-      } else db = await openServerDb({ dataDir: path.join(ctx.dir, 'pglite') });
-      const server = buildServer({ db });
-      await server.listen({ host: '127.0.0.1', port: 0 });
-      const url = `http://127.0.0.1:${(server.server.address() as { port: number }).port}`;
-      try {
-        // Push.
-        const a = await workstation(path.join(ctx.dir, `${backend}-push`), db, url);
-        queue(a, N, 'push');
-        const push = await timed(() => round(new SyncEngine(a, { batchOps: 5_000, watchNetwork: false })));
-        const sample = Math.min(1_000, N);
-        queue(a, sample, 'naive');
-        const naive = (await timed(() => round(new SyncEngine(a, { batchOps: 1, watchNetwork: false })))) * (N / sample);
-        closeApp(a);
-        figures.push(
-          figure(`sync.push-100k.${backend}`, push * scale, 's', 8, {
-            baseline: { value: naive * scale, ratio: naive / push, what: 'one request per operation (1,000-op sample, scaled)' },
-            note: `${N} operations in batches of 5,000${scale > 1 ? ', ×10' : ''}`,
-          }),
-        );
-        ctx.log(`sync ${backend}: push ${N} in ${push.toFixed(2)} s; one-per-op ${naive.toFixed(1)} s (×${(naive / push).toFixed(0)})`);
+  await forEachServerBackend(ctx, 'sync', async (db, url, backend) => {
+    // Push.
+    const a = await workstation(path.join(ctx.dir, `${backend}-push`), db, url);
+    queue(a, N, 'push');
+    const push = await timed(() => round(new SyncEngine(a, { batchOps: 5_000, watchNetwork: false })));
+    const sample = Math.min(1_000, N);
+    queue(a, sample, 'naive');
+    const naive = (await timed(() => round(new SyncEngine(a, { batchOps: 1, watchNetwork: false })))) * (N / sample);
+    closeApp(a);
+    figures.push(
+      figure(`sync.push-100k.${backend}`, push * scale, 's', 8, {
+        baseline: { value: naive * scale, ratio: naive / push, what: 'one request per operation (1,000-op sample, scaled)' },
+        note: `${N} operations in batches of 5,000${scale > 1 ? ', ×10' : ''}`,
+      }),
+    );
+    ctx.log(`sync ${backend}: push ${N} in ${push.toFixed(2)} s; one-per-op ${naive.toFixed(1)} s (×${(naive / push).toFixed(0)})`);
 
-        // Pull.
-        await publishReference(
-          db,
-          ORG,
-          Array.from({ length: N }, (_, i) => ({
-            kind: i % 2 ? 'staff' : 'timetable',
-            key: `r${i}`,
-            payload: { i, name: 'Асқар Нұрланұлы', hours: ['08:00', '17:00'] },
-          })),
-        );
-        const b = await workstation(path.join(ctx.dir, `${backend}-pull`), db, url);
-        const pull = await timed(() => round(new SyncEngine(b, { watchNetwork: false })));
-        const c = await workstation(path.join(ctx.dir, `${backend}-pull-naive`), db, url);
-        const rowSample = Math.min(500, N);
-        const naivePull = await timed(async () => {
-          const e = new SyncEngine(c, { pullRows: 1, watchNetwork: false });
-          // Stop after the sample: time the first rowSample one-row pages.
-          const cred = (c.db.prepare(`SELECT value FROM setting WHERE key = 'sync.credential'`).get() as { value: string }).value;
-          let cursor = '';
-          for (let i = 0; i < rowSample; i++) {
-            const r = await fetch(`${url}/v1/sync/pull?cursor=${cursor}&limit=1`, {
-              headers: { authorization: `Bearer ${JSON.parse(cred)}`, 'x-tirkeu-protocol': '1' },
-            });
-            const page = (await r.json()) as { cursor: string };
-            cursor = page.cursor;
-          }
-          void e;
+    // Pull.
+    await publishReference(
+      db,
+      ORG,
+      Array.from({ length: N }, (_, i) => ({
+        kind: i % 2 ? 'staff' : 'timetable',
+        key: `r${i}`,
+        payload: { i, name: 'Асқар Нұрланұлы', hours: ['08:00', '17:00'] },
+      })),
+    );
+    const b = await workstation(path.join(ctx.dir, `${backend}-pull`), db, url);
+    const pull = await timed(() => round(new SyncEngine(b, { watchNetwork: false })));
+    const c = await workstation(path.join(ctx.dir, `${backend}-pull-naive`), db, url);
+    const rowSample = Math.min(500, N);
+    const naivePull = await timed(async () => {
+      const e = new SyncEngine(c, { pullRows: 1, watchNetwork: false });
+      // Stop after the sample: time the first rowSample one-row pages.
+      const cred = (c.db.prepare(`SELECT value FROM setting WHERE key = 'sync.credential'`).get() as { value: string }).value;
+      let cursor = '';
+      for (let i = 0; i < rowSample; i++) {
+        const r = await fetch(`${url}/v1/sync/pull?cursor=${cursor}&limit=1`, {
+          headers: { authorization: `Bearer ${JSON.parse(cred)}`, 'x-tirkeu-protocol': '1' },
         });
-        const naivePullFull = naivePull * (N / rowSample);
-        closeApp(b);
-        closeApp(c);
-        figures.push(
-          figure(`sync.pull-100k.${backend}`, pull * scale, 's', 4, {
-            baseline: { value: naivePullFull * scale, ratio: naivePullFull / pull, what: 'one request per row (500-row sample, scaled)' },
-            note: `${N} rows in pages of 5,000${scale > 1 ? ', ×10' : ''}`,
-          }),
-        );
-        ctx.log(
-          `sync ${backend}: pull ${N} in ${pull.toFixed(2)} s; one-per-row ${naivePullFull.toFixed(1)} s (×${(naivePullFull / pull).toFixed(0)})`,
-        );
-
-        // 30 days offline: 50,000 queued operations, and the organization's changes meanwhile (100,000 rows above).
-        const d = await workstation(path.join(ctx.dir, `${backend}-offline`), db, url);
-        queue(d, OFFLINE, 'offline');
-        const catchUp = await timed(() => round(new SyncEngine(d, { batchOps: 5_000, watchNetwork: false })));
-        closeApp(d);
-        figures.push(
-          figure(`sync.catch-up-30-days.${backend}`, catchUp * scale, 's', 60, {
-            note: `${OFFLINE} operations pushed and ${N} reference rows pulled${scale > 1 ? ', ×10' : ''}`,
-          }),
-        );
-        ctx.log(`sync ${backend}: 30 days offline (${OFFLINE} ops + ${N} rows) caught up in ${catchUp.toFixed(2)} s`);
-      } finally {
-        await server.close();
-        await db.close();
+        const page = (await r.json()) as { cursor: string };
+        cursor = page.cursor;
       }
-    }
-  } finally {
-    await cluster?.close();
-  }
+      void e;
+    });
+    const naivePullFull = naivePull * (N / rowSample);
+    closeApp(b);
+    closeApp(c);
+    figures.push(
+      figure(`sync.pull-100k.${backend}`, pull * scale, 's', 4, {
+        baseline: { value: naivePullFull * scale, ratio: naivePullFull / pull, what: 'one request per row (500-row sample, scaled)' },
+        note: `${N} rows in pages of 5,000${scale > 1 ? ', ×10' : ''}`,
+      }),
+    );
+    ctx.log(
+      `sync ${backend}: pull ${N} in ${pull.toFixed(2)} s; one-per-row ${naivePullFull.toFixed(1)} s (×${(naivePullFull / pull).toFixed(0)})`,
+    );
+
+    // 30 days offline: 50,000 queued operations, and the organization's changes meanwhile (100,000 rows above).
+    const d = await workstation(path.join(ctx.dir, `${backend}-offline`), db, url);
+    queue(d, OFFLINE, 'offline');
+    const catchUp = await timed(() => round(new SyncEngine(d, { batchOps: 5_000, watchNetwork: false })));
+    closeApp(d);
+    figures.push(
+      figure(`sync.catch-up-30-days.${backend}`, catchUp * scale, 's', 60, {
+        note: `${OFFLINE} operations pushed and ${N} reference rows pulled${scale > 1 ? ', ×10' : ''}`,
+      }),
+    );
+    ctx.log(`sync ${backend}: 30 days offline (${OFFLINE} ops + ${N} rows) caught up in ${catchUp.toFixed(2)} s`);
+  });
   return figures;
 }

@@ -16,6 +16,7 @@ import type { Db } from './connection';
 import { getSetting, setSetting } from './settings';
 import { SHARED_KINDS, type SharedKind } from '../common/shared-state';
 import { applyRemoteBooking, applySharedRow, pendingSharedKeys } from './shared-state';
+import { statementCache } from './statements';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Enrollment and state
@@ -299,12 +300,16 @@ const SHARED = new Set<string>(SHARED_KINDS);
  * own tables (db/shared-state.ts), other desks' bookings to `remote_booking`, the rest (e-requests, trust files,
  * the clinic's workstations…) to `sync_reference`.
  */
-export function applyPulledPage(db: Db, rows: PulledRow[], cursor: string, at: Date): PageApplied {
-  const upsert = db.prepare(
+const referenceStatements = statementCache((db: Db) => ({
+  upsert: db.prepare(
     `INSERT INTO sync_reference (kind, key, payload, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (kind, key) DO UPDATE SET payload = excluded.payload, updated_at = excluded.updated_at`,
-  );
-  const remove = db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`);
+  ),
+  remove: db.prepare(`DELETE FROM sync_reference WHERE kind = ? AND key = ?`),
+})).get;
+
+export function applyPulledPage(db: Db, rows: PulledRow[], cursor: string, at: Date): PageApplied {
+  const { upsert, remove } = referenceStatements(db);
   const stamp = at.toISOString();
   const applied: PageApplied = { shared: {}, heldBack: 0, bookings: 0 };
   db.transaction(() => {

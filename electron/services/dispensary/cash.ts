@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../../../common/errors';
 import type { CashEntry, Shift, ShiftTotals } from '../../../common/dispensary';
-import { stepById } from '../../../common/regulations';
+import { stepById, type StepDefinition } from '../../../common/regulations';
 import { recordChange } from '../../../db/change';
 import {
   cashEntryById,
@@ -27,7 +27,7 @@ import {
   type ShiftRow,
 } from '../../../db/dispensary';
 import { getOrganization } from '../../../db/organization';
-import { getRequestRow, openStepRow, staffFullName } from '../../../db/requests';
+import { getRequestRow, openStepRow, staffFullName, type RequestRow, type StepRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import { dayNumberOf, dayNumberToIso } from '../../../common/working-calendar';
 import type { AppContext } from '../app';
@@ -193,6 +193,25 @@ function requireOpenShift(app: AppContext, staff: StaffRow): ShiftRow {
 // Payments and voids
 
 /**
+ * What taking a fee and waiving it both require: the request open, at its cash-desk step, with a fee. Returns the
+ * open step and its definition; call inside the transaction that completes it.
+ */
+export function atCashDesk(app: AppContext, row: RequestRow): { open: StepRow; step: StepDefinition } {
+  if (row.status !== 'open')
+    throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
+  const open = openStepRow(app.db, row.id)!;
+  const def = catalogOf(app).catalog.byKey(row.definition_key);
+  const step = def ? stepById(def, open.step_id) : undefined;
+  if (!step || step.journal !== 'cash')
+    throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not at the cash desk`, {
+      step: 'payment',
+      current: open.step_id,
+    });
+  if (row.fee_kzt <= 0) throw new ApiError('validation', `request ${row.number} has no fee`, {}, ['requestId']);
+  return { open, step };
+}
+
+/**
  * Takes the request's fee: one receipt (workstation prefix + sequence), and the cashier step completed, in one
  * transaction. A second payment of the same request is refused (and the database's UNIQUE index backs it).
  */
@@ -210,17 +229,7 @@ export function pay(app: AppContext, staff: StaffRow, a: { requestId: number; me
           receipt: paid.receipt_no,
           number: row.number,
         });
-      if (row.status !== 'open')
-        throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
-      const open = openStepRow(app.db, row.id)!;
-      const def = catalogOf(app).catalog.byKey(row.definition_key);
-      const step = def ? stepById(def, open.step_id) : undefined;
-      if (!step || step.journal !== 'cash')
-        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not at the cash desk`, {
-          step: 'payment',
-          current: open.step_id,
-        });
-      if (row.fee_kzt <= 0) throw new ApiError('validation', `request ${row.number} has no fee`, {}, ['requestId']);
+      const { open } = atCashDesk(app, row);
       const receipt = issueNumber(app.db, prefix(app), 'receipt');
       const entryId = insertCashEntry(app.db, {
         receipt_no: receipt,

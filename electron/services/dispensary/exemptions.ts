@@ -7,18 +7,17 @@
  */
 import type { FeeExemption, FeeExemptionReason } from '../../../common/dispensary';
 import { ApiError } from '../../../common/errors';
-import { stepById } from '../../../common/regulations';
 import { recordChange } from '../../../db/change';
 import { paymentOfRequest } from '../../../db/dispensary';
 import { feeExemptionByReceipt, feeExemptionOfRequest, insertFeeExemption, type FeeExemptionView } from '../../../db/fee-exemptions';
 import { getOrganization } from '../../../db/organization';
-import { getRequestRow, openStepRow } from '../../../db/requests';
+import { getRequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { issueNumber } from '../numbers';
+import { atCashDesk } from './cash';
 import { engineActor, engineOf } from '../workflow/app-engine';
-import { catalogOf } from '../workflow/context';
 
 export function exempt(app: AppContext, staff: StaffRow, a: { requestId: number; reason: FeeExemptionReason }): FeeExemption {
   const now = app.clock();
@@ -36,17 +35,7 @@ export function exempt(app: AppContext, staff: StaffRow, a: { requestId: number;
       const before = feeExemptionOfRequest(app.db, row.id);
       if (before)
         throw new ApiError('conflict', `request ${row.number} is already exempted (${before.receipt_no})`, { receipt: before.receipt_no });
-      if (row.status !== 'open')
-        throw new ApiError('request-closed', `request ${row.number} is already ${row.status}`, { number: row.number, status: row.status });
-      const open = openStepRow(app.db, row.id)!;
-      const def = catalogOf(app).catalog.byKey(row.definition_key);
-      const step = def ? stepById(def, open.step_id) : undefined;
-      if (!step || step.journal !== 'cash')
-        throw new ApiError('step-not-current', `request ${row.number} is at step ${open.step_id}, not at the cash desk`, {
-          step: 'payment',
-          current: open.step_id,
-        });
-      if (row.fee_kzt <= 0) throw new ApiError('validation', `request ${row.number} has no fee to waive`, {}, ['requestId']);
+      const { open, step } = atCashDesk(app, row);
       const receiptNo = issueNumber(app.db, getOrganization(app.db)?.workstationPrefix ?? 'WS', 'receipt');
       const id = insertFeeExemption(app.db, {
         receipt_no: receiptNo,
