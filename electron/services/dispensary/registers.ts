@@ -30,7 +30,7 @@ import {
   type RegisterCheckRow,
   type RegisterKind,
 } from '../../../db/dispensary';
-import { getRequestRow, openStepRow } from '../../../db/requests';
+import { getRequestRow, openStepRow, type RequestRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
@@ -66,6 +66,42 @@ function answer(db: Db, register: RegisterKind, iin: string, today: string) {
   return { found, from_date: e?.from_date ?? null, removed_on: e?.removed_on ?? null };
 }
 
+/**
+ * Asks the register about the person and records the answer (who asked, when, for which request) with its audit
+ * entry: a check that completes the step and a look-up that does not are recorded alike. Call inside a transaction.
+ */
+function recordCheck(
+  app: AppContext,
+  staff: StaffRow,
+  a: { register: RegisterKind; iin: string; request: RequestRow; today: string; action: 'register.checked' | 'register.looked-up' },
+): { id: number; ans: ReturnType<typeof answer> } {
+  const now = app.clock();
+  const ans = answer(app.db, a.register, a.iin, a.today);
+  const id = insertRegisterCheck(app.db, {
+    register: a.register,
+    iin: a.iin,
+    request_id: a.request.id,
+    found: ans.found ? 1 : 0,
+    from_date: ans.from_date,
+    removed_on: ans.removed_on,
+    checked_at: now.toISOString(),
+    checked_by: staff.id,
+    checked_login: staff.login,
+  });
+  appendAudit(
+    app.db,
+    actorOf(staff),
+    {
+      action: a.action,
+      entity: 'service_request',
+      entityId: a.request.number,
+      details: { register: a.register, iin: a.iin, found: ans.found, check: id },
+    },
+    now,
+  );
+  return { id, ans };
+}
+
 /** The register check of a request: recorded, audited and frozen into the check step, all in one transaction. */
 export function check(
   app: AppContext,
@@ -80,7 +116,6 @@ export function check(
   requireSees(staff, rule.register);
   if (!row.person_iin) throw new ApiError('validation', 'the request names no person', {}, ['requestId']);
   const today = orgToday(app);
-  const now = app.clock();
   const engine = engineOf(app);
   return app.db
     .transaction(() => {
@@ -93,29 +128,13 @@ export function check(
           current: open.step_id,
         });
       }
-      const ans = answer(app.db, rule.register, row.person_iin!, today);
-      const id = insertRegisterCheck(app.db, {
+      const { id, ans } = recordCheck(app, staff, {
         register: rule.register,
         iin: row.person_iin!,
-        request_id: row.id,
-        found: ans.found ? 1 : 0,
-        from_date: ans.from_date,
-        removed_on: ans.removed_on,
-        checked_at: now.toISOString(),
-        checked_by: staff.id,
-        checked_login: staff.login,
+        request: row,
+        today,
+        action: 'register.checked',
       });
-      appendAudit(
-        app.db,
-        actorOf(staff),
-        {
-          action: 'register.checked',
-          entity: 'service_request',
-          entityId: row.number,
-          details: { register: rule.register, iin: row.person_iin, found: ans.found, check: id },
-        },
-        now,
-      );
       const condition = ans.found ? 'on-register' : a.documentsIncomplete ? 'documents-incomplete' : null;
       // The answer is frozen into the step: the condition, and a note naming the check (not its contents).
       const note = [`register-check #${id}: ${ans.found ? 'on-register' : 'not-on-register'}`, a.note?.trim()].filter(Boolean).join(' · ');
@@ -138,33 +157,10 @@ export function lookup(app: AppContext, staff: StaffRow, a: { requestId: number 
   requireSees(staff, rule.register);
   if (!row.person_iin) throw new ApiError('validation', 'the request names no person', {}, ['requestId']);
   const iin = row.person_iin;
-  const now = app.clock();
   const today = orgToday(app);
   return app.db
     .transaction(() => {
-      const ans = answer(app.db, rule.register, iin, today);
-      const id = insertRegisterCheck(app.db, {
-        register: rule.register,
-        iin,
-        request_id: row.id,
-        found: ans.found ? 1 : 0,
-        from_date: ans.from_date,
-        removed_on: ans.removed_on,
-        checked_at: now.toISOString(),
-        checked_by: staff.id,
-        checked_login: staff.login,
-      });
-      appendAudit(
-        app.db,
-        actorOf(staff),
-        {
-          action: 'register.looked-up',
-          entity: 'service_request',
-          entityId: row.number,
-          details: { register: rule.register, iin, found: ans.found, check: id },
-        },
-        now,
-      );
+      const { id } = recordCheck(app, staff, { register: rule.register, iin, request: row, today, action: 'register.looked-up' });
       return toCheck(checksOfRequest(app.db, row.id).find((c) => c.id === id)!);
     })
     .immediate();
