@@ -43,17 +43,16 @@ export function getSealedCredential(db: Db): string | null {
   return getSetting<string>(db, CREDENTIAL_KEY) ?? null;
 }
 
-/** A new enrollment starts from an empty cursor: reference data is pulled again from the start. */
+/**
+ * A new enrollment starts from an empty cursor and state: reference data is pulled again from the start. Enrolled
+ * again with the same server, the audit head it acknowledged is learnt back from its first answer
+ * (electron/services/sync/audit-head.ts).
+ */
 export function saveEnrollment(db: Db, enrollment: SyncEnrollment, sealedCredential: string): void {
   db.transaction(() => {
-    // Enrolled again with the same server (the desk replaces its old record there): the audit head that server
-    // acknowledged still holds, and the next push must show it.
-    const before = getEnrollment(db);
-    const keep = before && before.serverUrl === enrollment.serverUrl ? getSyncState(db).auditAcknowledged : null;
     setSetting(db, 'sync.enrollment', enrollment);
     setSetting(db, CREDENTIAL_KEY, sealedCredential);
     db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state')`).run();
-    if (keep) updateSyncState(db, { auditAcknowledged: keep });
   }).immediate();
 }
 

@@ -8,43 +8,24 @@
  * response. Pulled pages land together with their cursor. SQLite transactions stay short (one batch, one page)
  * and all network waits are async, so the UI never waits for the network.
  */
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import {
-  HEADER_PROTOCOL,
-  HEADER_SCHEMA,
-  LIMITS,
-  SYNC_PROTOCOL,
-  type AuditForkedBody,
-  type AuditHead,
-  type PullResponse,
-  type PushResponse,
-  type UpdateRequiredBody,
-} from '../../../common/sync-protocol';
+import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL } from '../../../common/sync-protocol';
 import type { Clock } from '../../../common/clock';
 import type { Db } from '../../../db/connection';
 import { SCHEMA_VERSION } from '../../../db/migrations';
-import {
-  applyPulledPage,
-  claimBatch,
-  countOpenSyncIssues,
-  countQueued,
-  getCursor,
-  getEnrollment,
-  getSyncState,
-  recordPushResults,
-  releaseBatch,
-  updateSyncState,
-  type PushOutcome,
-} from '../../../db/sync';
+import { countOpenSyncIssues, countQueued, getEnrollment, getSyncState, updateSyncState, type PushOutcome } from '../../../db/sync';
 import { pruneOutbox } from '../../../db/outbox';
-import { auditHashAt, auditHead, GENESIS_HASH } from '../../../db/audit';
 import type { Logger } from '../log';
 import { syncCredential } from '../sealed-settings';
 import { SecretsUnavailableError, type SecretBox } from '../secrets';
 import { getOrganization } from '../../../db/organization';
-import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
+import { pushAuditHeadAlone } from './audit-head';
 import { NetworkError, request } from './http';
+import { pullToEnd } from './pull';
+import { pushQueued, type BatchSizing } from './push';
+import { checkStatus, SyncBlockedError, type RoundIo, type SyncProgress } from './round';
+
+export { SyncBlockedError, type SyncProgress } from './round';
 
 export const CLOCK_SKEW_WARNING_MS = 5 * 60_000;
 
@@ -72,12 +53,6 @@ export interface SyncEngineOptions {
   schemaVersion?: number;
 }
 
-export interface SyncProgress {
-  phase: 'push' | 'pull';
-  done: number;
-  total: number | null;
-}
-
 export interface RoundResult {
   ok: boolean;
   pushed: PushOutcome;
@@ -96,15 +71,6 @@ export interface RoundResult {
     | null;
 }
 
-export class SyncBlockedError extends Error {
-  constructor(
-    readonly reason: 'update-required' | 'unauthorized' | 'audit-forked' | 'server-error' | 'offline',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 interface Host {
   db: Db;
   clock: Clock;
@@ -114,7 +80,7 @@ interface Host {
 
 export class SyncEngine {
   private readonly opts: Required<Omit<SyncEngineOptions, 'protocol' | 'schemaVersion'>> & { protocol: number; schemaVersion: number };
-  private batchOps: number;
+  private readonly sizing: BatchSizing;
   private inFlight: Promise<RoundResult> | null = null;
   private running = false;
   private loopDone: Promise<void> | null = null;
@@ -148,7 +114,7 @@ export class SyncEngine {
       protocol: options.protocol ?? SYNC_PROTOCOL,
       schemaVersion: options.schemaVersion ?? SCHEMA_VERSION,
     };
-    this.batchOps = this.opts.batchOps;
+    this.sizing = { ops: this.opts.batchOps, bytes: this.opts.batchBytes };
   }
 
   get isRunning(): boolean {
@@ -293,88 +259,26 @@ export class SyncEngine {
     }
     updateSyncState(db, { lastAttemptAt: clock().toISOString() });
     let skew: number | null = null;
+    const io: RoundIo = {
+      db,
+      clock,
+      log,
+      serverUrl: enrollment.serverUrl,
+      send: (method, path, body) =>
+        request(method, `${enrollment.serverUrl}${path}`, {
+          headers: this.headers(credential),
+          body,
+          timeoutMs: this.opts.requestTimeoutMs,
+        }),
+      check: (res) => checkStatus(res, (online) => (this.online = online)),
+      serverTime: (serverTime, sentAt) => (skew = this.noteServerTime(serverTime, sentAt, clock().getTime()) ?? skew),
+      progress: (p) => (this.progress = p),
+      markOnline: () => (this.online = true),
+    };
     try {
-      // Push until the queue is empty.
-      const total = countQueued(db);
-      let done = 0;
-      this.progress = { phase: 'push', done, total };
-      for (;;) {
-        const batch = claimBatch(db, this.batchOps, this.opts.batchBytes, clock());
-        if (!batch) break;
-        if (batch.ops.length === 0) {
-          releaseBatch(db, batch.batchId);
-          continue;
-        }
-        const body =
-          `{"batch_id":${JSON.stringify(batch.batchId)},"ops":[` +
-          batch.ops
-            .map(
-              (o) =>
-                `{"op_id":${JSON.stringify(o.op_id)},"kind":${JSON.stringify(o.kind)},"entity":${JSON.stringify(o.entity)},"entity_id":${JSON.stringify(o.entity_id)},"payload":${o.payload},"created_at":${JSON.stringify(o.created_at)}}`,
-            )
-            .join(',') +
-          `],"audit_head":${JSON.stringify(this.auditHeadToSend())}}`;
-        const sentAt = clock().getTime();
-        const res = await this.send('POST', `${enrollment.serverUrl}/v1/sync/push`, credential, body);
-        if (res.status === 413) {
-          // The server refused the batch unread: give it back and try smaller ones.
-          releaseBatch(db, batch.batchId);
-          if (this.batchOps === 1) throw new SyncBlockedError('server-error', 'the server refuses even a single operation as too large');
-          this.batchOps = Math.max(1, Math.floor(batch.ops.length / 2));
-          continue;
-        }
-        if (res.status === 409) this.checkAuditForked(res.body);
-        this.checkStatus(res.status, res.body);
-        const answer = JSON.parse(res.body) as PushResponse;
-        skew = this.noteServerTime(answer.server_time, sentAt, clock().getTime()) ?? skew;
-        if (answer.audit_head) updateSyncState(db, { auditAcknowledged: answer.audit_head, auditForked: null });
-        const outcome = recordPushResults(db, batch.batchId, answer.results, answer.received_at, clock());
-        for (const k of Object.keys(outcome) as Array<keyof PushOutcome>) result.pushed[k] += outcome[k];
-        done += batch.ops.length;
-        this.progress = { phase: 'push', done, total: Math.max(total, done) };
-        this.online = true;
-        await yieldToEventLoop();
-      }
-
-      // Nothing queued, but the audit log grew (a log-in, a look-up…): its head goes up alone, so rows written since
-      // the last push cannot be cut before the next one without the server noticing (issue 14).
-      const head = this.auditHeadToSend();
-      const acknowledged = getSyncState(db).auditAcknowledged;
-      if (head.seq > (acknowledged?.seq ?? 0)) {
-        const body = `{"batch_id":${JSON.stringify(randomUUID())},"ops":[],"audit_head":${JSON.stringify(head)}}`;
-        const res = await this.send('POST', `${enrollment.serverUrl}/v1/sync/push`, credential, body);
-        if (res.status === 409) this.checkAuditForked(res.body);
-        this.checkStatus(res.status, res.body);
-        const answer = JSON.parse(res.body) as PushResponse;
-        if (answer.audit_head) updateSyncState(db, { auditAcknowledged: answer.audit_head, auditForked: null });
-      }
-
-      // Pull to the end of the change log.
-      let cursor = getCursor(db) ?? '';
-      let start: number | null = null;
-      for (;;) {
-        const sentAt = clock().getTime();
-        const res = await this.send(
-          'GET',
-          `${enrollment.serverUrl}/v1/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=${this.opts.pullRows}`,
-          credential,
-        );
-        this.checkStatus(res.status, res.body);
-        const page = JSON.parse(res.body) as PullResponse;
-        skew = this.noteServerTime(page.server_time, sentAt, clock().getTime()) ?? skew;
-        const applied = applyPulledPage(db, page.rows, page.cursor, clock());
-        // The working calendar and the organization's zone are cached: another desk changed them.
-        if (applied.shared.calendar || applied.shared.organization) invalidateCalendar({ db });
-        if (applied.shared.organization || applied.shared['regulation-file']) invalidateCatalog({ db });
-        cursor = page.cursor;
-        result.pulled += page.rows.length;
-        this.online = true;
-        start ??= page.position - page.rows.length;
-        this.progress = { phase: 'pull', done: page.position - start, total: page.head - start };
-        updateSyncState(db, { pullPosition: page.position, pullHead: page.head });
-        if (!page.more) break;
-        await yieldToEventLoop();
-      }
+      await pushQueued(io, this.sizing, result.pushed);
+      await pushAuditHeadAlone(io);
+      result.pulled = await pullToEnd(io, this.opts.pullRows);
       result.ok = true;
       if (clock().getTime() - this.outboxPrunedAt >= 3_600_000) {
         this.outboxPrunedAt = clock().getTime();
@@ -408,57 +312,6 @@ export class SyncEngine {
     return result;
   }
 
-  /**
-   * This log's head, and past the acknowledged head, this log's own hash of the acknowledged row: the server
-   * checks the log still holds what it acknowledged (issue 14). A missing row sends the genesis hash, which fails.
-   */
-  private auditHeadToSend(): AuditHead {
-    const { db } = this.host;
-    const head: AuditHead = auditHead(db);
-    const ack = getSyncState(db).auditAcknowledged;
-    if (ack && head.seq > ack.seq) head.acknowledged = { seq: ack.seq, hash: auditHashAt(db, ack.seq) ?? GENESIS_HASH };
-    return head;
-  }
-
-  /** A 409 `audit-forked`: keep the head the server acknowledged (verify-audit compares with it) and stop. */
-  private checkAuditForked(body: string): void {
-    let refusal: AuditForkedBody | null = null;
-    try {
-      refusal = JSON.parse(body) as AuditForkedBody;
-    } catch {
-      return;
-    }
-    if (refusal?.error !== 'audit-forked') return;
-    if (refusal.acknowledged) updateSyncState(this.host.db, { auditAcknowledged: refusal.acknowledged });
-    this.host.log.error('sync.audit-forked', { message: refusal.message, acknowledged: refusal.acknowledged });
-    throw new SyncBlockedError('audit-forked', `the central server refused this workstation's audit log: ${refusal.message}`);
-  }
-
-  private async send(method: 'GET' | 'POST', url: string, credential: string, body?: string) {
-    return request(method, url, { headers: this.headers(credential), body, timeoutMs: this.opts.requestTimeoutMs });
-  }
-
-  private checkStatus(status: number, body: string): void {
-    if (status >= 200 && status < 300) {
-      this.online = true;
-      return;
-    }
-    this.online = status < 500;
-    if (status === 426) {
-      let message = 'the central server requires a newer Tirkeu';
-      try {
-        message = (JSON.parse(body) as UpdateRequiredBody).message || message;
-      } catch {
-        // keep the default
-      }
-      throw new SyncBlockedError('update-required', message);
-    }
-    if (status === 401)
-      throw new SyncBlockedError('unauthorized', 'the central server refused this workstation’s credential (revoked?); enroll again');
-    if (status >= 500) throw new SyncBlockedError('offline', `the central server is unavailable (HTTP ${status})`);
-    throw new SyncBlockedError('server-error', `the central server answered HTTP ${status}: ${body.slice(0, 200)}`);
-  }
-
   /** What the status bar shows. Reads a few counters: cheap enough to poll. */
   status() {
     const { db } = this.host;
@@ -484,10 +337,6 @@ export class SyncEngine {
       progress: this.progress ? { ...this.progress } : null,
     };
   }
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function networkSignature(): string {

@@ -176,6 +176,38 @@ describe('the audit head travels with every push', () => {
   }, 60_000);
 });
 
+describe('enrolled again with the same server', () => {
+  async function enrollAgain(ws: TestWorkstation): Promise<void> {
+    const admin = await ws.as('admin');
+    const code = await s.code(getOrganizationBin(ws));
+    await admin.call('sync.enroll', { serverUrl: s.url, code });
+    expect(getSyncState(ws.app.db).auditAcknowledged).toBeNull(); // a new enrollment starts from an empty state
+  }
+
+  it('learns the acknowledged head back from the server and keeps syncing', async () => {
+    const ws = await syncedWorkstation();
+    const ack = getSyncState(ws.app.db).auditAcknowledged!;
+    await enrollAgain(ws);
+    await work(ws, 2);
+    const admin = await ws.as('admin');
+    expect(await admin.call('sync.now', {})).toMatchObject({ ok: true, blocked: null });
+    expect(getSyncState(ws.app.db).auditAcknowledged!.seq).toBeGreaterThan(ack.seq);
+  }, 60_000);
+
+  it('a log cut before enrolling again is still refused: re-enrolling does not wash the cut away', async () => {
+    const ws = await syncedWorkstation();
+    const ack = getSyncState(ws.app.db).auditAcknowledged!;
+    const db = ws.app.db;
+    db.exec('DROP TRIGGER audit_log_no_delete');
+    db.prepare('DELETE FROM audit_log WHERE id > ?').run(ack.seq - 5);
+    await enrollAgain(ws);
+    await work(ws, 8); // longer than acknowledged again, but without the acknowledged row
+    const admin = await ws.as('admin');
+    expect(await admin.call('sync.now', {})).toMatchObject({ ok: false, blocked: 'audit-forked' });
+    expect(getSyncState(db).auditAcknowledged!.seq).toBe(ack.seq);
+  }, 60_000);
+});
+
 describe('the server side of the audit head', () => {
   it('accepts pushes without a head (older workstations), refuses a same-sequence fork and a malformed head', async () => {
     const ws = await syncedWorkstation();
@@ -209,6 +241,10 @@ describe('the server side of the audit head', () => {
     expect(ok.audit_head).toEqual({ seq: ack.seq + 1, hash: 'a'.repeat(64) });
   }, 60_000);
 });
+
+function getOrganizationBin(ws: TestWorkstation): string {
+  return getEnrollment(ws.app.db)!.orgBin;
+}
 
 function getSyncStateWorkstation(ws: TestWorkstation): string {
   return getEnrollment(ws.app.db)!.workstationId;
