@@ -5,14 +5,13 @@
  * Two desks against one central server (PGlite): this one in Chromium, the other through the API.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeIin } from '../../common/iin';
-import { upsertPerson } from '../../db/people';
 import { findStaffByLogin } from '../../db/staff';
 import { createEnrollmentCode } from '../../server/enrollment';
 import { caller, createTestWorkstation, TEST_PASSWORD, type TestWorkstation } from '../helpers/app';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { localInstant, nextWorkingDay, realNow, RunningClock } from '../helpers/clock';
 import { startTestServer, type TestServer } from '../helpers/sync-server';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 const running = new RunningClock(localInstant(nextWorkingDay(realNow()), '09:00').getTime());
 const clock = running.read;
@@ -22,7 +21,6 @@ const PROFILE = {
   timezone: 'Asia/Almaty',
   address: 'Астана қ., Тұран д-лы, 1',
 };
-const DINARA = makeIin('1985-03-01', 'F', 11);
 
 let s: BrowserSession;
 let server: TestServer;
@@ -32,22 +30,7 @@ beforeAll(async () => {
   server = await startTestServer('pglite', undefined, { clock });
   s = await startBrowserSession({ clock, population: 20 });
   other = createTestWorkstation({ clock, population: 5 });
-  for (const ws of [s.ws, other])
-    upsertPerson(
-      ws.app.db,
-      {
-        iin: DINARA,
-        surname: 'Қасымова',
-        givenName: 'Динара',
-        patronymic: 'Маратқызы',
-        birthDate: '1985-03-01',
-        sex: 'F',
-        address: 'Астана қ., Тұран д-лы, 12-үй',
-        phone: '+7 701 555 12 12',
-        source: 'register',
-      },
-      clock(),
-    );
+  for (const ws of [s.ws, other]) seedDinara(ws.app.db, clock());
   running.restart();
 }, 120_000);
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { upsertPerson } from '../../db/people';
 import { caller, TEST_PASSWORD } from '../helpers/app';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { RunningClock } from '../helpers/clock';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 // (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
 const BASE = Date.parse('2026-03-10T03:58:00Z'); // 08:58: the 09:00 slots are still ahead
@@ -12,27 +13,12 @@ const running = new RunningClock(BASE);
 const clock = running.read;
 
 let s: BrowserSession;
-const DINARA = makeIin('1985-03-01', 'F', 11);
 const OTHER = makeIin('1972-11-05', 'M', 14);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
   running.restart();
-  upsertPerson(
-    s.ws.app.db,
-    {
-      iin: DINARA,
-      surname: 'Қасымова',
-      givenName: 'Динара',
-      patronymic: 'Маратқызы',
-      birthDate: '1985-03-01',
-      sex: 'F',
-      address: 'Астана қ., Тұран д-лы, 12-үй',
-      phone: '+7 701 555 12 12',
-      source: 'register',
-    },
-    clock(),
-  );
+  seedDinara(s.ws.app.db, clock());
   upsertPerson(
     s.ws.app.db,
     {

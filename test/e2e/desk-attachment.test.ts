@@ -1,9 +1,8 @@
 /** A registrar attaches a person: the documents checklist refuses an incomplete application, then the talon prints. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeIin } from '../../common/iin';
-import { upsertPerson } from '../../db/people';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { RunningClock } from '../helpers/clock';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 // (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
 const BASE = Date.parse('2026-03-10T04:00:00Z');
@@ -11,26 +10,11 @@ const running = new RunningClock(BASE);
 const clock = running.read;
 
 let s: BrowserSession;
-const DINARA = makeIin('1985-03-01', 'F', 11);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
   running.restart();
-  upsertPerson(
-    s.ws.app.db,
-    {
-      iin: DINARA,
-      surname: 'Қасымова',
-      givenName: 'Динара',
-      patronymic: 'Маратқызы',
-      birthDate: '1985-03-01',
-      sex: 'F',
-      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
-      phone: '+7 701 555 12 12',
-      source: 'register',
-    },
-    clock(),
-  );
+  seedDinara(s.ws.app.db, clock());
 });
 afterAll(async () => s?.close());
 

@@ -7,6 +7,7 @@ import { makeIin } from '../../common/iin';
 import { upsertPerson } from '../../db/people';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { RunningClock } from '../helpers/clock';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 // The workstation's clock runs from Tuesday 10 March 2026, 09:00 in Astana (a working day), whatever today is.
 // (The clock starts once the session is up: building the renderer must not eat the morning's first slots.)
@@ -15,28 +16,13 @@ const running = new RunningClock(BASE);
 const clock = running.read;
 
 let s: BrowserSession;
-const DINARA = makeIin('1985-03-01', 'F', 11);
 const ARMAN = makeIin('1990-01-20', 'M', 13);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 100 });
   running.restart();
   const now = clock();
-  upsertPerson(
-    s.ws.app.db,
-    {
-      iin: DINARA,
-      surname: 'Қасымова',
-      givenName: 'Динара',
-      patronymic: 'Маратқызы',
-      birthDate: '1985-03-01',
-      sex: 'F',
-      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
-      phone: '+7 701 555 12 12',
-      source: 'register',
-    },
-    now,
-  );
+  seedDinara(s.ws.app.db, now);
   upsertPerson(
     s.ws.app.db,
     {

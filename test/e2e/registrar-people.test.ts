@@ -1,28 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
-import { upsertPerson } from '../../db/people';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 let s: BrowserSession;
-const DINARA = makeIin('1985-03-01', 'F', 11);
 
 beforeAll(async () => {
   s = await startBrowserSession();
-  upsertPerson(
-    s.ws.app.db,
-    {
-      iin: DINARA,
-      surname: 'Қасымова',
-      givenName: 'Динара',
-      patronymic: 'Маратқызы',
-      birthDate: '1985-03-01',
-      sex: 'F',
-      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
-      phone: '+7 701 555 12 12',
-      source: 'register',
-    },
-    s.ws.app.clock(),
-  );
+  seedDinara(s.ws.app.db, s.ws.app.clock());
 });
 afterAll(async () => s?.close());
 
