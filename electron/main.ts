@@ -9,13 +9,16 @@ import { registerIpc } from './ipc';
 import { closeApp, openApp, type AppContext } from './services/app';
 import { osKeyStoreBox, type SecretBox } from './services/secrets';
 import { seedDemoData } from './services/demo-data';
+import { defaultDataDir } from './services/paths';
 import { startSync, stopSync } from './services/sync/index';
 import { startErequests } from './services/erequests/intake';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// The same default folder as the command line (services/paths.ts): a checkout's .data/, an installed Tirkeu's
+// user-data folder.
 const dataArg = process.argv.find((a) => a.startsWith('--data='))?.slice('--data='.length);
-if (dataArg) app.setPath('userData', path.resolve(dataArg));
+app.setPath('userData', path.resolve(dataArg ?? defaultDataDir()));
 
 app.enableSandbox();
 registerAppScheme();

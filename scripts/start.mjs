@@ -48,8 +48,7 @@ if (reason === null) {
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../electron/cli.ts');
-  const dataIdx = passThrough.indexOf('--data');
+  // Without --data, `serve` uses the default folder of the CLI and the window (electron/services/paths.ts).
   const serveArgs = ['serve', ...passThrough];
-  if (dataIdx < 0) serveArgs.push('--data', path.join(root, '.data'));
   process.exitCode = await main([...serveArgs, '--reason', `Running in the browser instead of the Electron window: ${reason}`]);
 }
