@@ -10,6 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processInbox } from '../../../electron/services/erequests/intake';
 import { policy } from '../../../electron/services/erequests/settings';
 import { syncNow } from '../../../electron/services/sync/index';
+import { main as gatewayScript } from '../../../server/gateway-submit';
+import { localDate, TEST_TIME_ZONE } from '../../helpers/clock';
 import { createErequestRig, opensslVerifies, type ErequestRig } from '../../helpers/erequests';
 
 let rig: ErequestRig;
@@ -102,5 +104,25 @@ describe('an e-request for a time the portal offered', () => {
     expect((await rig.status(posted.body.number)).status).toBe('registered');
     expect(bookedAt(slot.start)).toEqual([]);
     expect((await offered()).map((s) => s.start)).toContain(slot.start);
+  }, 60_000);
+
+  it('is listed by the gateway script in the organization’s local time; a bad parameter is named', async () => {
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const base = ['--server', rig.server.url, '--credential', rig.gateway];
+      const code = await gatewayScript(['slots', ...base, ...args], { out: (x) => out.push(x), err: (x) => err.push(x), env: {} });
+      return { code, out: out.join(''), err: err.join('') };
+    };
+    const first = (await offered())[0]!;
+    const time = new Intl.DateTimeFormat('en-GB', { timeZone: TEST_TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    const listed = await run('--org', rig.pki.organizationBin, '--doctor', DOCTOR.login);
+    expect(listed.code).toBe(0);
+    expect(listed.out.split('\n')[0]).toBe(
+      `${localDate(new Date(first.start))} ${time.format(new Date(first.start))}–${time.format(new Date(first.end))}  ${DOCTOR.login}  ${DOCTOR.fullName} (therapist)`,
+    );
+    const bad = await run('--org', '123');
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/HTTP 400\): org: /);
   }, 60_000);
 });
