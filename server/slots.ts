@@ -203,8 +203,9 @@ async function loadExceptions(db: Sql, org: string, from: string, to: string, id
 /** Slots the server has confirmed bookings for: doctor index → slot start instants. */
 async function loadBooked(db: Sql, org: string, fromMs: number, toMs: number, ids: Map<string, number>) {
   const r = await db.query<{ doctor: string; slot_start: string }>(
-    `SELECT doctor, to_json(slot_start)#>>'{}' AS slot_start FROM booking WHERE org_bin = $1 AND slot_start >= $2 AND slot_start < $3`,
-    [org, new Date(fromMs).toISOString(), new Date(toMs).toISOString()],
+    `SELECT doctor, to_json(slot_start)#>>'{}' AS slot_start FROM booking
+      WHERE org_bin = $1 AND doctor = ANY (SELECT jsonb_array_elements_text($4::jsonb)) AND slot_start >= $2 AND slot_start < $3`,
+    [org, new Date(fromMs).toISOString(), new Date(toMs).toISOString(), JSON.stringify([...ids.keys()])],
   );
   const booked = new Map<number, Set<number>>();
   for (const row of r.rows) {
