@@ -48,6 +48,11 @@ export const erequestContentSchema = z.discriminatedUnion('type', [
     doctor: z.string().min(1).max(60),
     slotStart: z.string().min(10).max(40),
     phone: z.string().max(40).optional(),
+    /**
+     * The citizen chose this time among the free times the portal offered (`GET /v1/gateway/slots`): the desk
+     * books it without a person's second check when it is still free (electron/services/erequests/portal-slot.ts).
+     */
+    slotOffered: z.boolean().optional(),
   }),
   z.object({
     type: z.literal('attachment'),

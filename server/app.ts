@@ -9,6 +9,7 @@
  *   POST /v1/erequests/claim {numbers}  leases new e-requests to this workstation: granted, taken, done (issue 13)
  *   POST /v1/gateway/requests           the portal gateway posts a citizen's signed e-request (gateway credential)
  *   GET  /v1/gateway/requests/{number}  what the citizen's screen shows: status, deadline, signed result or refusal
+ *   GET  /v1/gateway/slots?org=&specialty=|doctor=&from=&to=   free appointment times (server/slots.ts)
  *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -40,6 +41,7 @@ import { pull } from './pull';
 import { AuditForkedError } from './audit-head';
 import type { OrgProfile } from '../common/organization';
 import { claimErequests, readClaimBody } from './erequest-leases';
+import { freeSlotsFor, parseSlotQuery, SlotQueryError } from './slots';
 import { EREQUEST_LEASE_MS } from '../common/erequests';
 
 export interface ServerAppOptions {
@@ -90,6 +92,8 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   } as Parameters<typeof Fastify>[0]) as unknown as FastifyInstance;
 
   app.setErrorHandler((error: Error & { statusCode?: number }, req, reply) => {
+    if (error instanceof SlotQueryError)
+      return reply.code(error.status).send({ error: error.code, parameter: error.parameter, message: error.message });
     if (error instanceof GatewayRequestError) return reply.code(error.status).send({ error: error.code, message: error.message });
     if (error instanceof AuditForkedError) {
       app.log.warn({ workstation: req.workstation?.id, reason: error.reason, err: error.message }, 'audit log forked: batch refused');
@@ -212,6 +216,11 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     if (!view) return reply.code(404).send({ error: 'not-found', message: `no request ${number}` });
     return view;
   });
+
+  // Free appointment times for the portal (Astana appendix 2, cl. 9): doctors and times only, no personal data.
+  app.get('/v1/gateway/slots', { preHandler: gateway }, async (req) =>
+    freeSlotsFor(db, parseSlotQuery((req.query ?? {}) as Record<string, unknown>), clock()),
+  );
 
   if (options.adminToken) {
     const token = Buffer.from(options.adminToken);

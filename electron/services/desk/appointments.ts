@@ -25,7 +25,7 @@ import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, isUnique, localIso, organization, personName, requirePerson, runDeskRequest } from './common';
 import { planInput, requireDoctor } from './doctors';
 import { nextFreeOf, searchFreeSlots } from './free-slots';
-import { slotAt } from './slots';
+import { slotAt } from '../../../common/timetable-slots';
 
 export function appointmentView(app: AppContext, r: appointmentsDb.AppointmentRow): Appointment {
   const cal = calendarOf(app);

@@ -25,7 +25,7 @@ import { calendarOf } from '../workflow/context';
 import { engineActor, orgToday } from '../workflow/app-engine';
 import { requirePerson } from './common';
 import { planInput, requireDoctor } from './doctors';
-import { visitWindow } from './slots';
+import { visitWindow } from '../../../common/timetable-slots';
 
 function age(birthDate: string, today: string): number {
   let a = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));

@@ -9,7 +9,7 @@ import * as districtsDb from '../../../db/desk/districts';
 import * as doctorsDb from '../../../db/desk/doctors';
 import * as timetablesDb from '../../../db/desk/timetables';
 import type { AppContext } from '../app';
-import type { DoctorPlanInput } from './slots';
+import type { DoctorPlanInput } from '../../../common/timetable-slots';
 
 interface Loaded {
   doctors: doctorsDb.DoctorRow[];

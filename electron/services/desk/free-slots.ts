@@ -12,7 +12,7 @@ import type { AppContext } from '../app';
 import { calendarOf } from '../workflow/context';
 import { orgToday } from '../workflow/app-engine';
 import { loadDoctors, parseTemplate, requireDoctor } from './doctors';
-import { freeSlots as computeFreeSlots, type DoctorPlanInput } from './slots';
+import { freeSlots as computeFreeSlots, type DoctorPlanInput } from '../../../common/timetable-slots';
 
 export const MAX_SEARCH_DAYS = 42;
 

@@ -21,7 +21,7 @@ import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, localIso, organization, requirePerson, runDeskRequest } from './common';
 import { matchAddress } from './districts';
 import { doctorView, planInput, requireDoctor } from './doctors';
-import { planDay } from './slots';
+import { planDay } from '../../../common/timetable-slots';
 
 export function visitView(r: homeVisitsDb.HomeVisitRow): HomeVisit {
   return {

@@ -25,7 +25,7 @@ import { calendarOf } from '../workflow/context';
 import { engineActor, orgToday } from '../workflow/app-engine';
 import { appointmentView } from './appointments';
 import { doctorView, planInput, requireDoctor } from './doctors';
-import { planDay, slotMinutesOf } from './slots';
+import { planDay, slotMinutesOf } from '../../../common/timetable-slots';
 
 function exceptionView(e: timetablesDb.ExceptionRow): TimetableException {
   return {

@@ -30,6 +30,7 @@ import { checkGrounds, cutoff } from './grounds';
 import { cancelLostRegistrations, claimForThisDesk } from './leases';
 import { syncNow } from '../sync/index';
 import { policy } from './settings';
+import { portalOfferedSlot } from './portal-slot';
 import { trustStore } from './trust';
 
 /** The signed content: the text inside the CMS (when it decodes) and that text as a request (when it is one). */
@@ -222,7 +223,10 @@ export function processOne(app: AppContext, row: dbe.ErequestRow): void {
     },
   );
 
-  const decision = assessment.decision ?? (policy(app).autoAnswer ? rulesDecision(assessment.grounds) : null);
+  const decision =
+    assessment.decision ??
+    portalOfferedSlot(app, signed.content, assessment.grounds) ??
+    (policy(app).autoAnswer ? rulesDecision(assessment.grounds) : null);
   if (decision) decide(app, dbe.getErequestRow(app.db, row.id)!, decision, null);
 }
 

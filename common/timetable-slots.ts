@@ -1,5 +1,7 @@
 /**
- * Slots from timetables (pure; no database).
+ * Slots from timetables (pure; no database). Shared by the desk (electron/services/desk/free-slots.ts) and the
+ * central server's free times for the portal (server/slots.ts), so both count the same slots from the same
+ * timetable, exceptions and calendar.
  *
  * A doctor receives on a local day when the organization works that day (its working calendar: weekends, public
  * holidays and transfers) and the doctor's weekly template has hours for that weekday, unless a leave or sick
@@ -9,9 +11,20 @@
  * break's end. Times are local wall-clock minutes turned into instants through the calendar's zone, so a slot's
  * instant is right whatever the host machine's zone.
  */
-import { dayNumberToIso, isoWeekday, MINUTE_MS, type WorkingCalendar } from '../../../common/working-calendar';
-import { minutesOf, type TimetableTemplate } from '../../../common/desk';
-import type { ExceptionRow } from '../../../db/desk/timetables';
+import { dayNumberToIso, isoWeekday, MINUTE_MS, type WorkingCalendar } from './working-calendar';
+import { minutesOf, type TimetableTemplate } from './desk';
+
+/** A timetable exception as both sides hold it (the desk's `timetable_exception` row has these columns and more). */
+export interface TimetableExceptionRow {
+  doctor_id: number;
+  kind: 'leave' | 'sick' | 'extra';
+  /** Local dates, inclusive. */
+  date_from: string;
+  date_to: string;
+  /** HH:MM, extra hours only. */
+  start_time: string | null;
+  end_time: string | null;
+}
 
 export interface Interval {
   start: number;
@@ -32,7 +45,7 @@ export interface DoctorPlanInput {
   doctorId: number;
   template: TimetableTemplate | null;
   /** This doctor's exceptions (any order). */
-  exceptions: readonly ExceptionRow[];
+  exceptions: readonly TimetableExceptionRow[];
 }
 
 /** What a doctor's day looks like: hours, breaks, or why there is no reception. */
