@@ -35,6 +35,7 @@ export async function setUpErequestWorkstation(
   ws: TestWorkstation,
   pki: TestPki,
   server: TestServer,
+  options: { attachCitizen?: boolean } = {},
 ): Promise<{ admin: Caller; registrar: Caller }> {
   // No direct write of the BIN: enrolling a fresh desk with the organization's code makes it that organization's.
   const admin = await ws.as('admin');
@@ -75,7 +76,7 @@ export async function setUpErequestWorkstation(
   ]);
   await admin.call('erequests.addTrustFile', { fileName: 'ca.pem', base64: fs.readFileSync(pki.caCert).toString('base64') });
   await admin.call('erequests.addTrustFile', { fileName: 'crl.pem', base64: fs.readFileSync(pki.crl).toString('base64') });
-  // The test citizen: in the register, living in district 1, attached here.
+  // The test citizen: in the register, living in district 1, attached here (unless the test attaches them).
   await registrar.call('people.createManual', {
     iin: pki.citizenIin,
     surname: 'Тестов',
@@ -83,7 +84,8 @@ export async function setUpErequestWorkstation(
     address: 'Астана қ., Тұран д-лы, 5, 12',
     phone: '+77011234567',
   });
-  await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
+  if (options.attachCitizen !== false)
+    await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
   return { admin, registrar };
 }
 
@@ -105,13 +107,13 @@ export function gatewayClient(serverUrl: string, gateway: string) {
   };
 }
 
-export async function createErequestRig(options: { clock?: TestClock } = {}): Promise<ErequestRig> {
+export async function createErequestRig(options: { clock?: TestClock; attachCitizen?: boolean } = {}): Promise<ErequestRig> {
   // 10:00 in Astana on the next working day after today, unless told otherwise; everything below shares it.
   const clock = options.clock ?? workingDayClock('10:00');
   const pki = createTestPki({ clock });
   const server = await startTestServer('pglite', undefined, { clock: clock.read });
   const ws = createTestWorkstation({ population: 20, clock: clock.read });
-  const { admin, registrar } = await setUpErequestWorkstation(ws, pki, server);
+  const { admin, registrar } = await setUpErequestWorkstation(ws, pki, server, { attachCitizen: options.attachCitizen });
   const gateway = (await createGatewayCredential(server.db, 'test portal')).credential;
   return {
     pki,
