@@ -298,10 +298,8 @@ export function ofRequest(app: AppContext, staff: StaffRow, requestId: number): 
     // Every scan the form names must be there with the same bytes; none may be added to the request afterwards.
     const named = new Map(document.scans.map((s) => [s.sha256, s]));
     for (const s of scans) {
-      const bytes = formsDb.scanBytes(app.db, s.id)!;
-      const actual = createHash('sha256').update(bytes).digest('hex');
-      if (actual !== s.sha256 || !named.has(actual)) problems.push(`scan:${s.file_name}`);
-      named.delete(actual);
+      const actual = createHash('sha256').update(formsDb.scanBytes(app.db, s.id)!).digest('hex');
+      if (!named.delete(actual)) problems.push(`scan:${s.file_name}`);
     }
     for (const s of named.values()) problems.push(`scan:${s.fileName}`);
     certification = {
@@ -310,7 +308,8 @@ export function ofRequest(app: AppContext, staff: StaffRow, requestId: number): 
       serial: form.certificate_serial,
       hash: form.hash,
       verified: problems.length === 0,
-      problems,
+      // A changed scan is both unknown to the form and missing from it: one problem.
+      problems: [...new Set(problems)],
     };
   }
   return { requestId: row.id, required: !!def && deskFormOf(def) !== null, certification, scans: scans.map(scanView) };
