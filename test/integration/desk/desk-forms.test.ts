@@ -189,6 +189,37 @@ describe('the desk form the regulation asks to certify', () => {
     expect(op).toBeTruthy();
   });
 
+  it('certifies a phone home-visit call and a walk-in appointment too (their identity-document scan is optional)', async () => {
+    const overview = await reg.call('desk.overview', {});
+    const therapist = overview.doctors.find((d) => d.specialty === 'therapist')!;
+    const certification = { source: token(), secret: PIN, scanIds: [] };
+    const visit = await reg.call('homeVisits.register', {
+      iin: SECOND,
+      channel: 'phone',
+      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
+      complaint: 'Қызуы 38',
+      caller: 'self',
+      doctorId: therapist.id,
+      visitDate: clock.today(),
+      windowFrom: '14:00',
+      windowTo: '18:00',
+      certification,
+    });
+    const appointment = await reg.call('appointments.book', {
+      iin: SECOND,
+      doctorId: therapist.id,
+      walkIn: true,
+      channel: 'desk',
+      certification,
+    });
+    for (const number of [visit.requestNumber, appointment.requestNumber]) {
+      const { id } = ws.app.db.prepare(`SELECT id FROM service_request WHERE number = ?`).get(number) as { id: number };
+      expect((await reg.call('deskForms.ofRequest', { requestId: id })).certification, number).toMatchObject({ verified: true });
+    }
+    const services = ws.app.db.prepare(`SELECT json_extract(document, '$.service') FROM desk_form ORDER BY request_id`).pluck().all();
+    expect(services).toEqual(['attachment', 'home-visit', 'appointment']);
+  });
+
   it('without a certification the request registers as before and its view says the act’s certification is missing', async () => {
     const talon = await reg.call('attachments.apply', { iin: SECOND, documents: ['application', 'identity-document'] });
     const request = ws.app.db.prepare(`SELECT id FROM service_request WHERE number = ?`).get(talon.requestNumber) as { id: number };
