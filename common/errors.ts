@@ -51,6 +51,11 @@ export const ERROR_CODES = [
   'visit-reason-required',
   'appointment-closed',
   'visit-closed',
+  // certified desk forms and their scans (electron/services/desk/forms.ts)
+  'scan-type',
+  'scan-too-large',
+  'scan-missing',
+  'signer-iin-missing',
   // dispensaries, the cash desk and HIV testing (electron/services/dispensary)
   'register-check-required',
   'payment-required',

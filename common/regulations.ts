@@ -113,6 +113,22 @@ const edgeSchema = z
   .strict();
 export type StepEdge = z.infer<typeof edgeSchema>;
 
+/**
+ * A desk request form certified with the employee's own ЭЦҚ (Astana, table 2 of each appendix, act 5: «Сканерленген
+ * құжаттарды бекіте отырып және ЭСҚ куәландыра отырып, сұраныс нысанын толтыру»). The step's role fills in the
+ * form, attaches the scans of the listed documents and signs the form before the request is registered (act 6).
+ * Absent = the desk form is registered without a signature (the Atyrau acts ask for none).
+ */
+const deskFormSchema = z
+  .object({
+    /** Who certifies: the employee at the desk, with a certificate carrying their own IIN. */
+    certifiedBy: z.literal('employee-signature', { error: 'expected "employee-signature"' }),
+    /** Ids of the service's `documents` whose scans are attached (a document marked required there must be). */
+    scans: z.array(slug),
+  })
+  .strict();
+export type DeskFormDefinition = z.infer<typeof deskFormSchema>;
+
 const stepSchema = z
   .object({
     id: slug,
@@ -134,6 +150,8 @@ const stepSchema = z
     action: oneOf(STEP_ACTIONS, 'step action').optional(),
     /** The register a `register-check` step looks the person up in (and only there). */
     register: oneOf(REGISTER_KINDS, 'register').optional(),
+    /** The desk form is certified with the employee's ЭЦҚ here, with scanned documents attached (see deskFormSchema). */
+    deskForm: deskFormSchema.optional(),
     next: z.array(edgeSchema).min(1, 'a step needs at least one next edge (use {"to": "done"} to end)'),
   })
   .strict();
@@ -341,6 +359,14 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
       add(`${at}.signsResult`, 'a step with action "signature" signs the result: signsResult true');
     if (s.action === 'payment' && s.journal !== 'cash')
       add(`${at}.journal`, 'a step with action "payment" is recorded in the cash journal: journal "cash"');
+    if (s.deskForm) {
+      if (!isStaffRole(s.role)) add(`${at}.deskForm`, `a desk form is certified by a staff member, not by "${s.role}"`);
+      const documentIds = new Set(def.documents.map((d) => d.id));
+      s.deskForm.scans.forEach((id, j) => {
+        if (!documentIds.has(id)) add(`${at}.deskForm.scans[${j}]`, `unknown document "${id}" (not in documents)`);
+        else if (s.deskForm!.scans.indexOf(id) !== j) add(`${at}.deskForm.scans[${j}]`, `document "${id}" listed twice`);
+      });
+    }
 
     const whens = new Set<string>();
     s.next.forEach((e, j) => {
@@ -360,6 +386,8 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
     if (!s.next.some((e) => e.when === undefined)) add(`${at}.next`, 'needs a default edge without "when"');
   });
   if (def.fee.kzt > 0 && !hasCashier) add('fee.kzt', 'a fee is set but no cashier step takes it');
+  const forms = def.steps.flatMap((s, i) => (s.deskForm ? [i] : []));
+  if (forms.length > 1) add(`steps[${forms[1]}].deskForm`, `a service has one certified desk form (also steps[${forms[0]}])`);
   const checks = def.steps.flatMap((s, i) => (s.action === 'register-check' ? [i] : []));
   if (checks.length > 1) add(`steps[${checks[1]}].action`, `a service has one register check (also steps[${checks[0]}])`);
 
@@ -519,6 +547,12 @@ export function firstStep(def: ServiceDefinition, channel: Channel, ctx: Request
   const start = def.start[channel];
   if (start === undefined) throw new Error(`${definitionKey(def)}: channel "${channel}" is not offered`);
   return resolveStep(def, start, ctx);
+}
+
+/** The step whose desk form is certified with the employee's ЭЦҚ, with the documents scanned there; null = none. */
+export function deskFormOf(def: ServiceDefinition): { step: StepDefinition; form: DeskFormDefinition } | null {
+  const step = def.steps.find((s) => s.deskForm !== undefined);
+  return step ? { step, form: step.deskForm! } : null;
 }
 
 /** Steps on the default path of a channel (no conditions, no skips): what the digest's step counts describe. */

@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { MAX_SCAN_BYTES } from '../common/desk-forms';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import type { AppContext } from './services/app';
 import type { SessionSlot } from './services/auth';
@@ -32,6 +33,9 @@ const MIME: Record<string, string> = {
 
 const COOKIE = 'tirkeu_session';
 const MAX_BODY = 2 * 1024 * 1024;
+/** A scanned document travels as base64 in one call (common/desk-forms.ts: at most 10 MB as bytes). */
+const MAX_SCAN_BODY = Math.ceil((MAX_SCAN_BYTES * 4) / 3) + 64 * 1024;
+const LARGE_BODY_METHODS: ReadonlySet<string> = new Set(['deskForms.addScan']);
 
 export interface WebHostOptions {
   app: AppContext;
@@ -73,12 +77,12 @@ function readCookie(req: http.IncomingMessage, name: string): string | null {
   return null;
 }
 
-async function readBody(req: http.IncomingMessage): Promise<string> {
+async function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw Object.assign(new Error('body too large'), { status: 413 });
+    if (size > limit) throw Object.assign(new Error('body too large'), { status: 413 });
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -158,7 +162,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const method = decodeURIComponent(url.pathname.slice('/api/'.length));
     let args: unknown;
     try {
-      const body = await readBody(req);
+      const body = await readBody(req, LARGE_BODY_METHODS.has(method) ? MAX_SCAN_BODY : MAX_BODY);
       args = body ? JSON.parse(body) : {};
     } catch (error) {
       if ((error as { status?: number }).status === 413) throw error;

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { appointmentSchema, isoDate as deskIsoDate, pdfSchema, unavailableSchema } from '../desk';
 import { specialtySchema } from '../schemas';
+import { deskCertificationSchema } from './desk-forms';
 import { defineSlice, method, none } from './spec';
 
 export const appointmentsApi = defineSlice(['appointments'], {
@@ -47,6 +48,8 @@ export const appointmentsApi = defineSlice(['appointments'], {
         channel: z.enum(['desk', 'phone']),
         walkIn: z.boolean().optional(),
         note: z.string().trim().max(300).nullable().optional(),
+        /** The desk form certified with the registrar's ЭЦҚ where the regulation asks for it (issue 15, point 6). */
+        certification: deskCertificationSchema.optional(),
       })
       .strict(),
     result: appointmentSchema,

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { attachmentSchema, pdfSchema } from '../desk';
+import { deskCertificationSchema } from './desk-forms';
 import { defineSlice, method } from './spec';
 
 export const attachmentsApi = defineSlice(['attachments'], {
@@ -16,6 +17,8 @@ export const attachmentsApi = defineSlice(['attachments'], {
         districtId: z.number().int().positive().nullable().optional(),
         doctorId: z.number().int().positive().nullable().optional(),
         previousOrganization: z.string().trim().max(200).nullable().optional(),
+        /** The desk form certified with the registrar's ЭЦҚ where the regulation asks for it (issue 15, point 6). */
+        certification: deskCertificationSchema.optional(),
       })
       .strict(),
     result: attachmentSchema,

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { CALLERS, clockTime, doctorSchema, homeVisitSchema, isoDate as deskIsoDate, pdfSchema } from '../desk';
 import { phoneSchema } from '../schemas';
+import { deskCertificationSchema } from './desk-forms';
 import { defineSlice, method } from './spec';
 
 export const homeVisitsApi = defineSlice(['homeVisits'], {
@@ -25,6 +26,8 @@ export const homeVisitsApi = defineSlice(['homeVisits'], {
         windowFrom: clockTime,
         windowTo: clockTime,
         lateReason: z.string().trim().max(300).nullable().optional(),
+        /** The desk form certified with the registrar's ЭЦҚ where the regulation asks for it (issue 15, point 6). */
+        certification: deskCertificationSchema.optional(),
       })
       .strict(),
     result: homeVisitSchema,

@@ -128,6 +128,11 @@ export const PROJECTIONS = {
   'deadlines.report': AS_IS,
   'survey.record': AS_IS,
   'survey.report': AS_IS,
+  // Certified desk forms: a request's form and scans only where the viewer may read the request at all.
+  'deskForms.ofRequest': (v, a, ctx) => {
+    if (levelOf(ctx, a.requestId).level === 'none') throw notFound(a.requestId);
+    return v;
+  },
   // Dispensaries.
   'registers.check': (v, _a, ctx) => registerAnswer(v, ctx),
   'registers.lookup': (v, _a, ctx) => registerAnswer(v, ctx),
@@ -188,6 +193,13 @@ export const PROJECTIONS = {
   'attachments.get': AS_IS,
   'attachments.talon': AS_IS,
   'desk.overview': AS_IS,
+  // The registrar's own drafts and the form's requirements (data of the regulation).
+  'deskForms.requirements': AS_IS,
+  'deskForms.addScan': AS_IS,
+  'deskForms.removeScan': AS_IS,
+  // The service lets only the roles handling the scan's request (or the draft's registrar) read it; desk services
+  // carry no sensitive steps, so that role check is the whole rule.
+  'deskForms.scan': AS_IS,
   'districts.resolve': AS_IS,
   'districts.save': AS_IS,
   'erequests.inbox': AS_IS,

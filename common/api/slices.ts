@@ -8,6 +8,7 @@ import { appointmentsApi } from './appointments';
 import { attachmentsApi } from './attachments';
 import { cashApi } from './cash';
 import { deskApi } from './desk';
+import { deskFormsApi } from './desk-forms';
 import { dispensaryApi } from './dispensary';
 import { districtsApi } from './districts';
 import { erequestsApi } from './erequests';
@@ -28,6 +29,7 @@ export const API_SLICES = {
   sync: syncApi,
   signing: signingApi,
   desk: deskApi,
+  'desk-forms': deskFormsApi,
   districts: districtsApi,
   timetables: timetablesApi,
   appointments: appointmentsApi,

@@ -13,6 +13,7 @@ import { attachmentsHandlers } from './attachments';
 import { cashHandlers } from './cash';
 import type { CallContext, SliceHandlers } from './context';
 import { deskHandlers } from './desk';
+import { deskFormsHandlers } from './desk-forms';
 import { dispensaryHandlers } from './dispensary';
 import { districtsHandlers } from './districts';
 import { erequestsHandlers } from './erequests';
@@ -38,6 +39,7 @@ export const handlersBySlice: { [S in ApiSliceName]: SliceHandlers<ApiSlices[S]>
   sync: syncHandlers,
   signing: signingHandlers,
   desk: deskHandlers,
+  'desk-forms': deskFormsHandlers,
   districts: districtsHandlers,
   timetables: timetablesHandlers,
   appointments: appointmentsHandlers,

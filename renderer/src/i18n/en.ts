@@ -161,6 +161,11 @@ const en: typeof kk = {
     'visit-reason-required': 'The doctor visits the same day: another date ({date}) needs a reason.',
     'appointment-closed': 'Appointment {number} has changed already ({status}). Refresh the list.',
     'visit-closed': 'Call {number} is already closed ({status}).',
+    'scan-type': '{file}: not a scan the desk accepts. Choose a PNG or JPEG image or a PDF file.',
+    'scan-too-large': '{file}: {size} MB, more than {max} MB. Scan it at a lower resolution or as a PDF.',
+    'scan-missing': 'Attach the scans of: {documents}. Nothing was registered; the form is kept.',
+    'signer-iin-missing':
+      'Your account has no IIN recorded, so your ЭЦҚ cannot be checked. Ask the administrator to record it; the form is kept.',
     'erequest-decided': 'E-request {number} is already {status}.',
     'org-mismatch':
       'This workstation holds the records of organization {localBin}, and the code is for organization {codeBin}. Nothing was sent. To join {codeBin}, start Tirkeu with a new, empty data folder.',

@@ -4,6 +4,7 @@ import en from './en';
 import kk from './kk';
 import ru from './ru';
 import desk from './features/desk';
+import deskForms from './features/desk-forms';
 import dispensary from './features/dispensary';
 import erequests from './features/erequests';
 import signing from './features/signing';
@@ -17,6 +18,7 @@ import workflow from './features/workflow';
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
 const FEATURES: Record<string, FeatureMessages> = {
   desk,
+  deskForms,
   dispensary,
   erequests,
   signing,

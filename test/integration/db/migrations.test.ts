@@ -138,6 +138,14 @@ const ROWS: Record<number, string> = {
   9: `
     INSERT INTO fee_exemption (id, receipt_no, request_id, service_id, reason, waived_kzt, created_at, created_by)
       VALUES (1, 'R-000009', 1, 'certificate', 'veteran', 1000, '${T}', 3);`,
+  // 0010 replaces an index with a trigger on cash_entry; the rows of 0005 already exercise it.
+  10: ``,
+  11: `
+    INSERT INTO desk_scan (id, staff_id, service_id, document_id, file_name, media_type, size, sha256, bytes, added_at, request_id)
+      VALUES (1, 1, 'home-visit', 'identity-document', 'id.png', 'image/png', 8, 'ab', X'89504E470D0A1A0A', '${T}', 1),
+             (2, 1, 'home-visit', 'identity-document', 'draft.pdf', 'application/pdf', 5, 'cd', X'255044462D', '${T}', NULL);
+    INSERT INTO desk_form (request_id, step_id, document, hash, cms, staff_id, signer_name, certificate_serial, signed_at)
+      VALUES (1, 'desk-form-sign', '{}', 'ef', X'3080', 1, 'Тіркеуші', '01', '${T}');`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
@@ -187,6 +195,21 @@ const AFTER: Record<number, (db: Db) => void> = {
                   VALUES ('R-000010', 2, 'certificate', 'my-friend', 1000, '${T}', 3)`;
     expect(() => db.prepare(free).run()).toThrow(/CHECK constraint failed/);
     expect(() => db.prepare(`DELETE FROM fee_exemption`).run()).toThrow(/append-only/);
+  },
+  11: (db) => {
+    // A scan attached to a certified form is part of what was signed; a draft may still be removed.
+    expect(() => db.prepare(`UPDATE desk_scan SET bytes = X'00' WHERE id = 1`).run()).toThrow(/signed form/);
+    expect(() => db.prepare(`DELETE FROM desk_scan WHERE id = 1`).run()).toThrow(/signed form/);
+    expect(() => db.prepare(`UPDATE desk_form SET hash = 'x'`).run()).toThrow(/append-only/);
+    expect(() =>
+      db
+        .prepare(
+          `INSERT INTO desk_scan (staff_id, service_id, document_id, file_name, media_type, size, sha256, bytes, added_at)
+      VALUES (1, 's', 'd', 'a.gif', 'image/gif', 3, 'x', X'474946', '${T}')`,
+        )
+        .run(),
+    ).toThrow(/CHECK constraint failed/);
+    db.prepare(`DELETE FROM desk_scan WHERE id = 2`).run();
   },
   6: (db) => {
     db.prepare(`UPDATE erequest SET answer_kind = 'result', answered_at = '${DONE}' WHERE id = 1`).run();

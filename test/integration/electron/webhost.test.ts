@@ -86,4 +86,27 @@ describe('web host', () => {
     expect(r.status).toBe(404);
     expect(r.body).not.toContain('"name": "tirkeu"');
   });
+
+  // Last: the 413 answer closes its connection, which the shared keep-alive agent would otherwise hand to the next test.
+  it('takes a scanned document larger than the 2 MB of any other call, and only for that method', async () => {
+    const c = await cookie();
+    const json = { cookie: c, 'content-type': 'application/json' };
+    const login = await request('/api/session.login', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ login: 'registrar', password: TEST_PASSWORD }),
+    });
+    expect(JSON.parse(login.body)).toMatchObject({ ok: true });
+    const png = Buffer.alloc(3 * 1024 * 1024);
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(png);
+    const body = JSON.stringify({
+      serviceId: 'home-visit',
+      documentId: 'identity-document',
+      fileName: 'id.png',
+      dataBase64: png.toString('base64'),
+    });
+    const scan = await request('/api/deskForms.addScan', { method: 'POST', headers: json, body });
+    expect(JSON.parse(scan.body)).toMatchObject({ ok: true, value: { fileName: 'id.png', size: png.length, mediaType: 'image/png' } });
+    expect((await request('/api/session.current', { method: 'POST', headers: json, body })).status).toBe(413);
+  });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   chooseEdge,
   defaultPath,
+  deskFormOf,
   firstStep,
   parseDefinitionSet,
   RegulationValidationError,
@@ -274,6 +275,52 @@ describe('service definition schema', () => {
     Object.assign(ok.steps[1], { action: 'payment' });
     Object.assign(ok.steps[2], { action: 'signature', signsResult: true });
     expect(validateDefinitionSet([{ file: 'ok.json', data: ok }]).ok).toBe(true);
+  });
+
+  it('a certified desk form (Astana table 2, act 5) names its step, scans known documents, once per service', () => {
+    const form = { certifiedBy: 'employee-signature', scans: ['identity-document'] };
+    const ok = clone(base()) as any;
+    ok.steps[0].deskForm = form;
+    const r = validateDefinitionSet([{ file: 'ok.json', data: ok }]);
+    expect(r.ok && deskFormOf(r.definitions[0]!.definition)).toMatchObject({ step: { id: 'check' }, form });
+    expect(deskFormOf(base())).toBeNull();
+    expectIssue(
+      broken((d) => (d.steps[0].deskForm = { ...form, scans: ['passport'] })),
+      'steps[0].deskForm.scans[0]',
+      /unknown document "passport"/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].deskForm = { ...form, scans: ['identity-document', 'identity-document'] })),
+      'steps[0].deskForm.scans[1]',
+      /listed twice/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].deskForm = { ...form, certifiedBy: 'stamp' })),
+      'steps[0].deskForm.certifiedBy',
+      /employee-signature/,
+    );
+    expectIssue(
+      broken((d) => (d.steps[0].deskForm = { ...form, pages: 2 })),
+      'steps[0].deskForm',
+      /unknown field\(s\): pages/,
+    );
+    expectIssue(
+      broken((d) => {
+        d.steps[0].deskForm = form;
+        d.steps[2].deskForm = form;
+      }),
+      'steps[2].deskForm',
+      /one certified desk form \(also steps\[0\]\)/,
+    );
+    expectIssue(
+      broken((d) => {
+        d.participants.push({ role: 'portal' });
+        d.steps[0].role = 'portal';
+        d.steps[0].deskForm = form;
+      }),
+      'steps[0].deskForm',
+      /by a staff member, not by "portal"/,
+    );
   });
 
   it('names malformed dates and a period ending before it starts', () => {

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPath, totalDuration, type ServiceDefinition, type StepDefinition } from '../../../common/regulations';
+import { defaultPath, deskFormOf, totalDuration, type ServiceDefinition, type StepDefinition } from '../../../common/regulations';
 import { loadCatalog } from '../../../electron/services/regulations/catalog';
 
 const dir = join(__dirname, '../../../resources/regulations');
@@ -197,6 +197,18 @@ describe('shipped regulations', () => {
         if (s.signsResult) expect(s.action).toBe(l.definition.id === 'hiv-examination' ? 'hiv-result' : 'signature');
       }
     }
+  });
+
+  it('Astana table 2, act 5: the desk form is certified with the employee’s ЭЦҚ, with scans; Atyrau asks for none', () => {
+    for (const id of ['home-visit', 'appointment', 'attachment']) {
+      const form = deskFormOf(def('astana', id));
+      expect(form?.step).toMatchObject({ id: 'desk-form-sign', role: 'registrar', maxMinutes: 0.25 });
+      expect(form?.step.title.kk).toMatch(/Сканерленген құжаттарды бекіте отырып және ЭСҚ куәландыра/);
+      expect(form?.form.certifiedBy).toBe('employee-signature');
+    }
+    expect(deskFormOf(def('astana', 'attachment'))!.form.scans).toEqual(['application', 'identity-document', 'birth-certificate']);
+    expect(deskFormOf(def('astana', 'home-visit'))!.form.scans).toEqual(['identity-document']);
+    for (const l of catalog.all.filter((x) => x.definition.region === 'atyrau')) expect(deskFormOf(l.definition)).toBeNull();
   });
 
   it('in force by date: Astana from 2013-02-19, Atyrau from 2014-07-04', () => {
