@@ -6,6 +6,7 @@
  * workstations as a pulled row of kind `erequest`; the workstation answers with `erequest.status` operations
  * in its outbox (registered, then done with the signed result or refused with the signed motivated refusal).
  */
+import type { SurveyAnswer } from './workflow';
 import { z } from 'zod';
 
 export const EREQUEST_TYPES = ['home-visit', 'appointment', 'attachment'] as const;
@@ -108,6 +109,26 @@ export interface GatewayRequestView {
   deadlineAt: string | null;
   result: SignedAnswer | null;
   refusal: SignedAnswer | null;
+  /** The citizen's answers to the quality survey, once given (`POST …/survey`). */
+  survey: PortalSurvey | null;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The quality survey on the portal (Astana appendix 3): the citizen answers the two questions of an answered
+// e-request; the server keeps them and passes them to the organization's desks as a pulled row.
+
+/** The pulled row kind of a citizen's survey answers (key: the e-request's number). */
+export const PORTAL_SURVEY_ROW_KIND = 'erequest-survey';
+
+export interface PortalSurvey {
+  q1: SurveyAnswer;
+  q2: SurveyAnswer;
+  at: string;
+}
+
+/** The payload of a pulled `erequest-survey` row. */
+export interface PortalSurveyRowPayload extends PortalSurvey {
+  number: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,9 +9,11 @@
  *   POST /v1/erequests/claim {numbers}  leases new e-requests to this workstation: granted, taken, done (issue 13)
  *   POST /v1/gateway/requests           the portal gateway posts a citizen's signed e-request (gateway credential)
  *   GET  /v1/gateway/requests/{number}  what the citizen's screen shows: status, deadline, signed result or refusal
+ *   POST /v1/gateway/requests/{number}/survey  the citizen's answers to the quality survey {q1, q2} (gateway-survey.ts)
  *   GET  /v1/gateway/slots?org=&specialty=|doctor=&from=&to=   free appointment times (server/slots.ts)
  *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
  */
+import { parseSurveyBody, recordPortalSurvey } from './gateway-survey';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
@@ -215,6 +217,12 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     const view = /^[\w-]{1,40}$/.test(number) ? await getRequestView(db, number, req.gatewayClient!) : null;
     if (!view) return reply.code(404).send({ error: 'not-found', message: `no request ${number}` });
     return view;
+  });
+
+  app.post('/v1/gateway/requests/:number/survey', { preHandler: gateway }, async (req, reply) => {
+    const number = (req.params as { number: string }).number;
+    if (!/^[\w-]{1,40}$/.test(number)) return reply.code(404).send({ error: 'not-found', message: `no request ${number}` });
+    return reply.code(201).send(await recordPortalSurvey(db, req.gatewayClient!, number, parseSurveyBody(req.body), clock()));
   });
 
   // Free appointment times for the portal (Astana appendix 2, cl. 9): doctors and times only, no personal data.

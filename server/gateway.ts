@@ -16,6 +16,7 @@ import {
   type ErequestTakenConflict,
   type GatewayRequestView,
   type GatewayStatus,
+  type PortalSurvey,
   type SignedAnswer,
 } from '../common/erequests';
 import { parseSignedData } from '../pki/cms';
@@ -252,8 +253,11 @@ export async function getRequestView(db: Sql, number: string, clientId: string):
     registered_as: string | null;
     deadline_at: string | null;
     answer: string | null;
+    survey: string | null;
+    surveyed_at: string | null;
   }>(
-    `SELECT number, request_id, iin, org_bin, service_type, status, status_reason, to_json(received_at)#>>'{}' AS received_at, registered_as, deadline_at, answer
+    `SELECT number, request_id, iin, org_bin, service_type, status, status_reason, to_json(received_at)#>>'{}' AS received_at, registered_as, deadline_at, answer,
+            survey, to_json(surveyed_at)#>>'{}' AS surveyed_at
        FROM gateway_request WHERE number = $1 AND client_id = $2`,
     [number, clientId],
   );
@@ -273,5 +277,6 @@ export async function getRequestView(db: Sql, number: string, clientId: string):
     deadlineAt: row.deadline_at,
     result: answer?.kind === 'result' ? answer : null,
     refusal: answer?.kind === 'refusal' ? answer : null,
+    survey: row.survey ? { ...(JSON.parse(row.survey) as Omit<PortalSurvey, 'at'>), at: new Date(row.surveyed_at!).toISOString() } : null,
   };
 }

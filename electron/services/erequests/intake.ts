@@ -9,6 +9,7 @@
  * cut-off are refused by the rules at once (the regulation leaves no choice); with unattended answers on, the rules
  * decide the rest too. `processInbox` is one round; `startErequests` runs rounds in the background.
  */
+import { ingestPortalSurveys } from '../../../db/portal-surveys';
 import { erequestContentSchema, type ErequestContent } from '../../../common/erequests';
 import { definitionKey, stepById, type ServiceDefinition } from '../../../common/regulations';
 import type { Organization } from '../../../common/schemas';
@@ -240,6 +241,7 @@ export async function processInbox(
   limit = 5_000,
 ): Promise<{ ingested: number; processed: number; answered: number; taken: number; lost: number }> {
   const ingested = dbe.ingestPulled(app.db, app.clock());
+  ingestPortalSurveys(app.db);
   let lost = cancelLostRegistrations(app).length;
   const candidates = dbe.listNew(app.db, limit);
   const claim =

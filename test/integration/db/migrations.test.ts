@@ -146,6 +146,9 @@ const ROWS: Record<number, string> = {
              (2, 1, 'home-visit', 'identity-document', 'draft.pdf', 'application/pdf', 5, 'cd', X'255044462D', '${T}', NULL);
     INSERT INTO desk_form (request_id, step_id, document, hash, cms, staff_id, signer_name, certificate_serial, signed_at)
       VALUES (1, 'desk-form-sign', '{}', 'ef', X'3080', 1, 'Тіркеуші', '01', '${T}');`,
+  12: `
+    INSERT INTO service_survey (request_id, service_id, q1, q2, source, recorded_at, recorded_ms, recorded_by)
+      VALUES (1, 'certificate', 'not-satisfied', 'satisfied', 'portal', '${DONE}', ${DONE_MS}, NULL);`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
@@ -210,6 +213,15 @@ const AFTER: Record<number, (db: Db) => void> = {
         .run(),
     ).toThrow(/CHECK constraint failed/);
     db.prepare(`DELETE FROM desk_scan WHERE id = 2`).run();
+  },
+  12: (db) => {
+    // The desk's earlier answer kept; a source other than desk, kiosk or portal refused; one survey per request.
+    expect(db.prepare(`SELECT request_id, source FROM service_survey ORDER BY request_id`).all()).toEqual([
+      { request_id: 1, source: 'portal' },
+      { request_id: 2, source: 'desk' },
+    ]);
+    const fax = `INSERT INTO service_survey (request_id, service_id, q1, q2, source, recorded_at, recorded_ms) VALUES (3, 'c', 'satisfied', 'satisfied', 'fax', '${T}', ${T_MS})`;
+    expect(() => db.prepare(fax).run()).toThrow(/CHECK constraint failed/);
   },
   6: (db) => {
     db.prepare(`UPDATE erequest SET answer_kind = 'result', answered_at = '${DONE}' WHERE id = 1`).run();
