@@ -27,7 +27,7 @@ beforeAll(async () => {
   pki = createTestPki({ clock });
   server = await startTestServer('pglite', undefined, { clock: clock.read });
   s = await startBrowserSession({ population: 20, clock: clock.read });
-  registrar = (await setUpErequestWorkstation(s.ws, pki, server)).registrar;
+  registrar = (await setUpErequestWorkstation(s.ws, pki, server, { registrarConfirms: true })).registrar;
   gw = gatewayClient(server.url, (await createGatewayCredential(server.db, 'e2e portal')).credential);
 }, 180_000);
 afterAll(async () => {

@@ -35,6 +35,7 @@ export async function setUpErequestWorkstation(
   ws: TestWorkstation,
   pki: TestPki,
   server: TestServer,
+  options: { registrarConfirms?: boolean } = {},
 ): Promise<{ admin: Caller; registrar: Caller }> {
   // No direct write of the BIN: enrolling a fresh desk with the organization's code makes it that organization's.
   const admin = await ws.as('admin');
@@ -84,6 +85,8 @@ export async function setUpErequestWorkstation(
     phone: '+77011234567',
   });
   await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
+  // The Astana e-services are fully automated (cl. 3): the rules answer, unless the organization has a registrar confirm.
+  if (options.registrarConfirms) await admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: true, onBehalfOf: null });
   return { admin, registrar };
 }
 

@@ -5,6 +5,7 @@
  * JSON columns of `erequest` are read back through the typed readers here, in one place.
  */
 import { EREQUEST_STATUS_OP, type ErequestStatusPayload } from '../../../common/erequests';
+import type { GroundResult } from '../../../common/portal-answering';
 import type { LocalizedText } from '../../../common/regulations';
 import type { Actor } from '../../../db/audit';
 import type { ErequestRow } from '../../../db/erequests';
@@ -12,10 +13,13 @@ import type { StaffRow } from '../../../db/staff';
 import type { RequestVerification } from '../../../pki/verify-request';
 import type { EngineActor } from '../workflow/engine';
 
-export interface Ground {
-  check: 'signature' | 'in-force' | 'person' | 'attached' | 'district' | 'slot' | 'cutoff' | 'not-attached-here';
-  ok: boolean;
-  detail: string;
+/**
+ * A ground checked: a ground kind of the regulation's data (common/portal-answering.ts) or one of the fixed checks
+ * (`signature`, `in-force`, `cutoff`); rows stored before issue 15 have `slot` and a `detail` only.
+ */
+export interface Ground extends GroundResult {
+  /** The rules may not decide while this ground fails: a registrar must (the request is shown overdue). */
+  hold?: boolean;
 }
 
 export type Proposal = {
