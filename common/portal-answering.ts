@@ -97,8 +97,34 @@ export function checkPortalAnswering(def: {
  * A ground's detail as a code with parameters (values are names, numbers, dates, times: never words). The renderer
  * shows `erequests.details.<code>` with the parameters in the user's language.
  */
+export const GROUND_DETAIL_CODES = [
+  'signed-by',
+  'signature-bad',
+  'regulation-in-force',
+  'no-regulation',
+  'cutoff-ok',
+  'cutoff-late',
+  'cutoff-day-off',
+  'person-found',
+  'person-not-found',
+  'attached',
+  'not-attached',
+  'already-attached',
+  'not-attached-yet',
+  'district',
+  'address-missing',
+  'address-outside',
+  'visit-window',
+  'no-visit-window',
+  'visit-day-passed',
+  'slot-free',
+  'slot-taken',
+  'no-such-doctor',
+] as const;
+export type GroundDetailCode = (typeof GROUND_DETAIL_CODES)[number];
+
 export interface GroundDetail {
-  code: string;
+  code: GroundDetailCode;
   params?: Record<string, string | number>;
 }
 

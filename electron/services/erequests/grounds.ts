@@ -9,7 +9,7 @@
  * it: the cut-off, the day of the visit ("rendered on the day of the application", Astana appendices 1 and 3, cl. 9).
  */
 import type { ErequestContent } from '../../../common/erequests';
-import type { GroundKind } from '../../../common/portal-answering';
+import type { GroundDetailCode, GroundKind } from '../../../common/portal-answering';
 import type { ServiceDefinition } from '../../../common/regulations';
 import { dayNumberToIso, type WorkingCalendar } from '../../../common/working-calendar';
 import { activeAttachmentOf } from '../../../db/desk/attachments';
@@ -62,7 +62,7 @@ interface GroundInput {
 type Checked = Omit<Ground, 'check' | 'title'>;
 type Checker = (x: GroundInput) => Checked;
 
-const result = (ok: boolean, code: string, detail: string, params?: Ground['params']): Checked =>
+const result = (ok: boolean, code: GroundDetailCode, detail: string, params?: Ground['params']): Checked =>
   params ? { ok, code, params, detail } : { ok, code, detail };
 
 const CHECKERS: Record<Exclude<GroundKind, 'person'>, Checker> = {
