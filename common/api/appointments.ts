@@ -4,6 +4,7 @@
  * electron/services/handlers/appointments.ts (electron/services/desk).
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { appointmentSchema, isoDate as deskIsoDate, pdfSchema, unavailableSchema } from '../desk';
 import { specialtySchema } from '../schemas';
 import { defineSlice, method, none } from './spec';
@@ -47,6 +48,8 @@ export const appointmentsApi = defineSlice(['appointments'], {
         channel: z.enum(['desk', 'phone']),
         walkIn: z.boolean().optional(),
         note: z.string().trim().max(300).nullable().optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
       })
       .strict(),
     result: appointmentSchema,

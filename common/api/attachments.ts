@@ -3,6 +3,7 @@
  * Handlers: electron/services/handlers/attachments.ts (electron/services/desk).
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { attachmentSchema, pdfSchema } from '../desk';
 import { defineSlice, method } from './spec';
 
@@ -16,6 +17,8 @@ export const attachmentsApi = defineSlice(['attachments'], {
         districtId: z.number().int().positive().nullable().optional(),
         doctorId: z.number().int().positive().nullable().optional(),
         previousOrganization: z.string().trim().max(200).nullable().optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
       })
       .strict(),
     result: attachmentSchema,

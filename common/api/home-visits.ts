@@ -3,6 +3,7 @@
  * list. Handlers: electron/services/handlers/home-visits.ts (electron/services/desk).
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { CALLERS, clockTime, doctorSchema, homeVisitSchema, isoDate as deskIsoDate, pdfSchema } from '../desk';
 import { phoneSchema } from '../schemas';
 import { defineSlice, method } from './spec';
@@ -25,6 +26,8 @@ export const homeVisitsApi = defineSlice(['homeVisits'], {
         windowFrom: clockTime,
         windowTo: clockTime,
         lateReason: z.string().trim().max(300).nullable().optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
       })
       .strict(),
     result: homeVisitSchema,
