@@ -136,4 +136,19 @@ describe('portal deadlines from the gateway’s receipt', () => {
     expect(seen.status).toBe('done');
     expect(JSON.parse(seen.result.document)).toMatchObject({ type: 'home-visit-certificate', visitDate: day });
   }, 60_000);
+
+  it('an e-request stored before the details were codes still reads (English detail, the old `slot` check)', async () => {
+    // Left for a registrar (an answered e-request cannot change).
+    const admin = await rig.ws.as('admin');
+    await admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: true, onBehalfOf: null });
+    const posted = await rig.post(rig.pki.signRequest(homeVisit(), 'valid'));
+    await round();
+    const old = [
+      { check: 'person', ok: true, detail: 'found in the population register' },
+      { check: 'slot', ok: true, detail: 'Жұмабаев А. Н., 13:00–17:00' },
+    ];
+    rig.ws.app.db.prepare(`UPDATE erequest SET grounds = ? WHERE number = ?`).run(JSON.stringify(old), posted.body.number);
+    expect((await inboxRow(posted.body.number)).grounds).toEqual(old);
+  }, 60_000);
 });
+
