@@ -25,7 +25,7 @@ import { catalogOf } from '../workflow/context';
 import type { EngineActor } from '../workflow/engine';
 import { engineOf } from '../workflow/app-engine';
 import { decide, signDecided } from './answers';
-import { CITIZEN, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
+import { CITIZEN, cutoffRefusal, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
 import { checkGrounds, cutoff } from './grounds';
 import { cancelLostRegistrations, claimForThisDesk } from './leases';
 import { syncNow } from '../sync/index';
@@ -181,7 +181,8 @@ function assess(
   if (!def) return { grounds, proposal: {}, decision: refusal('service-not-in-force', [inForce.detail]) };
   const late = cutoff(app, def, regulation.receivedMs);
   if (late) grounds.push(late);
-  if (late && !late.ok) return { grounds, proposal: {}, decision: refusal('after-cutoff', [`cutoff: ${late.detail}`]) };
+  if (late && !late.ok)
+    return { grounds, proposal: {}, decision: cutoffRefusal(def.portalCutoffMinutesBeforeClose!, [`cutoff: ${late.detail}`]) };
   const checked = checkGrounds(app, def, content, regulation.receivedMs);
   grounds.push(...checked.grounds);
   return {

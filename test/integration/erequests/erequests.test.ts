@@ -166,6 +166,9 @@ describe('e-requests from the portal', () => {
     const taken = await rig.status(second.body.number);
     expect(taken).toMatchObject({ status: 'refused', statusReason: 'grounds-not-met' });
     expect(taken.refusal.reasons.join(' ')).toMatch(/slot/);
+    // The citizen reads which ground failed in their language, by its title in the regulation's data.
+    expect(taken.refusal.reason.kk).toContain('Дәрігер кестесіндегі таңдалған уақыт бос');
+    expect(taken.refusal.reason.ru).toContain('Выбранное время в расписании врача свободно');
   }, 60_000);
 
   it('answers a duplicate with the first number, and an unknown organization with a clear status', async () => {

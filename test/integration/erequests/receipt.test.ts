@@ -75,6 +75,10 @@ describe('portal deadlines from the gateway’s receipt', () => {
     const refused = await rig.status(attachment.body.number);
     expect(refused).toMatchObject({ status: 'refused', statusReason: 'after-cutoff' });
     expect(refused.refusal.reasons[0]).toContain('after 18:00');
+    expect(refused.refusal.reason).toMatchObject({
+      kk: expect.stringContaining('2 сағат қалғанға дейін'),
+      ru: expect.stringContaining('за 2 часа до окончания'),
+    });
     expect((await inboxRow(attachment.body.number)).grounds.find((g) => g.check === 'cutoff')).toMatchObject({
       ok: false,
       code: 'cutoff-late',
