@@ -1,5 +1,5 @@
 /**
- * Why one file of a little over 400 lines: it is one state machine. Its three transitions share the request loading,
+ * Why one file of about 500 lines: it is one state machine. Its three transitions share the request loading,
  * step opening and role checks of one closure, and each keeps its audit entry and outbox payload beside the change
  * they record; splitting them would scatter the rules of one transaction over several files.
  *
@@ -7,7 +7,8 @@
  *
  * - `start` registers a request under one exact regulation version (its definition key), opens the channel's
  *   first step (passing over steps skipped by rule: no fee → no cashier) and fixes the deadlines: the step's from
- *   the regulation and the organization's calendar, the whole request's from `maxTotal`.
+ *   the regulation and the organization's calendar, the whole request's from `maxTotal` — both from when the person
+ *   applied (`startedAtMs`: the gateway's receipt, the registrar's first action), not from the registration.
  * - `completeStep` closes the current step as the role it names (and, for physicians, the specialty), follows the
  *   edge the reported condition selects, and opens the next step — or ends the request: with the result, another
  *   outcome, or a motivated refusal whose reason is copied into the history.
