@@ -117,6 +117,7 @@ export const GROUND_DETAIL_CODES = [
   'visit-window',
   'no-visit-window',
   'visit-day-passed',
+  'visit-window-passed',
   'slot-free',
   'slot-taken',
   'no-such-doctor',

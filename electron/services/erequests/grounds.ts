@@ -119,6 +119,15 @@ const CHECKERS: Record<Exclude<GroundKind, 'person'>, Checker> = {
         hold: true,
       };
     }
+    if (!r.window && r.doctor) {
+      // No window is left now, but there was one when the citizen applied: the desk's delay, not a ground to refuse.
+      const then = districts.resolveDistrict(app, { iin: content.iin, address, day, asOfMs: receivedMs });
+      if (then.window)
+        return {
+          ...result(false, 'visit-window-passed', `the visit windows of ${day} passed before the request was processed`, { date: day }),
+          hold: true,
+        };
+    }
     return r.doctor && r.window
       ? result(true, 'visit-window', `${r.doctor.fullName}, ${r.window.date} ${r.window.from}–${r.window.to}`, {
           doctor: r.doctor.fullName,

@@ -141,10 +141,27 @@ describe('portal deadlines from the gateway’s receipt', () => {
     expect(JSON.parse(seen.result.document)).toMatchObject({ type: 'home-visit-certificate', visitDate: day });
   }, 60_000);
 
+  it('a home visit received at 10:00 and processed at 19:50 (no window left) waits for a registrar, not refused by the rules', async () => {
+    const day = workingDaysAfter(day0, 3);
+    rig.clock.now = localInstant(day, '10:00');
+    const posted = await rig.post(rig.pki.signRequest(homeVisit(), 'valid'));
+    rig.clock.now = localInstant(day, '19:50');
+    await round();
+    const row = await inboxRow(posted.body.number);
+    expect(row.status).toBe('awaiting-registrar');
+    expect(row.grounds.find((g) => g.check === 'visit-window')).toMatchObject({
+      ok: false,
+      code: 'visit-window-passed',
+      params: { date: day },
+      hold: true,
+    });
+  }, 60_000);
+
   it('an e-request stored before the details were codes still reads (English detail, the old `slot` check)', async () => {
     // Left for a registrar (an answered e-request cannot change).
     const admin = await rig.ws.as('admin');
     await admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: true, onBehalfOf: null });
+    rig.clock.now = localInstant(workingDaysAfter(day0, 4), '10:00');
     const posted = await rig.post(rig.pki.signRequest(homeVisit(), 'valid'));
     await round();
     const old = [
@@ -155,4 +172,3 @@ describe('portal deadlines from the gateway’s receipt', () => {
     expect((await inboxRow(posted.body.number)).grounds).toEqual(old);
   }, 60_000);
 });
-
