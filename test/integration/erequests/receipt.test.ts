@@ -125,6 +125,13 @@ describe('portal deadlines from the gateway’s receipt', () => {
     };
     expect(request).toEqual({ created_at: receivedAt, deadline_at: row.deadlineAt });
     expect((await rig.status(posted.body.number)).deadlineAt).toBe(row.deadlineAt);
+
+    // A registrar decides, seeing it overdue: confirming enters the visit for today, as the proposal said.
+    const desk = await rig.ws.as('registrar');
+    const done = await desk.call('erequests.resolve', { id: row.id, decision: 'confirm' });
+    expect(done).toMatchObject({ status: 'done', decision: { kind: 'result', by: 'registrar' } });
+    const visits = await desk.call('homeVisits.ofPerson', { iin: rig.pki.citizenIin });
+    expect(visits.find((v) => v.number === done.journalRef)?.visitDate).toBe(day1);
   }, 60_000);
 
   it('a home visit received in the morning and processed in the afternoon gets a visit the same day, by the rules', async () => {
