@@ -79,6 +79,7 @@ describe('the registrar works the e-request inbox', () => {
     const grounds = (await detail.locator('[data-test="grounds"]').textContent())!;
     expect(grounds).toContain('Учаскелік дәрігер өтініш берілген күні келе алады');
     expect(grounds).toContain('ЖТ МДБ-да табылды');
+    expect(await detail.locator('[data-test="proposal"]').textContent()).toContain('Растаса, шақыру журналына');
     expect(grounds.replace(/[A-Za-z]+-\d+/g, '')).not.toMatch(/\b(found|district|received|attached|signed|until|talon)\b/i);
     await screenshot(page, 'erequests-inbox');
     await detail.locator('[data-test="confirm"]').click();
