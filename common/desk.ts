@@ -33,6 +33,12 @@ export const localizedSchema = z.object({ kk: z.string(), ru: z.string(), en: z.
 
 export /** A real calendar date (common/schemas.ts). */
 const isoDate = isoDateSchema;
+/**
+ * When the registrar began a desk or phone request with the person (ISO 8601 with an offset), sent with the save;
+ * the main process checks it (electron/services/workflow/request-start.ts). Absent: the request starts at the save.
+ */
+export const requestStartedAtSchema = z.string().datetime({ offset: true, message: 'an ISO time' }).nullable().optional();
+
 export const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
 /** Minutes since midnight of `HH:MM`. */

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { REGISTER_KINDS } from './dispensary';
+import { checkPortalAnswering, portalAnsweringSchema } from './portal-answering';
 import { ROLES, SPECIALTIES, type Role } from './roles';
 import { calendarDateSchema, deadlineMs, formatPath, type Duration, type WorkingCalendar } from './working-calendar';
 
@@ -235,8 +236,13 @@ export const serviceDefinitionSchema = z
     documents: z.array(z.object({ id: slug, title: textKkRuEnSchema, required: z.boolean() }).strict()),
     /** Whole-request maximum for each channel. */
     maxTotal: z.partialRecord(z.enum(CHANNELS), totalLimitSchema),
-    /** Portal requests are accepted until this many minutes before the provider closes (Astana, clause 9: 120). */
+    /**
+     * Portal requests are accepted until this many minutes before the provider closes (Astana appendices 1 and 3,
+     * clause 9: 120). Only where the act says so; applied to every service that declares it.
+     */
     portalCutoffMinutesBeforeClose: z.number().int().positive().optional(),
+    /** How portal requests are answered: the act's automation level and the grounds checked (portal-answering.ts). */
+    portalAnswering: portalAnsweringSchema.optional(),
     /** The person may be known only by a code (anonymous HIV testing): no IIN, no name. */
     anonymousAllowed: z.boolean().optional(),
   })
@@ -337,6 +343,8 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
     else if (stepIndex.has(s.id)) add(`steps[${i}].id`, `duplicate step id "${s.id}" (also steps[${stepIndex.get(s.id)}])`);
     else stepIndex.set(s.id, i);
   });
+
+  issues.push(...checkPortalAnswering(def));
 
   const participants = new Set(def.participants.map((p) => actorKey(p.role, p.specialty)));
   const hasCashier = def.steps.some((s) => s.role === 'cashier');

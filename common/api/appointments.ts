@@ -4,6 +4,7 @@
  * electron/services/handlers/appointments.ts (electron/services/desk).
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { appointmentSchema, isoDate as deskIsoDate, pdfSchema, unavailableSchema } from '../desk';
 import { specialtySchema } from '../schemas';
 import { deskCertificationSchema } from './desk-forms';
@@ -50,6 +51,8 @@ export const appointmentsApi = defineSlice(['appointments'], {
         note: z.string().trim().max(300).nullable().optional(),
         /** The desk form certified with the registrar's ЭЦҚ where the regulation asks for it (issue 15, point 6). */
         certification: deskCertificationSchema.optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
       })
       .strict(),
     result: appointmentSchema,

@@ -3,6 +3,7 @@
  * Handlers: electron/services/handlers/attachments.ts (electron/services/desk).
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { attachmentSchema, pdfSchema } from '../desk';
 import { deskCertificationSchema } from './desk-forms';
 import { defineSlice, method } from './spec';
@@ -19,6 +20,8 @@ export const attachmentsApi = defineSlice(['attachments'], {
         previousOrganization: z.string().trim().max(200).nullable().optional(),
         /** The desk form certified with the registrar's ЭЦҚ where the regulation asks for it (issue 15, point 6). */
         certification: deskCertificationSchema.optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
       })
       .strict(),
     result: attachmentSchema,

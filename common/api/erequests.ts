@@ -19,7 +19,18 @@ const erequestViewSchema = z.object({
   deadlineAt: z.string().nullable(),
   timeLeftMs: z.number().nullable(),
   signature: z.object({ valid: z.boolean(), reasons: z.array(z.string()), signer: z.string().nullable() }).nullable(),
-  grounds: z.array(z.object({ check: z.string(), ok: z.boolean(), detail: z.string() })),
+  /** `code` + `params` render the detail in the user's language; rows stored before issue 15 have `detail` only. */
+  grounds: z.array(
+    z.object({
+      check: z.string(),
+      ok: z.boolean(),
+      detail: z.string(),
+      code: z.string().optional(),
+      params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+      title: z.object({ kk: z.string(), ru: z.string(), en: z.string() }).optional(),
+      hold: z.boolean().optional(),
+    }),
+  ),
   proposal: z.record(z.string(), z.unknown()),
   content: z.record(z.string(), z.unknown()).nullable(),
   decision: z
@@ -43,7 +54,7 @@ const erequestViewSchema = z.object({
     .nullable(),
 });
 const erequestSettingsSchema = z.object({
-  policy: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().nullable() }),
+  policy: z.object({ autoAnswer: z.boolean(), confirmAutomated: z.boolean(), onBehalfOf: z.string().nullable() }),
   providerKey: z.object({ kind: z.enum(['pkcs11', 'pkcs12']), label: z.string(), keyId: z.string().nullable() }).nullable(),
   trustFiles: z.array(z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['ca-certificate', 'crl']), addedAt: z.string() })),
   trustFromServer: z.number().int(),
@@ -79,7 +90,14 @@ export const erequestsApi = defineSlice(['erequests'], {
   'erequests.settings': method({ access: ['administrator'], args: none, result: erequestSettingsSchema }),
   'erequests.setPolicy': method({
     access: ['administrator'],
-    args: z.object({ autoAnswer: z.boolean(), onBehalfOf: z.string().trim().max(60).nullable() }).strict(),
+    args: z
+      .object({
+        autoAnswer: z.boolean(),
+        /** The registrar confirms each answer of a fully automated e-service (default: the rules answer them). */
+        confirmAutomated: z.boolean().default(false),
+        onBehalfOf: z.string().trim().max(60).nullable(),
+      })
+      .strict(),
     result: erequestSettingsSchema,
   }),
   'erequests.setProviderKey': method({

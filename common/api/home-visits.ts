@@ -3,6 +3,7 @@
  * list. Handlers: electron/services/handlers/home-visits.ts (electron/services/desk).
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { CALLERS, clockTime, doctorSchema, homeVisitSchema, isoDate as deskIsoDate, pdfSchema } from '../desk';
 import { phoneSchema } from '../schemas';
 import { deskCertificationSchema } from './desk-forms';
@@ -28,6 +29,8 @@ export const homeVisitsApi = defineSlice(['homeVisits'], {
         lateReason: z.string().trim().max(300).nullable().optional(),
         /** The desk form certified with the registrar's ЭЦҚ where the regulation asks for it (issue 15, point 6). */
         certification: deskCertificationSchema.optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
       })
       .strict(),
     result: homeVisitSchema,

@@ -7,6 +7,7 @@
  * what the dispensary adds to a request's view, is electron/services/dispensary/index.ts.
  */
 import { z } from 'zod';
+import { requestStartedAtSchema } from '../desk';
 import { requestExtrasSchema } from '../dispensary';
 import { CHANNELS } from '../regulations';
 import type { Role } from '../roles';
@@ -60,6 +61,8 @@ export const workflowApi = defineSlice(['regulations', 'calendar', 'requests', '
         /** The person's IIN; null/absent only with `anonymous` (HIV examination): then nothing identifies the person. */
         iin: z.string().trim().max(20).nullable().optional(),
         anonymous: z.boolean().optional(),
+        /** When the registrar began with the person (documents handed in, call answered): the request's clock. */
+        startedAt: requestStartedAtSchema,
         // No fee here (issue 14): the fee is the price list's in force today; only the cash desk exempts (cash.exempt).
       })
       .strict(),

@@ -78,6 +78,11 @@ describe('home-visit calls at the front desk', () => {
     expect(await saved.textContent()).toContain('Асқар Нұрланұлы Жұмабаев');
     expect(await saved.textContent()).toContain('10:00–14:00');
     expect(await page.locator('[data-test="day-list"] li').first().textContent()).toContain('Тұран д-лы, 12-үй');
+    // The request's clock started when the person was identified on the form, not at the save (issue 15).
+    const request = s.ws.app.db
+      .prepare(`SELECT created_ms, closed_ms FROM service_request WHERE service_id = 'home-visit' ORDER BY id LIMIT 1`)
+      .get() as { created_ms: number; closed_ms: number };
+    expect(request.closed_ms).toBeGreaterThan(request.created_ms);
     await screenshot(page, 'desk-home-visit-saved');
 
     // The doctor's list of the day, printable.

@@ -27,7 +27,7 @@ beforeAll(async () => {
   pki = createTestPki({ clock });
   server = await startTestServer('pglite', undefined, { clock: clock.read });
   s = await startBrowserSession({ population: 20, clock: clock.read });
-  registrar = (await setUpErequestWorkstation(s.ws, pki, server)).registrar;
+  registrar = (await setUpErequestWorkstation(s.ws, pki, server, { registrarConfirms: true })).registrar;
   gw = gatewayClient(server.url, (await createGatewayCredential(server.db, 'e2e portal')).credential);
 }, 180_000);
 afterAll(async () => {
@@ -75,6 +75,12 @@ describe('the registrar works the e-request inbox', () => {
     const detail = page.locator('[data-test="detail"]');
     expect(await detail.locator('[data-test="signature"]').textContent()).toContain('ЭЦҚ расталды');
     expect(await detail.locator('[data-test="grounds"] li.error').count()).toBe(0);
+    // The grounds in Kazakh: titles from the regulation's data, details through i18n; no English word (issue 15).
+    const grounds = (await detail.locator('[data-test="grounds"]').textContent())!;
+    expect(grounds).toContain('Учаскелік дәрігер өтініш берілген күні келе алады');
+    expect(grounds).toContain('ЖТ МДБ-да табылды');
+    expect(await detail.locator('[data-test="proposal"]').textContent()).toContain('Растаса, шақыру журналына');
+    expect(grounds.replace(/[A-Za-z]+-\d+/g, '')).not.toMatch(/\b(found|district|received|attached|signed|until|talon)\b/i);
     await screenshot(page, 'erequests-inbox');
     await detail.locator('[data-test="confirm"]').click();
     await expect.poll(() => detail.locator('[data-test="decision"]').textContent()).toContain('Нәтиже берілді');
@@ -101,4 +107,21 @@ describe('the registrar works the e-request inbox', () => {
     expect(a.refusal.reasons[0]).toContain('басқа уақытты таңдаңыз');
     expect(await gw.status(revoked.body.number)).toMatchObject({ status: 'refused', statusReason: 'signature-not-confirmed' });
   }, 120_000);
+
+  it('the administrator makes the registrar’s confirmation of automated answers an explicit choice (kk)', async () => {
+    const { page } = await s.newPage({ locale: 'kk-KZ' });
+    page.setDefaultTimeout(15_000);
+    await logIn(page, 'admin');
+    await page.locator('[data-nav="erequests"]').click();
+    const policy = page.locator('[data-test="erequests-policy"]');
+    await policy.waitFor();
+    expect(await policy.textContent()).toContain('Толық автоматтандырылған қызметтердің әр жауабын тіркеуші растайды');
+    // Set up with the registrar confirming (the inbox test above): the box is ticked; untick and save.
+    expect(await policy.locator('[data-test="confirm-automated"]').isChecked()).toBe(true);
+    await policy.locator('[data-test="confirm-automated"]').uncheck();
+    await policy.locator('[data-test="save-policy"]').click();
+    await expect.poll(() => policy.locator('[role="status"]').textContent()).toContain('Сақталды');
+    expect((await s.ws.as('admin').then((a) => a.call('erequests.settings', {}))).policy.confirmAutomated).toBe(false);
+    await screenshot(page, 'erequests-policy');
+  }, 60_000);
 });

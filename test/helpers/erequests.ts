@@ -35,7 +35,7 @@ export async function setUpErequestWorkstation(
   ws: TestWorkstation,
   pki: TestPki,
   server: TestServer,
-  options: { attachCitizen?: boolean } = {},
+  options: { attachCitizen?: boolean; registrarConfirms?: boolean } = {},
 ): Promise<{ admin: Caller; registrar: Caller }> {
   // No direct write of the BIN: enrolling a fresh desk with the organization's code makes it that organization's.
   const admin = await ws.as('admin');
@@ -86,6 +86,8 @@ export async function setUpErequestWorkstation(
   });
   if (options.attachCitizen !== false)
     await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
+  // The Astana e-services are fully automated (cl. 3): the rules answer, unless the organization has a registrar confirm.
+  if (options.registrarConfirms) await admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: true, onBehalfOf: null });
   return { admin, registrar };
 }
 
@@ -107,13 +109,18 @@ export function gatewayClient(serverUrl: string, gateway: string) {
   };
 }
 
-export async function createErequestRig(options: { clock?: TestClock; attachCitizen?: boolean } = {}): Promise<ErequestRig> {
+export async function createErequestRig(
+  options: { clock?: TestClock; attachCitizen?: boolean; registrarConfirms?: boolean } = {},
+): Promise<ErequestRig> {
   // 10:00 in Astana on the next working day after today, unless told otherwise; everything below shares it.
   const clock = options.clock ?? workingDayClock('10:00');
   const pki = createTestPki({ clock });
   const server = await startTestServer('pglite', undefined, { clock: clock.read });
   const ws = createTestWorkstation({ population: 20, clock: clock.read });
-  const { admin, registrar } = await setUpErequestWorkstation(ws, pki, server, { attachCitizen: options.attachCitizen });
+  const { admin, registrar } = await setUpErequestWorkstation(ws, pki, server, {
+    attachCitizen: options.attachCitizen,
+    registrarConfirms: options.registrarConfirms,
+  });
   const gateway = (await createGatewayCredential(server.db, 'test portal')).credential;
   return {
     pki,

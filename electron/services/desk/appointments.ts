@@ -26,6 +26,7 @@ import { fullName, isUnique, localIso, organization, personName, requirePerson, 
 import { planInput, requireDoctor } from './doctors';
 import { nextFreeOf, searchFreeSlots } from './free-slots';
 import { slotAt } from '../../../common/timetable-slots';
+import { requestStartMs } from '../workflow/request-start';
 
 export function appointmentView(app: AppContext, r: appointmentsDb.AppointmentRow): Appointment {
   const cal = calendarOf(app);
@@ -106,6 +107,8 @@ export interface BookArgs {
   channel: 'desk' | 'phone';
   walkIn?: boolean;
   note?: string | null;
+  /** When the registrar began with the person (ISO time from the form); the request's clock starts then. */
+  startedAt?: string | null;
 }
 
 function insertBooked(
@@ -169,6 +172,7 @@ function slotTaken(app: AppContext, d: doctorsDb.DoctorRow, startMs: number): Ap
 /** Books a slot (or, for a walk-in without a slot, the doctor's first free slot today). */
 /** `portal`: as for registerHomeVisit, the appointment of a citizen's e-request registered as a portal request. */
 export function book(app: AppContext, staff: StaffRow, a: BookArgs, portal?: { request: RequestRow }): Appointment {
+  const startedMs = portal ? undefined : requestStartMs(app, a.startedAt);
   const person = requirePerson(app, a.iin);
   const d = requireDoctor(app, a.doctorId);
   let startMs: number;
@@ -189,7 +193,7 @@ export function book(app: AppContext, staff: StaffRow, a: BookArgs, portal?: { r
     engineActor(staff),
     now,
     () => {
-      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.appointment, a.channel, person.iin);
+      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.appointment, a.channel, person.iin, startedMs);
       return insertBooked(app, staff, d, person, slot, req.id, kind, portal ? 'portal' : a.channel, a.note?.trim() || null, now);
     },
     {

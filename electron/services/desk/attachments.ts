@@ -20,6 +20,7 @@ import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, isUnique, organization, requirePerson, runDeskRequest } from './common';
 import { matchAddress, proposeDoctor } from './districts';
 import { requireDoctor } from './doctors';
+import { requestStartMs } from '../workflow/request-start';
 
 export function attachmentView(r: attachmentsDb.AttachmentRow): Attachment {
   return {
@@ -62,10 +63,13 @@ export interface AttachArgs {
   districtId?: number | null;
   doctorId?: number | null;
   previousOrganization?: string | null;
+  /** When the registrar began with the person (ISO time from the form); the request's clock starts then. */
+  startedAt?: string | null;
 }
 
 /** `portal`: as for registerHomeVisit, the attachment of a citizen's e-request registered as a portal request. */
 export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?: { request: RequestRow }): Attachment {
+  const startedMs = portal ? undefined : requestStartMs(app, a.startedAt);
   const person = requirePerson(app, a.iin);
   const org = organization(app);
   const today = orgToday(app);
@@ -120,7 +124,7 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
     engineActor(staff),
     now,
     () => {
-      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.attachment, 'desk', person.iin);
+      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.attachment, 'desk', person.iin, startedMs);
       const talon = issueNumber(app.db, org.workstationPrefix, 'talon');
       try {
         return attachmentsDb.insertAttachment(app.db, {

@@ -19,7 +19,8 @@ import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { requireValidIin } from '../people';
 import { catalogOf } from '../workflow/context';
-import { canAct } from '../workflow/engine';
+import { canAct, type EngineActor } from '../workflow/engine';
+import { chooseEdge, DONE, resolveStep, stepById, type ServiceDefinition } from '../../../common/regulations';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 
 export function organization(app: AppContext): Organization {
@@ -53,9 +54,18 @@ export function localIso(cal: WorkingCalendar, ms: number): { date: string; time
 
 /**
  * Starts the service's request for the person and completes the steps the registrar takes at the desk, inside the
- * caller's transaction. Steps of other roles (if a regulation adds any) stay open in their queues.
+ * caller's transaction. Steps of other roles (if a regulation adds any) stay open in their queues. `startedMs`: when
+ * the registrar began with the person (validated by workflow/request-start.ts); the request and its first step start
+ * then, and the steps done at the desk are completed now, so a slow desk shows late.
  */
-export function runDeskRequest(app: AppContext, staff: StaffRow, serviceId: string, channel: 'desk' | 'phone', iin: string): RequestRow {
+export function runDeskRequest(
+  app: AppContext,
+  staff: StaffRow,
+  serviceId: string,
+  channel: 'desk' | 'phone',
+  iin: string,
+  startedMs?: number,
+): RequestRow {
   const org = organization(app);
   const def = catalogOf(app).catalog.byId(serviceId, org.region, orgToday(app));
   if (!def)
@@ -65,11 +75,22 @@ export function runDeskRequest(app: AppContext, staff: StaffRow, serviceId: stri
     });
   const engine = engineOf(app);
   const actor = engineActor(staff);
-  let row = engine.start(def, channel, { iin }, actor, { feeKzt: def.fee.kzt });
+  let row = engine.start(def, channel, { iin }, actor, { feeKzt: def.fee.kzt }, startedMs === undefined ? {} : { startedAtMs: startedMs });
   for (let i = 0; i < 64 && row.status === 'open'; i++) {
     const open = openStepRow(app.db, row.id);
     if (!open || !canAct(open, actor)) break;
-    row = engine.completeStep(row.id, open.step_id, actor, {});
+    // The checks before the entry (the person identified, found in the register…) were done when the registrar
+    // began; the time until the save is the last desk step's (the journal entry and the answer, 10 minutes).
+    const last = startedMs === undefined || isLastDeskStep(def, open.step_id, row.fee_kzt, actor);
+    row = engine.completeStep(row.id, open.step_id, actor, last ? {} : { atMs: startedMs });
   }
   return row;
+}
+
+/** Whether the desk's default edge from this step ends the request or leads to a step the registrar does not do. */
+function isLastDeskStep(def: ServiceDefinition, stepId: string, feeKzt: number, actor: EngineActor): boolean {
+  const step = stepById(def, stepId);
+  if (!step) return true;
+  const next = resolveStep(def, chooseEdge(step).to, { feeKzt });
+  return next === DONE || !canAct(next, actor);
 }

@@ -170,7 +170,7 @@ export function matchAddress(app: AppContext, address: string | null): { match: 
 /** The person's district: where they are attached here, else by the street and house of the address. */
 export function resolveDistrict(
   app: AppContext,
-  a: { iin: string; address?: string | null; districtId?: number | null },
+  a: { iin: string; address?: string | null; districtId?: number | null; day?: string; asOfMs?: number },
 ): DistrictResolution {
   const person = requirePerson(app, a.iin);
   const attachment = attachmentsDb.activeAttachmentOf(app.db, person.iin);
@@ -193,9 +193,13 @@ export function resolveDistrict(
   if (doctor) {
     const d = requireDoctor(app, doctor.id);
     const cal = calendarOf(app);
+    // The visit window of the given day (a portal request: the day it was received), never one already past.
     const today = orgToday(app);
-    const w = visitWindow(cal, planInput(app, d, today, today), dayNumberOf(today), app.clock().getTime());
-    if (w) window = { date: today, from: hhmm(w.from), to: hhmm(w.to) };
+    const day = a.day && a.day > today ? a.day : today;
+    // `asOfMs`: the window as it was offered at that moment (a portal request: when it was received).
+    const asOf = a.asOfMs ?? app.clock().getTime();
+    const w = a.day && a.day < today ? null : visitWindow(cal, planInput(app, d, day, day), dayNumberOf(day), asOf);
+    if (w) window = { date: day, from: hhmm(w.from), to: hhmm(w.to) };
   }
   return {
     district: district ? districtView(app, district) : null,

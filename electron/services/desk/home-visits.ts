@@ -22,6 +22,7 @@ import { fullName, localIso, organization, requirePerson, runDeskRequest } from 
 import { matchAddress } from './districts';
 import { doctorView, planInput, requireDoctor } from './doctors';
 import { planDay } from '../../../common/timetable-slots';
+import { requestStartMs } from '../workflow/request-start';
 
 export function visitView(r: homeVisitsDb.HomeVisitRow): HomeVisit {
   return {
@@ -69,6 +70,8 @@ export interface HomeVisitArgs {
   windowFrom: string;
   windowTo: string;
   lateReason?: string | null;
+  /** When the registrar began with the person (ISO time from the form); the request's clock starts then. */
+  startedAt?: string | null;
 }
 
 /**
@@ -76,6 +79,7 @@ export interface HomeVisitArgs {
  * portal request; the journal entry is linked to that request instead of starting a desk request.
  */
 export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisitArgs, portal?: { request: RequestRow }): HomeVisit {
+  const startedMs = portal ? undefined : requestStartMs(app, a.startedAt);
   const person = requirePerson(app, a.iin);
   const d = requireDoctor(app, a.doctorId);
   const today = orgToday(app);
@@ -127,7 +131,7 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
     engineActor(staff),
     now,
     () => {
-      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.homeVisit, a.channel, person.iin);
+      const req = portal?.request ?? runDeskRequest(app, staff, DESK_SERVICES.homeVisit, a.channel, person.iin, startedMs);
       return homeVisitsDb.insertHomeVisit(app.db, {
         number: issueNumber(app.db, organization(app).workstationPrefix, 'home-visit'),
         request_id: req.id,

@@ -5,6 +5,7 @@
  * JSON columns of `erequest` are read back through the typed readers here, in one place.
  */
 import { EREQUEST_STATUS_OP, type ErequestStatusPayload } from '../../../common/erequests';
+import type { GroundResult } from '../../../common/portal-answering';
 import type { LocalizedText } from '../../../common/regulations';
 import type { Actor } from '../../../db/audit';
 import type { ErequestRow } from '../../../db/erequests';
@@ -12,10 +13,13 @@ import type { StaffRow } from '../../../db/staff';
 import type { RequestVerification } from '../../../pki/verify-request';
 import type { EngineActor } from '../workflow/engine';
 
-export interface Ground {
-  check: 'signature' | 'in-force' | 'person' | 'attached' | 'district' | 'slot' | 'cutoff' | 'not-attached-here';
-  ok: boolean;
-  detail: string;
+/**
+ * A ground checked: a ground kind of the regulation's data (common/portal-answering.ts) or one of the fixed checks
+ * (`signature`, `in-force`, `cutoff`); rows stored before issue 15 have `slot` and a `detail` only.
+ */
+export interface Ground extends GroundResult {
+  /** The rules may not decide while this ground fails: a registrar must (the request is shown overdue). */
+  hold?: boolean;
 }
 
 export type Proposal = {
@@ -66,11 +70,6 @@ const REFUSALS: Record<string, LocalizedText> = {
     ru: 'Регламент услуги не действует на дату запроса',
     en: 'No regulation of this service is in force on the request’s date',
   },
-  'after-cutoff': {
-    kk: 'Порталдағы сұраныстар жұмыс күні аяқталуына 2 сағат қалғанға дейін қабылданады (9-тармақ)',
-    ru: 'Запросы через портал принимаются до 2 часов до окончания рабочего дня (пункт 9)',
-    en: 'Portal requests are accepted until 2 hours before the end of the working day (clause 9)',
-  },
   'grounds-not-met': {
     kk: 'Сұраныс қызмет көрсету негізіне сәйкес келмейді',
     ru: 'Запрос не соответствует основаниям для оказания услуги',
@@ -78,20 +77,50 @@ const REFUSALS: Record<string, LocalizedText> = {
   },
 };
 
+/** "2 сағат" / "2 часа" / "2 hours" (whole hours), else minutes. */
+function spanText(minutes: number): LocalizedText {
+  if (minutes % 60 !== 0) return { kk: `${minutes} минут`, ru: `${minutes} мин.`, en: `${minutes} minutes` };
+  const h = minutes / 60;
+  const ru = h % 10 === 1 && h % 100 !== 11 ? 'час' : [2, 3, 4].includes(h % 10) && ![12, 13, 14].includes(h % 100) ? 'часа' : 'часов';
+  return { kk: `${h} сағат`, ru: `${h} ${ru}`, en: h === 1 ? '1 hour' : `${h} hours` };
+}
+
+/** The cut-off refusal with the regulation's own span (`portalCutoffMinutesBeforeClose`, clause 9). */
+export function cutoffRefusal(minutes: number, reasons: string[]): Decision {
+  const span = spanText(minutes);
+  return {
+    kind: 'refusal',
+    code: 'after-cutoff',
+    reason: {
+      kk: `Порталдағы сұраныстар жұмыс күні аяқталуына ${span.kk} қалғанға дейін қабылданады (9-тармақ)`,
+      ru: `Запросы через портал принимаются не позднее чем за ${span.ru} до окончания рабочего дня (пункт 9)`,
+      en: `Portal requests are accepted until ${span.en} before the end of the working day (clause 9)`,
+    },
+    reasons,
+    by: 'rules',
+  };
+}
+
 /** A motivated refusal with its reason in the three languages (an unknown code gives the general grounds text). */
 export function refusal(code: string, reasons: string[], by = 'rules'): Decision {
   return { kind: 'refusal', code, reason: REFUSALS[code] ?? REFUSALS['grounds-not-met']!, reasons, by };
 }
 
-/** The rules' own decision: the result when every ground holds, else the refusal naming the failed ones. */
+/**
+ * The rules' own decision: the result when every ground holds, else the refusal naming the failed ones — in the
+ * citizen's three languages by the grounds' titles from the regulation, and as "check: detail" for the record.
+ */
 export function rulesDecision(grounds: readonly Ground[]): Decision {
   const failed = grounds.filter((x) => !x.ok);
-  return failed.length
-    ? refusal(
-        'grounds-not-met',
-        failed.map((x) => `${x.check}: ${x.detail}`),
-      )
-    : { kind: 'result', code: null, reason: null, reasons: [], by: 'rules' };
+  if (!failed.length) return { kind: 'result', code: null, reason: null, reasons: [], by: 'rules' };
+  const d = refusal(
+    'grounds-not-met',
+    failed.map((x) => `${x.check}: ${x.detail}`),
+  );
+  const titled = failed.filter((x) => x.title);
+  if (!titled.length || !d.reason) return d;
+  const named = (lang: keyof LocalizedText) => `${d.reason![lang]}: ${titled.map((x) => x.title![lang]).join('; ')}`;
+  return { ...d, reason: { kk: named('kk'), ru: named('ru'), en: named('en') } };
 }
 
 /** The `erequest.status` outbox operation: what the central server shows the citizen. */

@@ -5,9 +5,11 @@
  *   engine as a portal request (its number, its deadline; the citizen's and the portal's steps recorded) →
  *   condition 3 (the grounds, grounds.ts) → saved for the registrar, or decided at once by the rules (answers.ts).
  *
- * A failed signature check, a service not in force on the request's date and a home-visit request after the
- * cut-off are refused by the rules at once (the regulation leaves no choice); with unattended answers on, the rules
- * decide the rest too. `processInbox` is one round; `startErequests` runs rounds in the background.
+ * A failed signature check, a service not in force on the request's date and a request after its service's cut-off
+ * are refused by the rules at once (the regulation leaves no choice); where the act says the e-service is fully
+ * automated (or the organization lets the rules answer), the rules decide the rest too; so do they for an
+ * appointment at a time the portal offered (portal-slot.ts). `processInbox` is one round; `startErequests` runs
+ * rounds in the background.
  */
 import { ingestPortalSurveys } from '../../../db/portal-surveys';
 import { erequestContentSchema, type ErequestContent } from '../../../common/erequests';
@@ -26,11 +28,11 @@ import { catalogOf } from '../workflow/context';
 import type { EngineActor } from '../workflow/engine';
 import { engineOf } from '../workflow/app-engine';
 import { decide, signDecided } from './answers';
-import { CITIZEN, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
+import { CITIZEN, cutoffRefusal, PORTAL, refusal, rulesDecision, statusOp, type Decision, type Ground, type Proposal } from './decisions';
 import { checkGrounds, cutoff } from './grounds';
 import { cancelLostRegistrations, claimForThisDesk } from './leases';
 import { syncNow } from '../sync/index';
-import { policy } from './settings';
+import { answersUnattended } from './settings';
 import { portalOfferedSlot } from './portal-slot';
 import { trustStore } from './trust';
 
@@ -71,14 +73,17 @@ interface RequestRegulation {
   serviceId: string;
   region: string;
   requestDate: string;
-  /** When the request arrived (epoch ms); now when the row's time does not parse. */
+  /**
+   * When the central server's gateway received the request (epoch ms, the server's clock, carried in the pulled
+   * row); now when the row's time does not parse, and never later than now (a server clock a little ahead).
+   */
   receivedMs: number;
   def: ServiceDefinition | undefined;
 }
 
 function regulationOf(app: AppContext, org: Organization, serviceId: string, receivedAt: string, now: Date): RequestRegulation {
   const parsed = Date.parse(receivedAt);
-  const receivedMs = Number.isFinite(parsed) ? parsed : now.getTime();
+  const receivedMs = Number.isFinite(parsed) ? Math.min(parsed, now.getTime()) : now.getTime();
   const requestDate = toLocalIsoDate(new Date(receivedMs), org.timezone);
   return { serviceId, region: org.region, requestDate, receivedMs, def: catalogOf(app).catalog.byId(serviceId, org.region, requestDate) };
 }
@@ -92,8 +97,11 @@ function portalActorOf(step: { role: string }): EngineActor {
   return step.role === 'citizen' ? CITIZEN : PORTAL;
 }
 
-/** Completes the portal's own steps (citizen, portal) until the request reaches a staff step or ends. */
-function runPortalSteps(app: AppContext, row: RequestRow, signatureOk: boolean): RequestRow {
+/**
+ * Completes the portal's own steps (citizen, portal) until the request reaches a staff step or ends. They were done
+ * when the gateway received the request, so they are recorded at that time and the registrar's step opens then.
+ */
+function runPortalSteps(app: AppContext, row: RequestRow, signatureOk: boolean, receivedMs: number): RequestRow {
   const engine = engineOf(app);
   for (let i = 0; i < 16 && row.status === 'open'; i++) {
     const open = openStepRow(app.db, row.id);
@@ -101,15 +109,19 @@ function runPortalSteps(app: AppContext, row: RequestRow, signatureOk: boolean):
     const def = catalogOf(app).catalog.byKey(row.definition_key)!;
     const step = stepById(def, open.step_id)!;
     const condition = !signatureOk && step.next.some((e) => e.when === 'signature-not-confirmed') ? 'signature-not-confirmed' : null;
-    row = engine.completeStep(row.id, open.step_id, portalActorOf(open), { condition });
+    row = engine.completeStep(row.id, open.step_id, portalActorOf(open), { condition, atMs: receivedMs });
   }
   return row;
 }
 
-/** Process 6: registered with a number through the step engine (a portal request, its portal deadline). */
-function registerPortalRequest(app: AppContext, def: ServiceDefinition, iin: string, signatureOk: boolean): RequestRow {
-  const request = engineOf(app).start(def, 'portal', { iin }, PORTAL, { feeKzt: def.fee.kzt });
-  return runPortalSteps(app, request, signatureOk);
+/**
+ * Process 6: registered with a number through the step engine (a portal request). The request, its deadline and
+ * its steps start when the central server's gateway received it (the citizen applied then), whenever this desk
+ * processes it: a request received Monday and pulled Tuesday is due Monday, and shows overdue.
+ */
+function registerPortalRequest(app: AppContext, def: ServiceDefinition, iin: string, signatureOk: boolean, receivedMs: number): RequestRow {
+  const request = engineOf(app).start(def, 'portal', { iin }, PORTAL, { feeKzt: def.fee.kzt }, { startedAtMs: receivedMs });
+  return runPortalSteps(app, request, signatureOk, receivedMs);
 }
 
 /** The grounds checked and, where the regulation leaves no choice, the rules' refusal. */
@@ -128,21 +140,37 @@ function assess(
 ): Assessment {
   const { def } = regulation;
   const grounds: Ground[] = [
-    {
-      check: 'signature',
-      ok: verification.valid,
-      detail: verification.valid
-        ? `signed by ${verification.signer?.name ?? '?'} (IIN ${verification.iin})`
-        : verification.reasons.join(', '),
-    },
+    verification.valid
+      ? {
+          check: 'signature',
+          ok: true,
+          code: 'signed-by',
+          params: { signer: verification.signer?.name ?? '?', iin: verification.iin ?? '' },
+          detail: `signed by ${verification.signer?.name ?? '?'} (IIN ${verification.iin})`,
+        }
+      : {
+          check: 'signature',
+          ok: false,
+          code: 'signature-bad',
+          params: { reasons: verification.reasons.join(',') },
+          detail: verification.reasons.join(', '),
+        },
   ];
-  const inForce: Ground = {
-    check: 'in-force',
-    ok: !!def,
-    detail: def
-      ? definitionKey(def)
-      : `no regulation of ${regulation.serviceId} in force in ${regulation.region} on ${regulation.requestDate}`,
-  };
+  const inForce: Ground = def
+    ? {
+        check: 'in-force',
+        ok: true,
+        code: 'regulation-in-force',
+        params: { act: def.act.number, actDate: def.act.date, from: def.effectiveFrom },
+        detail: definitionKey(def),
+      }
+    : {
+        check: 'in-force',
+        ok: false,
+        code: 'no-regulation',
+        params: { date: regulation.requestDate },
+        detail: `no regulation of ${regulation.serviceId} in force in ${regulation.region} on ${regulation.requestDate}`,
+      };
   grounds.push(inForce);
   // A request without a readable content never verifies (bad-format), so `content` is there past this check.
   if (!verification.valid || !content)
@@ -157,8 +185,9 @@ function assess(
   if (!def) return { grounds, proposal: {}, decision: refusal('service-not-in-force', [inForce.detail]) };
   const late = cutoff(app, def, regulation.receivedMs);
   if (late) grounds.push(late);
-  if (late && !late.ok) return { grounds, proposal: {}, decision: refusal('after-cutoff', [`cutoff: ${late.detail}`]) };
-  const checked = checkGrounds(app, content);
+  if (late && !late.ok)
+    return { grounds, proposal: {}, decision: cutoffRefusal(def.portalCutoffMinutesBeforeClose!, [`cutoff: ${late.detail}`]) };
+  const checked = checkGrounds(app, def, content, regulation.receivedMs);
   grounds.push(...checked.grounds);
   return {
     grounds,
@@ -184,7 +213,8 @@ export function processOne(app: AppContext, row: dbe.ErequestRow): void {
     PORTAL,
     now,
     () => {
-      const request = regulation.def && iin ? registerPortalRequest(app, regulation.def, iin, verification.valid) : null;
+      const request =
+        regulation.def && iin ? registerPortalRequest(app, regulation.def, iin, verification.valid, regulation.receivedMs) : null;
       const assessment = assess(app, verification, signed.content, regulation, iin);
       dbe.saveProcessed(
         app.db,
@@ -224,10 +254,14 @@ export function processOne(app: AppContext, row: dbe.ErequestRow): void {
     },
   );
 
+  // The rules answer where the act says the e-service is fully automated (unless the organization has the registrar
+  // confirm each answer), or where the organization lets them; never while a ground holds the request for a person.
+  const unattended = regulation.def ? answersUnattended(app, regulation.def) : false;
+  const held = assessment.grounds.some((g) => g.hold && !g.ok);
   const decision =
     assessment.decision ??
     portalOfferedSlot(app, signed.content, assessment.grounds) ??
-    (policy(app).autoAnswer ? rulesDecision(assessment.grounds) : null);
+    (unattended && !held ? rulesDecision(assessment.grounds) : null);
   if (decision) decide(app, dbe.getErequestRow(app.db, row.id)!, decision, null);
 }
 

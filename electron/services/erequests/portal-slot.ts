@@ -13,7 +13,7 @@ import type { ErequestContent } from '../../../common/erequests';
 import { findStaffByLogin } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { nextFreeOf } from '../desk/free-slots';
-import { refusal, rulesDecision, type Decision, type Ground } from './decisions';
+import { rulesDecision, type Decision, type Ground } from './decisions';
 import { onBehalfOf } from './settings';
 
 /** The rules' decision for a portal-offered slot, or null when this rule does not decide the request. */
@@ -23,11 +23,12 @@ export function portalOfferedSlot(app: AppContext, content: ErequestContent | nu
   if (!hasRegistrar(app)) return null;
   const failed = grounds.filter((g) => !g.ok);
   if (failed.length === 0) return rulesDecision(grounds);
-  if (!failed.every((g) => g.check === 'slot')) return null;
+  if (!failed.every((g) => g.check === 'free-slot')) return null;
   const doctor = findStaffByLogin(app.db, content.doctor);
   const startMs = Date.parse(content.slotStart);
   const next = doctor && Number.isFinite(startMs) ? nextFreeOf(app, doctor.id, startMs) : null;
-  return refusal('grounds-not-met', [...failed.map((g) => `${g.check}: ${g.detail}`), ...(next ? [`next free time: ${next}`] : [])]);
+  const refused = rulesDecision(grounds);
+  return next ? { ...refused, reasons: [...refused.reasons, `next free time: ${next}`] } : refused;
 }
 
 function hasRegistrar(app: AppContext): boolean {

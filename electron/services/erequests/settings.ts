@@ -5,6 +5,7 @@
  * The password and the PKCS#12 file are stored sealed (../sealed-settings.ts, issue 14).
  */
 import { ApiError } from '../../../common/errors';
+import type { ServiceDefinition } from '../../../common/regulations';
 import { recordChange } from '../../../db/change';
 import * as dbe from '../../../db/erequests';
 import { getSetting, setSetting } from '../../../db/settings';
@@ -16,15 +17,33 @@ import { staffActor } from './decisions';
 
 export type { ProviderKeySetting };
 export interface ErequestPolicy {
-  /** The rules decide every e-request (confirm when every ground holds, else refuse); the answer is signed unattended. */
+  /**
+   * The rules decide the e-requests of services the act does not call fully automated too (confirm when every
+   * ground holds, else refuse); the answer is signed unattended.
+   */
   autoAnswer: boolean;
+  /**
+   * The organization's choice that a registrar confirms each answer of a fully automated e-service (Astana 2013
+   * cl. 3 "толық автоматтандырылған"); off, the rules answer those at once.
+   */
+  confirmAutomated: boolean;
   /** The registrar in whose name unattended journal entries are made (the journals name a staff member). */
   onBehalfOf: string | null;
 }
 const POLICY = 'erequests.policy';
 
 export function policy(app: AppContext): ErequestPolicy {
-  return { autoAnswer: false, onBehalfOf: null, ...(getSetting<Partial<ErequestPolicy>>(app.db, POLICY) ?? {}) };
+  return { autoAnswer: false, confirmAutomated: false, onBehalfOf: null, ...(getSetting<Partial<ErequestPolicy>>(app.db, POLICY) ?? {}) };
+}
+
+/**
+ * Whether the rules answer a service's e-requests unattended: a fully automated e-service (its regulation's
+ * `portalAnswering.automation`) unless the organization has the registrar confirm each answer; any other when the
+ * organization lets the rules answer.
+ */
+export function answersUnattended(app: AppContext, def: Pick<ServiceDefinition, 'portalAnswering'>): boolean {
+  const p = policy(app);
+  return def.portalAnswering?.automation === 'full' ? !p.confirmAutomated : p.autoAnswer;
 }
 
 export function settings(app: AppContext) {

@@ -1,5 +1,5 @@
 /**
- * Why one file of a little over 400 lines: it is one state machine. Its three transitions share the request loading,
+ * Why one file of about 500 lines: it is one state machine. Its three transitions share the request loading,
  * step opening and role checks of one closure, and each keeps its audit entry and outbox payload beside the change
  * they record; splitting them would scatter the rules of one transaction over several files.
  *
@@ -7,7 +7,8 @@
  *
  * - `start` registers a request under one exact regulation version (its definition key), opens the channel's
  *   first step (passing over steps skipped by rule: no fee → no cashier) and fixes the deadlines: the step's from
- *   the regulation and the organization's calendar, the whole request's from `maxTotal`.
+ *   the regulation and the organization's calendar, the whole request's from `maxTotal` — both from when the person
+ *   applied (`startedAtMs`: the gateway's receipt, the registrar's first action), not from the registration.
  * - `completeStep` closes the current step as the role it names (and, for physicians, the specialty), follows the
  *   edge the reported condition selects, and opens the next step — or ends the request: with the result, another
  *   outcome, or a motivated refusal whose reason is copied into the history.
@@ -77,6 +78,28 @@ export type PersonRef = { iin: string } | { anonymous: true };
 export interface CompleteOptions {
   condition?: string | null;
   note?: string | null;
+  /**
+   * When the step was really done, if not now (epoch ms): the portal's and the citizen's steps of an e-request were
+   * done when the gateway received it, whenever this workstation processes it. Never later than now.
+   */
+  atMs?: number;
+}
+
+export interface StartOptions {
+  /**
+   * When the request really started (epoch ms), if not now: the gateway's receipt of a portal request, the moment
+   * the registrar began with the person at the desk or on the phone. The request's and the first step's deadlines
+   * run from it. Never later than now (callers validate what they take from outside).
+   */
+  startedAtMs?: number;
+}
+
+/** A moment given by the caller (epoch ms), checked: a finite time not after now; now when absent. */
+function effectiveMs(ms: number | undefined, nowMs: number, field: string): number {
+  if (ms === undefined) return nowMs;
+  if (!Number.isFinite(ms)) throw new ApiError('validation', `${field} is not a time`, {}, [field]);
+  if (ms > nowMs) throw new ApiError('validation', `${field} is in the future`, {}, [field]);
+  return ms;
 }
 
 /** Whether an actor may complete a step: the step's role, and the step's specialty when it names one. */
@@ -113,7 +136,14 @@ export function anonymousCode(): string {
 }
 
 export interface WorkflowEngine {
-  start(definition: ServiceDefinition, channel: Channel, person: PersonRef, actor: EngineActor, context: RequestContext): RequestRow;
+  start(
+    definition: ServiceDefinition,
+    channel: Channel,
+    person: PersonRef,
+    actor: EngineActor,
+    context: RequestContext,
+    options?: StartOptions,
+  ): RequestRow;
   completeStep(requestId: number, stepId: string, actor: EngineActor, options?: CompleteOptions): RequestRow;
   cancel(requestId: number, actor: EngineActor, reason: string): RequestRow;
   /**
@@ -167,7 +197,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
   }
 
   return {
-    start(def, channel, person, actor, context) {
+    start(def, channel, person, actor, context, options = {}) {
       if (!def.channels.includes(channel)) {
         throw new ApiError('validation', `${def.id} is not offered through the ${channel} channel`, { channel }, ['channel']);
       }
@@ -186,9 +216,10 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
         });
       }
       const now = deps.clock();
-      const nowMs = now.getTime();
+      const startMs = effectiveMs(options.startedAtMs, now.getTime(), 'startedAt');
+      const startIso = new Date(startMs).toISOString();
       const total = totalDuration(def, channel);
-      const requestDue = total ? deadlineMs(nowMs, total, deps.calendar()) : nowMs;
+      const requestDue = total ? deadlineMs(startMs, total, deps.calendar()) : startMs;
       return recordChange(
         db,
         actor,
@@ -206,16 +237,17 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
             anonymous_code: code,
             fee_kzt: context.feeKzt,
             current_step: first === DONE ? DONE : first.id,
-            created_at: now.toISOString(),
-            created_ms: nowMs,
-            created_day: deps.calendar().localDayOf(nowMs),
+            created_at: startIso,
+            created_ms: startMs,
+            created_day: deps.calendar().localDayOf(startMs),
             created_by: actor.staffId,
             deadline_at: new Date(requestDue).toISOString(),
             deadline_ms: requestDue,
           });
           let opened: { stepId: string; deadlineAt: string } | null = null;
-          if (first === DONE) closeRequest(db, id, { status: 'done', outcome_code: null, closed_at: now.toISOString(), closed_ms: nowMs });
-          else opened = openStep(id, 1, def.id, first, nowMs);
+          if (first === DONE)
+            closeRequest(db, id, { status: 'done', outcome_code: null, closed_at: now.toISOString(), closed_ms: now.getTime() });
+          else opened = openStep(id, 1, def.id, first, startMs);
           return { row: getRequestRow(db, id)!, opened };
         },
         {
@@ -249,13 +281,16 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
 
     completeStep(requestId, stepId, actor, options = {}) {
       const now = deps.clock();
-      const nowMs = now.getTime();
+      const requestedMs = effectiveMs(options.atMs, now.getTime(), 'atMs');
       return recordChange(
         db,
         actor,
         now,
         () => {
           const { row, def, open } = loadOpen(requestId);
+          // A step is never done before it opened.
+          const nowMs = Math.max(requestedMs, open.started_ms);
+          const at = new Date(nowMs);
           if (open.step_id !== stepId) {
             const done = listStepRows(db, requestId).some((s) => s.step_id === stepId && s.completed_ms !== null);
             if (done) {
@@ -288,7 +323,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
           const edge = chooseEdge(step, condition === null ? [] : [condition]);
           const refused = edge.refusal !== undefined;
           const ok = completeStepRow(db, open.id, {
-            completed_at: now.toISOString(),
+            completed_at: at.toISOString(),
             completed_ms: nowMs,
             completed_by: actor.staffId,
             completed_login: actor.login,
@@ -309,7 +344,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
           let status: RequestRow['status'] = 'open';
           if (refused) {
             status = 'refused';
-            closeRequest(db, requestId, { status, outcome_code: edge.refusal!.code, closed_at: now.toISOString(), closed_ms: nowMs });
+            closeRequest(db, requestId, { status, outcome_code: edge.refusal!.code, closed_at: at.toISOString(), closed_ms: nowMs });
           } else {
             const target = resolveStep(def, edge.to, { feeKzt: row.fee_kzt });
             if (target === DONE) {
@@ -317,7 +352,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
               closeRequest(db, requestId, {
                 status,
                 outcome_code: edge.outcome?.code ?? null,
-                closed_at: now.toISOString(),
+                closed_at: at.toISOString(),
                 closed_ms: nowMs,
               });
             } else {
@@ -328,6 +363,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
           }
           return {
             row: getRequestRow(db, requestId)!,
+            completedAt: at.toISOString(),
             next,
             status,
             condition,
@@ -349,7 +385,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
             payload: {
               number: r.row.number,
               step: stepId,
-              completedAt: now.toISOString(),
+              completedAt: r.completedAt,
               completedBy: actor.login,
               role: actorLabel(actor),
               condition: r.condition,

@@ -28,12 +28,15 @@ import { engineActor, engineOf, organization, orgToday } from './app-engine';
 import { catalogOf } from './context';
 import { canAct, canCancel } from './engine';
 import { fallbackTitle, limitOf, stepTitle } from './labels';
+import { requestStartMs } from './request-start';
 
 export interface StartArgs {
   serviceId: string;
   channel: Channel;
   iin?: string | null;
   anonymous?: boolean;
+  /** When the registrar began with the person (ISO time from the form); the request's clock starts then. */
+  startedAt?: string | null;
 }
 
 export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestView {
@@ -55,7 +58,15 @@ export function start(app: AppContext, staff: StaffRow, a: StartArgs): RequestVi
   }
   // The fee: the price list in force today (issue 6), else the regulation's default — never the caller's (issue 14).
   const fee = priceOn(app.db, def.id, orgToday(app))?.fee_kzt ?? def.fee.kzt;
-  const row = engineOf(app).start(def, a.channel, person, engineActor(staff), { feeKzt: fee });
+  const startedMs = requestStartMs(app, a.startedAt);
+  const row = engineOf(app).start(
+    def,
+    a.channel,
+    person,
+    engineActor(staff),
+    { feeKzt: fee },
+    startedMs === undefined ? {} : { startedAtMs: startedMs },
+  );
   return view(app, staff, row.id);
 }
 

@@ -1,6 +1,8 @@
 /** Shared state and helpers of the front-desk screens (issue 4). */
 import './desk.css';
 import { storeToRefs } from 'pinia';
+import { ref } from 'vue';
+import { appNow } from '../shared/app-clock';
 import type { ApiResult } from '../../../common/api';
 import type { Person } from '../../../common/schemas';
 import { useDeskOverviewStore, type DeskOverview } from '../stores/desk-overview-store';
@@ -47,4 +49,19 @@ export function rememberedChannel(): 'desk' | 'phone' {
 }
 export function rememberChannel(c: 'desk' | 'phone'): void {
   localStorage.setItem('tirkeu.desk.channel', c);
+}
+
+/**
+ * When the registrar began the request with the person (issue 15): set when the person is identified on the form
+ * (documents handed in, call answered), sent with the save as `startedAt` so the regulation's minutes are measured
+ * from then; cleared after the save, so the next person starts their own clock.
+ */
+export function useRequestStart() {
+  const startedAt = ref<string | null>(null);
+  return {
+    startedAt,
+    /** The person was identified: the clock starts (again, for another person). */
+    begin: (identified: boolean) => (startedAt.value = identified ? new Date(appNow()).toISOString() : null),
+    clear: () => (startedAt.value = null),
+  };
 }

@@ -13,7 +13,7 @@ import { createErequestRig, opensslVerifies, type ErequestRig } from '../../help
 
 let rig: ErequestRig;
 beforeAll(async () => {
-  rig = await createErequestRig({ attachCitizen: false });
+  rig = await createErequestRig({ attachCitizen: false, registrarConfirms: true });
 }, 120_000);
 afterAll(async () => {
   await rig?.close();
@@ -49,6 +49,7 @@ describe('the attachment e-talon', () => {
     expect(row.grounds.map((g) => [g.check, g.ok])).toEqual([
       ['signature', true],
       ['in-force', true],
+      ['cutoff', true],
       ['person', true],
       ['not-attached-here', true],
       ['district', true],

@@ -42,6 +42,8 @@ async function round() {
 
 describe('e-requests from the portal', () => {
   it('numbers a request, routes it by pull, and the registrar confirms: signed home-visit certificate, call register entry', async () => {
+    // The organization's choice: a registrar confirms each answer of a fully automated e-service.
+    await rig.admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: true, onBehalfOf: null });
     const posted = await rig.post(rig.pki.signRequest(homeVisit(), 'valid'));
     expect(posted.status).toBe(201);
     expect(posted.body).toMatchObject({ status: 'received', duplicate: false });
@@ -92,6 +94,18 @@ describe('e-requests from the portal', () => {
       status: string;
     };
     expect(req).toEqual({ channel: 'portal', status: 'done' });
+    // Every ground's detail is a code with parameters (rendered in kk/ru/en), and the grounds' titles are the data's.
+    expect(row.grounds.map((g) => [g.check, g.code])).toEqual([
+      ['signature', 'signed-by'],
+      ['in-force', 'regulation-in-force'],
+      ['cutoff', 'cutoff-ok'],
+      ['person', 'person-found'],
+      ['attached', 'attached'],
+      ['district', 'district'],
+      ['visit-window', 'visit-window'],
+    ]);
+    expect(row.grounds.find((g) => g.check === 'visit-window')!.title?.kk).toBe('Учаскелік дәрігер өтініш берілген күні келе алады');
+    await rig.admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: false, onBehalfOf: null });
   }, 60_000);
 
   it('refuses automatically, signed, when the signature is not confirmed: tampered, revoked, another person’s certificate', async () => {
@@ -129,8 +143,7 @@ describe('e-requests from the portal', () => {
     expect(seen.refusal.reasons[0]).toContain('after 18:00');
   }, 60_000);
 
-  it('lets the rules decide when the administrator allows it: an appointment answered unattended; a taken slot refused', async () => {
-    await rig.admin.call('erequests.setPolicy', { autoAnswer: true, onBehalfOf: 'registrar' });
+  it('answers a fully automated e-service at once (Astana cl. 3): an appointment answered unattended; a taken slot refused', async () => {
     const appointment = (slotStart: string) => ({
       type: 'appointment',
       requestId: randomUUID(),
@@ -153,7 +166,9 @@ describe('e-requests from the portal', () => {
     const taken = await rig.status(second.body.number);
     expect(taken).toMatchObject({ status: 'refused', statusReason: 'grounds-not-met' });
     expect(taken.refusal.reasons.join(' ')).toMatch(/slot/);
-    await rig.admin.call('erequests.setPolicy', { autoAnswer: false, onBehalfOf: null });
+    // The citizen reads which ground failed in their language, by its title in the regulation's data.
+    expect(taken.refusal.reason.kk).toContain('Дәрігер кестесіндегі таңдалған уақыт бос');
+    expect(taken.refusal.reason.ru).toContain('Выбранное время в расписании врача свободно');
   }, 60_000);
 
   it('answers a duplicate with the first number, and an unknown organization with a clear status', async () => {

@@ -81,7 +81,7 @@ describe.each<Backend>(['pglite', 'postgres'])('e-request leases on %s', (backen
     // Desk A reaches the server through the proxy, so the test can take its network away.
     for (const url of [proxy.url, server.url, server.url]) {
       const ws = createTestWorkstation({ population: 20, clock: clock.read });
-      const { registrar } = await setUpErequestWorkstation(ws, pki, { ...server, url });
+      const { registrar } = await setUpErequestWorkstation(ws, pki, { ...server, url }, { registrarConfirms: true });
       desks.push({ ws, registrar, id: getEnrollment(ws.app.db)!.workstationId });
     }
     gw = gatewayClient(server.url, (await createGatewayCredential(server.db, 'test portal')).credential);

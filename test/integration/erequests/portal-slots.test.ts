@@ -1,7 +1,7 @@
 /**
  * Issue 15, point 5, end to end on loopback: the portal asks the central server for a doctor's free times
  * (`GET /v1/gateway/slots`), the citizen signs an appointment e-request for one it offered, and the workstation
- * books it and signs the answer with no registrar's action (the unattended policy stays off). The slot then is no
+ * books it and signs the answer with no registrar's action (the organization has a registrar confirm every automated answer). The slot then is no
  * longer offered; a second request for it is refused at once with the slot ground and the next free time. An
  * appointment e-request that does not say the portal offered its time still waits for the registrar.
  */
@@ -19,7 +19,7 @@ const DOCTOR = { login: 'dr.portal', fullName: 'Дәулет Порталов', 
 const HOURS = { start: '09:00', end: '18:00', breaks: [{ start: '13:00', end: '14:00' }] };
 
 beforeAll(async () => {
-  rig = await createErequestRig();
+  rig = await createErequestRig({ registrarConfirms: true });
   const { staff } = await rig.admin.call('staff.create', DOCTOR);
   // Every day of the week: the rig's clock stands on a working day, which may be a transferred Saturday.
   await rig.admin.call('timetables.setTemplate', {
@@ -66,7 +66,7 @@ const bookedAt = (slotStart: string) =>
 
 describe('an e-request for a time the portal offered', () => {
   it('is booked and answered without a registrar; the slot is then no longer offered', async () => {
-    expect(policy(rig.ws.app).autoAnswer).toBe(false);
+    expect(policy(rig.ws.app)).toMatchObject({ autoAnswer: false, confirmAutomated: true });
     const slot = (await offered())[0]!;
     expect(Date.parse(slot.start)).toBeGreaterThanOrEqual(rig.clock.now.getTime());
     const posted = await rig.post(rig.pki.signRequest(appointment(slot.start, true), 'valid'));
@@ -91,7 +91,7 @@ describe('an e-request for a time the portal offered', () => {
     await round();
     const refused = await rig.status(again.body.number);
     expect(refused).toMatchObject({ status: 'refused', statusReason: 'grounds-not-met' });
-    expect(refused.refusal.reasons.join('\n')).toMatch(/^slot: .* is not a free slot$/m);
+    expect(refused.refusal.reasons.join('\n')).toMatch(/^free-slot: .* is not a free slot$/m);
     expect(refused.refusal.reasons.join('\n')).toMatch(/^next free time: \d{4}-\d\d-\d\d \d\d:\d\d$/m);
     expect(opensslVerifies(rig.pki, refused.refusal.document, refused.refusal.cms)).toBe(true);
     expect(bookedAt(slot.start)).toHaveLength(1);

@@ -13,7 +13,7 @@ import { createErequestRig, type ErequestRig } from '../../helpers/erequests';
 
 let rig: ErequestRig;
 beforeAll(async () => {
-  rig = await createErequestRig();
+  rig = await createErequestRig({ registrarConfirms: true });
 }, 120_000);
 afterAll(async () => {
   await rig?.close();

@@ -377,6 +377,90 @@ describe('service definition schema', () => {
     );
   });
 
+  it('names what is wrong with the portal answering data (automation, grounds) and a cut-off without a portal', () => {
+    const title = { kk: 'к', ru: 'р', en: 'e' };
+    // A portal channel with a valid start and maximum, so only the answering data is at fault.
+    const portal = (d: any, answering?: unknown) => {
+      d.channels.push('portal');
+      d.start.portal = 'check';
+      d.maxTotal.portal = { maxMinutes: 60 };
+      if (answering !== undefined) d.portalAnswering = answering;
+    };
+    expectIssue(
+      broken((d) => portal(d)),
+      'portalAnswering',
+      /missing: a service offered through the portal/,
+    );
+    expectIssue(
+      broken((d) => portal(d, { automation: 'total', grounds: [{ kind: 'person', title }] })),
+      'portalAnswering.automation',
+      /unknown automation level "total"; expected one of: full, partial/,
+    );
+    expectIssue(
+      broken((d) =>
+        portal(d, {
+          automation: 'full',
+          grounds: [
+            { kind: 'person', title },
+            { kind: 'moon-phase', title },
+          ],
+        }),
+      ),
+      'portalAnswering.grounds[1].kind',
+      /unknown ground kind "moon-phase"/,
+    );
+    expectIssue(
+      broken((d) =>
+        portal(d, {
+          automation: 'full',
+          grounds: [
+            { kind: 'person', title },
+            { kind: 'free-slot', title },
+          ],
+        }),
+      ),
+      'portalAnswering.grounds[1].kind',
+      /only for the appointment service/,
+    );
+    expectIssue(
+      broken((d) =>
+        portal(d, {
+          automation: 'full',
+          grounds: [
+            { kind: 'attached', title },
+            { kind: 'attached', title },
+          ],
+        }),
+      ),
+      'portalAnswering.grounds[1].kind',
+      /duplicate ground "attached"/,
+    );
+    expectIssue(
+      broken((d) => portal(d, { automation: 'full', grounds: [{ kind: 'attached', title }] })),
+      'portalAnswering.grounds[0].kind',
+      /first ground must be "person"/,
+    );
+    expectIssue(
+      broken((d) => portal(d, { automation: 'full', grounds: [{ kind: 'person', title: { kk: 'к', ru: 'р' } }] })),
+      'portalAnswering.grounds[0].title.en',
+      /missing/,
+    );
+    expectIssue(
+      broken((d) => (d.portalCutoffMinutesBeforeClose = 120)),
+      'portalCutoffMinutesBeforeClose',
+      /no portal channel/,
+    );
+    const ok = clone(base()) as any;
+    portal(ok, {
+      automation: 'partial',
+      grounds: [
+        { kind: 'person', title },
+        { kind: 'attached', title },
+      ],
+    });
+    expect(validateDefinitionSet([{ file: 'ok.json', data: ok }]).ok).toBe(true);
+  });
+
   it('names a step unreachable from every start', () => {
     expectIssue(
       broken((d) => d.steps.push({ ...d.steps[2], id: 'orphan' })),

@@ -3,9 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../../../common/errors';
+import { GROUND_DETAIL_CODES } from '../../../common/portal-answering';
 import en from '../../../renderer/src/i18n/en';
 import kk from '../../../renderer/src/i18n/kk';
 import ru from '../../../renderer/src/i18n/ru';
+import erequests from '../../../renderer/src/i18n/features/erequests';
 
 function keys(obj: unknown, prefix = ''): string[] {
   if (obj === null || typeof obj !== 'object') return [prefix];
@@ -39,6 +41,20 @@ describe('UI texts', () => {
     for (const lang of [kk, ru, en]) {
       const empty = keys(lang).filter((k) => k.split('.').reduce<unknown>((o, p) => (o as Record<string, unknown>)[p], lang) === '');
       expect(empty).toEqual([]);
+    }
+  });
+
+  it('every e-request ground detail the main process gives has its text, and kk/ru say it without English words', () => {
+    for (const lang of ['kk', 'ru', 'en'] as const) {
+      const details: Record<string, string> = erequests[lang].details;
+      // A failed signature is told by its reason codes (erequests.verification), not by a text of its own.
+      const missing = GROUND_DETAIL_CODES.filter((c) => c !== 'signature-bad' && !details[c]);
+      expect(missing, `missing in ${lang}`).toEqual([]);
+      if (lang === 'en') continue;
+      for (const c of GROUND_DETAIL_CODES.filter((x) => details[x])) {
+        // Parameters ({doctor}, {date}…) are names and numbers; the words around them are the language's own.
+        expect(details[c]!.replace(/\{[a-zA-Z]+\}/g, ''), `${lang}: ${c}`).not.toMatch(/[A-Za-z]/);
+      }
     }
   });
 });

@@ -144,8 +144,29 @@ describe('shipped regulations', () => {
       ).toEqual([0.25, 0.17, 1.5, 0.25, 1.5]);
       expect(byId.get('desk-person-not-found')!.next[0]!.refusal?.code).toBe('person-not-found');
       expect(totalDuration(d, 'portal')).toEqual({ byEndOfWorkingDay: true });
-      expect(d.portalCutoffMinutesBeforeClose).toBe(120);
+      // Clause 9 of appendices 1 and 3: accepted until 2 hours before closing; appendix 2 has no such rule.
+      expect(d.portalCutoffMinutesBeforeClose).toBe(id === 'appointment' ? undefined : 120);
+      // Clause 3: the e-service is fully automated.
+      expect(d.portalAnswering?.automation).toBe('full');
       expect(d.fee).toMatchObject({ kzt: 0, assumed: false });
+    }
+  });
+
+  it('the grounds each portal service checks, and the automation the acts name (Atyrau cl. 2: partially automated)', () => {
+    for (const region of ['astana', 'atyrau']) {
+      const kinds = (id: string) => def(region, id).portalAnswering!.grounds.map((g) => g.kind);
+      expect(kinds('home-visit')).toEqual(['person', 'attached', 'district', 'visit-window']);
+      expect(kinds('appointment')).toEqual(['person', 'attached', 'free-slot']);
+      expect(kinds('attachment')).toEqual(['person', 'not-attached-here', 'district']);
+    }
+    for (const id of ['home-visit', 'appointment', 'attachment']) {
+      expect(def('atyrau', id).portalAnswering!.automation).toBe('partial');
+      expect(def('atyrau', id).portalCutoffMinutesBeforeClose).toBeUndefined();
+    }
+    for (const l of catalog.all) {
+      const d = l.definition;
+      expect(!!d.portalAnswering).toBe(d.channels.includes('portal'));
+      for (const g of d.portalAnswering?.grounds ?? []) expect(g.title.kk && g.title.ru && g.title.en).toBeTruthy();
     }
   });
 

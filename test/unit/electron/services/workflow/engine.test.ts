@@ -14,6 +14,7 @@ import { getRequestRow, listStepRows } from '../../../../../db/requests';
 import { loadCalendarData, loadCatalog } from '../../../../../electron/services/regulations/catalog';
 import { canAct, createEngine, type EngineActor, type WorkflowEngine } from '../../../../../electron/services/workflow/engine';
 import { bucketOf, bucketValueMs, histogramPercentile } from '../../../../../electron/services/workflow/histogram';
+import { TestClock, workingDayClock } from '../../../../helpers/clock';
 
 const resources = join(__dirname, '../../../../../resources');
 const catalog = loadCatalog(join(resources, 'regulations'));
@@ -299,5 +300,53 @@ describe('duration histogram', () => {
     expect(histogramPercentile([], 50)).toBeNull();
     expect(histogramPercentile([{ bucket: -1, n: 5 }], 50)).toBeNull();
     expect(bucketValueMs(bucketOf(60_000)) / 60_000).toBeCloseTo(1, 1);
+  });
+});
+
+describe('a request that started before it was registered (issue 15)', () => {
+  function setupAt(clock: TestClock) {
+    const { db } = openDatabase(':memory:');
+    dbs.push(db);
+    const calendar = calendarFor('Asia/Almaty');
+    const engine = createEngine({
+      db,
+      clock: clock.read,
+      definition: (key) => catalog.byKey(key),
+      calendar: () => calendar,
+      workstationPrefix: () => 'T1',
+    });
+    return { db, engine };
+  }
+  const astanaHomeVisit = () => catalog.all.find((l) => l.definition.region === 'astana' && l.definition.id === 'home-visit')!.definition;
+
+  it('runs the request’s and the first step’s deadlines from the given start; refuses a start in the future, naming it', () => {
+    const clock = workingDayClock('10:00');
+    const { db, engine } = setupAt(clock);
+    const def = astanaHomeVisit();
+    const startedAtMs = clock.now.getTime() - 12 * MINUTE_MS;
+    const row = engine.start(def, 'desk', { iin: '880101301237' }, actor('registrar'), { feeKzt: 0 }, { startedAtMs });
+    expect(row.created_ms).toBe(startedAtMs);
+    expect(row.deadline_ms).toBe(startedAtMs + 10 * MINUTE_MS);
+    expect(listStepRows(db, row.id)[0]!.started_ms).toBe(startedAtMs);
+
+    const future = () =>
+      engine.start(def, 'desk', { iin: '880101301237' }, actor('registrar'), { feeKzt: 0 }, { startedAtMs: clock.now.getTime() + 1 });
+    expect(future).toThrowError(ApiError);
+    expect(() => future()).toThrowError(/startedAt is in the future/);
+  });
+
+  it('records a step done at a given earlier time, never before the step opened', () => {
+    const clock = workingDayClock('10:00');
+    const { db, engine } = setupAt(clock);
+    const def = astanaHomeVisit();
+    const received = clock.now.getTime();
+    const row = engine.start(def, 'portal', { iin: '880101301237' }, actor('portal'), { feeKzt: 0 }, { startedAtMs: received });
+    clock.advance(24 * 3_600_000);
+    const first = listStepRows(db, row.id)[0]!;
+    engine.completeStep(row.id, first.step_id, actor(first.role), { atMs: received - 60_000 });
+    const [done, next] = listStepRows(db, row.id);
+    expect(done!.completed_ms).toBe(received);
+    expect(next!.started_ms).toBe(received);
+    expect(getRequestRow(db, row.id)!.deadline_ms).toBeLessThan(clock.now.getTime());
   });
 });
