@@ -179,8 +179,11 @@ export const districtResolutionSchema = z.object({
   house: z.number().int().nullable(),
   /** The district doctor for this person (paediatrician for a child, else therapist, else GP). */
   doctor: z.object({ id: z.number().int(), fullName: z.string(), specialty: z.enum(SPECIALTIES) }).nullable(),
-  /** The proposed home-visit window of that doctor today (after or before reception), if any is left today. */
-  window: z.object({ date: isoDate, from: clockTime, to: clockTime }).nullable(),
+  /**
+   * The proposed home-visit window of that doctor: today's while one is left; at the desk after the last one, the
+   * doctor's next visiting day (`afterHours`: the same-day rule cannot be met, and no reason is asked for).
+   */
+  window: z.object({ date: isoDate, from: clockTime, to: clockTime, afterHours: z.boolean().optional() }).nullable(),
   attachment: z.object({ id: z.number().int(), talonNumber: z.string(), since: z.string() }).nullable(),
 });
 export type DistrictResolution = z.infer<typeof districtResolutionSchema>;

@@ -44,6 +44,7 @@ export const ERROR_CODES = [
   'slot-not-available',
   'doctor-unavailable',
   'date-in-past',
+  'window-passed',
   'outside-districts',
   'already-attached',
   'document-missing',

@@ -14,7 +14,7 @@ import {
 } from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
 import type { Specialty } from '../../../common/roles';
-import { dayNumberOf } from '../../../common/working-calendar';
+import { dayNumberOf, dayNumberToIso } from '../../../common/working-calendar';
 import { recordChange } from '../../../db/change';
 import * as attachmentsDb from '../../../db/desk/attachments';
 import * as districtsDb from '../../../db/desk/districts';
@@ -167,6 +167,25 @@ export function matchAddress(app: AppContext, address: string | null): { match: 
   return { match: district && rule ? { district, rule, house: parsed.house } : null, parsed };
 }
 
+/** How far ahead the desk looks for the doctor's next visiting day (a fortnight covers the longest holidays). */
+const VISIT_LOOKAHEAD_DAYS = 14;
+
+/** The doctor's first visit window after `today` (within a fortnight), as the desk offers it after hours. */
+export function nextVisitWindow(
+  app: AppContext,
+  d: ReturnType<typeof requireDoctor>,
+  today: string,
+  asOfMs: number,
+): DistrictResolution['window'] {
+  const cal = calendarOf(app);
+  for (let n = dayNumberOf(today) + 1; n <= dayNumberOf(today) + VISIT_LOOKAHEAD_DAYS; n++) {
+    const day = dayNumberToIso(n);
+    const w = visitWindow(cal, planInput(app, d, day, day), n, asOfMs);
+    if (w) return { date: day, from: hhmm(w.from), to: hhmm(w.to), afterHours: true };
+  }
+  return null;
+}
+
 /** The person's district: where they are attached here, else by the street and house of the address. */
 export function resolveDistrict(
   app: AppContext,
@@ -200,6 +219,9 @@ export function resolveDistrict(
     const asOf = a.asOfMs ?? app.clock().getTime();
     const w = a.day && a.day < today ? null : visitWindow(cal, planInput(app, d, day, day), dayNumberOf(day), asOf);
     if (w) window = { date: day, from: hhmm(w.from), to: hhmm(w.to) };
+    // At the desk, after the doctor's last window of today (an evening phone call), the next day the doctor visits
+    // is offered instead of nothing: the registrar confirms it with the caller rather than hunting for a date.
+    if (!w && a.day === undefined) window = nextVisitWindow(app, d, today, asOf);
   }
   return {
     district: district ? districtView(app, district) : null,

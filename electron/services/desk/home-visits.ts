@@ -19,9 +19,9 @@ import { issueNumber } from '../numbers';
 import { calendarOf } from '../workflow/context';
 import { engineActor, orgToday } from '../workflow/app-engine';
 import { fullName, localIso, organization, requirePerson, runDeskRequest } from './common';
-import { matchAddress } from './districts';
+import { matchAddress, nextVisitWindow } from './districts';
 import { doctorView, planInput, requireDoctor } from './doctors';
-import { planDay } from '../../../common/timetable-slots';
+import { planDay, visitWindow } from '../../../common/timetable-slots';
 import { requestStartMs } from '../workflow/request-start';
 
 export function visitView(r: homeVisitsDb.HomeVisitRow): HomeVisit {
@@ -88,7 +88,14 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
   if (minutesOf(a.windowTo) <= minutesOf(a.windowFrom))
     throw new ApiError('validation', 'the window ends before it starts', {}, ['windowTo']);
   const lateReason = a.lateReason?.trim() || null;
-  if (a.visitDate > today && (!lateReason || lateReason.length < 3)) {
+  // The visit is the same day; a call after the doctor's last window of today gets the doctor's next visiting day
+  // as the regulated answer, with no reason to write. Any other later date needs one.
+  const nowMs = app.clock().getTime();
+  const afterHours =
+    a.visitDate > today &&
+    !visitWindow(cal, planInput(app, d, today, today), dayNumberOf(today), nowMs) &&
+    nextVisitWindow(app, d, today, nowMs)?.date === a.visitDate;
+  if (a.visitDate > today && !afterHours && (!lateReason || lateReason.length < 3)) {
     throw new ApiError(
       'visit-reason-required',
       `the visit is the same day; ${a.visitDate} needs a recorded reason`,
@@ -99,7 +106,9 @@ export function registerHomeVisit(app: AppContext, staff: StaffRow, a: HomeVisit
   if (a.visitDate === today) {
     const nowLocal = localIso(cal, app.clock().getTime()).time;
     if (a.windowTo <= nowLocal)
-      throw new ApiError('date-in-past', `the window ${a.windowFrom}–${a.windowTo} has passed`, { date: a.visitDate, today }, ['windowTo']);
+      throw new ApiError('window-passed', `the window ${a.windowFrom}–${a.windowTo} has passed`, { from: a.windowFrom, to: a.windowTo }, [
+        'windowTo',
+      ]);
   }
   const plan = planDay(cal, planInput(app, d, a.visitDate, a.visitDate), dayNumberOf(a.visitDate));
   if (plan.off === 'leave' || plan.off === 'sick') {

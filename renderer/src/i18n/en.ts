@@ -154,6 +154,7 @@ const en: typeof kk = {
     'slot-not-available': '{doctor} does not receive at that time ({date}). Choose a free time from the timetable.',
     'doctor-unavailable': '{doctor} is away from {from} to {to} (leave or sick). Choose another doctor or a later date.',
     'date-in-past': 'The date ({date}) has passed. Choose today ({today}) or later.',
+    'window-passed': 'The visit window {from}–{to} has already passed today. Choose a later window or the next day.',
     'outside-districts': 'The address is outside every district. Choose the district by hand.',
     'already-attached': 'The person is attached here already (talon {talon}, since {since}). The talon can be printed again.',
     'document-missing': 'Required documents missing: {documents}. Ask the person to bring them.',

@@ -298,7 +298,7 @@ describe('home-visit calls', () => {
     );
     expect(await errorCode(reg.call('homeVisits.register', { ...base, districtId: d3.id, visitDate: '2026-03-09' }))).toBe('date-in-past');
     expect(await errorCode(reg.call('homeVisits.register', { ...base, districtId: d3.id, windowFrom: '07:00', windowTo: '08:30' }))).toBe(
-      'date-in-past',
+      'window-passed',
     );
     expect(
       await errorCode(
