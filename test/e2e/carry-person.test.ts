@@ -1,6 +1,7 @@
 /**
  * The F2 card carries the person into the desk screens with one key (issue 16, point 5): the registrar finds the
- * person, presses F3, F4 or F8 (or the card's button) and the desk screen opens with that person already chosen.
+ * person, presses F3, F4 or F8 (or the card's button) and the desk screen opens with that person already chosen;
+ * on F4 their own district doctor is offered first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
@@ -44,6 +45,14 @@ describe('the person card of F2', () => {
       await expect.poll(() => page.locator('.page').textContent()).toContain('Қасымова Динара');
     }
     await screenshot(page, 'carry-person-attachment');
+
+    // On F4 the person's own district doctor is offered first: Enter books with them.
+    await find();
+    await page.keyboard.press('F4');
+    const first = page.locator('[data-test="who-list"] li').first();
+    await expect.poll(() => first.textContent()).toContain('өз учаскелік дәрігері');
+    await screenshot(page, 'carry-person-own-doctor');
+    await page.keyboard.press('Escape');
 
     // The button does the same; F3 elsewhere opens the screen empty, as before.
     await find();
