@@ -171,6 +171,18 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await expect.poll(() => page.locator('[data-test="totals"] [data-total="card"]').textContent()).toContain('1\u00a0500');
     await expect.poll(() => page.locator('[data-test="cash-journal"] tr[data-receipt="AT1-R000001"]').count()).toBe(1);
     await screenshot(page, 'e2e-tb-8-cash-shift');
+    // Closing the shift asks first, with what it holds; Enter from habit lands on "Cancel" and closes nothing.
+    await page.locator('[data-test="close-shift"]').click();
+    const confirm = page.locator('[data-test="confirm-dialog"]');
+    await confirm.waitFor();
+    expect(await confirm.locator('[data-test="confirm-message"]').textContent()).toMatch(/1 төлем, барлығы 1\s500 ₸/);
+    await screenshot(page, 'e2e-tb-8b-close-shift-confirm');
+    await page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+    expect(await page.locator('[data-test="shift"]').getAttribute('data-state')).toBe('open');
+    await page.locator('[data-test="close-shift"]').click();
+    await confirm.locator('[data-test="confirm-ok"]').click();
+    await page.locator('[data-test="shift"][data-state="closed"]').waitFor();
     await logOut(page);
 
     // --- the phthisiatrician: signs with the SoftHSM2 token through the dialog; the certificate PDF is shown ----

@@ -3,6 +3,7 @@ import type kk from './kk';
 const en: typeof kk = {
   app: { name: 'Tirkeu', subtitle: 'Health provider workstation' },
   lang: { kk: 'Қазақша', ru: 'Русский', en: 'English', label: 'Language' },
+  confirm: { cancel: 'Cancel' },
   roles: {
     registrar: 'Registrar',
     operator: 'Dispensary operator',

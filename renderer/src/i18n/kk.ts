@@ -2,6 +2,7 @@
 export default {
   app: { name: 'Тіркеу', subtitle: 'Медициналық ұйымның автоматтандырылған жұмыс орны' },
   lang: { kk: 'Қазақша', ru: 'Русский', en: 'English', label: 'Тіл' },
+  confirm: { cancel: 'Болдырмау' },
   roles: {
     registrar: 'Тіркеуші',
     operator: 'Диспансер операторы',

@@ -4,6 +4,7 @@ import type kk from './kk';
 const ru: typeof kk = {
   app: { name: 'Тіркеу', subtitle: 'Автоматизированное рабочее место медицинской организации' },
   lang: { kk: 'Қазақша', ru: 'Русский', en: 'English', label: 'Язык' },
+  confirm: { cancel: 'Отмена' },
   roles: {
     registrar: 'Регистратор',
     operator: 'Оператор диспансера',

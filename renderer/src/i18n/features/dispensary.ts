@@ -75,6 +75,8 @@ export default {
       noShift: 'Ауысым ашылмаған. Төлем қабылдау үшін алдымен ауысымды ашыңыз.',
       shiftOpen: '{number} ауысымы ашық ({time} бастап)',
       shiftClosed: '{number} ауысымы жабылды',
+      closeConfirm:
+        '{number} ауысымы жабылады: {payments} төлем, барлығы {total}. Жабылған ауысымға төлем қабылданбайды, түбіртектің күшін жою мүмкін болмайды.',
       openCash: 'Кассаға өту',
       amount: 'Сомасы',
       amountValue: '{amount} ₸',
@@ -239,6 +241,8 @@ export default {
       noShift: 'Смена не открыта. Чтобы принимать оплату, сначала откройте смену.',
       shiftOpen: 'Смена {number} открыта (с {time})',
       shiftClosed: 'Смена {number} закрыта',
+      closeConfirm:
+        'Смена {number} будет закрыта: платежей {payments}, всего {total}. В закрытую смену нельзя принять оплату или аннулировать чек.',
       openCash: 'Перейти в кассу',
       amount: 'Сумма',
       amountValue: '{amount} ₸',
@@ -403,6 +407,8 @@ export default {
       noShift: 'No shift is open. Open the shift before taking payments.',
       shiftOpen: 'Shift {number} is open (since {time})',
       shiftClosed: 'Shift {number} closed',
+      closeConfirm:
+        'Shift {number} will be closed: {payments} payments, {total} in all. A closed shift takes no payment and no receipt can be voided in it.',
       openCash: 'Go to the cash desk',
       amount: 'Amount',
       amountValue: '{amount} ₸',
