@@ -3,6 +3,7 @@ import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../../common/role
 import en from './en';
 import kk from './kk';
 import ru from './ru';
+import admin from './features/admin';
 import desk from './features/desk';
 import dispensary from './features/dispensary';
 import erequests from './features/erequests';
@@ -16,6 +17,7 @@ import workflow from './features/workflow';
  */
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
 const FEATURES: Record<string, FeatureMessages> = {
+  admin,
   desk,
   dispensary,
   erequests,
