@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseIin } from '../common/iin';
 import { SYSTEM_ACTOR } from '../db/audit';
@@ -35,6 +36,10 @@ const USAGE = `Usage: tirkeu <command> [options]
                                                 (names truncation and re-hashing)
   iin NUMBER...                                 check IINs: one JSON line each; exit 1 if any is invalid
   reset-password LOGIN [--data DIR]             give a staff account a new temporary password
+  backup [--data DIR]                           copy the database now into DATA/backups (VACUUM INTO)
+  backups [--data DIR]                          list the backups: time, kind, size, name
+  restore NAME [--yes] [--data DIR]             show what a backup holds; with --yes, restore it (the current
+                                                database is copied first)
   sign FILE ...                                 sign a document (see: tirkeu sign --help)
   verify-request FILE ...                       verify a citizen's signed request (see: tirkeu verify-request --help)
   services --json [--region R] [--at ISO]       the regulated services in force
@@ -219,14 +224,19 @@ const commands: Record<string, Command> = {
     startSync(app);
     const stopErequests = startErequests(app);
     if (values.reason) io.stdout.write(`${values.reason}\n`);
+    // Another browser needs its own link: Enter on the console prints one (the Administration screen has a button).
+    const keys = 'isTTY' in io.stdin && io.stdin.isTTY ? readline.createInterface({ input: io.stdin }) : null;
+    keys?.on('line', () => io.stdout.write(`  ${host.issueLink()}\n`));
     io.stdout.write(
-      `Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`,
+      `Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\n` +
+        `${keys ? 'Press Enter for a link for another browser, ' : ''}Ctrl+C to stop.\n`,
     );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    keys?.close();
     stopErequests();
     stopBackups();
     await stopSync(app);
@@ -243,6 +253,9 @@ const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
   services: () => import('./cli/services'),
   calendar: () => import('./cli/calendar'),
   'simulate-clinic': () => import('./cli/simulate-clinic'),
+  backup: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'backup') })),
+  backups: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'backups') })),
+  restore: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'restore') })),
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../../common/errors';
 import { databaseContents, readBackupContents, vacuumInto, type BackupContents } from '../../../db/backups';
+import type { Actor } from '../../../db/audit';
 import { recordChange } from '../../../db/change';
 import { openDatabase } from '../../../db/connection';
 import { SCHEMA_VERSION } from '../../../db/migrations';
@@ -170,7 +171,7 @@ export function previewBackup(app: AppContext, name: string): BackupPreview {
  */
 export function restoreBackup(
   app: AppContext,
-  admin: StaffRow,
+  admin: StaffRow | Actor,
   name: string,
 ): { restored: BackupFile; safetyCopy: BackupFile; contents: BackupContents } {
   const file = fileOf(app, name);
@@ -197,7 +198,8 @@ export function restoreBackup(
     app.db = openDatabase(live).db;
     throw new ApiError('backup-unusable', `the backup could not be opened; the database in use was put back: ${(error as Error).message}`);
   }
-  recordChange(app.db, actorOf(admin), app.clock(), () => undefined, {
+  const actor = 'password_hash' in admin ? actorOf(admin) : admin;
+  recordChange(app.db, actor, app.clock(), () => undefined, {
     audit: { action: 'backup.restored', entity: 'backup', entityId: name, details: { safetyCopy: safetyCopy.name } },
   });
   app.log.info('backup.restored', { name, safetyCopy: safetyCopy.name });

@@ -10,6 +10,8 @@ import { auditHead } from '../../../../db/audit';
 import { updateSyncState } from '../../../../db/sync';
 import { rejectedFieldOf } from '../../../../electron/services/admin/population-upload';
 import { rowToPerson } from '../../../../electron/services/population-import';
+import { RENDERER_DIR } from '../../../../electron/services/paths';
+import { startWebHost } from '../../../../electron/webhost';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../../helpers/app';
 
 let ws: TestWorkstation | null = null;
@@ -114,5 +116,21 @@ describe('the register import from the screen', () => {
     ];
     const fields = rows.map((r) => rejectedFieldOf(rowToPerson(r) as string));
     expect(fields).toEqual(['iin', 'surname', 'given_name', 'patronymic', 'birth_date', 'sex']);
+  });
+});
+
+describe('one-time links', () => {
+  it('are issued while the web host runs, and not in the window (no host)', async () => {
+    ws = createTestWorkstation({ population: 5 });
+    const admin = await ws.as('admin');
+    expect(await admin.call('loginLinks.issue', {})).toEqual({ url: null });
+    const host = await startWebHost({ app: ws.app, staticDir: RENDERER_DIR });
+    const { url } = await admin.call('loginLinks.issue', {});
+    expect(url).toMatch(new RegExp(`^${host.url}/\\?token=[\\w-]{32}$`));
+    const first = await fetch(url!, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect((await fetch(url!, { redirect: 'manual' })).status).toBe(403); // once only
+    await host.close();
+    expect(await admin.call('loginLinks.issue', {})).toEqual({ url: null });
   });
 });
