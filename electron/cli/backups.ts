@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SYSTEM_ACTOR } from '../../db/audit';
 import { ApiError } from '../../common/errors';
-import { listBackups, previewBackup, pruneBackups, restoreBackup, takeBackup } from '../services/admin/backups';
+import { listBackups, previewBackup, pruneBackups, restoreBackupPausingSync, takeBackup } from '../services/admin/backups';
 import { closeApp, openApp } from '../services/app';
 import { defaultDataDir } from '../services/paths';
 import type { CliIo } from './io';
@@ -46,7 +46,7 @@ export async function run(argv: string[], io: CliIo, command: 'backup' | 'backup
       io.stderr.write('Everything entered after the backup would be lost. Run again with --yes to restore.\n');
       return 2;
     }
-    const r = restoreBackup(app, SYSTEM_ACTOR, name);
+    const r = await restoreBackupPausingSync(app, SYSTEM_ACTOR, name);
     io.stdout.write(`Restored ${r.restored.name}; the replaced database is kept as ${r.safetyCopy.name}\n`);
     return 0;
   } catch (error) {

@@ -23,6 +23,7 @@ import { getSetting, setSetting } from '../../../db/settings';
 import type { StaffRow } from '../../../db/staff';
 import { DATABASE_FILE, type AppContext } from '../app';
 import { actorOf } from '../auth';
+import { startSync, stopSync, syncRunning } from '../sync/index';
 
 export const BACKUP_KINDS = ['daily', 'manual', 'before-restore', 'before-upgrade'] as const;
 export type BackupKind = (typeof BACKUP_KINDS)[number];
@@ -204,6 +205,24 @@ export function restoreBackup(
   });
   app.log.info('backup.restored', { name, safetyCopy: safetyCopy.name });
   return { restored, safetyCopy, contents };
+}
+
+/**
+ * The restore the screen and the CLI call: the sync loop, when it runs, is stopped first (its round in flight
+ * finishes against the database it started on) and started again on the restored one.
+ */
+export async function restoreBackupPausingSync(
+  app: AppContext,
+  admin: StaffRow | Actor,
+  name: string,
+): Promise<ReturnType<typeof restoreBackup>> {
+  const wasRunning = syncRunning(app);
+  if (wasRunning) await stopSync(app);
+  try {
+    return restoreBackup(app, admin, name);
+  } finally {
+    if (wasRunning) startSync(app);
+  }
 }
 
 /** The closed database's WAL companions go first: left behind, SQLite would replay them into the restored file. */

@@ -19,8 +19,8 @@ export const maintenanceHandlers: SliceHandlers<typeof maintenanceApi> = {
   },
   'backups.setKeepDays': (ctx, a) => ({ keepDays: backups.setKeepDays(ctx.app, me(ctx), a.days) }),
   'backups.preview': (ctx, a) => backups.previewBackup(ctx.app, a.name),
-  'backups.restore': (ctx, a) => {
-    const result = backups.restoreBackup(ctx.app, me(ctx), a.name);
+  'backups.restore': async (ctx, a) => {
+    const result = await backups.restoreBackupPausingSync(ctx.app, me(ctx), a.name);
     // The restored staff table may differ from the one this session logged in against: log in again.
     ctx.slot.staffId = null;
     ctx.slot.locked = false;

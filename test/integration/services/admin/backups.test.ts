@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../../common/iin';
 import { backupIfDue, listBackups, pruneBackups, takeBackup } from '../../../../electron/services/admin/backups';
+import { startSync, stopSync, syncRunning } from '../../../../electron/services/sync/index';
 import { createTestWorkstation, type TestWorkstation } from '../../../helpers/app';
 import { TestClock, realNow } from '../../../helpers/clock';
 
@@ -59,6 +60,19 @@ describe('backups', () => {
     expect((await admin.raw('backups.list', {})).ok).toBe(false);
     const entry = ws.app.db.prepare("SELECT entity_id, details FROM audit_log WHERE action = 'backup.restored'").get();
     expect(entry).toEqual({ entity_id: taken.name, details: JSON.stringify({ safetyCopy: restored.safetyCopy.name }) });
+  });
+
+  it('leaves the sync loop running after a restore (paused for it, started again on the restored database)', async () => {
+    const { ws } = open();
+    const admin = await ws.as('admin');
+    const taken = await admin.call('backups.take', {});
+    startSync(ws.app, { watchNetwork: false });
+    try {
+      await admin.call('backups.restore', { name: taken.name, confirm: true });
+      expect(syncRunning(ws.app)).toBe(true);
+    } finally {
+      await stopSync(ws.app);
+    }
   });
 
   it('refuses a name that is not a backup in the folder, and a damaged file', async () => {
