@@ -16,9 +16,14 @@ export function sizeText(bytes: number): string {
   return `${number} ${i18n.global.t(`admin.bytes.${units[u]}`)}`;
 }
 
+/**
+ * 06.12.2026, 01:30. Kazakh dates read dd.mm.yyyy as on every paper of the clinic; the ICU data of kk-KZ gives
+ * 2026-12-06, so Kazakh takes the Russian pattern (digits only, no month names).
+ */
 export function instantText(iso: string | null, timeZone: string): string {
   if (!iso) return '—';
-  return new Intl.DateTimeFormat(locale(), {
+  const lang = locale() === 'kk-KZ' ? 'ru-RU' : locale();
+  return new Intl.DateTimeFormat(lang, {
     timeZone,
     day: '2-digit',
     month: '2-digit',
