@@ -64,10 +64,18 @@ function uploadOf(app: AppContext, id: string): Upload {
 
 const statusOf = ({ file: _f, app: _a, allRejected: _r, ...status }: Upload): UploadStatus => status;
 
+/** Uploads remembered for their status and rejected rows; older ones are forgotten (and their files removed). */
+const KEPT_UPLOADS = 5;
+
 export function beginUpload(app: AppContext, fileName: string, total: number): UploadStatus {
-  fs.mkdirSync(importsDir(app), { recursive: true, mode: 0o700 });
+  const dir = importsDir(app);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  forgetOldUploads(app);
   const id = randomBytes(12).toString('hex');
-  const file = path.join(importsDir(app), `${id}.csv`);
+  // In a folder of its own under its own name: the import's audit entry names the file the administrator chose.
+  const safeName = path.basename(fileName).replace(/[^\p{L}\p{N}._ -]/gu, '_') || 'population.csv';
+  fs.mkdirSync(path.join(dir, id), { mode: 0o700 });
+  const file = path.join(dir, id, safeName);
   fs.writeFileSync(file, '', { mode: 0o600 });
   const u: Upload = {
     id,
@@ -130,8 +138,21 @@ export function startImport(app: AppContext, admin: StaffRow, id: string, encodi
           : { code: 'internal', message: 'the import stopped; rows saved before stay' };
       if (!(error instanceof ImportFileError)) app.log.error('population.import-failed', { error: (error as Error).message });
     })
-    .finally(() => fs.rmSync(u.file, { force: true }));
+    .finally(() => fs.rmSync(path.dirname(u.file), { recursive: true, force: true }));
   return statusOf(u);
+}
+
+/** Keeps the newest uploads of this context; removes the folders an earlier run left behind. */
+function forgetOldUploads(app: AppContext): void {
+  const mine = [...uploads.values()].filter((u) => u.app === app);
+  for (const u of mine.slice(0, Math.max(0, mine.length - KEPT_UPLOADS + 1))) {
+    if (u.state === 'importing') continue;
+    uploads.delete(u.id);
+    fs.rmSync(path.dirname(u.file), { recursive: true, force: true });
+  }
+  const known = new Set(mine.map((u) => u.id));
+  for (const name of fs.readdirSync(importsDir(app)))
+    if (!known.has(name)) fs.rmSync(path.join(importsDir(app), name), { recursive: true, force: true });
 }
 
 export function uploadStatus(app: AppContext, id: string): UploadStatus {

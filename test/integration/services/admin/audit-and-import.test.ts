@@ -3,6 +3,8 @@
  * (issue 16): the verdicts `tirkeu verify-audit` gives (intact, edited, cut short, re-hashed), and a CSV sent in
  * chunks, imported with its rejected rows named by field, and its rejected-rows file.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UploadStatusInfo } from '../../../../common/api/maintenance';
 import { makeIin } from '../../../../common/iin';
@@ -87,6 +89,10 @@ describe('the register import from the screen', () => {
     expect(file.fileName).toBe('register.rejected.csv');
     expect(file.csv.split(/\r?\n/).filter(Boolean)).toHaveLength(5);
     expect((await admin.call('people.findByIin', { iin: good }))?.surname).toBe('Иванова');
+    // The audit names the file the administrator chose; the uploaded copy is gone.
+    const entry = ws.app.db.prepare("SELECT details FROM audit_log WHERE action = 'population.imported'").pluck().get() as string;
+    expect(JSON.parse(entry)).toMatchObject({ file: 'register.csv', imported: 1, rejected: 4 });
+    expect(fs.readdirSync(path.join(ws.dir, 'imports'))).toEqual([]);
   });
 
   it('names a wrong header and refuses chunks out of order', async () => {
