@@ -106,7 +106,8 @@ describe('the Administration screen', () => {
       await row.locator('[data-test="reset-ask"]').waitFor();
       expect(await page.locator('[data-test="staff-notice"]').count()).toBe(0);
       await row.locator('[data-test="reset-ask"]').click();
-      await row.locator('[data-test="reset-confirm"]').click();
+      await screenshot(page, 'staff-reset-confirm-ru-1024');
+      await page.locator('tr[data-confirm-for="cashier"] [data-test="reset-confirm"]').click();
       expect(await page.locator('[data-test="staff-notice"]').textContent()).toMatch(/Временный пароль для cashier/);
       await context.close();
     },

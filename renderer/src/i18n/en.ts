@@ -97,7 +97,7 @@ const en: typeof kk = {
     reset: 'Reset password',
     create: 'Create',
     tempPassword: 'Temporary password for {login}: {password}. Hand it to the person — it will not be shown again.',
-    confirmReset: 'Reset the password of {name}? The current password stops working at once.',
+    confirmReset: 'Reset the password? Staff member: {name}. The current password stops working at once.',
     resetYes: 'Reset',
     resetNo: 'Cancel',
     confirmDisable: 'Disable the account of {name}?',
