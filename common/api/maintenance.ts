@@ -58,6 +58,12 @@ export const auditCheckSchema = z.object({
 export type AuditCheckInfo = z.infer<typeof auditCheckSchema>;
 
 export const REJECTED_FIELDS = ['iin', 'surname', 'given_name', 'patronymic', 'birth_date', 'sex', 'duplicate'] as const;
+const rejectedRowSchema = z.object({
+  line: z.number().int(),
+  iin: z.string(),
+  reason: z.string(),
+  field: z.enum(REJECTED_FIELDS).nullable(),
+});
 export const uploadStatusSchema = z.object({
   id: z.string(),
   state: z.enum(['uploading', 'importing', 'done', 'failed']),
@@ -66,7 +72,7 @@ export const uploadStatusSchema = z.object({
   total: z.number().int().nonnegative(),
   rows: z.number().int().nonnegative(),
   report: z.object({ read: z.number().int(), imported: z.number().int(), rejectedCount: z.number().int(), seconds: z.number() }).nullable(),
-  rejected: z.array(z.object({ line: z.number().int(), iin: z.string(), reason: z.string(), field: z.enum(REJECTED_FIELDS).nullable() })),
+  rejected: z.array(rejectedRowSchema),
   error: z.object({ code: z.enum(['encoding', 'header', 'io', 'internal']), message: z.string() }).nullable(),
 });
 export type UploadStatusInfo = z.infer<typeof uploadStatusSchema>;
@@ -121,10 +127,11 @@ export const maintenanceApi = defineSlice(['backups', 'auditLog', 'populationImp
     result: uploadStatusSchema,
   }),
   'populationImport.status': method({ access: ADMIN, args: z.object({ id: uploadId }).strict(), result: uploadStatusSchema }),
-  'populationImport.rejectedCsv': method({
+  // All listed rejected rows (up to 1000) with their field: the screen writes the file in the user's language.
+  'populationImport.rejectedRows': method({
     access: ADMIN,
     args: z.object({ id: uploadId }).strict(),
-    result: z.object({ fileName: z.string(), csv: z.string() }),
+    result: z.object({ fileName: z.string(), rows: z.array(rejectedRowSchema) }),
   }),
 
   // Browser mode only: a new one-time link for another browser; null in the Electron window.

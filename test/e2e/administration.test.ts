@@ -4,6 +4,7 @@
  * a register file is imported with its rejected rows named by line and field; a new one-time link opens a second
  * browser; the staff screen asks before resetting a password. Screenshots at 1366×768 and 1024×768, kk and ru.
  */
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
 import { caller, TEST_PASSWORD } from '../helpers/app';
@@ -82,6 +83,10 @@ describe('the Administration screen', () => {
       expect(rejected[1]).toMatch(/строка 5.*Фамилия/);
       const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="import-rejected-file"]').click()]);
       expect(download.suggestedFilename()).toBe('register.rejected.csv');
+      // The file speaks the user's language, like the screen.
+      const saved = fs.readFileSync((await download.path())!, 'utf8');
+      expect(saved.split(/\r\n/)[0]).toBe('\uFEFFСтрока,ИИН,Поле,Причина');
+      expect(saved).toContain('3,123456789012,ИИН,неверный ИИН');
 
       // A new one-time link for another browser, without restarting.
       await page.locator('[data-test="link-issue"]').click();

@@ -11,7 +11,7 @@ import { ApiError } from '../../../common/errors';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
-import { ImportFileError, importPopulationCsv, rejectedRowsCsv, type RejectedRow } from '../population-import';
+import { ImportFileError, importPopulationCsv, type RejectedRow } from '../population-import';
 
 /** The column a rejection is about (the screen names it by its label), read from the import's reason. */
 export type RejectedField = 'iin' | 'surname' | 'given_name' | 'patronymic' | 'birth_date' | 'sex' | 'duplicate';
@@ -159,9 +159,18 @@ export function uploadStatus(app: AppContext, id: string): UploadStatus {
   return statusOf(uploadOf(app, id));
 }
 
-/** The rejected rows as the CLI writes them (`FILE.rejected.csv`), for the screen to offer as a download. */
-export function rejectedCsv(app: AppContext, id: string): { fileName: string; csv: string } {
+/**
+ * Every listed rejected row with the column it is about, for the screen's rejected-rows file: the screen writes it
+ * in the user's language (the CLI's `FILE.rejected.csv` keeps the import's English reasons, for scripts).
+ */
+export function rejectedRows(
+  app: AppContext,
+  id: string,
+): { fileName: string; rows: Array<RejectedRow & { field: RejectedField | null }> } {
   const u = uploadOf(app, id);
   if (u.state !== 'done') throw new ApiError('conflict', `upload ${id} is ${u.state}`);
-  return { fileName: u.fileName.replace(/\.csv$/i, '') + '.rejected.csv', csv: rejectedRowsCsv(u.allRejected) };
+  return {
+    fileName: u.fileName.replace(/\.csv$/i, '') + '.rejected.csv',
+    rows: u.allRejected.map((r) => ({ ...r, field: rejectedFieldOf(r.reason) })),
+  };
 }
