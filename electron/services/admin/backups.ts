@@ -23,6 +23,7 @@ import { getSetting, setSetting } from '../../../db/settings';
 import type { StaffRow } from '../../../db/staff';
 import { DATABASE_FILE, type AppContext } from '../app';
 import { actorOf } from '../auth';
+import { sealPlainSecretsIn } from '../sealed-settings';
 import { startSync, stopSync, syncRunning } from '../sync/index';
 
 export const BACKUP_KINDS = ['daily', 'manual', 'before-restore', 'before-upgrade'] as const;
@@ -199,6 +200,8 @@ export function restoreBackup(
     app.db = openDatabase(live).db;
     throw new ApiError('backup-unusable', `the backup could not be opened; the database in use was put back: ${(error as Error).message}`);
   }
+  // A copy from before secrets were sealed holds them in the clear: sealed now, as at any start-up (app.ts).
+  sealPlainSecretsIn(app.db, app.secrets);
   const actor = 'password_hash' in admin ? actorOf(admin) : admin;
   recordChange(app.db, actor, app.clock(), () => undefined, {
     audit: { action: 'backup.restored', entity: 'backup', entityId: name, details: { safetyCopy: safetyCopy.name } },
