@@ -78,6 +78,8 @@ export const ERROR_CODES = [
   'session-locked',
   // secrets at rest (electron/services/secrets.ts)
   'secrets-unavailable',
+  // backups (electron/services/admin/backups.ts)
+  'backup-unusable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

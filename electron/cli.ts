@@ -5,19 +5,20 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { parseIin } from '../common/iin';
-import { checkAgainstAcknowledged, SYSTEM_ACTOR, verifyAudit } from '../db/audit';
-import { getSyncState } from '../db/sync';
-import { recordChange } from '../db/change';
+import { SYSTEM_ACTOR } from '../db/audit';
 import { DatabaseVersionError, openDatabase } from '../db/connection';
-import { findStaffByLogin, setStaffPassword } from '../db/staff';
+import { findStaffByLogin } from '../db/staff';
 import { processIo, type CliIo } from './cli/io';
 import { progressReporter } from './cli/progress';
+import { checkAuditLog } from './services/admin/audit-check';
+import { startBackupSchedule } from './services/admin/backups';
 import { DATABASE_FILE, openApp } from './services/app';
 import { seedDemoData } from './services/demo-data';
 import { createLogger } from './services/log';
-import { hashPasswordSync, temporaryPassword } from './services/passwords';
+import { resetPassword } from './services/staff-admin';
 import { defaultDataDir, RENDERER_DIR } from './services/paths';
 import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
 import { startSync, stopSync } from './services/sync/index';
@@ -35,6 +36,10 @@ const USAGE = `Usage: tirkeu <command> [options]
                                                 (names truncation and re-hashing)
   iin NUMBER...                                 check IINs: one JSON line each; exit 1 if any is invalid
   reset-password LOGIN [--data DIR]             give a staff account a new temporary password
+  backup [--data DIR]                           copy the database now into DATA/backups (VACUUM INTO)
+  backups [--data DIR]                          list the backups: time, kind, size, name
+  restore NAME [--yes] [--data DIR]             show what a backup holds; with --yes, restore it (the current
+                                                database is copied first)
   sign FILE ...                                 sign a document (see: tirkeu sign --help)
   verify-request FILE ...                       verify a citizen's signed request (see: tirkeu verify-request --help)
   services --json [--region R] [--at ISO]       the regulated services in force
@@ -94,10 +99,8 @@ const commands: Record<string, Command> = {
     }
     const { db } = openDatabase(file, { readonly: true, migrate: false });
     try {
-      const verdict = verifyAudit(db);
-      // The chain may hold and still be cut or re-hashed: the head the central server acknowledged tells (issue 14).
-      const acknowledged = getSyncState(db).auditAcknowledged;
-      const server = acknowledged ? checkAgainstAcknowledged(db, acknowledged) : null;
+      // The same check as the Administration screen (services/admin/audit-check.ts).
+      const { chain: verdict, acknowledged, server, ok } = checkAuditLog(db);
       io.stdout.write(JSON.stringify(acknowledged ? { ...verdict, acknowledged, server } : verdict) + '\n');
       if (!verdict.ok)
         io.stderr.write(
@@ -105,7 +108,7 @@ const commands: Record<string, Command> = {
         );
       if (server && !server.ok) io.stderr.write(`The audit log does not match the central server: ${server.message}.\n`);
       if (!acknowledged) io.stderr.write('No audit head acknowledged by a central server yet: only the chain itself was checked.\n');
-      return verdict.ok && (!server || server.ok) ? 0 : 1;
+      return ok ? 0 : 1;
     } finally {
       db.close();
     }
@@ -177,11 +180,8 @@ const commands: Record<string, Command> = {
         io.stderr.write(`No staff account with login ${login}\n`);
         return 1;
       }
-      const password = temporaryPassword();
-      const now = app.clock();
-      recordChange(app.db, SYSTEM_ACTOR, now, () => setStaffPassword(app.db, staff.id, hashPasswordSync(password), true, now), {
-        audit: { action: 'staff.password-reset', entity: 'staff', entityId: staff.id, details: { via: 'cli' } },
-      });
+      // The same service as the Staff screen's reset (services/staff-admin.ts).
+      const { temporaryPassword: password } = await resetPassword(app, SYSTEM_ACTOR, staff.id, 'cli');
       io.stdout.write(`Temporary password for ${login}: ${password}\n(It must be changed at the next log-in.)\n`);
       return 0;
     } finally {
@@ -220,18 +220,25 @@ const commands: Record<string, Command> = {
       return 2;
     }
     const host = await startWebHost({ app, staticDir: RENDERER_DIR, port });
+    const stopBackups = startBackupSchedule(app); // the daily copy, at start-up when due (services/admin/backups.ts)
     startSync(app);
     const stopErequests = startErequests(app);
     if (values.reason) io.stdout.write(`${values.reason}\n`);
+    // Another browser needs its own link: Enter on the console prints one (the Administration screen has a button).
+    const keys = 'isTTY' in io.stdin && io.stdin.isTTY ? readline.createInterface({ input: io.stdin }) : null;
+    keys?.on('line', () => io.stdout.write(`  ${host.issueLink()}\n`));
     io.stdout.write(
-      `Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\nPress Ctrl+C to stop.\n`,
+      `Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\n` +
+        `${keys ? 'Press Enter for a link for another browser, ' : ''}Ctrl+C to stop.\n`,
     );
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    keys?.close();
     stopErequests();
+    stopBackups();
     await stopSync(app);
     await host.close();
     app.db.close();
@@ -246,6 +253,9 @@ const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
   services: () => import('./cli/services'),
   calendar: () => import('./cli/calendar'),
   'simulate-clinic': () => import('./cli/simulate-clinic'),
+  backup: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'backup') })),
+  backups: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'backups') })),
+  restore: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'restore') })),
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -11,6 +11,7 @@ import { osKeyStoreBox, type SecretBox } from './services/secrets';
 import { seedDemoData } from './services/demo-data';
 import { defaultDataDir } from './services/paths';
 import { startSync, stopSync } from './services/sync/index';
+import { startBackupSchedule } from './services/admin/backups';
 import { startErequests } from './services/erequests/intake';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
@@ -60,6 +61,7 @@ app.whenReady().then(() => {
   hardenSession();
   serveRenderer(path.join(here, '..', 'renderer'));
   registerIpc(context);
+  startBackupSchedule(context); // the daily copy of the database, at start-up when due (services/admin/backups.ts)
   startSync(context); // the background sync loop (idle until the administrator enrolls the workstation)
   startErequests(context); // e-requests pulled from the portal: verify, register, check, answer (issue 8)
   createMainWindow(path.join(here, 'preload.cjs'));

@@ -16,6 +16,7 @@ import { MAX_SCAN_BYTES } from '../common/desk-forms';
 import { CONTENT_SECURITY_POLICY } from './csp';
 import type { AppContext } from './services/app';
 import type { SessionSlot } from './services/auth';
+import { registerLinkIssuer } from './services/admin/login-links';
 import { dispatch } from './services/dispatcher';
 
 const MIME: Record<string, string> = {
@@ -208,12 +209,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     oneTimeTokens.add(t);
     return `${base}/?token=${t}`;
   };
+  // The Administration screen's "new link for another browser" (services/admin/login-links.ts).
+  const unregister = registerLinkIssuer(app, issueLink);
   return {
     url: base,
     port,
     issueLink,
     close: () =>
       new Promise<void>((resolve) => {
+        unregister();
         server.closeAllConnections?.();
         server.close(() => resolve());
       }),

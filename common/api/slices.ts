@@ -14,6 +14,7 @@ import { districtsApi } from './districts';
 import { erequestsApi } from './erequests';
 import { homeVisitsApi } from './home-visits';
 import { journalsApi } from './journals';
+import { maintenanceApi } from './maintenance';
 import { peopleApi } from './people';
 import { sessionApi } from './session';
 import { signingApi } from './signing';
@@ -39,6 +40,7 @@ export const API_SLICES = {
   dispensary: dispensaryApi,
   cash: cashApi,
   erequests: erequestsApi,
+  maintenance: maintenanceApi,
 } as const;
 
 export type ApiSlices = typeof API_SLICES;

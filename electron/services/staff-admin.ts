@@ -2,6 +2,7 @@
 import { ApiError } from '../../common/errors';
 import type { Role, Specialty } from '../../common/roles';
 import type { Staff } from '../../common/schemas';
+import type { Actor } from '../../db/audit';
 import { recordChange } from '../../db/change';
 import {
   findStaffByLogin,
@@ -99,13 +100,23 @@ export function setDisabled(app: AppContext, admin: StaffRow, id: number, disabl
   return toStaff(getStaff(app.db, id)!, now);
 }
 
-export async function resetPassword(app: AppContext, admin: StaffRow, id: number): Promise<{ staff: Staff; temporaryPassword: string }> {
+/**
+ * A new temporary password, to be changed at the next log-in; it also unlocks a locked account. The Staff screen
+ * calls it as the administrator, `tirkeu reset-password` as the system (`via: 'cli'` in the audit entry).
+ */
+export async function resetPassword(
+  app: AppContext,
+  admin: StaffRow | Actor,
+  id: number,
+  via?: 'cli',
+): Promise<{ staff: Staff; temporaryPassword: string }> {
   requireStaff(app, id);
   const password = temporaryPassword();
   const hash = await hashPassword(password);
   const now = app.clock();
-  recordChange(app.db, actorOf(admin), now, () => setStaffPassword(app.db, id, hash, true, now), {
-    audit: { action: 'staff.password-reset', entity: 'staff', entityId: id },
+  const actor = 'password_hash' in admin ? actorOf(admin) : admin;
+  recordChange(app.db, actor, now, () => setStaffPassword(app.db, id, hash, true, now), {
+    audit: { action: 'staff.password-reset', entity: 'staff', entityId: id, ...(via ? { details: { via } } : {}) },
   });
   return { staff: toStaff(getStaff(app.db, id)!, now), temporaryPassword: password };
 }

@@ -124,6 +124,8 @@ const SCREEN_LIST = [
   },
   { name: 'sync', path: '/sync', label: 'sync.nav', tile: 'sync.intro', roles: ['administrator'] },
   { name: 'organization', path: '/organization', label: 'sync.org.nav', tile: 'sync.org.intro', roles: ['administrator'] },
+  // Backups, the audit check, the register import (issue 16).
+  { name: 'administration', path: '/administration', label: 'admin.nav', tile: 'admin.tile', roles: ['administrator'] },
   { name: 'password', path: '/password', label: 'shell.password', tile: 'home.tiles.password', roles: 'all' },
 ] as const satisfies readonly Screen[];
 

@@ -14,6 +14,7 @@ import RegulationsView from './views/RegulationsView.vue';
 import RequestView from './views/RequestView.vue';
 import SyncView from './views/SyncView.vue';
 import OrganizationView from './views/OrganizationView.vue';
+import AdministrationView from './views/AdministrationView.vue';
 import AppointmentsView from './desk/AppointmentsView.vue';
 import AttachmentView from './desk/AttachmentView.vue';
 import HomeVisitView from './desk/HomeVisitView.vue';
@@ -50,6 +51,7 @@ const VIEWS: Record<ScreenName, Component> = {
   signing: SigningView,
   sync: SyncView,
   organization: OrganizationView,
+  administration: AdministrationView,
   password: PasswordView,
 };
 

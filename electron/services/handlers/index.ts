@@ -19,6 +19,7 @@ import { districtsHandlers } from './districts';
 import { erequestsHandlers } from './erequests';
 import { homeVisitsHandlers } from './home-visits';
 import { journalsHandlers } from './journals';
+import { maintenanceHandlers } from './maintenance';
 import { peopleHandlers } from './people';
 import { sessionHandlers } from './session';
 import { signingHandlers } from './signing';
@@ -49,6 +50,7 @@ export const handlersBySlice: { [S in ApiSliceName]: SliceHandlers<ApiSlices[S]>
   dispensary: dispensaryHandlers,
   cash: cashHandlers,
   erequests: erequestsHandlers,
+  maintenance: maintenanceHandlers,
 };
 
 // Every slice has its map and every map has exactly its slice's methods, so together they cover the contract.

@@ -27,6 +27,11 @@ export function startSync(app: AppContext, options?: SyncEngineOptions): SyncEng
   return engine;
 }
 
+/** Whether this context's background loop runs (a restore pauses it: services/admin/backups.ts). */
+export function syncRunning(app: AppContext): boolean {
+  return engines.get(app)?.isRunning ?? false;
+}
+
 export async function stopSync(app: AppContext): Promise<void> {
   await engines.get(app)?.stop();
 }

@@ -98,6 +98,9 @@ const en: typeof kk = {
     reset: 'Reset password',
     create: 'Create',
     tempPassword: 'Temporary password for {login}: {password}. Hand it to the person — it will not be shown again.',
+    confirmReset: 'Reset the password? Staff member: {name}. The current password stops working at once.',
+    resetYes: 'Reset',
+    resetNo: 'Cancel',
     confirmDisable: 'Disable the account of {name}?',
   },
   password: {
@@ -173,6 +176,8 @@ const en: typeof kk = {
       'This workstation holds the records of organization {localBin}, and the code is for organization {codeBin}. Nothing was sent. To join {codeBin}, start Tirkeu with a new, empty data folder.',
     'server-unreachable': 'The central server cannot be reached. Check its address and the network; nothing was changed.',
     'session-locked': 'The screen is locked: enter the password to continue.',
+    'backup-unusable':
+      'This backup cannot be used (damaged, not a Tirkeu database or from a newer version). The database in use was not changed.',
     'secrets-unavailable':
       'The stored secrets (the provider key, the sync credential) cannot be opened: the key that sealed them is missing or another. Set the provider key and enroll the workstation again.',
     'register-check-required': 'Check the register first: this step is completed by the register check.',

@@ -3,6 +3,7 @@ import { DEFAULT_LANGUAGE, LANGUAGES, type Language } from '../../../common/role
 import en from './en';
 import kk from './kk';
 import ru from './ru';
+import admin from './features/admin';
 import desk from './features/desk';
 import deskForms from './features/desk-forms';
 import dispensary from './features/dispensary';
@@ -17,6 +18,7 @@ import workflow from './features/workflow';
  */
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
 const FEATURES: Record<string, FeatureMessages> = {
+  admin,
   desk,
   deskForms,
   dispensary,

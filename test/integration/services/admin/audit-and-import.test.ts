@@ -1,0 +1,142 @@
+/**
+ * The Administration screen's audit check and register import through the dispatcher, on a real SQLite file
+ * (issue 16): the verdicts `tirkeu verify-audit` gives (intact, edited, cut short, re-hashed), and a CSV sent in
+ * chunks, imported with its rejected rows named by field, and its rejected-rows file.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { UploadStatusInfo } from '../../../../common/api/maintenance';
+import { makeIin } from '../../../../common/iin';
+import { auditHead } from '../../../../db/audit';
+import { updateSyncState } from '../../../../db/sync';
+import { rejectedFieldOf } from '../../../../electron/services/admin/population-upload';
+import { rowToPerson } from '../../../../electron/services/population-import';
+import { RENDERER_DIR } from '../../../../electron/services/paths';
+import { startWebHost } from '../../../../electron/webhost';
+import { createTestWorkstation, type Caller, type TestWorkstation } from '../../../helpers/app';
+
+let ws: TestWorkstation | null = null;
+afterEach(() => {
+  ws?.close();
+  ws = null;
+});
+
+describe('the audit check', () => {
+  it('says intact, then names the edited entry; compares with the acknowledged head', async () => {
+    ws = createTestWorkstation({ population: 5 });
+    const admin = await ws.as('admin');
+    const fine = await admin.call('auditLog.check', {});
+    expect(fine).toMatchObject({ ok: true, chain: { ok: true }, acknowledged: null, server: null });
+
+    // The server acknowledged the head; then the log is cut short by someone with the file.
+    const head = auditHead(ws.app.db);
+    updateSyncState(ws.app.db, { auditAcknowledged: { seq: head.seq + 5, hash: 'f'.repeat(64) } });
+    const cut = await admin.call('auditLog.check', {});
+    expect(cut).toMatchObject({ ok: false, chain: { ok: true }, server: { ok: false, problem: 'truncated', endsAt: expect.any(Number) } });
+
+    updateSyncState(ws.app.db, { auditAcknowledged: { seq: 1, hash: 'f'.repeat(64) } });
+    const rehashed = await admin.call('auditLog.check', {});
+    expect(rehashed).toMatchObject({ ok: false, server: { ok: false, problem: 'rehashed', row: 1 } });
+
+    updateSyncState(ws.app.db, {
+      auditAcknowledged: { seq: 1, hash: ws.app.db.prepare('SELECT hash FROM audit_log WHERE id = 1').pluck().get() as string },
+    });
+    expect(await admin.call('auditLog.check', {})).toMatchObject({ ok: true, server: { ok: true } });
+
+    ws.app.db.exec('DROP TRIGGER audit_log_no_update');
+    ws.app.db.prepare('UPDATE audit_log SET details = \'{"edited":true}\' WHERE id = 2').run();
+    const broken = await admin.call('auditLog.check', {});
+    expect(broken).toMatchObject({ ok: false, chain: { ok: false, brokenAt: 2, reason: 'hash-mismatch' } });
+  });
+});
+
+async function upload(admin: Caller, csv: string, chunk = 64): Promise<UploadStatusInfo> {
+  const bytes = Buffer.from(csv);
+  let s = await admin.call('populationImport.begin', { fileName: 'register.csv', bytes: bytes.length });
+  for (let offset = 0; offset < bytes.length; offset += chunk)
+    s = await admin.call('populationImport.chunk', { id: s.id, offset, data: bytes.subarray(offset, offset + chunk).toString('base64') });
+  s = await admin.call('populationImport.start', { id: s.id });
+  while (s.state === 'importing') {
+    await new Promise((r) => setTimeout(r, 20));
+    s = await admin.call('populationImport.status', { id: s.id });
+  }
+  return s;
+}
+
+describe('the register import from the screen', () => {
+  it('imports a file sent in chunks, names each rejected row’s field, and gives the rejected-rows file', async () => {
+    ws = createTestWorkstation({ population: 5 });
+    const admin = await ws.as('admin');
+    const good = makeIin('1985-01-02', 'F', 901);
+    const csv = [
+      'iin,surname,given_name,patronymic,birth_date,sex',
+      `${good},Иванова,Мария,Петровна,1985-01-02,F`,
+      '123456789012,Петров,Пётр,,,',
+      `${makeIin('1970-06-07', 'M', 902)},Ахметов,Болат,,1970-06-08,`,
+      `${makeIin('1971-06-07', 'M', 903)},Сейтов,Ерлан,,,F`,
+      `${good},Иванова,Мария,,,`,
+    ].join('\n');
+    const s = await upload(admin, csv);
+    expect(s).toMatchObject({ state: 'done', report: { read: 5, imported: 1, rejectedCount: 4 } });
+    expect(s.rejected.map((r) => [r.line, r.field])).toEqual([
+      [3, 'iin'],
+      [4, 'birth_date'],
+      [5, 'sex'],
+      [6, 'duplicate'],
+    ]);
+    const file = await admin.call('populationImport.rejectedRows', { id: s.id });
+    expect(file.fileName).toBe('register.rejected.csv');
+    expect(file.rows.map((r) => r.field)).toEqual(['iin', 'birth_date', 'sex', 'duplicate']);
+    expect((await admin.call('people.findByIin', { iin: good }))?.surname).toBe('Иванова');
+    // The audit names the file the administrator chose; the uploaded copy is gone.
+    const entry = ws.app.db.prepare("SELECT details FROM audit_log WHERE action = 'population.imported'").pluck().get() as string;
+    expect(JSON.parse(entry)).toMatchObject({ file: 'register.csv', imported: 1, rejected: 4 });
+    expect(fs.readdirSync(path.join(ws.dir, 'imports'))).toEqual([]);
+  });
+
+  it('names a wrong header and refuses chunks out of order', async () => {
+    ws = createTestWorkstation({ population: 5 });
+    const admin = await ws.as('admin');
+    const s = await upload(admin, 'number,name\n1,x\n');
+    expect(s).toMatchObject({ state: 'failed', error: { code: 'header' } });
+
+    const b = await admin.call('populationImport.begin', { fileName: 'x.csv', bytes: 10 });
+    const r = await admin.raw('populationImport.chunk', { id: b.id, offset: 5, data: Buffer.from('abcde').toString('base64') });
+    expect(r.ok ? null : r.error.code).toBe('validation');
+    const early = await admin.raw('populationImport.start', { id: b.id });
+    expect(early.ok ? null : early.error.code).toBe('validation');
+    const registrar = await ws.as('registrar');
+    expect(await registrar.raw('populationImport.status', { id: b.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('maps every reason the import gives to a field', () => {
+    const iin = makeIin('1980-01-01', 'M', 5);
+    const rows: Record<string, string>[] = [
+      { iin: '1', surname: 'А', given_name: 'Б' },
+      { iin, surname: '1', given_name: 'Б' },
+      { iin, surname: 'А', given_name: '' },
+      { iin, surname: 'А', given_name: 'Б', patronymic: '7' },
+      { iin, surname: 'А', given_name: 'Б', birth_date: '1999-01-01' },
+      { iin, surname: 'А', given_name: 'Б', sex: 'F' },
+    ];
+    const fields = rows.map((r) => rejectedFieldOf(rowToPerson(r) as string));
+    expect(fields).toEqual(['iin', 'surname', 'given_name', 'patronymic', 'birth_date', 'sex']);
+  });
+});
+
+describe('one-time links', () => {
+  it('are issued while the web host runs, and not in the window (no host)', async () => {
+    ws = createTestWorkstation({ population: 5 });
+    const admin = await ws.as('admin');
+    expect(await admin.call('loginLinks.issue', {})).toEqual({ url: null });
+    const host = await startWebHost({ app: ws.app, staticDir: RENDERER_DIR });
+    const { url } = await admin.call('loginLinks.issue', {});
+    expect(url).toMatch(new RegExp(`^${host.url}/\\?token=[\\w-]{32}$`));
+    const first = await fetch(url!, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect((await fetch(url!, { redirect: 'manual' })).status).toBe(403); // once only
+    await host.close();
+    expect(await admin.call('loginLinks.issue', {})).toEqual({ url: null });
+  });
+});
