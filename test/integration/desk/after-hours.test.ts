@@ -27,7 +27,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => ws?.close());
 
-const call = (over: Record<string, unknown>) => ({
+const call = (over: { doctorId: number; visitDate?: string; windowFrom: string; windowTo: string; startedAt?: string }) => ({
+  visitDate: '',
   iin: PERSON,
   channel: 'phone' as const,
   address: 'Астана қ., Тұран д-лы, 5, 12',
