@@ -88,10 +88,14 @@ function topPackages(list: string[]): Set<string> {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'pipe' });
   stage = fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-package-'));
+  // Built into the copy: the browser tests share the checkout's dist/renderer.
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), 'all', '--out', path.join(stage, 'dist')], {
+    cwd: root,
+    stdio: 'pipe',
+  });
   for (const f of ['package.json', 'package-lock.json', 'electron-builder.yml']) fs.copyFileSync(path.join(root, f), path.join(stage, f));
-  for (const d of ['scripts', 'dist', 'resources']) fs.cpSync(path.join(root, d), path.join(stage, d), { recursive: true });
+  for (const d of ['scripts', 'resources']) fs.cpSync(path.join(root, d), path.join(stage, d), { recursive: true });
   // npm's dependency listing, which electron-builder reads, does not follow a node_modules that is a symbolic link
   // (a worktree's): hard links give the copy a real folder at no cost.
   execFileSync('cp', ['-al', fs.realpathSync(path.join(root, 'node_modules')), path.join(stage, 'node_modules')]);
