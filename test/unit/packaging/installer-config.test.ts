@@ -50,7 +50,14 @@ describe('the installers', () => {
   });
 
   it('NSIS installs per machine, and its uninstaller keeps the users’ data unless asked', () => {
-    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true, deleteAppDataOnUninstall: false, language: '1087' });
+    expect(config.nsis).toMatchObject({ oneClick: false, perMachine: true, deleteAppDataOnUninstall: false });
+    // The question the uninstaller asks, default No, never on an update or a silent uninstall.
+    const nsh = fs.readFileSync(path.join(build, config.nsis.include), 'utf8');
+    expect(nsh).toMatch(/!macro customUnInstall[\s\S]*\$\{ifNot\} \$\{isUpdated\}[\s\S]*MB_DEFBUTTON2[\s\S]*\/SD IDNO IDNO/);
+    // Every language the installer speaks has the question; NSIS has no Kazakh language file.
+    const lcids: Record<string, number> = { ru_RU: 1049, en_US: 1033 };
+    expect(config.nsis.installerLanguages).not.toContain('kk_KZ');
+    for (const lang of config.nsis.installerLanguages) expect(nsh).toContain(`LangString TirkeuDeleteData ${lcids[lang]} `);
   });
 
   it('flips the fuses that keep the installed workstation from becoming a general Node.js', () => {
