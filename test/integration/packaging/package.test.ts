@@ -100,7 +100,14 @@ beforeAll(() => {
   for (const d of ['scripts', 'resources']) fs.cpSync(path.join(root, d), path.join(stage, d), { recursive: true });
   // npm's dependency listing, which electron-builder reads, does not follow a node_modules that is a symbolic link
   // (a worktree's): hard links give the copy a real folder at no cost.
-  execFileSync('cp', ['-al', fs.realpathSync(path.join(root, 'node_modules')), path.join(stage, 'node_modules')]);
+  const modules = fs.realpathSync(path.join(root, 'node_modules'));
+  try {
+    execFileSync('cp', ['-al', modules, path.join(stage, 'node_modules')], { stdio: 'pipe' });
+  } catch {
+    // Another file system: a real copy (slower).
+    fs.rmSync(path.join(stage, 'node_modules'), { recursive: true, force: true });
+    execFileSync('cp', ['-a', modules, path.join(stage, 'node_modules')]);
+  }
   const electron = path.join(stage, 'stand-in-electron');
   fs.mkdirSync(path.join(electron, 'resources'), { recursive: true });
   fs.writeFileSync(path.join(electron, 'electron'), '#!/bin/sh\necho "stand-in Electron"\n', { mode: 0o755 });
