@@ -28,11 +28,16 @@ export function rendererIsStale() {
   return sources > fs.statSync(built).mtimeMs;
 }
 
-export async function buildRenderer({ quiet = false } = {}) {
-  await viteBuild({ configFile: path.join(root, 'vite.config.ts'), logLevel: quiet ? 'warn' : 'info' });
+// `distDir`: where the build goes (default dist/); the packaging test builds into its own copy of the project.
+export async function buildRenderer({ quiet = false, distDir = path.join(root, 'dist') } = {}) {
+  await viteBuild({
+    configFile: path.join(root, 'vite.config.ts'),
+    logLevel: quiet ? 'warn' : 'info',
+    build: { outDir: path.join(distDir, 'renderer') },
+  });
 }
 
-export async function buildElectron() {
+export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) {
   const { register } = await import('tsx/esm/api');
   const unregister = register();
   const { API_METHODS } = await import('../common/api/index.ts');
@@ -41,7 +46,7 @@ export async function buildElectron() {
   await esbuild({
     ...common,
     entryPoints: [path.join(root, 'electron', 'main.ts')],
-    outfile: path.join(root, 'dist', 'electron', 'main.js'),
+    outfile: path.join(distDir, 'electron', 'main.js'),
     format: 'esm',
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
@@ -49,7 +54,7 @@ export async function buildElectron() {
   await esbuild({
     ...common,
     entryPoints: [path.join(root, 'electron', 'preload.ts')],
-    outfile: path.join(root, 'dist', 'electron', 'preload.cjs'),
+    outfile: path.join(distDir, 'electron', 'preload.cjs'),
     format: 'cjs',
     external: ['electron'],
     define: { __API_METHODS__: JSON.stringify(API_METHODS) },
@@ -57,7 +62,11 @@ export async function buildElectron() {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const what = process.argv[2] ?? 'all';
-  if (what === 'renderer' || what === 'all') await buildRenderer();
-  if (what === 'electron' || what === 'all') await buildElectron();
+  // node scripts/build.mjs [renderer|electron|all] [--out DIR]
+  const args = process.argv.slice(2);
+  const out = args.indexOf('--out');
+  const distDir = out >= 0 && args[out + 1] ? path.resolve(args[out + 1]) : undefined;
+  const what = args.find((a, i) => !a.startsWith('--') && (out < 0 || i !== out + 1)) ?? 'all';
+  if (what === 'renderer' || what === 'all') await buildRenderer({ distDir });
+  if (what === 'electron' || what === 'all') await buildElectron({ distDir });
 }
