@@ -114,6 +114,15 @@ describe('the Administration screen', () => {
       await screenshot(page, 'staff-reset-confirm-ru-1024');
       await page.locator('tr[data-confirm-for="cashier"] [data-test="reset-confirm"]').click();
       expect(await page.locator('[data-test="staff-notice"]').textContent()).toMatch(/Временный пароль для cashier/);
+      // Disabling an account asks too, in the window's dialog: Cancel keeps it enabled, the confirmation disables it.
+      await row.locator('[data-test="toggle-disabled"]').click();
+      const confirm = page.locator('[data-test="confirm-dialog"]');
+      expect(await confirm.locator('[data-test="confirm-message"]').textContent()).toContain('Заблокировать учётную запись');
+      await confirm.locator('[data-test="confirm-cancel"]').click();
+      expect(await row.getAttribute('class')).not.toContain('dim');
+      await row.locator('[data-test="toggle-disabled"]').click();
+      await confirm.locator('[data-test="confirm-ok"]').click();
+      await expect.poll(() => row.getAttribute('class')).toContain('dim');
       await context.close();
     },
   );
