@@ -121,6 +121,10 @@ export const PROJECTIONS = {
   'requests.extras': extras,
   'regulations.inForce': AS_IS,
   'regulations.import': AS_IS,
+  // The organization's choice, names of the administrators who made it (staff see them on every printout anyway).
+  'regulations.standing': AS_IS,
+  'regulations.adopt': AS_IS,
+  'regulations.closeAdoption': AS_IS,
   'calendar.get': AS_IS,
   'calendar.set': AS_IS,
   // Counts per service and step, never a person.

@@ -12,6 +12,7 @@ import { sql as m0007 } from './0007-clinic';
 import { sql as m0008 } from './0008-erequest-leases';
 import { sql as m0009 } from './0009-fee-exemption';
 import { sql as m0010 } from './0010-repay-after-void';
+import { sql as m0011 } from './0011-regulation-adoption';
 
 export interface Migration {
   version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, name: 'erequest-leases', sql: m0008 },
   { version: 9, name: 'fee-exemption', sql: m0009 },
   { version: 10, name: 'repay-after-void', sql: m0010 },
+  { version: 11, name: 'regulation-adoption', sql: m0011 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -365,7 +365,8 @@ export class SyncEngine {
         const applied = applyPulledPage(db, page.rows, page.cursor, clock());
         // The working calendar and the organization's zone are cached: another desk changed them.
         if (applied.shared.calendar || applied.shared.organization) invalidateCalendar({ db });
-        if (applied.shared.organization || applied.shared['regulation-file']) invalidateCatalog({ db });
+        if (applied.shared.organization || applied.shared['regulation-file'] || applied.shared['regulation-adoption'])
+          invalidateCatalog({ db });
         cursor = page.cursor;
         result.pulled += page.rows.length;
         this.online = true;

@@ -19,7 +19,7 @@ import { certificateByNumber, signaturesOf } from '../../../db/dispensary';
 import { signedData } from '../../../electron/services/dispensary/certificates';
 import { verifyDetached } from '../../../pki';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
+import { adoptRegionActs, caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import type { AppContext } from '../../../electron/services/app';
@@ -55,6 +55,7 @@ beforeAll(() => {
   ({ app } = openApp({ dataDir: dir, clock: clock.read }));
   seedDemoData(app, { population: 20, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+  adoptRegionActs(app);
   resetWorkflowCaches(app);
   for (const [iin, surname] of [
     [CLEAN, 'Омаров'],

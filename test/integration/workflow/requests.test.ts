@@ -12,7 +12,7 @@ import { listOutbox } from '../../../db/outbox';
 import { upsertPerson } from '../../../db/people';
 import { setSetting } from '../../../db/settings';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { adoptRegionActs, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import { workingDayClock } from '../../helpers/clock';
@@ -47,6 +47,7 @@ function open(region: 'astana' | 'atyrau' = 'astana', start = Date.UTC(2026, 2, 
   ws = createTestWorkstation({ population: 20, clock: () => new Date(now) });
   if (region === 'atyrau') {
     saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+    adoptRegionActs(ws.app);
     resetWorkflowCaches(ws.app);
   }
   upsertPerson(
@@ -327,6 +328,7 @@ describe('anonymous HIV examination', () => {
       const admin = await ws.as('admin');
       await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(getOrganization(ws.app.db)!.bin) });
       saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+      adoptRegionActs(ws.app);
       resetWorkflowCaches(ws.app);
       const counsellor = await ws.as('counsellor');
       const r = await counsellor.call('requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true });
