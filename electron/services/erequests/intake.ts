@@ -137,8 +137,9 @@ function assess(
   const inForce: Ground = {
     check: 'in-force',
     ok: !!def,
+    // A repealed act applies when the organization adopted it as its interim internal standard (issue 15, point 3).
     detail: def
-      ? definitionKey(def)
+      ? `${definitionKey(def)}${adoptedAs(app, def, regulation.requestDate)}`
       : `no regulation of ${regulation.serviceId} in force in ${regulation.region} on ${regulation.requestDate}`,
   };
   grounds.push(inForce);
@@ -285,4 +286,10 @@ export function startErequests(app: AppContext, intervalMs = 5_000): () => void 
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** ` (interim internal standard region/act)` when `def` applies on `day` only by the organization's adoption. */
+function adoptedAs(app: AppContext, def: ServiceDefinition, day: string): string {
+  const a = catalogOf(app).catalog.adoptionOf(def, day);
+  return a ? ` (interim internal standard ${a.key})` : '';
 }

@@ -5,7 +5,7 @@
  * clinic through sync as the shared row `regulation-adoption`.
  */
 import { ApiError } from '../../../common/errors';
-import { ADOPTION_OP, adoptionAppliesOn, adoptionKey, type Adoption } from '../../../common/regulation-adoption';
+import { ADOPTION_OP, adoptionAppliesOn, adoptionKey, adoptionNote, type Adoption } from '../../../common/regulation-adoption';
 import type { ServiceDefinition } from '../../../common/regulations';
 import { recordChange } from '../../../db/change';
 import { listAdoptions, saveAdoption } from '../../../db/regulation-adoptions';
@@ -155,4 +155,13 @@ export function closeBySuccessor(app: AppContext, staff: StaffRow, successor: Se
     closes.push(record(app, staff, { ...x, closed }, 'regulation.adoption-closed'));
   }
   return closes;
+}
+
+/**
+ * The note every printout that cites `def`'s act carries when the act applies only as the organization's interim
+ * internal standard on `day` (today by default), in Kazakh and Russian; null when the act is in force by itself.
+ */
+export function adoptionNotes(app: AppContext, def: ServiceDefinition, day: string = orgToday(app)): { kk: string; ru: string } | null {
+  const a = catalogOf(app).catalog.adoptionOf(def, day);
+  return a ? { kk: adoptionNote(a, 'kk'), ru: adoptionNote(a, 'ru') } : null;
 }

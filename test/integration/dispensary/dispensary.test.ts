@@ -215,6 +215,13 @@ describe('TB certificate', () => {
     const ru2 = (await operator.call('certificates.pdf', { number: cert.number, language: 'ru' })).base64;
     expect(pdfText(ru2)).toBe(pdfText(ru1)); // a re-print is the same document
     expect(pdfText(ru1)).toContain('не состоит');
+    // The act (Atyrau No. 150) was repealed in 2015: the certificate says the clinic works by it as its own interim
+    // internal standard, with who adopted it and why (issue 15, point 3).
+    const flat = (t: string) => t.replace(/\s+/g, ' ');
+    expect(flat(kk)).toContain('ұйымның уақытша ішкі стандарты ретінде қабылданған');
+    expect(flat(kk)).toContain('Ержан Болатұлы Сәрсенов');
+    expect(flat(pdfText(ru1))).toContain('принят организацией как временный внутренний');
+    expect(flat(pdfText(ru1))).toContain('Тестовая клиника');
     const journal = await operator.call('certificates.journal', { from: DAY_BEFORE, to: DAY_AFTER });
     expect(journal.map((c) => c.number)).toContain(cert.number);
 

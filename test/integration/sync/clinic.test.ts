@@ -295,6 +295,32 @@ describe.each<Backend>(['pglite', 'postgres'])('one clinic, many desks on %s', (
     expect(upcoming).toContain(r.imported.key);
   });
 
+  it('an interim internal standard adopted or closed on one desk applies on every desk', async () => {
+    const [a, b] = desks;
+    // Each demo desk adopted the repealed Astana act at its seeding; one desk closes it, for the whole clinic.
+    await a!.admin.call('regulations.closeAdoption', { key: 'astana/106-1923', reason: 'Бұйрық №12 / Приказ №12' });
+    await a!.sync();
+    await b!.sync();
+    const seen = await b!.reg.call('regulations.standing', {});
+    expect(seen.active).toEqual([]);
+    expect(seen.adoptions[0]).toMatchObject({ key: 'astana/106-1923', closed: { reason: 'Бұйрық №12 / Приказ №12', on: clock.today() } });
+    expect(seen.lapsed.map((x) => x.number)).toEqual(['106-1923']);
+    const iin = makeIin('1991-01-01', 'F', 71);
+    expect(await errorCode(b!.reg.call('requests.start', { serviceId: 'home-visit', channel: 'desk', iin }))).toBe('service-not-in-force');
+    // Adopted again on the other desk, with who and why: the first desk works by it again.
+    const again = await b!.admin.call('regulations.adopt', { actNumber: '106-1923', reason: 'Жаңа акт күтілуде / Ожидается новый акт' });
+    expect(again.adoptedBy.login).toBe('admin');
+    await b!.sync();
+    await a!.sync();
+    const onA = await a!.reg.call('regulations.standing', {});
+    expect(onA.active).toEqual([
+      expect.objectContaining({ key: 'astana/106-1923', reason: 'Жаңа акт күтілуде / Ожидается новый акт', closed: null }),
+    ]);
+    expect((await a!.reg.call('requests.start', { serviceId: 'home-visit', channel: 'desk', iin })).definitionKey).toBe(
+      'astana/home-visit@2013-02-19',
+    );
+  });
+
   it('register entries imported on one desk reach only the desks that check the registers', async () => {
     const [a, b, c] = desks;
     await a!.admin.call('org.setRegistersHere', { enabled: true });
