@@ -192,6 +192,10 @@ export const PROJECTIONS = {
   'attachments.get': AS_IS,
   'attachments.talon': AS_IS,
   'desk.overview': AS_IS,
+  // The desk's own refusal of a person standing at it: the registrar (and the administrator) see the person anyway.
+  'desk.refusalGrounds': AS_IS,
+  'desk.refuse': AS_IS,
+  'desk.refusalPdf': AS_IS,
   'districts.resolve': AS_IS,
   'districts.save': AS_IS,
   'erequests.inbox': AS_IS,

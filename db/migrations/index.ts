@@ -13,6 +13,7 @@ import { sql as m0008 } from './0008-erequest-leases';
 import { sql as m0009 } from './0009-fee-exemption';
 import { sql as m0010 } from './0010-repay-after-void';
 import { sql as m0011 } from './0011-regulation-adoption';
+import { sql as m0012 } from './0012-desk-refusal';
 
 export interface Migration {
   version: number;
@@ -32,6 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: 'fee-exemption', sql: m0009 },
   { version: 10, name: 'repay-after-void', sql: m0010 },
   { version: 11, name: 'regulation-adoption', sql: m0011 },
+  { version: 12, name: 'desk-refusal', sql: m0012 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -149,5 +149,6 @@ export const DEMO_ADOPTION_REASON =
 export function adoptLapsedActs(app: AppContext, login: string, reason: string): void {
   const admin = findStaffByLogin(app.db, login);
   if (!admin) return;
-  for (const act of standing(app).lapsed) adopt(app, admin, { actNumber: act.number, reason });
+  // Kept on this desk (no outbox operation): seeded demo data is nobody's record until the desk joins a clinic.
+  for (const act of standing(app).lapsed) adopt(app, admin, { actNumber: act.number, reason }, false);
 }

@@ -21,6 +21,7 @@ import { requireValidIin } from '../people';
 import { catalogOf } from '../workflow/context';
 import { canAct } from '../workflow/engine';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
+import { requireRegisteredPerson } from './refusals';
 
 export function organization(app: AppContext): Organization {
   const org = getOrganization(app.db);
@@ -63,6 +64,8 @@ export function runDeskRequest(app: AppContext, staff: StaffRow, serviceId: stri
       service: serviceId,
       region: org.region,
     });
+  // Where the regulation refuses a person missing from the population register, a hand-entered one is refused too.
+  requireRegisteredPerson(app, def, channel, iin);
   const engine = engineOf(app);
   const actor = engineActor(staff);
   let row = engine.start(def, channel, { iin }, actor, { feeKzt: def.fee.kzt });

@@ -77,11 +77,11 @@ export function standing(app: AppContext): RegulationStanding {
   };
 }
 
-function record(app: AppContext, staff: StaffRow, a: Adoption, action: string): Adoption {
+function record(app: AppContext, staff: StaffRow, a: Adoption, action: string, share = true): Adoption {
   const now = app.clock();
   recordChange(app.db, engineActor(staff), now, () => saveAdoption(app.db, a, now), {
     audit: { action, entity: 'regulation-adoption', entityId: a.key, details: { reason: a.closed?.reason ?? a.reason } },
-    outbox: { kind: ADOPTION_OP, entity: 'regulation-adoption', entityId: a.key, payload: a },
+    outbox: share ? { kind: ADOPTION_OP, entity: 'regulation-adoption', entityId: a.key, payload: a } : undefined,
   });
   invalidateCatalog(app);
   return a;
@@ -89,8 +89,12 @@ function record(app: AppContext, staff: StaffRow, a: Adoption, action: string): 
 
 const who = (staff: StaffRow) => ({ login: staff.login, fullName: staff.full_name });
 
-/** Adopts a repealed act of the organization's region as its interim internal standard (administrator). */
-export function adopt(app: AppContext, staff: StaffRow, a: { actNumber: string; reason: string }): Adoption {
+/**
+ * Adopts a repealed act of the organization's region as its interim internal standard (administrator). `share`
+ * false keeps it on this desk (the demo data a first run seeds: it is not yet any organization's record, and an
+ * outbox operation would make the desk look as if it held one).
+ */
+export function adopt(app: AppContext, staff: StaffRow, a: { actNumber: string; reason: string }, share = true): Adoption {
   const region = organization(app).region;
   const today = orgToday(app);
   const act = endedActs(app, region, today).find((x) => x.number === a.actNumber);
@@ -114,7 +118,7 @@ export function adopt(app: AppContext, staff: StaffRow, a: { actNumber: string; 
     reason: a.reason,
     closed: null,
   };
-  return record(app, staff, adoption, 'regulation.adopted');
+  return record(app, staff, adoption, 'regulation.adopted', share);
 }
 
 /** Closes an adoption from today (administrator): the act no longer applies from today on. */

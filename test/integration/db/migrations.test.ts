@@ -138,6 +138,13 @@ const ROWS: Record<number, string> = {
   9: `
     INSERT INTO fee_exemption (id, receipt_no, request_id, service_id, reason, waived_kzt, created_at, created_by)
       VALUES (1, 'R-000009', 1, 'certificate', 'veteran', 1000, '${T}', 3);`,
+  // 0010 changes a rule on cash_entry, no new table: the rows of the versions before it are its data.
+  10: ``,
+  11: `
+    INSERT INTO regulation_adoption (key, payload, updated_at) VALUES ('astana/106-1923', '{"key":"astana/106-1923"}', '${T}');`,
+  12: `
+    INSERT INTO desk_refusal (request_id, ground, person_name, note, created_at, created_by)
+      VALUES (1, 'person-not-found', 'Ахметов Асқар', NULL, '${T}', 1);`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */

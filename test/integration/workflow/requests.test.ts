@@ -262,15 +262,21 @@ describe('walking a service through its steps', () => {
     for (const serviceId of ['home-visit', 'appointment', 'attachment']) {
       let r = await registrar.call('requests.start', { serviceId, channel: 'desk', iin: IIN });
       const seen: string[] = [];
-      while (r.currentStep) {
+      while (r.currentStep && r.currentStep.stepId !== 'desk-result') {
         seen.push(r.currentStep.stepId);
         r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: r.currentStep.stepId });
       }
-      expect(r.status).toBe('done');
-      expect(seen).toEqual(['desk-auth', 'desk-choose-service', 'desk-population-query', 'desk-form-sign', 'desk-register', 'desk-result']);
+      expect(seen).toEqual(['desk-auth', 'desk-choose-service', 'desk-population-query', 'desk-form-sign', 'desk-register']);
+      // The result is the journal entry (and the talon): the generic queue cannot end the request without it.
+      const e = await refusal(registrar, 'requests.completeStep', { requestId: r.id, stepId: 'desk-result' });
+      expect(e.code).toBe('journal-entry-required');
+      expect(e.params).toMatchObject({ journal: JOURNAL_OF[serviceId], number: r.number });
+      expect((await registrar.call('requests.get', { requestId: r.id })).status).toBe('open');
     }
   });
 });
+
+const JOURNAL_OF: Record<string, string> = { 'home-visit': 'home-visit-calls', appointment: 'pre-registration', attachment: 'attachment' };
 
 describe('cancellation', () => {
   it('is a recorded step with a reason, by a role that may act on the current step or the administrator', async () => {
