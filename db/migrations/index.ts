@@ -14,6 +14,7 @@ import { sql as m0009 } from './0009-fee-exemption';
 import { sql as m0010 } from './0010-repay-after-void';
 import { sql as m0011 } from './0011-regulation-adoption';
 import { sql as m0012 } from './0012-desk-refusal';
+import { sql as m0013 } from './0013-step-journal';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'repay-after-void', sql: m0010 },
   { version: 11, name: 'regulation-adoption', sql: m0011 },
   { version: 12, name: 'desk-refusal', sql: m0012 },
+  { version: 13, name: 'step-journal', sql: m0013 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

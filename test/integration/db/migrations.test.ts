@@ -145,6 +145,9 @@ const ROWS: Record<number, string> = {
   12: `
     INSERT INTO desk_refusal (request_id, ground, person_name, note, created_at, created_by)
       VALUES (1, 'person-not-found', 'Ахметов Асқар', NULL, '${T}', 1);`,
+  13: `
+    INSERT INTO step_journal_entry (id, journal, request_id, step_id, service_id, person_iin, entered_at, entered_by)
+      VALUES (1, 'certificate-issuance', 1, 'journal-entry', 'tb-certificate', '900101300123', '${T}', 1);`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
+import { stepJournalOfRequest } from '../../../db/step-journal';
 import { listOutbox } from '../../../db/outbox';
 import { upsertPerson } from '../../../db/people';
 import { closeApp, openApp } from '../../../electron/services/app';
@@ -157,6 +158,15 @@ describe('TB certificate', () => {
     expect((await operator.call('registers.check', { requestId: r.id })).found).toBe(false);
     r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
     expect(r.currentStep?.stepId).toBe('payment');
+    // "The operator records the person in the journal": a row of the certificate-issuance journal (issue 15, point 4).
+    expect(stepJournalOfRequest(app.db, r.id)).toEqual([
+      expect.objectContaining({
+        journal: 'certificate-issuance',
+        step_id: 'journal-entry',
+        person_iin: CLEAN,
+        service_id: 'tb-certificate',
+      }),
+    ]);
     expect((await cashier.call('requests.queue', {})).rows.map((q) => q.number)).toContain(r.number);
     // No plain completion of the cash step, no signing before payment, no payment without a shift.
     expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' })).code).toBe('payment-required');
@@ -315,6 +325,7 @@ describe('psychiatric certificate', () => {
       secret: TOKEN_PIN,
     });
     expect(first.issuedAt).toBeNull();
+    expect(stepJournalOfRequest(app.db, r.id).map((j) => [j.journal, j.step_id])).toEqual([['certificate-issuance', 'journal-entry']]);
     r = await cashier.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('payment');
     await cashier.call('cash.pay', { requestId: r.id, method: 'cash' });
