@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'request-closed',
   'regulation-invalid',
   'service-not-in-force',
+  'journal-entry-required',
+  'person-not-in-register',
   // the front desk (electron/services/desk)
   'slot-taken',
   'slot-not-available',

@@ -101,6 +101,7 @@ export const GROUND_DETAIL_CODES = [
   'signed-by',
   'signature-bad',
   'regulation-in-force',
+  'regulation-adopted',
   'no-regulation',
   'cutoff-ok',
   'cutoff-late',

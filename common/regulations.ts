@@ -141,7 +141,10 @@ const stepSchema = z
     maxWorkingDays: z.number().int().positive().optional(),
     /** The act's own wording of the duration ("30 сек. – 1 мин."), kept because maxMinutes is its upper bound. */
     durationText: z.string().optional(),
-    /** The step's journal, when it differs from the service's (the cashier's cash journal). */
+    /**
+     * The journal this step writes a row in: a step the regulation calls a journal entry ("records the person in
+     * the journal": the step engine writes the row), or the cashier's cash journal (written by the payment).
+     */
     journal: oneOf(JOURNALS, 'journal').optional(),
     /** The engine passes over the step (following its default edge) when the rule holds. */
     skipWhen: z.enum(SKIP_RULES).optional(),

@@ -30,6 +30,7 @@ export const SHARED_KINDS = [
   'calendar',
   'organization',
   'regulation-file',
+  'regulation-adoption',
   'register-entry',
 ] as const;
 export type SharedKind = (typeof SHARED_KINDS)[number];
@@ -72,6 +73,9 @@ export function sharedRowOf(op: OpLike): SharedRow | null {
       return row('organization', 'organization', p);
     case 'regulation.import':
       return row('regulation-file', str(p.file), p);
+    case 'regulation.adoption':
+      // An interim internal standard (common/regulation-adoption.ts): adopted, later closed; the newest version wins.
+      return row('regulation-adoption', str(p.key), p);
     default:
       return null;
   }
@@ -111,4 +115,5 @@ export const SHARED_OP_KINDS = [
   'org.calendar',
   'org.profile',
   'regulation.import',
+  'regulation.adoption',
 ] as const;

@@ -3,6 +3,7 @@
  * shared by the API contract (common/api.ts) and the renderer. Pure zod: no Node, no DOM.
  */
 import { z } from 'zod';
+import { adoptionSchema } from './regulation-adoption';
 import { CHANNELS } from './regulations';
 import { calendarDateSchema } from './working-calendar';
 
@@ -216,6 +217,8 @@ export const regulationSummarySchema = z.object({
   /** The file's own end, or the day before an imported successor takes effect. */
   effectiveTo: z.string().nullable(),
   closedBySuccessor: z.boolean(),
+  /** Set when the act is repealed and applies only as the organization's interim internal standard. */
+  adoption: adoptionSchema.nullable().optional(),
   channels: z.array(z.enum(CHANNELS)),
   feeKzt: z.number().int(),
   anonymousAllowed: z.boolean(),

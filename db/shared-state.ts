@@ -19,6 +19,8 @@ import { saveDistrictRow } from './desk/districts';
 import { saveTimetableRow } from './desk/timetables';
 import { insertPrice, samePriceStart, setPriceFee, upsertRegisterEntry } from './dispensary';
 import { insertRegulationFile } from './requests';
+import { saveAdoption } from './regulation-adoptions';
+import { adoptionSchema } from '../common/regulation-adoption';
 import { setSetting } from './settings';
 import { statementCache } from './statements';
 
@@ -180,6 +182,13 @@ export function applySharedRow(db: Db, kind: SharedKind, key: string, payload: u
       // Imported files are never replaced (a successor is a new file): one already here stays as it is.
       if (deleted || typeof p.content !== 'string') return false;
       if (s.regulationFile.get(key) === undefined) insertRegulationFile(db, key, p.content, at, null);
+      return true;
+    }
+    case 'regulation-adoption': {
+      // The whole record travels; the newest version (in the server's order) replaces this desk's row.
+      const parsed = adoptionSchema.safeParse(p);
+      if (deleted || !parsed.success || parsed.data.key !== key) return false;
+      saveAdoption(db, parsed.data, at);
       return true;
     }
     case 'register-entry': {

@@ -121,6 +121,10 @@ export const PROJECTIONS = {
   'requests.extras': extras,
   'regulations.inForce': AS_IS,
   'regulations.import': AS_IS,
+  // The organization's choice, names of the administrators who made it (staff see them on every printout anyway).
+  'regulations.standing': AS_IS,
+  'regulations.adopt': AS_IS,
+  'regulations.closeAdoption': AS_IS,
   'calendar.get': AS_IS,
   'calendar.set': AS_IS,
   // Counts per service and step, never a person.
@@ -213,6 +217,10 @@ export const PROJECTIONS = {
   // The service lets only the roles handling the scan's request (or the draft's registrar) read it; desk services
   // carry no sensitive steps, so that role check is the whole rule.
   'deskForms.scan': AS_IS,
+  // The desk's own refusal of a person standing at it: the registrar (and the administrator) see the person anyway.
+  'desk.refusalGrounds': AS_IS,
+  'desk.refuse': AS_IS,
+  'desk.refusalPdf': AS_IS,
   'districts.resolve': AS_IS,
   'districts.save': AS_IS,
   'erequests.inbox': AS_IS,

@@ -22,6 +22,26 @@ import {
   surveyReportSchema,
 } from '../workflow';
 import { defineSlice, method, none, okResult } from './spec';
+import { adoptionSchema } from '../regulation-adoption';
+
+const regulationStandingSchema = z.object({
+  region: z.string(),
+  today: z.string(),
+  inForceByAct: z.number().int(),
+  applying: z.number().int(),
+  active: z.array(adoptionSchema),
+  adoptions: z.array(adoptionSchema),
+  lapsed: z.array(
+    z.object({
+      number: z.string(),
+      date: z.string(),
+      issuer: z.object({ kk: z.string(), ru: z.string() }),
+      effectiveTo: z.string(),
+      repealedBy: z.object({ number: z.string(), date: z.string() }).nullable(),
+      services: z.array(z.string()),
+    }),
+  ),
+});
 
 /** Roles that act on service requests' steps (the administrator supervises and may cancel, but does not act). */
 const WORKFLOW_ROLES = ['registrar', 'operator', 'cashier', 'physician', 'nurse'] as const satisfies readonly Role[];
@@ -40,7 +60,29 @@ export const workflowApi = defineSlice(['regulations', 'calendar', 'requests', '
   'regulations.import': method({
     access: ['administrator'],
     args: z.object({ fileName: z.string().trim().min(1).max(200), text: z.string().min(2).max(1_000_000) }).strict(),
-    result: z.object({ imported: regulationSummarySchema, closedPredecessor: z.string().nullable() }),
+    result: z.object({
+      imported: regulationSummarySchema,
+      closedPredecessor: z.string().nullable(),
+      /** Interim internal standards this import closed (every service of the adopted act now has a successor). */
+      closedAdoptions: z.array(z.string()),
+    }),
+  }),
+  /** Whether an act is in force for the organization's region today, adoptions, and acts that could be adopted. */
+  'regulations.standing': method({
+    access: 'staff',
+    args: none,
+    result: regulationStandingSchema,
+  }),
+  /** Adopts a repealed act as the organization's interim internal standard (who and when are the caller and now). */
+  'regulations.adopt': method({
+    access: ['administrator'],
+    args: z.object({ actNumber: z.string().trim().min(1).max(80), reason: z.string().trim().min(3).max(500) }).strict(),
+    result: adoptionSchema,
+  }),
+  'regulations.closeAdoption': method({
+    access: ['administrator'],
+    args: z.object({ key: z.string().trim().min(3).max(200), reason: z.string().trim().min(3).max(500) }).strict(),
+    result: adoptionSchema,
   }),
   'calendar.get': method({
     access: 'staff',

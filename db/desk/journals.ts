@@ -67,3 +67,19 @@ export function journalAppointments(db: Db, f: JournalFilter): AppointmentRow[] 
 export function journalAttachments(db: Db, f: JournalFilter): AttachmentRow[] {
   return journalStatements(db).attachments.all(filterArgs(f)) as AttachmentRow[];
 }
+
+/** The desk journals a service's result is entered in, and the table holding each one's rows. */
+const JOURNAL_TABLES = { 'home-visit-calls': 'home_visit', 'pre-registration': 'appointment', attachment: 'attachment' } as const;
+export type DeskJournal = keyof typeof JOURNAL_TABLES;
+export const DESK_JOURNALS = Object.keys(JOURNAL_TABLES) as DeskJournal[];
+
+const entryStatements = statementCache((db: Db) =>
+  Object.fromEntries(
+    DESK_JOURNALS.map((j) => [j, db.prepare(`SELECT 1 FROM ${JOURNAL_TABLES[j]} WHERE request_id = ? LIMIT 1`).pluck(true)]),
+  ),
+).get;
+
+/** Whether the request has its row in the desk journal (a home-visit call, an appointment, an attachment). */
+export function hasJournalEntry(db: Db, journal: DeskJournal, requestId: number): boolean {
+  return entryStatements(db)[journal]!.get(requestId) !== undefined;
+}

@@ -14,6 +14,9 @@ import { sql as m0009 } from './0009-fee-exemption';
 import { sql as m0010 } from './0010-repay-after-void';
 import { sql as m0011 } from './0011-desk-forms';
 import { sql as m0012 } from './0012-portal-survey';
+import { sql as m0013 } from './0013-regulation-adoption';
+import { sql as m0014 } from './0014-desk-refusal';
+import { sql as m0015 } from './0015-step-journal';
 
 export interface Migration {
   version: number;
@@ -34,6 +37,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'repay-after-void', sql: m0010 },
   { version: 11, name: 'desk-forms', sql: m0011 },
   { version: 12, name: 'portal-survey', sql: m0012 },
+  { version: 13, name: 'regulation-adoption', sql: m0013 },
+  { version: 14, name: 'desk-refusal', sql: m0014 },
+  { version: 15, name: 'step-journal', sql: m0015 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,6 +6,8 @@
  * (`2014-08-01T10:00:00+05:00`); an instant is turned into a local date in `--tz` (default Asia/Almaty). Without
  * `--at`, today. Output: an array of `{"id","region","title":{"kk","ru","en"},"effectiveFrom","effectiveTo",
  * "steps":[{"id","role","maxMinutes"|"maxWorkingDays"}]}` (a physician step's role reads `physician/<specialty>`).
+ * A region whose acts have all been repealed by that day lists nothing, and stderr says that no act is in force
+ * (this command sees the shipped acts only, not an organization's adoptions: those live in its database).
  */
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -102,6 +104,21 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       })),
     })),
   );
+  // A region whose acts have all ended: say so (stderr, so the JSON stays a plain list), naming the last act.
+  for (const region of regions) {
+    if (catalog.inForce(region, day).length > 0) continue;
+    const ended = catalog.all
+      .map((l) => l.definition)
+      .filter((d) => d.region === region && d.effectiveTo !== null && d.effectiveTo < day)
+      .sort((a, b) => b.effectiveTo!.localeCompare(a.effectiveTo!))[0];
+    if (!ended) continue;
+    const repeal = ended.act.repealedBy ? `, repealed by No. ${ended.act.repealedBy.number} of ${ended.act.repealedBy.date}` : '';
+    io.stderr.write(
+      `tirkeu services: no act is in force in region ${region} on ${day}: the last, No. ${ended.act.number} of ${ended.act.date}${repeal}, ` +
+        `was in force until ${ended.effectiveTo}. An organization may adopt it as its interim internal standard (Regulations screen) ` +
+        `until a successor is imported.\n`,
+    );
+  }
   io.stdout.write(JSON.stringify(out, null, 2) + '\n');
   return 0;
 }

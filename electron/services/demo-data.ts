@@ -10,7 +10,8 @@ import { SYSTEM_ACTOR } from '../../db/audit';
 import { recordChange } from '../../db/change';
 import { getOrganization, saveOrganization } from '../../db/organization';
 import { upsertPerson } from '../../db/people';
-import { countStaff, insertStaff } from '../../db/staff';
+import { countStaff, findStaffByLogin, insertStaff } from '../../db/staff';
+import { adopt, standing } from './regulations/adoption';
 import type { AppContext } from './app';
 import { seedFrontDesk } from './desk/seed';
 import { generatePeople } from './demo-population';
@@ -132,5 +133,22 @@ export function seedDemoData(app: AppContext, options: SeedOptions = {}): Array<
     },
     { audit: { action: 'demo.seeded', details: { accounts: accounts.length, population: options.population ?? DEMO_POPULATION } } },
   );
+  adoptLapsedActs(app, 'admin', DEMO_ADOPTION_REASON);
   return accounts;
+}
+
+/** Why the demo clinic works by a repealed act: shown on its banner and printouts, so in Kazakh and Russian. */
+export const DEMO_ADOPTION_REASON =
+  'Жаңа регламент әлі енгізілмеген, ұйым бұрынғысымен жұмыс істейді / Новый регламент ещё не введён, организация работает по прежнему';
+
+/**
+ * The demo administrator adopts every repealed act of the organization's region as the clinic's interim internal
+ * standard (issue 15, point 3), visibly: the home screen's banner and the printouts name who, when and why. Without
+ * it nothing would be in force today (both shipped acts were repealed long ago).
+ */
+export function adoptLapsedActs(app: AppContext, login: string, reason: string): void {
+  const admin = findStaffByLogin(app.db, login);
+  if (!admin) return;
+  // Kept on this desk (no outbox operation): seeded demo data is nobody's record until the desk joins a clinic.
+  for (const act of standing(app).lapsed) adopt(app, admin, { actNumber: act.number, reason }, false);
 }

@@ -119,6 +119,11 @@ export class SimDesk {
     desk.workstationId = enrolled.workstationId;
     desk.orgBin = enrolled.orgBin;
     desk.credential = syncCredential(app) ?? '';
+    // The simulated clinic's acts were repealed long ago: like a real clinic, its administrator adopts them as the
+    // organization's interim internal standard (issue 15, point 3), shared with the other desks through sync.
+    for (const act of (await admin!.call('regulations.standing', {})).lapsed) {
+      await admin!.call('regulations.adopt', { actNumber: act.number, reason: 'Жаңа регламент күтілуде / Ожидается новый регламент' });
+    }
     desk.doctors = staffIds(app.db);
     desk.registerIins = registerIins(app.db, 1_000);
     return desk;

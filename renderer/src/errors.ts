@@ -31,6 +31,11 @@ export function errorText(error: unknown): string {
     case 'regulation-invalid':
     case 'service-not-in-force':
       return workflowErrorText(d);
+    case 'journal-entry-required':
+      return t('errors.journal-entry-required', {
+        number: String(d.params?.number ?? ''),
+        what: t(`errors.journal-${String(d.params?.journal ?? 'attachment')}`),
+      });
     case 'validation':
       return t('errors.validation', { fields: (d.fields ?? []).join(', ') });
     default:

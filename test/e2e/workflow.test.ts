@@ -11,6 +11,7 @@ import { getOrganization, saveOrganization } from '../../db/organization';
 import { upsertPerson } from '../../db/people';
 import { resetWorkflowCaches } from '../../electron/services/workflow/context';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { adoptRegionActs } from '../helpers/app';
 import { setUpPhysicianToken, TOKEN_PIN, type DeskPki } from '../helpers/signing-desk';
 import type { Page } from 'playwright-core';
 import { localDate } from '../helpers/clock';
@@ -23,6 +24,7 @@ beforeAll(async () => {
   s = await startBrowserSession({ population: 50 });
   const db = s.ws.app.db;
   saveOrganization(db, { ...getOrganization(db)!, region: 'atyrau', timezone: 'Asia/Atyrau', workstationPrefix: 'AT1' });
+  adoptRegionActs(s.ws.app);
   resetWorkflowCaches(s.ws.app);
   upsertPerson(
     db,

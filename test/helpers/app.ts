@@ -7,7 +7,8 @@ import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
 import type { Result } from '../../common/errors';
 import { closeApp, openApp, type AppContext } from '../../electron/services/app';
 import type { SessionSlot } from '../../electron/services/auth';
-import { DEMO_ACCOUNTS, seedDemoData } from '../../electron/services/demo-data';
+import { adoptLapsedActs, DEMO_ACCOUNTS, seedDemoData } from '../../electron/services/demo-data';
+import { resetWorkflowCaches } from '../../electron/services/workflow/context';
 import { dispatch } from '../../electron/services/dispatcher';
 import { silentLogger } from '../../electron/services/log';
 import { keyFileOf } from '../../electron/services/secrets';
@@ -50,6 +51,18 @@ let testHash: string | null = null;
 function testPasswordHash(password: string): string {
   if (password !== TEST_PASSWORD) return hashPasswordSync(password);
   return (testHash ??= hashPasswordSync(TEST_PASSWORD));
+}
+
+/** The reason the test clinic records for working by a repealed act (printed: so Kazakh and Russian, no English). */
+export const TEST_ADOPTION_REASON = 'Сынақ клиникасы / Тестовая клиника';
+
+/**
+ * Tests run on today's date, long after both shipped acts were repealed (issue 15, point 3): like the demo clinic,
+ * a test clinic moved to another region adopts that region's repealed acts explicitly, as its administrator.
+ */
+export function adoptRegionActs(app: AppContext): void {
+  resetWorkflowCaches(app);
+  adoptLapsedActs(app, 'admin', TEST_ADOPTION_REASON);
 }
 
 export function createTestWorkstation(options: { population?: number; clock?: () => Date } = {}): TestWorkstation {

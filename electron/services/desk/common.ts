@@ -22,6 +22,7 @@ import { catalogOf } from '../workflow/context';
 import { canAct, type EngineActor } from '../workflow/engine';
 import { chooseEdge, DONE, resolveStep, stepById, type ServiceDefinition } from '../../../common/regulations';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
+import { requireRegisteredPerson } from './refusals';
 
 export function organization(app: AppContext): Organization {
   const org = getOrganization(app.db);
@@ -73,6 +74,8 @@ export function runDeskRequest(
       service: serviceId,
       region: org.region,
     });
+  // Where the regulation refuses a person missing from the population register, a hand-entered one is refused too.
+  requireRegisteredPerson(app, def, channel, iin);
   const engine = engineOf(app);
   const actor = engineActor(staff);
   let row = engine.start(def, channel, { iin }, actor, { feeKzt: def.fee.kzt }, startedMs === undefined ? {} : { startedAtMs: startedMs });

@@ -35,6 +35,7 @@ import { issueNumber } from '../numbers';
 import { signDocument, type SigningSource } from '../signing-desk';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 import { catalogOf } from '../workflow/context';
+import { adoptionNotes } from '../regulations/adoption';
 import { canAct, actorLabel } from '../workflow/engine';
 import { positionOf, positionOfLabel } from '../../../common/positions';
 import { certificatePdf, type CertificateDocument, type PrintedSigner } from './documents';
@@ -98,6 +99,7 @@ export function buildDocument(
       : null,
     issuedOn: orgToday(app),
     act: { number: def.act.number, date: def.act.date },
+    adoption: adoptionNotes(app, def),
   };
 }
 

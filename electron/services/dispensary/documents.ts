@@ -196,6 +196,11 @@ export interface CertificateDocument {
   register: { kind: string; checkedAt: string; checkedBy: string; found: boolean } | null;
   issuedOn: string;
   act: { number: string; date: string };
+  /**
+   * Set when the act was repealed and applies as the organization's interim internal standard (issue 15, point 3):
+   * the printed note, part of the signed document. Absent in certificates issued before.
+   */
+  adoption?: { kk: string; ru: string } | null;
   /** Who issued a certificate that carries no ЭЦҚ (the HIV certificate, given out at post-test counselling). */
   issuedBy?: { name: string; role: string; specialty: string | null };
 }
@@ -293,6 +298,7 @@ export async function certificatePdf(
       .fillColor('#333333')
       .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: textWidth });
     doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: textWidth });
+    if (doc0.adoption) doc.text(doc0.adoption[lang], x + 110, undefined, { width: textWidth });
     sealPlace(doc, x + width - sealR, y + sealR + 2, sealR, lang);
     doc.fillColor('black');
     doc.x = x;

@@ -156,13 +156,15 @@ function assess(
           detail: verification.reasons.join(', '),
         },
   ];
+  // A repealed act applies when the organization adopted it as its interim internal standard (issue 15, point 3).
+  const adoption = def ? catalogOf(app).catalog.adoptionOf(def, regulation.requestDate) : undefined;
   const inForce: Ground = def
     ? {
         check: 'in-force',
         ok: true,
-        code: 'regulation-in-force',
+        code: adoption ? 'regulation-adopted' : 'regulation-in-force',
         params: { act: def.act.number, actDate: def.act.date, from: def.effectiveFrom },
-        detail: definitionKey(def),
+        detail: `${definitionKey(def)}${adoption ? ` (interim internal standard ${adoption.key})` : ''}`,
       }
     : {
         check: 'in-force',

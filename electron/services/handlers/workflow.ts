@@ -5,6 +5,7 @@
 import type { workflowApi } from '../../../common/api/workflow';
 import * as dispensary from '../dispensary/index';
 import * as calendar from '../workflow/calendar';
+import * as adoption from '../regulations/adoption';
 import * as deadlines from '../workflow/deadlines';
 import * as regulations from '../workflow/regulations';
 import * as requests from '../workflow/requests';
@@ -14,6 +15,9 @@ import { me, type SliceHandlers } from './context';
 export const workflowHandlers: SliceHandlers<typeof workflowApi> = {
   'regulations.inForce': (ctx) => regulations.regulationsInForce(ctx.app),
   'regulations.import': (ctx, a) => regulations.importRegulation(ctx.app, me(ctx), a),
+  'regulations.standing': (ctx) => adoption.standing(ctx.app),
+  'regulations.adopt': (ctx, a) => adoption.adopt(ctx.app, me(ctx), a),
+  'regulations.closeAdoption': (ctx, a) => adoption.closeAdoption(ctx.app, me(ctx), a),
   'calendar.get': (ctx) => calendar.getCalendar(ctx.app),
   'calendar.set': (ctx, a) => calendar.setCalendar(ctx.app, me(ctx), a),
   'requests.start': (ctx, a) => requests.start(ctx.app, me(ctx), a),

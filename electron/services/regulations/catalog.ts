@@ -19,6 +19,7 @@ import {
   type ServiceDefinition,
 } from '../../../common/regulations';
 import { parseCalendarData, toLocalIsoDate, type CalendarData } from '../../../common/working-calendar';
+import { adoptionAppliesOn, type Adoption } from '../../../common/regulation-adoption';
 
 /** Zone used to turn an instant into "today" when the caller gives none: the organization's zone should be passed. */
 export const DEFAULT_TIME_ZONE = 'Asia/Almaty';
@@ -33,6 +34,11 @@ const indexSchema = z
 export interface CatalogOptions {
   /** IANA zone that decides which calendar day an instant is (effective dates are local dates). */
   timeZone?: string;
+  /**
+   * The organization's interim internal standards (common/regulation-adoption.ts): a repealed act they name
+   * applies on a day after its end where no definition of the same service is in force.
+   */
+  adoptions?: readonly Adoption[];
 }
 
 export interface Catalog {
@@ -40,8 +46,15 @@ export interface Catalog {
   readonly all: readonly LoadedDefinition[];
   /** Regions that have at least one definition. */
   regions(): string[];
-  /** Definitions in force in a region on a day (`Date`: that instant's local date; string: `YYYY-MM-DD`). */
+  /**
+   * Definitions that apply in a region on a day (`Date`: that instant's local date; string: `YYYY-MM-DD`): those in
+   * force, and where a service has none, the version of an act the organization adopted as its interim standard.
+   */
   inForce(region: string, at: Date | string): ServiceDefinition[];
+  /** Definitions in force by their own period only (no adoption): what the acts themselves say. */
+  inForceByAct(region: string, at: Date | string): ServiceDefinition[];
+  /** The adoption by which `def` applies on a day, or undefined when it is in force itself (or does not apply). */
+  adoptionOf(def: ServiceDefinition, at: Date | string): Adoption | undefined;
   /** The version of service `id` in force in a region on a day, if any. */
   byId(id: string, region: string, at: Date | string): ServiceDefinition | undefined;
   /** One exact version by `definitionKey` (`region/id@effectiveFrom`): what a running request refers to. */
@@ -64,9 +77,27 @@ export function createCatalog(files: readonly DefinitionFile[], options: Catalog
   const byKey = new Map(loaded.map((l) => [definitionKey(l.definition), l.definition]));
   const fileOf = new Map(loaded.map((l) => [l.definition, l.file]));
   const localDate = (at: Date | string) => (typeof at === 'string' ? at : toLocalIsoDate(at, timeZone));
-  const inForce = (region: string, at: Date | string) => {
+  const adoptions = options.adoptions ?? [];
+  const inForceByAct = (region: string, at: Date | string) => {
     const day = localDate(at);
     return loaded.filter((l) => l.definition.region === region && isInForceOn(l.definition, day)).map((l) => l.definition);
+  };
+  const adoptionFor = (def: ServiceDefinition, day: string) =>
+    adoptions.find((a) => a.region === def.region && a.act.number === def.act.number && adoptionAppliesOn(a, day));
+  const inForce = (region: string, at: Date | string) => {
+    const day = localDate(at);
+    const own = inForceByAct(region, day);
+    if (adoptions.length === 0) return own;
+    const covered = new Set(own.map((d) => d.id));
+    // Per service, the latest version of an adopted act that has ended by this day.
+    const adopted = new Map<string, ServiceDefinition>();
+    for (const l of loaded) {
+      const d = l.definition;
+      if (d.region !== region || covered.has(d.id) || d.effectiveTo === null || d.effectiveTo >= day || !adoptionFor(d, day)) continue;
+      const prev = adopted.get(d.id);
+      if (!prev || prev.effectiveFrom < d.effectiveFrom) adopted.set(d.id, d);
+    }
+    return [...own, ...adopted.values()];
   };
   const frozen = Object.freeze([...files]);
   return {
@@ -74,6 +105,11 @@ export function createCatalog(files: readonly DefinitionFile[], options: Catalog
     files: frozen,
     regions: () => [...new Set(loaded.map((l) => l.definition.region))].sort(),
     inForce,
+    inForceByAct,
+    adoptionOf: (def, at) => {
+      const day = localDate(at);
+      return isInForceOn(def, day) ? undefined : adoptionFor(def, day);
+    },
     byId: (id, region, at) => inForce(region, at).find((d) => d.id === id),
     byKey: (key) => byKey.get(key),
     fileOf: (def) => fileOf.get(def),

@@ -22,7 +22,8 @@ export async function pullToEnd(io: RoundIo, pageRows: number): Promise<number> 
     const applied = applyPulledPage(db, page.rows, page.cursor, clock());
     // The working calendar and the organization's zone are cached: another desk changed them.
     if (applied.shared.calendar || applied.shared.organization) invalidateCalendar({ db });
-    if (applied.shared.organization || applied.shared['regulation-file']) invalidateCatalog({ db });
+    if (applied.shared.organization || applied.shared['regulation-file'] || applied.shared['regulation-adoption'])
+      invalidateCatalog({ db });
     cursor = page.cursor;
     pulled += page.rows.length;
     io.markOnline();

@@ -3,8 +3,8 @@
  * administrator changes it: the regulation catalogue (shipped files + files imported into the database) and the
  * organization's working calendar (the country's calendar + the organization's hours and transfers, in its zone).
  *
- * Successor rule: the shipped definitions are open-ended (`effectiveTo: null`) so that they stay usable until a
- * successor is imported. When a later version of the same service in the same region is present, an open-ended
+ * Successor rule: a definition may be open-ended (`effectiveTo: null`; the shipped ones are not: their acts were
+ * repealed, and an organization that keeps working by them adopts them, see common/regulation-adoption.ts). When a later version of the same service in the same region is present, an open-ended
  * earlier version ends the day before the later one takes effect. Explicit periods are never changed: if they
  * overlap, the set is refused (see common/regulations.ts checkOverlaps).
  */
@@ -21,6 +21,7 @@ import { DEFAULT_CALENDAR_SETTINGS, calendarSettingsSchema, type CalendarSetting
 import type { Db } from '../../../db/connection';
 import { getOrganization } from '../../../db/organization';
 import { listRegulationFiles } from '../../../db/requests';
+import { listAdoptions } from '../../../db/regulation-adoptions';
 import { getSetting } from '../../../db/settings';
 import type { AppContext } from '../app';
 import { RESOURCES_DIR } from '../paths';
@@ -81,7 +82,7 @@ export function buildCatalog(db: Db, extra: DefinitionFile[] = [], timeZone?: st
   const imported = listRegulationFiles(db).map((r) => ({ file: r.file, data: JSON.parse(r.content) as unknown }));
   const { files, closed } = closeOpenEndedPredecessors([...shippedDefinitionFiles(), ...imported, ...extra]);
   const tz = timeZone ?? getOrganization(db)?.timezone;
-  return { catalog: createCatalog(files, tz ? { timeZone: tz } : {}), closedBySuccessor: closed };
+  return { catalog: createCatalog(files, { ...(tz ? { timeZone: tz } : {}), adoptions: listAdoptions(db) }), closedBySuccessor: closed };
 }
 
 export function calendarSettings(db: Db): CalendarSettings {

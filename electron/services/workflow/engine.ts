@@ -56,6 +56,7 @@ import {
   type RequestRow,
   type StepRow,
 } from '../../../db/requests';
+import { insertStepJournalEntry } from '../../../db/step-journal';
 import { issueNumber } from '../numbers';
 
 /** Who acts: a staff member (role + specialty), or an external actor (`portal`, `citizen`) fed by the gateway. */
@@ -340,6 +341,18 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
               current: stepId,
             });
 
+          // A step the regulation calls a journal entry writes that journal's row (the cash journal is the cashier's).
+          if (!refused && step.journal && step.journal !== 'cash') {
+            insertStepJournalEntry(db, {
+              journal: step.journal,
+              request_id: requestId,
+              step_id: stepId,
+              service_id: row.service_id,
+              person_iin: row.person_iin,
+              entered_at: now.toISOString(),
+              entered_by: actor.staffId,
+            });
+          }
           let next: string | null = null;
           let status: RequestRow['status'] = 'open';
           if (refused) {

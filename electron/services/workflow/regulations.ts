@@ -22,9 +22,12 @@ import type { AppContext } from '../app';
 import { engineActor, organization, orgToday } from './app-engine';
 import { buildCatalog, catalogOf, IMPORTED_PREFIX, invalidateCatalog } from './context';
 import { limitOf } from './labels';
+import { closeBySuccessor } from '../regulations/adoption';
+import type { Adoption } from '../../../common/regulation-adoption';
 
-function summary(def: ServiceDefinition, file: string, closed: Set<string>): RegulationSummary {
+function summary(def: ServiceDefinition, file: string, closed: Set<string>, adoption: Adoption | null = null): RegulationSummary {
   return {
+    adoption,
     key: definitionKey(def),
     id: def.id,
     region: def.region,
@@ -63,7 +66,10 @@ export function regulationsInForce(app: AppContext): {
   return {
     region: org.region,
     today,
-    services: mine.filter((l) => isInForceOn(l.definition, today)).map((l) => summary(l.definition, l.file, closedBySuccessor)),
+    // In force, or applying by the organization's adoption of a repealed act (shown as such).
+    services: catalog
+      .inForce(org.region, today)
+      .map((d) => summary(d, catalog.fileOf(d) ?? '', closedBySuccessor, catalog.adoptionOf(d, today) ?? null)),
     upcoming: mine.filter((l) => l.definition.effectiveFrom > today).map((l) => summary(l.definition, l.file, closedBySuccessor)),
   };
 }
@@ -85,7 +91,7 @@ export function importRegulation(
   app: AppContext,
   staff: StaffRow,
   a: { fileName: string; text: string },
-): { imported: RegulationSummary; closedPredecessor: string | null } {
+): { imported: RegulationSummary; closedPredecessor: string | null; closedAdoptions: string[] } {
   const file = importName(a.fileName);
   const refuse = (issues: { file: string; path: string; message: string }[]) => {
     const lines = issues.map((i) => `${i.file}: ${i.path || '(root)'}: ${i.message}`);
@@ -114,7 +120,6 @@ export function importRegulation(
       l.definition.region === def.region &&
       l.definition.id === def.id &&
       l.definition.effectiveFrom < def.effectiveFrom &&
-      build.closedBySuccessor.has(definitionKey(l.definition)) &&
       l.definition.effectiveTo === dayNumberToIso(dayNumberOf(def.effectiveFrom) - 1),
   );
   const now = app.clock();
@@ -133,9 +138,12 @@ export function importRegulation(
     },
   });
   invalidateCatalog(app);
+  // A successor ends the organization's interim standard for its service from the day it takes effect.
+  const closedAdoptions = closeBySuccessor(app, staff, def, definitionKey(def)).map((x) => x.key);
   const loaded = catalogOf(app).catalog.byKey(definitionKey(def))!;
   return {
     imported: summary(loaded, file, catalogOf(app).closedBySuccessor),
     closedPredecessor: predecessor ? definitionKey(predecessor.definition) : null,
+    closedAdoptions,
   };
 }

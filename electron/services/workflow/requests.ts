@@ -26,6 +26,7 @@ import { dueStepAction, identityHiddenFrom, stepActionHandler } from './actions'
 import { refuseIdentifyingText, requireAnonymousCancelReason } from './anonymous-text';
 import { engineActor, engineOf, organization, orgToday } from './app-engine';
 import { catalogOf } from './context';
+import { requireRegulatedResult } from './regulated-result';
 import { canAct, canCancel } from './engine';
 import { fallbackTitle, limitOf, stepTitle } from './labels';
 import { requestStartMs } from './request-start';
@@ -83,6 +84,9 @@ export function completeStep(
   const action =
     row && row.status === 'open' && step && row.current_step === a.stepId ? dueStepAction(step, { feeKzt: row.fee_kzt }) : null;
   if (row && action) refusePlainCompletion(row, a.stepId, action);
+  // A home visit, appointment or attachment ends only with its journal row (the desk's own methods write it).
+  if (row && def && step && row.status === 'open' && row.current_step === a.stepId)
+    requireRegulatedResult(app, row, def, step, a.condition ?? null);
   if (row?.anonymous_code) refuseIdentifyingText(app.db, 'note', a.note);
   engineOf(app).completeStep(a.requestId, a.stepId, engineActor(staff), { condition: a.condition ?? null, note: a.note ?? null });
   return view(app, staff, a.requestId);

@@ -198,6 +198,13 @@ const en: typeof kk = {
     'step-already-completed': 'This step is already completed. Refresh the page.',
     'request-closed': 'The request is closed and cannot change.',
     'regulation-invalid': 'The regulation file was refused.',
+    'person-not-in-register':
+      'The regulation requires the person in the population register, and this person was entered by hand. Record a motivated refusal and print it.',
+    'journal-entry-required':
+      'Request {number} ends with an entry in the {what} by its regulation, and there is none. Make it on the Front desk screen or record a motivated refusal.',
+    'journal-home-visit-calls': 'home-visit call register',
+    'journal-pre-registration': 'pre-registration journal',
+    'journal-attachment': 'attachment journal',
     'service-not-in-force': 'This service’s regulation is not in force in the organization’s region today.',
   },
 };

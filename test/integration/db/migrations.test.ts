@@ -149,6 +149,14 @@ const ROWS: Record<number, string> = {
   12: `
     INSERT INTO service_survey (request_id, service_id, q1, q2, source, recorded_at, recorded_ms, recorded_by)
       VALUES (1, 'certificate', 'not-satisfied', 'satisfied', 'portal', '${DONE}', ${DONE_MS}, NULL);`,
+  13: `
+    INSERT INTO regulation_adoption (key, payload, updated_at) VALUES ('astana/106-1923', '{"key":"astana/106-1923"}', '${T}');`,
+  14: `
+    INSERT INTO desk_refusal (request_id, ground, person_name, note, created_at, created_by)
+      VALUES (1, 'person-not-found', 'Ахметов Асқар', NULL, '${T}', 1);`,
+  15: `
+    INSERT INTO step_journal_entry (id, journal, request_id, step_id, service_id, person_iin, entered_at, entered_by)
+      VALUES (1, 'certificate-issuance', 1, 'journal-entry', 'tb-certificate', '900101300123', '${T}', 1);`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */

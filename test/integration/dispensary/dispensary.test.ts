@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
+import { stepJournalOfRequest } from '../../../db/step-journal';
 import { listOutbox } from '../../../db/outbox';
 import { upsertPerson } from '../../../db/people';
 import { closeApp, openApp } from '../../../electron/services/app';
@@ -19,7 +20,7 @@ import { certificateByNumber, signaturesOf } from '../../../db/dispensary';
 import { signedData } from '../../../electron/services/dispensary/certificates';
 import { verifyDetached } from '../../../pki';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
+import { adoptRegionActs, caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import type { AppContext } from '../../../electron/services/app';
@@ -55,6 +56,7 @@ beforeAll(() => {
   ({ app } = openApp({ dataDir: dir, clock: clock.read }));
   seedDemoData(app, { population: 20, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+  adoptRegionActs(app);
   resetWorkflowCaches(app);
   for (const [iin, surname] of [
     [CLEAN, 'Омаров'],
@@ -156,6 +158,15 @@ describe('TB certificate', () => {
     expect((await operator.call('registers.check', { requestId: r.id })).found).toBe(false);
     r = await operator.call('requests.completeStep', { requestId: r.id, stepId: 'journal-entry' });
     expect(r.currentStep?.stepId).toBe('payment');
+    // "The operator records the person in the journal": a row of the certificate-issuance journal (issue 15, point 4).
+    expect(stepJournalOfRequest(app.db, r.id)).toEqual([
+      expect.objectContaining({
+        journal: 'certificate-issuance',
+        step_id: 'journal-entry',
+        person_iin: CLEAN,
+        service_id: 'tb-certificate',
+      }),
+    ]);
     expect((await cashier.call('requests.queue', {})).rows.map((q) => q.number)).toContain(r.number);
     // No plain completion of the cash step, no signing before payment, no payment without a shift.
     expect((await refusal(cashier, 'requests.completeStep', { requestId: r.id, stepId: 'payment' })).code).toBe('payment-required');
@@ -214,6 +225,13 @@ describe('TB certificate', () => {
     const ru2 = (await operator.call('certificates.pdf', { number: cert.number, language: 'ru' })).base64;
     expect(pdfText(ru2)).toBe(pdfText(ru1)); // a re-print is the same document
     expect(pdfText(ru1)).toContain('не состоит');
+    // The act (Atyrau No. 150) was repealed in 2015: the certificate says the clinic works by it as its own interim
+    // internal standard, with who adopted it and why (issue 15, point 3).
+    const flat = (t: string) => t.replace(/\s+/g, ' ');
+    expect(flat(kk)).toContain('Күші жойылған акт ұйымның уақытша ішкі стандарты ретінде');
+    expect(flat(kk)).toContain('Ержан Болатұлы Сәрсенов');
+    expect(flat(pdfText(ru1))).toContain('принят организацией как временный внутренний');
+    expect(flat(pdfText(ru1))).toContain('Тестовая клиника');
     const journal = await operator.call('certificates.journal', { from: DAY_BEFORE, to: DAY_AFTER });
     expect(journal.map((c) => c.number)).toContain(cert.number);
 
@@ -307,6 +325,7 @@ describe('psychiatric certificate', () => {
       secret: TOKEN_PIN,
     });
     expect(first.issuedAt).toBeNull();
+    expect(stepJournalOfRequest(app.db, r.id).map((j) => [j.journal, j.step_id])).toEqual([['certificate-issuance', 'journal-entry']]);
     r = await cashier.call('requests.get', { requestId: r.id });
     expect(r.currentStep?.stepId).toBe('payment');
     await cashier.call('cash.pay', { requestId: r.id, method: 'cash' });

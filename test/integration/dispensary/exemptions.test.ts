@@ -12,7 +12,7 @@ import { listAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
 import { upsertPerson } from '../../../db/people';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { adoptRegionActs, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { workingDayClock } from '../../helpers/clock';
 
@@ -40,6 +40,7 @@ async function atCashDesk(): Promise<number> {
 beforeAll(async () => {
   ws = createTestWorkstation({ population: 0, clock: clock.read });
   saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+  adoptRegionActs(ws.app);
   resetWorkflowCaches(ws.app);
   const person = { iin: IIN, surname: 'Омаров', givenName: 'Ерлан', patronymic: null, birthDate: '1988-05-05', sex: 'M' as const };
   upsertPerson(ws.app.db, { ...person, address: null, phone: null, source: 'register' }, clock.now);

@@ -18,7 +18,7 @@ import { closeApp, openApp, type AppContext } from '../../../electron/services/a
 import { DEMO_ACCOUNTS, seedDemoData } from '../../../electron/services/demo-data';
 import { silentLogger } from '../../../electron/services/log';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
+import { adoptRegionActs, caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { workingDayClock } from '../../helpers/clock';
 
 const clock = workingDayClock('10:00', 'Asia/Atyrau');
@@ -90,6 +90,7 @@ beforeAll(async () => {
   ({ app } = openApp({ dataDir: dir, log: silentLogger, clock: clock.read }));
   seedDemoData(app, { population: 20, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+  adoptRegionActs(app);
   resetWorkflowCaches(app);
   for (const p of Object.values(PEOPLE)) {
     upsertPerson(

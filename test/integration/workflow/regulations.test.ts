@@ -21,17 +21,18 @@ afterEach(() => ws?.close());
 const shipped = (rel: string) => JSON.parse(fs.readFileSync(path.join(RESOURCES_DIR, 'regulations', rel), 'utf8')) as Record<string, any>;
 
 /** The Astana appointment service, re-issued by a (made-up) 2026 act in force from 1 April 2026 with 20-minute steps. */
-function successor(effectiveFrom = '2026-04-01') {
-  const d = shipped('astana-2013/appointment.json');
+function successor(effectiveFrom = '2026-04-01', service = 'appointment') {
+  const d = shipped(`astana-2013/${service}.json`);
   d.act = { issuer: d.act.issuer, number: '77-2026', date: '2026-03-10' };
   d.effectiveFrom = effectiveFrom;
   d.effectiveTo = null;
-  d.steps.find((s: { id: string }) => s.id === 'desk-result').maxMinutes = 20;
+  const last = d.steps.find((s: { id: string }) => s.id === 'desk-result');
+  if (last && last.maxMinutes !== undefined) last.maxMinutes = 20;
   return d;
 }
 
 describe('regulation import', () => {
-  it('a valid successor takes effect on its date, closes the open-ended predecessor the day before, and survives a restart', async () => {
+  it('a valid successor takes effect on its date, ends the interim standard for its service, and survives a restart', async () => {
     now = Date.UTC(2026, 2, 2, 4, 0);
     ws = createTestWorkstation({ population: 10, clock: () => new Date(now) });
     const admin = await ws.as('admin');
@@ -56,11 +57,15 @@ describe('regulation import', () => {
       imported: true,
       effectiveFrom: '2026-04-01',
     });
-    expect(res.closedPredecessor).toBe('astana/appointment@2013-02-19');
+    // The shipped act ended with its repeal (2014-09-08): nothing to close; the demo clinic works by it as its
+    // adopted interim standard, which stays open while its other two services have no successor.
+    expect(res.closedPredecessor).toBeNull();
+    expect(res.closedAdoptions).toEqual([]);
 
     const today = await registrar.call('regulations.inForce', {});
     const appt = today.services.find((s) => s.id === 'appointment')!;
-    expect(appt).toMatchObject({ key: 'astana/appointment@2013-02-19', effectiveTo: '2026-03-31', closedBySuccessor: true });
+    expect(appt).toMatchObject({ key: 'astana/appointment@2013-02-19', effectiveTo: '2014-09-08', closedBySuccessor: false });
+    expect(appt.adoption).toMatchObject({ key: 'astana/106-1923', adoptedBy: { login: 'admin' }, closed: null });
     expect(today.upcoming.map((u) => u.key)).toEqual(['astana/appointment@2026-04-01']);
 
     // On its date the successor is what new requests run under; the old request keeps its version.
@@ -71,6 +76,27 @@ describe('regulation import', () => {
     expect(fresh.definitionKey).toBe('astana/appointment@2026-04-01');
     expect((await registrar.call('requests.get', { requestId: old.id })).definitionKey).toBe('astana/appointment@2013-02-19');
     expect(fresh.steps[0]!.limit).toEqual({ maxMinutes: 0.25 });
+    // The other services still run by the adopted act.
+    const hv = await registrar.call('requests.start', { serviceId: 'home-visit', channel: 'desk', iin: IIN });
+    expect(hv.definitionKey).toBe('astana/home-visit@2013-02-19');
+
+    // Successors of the other two services close the adoption from the day the last one takes effect.
+    const admin2 = await ws.as('admin');
+    await admin2.call('regulations.import', { fileName: 'hv.json', text: JSON.stringify(successor('2026-05-01', 'home-visit')) });
+    const last = await admin2.call('regulations.import', {
+      fileName: 'att.json',
+      text: JSON.stringify(successor('2026-06-01', 'attachment')),
+    });
+    expect(last.closedAdoptions).toEqual(['astana/106-1923']);
+    const standing = await admin2.call('regulations.standing', {});
+    expect(standing.adoptions[0]!.closed).toMatchObject({ on: '2026-06-01', successorKey: 'astana/attachment@2026-06-01' });
+    expect(standing.active).toHaveLength(1); // still applies (attachment) until 2026-06-01
+    now = Date.UTC(2026, 4, 4, 4, 0);
+    registrar = await ws.as('registrar');
+    expect((await registrar.call('requests.start', { serviceId: 'attachment', channel: 'desk', iin: IIN })).definitionKey).toBe(
+      'astana/attachment@2013-02-19',
+    );
+    now = Date.UTC(2026, 3, 1, 4, 0);
 
     // Stored in the database: a restarted workstation loads it again.
     const dir = ws.dir;
@@ -83,8 +109,8 @@ describe('regulation import', () => {
       'astana/appointment@2026-04-01',
     );
     const audit = app.db.prepare(`SELECT action, entity_id FROM audit_log WHERE action = 'regulation.imported'`).all();
-    expect(audit).toEqual([{ action: 'regulation.imported', entity_id: 'astana/appointment@2026-04-01' }]);
-    expect(app.db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'regulation.import'`).get()).toEqual({ n: 1 });
+    expect(audit).toContainEqual({ action: 'regulation.imported', entity_id: 'astana/appointment@2026-04-01' });
+    expect(app.db.prepare(`SELECT count(*) AS n FROM outbox WHERE kind = 'regulation.import'`).get()).toEqual({ n: 3 });
   });
 
   it('an invalid file is refused with the file and the field named, and nothing is stored', async () => {

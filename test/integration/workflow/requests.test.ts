@@ -12,7 +12,7 @@ import { listOutbox } from '../../../db/outbox';
 import { upsertPerson } from '../../../db/people';
 import { setSetting } from '../../../db/settings';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { adoptRegionActs, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import { workingDayClock } from '../../helpers/clock';
@@ -47,6 +47,7 @@ function open(region: 'astana' | 'atyrau' = 'astana', start = Date.UTC(2026, 2, 
   ws = createTestWorkstation({ population: 20, clock: () => new Date(now) });
   if (region === 'atyrau') {
     saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+    adoptRegionActs(ws.app);
     resetWorkflowCaches(ws.app);
   }
   upsertPerson(
@@ -261,15 +262,21 @@ describe('walking a service through its steps', () => {
     for (const serviceId of ['home-visit', 'appointment', 'attachment']) {
       let r = await registrar.call('requests.start', { serviceId, channel: 'desk', iin: IIN });
       const seen: string[] = [];
-      while (r.currentStep) {
+      while (r.currentStep && r.currentStep.stepId !== 'desk-result') {
         seen.push(r.currentStep.stepId);
         r = await registrar.call('requests.completeStep', { requestId: r.id, stepId: r.currentStep.stepId });
       }
-      expect(r.status).toBe('done');
-      expect(seen).toEqual(['desk-auth', 'desk-choose-service', 'desk-population-query', 'desk-form-sign', 'desk-register', 'desk-result']);
+      expect(seen).toEqual(['desk-auth', 'desk-choose-service', 'desk-population-query', 'desk-form-sign', 'desk-register']);
+      // The result is the journal entry (and the talon): the generic queue cannot end the request without it.
+      const e = await refusal(registrar, 'requests.completeStep', { requestId: r.id, stepId: 'desk-result' });
+      expect(e.code).toBe('journal-entry-required');
+      expect(e.params).toMatchObject({ journal: JOURNAL_OF[serviceId], number: r.number });
+      expect((await registrar.call('requests.get', { requestId: r.id })).status).toBe('open');
     }
   });
 });
+
+const JOURNAL_OF: Record<string, string> = { 'home-visit': 'home-visit-calls', appointment: 'pre-registration', attachment: 'attachment' };
 
 describe('cancellation', () => {
   it('is a recorded step with a reason, by a role that may act on the current step or the administrator', async () => {
@@ -327,6 +334,7 @@ describe('anonymous HIV examination', () => {
       const admin = await ws.as('admin');
       await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(getOrganization(ws.app.db)!.bin) });
       saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+      adoptRegionActs(ws.app);
       resetWorkflowCaches(ws.app);
       const counsellor = await ws.as('counsellor');
       const r = await counsellor.call('requests.start', { serviceId: 'hiv-examination', channel: 'desk', anonymous: true });

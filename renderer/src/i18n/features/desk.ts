@@ -23,6 +23,13 @@ const kk = {
     notFound: 'ЖТ МДБ-да табылмады.',
     enterManually: 'Қолмен енгізу (Адамды іздеу)',
   },
+  refusal: {
+    title: 'Дәлелді бас тарту',
+    hint: 'Регламент бойынша ЖТ МДБ-да жоқ адамға дәлелді бас тарту беріледі: оны тіркеп, басып шығарып, қолына беріңіз.',
+    service: 'Қызмет',
+    name: 'Адамның өзі айтқан аты-жөні',
+    record: 'Бас тартуды тіркеу және басып шығару',
+  },
   channel: { label: 'Өтініш арнасы', phone: 'Телефон', desk: 'Келді' },
   visit: {
     title: 'Дәрігерді үйге шақыру',
@@ -197,6 +204,13 @@ const ru: typeof kk = {
     notFound: 'В ГБД ФЛ не найден.',
     enterManually: 'Ввести вручную (Поиск человека)',
   },
+  refusal: {
+    title: 'Мотивированный отказ',
+    hint: 'По регламенту человеку, которого нет в ГБД ФЛ, выдаётся мотивированный отказ: оформите его, распечатайте и выдайте на руки.',
+    service: 'Услуга',
+    name: 'Ф.И.О. со слов обратившегося',
+    record: 'Оформить отказ и распечатать',
+  },
   channel: { label: 'Канал обращения', phone: 'Телефон', desk: 'Лично' },
   visit: {
     title: 'Вызов врача на дом',
@@ -370,6 +384,13 @@ const en: typeof kk = {
     placeholder: 'IIN (12 digits) or “Kas Din”',
     notFound: 'Not found in the population register.',
     enterManually: 'Enter by hand (Person search)',
+  },
+  refusal: {
+    title: 'Motivated refusal',
+    hint: 'By the regulation, a person missing from the population register receives a motivated refusal: record it, print it and hand it over.',
+    service: 'Service',
+    name: 'Full name as the person gives it',
+    record: 'Record the refusal and print it',
   },
   channel: { label: 'Channel', phone: 'Phone', desk: 'In person' },
   visit: {

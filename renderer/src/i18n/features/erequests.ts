@@ -43,6 +43,7 @@ const kk = {
   details: {
     'signed-by': 'қол қойған: {signer} (ЖСН {iin})',
     'regulation-in-force': '№ {act} ({actDate}) регламенті, {from} бастап күшінде',
+    'regulation-adopted': '№ {act} ({actDate}) регламенті — ұйымның уақытша ішкі стандарты',
     'no-regulation': '{date} күні күшіндегі регламент жоқ',
     'cutoff-ok': '{at} келді, {until} дейін қабылданады',
     'cutoff-late': '{at} келді, {until} кейін (жұмыс {close} аяқталады − {minutes} мин)',
@@ -153,6 +154,7 @@ const ru: typeof kk = {
   details: {
     'signed-by': 'подписал: {signer} (ИИН {iin})',
     'regulation-in-force': 'регламент № {act} от {actDate}, действует с {from}',
+    'regulation-adopted': 'регламент № {act} от {actDate} — временный внутренний стандарт организации',
     'no-regulation': 'на {date} нет действующего регламента',
     'cutoff-ok': 'поступил в {at}, принимается до {until}',
     'cutoff-late': 'поступил в {at}, позже {until} (окончание работы {close} − {minutes} мин)',
@@ -262,6 +264,7 @@ const en: typeof kk = {
   details: {
     'signed-by': 'signed by {signer} (IIN {iin})',
     'regulation-in-force': 'regulation No. {act} of {actDate}, in force from {from}',
+    'regulation-adopted': 'regulation No. {act} of {actDate}, the organization’s interim internal standard',
     'no-regulation': 'no regulation in force on {date}',
     'cutoff-ok': 'received {at}, accepted until {until}',
     'cutoff-late': 'received {at}, after {until} (closing {close} − {minutes} min)',

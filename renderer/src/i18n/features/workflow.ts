@@ -165,6 +165,23 @@ const kk = {
     refused: 'Файл қабылданбады ({count} қате). Файл мен өрісті түзетіп, қайта жүктеңіз:',
     none: 'Жоқ.',
   },
+  adoption: {
+    noAct:
+      'Ұйымның өңірінде ({region}) бүгін ({today}) бірде-бір регламент күшінде емес: соңғы акт №{number} ({date}) {end} дейін күшінде болды. Әкімші оны ұйымның уақытша ішкі стандарты ретінде қабылдай алады (Регламенттер бөлімі).',
+    active: 'Күші жойылған акт №{number} ({date}) ұйымның уақытша ішкі стандарты ретінде қабылданған: {who}, {when}. Негізі: {reason}',
+    closesOn: 'Жаңа регламент {on} бастап күшіне енеді, сол күннен бастап стандарт қолданылмайды.',
+    title: 'Ұйымның уақытша ішкі стандарттары',
+    hint: 'Күші жойылған акт ұйымның өз шешімімен ғана қолданылады: кім, қашан, не үшін қабылдағаны жазылады, барлық жұмыс орындарына жіберіледі, баннерде және актіге сілтейтін барлық басып шығарылатын құжаттарда көрсетіледі. Жаңа регламентті жүктеу оны жабады.',
+    lapsed: 'Акт №{number} ({date}), {end} дейін күшінде болды; қызметтер: {services}',
+    reason: 'Негізі',
+    adopt: 'Қабылдау',
+    close: 'Жабу',
+    closeReason: 'Жабу негізі',
+    closed: 'жабылды {on}: {by}, {reason}',
+    closedBySuccessor: 'жабылды {on}: жаңа регламент жүктелді ({key})',
+    adopted: 'Акт қабылданды.',
+    none: 'Қабылданған акт жоқ.',
+  },
   calendar: {
     title: 'Жұмыс уақыты мен күнтізбе',
     hint: 'Жұмыс күндерімен есептелетін мерзімдер осы күнтізбе бойынша есептеледі: демалыс күндері, ҚР мерекелері, ауыстырылған күндер және ұйымның өз ауыстырулары. Уақыт белдеуі: {tz}.',
@@ -360,6 +377,24 @@ const ru: Messages = {
     refused: 'Файл не принят ({count} ошибок). Исправьте указанные файл и поле и загрузите снова:',
     none: 'Нет.',
   },
+  adoption: {
+    noAct:
+      'В регионе организации ({region}) сегодня ({today}) не действует ни один регламент: последний акт №{number} от {date} действовал до {end}. Администратор может принять его как временный внутренний стандарт организации (раздел «Регламенты»).',
+    active:
+      'Утративший силу акт №{number} от {date} принят организацией как временный внутренний стандарт: {who}, {when}. Основание: {reason}',
+    closesOn: 'Новый регламент вступает в силу с {on}; с этого дня стандарт не применяется.',
+    title: 'Временные внутренние стандарты организации',
+    hint: 'Утративший силу акт применяется только по решению организации: записывается, кто, когда и почему его принял; решение получают все рабочие места, оно показано в баннере и на всех печатных документах, ссылающихся на акт. Загрузка нового регламента закрывает его.',
+    lapsed: 'Акт №{number} от {date}, действовал до {end}; услуги: {services}',
+    reason: 'Основание',
+    adopt: 'Принять',
+    close: 'Закрыть',
+    closeReason: 'Основание закрытия',
+    closed: 'закрыт с {on}: {by}, {reason}',
+    closedBySuccessor: 'закрыт с {on}: загружен новый регламент ({key})',
+    adopted: 'Акт принят.',
+    none: 'Принятых актов нет.',
+  },
   calendar: {
     title: 'Рабочее время и календарь',
     hint: 'Сроки в рабочих днях считаются по этому календарю: выходные, праздники РК, перенесённые дни и собственные переносы организации. Часовой пояс: {tz}.',
@@ -552,6 +587,24 @@ const en: Messages = {
     closes: '{key} ends on {date}.',
     refused: 'The file was refused ({count} problems). Fix the named file and field and import again:',
     none: 'None.',
+  },
+  adoption: {
+    noAct:
+      'No regulation is in force in the organization’s region ({region}) today ({today}): the last act, No. {number} of {date}, was in force until {end}. An administrator may adopt it as the organization’s interim internal standard (Regulations screen).',
+    active:
+      'Repealed act No. {number} of {date} adopted by the organization as its interim internal standard: {who}, {when}. Reason: {reason}',
+    closesOn: 'A new regulation takes effect on {on}; from that day the standard no longer applies.',
+    title: 'The organization’s interim internal standards',
+    hint: 'A repealed act applies only by the organization’s own decision: who adopted it, when and why is recorded, sent to every desk, shown in a banner and on every printout that cites the act. Importing a new regulation closes it.',
+    lapsed: 'Act No. {number} of {date}, in force until {end}; services: {services}',
+    reason: 'Reason',
+    adopt: 'Adopt',
+    close: 'Close',
+    closeReason: 'Reason for closing',
+    closed: 'closed from {on}: {by}, {reason}',
+    closedBySuccessor: 'closed from {on}: a new regulation was imported ({key})',
+    adopted: 'The act is adopted.',
+    none: 'No act is adopted.',
   },
   calendar: {
     title: 'Working hours and calendar',

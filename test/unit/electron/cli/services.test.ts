@@ -28,9 +28,24 @@ describe('tirkeu services --json', () => {
   });
 
   it('prints every region without --region, and nothing before the acts took effect', async () => {
-    expect(JSON.parse((await cli('--json', '--at', '2015-01-01')).out)).toHaveLength(10);
+    expect(JSON.parse((await cli('--json', '--at', '2014-08-01')).out)).toHaveLength(10);
+    expect(JSON.parse((await cli('--json', '--at', '2015-01-01')).out)).toHaveLength(7); // Astana's act repealed
     expect(JSON.parse((await cli('--json', '--at', '2013-01-15')).out)).toHaveLength(0);
     expect(JSON.parse((await cli('--json', '--region', 'astana', '--at', '2013-02-18T19:30:00Z')).out)).toHaveLength(3);
+  });
+
+  it('lists no service of a repealed act, and says that no act is in force', async () => {
+    const r = await cli('--json', '--region', 'atyrau', '--at', '2016-06-01');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual([]);
+    expect(r.err).toContain('no act is in force in region atyrau on 2016-06-01');
+    expect(r.err).toContain('No. 150 of 2014-05-23, repealed by No. 328 of 2015-10-23, was in force until 2015-11-02');
+    const lastDay = await cli('--json', '--region', 'atyrau', '--at', '2015-11-02');
+    expect(JSON.parse(lastDay.out)).toHaveLength(7);
+    expect(lastDay.err).toBe('');
+    const astana = await cli('--json', '--region', 'astana', '--at', '2014-09-09');
+    expect(JSON.parse(astana.out)).toEqual([]);
+    expect(astana.err).toContain('No. 106-1923 of 2012-12-29, repealed by No. 06-1451 of 2014-08-29, was in force until 2014-09-08');
   });
 
   it('refuses bad arguments with exit code 2', async () => {

@@ -16,7 +16,7 @@ import {
 } from '../../../../../electron/services/workflow/actions';
 
 const catalog = loadCatalog(join(__dirname, '../../../../../resources/regulations'));
-const def = (id: string): ServiceDefinition => catalog.byId(id, 'atyrau', '2020-01-01')!;
+const def = (id: string): ServiceDefinition => catalog.byId(id, 'atyrau', '2015-01-01')!;
 const step = (serviceId: string, stepId: string) => def(serviceId).steps.find((s) => s.id === stepId)!;
 
 describe('step actions', () => {
