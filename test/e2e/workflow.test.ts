@@ -231,11 +231,11 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     const today = localDate(s.ws.app.clock(), 'Asia/Atyrau');
     const [year, month] = today.split('-').map(Number) as [number, number];
     const effectiveFrom = new Date(Date.UTC(year, month + 1, 1)).toISOString().slice(0, 10);
-    const dayBefore = new Date(Date.UTC(year, month + 1, 0)).toISOString().slice(0, 10);
     const next = {
       ...tbFile,
       act: { ...tbFile.act, number: '12', date: today, registration: undefined, repealedBy: undefined },
       effectiveFrom,
+      effectiveTo: null,
     };
     const broken = { ...next, steps: [{ ...next.steps[0], role: 'doctor' }, ...next.steps.slice(1)] };
     const file = page.locator('[data-test="import-file"]');
@@ -253,9 +253,10 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     await page.locator('[data-test="import-submit"]').click();
     await expect.poll(() => page.locator('[data-test="import-ok"]').textContent()).toContain(effectiveFrom);
     await expect.poll(() => page.locator(`[data-test="upcoming"] tr[data-key="atyrau/tb-certificate@${effectiveFrom}"]`).count()).toBe(1);
+    // The repealed act keeps its own end (2015-11-02) and runs by the clinic's adoption until the successor starts.
     await expect
       .poll(() => page.locator('[data-test="in-force"] tr[data-service="tb-certificate"] [data-test="period"]').textContent())
-      .toContain(`2014-07-04 – ${dayBefore}`);
+      .toContain('2014-07-04 – 2015-11-02');
     await screenshot(page, 'e2e-workflow-11-import-accepted');
   }, 90_000);
 });

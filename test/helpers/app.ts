@@ -5,6 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
 import type { Result } from '../../common/errors';
+import { parseIin } from '../../common/iin';
+import { upsertPerson } from '../../db/people';
 import { closeApp, openApp, type AppContext } from '../../electron/services/app';
 import type { SessionSlot } from '../../electron/services/auth';
 import { adoptLapsedActs, DEMO_ACCOUNTS, seedDemoData } from '../../electron/services/demo-data';
@@ -63,6 +65,33 @@ export const TEST_ADOPTION_REASON = 'Сынақ клиникасы / Тесто�
 export function adoptRegionActs(app: AppContext): void {
   resetWorkflowCaches(app);
   adoptLapsedActs(app, 'admin', TEST_ADOPTION_REASON);
+}
+
+/**
+ * A person as the population register (ЖТ МДБ) has them: birth date and sex from the IIN. An Astana desk serves
+ * no one entered by hand (the regulation refuses a person missing from the register), so tests seed people here.
+ */
+export function addToRegister(
+  app: AppContext,
+  p: { iin: string; surname: string; givenName: string; patronymic?: string | null; address?: string | null; phone?: string | null },
+): void {
+  const parsed = parseIin(p.iin);
+  if (!parsed.valid) throw new Error(`a test person's IIN is invalid: ${parsed.reason}`);
+  upsertPerson(
+    app.db,
+    {
+      iin: p.iin,
+      surname: p.surname,
+      givenName: p.givenName,
+      patronymic: p.patronymic ?? null,
+      birthDate: parsed.birthDate,
+      sex: parsed.sex,
+      address: p.address ?? null,
+      phone: p.phone ?? null,
+      source: 'register',
+    },
+    app.clock(),
+  );
 }
 
 export function createTestWorkstation(options: { population?: number; clock?: () => Date } = {}): TestWorkstation {

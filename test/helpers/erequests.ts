@@ -7,11 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { getOrganization, saveOrganization } from '../../db/organization';
 import { findStaffByLogin } from '../../db/staff';
-import { upsertPerson } from '../../db/people';
-import { parseIin } from '../../common/iin';
 import { createGatewayCredential } from '../../server/gateway';
 import { publishReference } from '../../server/push';
-import { createTestWorkstation, type Caller, type TestWorkstation } from './app';
+import { addToRegister, createTestWorkstation, type Caller, type TestWorkstation } from './app';
 import { workingDayClock, type TestClock } from './clock';
 import { createTestPki, type TestPki } from './pki';
 import { startTestServer, type TestServer } from './sync-server';
@@ -80,23 +78,13 @@ export async function setUpErequestWorkstation(
   await admin.call('erequests.addTrustFile', { fileName: 'crl.pem', base64: fs.readFileSync(pki.crl).toString('base64') });
   // The test citizen: in the register, living in district 1, attached here (unless the test attaches them).
   // In the population register (an Astana desk serves no one entered by hand: the regulation refuses them).
-  const citizen = parseIin(pki.citizenIin);
-  if (!citizen.valid) throw new Error(`the test citizen's IIN is invalid: ${citizen.reason}`);
-  upsertPerson(
-    ws.app.db,
-    {
-      iin: pki.citizenIin,
-      surname: 'Тестов',
-      givenName: 'Али',
-      patronymic: null,
-      birthDate: citizen.birthDate,
-      sex: citizen.sex,
-      address: 'Астана қ., Тұран д-лы, 5, 12',
-      phone: '+77011234567',
-      source: 'register',
-    },
-    ws.app.clock(),
-  );
+  addToRegister(ws.app, {
+    iin: pki.citizenIin,
+    surname: 'Тестов',
+    givenName: 'Али',
+    address: 'Астана қ., Тұран д-лы, 5, 12',
+    phone: '+77011234567',
+  });
   if (options.attachCitizen !== false)
     await registrar.call('attachments.apply', { iin: pki.citizenIin, documents: ['application', 'identity-document'] });
   // The Astana e-services are fully automated (cl. 3): the rules answer, unless the organization has a registrar confirm.

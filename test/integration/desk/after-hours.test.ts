@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
-import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { addToRegister, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { workingDayClock } from '../../helpers/clock';
 
@@ -17,7 +17,7 @@ const PERSON = makeIin('1984-02-03', 'F', 41);
 beforeAll(async () => {
   ws = createTestWorkstation({ population: 20, clock: clock.read });
   reg = await ws.as('registrar');
-  await reg.call('people.createManual', {
+  addToRegister(ws.app, {
     iin: PERSON,
     surname: 'Әбілова',
     givenName: 'Меруерт',
@@ -72,7 +72,7 @@ describe('a home-visit call after hours', () => {
     const day = createTestWorkstation({ population: 20, clock: morning.read });
     try {
       const r2 = await day.as('registrar');
-      await r2.call('people.createManual', {
+      addToRegister(day.app, {
         iin: PERSON,
         surname: 'Әбілова',
         givenName: 'Меруерт',

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
-import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { addToRegister, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { workingDayClock } from '../../helpers/clock';
 
@@ -24,7 +24,7 @@ beforeAll(async () => {
     [PERSON, 'Динара'],
     [OTHER, 'Арман'],
   ] as const)
-    await reg.call('people.createManual', {
+    addToRegister(ws.app, {
       iin,
       surname: 'Қасымова',
       givenName: given,

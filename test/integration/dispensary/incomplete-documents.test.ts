@@ -10,8 +10,7 @@ import { getOrganization, saveOrganization } from '../../../db/organization';
 import { upsertPerson } from '../../../db/people';
 import { closeApp, openApp, type AppContext } from '../../../electron/services/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../../electron/services/demo-data';
-import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
+import { adoptRegionActs, caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { workingDayClock } from '../../helpers/clock';
 
 const PERSON = makeIin('1987-06-07', 'M', 61);
@@ -27,7 +26,7 @@ beforeAll(() => {
   ({ app } = openApp({ dataDir: tempDir(), clock: clock.read }));
   seedDemoData(app, { population: 10, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, TEST_PASSWORD])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
-  resetWorkflowCaches(app);
+  adoptRegionActs(app);
   upsertPerson(
     app.db,
     {
