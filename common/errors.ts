@@ -82,6 +82,14 @@ export const ERROR_CODES = [
   'secrets-unavailable',
   // backups (electron/services/admin/backups.ts)
   'backup-unusable',
+  // application updates from the central server (electron/services/updates)
+  'update-not-enrolled',
+  'update-unauthorized',
+  'update-manifest-invalid',
+  'update-none',
+  'update-corrupt',
+  'update-shift-open',
+  'update-signing',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -223,6 +223,10 @@ const cashStatements = statementCache((db: Db) => ({
 export function openShiftOf(db: Db, cashierId: number): ShiftRow | undefined {
   return cashStatements(db).openShiftOf.get(cashierId) as ShiftRow | undefined;
 }
+/** The cash shifts open on this desk (the cash journal is the desk's own): an update waits until they close. */
+export function openShifts(db: Db): ShiftRow[] {
+  return db.prepare(`SELECT * FROM cash_shift WHERE closed_at IS NULL ORDER BY opened_at`).all() as ShiftRow[];
+}
 export function getShift(db: Db, id: number): ShiftRow | undefined {
   return cashStatements(db).shift.get(id) as ShiftRow | undefined;
 }

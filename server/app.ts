@@ -11,6 +11,7 @@
  *   GET  /v1/gateway/requests/{number}  what the citizen's screen shows: status, deadline, signed result or refusal
  *   POST /v1/gateway/requests/{number}/survey  the citizen's answers to the quality survey {q1, q2} (gateway-survey.ts)
  *   GET  /v1/gateway/slots?org=&specialty=|doctor=&from=&to=   free appointment times (server/slots.ts)
+ *   GET  /v1/updates/{file}             a published update: latest*.yml, release notes, the installers they list
  *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
  */
 import { parseSurveyBody, recordPortalSurvey } from './gateway-survey';
@@ -45,6 +46,7 @@ import type { OrgProfile } from '../common/organization';
 import { claimErequests, readClaimBody } from './erequest-leases';
 import { freeSlotsFor, parseSlotQuery, SlotQueryError } from './slots';
 import { EREQUEST_LEASE_MS } from '../common/erequests';
+import { registerUpdateRoutes } from './updates';
 
 export interface ServerAppOptions {
   db: ServerDb;
@@ -62,6 +64,8 @@ export interface ServerAppOptions {
   clock?: Clock;
   /** How long a claimed e-request stays with the claiming workstation without a registration (ms). */
   erequestLeaseMs?: number;
+  /** The folder of published application updates (server/updates.ts); absent = none published. */
+  updatesDir?: string | null;
 }
 
 declare module 'fastify' {
@@ -184,6 +188,8 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
     const numbers = readClaimBody(req.body);
     return claimErequests(db, req.workstation!, numbers, clock(), options.erequestLeaseMs ?? EREQUEST_LEASE_MS);
   });
+
+  registerUpdateRoutes(app, options.updatesDir, guard);
 
   // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or
   // JSON {cms: base64}.

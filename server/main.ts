@@ -4,6 +4,7 @@
  * --allow-insecure-http; give --tls-cert and --tls-key (or the same keys in --config FILE.json) for HTTPS.
  * --retention-days N (default 30): history kept on the server; it must exceed the longest time a desk stays
  * offline (a batch replayed after it is treated as new). PGlite is vacuumed and analyzed hourly.
+ * --updates-dir DIR: electron-builder's output (installers + latest*.yml) served to enrolled desks (server/updates.ts).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -31,6 +32,8 @@ export interface ServerConfig {
   logger?: boolean;
   /** Days of server history kept (operations, batches, superseded or pulled changes); see server/maintenance.ts. */
   retentionDays?: number;
+  /** The folder of published application updates served to enrolled workstations (server/updates.ts). */
+  updatesDir?: string | undefined;
 }
 
 export interface RunningServer {
@@ -56,6 +59,7 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
       'min-schema': { type: 'string' },
       'erequest-lease-minutes': { type: 'string' },
       'retention-days': { type: 'string' },
+      'updates-dir': { type: 'string' },
       quiet: { type: 'boolean' },
     },
   });
@@ -72,7 +76,12 @@ export function resolveConfig(argv: string[], env: NodeJS.ProcessEnv = process.e
     erequestLeaseMinutes: leaseMinutes(values['erequest-lease-minutes'] ?? file.erequestLeaseMinutes),
     retentionDays: retentionDays(values['retention-days'] ?? file.retentionDays ?? env.TIRKEU_SERVER_RETENTION_DAYS),
     logger: !(values.quiet ?? false),
+    updatesDir: updatesDir(values['updates-dir'] ?? file.updatesDir),
   };
+}
+
+function updatesDir(raw: string | undefined): string | undefined {
+  return raw ? path.resolve(raw) : undefined;
 }
 
 function leaseMinutes(raw: string | number | undefined): number | undefined {
@@ -105,6 +114,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     db,
     adminToken,
     minSchema: config.minSchema,
+    updatesDir: config.updatesDir ?? null,
     ...(config.erequestLeaseMinutes ? { erequestLeaseMs: config.erequestLeaseMinutes * 60_000 } : {}),
     logger: config.logger,
     https: tls ? { cert: fs.readFileSync(config.tlsCert!), key: fs.readFileSync(config.tlsKey!) } : null,

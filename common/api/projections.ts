@@ -253,6 +253,8 @@ export const PROJECTIONS = {
   'timetables.setTemplate': AS_IS,
   'timetables.addException': AS_IS,
   'timetables.removeException': AS_IS,
+  'updates.check': AS_IS,
+  'updates.install': AS_IS,
 } satisfies { readonly [M in ApiMethod]: Projection<M> | typeof AS_IS };
 
 /** The answer of `method` as the viewer may see it (throws `not-found`/`forbidden` when it may see none of it). */

@@ -20,6 +20,7 @@ import { sessionApi } from './session';
 import { signingApi } from './signing';
 import { syncApi } from './sync';
 import { timetablesApi } from './timetables';
+import { updatesApi } from './updates';
 import { workflowApi } from './workflow';
 
 export const API_SLICES = {
@@ -41,6 +42,7 @@ export const API_SLICES = {
   cash: cashApi,
   erequests: erequestsApi,
   maintenance: maintenanceApi,
+  updates: updatesApi,
 } as const;
 
 export type ApiSlices = typeof API_SLICES;

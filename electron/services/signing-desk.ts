@@ -115,6 +115,22 @@ export async function listKeys(
   });
 }
 
+/** Signatures being made right now, per application: an update is not installed under a token's PIN dialog. */
+const signingNow = new WeakMap<AppContext, number>();
+
+export function signaturesInProgress(app: AppContext): number {
+  return signingNow.get(app) ?? 0;
+}
+
+async function whileSigning<T>(app: AppContext, work: () => Promise<T>): Promise<T> {
+  signingNow.set(app, signaturesInProgress(app) + 1);
+  try {
+    return await work();
+  } finally {
+    signingNow.set(app, signaturesInProgress(app) - 1);
+  }
+}
+
 /**
  * Signs a document's canonical bytes. The PIN or password is copied once into a Buffer that the signer wipes,
  * and never logged (the dispatcher logs no arguments; audit details carry the certificate, not the secret).
@@ -127,13 +143,15 @@ export async function signDocument(
 ): Promise<{ cms: Buffer; content: Buffer; certificate: SigningKey['certificate'] }> {
   const content = canonicalBytes(document);
   const signer = signerFor(app, input.source);
-  const result = await signer.sign(content, {
-    keyId: input.keyId,
-    secret: Buffer.from(input.secret, 'utf8'),
-    expect: expectedIdentity(app, staff, input.as ?? 'self'),
-    existing: input.existing,
-    signingTime: app.clock(),
-  });
+  const result = await whileSigning(app, () =>
+    signer.sign(content, {
+      keyId: input.keyId,
+      secret: Buffer.from(input.secret, 'utf8'),
+      expect: expectedIdentity(app, staff, input.as ?? 'self'),
+      existing: input.existing,
+      signingTime: app.clock(),
+    }),
+  );
   return { cms: result.cms, content: Buffer.from(content), certificate: result.certificate };
 }
 
@@ -171,11 +189,13 @@ export async function signAsProvider(
   const content = canonicalBytes(document);
   const signer = signerFor(app, input.source);
   const org = getOrganization(app.db);
-  const result = await signer.sign(content, {
-    keyId: input.keyId,
-    secret: Buffer.from(input.secret, 'utf8'),
-    expect: { bin: org?.bin ?? null },
-    signingTime: app.clock(),
-  });
+  const result = await whileSigning(app, () =>
+    signer.sign(content, {
+      keyId: input.keyId,
+      secret: Buffer.from(input.secret, 'utf8'),
+      expect: { bin: org?.bin ?? null },
+      signingTime: app.clock(),
+    }),
+  );
   return { cms: result.cms, content: Buffer.from(content), certificate: result.certificate };
 }

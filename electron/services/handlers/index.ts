@@ -25,6 +25,7 @@ import { sessionHandlers } from './session';
 import { signingHandlers } from './signing';
 import { syncHandlers } from './sync';
 import { timetablesHandlers } from './timetables';
+import { updatesHandlers } from './updates';
 import { workflowHandlers } from './workflow';
 
 export type { CallContext } from './context';
@@ -51,6 +52,7 @@ export const handlersBySlice: { [S in ApiSliceName]: SliceHandlers<ApiSlices[S]>
   cash: cashHandlers,
   erequests: erequestsHandlers,
   maintenance: maintenanceHandlers,
+  updates: updatesHandlers,
 };
 
 // Every slice has its map and every map has exactly its slice's methods, so together they cover the contract.

@@ -20,11 +20,23 @@ export class NetworkError extends Error {
 
 const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 4 }), https: new https.Agent({ keepAlive: true, maxSockets: 4 }) };
 
-export function request(
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export async function request(method: 'GET' | 'POST', url: string, options: RequestOptions = {}): Promise<HttpResponse> {
+  const r = await requestBytes(method, url, options);
+  return { status: r.status, headers: r.headers, body: r.body.toString('utf8') };
+}
+
+/** The same request with the body as bytes (an update installer: electron/services/updates). */
+export function requestBytes(
   method: 'GET' | 'POST',
   url: string,
-  options: { headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
-): Promise<HttpResponse> {
+  options: RequestOptions & { maxBytes?: number } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     let u: URL;
     try {
@@ -48,8 +60,14 @@ export function request(
       },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          received += c.length;
+          if (options.maxBytes !== undefined && received > options.maxBytes)
+            req.destroy(new NetworkError(`the answer is larger than ${options.maxBytes} bytes`));
+          else chunks.push(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
         res.on('error', (e) => reject(new NetworkError(e.message)));
         res.on('aborted', () => reject(new NetworkError('the response was cut off')));
       },

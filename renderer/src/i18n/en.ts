@@ -176,6 +176,14 @@ const en: typeof kk = {
       'This workstation holds the records of organization {localBin}, and the code is for organization {codeBin}. Nothing was sent. To join {codeBin}, start Tirkeu with a new, empty data folder.',
     'server-unreachable': 'The central server cannot be reached. Check its address and the network; nothing was changed.',
     'session-locked': 'The screen is locked: enter the password to continue.',
+    'update-not-enrolled': 'Updates come from the central server, and this workstation is not enrolled with one. Enroll it first (Sync).',
+    'update-unauthorized': 'The central server refused this workstation’s credential (revoked?). Enroll the workstation again.',
+    'update-manifest-invalid':
+      'The update published on the central server is malformed ({field}). Ask the server’s administrator to publish it again.',
+    'update-none': 'There is nothing to install: this workstation already runs version {current} or newer.',
+    'update-corrupt': 'The downloaded update does not match its checksum (SHA-512): it was damaged or replaced. Nothing was installed.',
+    'update-shift-open': 'Cash shift {number} is open on this workstation. Close the shift, then install the update.',
+    'update-signing': 'A document is being signed on this workstation. Install the update when the signature is done.',
     'backup-unusable':
       'This backup cannot be used (damaged, not a Tirkeu database or from a newer version). The database in use was not changed.',
     'secrets-unavailable':
