@@ -3,6 +3,8 @@
  * first run, register the API over IPC and show the hardened window.
  */
 import { app, BrowserWindow, dialog, safeStorage } from 'electron';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registerIpc } from './ipc';
@@ -13,6 +15,7 @@ import { defaultDataDir } from './services/paths';
 import { startSync, stopSync } from './services/sync/index';
 import { startBackupSchedule } from './services/admin/backups';
 import { startErequests } from './services/erequests/intake';
+import { setUpdateLauncher } from './services/updates/install';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,6 +47,21 @@ function osSecretBox(): SecretBox | undefined {
   });
 }
 
+/**
+ * Runs an update installer the services have already verified against the manifest's SHA-512 (services/updates),
+ * then quits so the installer can replace this application: the NSIS setup on Windows, the new AppImage on
+ * Linux (a .deb opens in the system's package installer, which asks for the administrator's password).
+ */
+function launchInstaller(file: string): void {
+  const child =
+    process.platform === 'linux' && file.endsWith('.deb')
+      ? spawn('xdg-open', [file], { detached: true, stdio: 'ignore' })
+      : (fs.chmodSync(file, 0o755),
+        spawn(file, process.platform === 'win32' ? ['--updated', '--force-run'] : [], { detached: true, stdio: 'ignore' }));
+  child.unref();
+  setTimeout(() => app.quit(), 500);
+}
+
 app.whenReady().then(() => {
   try {
     context = openApp({ dataDir: app.getPath('userData'), secrets: osSecretBox() }).app;
@@ -61,6 +79,7 @@ app.whenReady().then(() => {
   hardenSession();
   serveRenderer(path.join(here, '..', 'renderer'));
   registerIpc(context);
+  setUpdateLauncher(context, launchInstaller); // updates.install hands a verified installer over (services/updates)
   startBackupSchedule(context); // the daily copy of the database, at start-up when due (services/admin/backups.ts)
   startSync(context); // the background sync loop (idle until the administrator enrolls the workstation)
   startErequests(context); // e-requests pulled from the portal: verify, register, check, answer (issue 8)

@@ -1,5 +1,6 @@
 /**
- * The Administration screen (issue 16): backups, the audit check, the population-register import, one-time links.
+ * The Administration screen (issue 16): backups, the audit check, the population-register import, one-time links;
+ * application updates (issue 17).
  * Terms: резервтік көшірме / резервная копия; ЖТ МДБ / ГБД ФЛ; ЖСН / ИИН.
  */
 const kk = {
@@ -102,6 +103,27 @@ const kk = {
     copy: 'Көшіру',
     copied: 'Көшірілді',
     unavailable: 'Бұл терезеде сілтеме қажет емес: ол тек браузер режимінде беріледі.',
+  },
+  updates: {
+    title: 'Жаңарту',
+    intro:
+      'Бағдарламаның жаңа нұсқалары орталық серверден келеді. Орнату тек сіздің келісіміңізбен, кассалық ауысым жабық кезде жүргізіледі.',
+    check: 'Жаңартуды тексеру',
+    current: 'Орнатылған нұсқа: {version}',
+    available: 'Жаңа нұсқа бар: {version}',
+    upToDate: 'Бұл жұмыс орнында ең соңғы нұсқа орнатылған.',
+    notes: 'Не өзгерді',
+    install: 'Жүктеп алу және орнату',
+    confirmTitle: '{version} нұсқасын орнату керек пе?',
+    confirmText:
+      'Жаңарту жүктеліп, бақылау сомасы тексеріледі, содан кейін бағдарлама жабылып, орнатушы іске қосылады. Осы жұмыс орнындағы барлық жұмысты сақтаңыз.',
+    blocked: {
+      'cash-shift': 'Бұл жұмыс орнында кассалық ауысым ашық: ауысым жабылғаннан кейін орнатуға болады.',
+      signing: 'Бұл жұмыс орнында қазір құжатқа қол қойылып жатыр: қол қойылғаннан кейін орнатуға болады.',
+    },
+    launched: '{version} нұсқасы тексерілді; орнатушы іске қосылды, бағдарлама қайта ашылады.',
+    noShell:
+      '{version} нұсқасы жүктеліп, тексерілді. Бұл режимде орнатушыны іске қосатын терезе жоқ: тексерілген орнатушы деректер қалтасында сақталды, оны қолмен іске қосыңыз.',
   },
   bytes: { B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ' },
 };
@@ -207,6 +229,26 @@ const ru: typeof kk = {
     copied: 'Скопировано',
     unavailable: 'В этом окне ссылка не нужна: она выдаётся только в режиме браузера.',
   },
+  updates: {
+    title: 'Обновление',
+    intro: 'Новые версии программы приходят с центрального сервера. Установка — только с вашего согласия и при закрытой кассовой смене.',
+    check: 'Проверить обновление',
+    current: 'Установленная версия: {version}',
+    available: 'Доступна новая версия: {version}',
+    upToDate: 'На этом рабочем месте установлена последняя версия.',
+    notes: 'Что нового',
+    install: 'Загрузить и установить',
+    confirmTitle: 'Установить версию {version}?',
+    confirmText:
+      'Обновление будет загружено и проверено по контрольной сумме, затем программа закроется и запустится установщик. Сохраните всю работу на этом рабочем месте.',
+    blocked: {
+      'cash-shift': 'На этом рабочем месте открыта кассовая смена: установить можно после её закрытия.',
+      signing: 'На этом рабочем месте сейчас подписывается документ: установить можно после подписания.',
+    },
+    launched: 'Версия {version} проверена; установщик запущен, программа откроется заново.',
+    noShell:
+      'Версия {version} загружена и проверена. В этом режиме нет окна, которое запустит установщик: проверенный установщик сохранён в папке данных, запустите его вручную.',
+  },
   bytes: { B: 'Б', KB: 'КБ', MB: 'МБ', GB: 'ГБ' },
 };
 
@@ -310,6 +352,27 @@ const en: typeof kk = {
     copy: 'Copy',
     copied: 'Copied',
     unavailable: 'This window needs no link: links are issued in browser mode only.',
+  },
+  updates: {
+    title: 'Update',
+    intro:
+      'New versions of the application come from the central server. They are installed only with your consent and with the cash shift closed.',
+    check: 'Check for an update',
+    current: 'Installed version: {version}',
+    available: 'New version available: {version}',
+    upToDate: 'This workstation runs the latest version.',
+    notes: 'What is new',
+    install: 'Download and install',
+    confirmTitle: 'Install version {version}?',
+    confirmText:
+      'The update is downloaded and checked against its checksum, then the application closes and the installer starts. Save all work on this workstation first.',
+    blocked: {
+      'cash-shift': 'A cash shift is open on this workstation: install once it is closed.',
+      signing: 'A document is being signed on this workstation: install once the signature is done.',
+    },
+    launched: 'Version {version} verified; the installer has started and the application will reopen.',
+    noShell:
+      'Version {version} was downloaded and verified. In this mode no window can start the installer: the verified installer was saved in the data folder; run it by hand.',
   },
   bytes: { B: 'B', KB: 'KB', MB: 'MB', GB: 'GB' },
 };
