@@ -11,8 +11,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { manifestName } from '../../../common/update-manifest';
 import { getEnrollment } from '../../../db/sync';
 import { appVersion } from '../../../electron/services/updates/check';
-import { setUpdateLauncher } from '../../../electron/services/updates/install';
+import { installUpdate, setUpdateLauncher } from '../../../electron/services/updates/install';
+import { installBlocker } from '../../../electron/services/updates/check';
+import { signatureCheck } from '../../../electron/services/signing-desk';
+import { findStaffByLogin } from '../../../db/staff';
+import { createTestPki } from '../../helpers/pki';
+import { rejection } from '../../helpers/api-errors';
 import { revokeWorkstation } from '../../../server/enrollment';
+import { resolveConfig } from '../../../server/main';
 import { createTestWorkstation, tempDir, type TestWorkstation } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
 import { enrolledWorkstation, startTestServer, type TestServer } from '../../helpers/sync-server';
@@ -145,6 +151,29 @@ describe('a published update', () => {
   });
 });
 
+describe('a signature in progress', () => {
+  it('holds the install back until the signature is made', async () => {
+    const ws = await desk();
+    const pki = createTestPki({ clock: ws.app.clock });
+    try {
+      ws.app.db.prepare('UPDATE staff SET iin = ? WHERE login = ?').run(pki.physicianIin, 'therapist');
+      const therapist = findStaffByLogin(ws.app.db, 'therapist')!;
+      const admin = findStaffByLogin(ws.app.db, 'admin')!;
+      publish(newer);
+      const source = { kind: 'pkcs12' as const, fileName: 'physician.p12', fileBase64: fs.readFileSync(pki.p12.path).toString('base64') };
+      // The signature starts (the key file is being opened and used) and the administrator asks to install meanwhile.
+      const signing = signatureCheck(ws.app, therapist, { source, secret: pki.p12.password });
+      expect(installBlocker(ws.app)).toBe('signing');
+      expect(await rejection(installUpdate(ws.app, admin))).toMatchObject({ code: 'update-signing' });
+      expect((await signing).verified).toBe(true);
+      expect(installBlocker(ws.app)).toBeNull();
+      expect((await installUpdate(ws.app, admin)).version).toBe(newer);
+    } finally {
+      pki.cleanup();
+    }
+  });
+});
+
 describe('who gets the files', () => {
   it('an unenrolled desk is told to enroll; a revoked or wrong credential gets nothing', async () => {
     publish(newer);
@@ -157,8 +186,13 @@ describe('who gets the files', () => {
     expect((await get(`Tirkeu-${newer}.AppImage`, 'not-a-credential')).status).toBe(401);
 
     const ws = await desk();
-    await revokeWorkstation(s.db, getEnrollment(ws.app.db)!.workstationId, new Date());
+    await revokeWorkstation(s.db, getEnrollment(ws.app.db)!.workstationId, ws.app.clock());
     expect((await refusal(await ws.as('admin'), 'updates.check', {})).code).toBe('update-unauthorized');
+  });
+
+  it('the folder comes from --updates-dir (none given: nothing is published)', () => {
+    expect(resolveConfig(['--updates-dir', 'rel/updates'], {}).updatesDir).toBe(path.resolve('rel/updates'));
+    expect(resolveConfig([], {}).updatesDir).toBeUndefined();
   });
 
   it('only the manifests and the files they list are served; a path out of the folder is refused', async () => {
