@@ -4,6 +4,7 @@ const en: typeof kk = {
   app: { name: 'Tirkeu', subtitle: 'Health provider workstation' },
   lang: { kk: 'Қазақша', ru: 'Русский', en: 'English', label: 'Language' },
   confirm: { cancel: 'Cancel' },
+  files: { choose: 'Choose a file…', none: 'No file chosen' },
   roles: {
     registrar: 'Registrar',
     operator: 'Dispensary operator',

@@ -3,6 +3,7 @@ export default {
   app: { name: 'Тіркеу', subtitle: 'Медициналық ұйымның автоматтандырылған жұмыс орны' },
   lang: { kk: 'Қазақша', ru: 'Русский', en: 'English', label: 'Тіл' },
   confirm: { cancel: 'Болдырмау' },
+  files: { choose: 'Файлды таңдау…', none: 'Файл таңдалмаған' },
   roles: {
     registrar: 'Тіркеуші',
     operator: 'Диспансер операторы',

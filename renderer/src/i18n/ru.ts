@@ -5,6 +5,7 @@ const ru: typeof kk = {
   app: { name: 'Тіркеу', subtitle: 'Автоматизированное рабочее место медицинской организации' },
   lang: { kk: 'Қазақша', ru: 'Русский', en: 'English', label: 'Язык' },
   confirm: { cancel: 'Отмена' },
+  files: { choose: 'Выбрать файл…', none: 'Файл не выбран' },
   roles: {
     registrar: 'Регистратор',
     operator: 'Оператор диспансера',
