@@ -89,12 +89,13 @@ export interface AppointmentRow extends NewAppointmentRow {
   specialty: string;
   room: string | null;
   sync: 'provisional' | 'confirmed' | 'conflict' | null;
+  /** The registrar's full name (as printed on the talon and in the journals). */
   registrar: string;
 }
 
 /** The appointment with its request, person, doctor and sync state (also read by db/desk/journals.ts). */
 export const APPOINTMENT_SELECT = `SELECT a.*, r.number AS request_number, p.surname, p.given_name, p.patronymic, p.birth_date, p.phone,
-    d.full_name AS doctor_name, d.login AS doctor_login, d.specialty, t.room, b.status AS sync, c.login AS registrar
+    d.full_name AS doctor_name, d.login AS doctor_login, d.specialty, t.room, b.status AS sync, c.full_name AS registrar
   FROM appointment a
   JOIN service_request r ON r.id = a.request_id
   JOIN person p ON p.iin = a.person_iin

@@ -39,12 +39,13 @@ export interface AttachmentRow extends NewAttachmentRow {
   district_name: string;
   doctor_name: string | null;
   specialty: string | null;
+  /** The registrar's full name (as printed on the talon and in the journals). */
   registrar: string;
 }
 
 /** The attachment with its request, person, district and doctor (also read by db/desk/journals.ts). */
 export const ATTACHMENT_SELECT = `SELECT a.*, r.number AS request_number, p.surname, p.given_name, p.patronymic, p.birth_date, p.address, p.phone,
-    ds.number AS district_number, ds.name AS district_name, d.full_name AS doctor_name, d.specialty, c.login AS registrar
+    ds.number AS district_number, ds.name AS district_name, d.full_name AS doctor_name, d.specialty, c.full_name AS registrar
   FROM attachment a
   JOIN service_request r ON r.id = a.request_id
   JOIN person p ON p.iin = a.person_iin

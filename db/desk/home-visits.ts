@@ -46,12 +46,13 @@ export interface HomeVisitRow extends NewHomeVisitRow {
   doctor_name: string;
   specialty: string;
   district_number: string | null;
+  /** The registrar's full name (as printed on the talon and in the journals). */
   registrar: string;
 }
 
 /** The call with its request, person, doctor and district (also read by db/desk/journals.ts). */
 export const VISIT_SELECT = `SELECT v.*, r.number AS request_number, p.surname, p.given_name, p.patronymic, p.birth_date,
-    d.full_name AS doctor_name, d.specialty, ds.number AS district_number, c.login AS registrar
+    d.full_name AS doctor_name, d.specialty, ds.number AS district_number, c.full_name AS registrar
   FROM home_visit v
   JOIN service_request r ON r.id = v.request_id
   JOIN person p ON p.iin = v.person_iin

@@ -205,7 +205,8 @@ export async function exportJournal(
       doc,
       j.columns.map((c) => ({ title: c.title, width: widths[c.key] ?? 55 })),
       j.rows.map((r) => r.cells),
-      { fontSize: 7 },
+      // Widths from the text itself: an IIN, a date or a header word is never broken across lines.
+      { fontSize: 7, fit: true },
     );
   });
   return { fileName: `${base}.pdf`, mime: 'application/pdf', base64: r.buffer.toString('base64') };

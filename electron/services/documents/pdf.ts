@@ -156,15 +156,15 @@ export function table(
   doc: PdfDoc,
   columns: { title: string; width: number; align?: 'left' | 'right' | 'center' }[],
   rows: string[][],
-  options: { fontSize?: number; headerFill?: string } = {},
+  options: { fontSize?: number; headerFill?: string; fit?: boolean } = {},
 ): void {
   const size = options.fontSize ?? 8;
   const x0 = doc.page.margins.left;
   const total = columns.reduce((s, c) => s + c.width, 0);
   const avail = doc.page.width - doc.page.margins.left - doc.page.margins.right;
   const scale = avail / total;
-  const widths = columns.map((c) => c.width * scale);
   const pad = 3;
+  const widths = options.fit ? fittedWidths(doc, columns, rows, size, avail, pad) : columns.map((c) => c.width * scale);
   const heightOf = (cells: string[], font: string) => {
     doc.font(font).fontSize(size);
     return Math.max(...cells.map((c, i) => doc.heightOfString(c || ' ', { width: widths[i]! - pad * 2 }))) + pad * 2;
@@ -204,4 +204,68 @@ export function table(
     );
   drawHeader();
   for (const r of rows) drawRow(r, FONT, null);
+}
+
+/**
+ * Column widths that never break a word: each column is at least as wide as its longest word (an IIN, a date, a
+ * header word, a number), and the room left is shared by how much longer each column's text runs. The given widths
+ * only weigh the share when the words alone already fill the page (then they are scaled as before).
+ */
+/** Points of room beyond a word's measured width: PDFKit's line breaking needs a little. */
+const SLACK = 4;
+
+function fittedWidths(
+  doc: PdfDoc,
+  columns: { title: string; width: number }[],
+  rows: string[][],
+  size: number,
+  avail: number,
+  pad: number,
+): number[] {
+  const words = (s: string) => s.split(/\s+/).filter(Boolean);
+  const widest = (texts: string[], font: string) => {
+    doc.font(font).fontSize(size);
+    return Math.max(0, ...texts.map((t) => doc.widthOfString(t)));
+  };
+  const min = columns.map(
+    (c, i) =>
+      Math.max(
+        widest(words(c.title), BOLD),
+        widest(
+          rows.flatMap((r) => words(r[i] ?? '')),
+          FONT,
+        ),
+      ) +
+      pad * 2 +
+      SLACK,
+  );
+  // How much each column would like: its longest cell on one line (capped, so one long complaint does not win all).
+  const want = columns.map((c, i) =>
+    Math.min(
+      Math.max(
+        min[i]!,
+        widest(
+          rows.map((r) => r[i] ?? ''),
+          FONT,
+        ) +
+          pad * 2 +
+          SLACK,
+      ),
+      avail / 3,
+    ),
+  );
+  const minSum = min.reduce((a, b) => a + b, 0);
+  if (minSum >= avail) {
+    const total = columns.reduce((s, c) => s + c.width, 0);
+    return columns.map((c) => (c.width * avail) / total);
+  }
+  const extra = want.map((w, i) => w - min[i]!);
+  const extraSum = extra.reduce((a, b) => a + b, 0);
+  const room = avail - minSum;
+  if (extraSum <= room) {
+    // Everything fits on one line: the rest goes to the widest columns by their share.
+    const base = want.reduce((a, b) => a + b, 0);
+    return want.map((w) => w + ((avail - base) * w) / base);
+  }
+  return min.map((m, i) => m + (room * extra[i]!) / extraSum);
 }

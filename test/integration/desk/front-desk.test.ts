@@ -472,6 +472,17 @@ describe('journals', () => {
     const xlsx = await reg.call('journals.export', { journal: 'attachments', from: '2026-03-10', to: '2026-03-10', format: 'xlsx' });
     expect(Buffer.from(xlsx.base64, 'base64').subarray(0, 2).toString()).toBe('PK');
     const pdf = await reg.call('journals.export', { journal: 'home-visits', from: '2026-03-10', to: '2026-03-10', format: 'pdf' });
-    expect(pdfText(pdf.base64)).toContain('Шақыруларды тіркеу журналы');
+    const printed = pdfText(pdf.base64);
+    expect(printed).toContain('Шақыруларды тіркеу журналы');
+    // Laid out for A4 landscape with no IIN, date or header word broken across lines; the registrar by name.
+    const listed = await reg.call('journals.list', { journal: 'home-visits', from: '2026-03-10', to: '2026-03-10' });
+    expect(listed.rows.length).toBeGreaterThan(0);
+    for (const r of listed.rows) {
+      for (const cell of r.cells.filter((c) => /^\d{12}$|^\d\d\.\d\d\.\d{4}$/.test(c))) expect(printed).toContain(cell);
+    }
+    for (const word of ['Тіркелген', 'Телефоны', 'шақырды', 'Тіркеуші']) expect(printed).toContain(word);
+    const registrarName = (await reg.call('session.current', {}))!.staff.fullName;
+    for (const w of registrarName.split(' ')) expect(printed).toContain(w);
+    expect(printed).not.toMatch(/\bregistrar\b/);
   });
 });
