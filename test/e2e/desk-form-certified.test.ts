@@ -4,11 +4,10 @@
  * with the SoftHSM2 token, and the request's page shows who certified it, when, and opens the scans.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeIin } from '../../common/iin';
-import { upsertPerson } from '../../db/people';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { RunningClock, workingDayClock } from '../helpers/clock';
 import { setUpPhysicianToken, TOKEN_PIN, type DeskPki } from '../helpers/signing-desk';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 // A working-day morning, whatever the real date (the session's clock then runs at the real pace).
 const running = new RunningClock(workingDayClock('10:00').now.getTime());
@@ -19,28 +18,13 @@ const PDF = Buffer.from('%PDF-1.4\n% the written application\n%%EOF\n');
 
 let s: BrowserSession;
 let desk: DeskPki;
-const DINARA = makeIin('1985-03-01', 'F', 11);
 
 beforeAll(async () => {
   s = await startBrowserSession({ clock, population: 50 });
   // The registrar's own token: the certificate carries the IIN recorded on the registrar's account.
   desk = setUpPhysicianToken(s.ws.app, 'registrar');
   running.restart();
-  upsertPerson(
-    s.ws.app.db,
-    {
-      iin: DINARA,
-      surname: 'Қасымова',
-      givenName: 'Динара',
-      patronymic: 'Маратқызы',
-      birthDate: '1985-03-01',
-      sex: 'F',
-      address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
-      phone: '+7 701 555 12 12',
-      source: 'register',
-    },
-    clock(),
-  );
+  seedDinara(s.ws.app.db, clock());
 });
 afterAll(async () => {
   await s?.close();

@@ -1,5 +1,6 @@
 /** Sizes and instants on the Administration screen, in the user's language (Intl, the organization's zone). */
 import { i18n } from '../i18n';
+import { dateTimeText } from '../workflow/format';
 
 const locale = () => ({ kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' })[i18n.global.locale.value as 'kk' | 'ru' | 'en'] ?? 'ru-RU';
 
@@ -16,21 +17,9 @@ export function sizeText(bytes: number): string {
   return `${number} ${i18n.global.t(`admin.bytes.${units[u]}`)}`;
 }
 
-/**
- * 06.12.2026, 01:30. Kazakh dates read dd.mm.yyyy as on every paper of the clinic; the ICU data of kk-KZ gives
- * 2026-12-06, so Kazakh takes the Russian pattern (digits only, no month names).
- */
+/** 06.12.2026, 01:30 in the organization's zone (the format of every screen: workflow/format.ts). */
 export function instantText(iso: string | null, timeZone: string): string {
-  if (!iso) return '—';
-  const lang = locale() === 'kk-KZ' ? 'ru-RU' : locale();
-  return new Intl.DateTimeFormat(lang, {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  return iso ? dateTimeText(iso, timeZone) : '—';
 }
 
 export function numberText(n: number, fractionDigits = 0): string {

@@ -58,10 +58,18 @@ function locale(): string {
   return lang() === 'kk' ? 'kk-KZ' : lang() === 'ru' ? 'ru-RU' : 'en-GB';
 }
 
+/**
+ * The locale dates and times are written in: Kazakh dates read dd.mm.yyyy as on every paper of the clinic, but
+ * the ICU data of kk-KZ gives 2026-12-06, so Kazakh takes the Russian pattern (digits only, no month names).
+ */
+function dateLocale(): string {
+  return lang() === 'kk' ? 'ru-RU' : locale();
+}
+
 /** Date and time in the organization's zone (never the PC's own). */
 export function dateTimeText(iso: string | null, timeZone: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(locale(), {
+  return new Intl.DateTimeFormat(dateLocale(), {
     timeZone,
     day: '2-digit',
     month: '2-digit',
@@ -72,7 +80,7 @@ export function dateTimeText(iso: string | null, timeZone: string): string {
 }
 
 export function timeText(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale(), { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat(dateLocale(), { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
 }
 
 /** The user's-language sentence for the workflow's error codes. */
