@@ -58,6 +58,7 @@ describe('a registrar at the front desk', () => {
     await query.fill(missing);
     const notFound = page.locator('[data-test="not-found"]');
     await expect.poll(() => notFound.textContent()).toContain('ЖТ МДБ-да тұтынушының мәліметтері жоқ');
+    expect(await card.count()).toBe(0); // no stale card of the person found before
     await screenshot(page, 'e2e-not-found');
     await page.locator('[data-test="enter-manually"]').click();
     const form = page.locator('[data-test="manual-form"]');
