@@ -192,6 +192,7 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await logIn(page, 'phthisiatrician');
     await openRequest(page, number);
     expect(await page.locator('[data-test="complete-step"]').count()).toBe(0);
+    expect(await page.locator('[data-test="sign-block"]').textContent()).toContain('Төлем тексерілді: AT1-R000001');
     await page.locator('[data-test="sign-certificate"]').click();
     const dialog = page.locator('[data-test="sign-dialog"]');
     await dialog.waitFor();

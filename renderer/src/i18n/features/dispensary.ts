@@ -138,7 +138,8 @@ export default {
       service: 'Қызмет',
       none: 'Бұл кезеңде анықтама жоқ',
       notIssued: 'берілмеген',
-      signFirst: 'Қадам анықтамаға ЭЦҚ қоюмен аяқталады. Төлем тексерілді.',
+      signFirst: 'Қадам анықтамаға ЭЦҚ қоюмен аяқталады.',
+      paymentChecked: 'Төлем тексерілді: {receipt} түбіртегі.',
     },
     hiv: {
       label: 'Үлгі жапсырмасы',
@@ -304,7 +305,8 @@ export default {
       service: 'Услуга',
       none: 'Справок за период нет',
       notIssued: 'не выдана',
-      signFirst: 'Шаг завершается подписью справки ЭЦП. Оплата проверена.',
+      signFirst: 'Шаг завершается подписью справки ЭЦП.',
+      paymentChecked: 'Оплата проверена: чек {receipt}.',
     },
     hiv: {
       label: 'Этикетка пробы',
@@ -470,7 +472,8 @@ export default {
       service: 'Service',
       none: 'No certificates in this period',
       notIssued: 'not issued',
-      signFirst: 'This step ends with the certificate’s digital signature. The payment is checked.',
+      signFirst: 'This step ends with the certificate’s digital signature.',
+      paymentChecked: 'The payment is checked: receipt {receipt}.',
     },
     hiv: {
       label: 'Sample label',
