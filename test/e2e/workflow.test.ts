@@ -84,6 +84,10 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     const form = page.locator('[data-test="start-form"]');
     await form.waitFor();
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLSelectElement | null)?.name)).toBe('serviceId');
+    // The TB dispensary's operator is offered the services an operator starts, not the polyclinic's.
+    await expect
+      .poll(() => form.locator('[data-test="start-service"] option').evaluateAll((o) => o.map((x) => (x as HTMLOptionElement).value)))
+      .toEqual(['tb-certificate']);
     await form.locator('[data-test="start-service"]').selectOption('tb-certificate');
     expect(await form.locator('[data-test="start-fee"]').inputValue()).toBe('1000');
     await form.locator('[data-test="start-iin"]').fill(AIGERIM);
