@@ -225,6 +225,11 @@ describe('a TB dispensary certificate through every step of its regulation', () 
     expect(await page.locator('[data-test="region"]').textContent()).toContain('atyrau');
     expect(await page.locator('[data-test="in-force"] tr[data-service]').count()).toBe(7);
     await screenshot(page, 'e2e-workflow-9-regulations');
+    // No field key or zone identifier on the Kazakh screen: the zone by its place, the start date in words.
+    const regulationsText = (await page.locator('main').textContent())!;
+    expect(regulationsText).not.toContain('effectiveFrom');
+    expect(regulationsText).not.toContain('Asia/');
+    expect(regulationsText).toContain('Атырау (UTC+5)');
 
     // Importing a successor: a broken file is refused naming the file and the field; the fixed one is accepted
     // and listed as taking effect on its date, the current version ending the day before.

@@ -157,7 +157,7 @@ const kk = {
     anonymous: 'жасырын рұқсат',
     importTitle: 'Регламент файлын жүктеу',
     importHint:
-      'Бір қызметтің JSON сипаттамасы. Ол барлық регламенттермен бірге тексеріледі және өзінің effectiveFrom күнінен бастап күшіне енеді; сол қызметтің бұрынғы мерзімсіз нұсқасы бір күн бұрын аяқталады.',
+      'Бір қызметтің JSON сипаттамасы. Ол барлық регламенттермен бірге тексеріледі және өзінің күшіне ену күнінен бастап қолданылады; сол қызметтің бұрынғы мерзімсіз нұсқасы бір күн бұрын аяқталады.',
     chooseFile: 'Файл',
     import: 'Жүктеу',
     importedOk: '{file} жүктелді: {title}, {from} бастап күшінде.',
@@ -369,7 +369,7 @@ const ru: Messages = {
     anonymous: 'анонимно допускается',
     importTitle: 'Загрузка файла регламента',
     importHint:
-      'JSON-описание одной услуги. Проверяется вместе со всеми регламентами и вступает в силу с даты effectiveFrom; бессрочная прежняя редакция той же услуги заканчивается днём раньше.',
+      'JSON-описание одной услуги. Проверяется вместе со всеми регламентами и вступает в силу с указанной в нём даты; бессрочная прежняя редакция той же услуги заканчивается днём раньше.',
     chooseFile: 'Файл',
     import: 'Загрузить',
     importedOk: '{file} загружен: {title}, действует с {from}.',
@@ -580,7 +580,7 @@ const en: Messages = {
     anonymous: 'anonymous allowed',
     importTitle: 'Import a regulation file',
     importHint:
-      'A JSON definition of one service. It is validated together with every regulation and takes effect on its effectiveFrom date; an open-ended earlier version of the same service ends the day before.',
+      'A JSON definition of one service. It is validated together with every regulation and takes effect on its own start date; an open-ended earlier version of the same service ends the day before.',
     chooseFile: 'File',
     import: 'Import',
     importedOk: '{file} imported: {title}, in force from {from}.',
