@@ -79,7 +79,8 @@ describe('one clinic, many desks', () => {
       await (await api(s.ws.app, 'admin')).call('sync.now', {});
       await page.goto(page.url().replace(/#.*$/, '#/organization'));
       await expect.poll(() => page.locator('[data-test="org-workstations"] tbody tr').count()).toBe(2);
-      expect(await page.locator('input[name="name.ru"]').inputValue()).toBe('Городская поликлиника №4');
+      // The form fills in when the profile arrives (its own call): wait for it, not for the list of desks.
+      await expect.poll(() => page.locator('input[name="name.ru"]').inputValue()).toBe('Городская поликлиника №4');
       await screenshot(page, 'clinic-organization');
       await page.setViewportSize({ width: 1024, height: 768 });
       await screenshot(page, 'clinic-organization-1024');
