@@ -1,0 +1,182 @@
+/**
+ * Forms that fit (issue 16, point 4): each desk role of the test clinic opens each of its screens in kk and ru at
+ * the desks' real windows. At 1366×768 the screen's form and its primary button are in the window without
+ * scrolling; at 1024×768 the screen is usable (vertical scrolling allowed). At both: nothing wider than the window,
+ * no button or label cut off, no table wider than its box. Every screen is saved as a PNG to look at
+ * (LAYOUT_SHOTS, or a temporary folder printed by the test).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeIin } from '../../common/iin';
+import { getOrganization, saveOrganization } from '../../db/organization';
+import { adoptRegionActs, addToRegister, caller, TEST_PASSWORD } from '../helpers/app';
+import { logIn, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { localInstant, nextWorkingDay, realNow, RunningClock } from '../helpers/clock';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
+import { layoutProblems, type FitOptions } from '../helpers/layout-probe';
+
+const SIZES = [
+  { width: 1366, height: 768, aboveFold: true },
+  { width: 1024, height: 768, aboveFold: false },
+] as const;
+const LANGUAGES = ['kk', 'ru'] as const;
+const AIGERIM = makeIin('1992-04-14', 'F', 31);
+
+const running = new RunningClock(localInstant(nextWorkingDay(realNow()), '09:30').getTime());
+const shots = process.env.LAYOUT_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-layout-'));
+let s: BrowserSession;
+/** A TB certificate request at the register check, and one at the cash desk. */
+const requests = { check: 0, payment: 0 };
+
+interface Visit extends Omit<FitOptions, 'aboveFold'> {
+  /** The route (hash path) or a function of the prepared requests. */
+  path: string | (() => string);
+  /** Brings the screen into the state a person works in (the form open), then waits for it. */
+  prepare?: (page: Page) => Promise<void>;
+  /** What shows the screen is ready. */
+  ready?: string;
+}
+
+const person = (p: string) => `${p}?iin=${DINARA}`;
+const openStartForm = async (page: Page) => {
+  await page.keyboard.press('Alt+N');
+  await page.locator('[data-test="start-form"]').waitFor();
+};
+const searchDinara = async (page: Page) => {
+  await page.locator('#person-query').fill(DINARA);
+  await page.locator('.person-card').first().waitFor();
+};
+/** The person's own district doctor heads the list: Enter shows their free times. */
+const ownDoctorSlots = async (page: Page) => {
+  await page.locator('[data-test="who-list"]').waitFor();
+  await page.locator('[data-test="ap-who"]').press('Enter');
+  await page.locator('[data-slot-index="0"]').waitFor();
+};
+const startForm = { prepare: openStartForm, form: '[data-test="start-form"]', primary: '[data-test="start-submit"]' };
+
+const SCREENS: Record<string, Record<string, Visit>> = {
+  registrar: {
+    home: { path: '/', ready: '.tiles' },
+    people: { path: '/people', prepare: searchDinara },
+    'home-visit': { path: person('/desk/home-visit'), form: '[data-test="visit-form"]', primary: '[data-test="hv-submit"]' },
+    // The person's own district doctor comes pre-selected: the earliest free slot is the booking's "submit".
+    appointments: { path: person('/desk/appointments'), prepare: ownDoctorSlots, primary: '[data-slot-index="0"]' },
+    attachment: { path: person('/desk/attachment'), form: '[data-test="attach-form"]', primary: '[data-test="at-submit"]' },
+    journals: { path: '/desk/journals', ready: 'table' },
+    timetables: { path: '/desk/timetables' },
+    erequests: { path: '/erequests' },
+    queue: { path: '/queue', ...startForm },
+    certificates: { path: '/certificates', form: '[data-test="certificates-form"]' },
+  },
+  operator: {
+    queue: { path: '/queue', ...startForm },
+    'dispensary-check': {
+      path: () => `/requests/${requests.check}`,
+      form: '[data-test="register-check-form"]',
+      primary: '[data-test="register-check"]',
+    },
+  },
+  cashier: {
+    cash: { path: '/cash', form: '[data-test="journal-form"]' },
+    payment: { path: () => `/requests/${requests.payment}`, form: '[data-test="payment-form"]', primary: '[data-test="pay"]' },
+  },
+  counsellor: {
+    'hiv-follow-ups': { path: '/hiv/follow-ups' },
+    'hiv-start': { path: '/queue', ...startForm },
+  },
+  therapist: {
+    queue: { path: '/queue' },
+    journals: { path: '/desk/journals' },
+  },
+  admin: {
+    deadlines: { path: '/deadlines', form: '[data-test="range"]', primary: '[data-test="show"]' },
+    regulations: { path: '/regulations' },
+    staff: { path: '/staff' },
+    prices: { path: '/prices', form: '[data-test="price-form"]', primary: '[data-test="price-save"]' },
+    registers: { path: '/registers', form: '[data-test="register-import-form"]', primary: '[data-test="import-start"]' },
+    organization: { path: '/organization', form: '[data-test="org-form"]', primary: '[data-test="org-save"]' },
+    sync: { path: '/sync' },
+    administration: { path: '/administration' },
+    timetables: { path: '/desk/timetables' },
+  },
+};
+
+beforeAll(async () => {
+  s = await startBrowserSession({ clock: running.read, population: 40 });
+  const { app } = s.ws;
+  // An Atyrau clinic: the front desk's services and the dispensary, cash and HIV services on one desk.
+  saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau', workstationPrefix: 'AT1' });
+  adoptRegionActs(app);
+  running.restart();
+  seedDinara(app.db, running.now);
+  addToRegister(app, { iin: AIGERIM, surname: 'Сейтқалиева', givenName: 'Әйгерім', address: 'Атырау қ., Сәтпаев к-сі, 3' });
+  const as = async (login: string) => {
+    const c = caller(app);
+    await c.call('session.login', { login, password: TEST_PASSWORD });
+    return c;
+  };
+  await (await as('admin')).call('prices.set', { serviceId: 'tb-certificate', feeKzt: 1500, effectiveFrom: '2026-01-01' });
+  const operator = await as('operator');
+  requests.check = (await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: DINARA })).id;
+  const paying = await operator.call('requests.start', { serviceId: 'tb-certificate', channel: 'desk', iin: AIGERIM });
+  await operator.call('registers.check', { requestId: paying.id });
+  await operator.call('requests.completeStep', { requestId: paying.id, stepId: 'journal-entry' });
+  requests.payment = paying.id;
+  await (await as('cashier')).call('cash.openShift', {});
+  console.log(`layout screenshots: ${shots}`);
+}, 180_000);
+afterAll(async () => s?.close());
+
+async function open(page: Page, visit: Visit): Promise<void> {
+  const route = typeof visit.path === 'function' ? visit.path() : visit.path;
+  // Through the home screen: the screen opens afresh, as from the menu, even when it was the last one shown.
+  await page.goto(page.url().replace(/#.*$/, '#/'));
+  await page.locator('.tiles').waitFor();
+  await page.goto(page.url().replace(/#.*$/, `#${route}`));
+  await page.locator('main.content h1').first().waitFor();
+  if (visit.ready) await page.locator(visit.ready).first().waitFor();
+  if (visit.form && !visit.prepare) await page.locator(visit.form).first().waitFor();
+  await visit.prepare?.(page);
+  await page.waitForTimeout(250); // lists that load after the heading
+}
+
+describe('forms that fit the desks’ windows', () => {
+  it('every desk screen of every role, in kk and ru, at 1366×768 and 1024×768', { timeout: 900_000 }, async () => {
+    const { page } = await s.newPage();
+    page.setDefaultTimeout(15_000);
+    const problems: string[] = [];
+    for (const [login, screens] of Object.entries(SCREENS)) {
+      await logIn(page, login);
+      for (const lang of LANGUAGES) {
+        await page.locator(`[data-lang="${lang}"]`).click();
+        await expect
+          .poll(() =>
+            page.evaluate(() => document.documentElement.lang || document.querySelector('.lang-switch .active')?.getAttribute('data-lang')),
+          )
+          .toBe(lang);
+        for (const [name, visit] of Object.entries(screens)) {
+          // Opened once at the larger window, then the window is made smaller: the same state at both sizes.
+          await page.setViewportSize(SIZES[0]);
+          await open(page, visit).catch(async (e: unknown) => {
+            await page.screenshot({ path: path.join(shots, `FAILED-${lang}-${login}-${name}.png`) });
+            throw e;
+          });
+          for (const size of SIZES) {
+            await page.setViewportSize({ width: size.width, height: size.height });
+            await page.waitForTimeout(100);
+            const found = await layoutProblems(page, { form: visit.form, primary: visit.primary, aboveFold: size.aboveFold });
+            const label = `${lang} ${size.width}×${size.height} ${login} ${name}`;
+            problems.push(...found.map((p) => `${label}: ${p}`));
+            await page.screenshot({ path: path.join(shots, `${lang}-${size.width}-${login}-${name}.png`) });
+          }
+        }
+      }
+      await page.locator('[data-test="logout"]').click();
+      await page.locator('input[name="login"]').waitFor();
+    }
+    expect(problems).toEqual([]);
+  });
+});
