@@ -56,6 +56,11 @@ export async function layoutProblems(page: Page, options: FitOptions): Promise<s
       if (!shown(el) || scroller(el)) continue;
       const r = el.getBoundingClientRect();
       if (r.right > W + 1 || r.left < -1) problems.push(`${name(el)} is outside the window (${Math.round(r.left)}–${Math.round(r.right)})`);
+      const card = el.parentElement?.closest('.card, .modal');
+      if (card) {
+        const b = card.getBoundingClientRect();
+        if (r.right > b.right + 1) problems.push(`${name(el)} sticks out of its card (${Math.round(r.right)} > ${Math.round(b.right)})`);
+      }
       for (let p = el.parentElement; p && p !== main; p = p.parentElement) {
         if (getComputedStyle(p).overflowX === 'visible') continue;
         const b = p.getBoundingClientRect();

@@ -1,0 +1,59 @@
+/**
+ * Errors next to the control that caused them (issue 16, point 4). A form keeps one message per field; each
+ * control points at its message with aria-describedby and says aria-invalid, and the form shows a summary with
+ * role=alert so a screen reader announces it. A refusal from the main process that names argument fields
+ * (`validation` with `fields`) is placed on the form's fields by the form's own map of argument → field.
+ */
+import { computed, reactive, type ComputedRef } from 'vue';
+import { ApiCallError } from '../api/client';
+import { i18n } from '../i18n';
+
+export interface FieldErrors {
+  /** The message of each field that has one. */
+  readonly messages: Record<string, string>;
+  /** The fields with a message, in the order they were set. */
+  readonly list: ComputedRef<{ field: string; message: string }[]>;
+  set(field: string, message: string): void;
+  clear(field?: string): void;
+  /**
+   * Places an API error on the fields it names (argument name → field of the form). Returns whether any field got
+   * it, so the caller shows the error only in the summary when none did.
+   */
+  place(error: unknown, argumentToField: Record<string, string>): boolean;
+  /** The id of a field's message element. */
+  id(field: string): string;
+  /** The attributes a control binds: `v-bind="errors.attrs('doctor')"`. */
+  attrs(field: string): { 'aria-invalid'?: 'true'; 'aria-describedby'?: string };
+}
+
+export function useFieldErrors(form: string): FieldErrors {
+  const messages = reactive<Record<string, string>>({});
+  const list = computed(() => Object.entries(messages).map(([field, message]) => ({ field, message })));
+  const id = (field: string) => `${form}-${field}-error`;
+  return {
+    messages,
+    list,
+    set(field, message) {
+      messages[field] = message;
+    },
+    clear(field) {
+      for (const f of field === undefined ? Object.keys(messages) : [field]) delete messages[f];
+    },
+    place(error, argumentToField) {
+      if (!(error instanceof ApiCallError) || error.data.code !== 'validation') return false;
+      let placed = false;
+      for (const path of error.data.fields ?? []) {
+        // A field path is its argument's name, perhaps with a nested key after a dot.
+        const field = argumentToField[path] ?? argumentToField[path.split('.')[0]!];
+        if (!field) continue;
+        messages[field] = i18n.global.t('forms.fieldInvalid');
+        placed = true;
+      }
+      return placed;
+    },
+    id,
+    attrs(field) {
+      return messages[field] ? { 'aria-invalid': 'true', 'aria-describedby': id(field) } : {};
+    },
+  };
+}
