@@ -179,4 +179,51 @@ describe('forms that fit the desks’ windows', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('puts a refusal next to the control that caused it, described by it and announced', { timeout: 60_000 }, async () => {
+    const { page } = await s.newPage();
+    page.setDefaultTimeout(15_000);
+    await page.setViewportSize(SIZES[0]);
+    await logIn(page, 'registrar');
+    await page.locator('[data-lang="kk"]').click();
+
+    // F3 without a doctor: the message is under the doctor's list, which points at it; the summary is announced.
+    await open(page, SCREENS.registrar!['home-visit']!);
+    const doctor = page.locator('[data-test="hv-doctor"]');
+    await doctor.selectOption({ index: 0 });
+    await page.locator('[data-test="hv-submit"]').click();
+    await expect.poll(() => doctor.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await doctor.getAttribute('aria-describedby'))!;
+    const message = page.locator(`#${describedBy}`);
+    expect(await message.textContent()).toContain('Дәрігерді таңдаңыз');
+    const [control, below] = [(await doctor.boundingBox())!, (await message.boundingBox())!];
+    expect(below.y - (control.y + control.height)).toBeGreaterThanOrEqual(0);
+    expect(below.y - (control.y + control.height)).toBeLessThan(12);
+    expect(Math.abs(below.x - control.x)).toBeLessThan(4);
+    const summary = page.locator('[data-test="visit-form"] [role="alert"]');
+    expect(await summary.textContent()).toContain('Дәрігерді таңдаңыз');
+    // The summary is by the button, in the window, not at the top of the page.
+    const button = (await page.locator('[data-test="hv-submit"]').boundingBox())!;
+    expect(button.y - (await summary.boundingBox())!.y).toBeLessThan(120);
+    expect(button.y + button.height).toBeLessThanOrEqual(768);
+    await page.screenshot({ path: path.join(shots, 'kk-1366-registrar-home-visit-error.png') });
+    // Choosing a doctor and registering clears the marks.
+    await doctor.selectOption({ index: 1 });
+    await page.locator('[data-test="hv-complaint"]').fill('Қызуы 38');
+    await page.locator('[data-test="hv-submit"]').click();
+    await page.locator('[data-test="hv-saved"]').waitFor();
+
+    // A new request the main process refuses: the refusal is in the form, by its button, not above the queue.
+    await open(page, SCREENS.registrar!.queue!);
+    await page.locator('[data-test="start-iin"]').fill('');
+    await page.locator('[data-test="start-submit"]').click();
+    const inForm = page.locator('[data-test="start-form"] [role="alert"]');
+    await inForm.waitFor();
+    expect(await page.locator('[data-test="queue-error"]').count()).toBe(0);
+    // It names the field by its label, marked under the IIN box; no argument name reaches the screen.
+    expect(await inForm.textContent()).toContain('Көрсетілетін қызметті алушының ЖСН');
+    expect(await inForm.textContent()).not.toMatch(/[A-Za-z]/);
+    expect(await page.locator('[data-test="start-iin"]').getAttribute('aria-invalid')).toBe('true');
+    await page.screenshot({ path: path.join(shots, 'kk-1366-registrar-queue-start-error.png') });
+  });
 });

@@ -16,8 +16,9 @@ export interface FieldErrors {
   set(field: string, message: string): void;
   clear(field?: string): void;
   /**
-   * Places an API error on the fields it names (argument name → field of the form). Returns whether any field got
-   * it, so the caller shows the error only in the summary when none did.
+   * Places an API error on the fields it names (argument name → field of the form). Returns true when every
+   * field it names got its mark: then the summary's list of labels says it all and the caller drops the raw
+   * sentence (which may name arguments rather than labels).
    */
   place(error: unknown, argumentToField: Record<string, string>): boolean;
   /** The id of a field's message element. */
@@ -41,15 +42,16 @@ export function useFieldErrors(form: string): FieldErrors {
     },
     place(error, argumentToField) {
       if (!(error instanceof ApiCallError) || error.data.code !== 'validation') return false;
-      let placed = false;
-      for (const path of error.data.fields ?? []) {
+      const paths = error.data.fields ?? [];
+      let placed = 0;
+      for (const path of paths) {
         // A field path is its argument's name, perhaps with a nested key after a dot.
         const field = argumentToField[path] ?? argumentToField[path.split('.')[0]!];
         if (!field) continue;
         messages[field] = i18n.global.t('forms.fieldInvalid');
-        placed = true;
+        placed++;
       }
-      return placed;
+      return paths.length > 0 && placed === paths.length;
     },
     id,
     attrs(field) {
