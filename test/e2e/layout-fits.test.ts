@@ -16,7 +16,7 @@ import { adoptRegionActs, addToRegister, caller, TEST_PASSWORD } from '../helper
 import { logIn, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { localInstant, nextWorkingDay, realNow, RunningClock } from '../helpers/clock';
 import { DINARA, seedDinara } from '../helpers/e2e-people';
-import { layoutProblems, type FitOptions } from '../helpers/layout-probe';
+import { layoutProblems, type FitOptions } from './layout-probe';
 
 const SIZES = [
   { width: 1366, height: 768, aboveFold: true },

@@ -1,6 +1,7 @@
 /**
  * What "a form that fits" means, measured in the page (issue 16, point 4): run inside Chromium by the layout e2e
  * test on each desk screen at each window size. It returns the problems as sentences a person can act on.
+ * (It lives beside the e2e tests, not in test/helpers, because its code runs in the page and needs the DOM types.)
  */
 import type { Page } from 'playwright-core';
 
