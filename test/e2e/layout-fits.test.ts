@@ -225,5 +225,20 @@ describe('forms that fit the desks’ windows', () => {
     expect(await inForm.textContent()).not.toMatch(/[A-Za-z]/);
     expect(await page.locator('[data-test="start-iin"]').getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: path.join(shots, 'kk-1366-registrar-queue-start-error.png') });
+
+    // A login already taken: said under the login box of the new account's form, not above the staff list.
+    await page.locator('[data-test="logout"]').click();
+    await logIn(page, 'admin');
+    await open(page, SCREENS.admin!.staff!);
+    await page.locator('[data-test="add-staff"]').click();
+    await page.locator('[data-test="staff-form"] input[name="login"]').fill('registrar');
+    await page.locator('[data-test="staff-form"] input[name="fullName"]').fill('Сынақ Тіркеуші');
+    await page.locator('[data-test="staff-form"] button[type="submit"]').click();
+    const login = page.locator('[data-test="staff-form"] input[name="login"]');
+    await expect.poll(() => login.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await login.getAttribute('aria-describedby')}`).textContent()).toMatch(/\S/);
+    expect(await page.locator('[data-test="staff-form"] [role="alert"]').count()).toBe(1);
+    expect(await page.locator('[data-test="staff-error"]').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, '1366-admin-staff-error.png') });
   });
 });

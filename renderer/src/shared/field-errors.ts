@@ -6,6 +6,7 @@
  */
 import { computed, reactive, type ComputedRef } from 'vue';
 import { ApiCallError } from '../api/client';
+import { errorText } from '../errors';
 import { i18n } from '../i18n';
 
 export interface FieldErrors {
@@ -16,9 +17,9 @@ export interface FieldErrors {
   set(field: string, message: string): void;
   clear(field?: string): void;
   /**
-   * Places an API error on the fields it names (argument name → field of the form). Returns true when every
-   * field it names got its mark: then the summary's list of labels says it all and the caller drops the raw
-   * sentence (which may name arguments rather than labels).
+   * Places an API error on the fields it names (argument name → field of the form). Returns true when it is a
+   * bare `validation` and every field it names got its mark: then the summary's list of labels says it all and
+   * the caller drops the raw sentence (which may name arguments rather than labels).
    */
   place(error: unknown, argumentToField: Record<string, string>): boolean;
   /** The id of a field's message element. */
@@ -41,17 +42,19 @@ export function useFieldErrors(form: string): FieldErrors {
       for (const f of field === undefined ? Object.keys(messages) : [field]) delete messages[f];
     },
     place(error, argumentToField) {
-      if (!(error instanceof ApiCallError) || error.data.code !== 'validation') return false;
+      if (!(error instanceof ApiCallError)) return false;
       const paths = error.data.fields ?? [];
+      // A bare `validation` says only which fields; another refusal (a login taken) says why, next to the field too.
+      const generic = error.data.code === 'validation';
       let placed = 0;
       for (const path of paths) {
         // A field path is its argument's name, perhaps with a nested key after a dot.
         const field = argumentToField[path] ?? argumentToField[path.split('.')[0]!];
         if (!field) continue;
-        messages[field] = i18n.global.t('forms.fieldInvalid');
+        messages[field] = generic ? i18n.global.t('forms.fieldInvalid') : errorText(error);
         placed++;
       }
-      return paths.length > 0 && placed === paths.length;
+      return generic && paths.length > 0 && placed === paths.length;
     },
     id,
     attrs(field) {
