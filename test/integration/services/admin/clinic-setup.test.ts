@@ -45,7 +45,9 @@ beforeAll(async () => {
   );
   admin = await ws.as('admin');
 }, 120_000);
-afterAll(() => {
+afterAll(async () => {
+  // Each command's log file opens asynchronously: let it open before the folder goes.
+  await new Promise((r) => setTimeout(r, 200));
   ws?.close();
   pki?.cleanup();
 });
