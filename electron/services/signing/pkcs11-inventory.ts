@@ -73,7 +73,8 @@ export function inventory(modulePath: string): InventorySlot[] {
       if (!out.token.initialized) return out;
       const session = lib.C_OpenSession(slot, CKF_SERIAL_SESSION);
       try {
-        out.certificates = tokenCertificates(lib, session);
+        // The token's own object order changes between reads: by key id, a list reads the same every time.
+        out.certificates = tokenCertificates(lib, session).sort((a, b) => a.keyId.localeCompare(b.keyId));
       } finally {
         try {
           lib.C_CloseSession(session);

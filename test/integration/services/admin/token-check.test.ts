@@ -55,7 +55,13 @@ beforeAll(async () => {
       ],
     },
     { label: 'Empty token', pin: '99887766', keys: [] },
+    {
+      label: 'Ұйым токені',
+      pin: '13572468',
+      keys: [{ id: '0d', label: 'organization', key: pki.certs.organization.key, cert: pki.certs.organization.cert }],
+    },
   ]);
+  ws.app.db.prepare('UPDATE organization SET bin = ?').run(pki.organizationBin);
   notALibrary = path.join(hsm.dir, 'libnot-a-module.so');
   fs.writeFileSync(notALibrary, 'this is text, not a shared library');
   admin = await ws.as('admin');
@@ -82,7 +88,7 @@ describe('the token check', () => {
     const m = r.modules[0]!;
     expect(m.state).toBe('loaded');
     const tokens = m.slots.filter((s) => s.token?.initialized).map((s) => s.token!);
-    expect(tokens.map((t) => t.label).sort()).toEqual(['Empty token', 'Old token', 'Тіркеуші токені']);
+    expect(tokens.map((t) => t.label).sort()).toEqual(['Empty token', 'Old token', 'Тіркеуші токені', 'Ұйым токені']);
     for (const t of tokens) expect(t).toMatchObject({ initialized: true, userPinInitialized: true, pinLocked: false });
     expect(tokens.every((t) => t.serial.length > 0)).toBe(true);
     // SoftHSM always offers one free, uninitialized token besides: listed, not a fault while real tokens exist.
@@ -113,6 +119,24 @@ describe('the token check', () => {
     const expired = r.findings.find((f) => f.code === 'certificate-expired')!;
     expect(expired.date).toBe(slot('Old token').certificates.find((c) => c.problem === 'certificate-expired')!.notAfter);
     expect(r.ready).toBe(true);
+  });
+
+  it("imports the organization's answer key from a token: the PIN is checked by a test signature, then the key is shown without it", async () => {
+    const source = { kind: 'pkcs11' as const, module: hsm.module, token: 'Ұйым токені' };
+    const wrong = await admin.raw('answerKey.import', { source, secret: '00000000' });
+    expect(wrong.ok).toBe(false);
+    expect(!wrong.ok && wrong.error).toMatchObject({ code: 'pin-incorrect', fields: ['secret'] });
+    // The physician's token holds no key with the organization's BIN.
+    const personal = await admin.raw('answerKey.import', { source: { ...source, token: 'Тіркеуші токені' }, secret: '11223344' });
+    expect(!personal.ok && personal.error).toMatchObject({ params: { problem: 'bin-mismatch' }, fields: ['source'] });
+    expect((await admin.call('answerKey.get', {})).configured).toBe(false);
+    const status = await admin.call('answerKey.import', { source, secret: '13572468' });
+    expect(status).toMatchObject({ configured: true, kind: 'pkcs11', keyId: '0d', problems: [] });
+    expect(status.label).toBe(`${hsm.module} · Ұйым токені`);
+    expect(status.certificate!.bin).toBe(pki.organizationBin);
+    expect(JSON.stringify(status)).not.toContain('13572468');
+    const stored = ws.app.db.prepare("SELECT value FROM setting WHERE key LIKE 'erequests.%'").all() as { value: string }[];
+    expect(stored.map((r) => r.value).join('\n')).not.toContain('13572468');
   });
 
   it('names a module file that is not there, a file that does not load, and a module with no token inserted', async () => {
