@@ -103,10 +103,40 @@ export function trustOverview(app: AppContext): TrustOverview {
       });
   }
 
+  const at = now.getTime();
+  const crls: TrustCrlView[] = crlFacts(app).map((f) => ({
+    ...f.view,
+    state: f.unverified
+      ? 'unverified'
+      : f.superseded
+        ? 'superseded'
+        : f.view.nextUpdate && new Date(f.view.nextUpdate).getTime() < at
+          ? 'stale'
+          : 'current',
+  }));
+  return { certificates, crls };
+}
+
+interface CrlFact {
+  view: Omit<TrustCrlView, 'state'>;
+  unverified: boolean;
+  superseded: boolean;
+}
+
+/**
+ * Each CRL's facts, built once per change of the trust material (a national CRL takes a while to verify and index:
+ * the screen must not pay that at every look). What depends on the time — stale or not — is decided per call.
+ */
+const factsCache = new WeakMap<AppContext, { version: string; facts: CrlFact[] }>();
+
+function crlFacts(app: AppContext): CrlFact[] {
+  const version = dbe.trustVersion(app.db);
+  const cached = factsCache.get(app);
+  if (cached && cached.version === version) return cached.facts;
   const anchors = trustStore(app).anchors;
-  const crls: TrustCrlView[] = [];
+  const facts: CrlFact[] = [];
   const newest = new Map<string, number>();
-  // The issuer of each verified CRL (parallel to `crls`): a newer one of the same CA supersedes it.
+  // The issuer of each verified CRL (parallel to `facts`): a newer one of the same CA supersedes it.
   const issuerOf: Array<string | null> = [];
   for (const m of material(app, 'crl')) {
     for (const der of crlsFromFile(m.bytes)) {
@@ -116,33 +146,31 @@ export function trustOverview(app: AppContext): TrustOverview {
         const issuerKey = Buffer.from(crl.issuerDer).toString('hex');
         const at = crl.thisUpdate.getTime();
         if ((newest.get(issuerKey) ?? -Infinity) < at) newest.set(issuerKey, at);
-        crls.push({
+        const view = {
           ...base,
           issuer: crl.issuer,
           thisUpdate: crl.thisUpdate.toISOString(),
           nextUpdate: crl.nextUpdate?.toISOString() ?? null,
           entries: crl.size,
-          state: crl.nextUpdate && crl.nextUpdate.getTime() < now.getTime() ? 'stale' : 'current',
           problem: null,
-        });
+        };
+        facts.push({ view, unverified: false, superseded: false });
         issuerOf.push(issuerKey);
       } catch (e) {
-        crls.push({
-          ...base,
-          issuer: null,
-          thisUpdate: null,
-          nextUpdate: null,
-          entries: null,
-          state: 'unverified',
-          problem: e instanceof CrlError ? e.code : 'bad-format',
+        const problem = e instanceof CrlError ? e.code : 'bad-format';
+        facts.push({
+          view: { ...base, issuer: null, thisUpdate: null, nextUpdate: null, entries: null, problem },
+          unverified: true,
+          superseded: false,
         });
         issuerOf.push(null);
       }
     }
   }
-  crls.forEach((c, i) => {
+  facts.forEach((f, i) => {
     const issuerKey = issuerOf[i];
-    if (issuerKey && newest.get(issuerKey)! > new Date(c.thisUpdate!).getTime()) c.state = 'superseded';
+    if (issuerKey && newest.get(issuerKey)! > new Date(f.view.thisUpdate!).getTime()) f.superseded = true;
   });
-  return { certificates, crls };
+  factsCache.set(app, { version, facts });
+  return facts;
 }

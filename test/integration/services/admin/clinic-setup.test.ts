@@ -9,8 +9,10 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../../electron/cli';
+import { trustOverview } from '../../../../electron/services/admin/trust-files';
 import { trustStore } from '../../../../electron/services/erequests/trust';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../../helpers/app';
+import { realNow, TestClock } from '../../../helpers/clock';
 import { makeBigCrl } from '../../../helpers/crl-writer';
 import { createTestPki, writeTemp, type TestPki } from '../../../helpers/pki';
 
@@ -19,9 +21,10 @@ let ws: TestWorkstation;
 let pki: TestPki;
 let admin: Caller;
 let orgP12: string;
+const clock = new TestClock(realNow());
 
 beforeAll(async () => {
-  ws = createTestWorkstation({ population: 10 });
+  ws = createTestWorkstation({ population: 10, clock: clock.read });
   pki = createTestPki({ clock: ws.app.clock });
   // The organization of the test PKI: its BIN is what the answer key must carry.
   ws.app.db.prepare('UPDATE organization SET bin = ?').run(pki.organizationBin);
@@ -106,6 +109,22 @@ describe('e-request trust files', () => {
     const now = await admin.call('trustFiles.list', {});
     expect(now.certificates).toHaveLength(1);
     expect(now.crls.map((c) => c.name).sort()).toEqual(['crl.der', 'stale-crl.pem']);
+  });
+
+  it('a CRL past its next update is shown out of date, and the CA past its end expired', async () => {
+    const list = await admin.call('trustFiles.list', {});
+    const crl = list.crls.find((c) => c.name === 'crl.der')!;
+    const saved = clock.now;
+    // The service itself: a session would lock after idling a month.
+    clock.now = new Date(new Date(crl.nextUpdate!).getTime() + 60_000);
+    try {
+      expect(trustOverview(ws.app).crls.find((c) => c.name === 'crl.der')!.state).toBe('stale');
+      clock.now = new Date(new Date(list.certificates[0]!.notAfter).getTime() + 60_000);
+      expect(trustOverview(ws.app).certificates[0]!.state).toBe('expired');
+    } finally {
+      clock.now = saved;
+    }
+    expect((await admin.call('trustFiles.list', {})).crls.find((c) => c.name === 'crl.der')!.state).toBe('current');
   });
 
   it('only the administrator may read or change them', async () => {
