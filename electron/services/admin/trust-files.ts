@@ -6,9 +6,8 @@
  */
 import * as dbe from '../../../db/erequests';
 import { certificatesFromFile, formatName, validityProblem } from '../../../pki/certificate';
-import { CrlError, crlsFromFile, loadCrl } from '../../../pki/crl';
 import type { AppContext } from '../app';
-import { trustStore } from '../erequests/trust';
+import { trustCrlMaterial } from '../erequests/trust';
 
 export interface TrustCertificateView {
   /** trust_file id for a loaded file; null for the central server's. */
@@ -123,54 +122,42 @@ interface CrlFact {
   superseded: boolean;
 }
 
-/**
- * Each CRL's facts, built once per change of the trust material (a national CRL takes a while to verify and index:
- * the screen must not pay that at every look). What depends on the time — stale or not — is decided per call.
- */
-const factsCache = new WeakMap<AppContext, { version: string; facts: CrlFact[] }>();
-
+/** Each CRL as the verifier's trust store holds it (built once per change of the trust material: trust.ts). */
 function crlFacts(app: AppContext): CrlFact[] {
-  const version = dbe.trustVersion(app.db);
-  const cached = factsCache.get(app);
-  if (cached && cached.version === version) return cached.facts;
-  const anchors = trustStore(app).anchors;
   const facts: CrlFact[] = [];
   const newest = new Map<string, number>();
   // The issuer of each verified CRL (parallel to `facts`): a newer one of the same CA supersedes it.
   const issuerOf: Array<string | null> = [];
-  for (const m of material(app, 'crl')) {
-    for (const der of crlsFromFile(m.bytes)) {
-      const base = { id: m.id, source: m.source, name: m.name, addedAt: m.addedAt };
-      try {
-        const crl = loadCrl(der, { issuers: anchors });
-        const issuerKey = Buffer.from(crl.issuerDer).toString('hex');
-        const at = crl.thisUpdate.getTime();
-        if ((newest.get(issuerKey) ?? -Infinity) < at) newest.set(issuerKey, at);
-        const view = {
-          ...base,
-          issuer: crl.issuer,
-          thisUpdate: crl.thisUpdate.toISOString(),
-          nextUpdate: crl.nextUpdate?.toISOString() ?? null,
-          entries: crl.size,
-          problem: null,
-        };
-        facts.push({ view, unverified: false, superseded: false });
-        issuerOf.push(issuerKey);
-      } catch (e) {
-        const problem = e instanceof CrlError ? e.code : 'bad-format';
-        facts.push({
-          view: { ...base, issuer: null, thisUpdate: null, nextUpdate: null, entries: null, problem },
-          unverified: true,
-          superseded: false,
-        });
-        issuerOf.push(null);
-      }
+  for (const m of trustCrlMaterial(app)) {
+    const base = { id: m.id, source: m.source, name: m.name, addedAt: m.addedAt };
+    if (m.problem) {
+      facts.push({
+        view: { ...base, issuer: null, thisUpdate: null, nextUpdate: null, entries: null, problem: m.problem },
+        unverified: true,
+        superseded: false,
+      });
+      issuerOf.push(null);
+      continue;
+    }
+    for (const crl of m.indexes) {
+      const issuerKey = Buffer.from(crl.issuerDer).toString('hex');
+      const at = crl.thisUpdate.getTime();
+      if ((newest.get(issuerKey) ?? -Infinity) < at) newest.set(issuerKey, at);
+      const view = {
+        ...base,
+        issuer: crl.issuer,
+        thisUpdate: crl.thisUpdate.toISOString(),
+        nextUpdate: crl.nextUpdate?.toISOString() ?? null,
+        entries: crl.size,
+        problem: null,
+      };
+      facts.push({ view, unverified: false, superseded: false });
+      issuerOf.push(issuerKey);
     }
   }
   facts.forEach((f, i) => {
     const issuerKey = issuerOf[i];
     if (issuerKey && newest.get(issuerKey)! > new Date(f.view.thisUpdate!).getTime()) f.superseded = true;
   });
-  factsCache.set(app, { version, facts });
   return facts;
 }

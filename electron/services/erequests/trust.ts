@@ -10,12 +10,25 @@ import type { Actor } from '../../../db/audit';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { certificatesFromFile, formatName } from '../../../pki/certificate';
-import { crlsFromFile, CrlError } from '../../../pki/crl';
+import { crlsFromFile, CrlError, type CrlIndex } from '../../../pki/crl';
 import { TrustStore } from '../../../pki/trust-store';
 import { staffActor } from './decisions';
 import { settings } from './settings';
 
-const trustCache = new WeakMap<AppContext, { version: string; store: TrustStore; problems: string[] }>();
+/**
+ * Each CRL file as the trust store was built from it: the CRLs it verified (issuer, updates, size), or why it was
+ * left out. The Administration screen shows these, so a national CRL is verified once per change, not per look.
+ */
+export interface CrlMaterial {
+  id: number | null;
+  source: 'file' | 'server';
+  name: string;
+  addedAt: string | null;
+  indexes: CrlIndex[];
+  problem: CrlError['code'] | null;
+}
+
+const trustCache = new WeakMap<AppContext, { version: string; store: TrustStore; problems: string[]; crls: CrlMaterial[] }>();
 
 function derOf(payload: string): Buffer | null {
   try {
@@ -28,10 +41,10 @@ function derOf(payload: string): Buffer | null {
   return null;
 }
 
-export function trustStore(app: AppContext): TrustStore {
+function built(app: AppContext) {
   const version = dbe.trustVersion(app.db);
   const cached = trustCache.get(app);
-  if (cached && cached.version === version) return cached.store;
+  if (cached && cached.version === version) return cached;
   const store = new TrustStore();
   const problems: string[] = [];
   const files = dbe.listTrustFiles(app.db);
@@ -43,20 +56,36 @@ export function trustStore(app: AppContext): TrustStore {
       if (der) store.addCertificates(der);
     }
   const crls = [
-    ...files.filter((f) => f.kind === 'crl').map((f) => ({ name: f.name, der: f.der as Buffer | null })),
-    ...refs.filter((r) => r.kind === 'crl').map((r) => ({ name: r.key, der: derOf(r.payload) })),
+    ...files
+      .filter((f) => f.kind === 'crl')
+      .map((f) => ({ id: f.id, source: 'file' as const, name: f.name, addedAt: f.added_at as string | null, der: f.der as Buffer | null })),
+    ...refs
+      .filter((r) => r.kind === 'crl')
+      .map((r) => ({ id: null, source: 'server' as const, name: r.key, addedAt: null, der: derOf(r.payload) })),
   ];
-  for (const c of crls) {
+  const material: CrlMaterial[] = [];
+  for (const { der, ...c } of crls) {
     try {
-      if (c.der) store.addCrls(c.der);
+      if (!der) throw new CrlError('bad-format', 'the reference row holds no CRL');
+      material.push({ ...c, indexes: store.addCrls(der), problem: null });
     } catch (e) {
       // A CRL that does not verify is left out: the certificates it covers come out as revocation-unknown.
       problems.push(`${c.name}: ${(e as Error).message}`);
+      material.push({ ...c, indexes: [], problem: e instanceof CrlError ? e.code : 'bad-format' });
       app.log.warn('erequests.crl-refused', { name: c.name });
     }
   }
-  trustCache.set(app, { version, store, problems });
-  return store;
+  const entry = { version, store, problems, crls: material };
+  trustCache.set(app, entry);
+  return entry;
+}
+
+export function trustStore(app: AppContext): TrustStore {
+  return built(app).store;
+}
+
+export function trustCrlMaterial(app: AppContext): CrlMaterial[] {
+  return built(app).crls;
 }
 
 /** Why a trust file was refused: the Administration screen says it in the user's language, naming the file field. */
