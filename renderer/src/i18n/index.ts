@@ -4,6 +4,7 @@ import en from './en';
 import kk from './kk';
 import ru from './ru';
 import admin from './features/admin';
+import clinicSetup from './features/clinic-setup';
 import desk from './features/desk';
 import deskForms from './features/desk-forms';
 import dispensary from './features/dispensary';
@@ -19,6 +20,7 @@ import workflow from './features/workflow';
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
 const FEATURES: Record<string, FeatureMessages> = {
   admin,
+  clinicSetup,
   desk,
   deskForms,
   dispensary,
