@@ -98,8 +98,8 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await page.locator('[data-nav="prices"]').click();
     await page.locator('[data-test="price-service"]').selectOption('tb-certificate');
     await page.locator('[data-test="price-fee"]').fill('1500');
-    // A new price takes effect today unless the administrator picks another day.
-    expect(await page.locator('[data-test="price-from"]').inputValue()).toBe(today());
+    // A new price takes effect today unless the administrator picks another day (the project's date field: dd.mm.yyyy).
+    expect(await page.locator('[data-test="price-from"]').inputValue()).toBe(today().split('-').reverse().join('.'));
     await page.locator('[data-test="price-save"]').click();
     await expect
       .poll(() => page.locator('[data-test="prices"] tr[data-service="tb-certificate"] [data-col="current"]').textContent())
