@@ -126,7 +126,7 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await page.locator('[data-test="register-check"]').click();
     await expect.poll(() => page.locator('[data-test="request-status"]').getAttribute('data-status')).toBe('refused');
     expect(await page.locator('[data-test="register-answer"]').getAttribute('data-found')).toBe('yes');
-    expect(await page.locator('[data-test="register-answer"]').textContent()).toContain('2020-01-10');
+    expect(await page.locator('[data-test="register-answer"]').textContent()).toContain('10.01.2020');
     expect(await page.locator('[data-test="refusal-reason"]').textContent()).toMatch(/\S/);
     expect(await page.locator('[data-test="request-notice"]').getAttribute('class')).toContain('warn');
     await screenshot(page, 'e2e-tb-3-on-register-refused');
