@@ -254,7 +254,7 @@ export async function certificatePdf(
     if (doc0.person) {
       if (doc0.person.name) field(CL.name[lang], doc0.person.name);
       field(CL.iin[lang], doc0.person.iin);
-      if (doc0.person.birthDate) field(CL.birth[lang], doc0.person.birthDate);
+      if (doc0.person.birthDate) field(CL.birth[lang], dateText(doc0.person.birthDate, lang));
     }
     if (doc0.code) field(CL.code[lang], doc0.code);
     field(CL.request[lang], doc0.request);
@@ -291,7 +291,7 @@ export async function certificatePdf(
       .fontSize(7.5)
       .fillColor('#333333')
       .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: textWidth });
-    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: textWidth });
+    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${dateText(doc0.act.date, lang)}`, x + 110, undefined, { width: textWidth });
     if (doc0.adoption) doc.text(doc0.adoption[lang], x + 110, undefined, { width: textWidth });
     sealPlace(doc, x + width - sealR, y + sealR + 2, sealR, lang);
     doc.fillColor('black');
