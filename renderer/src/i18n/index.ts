@@ -9,6 +9,7 @@ import desk from './features/desk';
 import deskForms from './features/desk-forms';
 import dispensary from './features/dispensary';
 import erequests from './features/erequests';
+import fields from './features/fields';
 import signing from './features/signing';
 import sync from './features/sync';
 import workflow from './features/workflow';
@@ -25,6 +26,7 @@ const FEATURES: Record<string, FeatureMessages> = {
   deskForms,
   dispensary,
   erequests,
+  fields,
   signing,
   sync,
   workflow,
