@@ -12,6 +12,7 @@
  * `regulation-adoption`) and the renderer shows them.
  */
 import { z } from 'zod';
+import { dateText } from './format';
 
 /** The operation (outbox kind) an adoption or its closing travels as; its shared row is `regulation-adoption`. */
 export const ADOPTION_OP = 'regulation.adoption';
@@ -58,14 +59,12 @@ export function adoptionAppliesOn(a: Adoption, isoDate: string): boolean {
   return isoDate > a.act.effectiveTo && (a.closed === null || isoDate < a.closed.on);
 }
 
-const dmy = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
-
 /**
  * The line a printout or banner carries under the act it cites (kk/ru/en), naming who adopted it, when and why.
  * Printouts use kk and ru only; the date is written the way both texts write dates (dd.mm.yyyy).
  */
 export function adoptionNote(a: Adoption, lang: 'kk' | 'ru' | 'en'): string {
-  const day = dmy(a.adoptedAt.slice(0, 10));
+  const day = dateText(a.adoptedAt, lang);
   switch (lang) {
     case 'kk':
       return `Күші жойылған акт ұйымның уақытша ішкі стандарты ретінде қабылданған (${day}, ${a.adoptedBy.fullName}; негізі: ${a.reason})`;

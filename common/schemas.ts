@@ -110,3 +110,25 @@ export const passwordSchema = z
   .min(8)
   .max(128)
   .refine((p) => /\p{L}/u.test(p) && /\d/.test(p), { message: 'a letter and a digit' });
+
+/**
+ * A person's record from what was typed and what the valid IIN itself says (birth date, sex): the one builder for a
+ * registrar's manual entry and for rows put into the register (tests, demo).
+ */
+export function personRecord(
+  input: Omit<NewPerson, 'iin'>,
+  iin: { iin: string; birthDate: string; sex: 'M' | 'F' },
+  source: Person['source'],
+): Person {
+  return {
+    iin: iin.iin,
+    surname: input.surname,
+    givenName: input.givenName,
+    patronymic: input.patronymic ?? null,
+    birthDate: iin.birthDate,
+    sex: iin.sex,
+    address: input.address ?? null,
+    phone: input.phone ?? null,
+    source,
+  };
+}

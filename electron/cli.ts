@@ -40,6 +40,11 @@ const USAGE = `Usage: tirkeu <command> [options]
   backups [--data DIR]                          list the backups: time, kind, size, name
   restore NAME [--yes] [--data DIR]             show what a backup holds; with --yes, restore it (the current
                                                 database is copied first)
+  trust [add FILE...] [--data DIR]              the CA certificates and CRLs the e-request verifier trusts; add
+                                                one (PEM or DER; a CRL must be signed by a trusted CA)
+  answer-key [import FILE.p12 [--key-id ID]]    the organization's answer key (its certificate only); import a key
+                                                file (password from $TIRKEU_KEY_PASSWORD or stdin), stored sealed
+  token-check [--module PATH]... [--data DIR]   the PKCS#11 modules, slots, tokens and certificates, and what is wrong
   sign FILE ...                                 sign a document (see: tirkeu sign --help)
   verify-request FILE ...                       verify a citizen's signed request (see: tirkeu verify-request --help)
   services --json [--region R] [--at ISO]       the regulated services in force
@@ -256,6 +261,9 @@ const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
   backup: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'backup') })),
   backups: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'backups') })),
   restore: () => import('./cli/backups').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'restore') })),
+  trust: () => import('./cli/clinic-setup').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'trust') })),
+  'answer-key': () => import('./cli/clinic-setup').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'answer-key') })),
+  'token-check': () => import('./cli/clinic-setup').then((m) => ({ run: (argv: string[], io: CliIo) => m.run(argv, io, 'token-check') })),
 };
 
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

@@ -36,7 +36,16 @@ const COOKIE = 'tirkeu_session';
 const MAX_BODY = 2 * 1024 * 1024;
 /** A scanned document travels as base64 in one call (common/desk-forms.ts: at most 10 MB as bytes). */
 const MAX_SCAN_BODY = Math.ceil((MAX_SCAN_BYTES * 4) / 3) + 64 * 1024;
-const LARGE_BODY_METHODS: ReadonlySet<string> = new Set(['deskForms.addScan']);
+/**
+ * A national CRL (hundreds of thousands of entries, tens of megabytes) travels as base64 in one call too: the
+ * contract's own limit on it (common/api/clinic-setup.ts, erequests.ts) is the body limit here.
+ */
+const MAX_TRUST_FILE_BODY = 50_000_000 + 64 * 1024;
+const LARGE_BODY_METHODS: ReadonlyMap<string, number> = new Map([
+  ['deskForms.addScan', MAX_SCAN_BODY],
+  ['trustFiles.add', MAX_TRUST_FILE_BODY],
+  ['erequests.addTrustFile', MAX_TRUST_FILE_BODY],
+]);
 
 export interface WebHostOptions {
   app: AppContext;
@@ -163,7 +172,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const method = decodeURIComponent(url.pathname.slice('/api/'.length));
     let args: unknown;
     try {
-      const body = await readBody(req, LARGE_BODY_METHODS.has(method) ? MAX_SCAN_BODY : MAX_BODY);
+      const body = await readBody(req, LARGE_BODY_METHODS.get(method) ?? MAX_BODY);
       args = body ? JSON.parse(body) : {};
     } catch (error) {
       if ((error as { status?: number }).status === 413) throw error;

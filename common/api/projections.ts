@@ -199,6 +199,12 @@ export const PROJECTIONS = {
   'populationImport.status': AS_IS,
   'populationImport.rejectedRows': AS_IS,
   'loginLinks.issue': AS_IS,
+  // Clinic set-up (issue 16): trust files, the answer key's certificate (never the key), the token check; administrator only.
+  'trustFiles.list': AS_IS,
+  'trustFiles.add': AS_IS,
+  'answerKey.get': AS_IS,
+  'answerKey.import': AS_IS,
+  'tokens.check': AS_IS,
   'appointments.freeSlots': AS_IS,
   'appointments.book': AS_IS,
   'appointments.cancel': AS_IS,

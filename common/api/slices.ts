@@ -7,6 +7,7 @@ import { adminApi } from './admin';
 import { appointmentsApi } from './appointments';
 import { attachmentsApi } from './attachments';
 import { cashApi } from './cash';
+import { clinicSetupApi } from './clinic-setup';
 import { deskApi } from './desk';
 import { deskFormsApi } from './desk-forms';
 import { dispensaryApi } from './dispensary';
@@ -42,6 +43,7 @@ export const API_SLICES = {
   cash: cashApi,
   erequests: erequestsApi,
   maintenance: maintenanceApi,
+  'clinic-setup': clinicSetupApi,
   updates: updatesApi,
 } as const;
 

@@ -1,7 +1,7 @@
 /** Person look-up and manual entry at the desk. */
 import { ApiError } from '../../common/errors';
 import { parseIin } from '../../common/iin';
-import type { NewPerson, Person } from '../../common/schemas';
+import { personRecord, type NewPerson, type Person } from '../../common/schemas';
 import { recordChange } from '../../db/change';
 import { findPersonByIin, insertPerson, searchPeople } from '../../db/people';
 import type { AppContext } from './app';
@@ -30,17 +30,7 @@ export function createManual(app: AppContext, staff: StaffRow, input: NewPerson)
   const parsed = requireValidIin(input.iin);
   if (findPersonByIin(app.db, parsed.iin))
     throw new ApiError('duplicate-iin', 'a person with this IIN exists', { iin: parsed.iin }, ['iin']);
-  const person: Person = {
-    iin: parsed.iin,
-    surname: input.surname,
-    givenName: input.givenName,
-    patronymic: input.patronymic ?? null,
-    birthDate: parsed.birthDate,
-    sex: parsed.sex,
-    address: input.address ?? null,
-    phone: input.phone ?? null,
-    source: 'manual',
-  };
+  const person = personRecord(input, parsed, 'manual');
   const now = app.clock();
   recordChange(app.db, actorOf(staff), now, () => insertPerson(app.db, person, now), {
     audit: { action: 'person.created-manually', entity: 'person', entityId: person.iin },

@@ -1,5 +1,6 @@
 import { i18n } from './i18n';
 import { ApiCallError } from './api/client';
+import { timeText as formatTime, type FormatLang } from '../../common/format';
 import { workflowErrorText } from './workflow/format';
 
 /** The user's-language sentence for an error from the API (or anything thrown). */
@@ -17,7 +18,7 @@ export function errorText(error: unknown): string {
     case 'account-locked':
       return t('errors.account-locked', {
         until: d.params?.until
-          ? new Date(String(d.params.until)).toLocaleTimeString(i18n.global.locale.value, { hour: '2-digit', minute: '2-digit' })
+          ? formatTime(String(d.params.until), Intl.DateTimeFormat().resolvedOptions().timeZone, i18n.global.locale.value as FormatLang)
           : '',
       });
     case 'pin-incorrect': {

@@ -99,6 +99,25 @@ describe('appointments at the front desk', () => {
       await expect.poll(() => page.locator('[data-test="j-table"] tbody tr').count()).toBe(2);
       expect(await page.locator('[data-test="j-totals"]').textContent()).toContain('Барлығы: 2');
       await screenshot(page, 'desk-journal-appointments');
+
+      // The period typed as digits into the project's date fields; a day the calendar lacks is said beside its field.
+      const from = page.locator('[data-test="j-from"]');
+      const to = page.locator('[data-test="j-to"]');
+      await from.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('1.3.2026');
+      await to.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('31022026');
+      expect(await from.inputValue()).toBe('01.03.2026');
+      expect(await to.getAttribute('aria-invalid')).toBe('true');
+      const problem = page.locator(`#${await to.getAttribute('aria-describedby')}`);
+      expect(await problem.textContent()).toBe('Соңы: күнтізбеде мұндай күн жоқ');
+      await screenshot(page, 'desk-journal-date-error');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('10032026');
+      expect(await to.getAttribute('aria-invalid')).toBeNull();
+      await expect.poll(() => page.locator('[data-test="j-table"] tbody tr').count()).toBe(2);
     },
   );
 

@@ -59,6 +59,22 @@ describe('home-visit calls at the front desk', () => {
     expect(await page.locator('[data-test="hv-address"]').inputValue()).toContain('Тұран д-лы, 12-үй');
     expect(await page.locator('[data-test="district-note"]').textContent()).toContain('№ 1');
     expect(await page.locator('[data-test="hv-from"]').inputValue()).toBe('10:00');
+    // The project's date and time fields: dd.mm.yyyy and 24-hour HH:MM in Kazakh, typed as digits, ↑/↓ step the
+    // minutes by a quarter hour. (Looked at and put back before the counted keystrokes.)
+    const visitDate = page.locator('[data-test="hv-date"]');
+    expect(await visitDate.inputValue()).toBe('10.03.2026');
+    await visitDate.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('1032026');
+    expect(await visitDate.inputValue()).toBe('10.03.2026');
+    const to = page.locator('[data-test="hv-to"]');
+    await to.click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowUp');
+    expect(await to.inputValue()).toBe('14:15');
+    await page.keyboard.press('ArrowDown');
+    expect(await to.inputValue()).toBe('14:00');
+    await page.locator('[data-test="hv-complaint"]').focus();
 
     let actions = 0;
     const act = async (fn: () => Promise<unknown>) => {

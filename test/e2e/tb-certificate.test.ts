@@ -98,8 +98,8 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await page.locator('[data-nav="prices"]').click();
     await page.locator('[data-test="price-service"]').selectOption('tb-certificate');
     await page.locator('[data-test="price-fee"]').fill('1500');
-    // A new price takes effect today unless the administrator picks another day.
-    expect(await page.locator('[data-test="price-from"]').inputValue()).toBe(today());
+    // A new price takes effect today unless the administrator picks another day (the project's date field: dd.mm.yyyy).
+    expect(await page.locator('[data-test="price-from"]').inputValue()).toBe(today().split('-').reverse().join('.'));
     await page.locator('[data-test="price-save"]').click();
     await expect
       .poll(() => page.locator('[data-test="prices"] tr[data-service="tb-certificate"] [data-col="current"]').textContent())
@@ -126,7 +126,7 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await page.locator('[data-test="register-check"]').click();
     await expect.poll(() => page.locator('[data-test="request-status"]').getAttribute('data-status')).toBe('refused');
     expect(await page.locator('[data-test="register-answer"]').getAttribute('data-found')).toBe('yes');
-    expect(await page.locator('[data-test="register-answer"]').textContent()).toContain('2020-01-10');
+    expect(await page.locator('[data-test="register-answer"]').textContent()).toContain('10.01.2020');
     expect(await page.locator('[data-test="refusal-reason"]').textContent()).toMatch(/\S/);
     expect(await page.locator('[data-test="request-notice"]').getAttribute('class')).toContain('warn');
     await screenshot(page, 'e2e-tb-3-on-register-refused');

@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { ApiArgs, ApiMethod, ApiResult } from '../../common/api';
 import type { Result } from '../../common/errors';
 import { parseIin } from '../../common/iin';
+import { personRecord } from '../../common/schemas';
 import { upsertPerson } from '../../db/people';
 import { closeApp, openApp, type AppContext } from '../../electron/services/app';
 import type { SessionSlot } from '../../electron/services/auth';
@@ -77,21 +78,7 @@ export function addToRegister(
 ): void {
   const parsed = parseIin(p.iin);
   if (!parsed.valid) throw new Error(`a test person's IIN is invalid: ${parsed.reason}`);
-  upsertPerson(
-    app.db,
-    {
-      iin: p.iin,
-      surname: p.surname,
-      givenName: p.givenName,
-      patronymic: p.patronymic ?? null,
-      birthDate: parsed.birthDate,
-      sex: parsed.sex,
-      address: p.address ?? null,
-      phone: p.phone ?? null,
-      source: 'register',
-    },
-    app.clock(),
-  );
+  upsertPerson(app.db, personRecord(p, parsed, 'register'), app.clock());
 }
 
 export function createTestWorkstation(options: { population?: number; clock?: () => Date } = {}): TestWorkstation {

@@ -4,6 +4,7 @@
  * in route order. The journals and their exports are in desk/journals.ts (both were desk/documents.ts until issue 12).
  */
 import type { PdfFile } from '../../../common/desk';
+import { dateText } from '../../../common/format';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
@@ -15,8 +16,8 @@ import { COLUMN_TITLES, PRINT, value } from './texts';
 
 /** A printed caption in one language (desk/texts.ts PRINT); the journals' exports use it too. */
 export const P = (key: string, lang: Lang) => PRINT[key]![lang];
-/** An ISO date as printed: DD.MM.YYYY. */
-export const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
+/** An ISO date as printed: 06.12.2026 (common/format.ts; Kazakh and Russian papers write dates alike). */
+export const dmy = (iso: string) => dateText(iso, 'ru');
 const toFile = (fileName: string, r: { buffer: Buffer; pages: number }): PdfFile => ({
   fileName,
   base64: r.buffer.toString('base64'),

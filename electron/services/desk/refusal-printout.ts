@@ -6,6 +6,7 @@
  */
 import type { PdfFile } from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
+import { dateText } from '../../../common/format';
 import { positionOf } from '../../../common/positions';
 import { getDeskRefusal } from '../../../db/desk/refusals';
 import { findPersonByIin } from '../../../db/people';
@@ -42,8 +43,6 @@ const T = {
   },
 } as const;
 
-const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
-
 /** The refusal of a request, as a PDF in Kazakh and Russian. */
 export async function refusalPdf(app: AppContext, requestId: number): Promise<PdfFile> {
   const row = getRequestRow(app.db, requestId);
@@ -72,12 +71,12 @@ export async function refusalPdf(app: AppContext, requestId: number): Promise<Pd
       doc.moveDown(0.6).font(BOLD).fontSize(13).text(T.title[lang], x, undefined, { width, align: 'center' });
       doc.font(FONT).fontSize(11).text(`${T.request[lang]} ${row.number}`, x, undefined, { width, align: 'center' });
       doc.moveDown(0.5);
-      field(T.date[lang], dmy(day));
+      field(T.date[lang], dateText(day, lang));
       field(T.service[lang], def.titles[lang]);
       field(T.person[lang], [name, row.person_iin ? `${T.iin[lang]} ${row.person_iin}` : null].filter(Boolean).join(', '));
       field(T.ground[lang], reason?.[lang] ?? refusal.ground);
       if (refusal.note) field(T.note[lang], refusal.note);
-      field(T.act[lang], T.actText[lang]({ issuer: def.act.issuer[lang], date: dmy(def.act.date), number: def.act.number }));
+      field(T.act[lang], T.actText[lang]({ issuer: def.act.issuer[lang], date: dateText(def.act.date, lang), number: def.act.number }));
       if (adoption) doc.font(FONT).fontSize(9).fillColor('#333333').text(adoption[lang], x, undefined, { width }).fillColor('black');
       const position = staff ? positionOf(staff.role, staff.specialty)[lang] : '';
       doc.moveDown(0.5);

@@ -4,12 +4,14 @@
  * document, so a re-print is the same document) and the HIV sample label (the code only).
  */
 import type { CashEntry, FeeExemption, FeeExemptionReason, Shift } from '../../../common/dispensary';
+import { dateText, dateTimeText, moneyText, onPaper } from '../../../common/format';
 import type { Organization } from '../../../common/schemas';
 import { BOLD, callCentreLine, FONT, orgHeader, qrPng, renderPdf, table, type PdfDoc } from '../documents/pdf';
 
 type L = 'kk' | 'ru';
 const MM = 72 / 25.4;
-const money = (n: number) => `${n.toLocaleString('ru-RU').replace(/\u00a0/g, ' ')} ₸`;
+/** Tenge on paper, in the one format of common/format.ts (kk and ru group digits alike): 1 500 ₸. */
+const money = (n: number) => onPaper(moneyText(n, 'ru'));
 
 const T = {
   receipt: { kk: 'Төлем туралы чек', ru: 'Чек об оплате' },
@@ -46,15 +48,9 @@ export const EXEMPTION_TITLES: Record<FeeExemptionReason, { kk: string; ru: stri
   'state-order': { kk: 'Тегін медициналық көмектің кепілдік берілген көлемі', ru: 'Гарантированный объём бесплатной медицинской помощи' },
 };
 
-function localTime(iso: string, tz: string): string {
-  return new Date(iso).toLocaleString('ru-RU', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+/** An instant on paper in the organization's zone: 06.12.2026, 14:30 (kk and ru write it alike). */
+function localTime(iso: string, tz: string, lang: L = 'ru'): string {
+  return onPaper(dateTimeText(iso, tz, lang));
 }
 
 export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: { kk: string; ru: string }, layout: 'a4' | '80mm') {
@@ -258,11 +254,11 @@ export async function certificatePdf(
     if (doc0.person) {
       if (doc0.person.name) field(CL.name[lang], doc0.person.name);
       field(CL.iin[lang], doc0.person.iin);
-      if (doc0.person.birthDate) field(CL.birth[lang], doc0.person.birthDate);
+      if (doc0.person.birthDate) field(CL.birth[lang], dateText(doc0.person.birthDate, lang));
     }
     if (doc0.code) field(CL.code[lang], doc0.code);
     field(CL.request[lang], doc0.request);
-    field(CL.issued[lang], doc0.issuedOn);
+    field(CL.issued[lang], dateText(doc0.issuedOn, lang));
     doc.moveDown(0.8);
     doc.fontSize(11.5).text(doc0.statement[lang], { align: 'justify' });
     if (doc0.register) {
@@ -270,9 +266,7 @@ export async function certificatePdf(
         .moveDown(0.5)
         .fontSize(9)
         .fillColor('#333333')
-        .text(
-          `${CL.checked[lang]}: ${new Date(doc0.register.checkedAt).toLocaleString('ru-RU', { timeZone: tz })} (${checkedBy ?? doc0.register.checkedBy})`,
-        )
+        .text(`${CL.checked[lang]}: ${localTime(doc0.register.checkedAt, tz, lang)} (${checkedBy ?? doc0.register.checkedBy})`)
         .fillColor('black');
     }
     const electronic = signers.some((s) => s.signedAt !== null);
@@ -283,7 +277,7 @@ export async function certificatePdf(
       .text((electronic ? CL.signers : CL.issuer)[lang], x);
     for (const s of signers) {
       const position = s.position[lang].charAt(0).toUpperCase() + s.position[lang].slice(1);
-      const when = s.signedAt ? ` — ${CL.ecp[lang]} ${new Date(s.signedAt).toLocaleString('ru-RU', { timeZone: tz })}` : '';
+      const when = s.signedAt ? ` — ${CL.ecp[lang]} ${localTime(s.signedAt, tz, lang)}` : '';
       doc.font(FONT).fontSize(10).text(`${position}: ${s.name}${when}`, x);
       stampPlaces(doc, x, lang);
     }
@@ -297,7 +291,7 @@ export async function certificatePdf(
       .fontSize(7.5)
       .fillColor('#333333')
       .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: textWidth });
-    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: textWidth });
+    doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${dateText(doc0.act.date, lang)}`, x + 110, undefined, { width: textWidth });
     if (doc0.adoption) doc.text(doc0.adoption[lang], x + 110, undefined, { width: textWidth });
     sealPlace(doc, x + width - sealR, y + sealR + 2, sealR, lang);
     doc.fillColor('black');
@@ -346,7 +340,7 @@ export async function sampleLabelPdf(code: string, sampleNo: string, drawnAt: st
   const { buffer, pages } = await renderPdf({ title: sampleNo, size: [58 * MM, 40 * MM], margin: 6 }, async (doc) => {
     doc.font(BOLD).fontSize(14).text(code, { align: 'center' });
     doc.font(FONT).fontSize(8).text(`№ ${sampleNo}`, { align: 'center' });
-    doc.text(new Date(drawnAt).toLocaleString('ru-RU', { timeZone: tz }), { align: 'center' });
+    doc.text(localTime(drawnAt, tz), { align: 'center' });
     const qr = await qrPng(`${code};${sampleNo}`, 120);
     doc.image(qr, (58 * MM - 42) / 2, doc.y + 2, { width: 42 });
   });

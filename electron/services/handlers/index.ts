@@ -11,6 +11,7 @@ import { adminHandlers } from './admin';
 import { appointmentsHandlers } from './appointments';
 import { attachmentsHandlers } from './attachments';
 import { cashHandlers } from './cash';
+import { clinicSetupHandlers } from './clinic-setup';
 import type { CallContext, SliceHandlers } from './context';
 import { deskHandlers } from './desk';
 import { deskFormsHandlers } from './desk-forms';
@@ -52,6 +53,7 @@ export const handlersBySlice: { [S in ApiSliceName]: SliceHandlers<ApiSlices[S]>
   cash: cashHandlers,
   erequests: erequestsHandlers,
   maintenance: maintenanceHandlers,
+  'clinic-setup': clinicSetupHandlers,
   updates: updatesHandlers,
 };
 

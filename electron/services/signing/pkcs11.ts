@@ -113,7 +113,7 @@ function ckr(e: unknown): number | null {
   return typeof code === 'number' && code !== 0 ? code : null;
 }
 
-function mapError(e: unknown): ApiError {
+export function mapError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   const code = ckr(e);
   const name = (e as Error)?.message ?? String(e);
@@ -205,13 +205,14 @@ function attr(lib: Pkcs11Library, session: Handle, obj: Handle, type: number): B
   return Buffer.isBuffer(a?.value) ? a.value : null;
 }
 
-interface TokenCertificate {
+export interface TokenCertificate {
   keyId: string;
   label: string | null;
   certificate: ParsedCertificate;
 }
 
-function tokenCertificates(lib: Pkcs11Library, session: Handle): TokenCertificate[] {
+/** The X.509 certificates on a token, read in an open session (public objects: no PIN needed). */
+export function tokenCertificates(lib: Pkcs11Library, session: Handle): TokenCertificate[] {
   const out: TokenCertificate[] = [];
   for (const h of findObjects(lib, session, [
     { type: CKA_CLASS, value: CKO_CERTIFICATE },

@@ -1,5 +1,5 @@
 /**
- * Why one file of about 500 lines: it is one state machine. Its three transitions share the request loading,
+ * Why one file of about 450 lines: it is one state machine. Its three transitions share the request loading,
  * step opening and role checks of one closure, and each keeps its audit entry and outbox payload beside the change
  * they record; splitting them would scatter the rules of one transaction over several files.
  *
@@ -22,7 +22,6 @@
  * The engine knows nothing of payments or signatures: the cashier's and the signing modules call `completeStep`
  * as the cashier or physician once their own work is done.
  */
-import { randomInt } from 'node:crypto';
 import { ApiError } from '../../../common/errors';
 import {
   chooseEdge,
@@ -38,15 +37,14 @@ import {
   type ServiceDefinition,
   type StepDefinition,
 } from '../../../common/regulations';
-import type { Specialty } from '../../../common/roles';
 import { deadlineMs, type WorkingCalendar } from '../../../common/working-calendar';
-import type { Actor } from '../../../db/audit';
 import { recordChange } from '../../../db/change';
 import type { Clock } from '../../../common/clock';
 import type { Db } from '../../../db/connection';
 import {
   closeRequest,
   completeStepRow,
+  type StepCompletion,
   getRequestRow,
   insertRequest,
   insertStep,
@@ -58,11 +56,9 @@ import {
 } from '../../../db/requests';
 import { insertStepJournalEntry } from '../../../db/step-journal';
 import { issueNumber } from '../numbers';
+import { actorLabel, anonymousCode, canAct, canCancel, type EngineActor } from './actors';
 
-/** Who acts: a staff member (role + specialty), or an external actor (`portal`, `citizen`) fed by the gateway. */
-export interface EngineActor extends Actor {
-  specialty: Specialty | null;
-}
+export { actorLabel, anonymousCode, canAct, canCancel, type EngineActor } from './actors';
 
 export interface EngineDeps {
   db: Db;
@@ -103,37 +99,24 @@ function effectiveMs(ms: number | undefined, nowMs: number, field: string): numb
   return ms;
 }
 
-/** Whether an actor may complete a step: the step's role, and the step's specialty when it names one. */
-export function canAct(
-  step: Pick<StepDefinition, 'role' | 'specialty'> | { role: string; specialty: string | null },
-  actor: Pick<EngineActor, 'role' | 'specialty'>,
-): boolean {
-  if (step.role !== actor.role) return false;
-  const specialty = step.specialty ?? null;
-  return specialty === null || specialty === actor.specialty;
-}
-
-/** May cancel: anyone who may act on the current step, or the administrator. */
-export function canCancel(
-  step: { role: string; specialty: string | null } | null,
-  actor: Pick<EngineActor, 'role' | 'specialty'>,
-): boolean {
-  return actor.role === 'administrator' || (step !== null && canAct(step, actor));
-}
-
-export function actorLabel(step: { role: string; specialty?: string | null }): string {
-  return step.specialty ? `${step.role}/${step.specialty}` : step.role;
-}
-
 const EXTERNAL = new Set(['portal', 'citizen', 'system']);
-/** Unambiguous letters and digits for anonymous codes (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). */
-const CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY34679';
 
-/** A random code for an anonymous client: not derived from anything about the person. */
-export function anonymousCode(): string {
-  let out = '';
-  for (let i = 0; i < 8; i++) out += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
-  return `${out.slice(0, 4)}-${out.slice(4)}`;
+/** Closes the request's open step as done, refused or cancelled by this actor at this time (who/when filled in once). */
+function closeOpenStep(
+  db: Db,
+  stepRowId: number,
+  actor: EngineActor,
+  at: Date,
+  result: Omit<StepCompletion, 'completed_at' | 'completed_ms' | 'completed_by' | 'completed_login' | 'completed_role'>,
+): boolean {
+  return completeStepRow(db, stepRowId, {
+    completed_at: at.toISOString(),
+    completed_ms: at.getTime(),
+    completed_by: actor.staffId,
+    completed_login: actor.login,
+    completed_role: actorLabel(actor),
+    ...result,
+  });
 }
 
 export interface WorkflowEngine {
@@ -323,12 +306,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
           }
           const edge = chooseEdge(step, condition === null ? [] : [condition]);
           const refused = edge.refusal !== undefined;
-          const ok = completeStepRow(db, open.id, {
-            completed_at: at.toISOString(),
-            completed_ms: nowMs,
-            completed_by: actor.staffId,
-            completed_login: actor.login,
-            completed_role: actorLabel(actor),
+          const ok = closeOpenStep(db, open.id, actor, at, {
             outcome: refused ? 'refused' : 'done',
             condition,
             refusal_code: edge.refusal?.code ?? null,
@@ -429,12 +407,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
               step: stepId,
               current: open.step_id,
             });
-          completeStepRow(db, open.id, {
-            completed_at: now.toISOString(),
-            completed_ms: nowMs,
-            completed_by: actor.staffId,
-            completed_login: actor.login,
-            completed_role: actorLabel(actor),
+          closeOpenStep(db, open.id, actor, now, {
             outcome: 'cancelled',
             condition: null,
             refusal_code: null,
@@ -479,12 +452,7 @@ export function createEngine(deps: EngineDeps): WorkflowEngine {
               role: actorLabel(actor),
             });
           }
-          completeStepRow(db, open.id, {
-            completed_at: now.toISOString(),
-            completed_ms: nowMs,
-            completed_by: actor.staffId,
-            completed_login: actor.login,
-            completed_role: actorLabel(actor),
+          closeOpenStep(db, open.id, actor, now, {
             outcome: 'cancelled',
             condition: null,
             refusal_code: null,

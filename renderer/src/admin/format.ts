@@ -25,3 +25,20 @@ export function instantText(iso: string | null, timeZone: string): string {
 export function numberText(n: number, fractionDigits = 0): string {
   return new Intl.NumberFormat(locale(), { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(n);
 }
+
+/** 06.12.2026 in the organization's zone: a certificate's or a list's day (kk writes dates as ru does). */
+export function dayText(iso: string | null, timeZone: string): string {
+  if (!iso) return '—';
+  const lang = i18n.global.locale.value;
+  return new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'ru-RU', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).format(
+    new Date(iso),
+  );
+}
+
+/** A chosen file's bytes as base64, for the calls that carry a file (the renderer has no file system). */
+export async function fileBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bin = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}

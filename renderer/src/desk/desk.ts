@@ -3,6 +3,7 @@ import './desk.css';
 import { storeToRefs } from 'pinia';
 import { ref } from 'vue';
 import { appNow } from '../shared/app-clock';
+import { dateText } from '../workflow/format';
 import type { ApiResult } from '../../../common/api';
 import type { Person } from '../../../common/schemas';
 import { useDeskOverviewStore, type DeskOverview } from '../stores/desk-overview-store';
@@ -33,7 +34,8 @@ export function download(file: { fileName: string; mime: string; base64: string 
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export const dmy = (iso: string) => iso.slice(0, 10).split('-').reverse().join('.');
+/** A date as the user's language writes it (06.12.2026): common/format.ts. */
+export const dmy = (iso: string) => dateText(iso);
 export const personName = (p: Pick<Person, 'surname' | 'givenName' | 'patronymic'>) =>
   [p.surname, p.givenName, p.patronymic].filter(Boolean).join(' ');
 

@@ -5,14 +5,15 @@ import { storeToRefs } from 'pinia';
 import { i18n } from '../i18n';
 import { useRequestPreviewStore, type Preview } from '../stores/request-preview-store';
 import { appToday } from '../shared/app-clock';
+import { moneyText } from '../workflow/format';
 
 export type { Preview };
 
 /** The PDF shown on the request screen (a receipt, a certificate, a label): see the store. */
 export const useRequestPreview = () => storeToRefs(useRequestPreviewStore()).preview;
 
-/** 1500 → "1 500" (a narrow no-break space grouping, as on the receipts). */
-export const money = (kzt: number): string => String(kzt).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
+/** 1500 → "1 500 ₸" in the user's language (common/format.ts: the receipts print the same). */
+export const money = (kzt: number): string => moneyText(kzt);
 
 /** Today in the organization's zone (YYYY-MM-DD). */
 export function todayIn(timeZone: string): string {

@@ -4,10 +4,12 @@ import en from './en';
 import kk from './kk';
 import ru from './ru';
 import admin from './features/admin';
+import clinicSetup from './features/clinic-setup';
 import desk from './features/desk';
 import deskForms from './features/desk-forms';
 import dispensary from './features/dispensary';
 import erequests from './features/erequests';
+import fields from './features/fields';
 import forms from './features/forms';
 import signing from './features/signing';
 import sync from './features/sync';
@@ -20,10 +22,12 @@ import workflow from './features/workflow';
 type FeatureMessages = { kk: Record<string, unknown>; ru: Record<string, unknown>; en: Record<string, unknown> };
 const FEATURES: Record<string, FeatureMessages> = {
   admin,
+  clinicSetup,
   desk,
   deskForms,
   dispensary,
   erequests,
+  fields,
   forms,
   signing,
   sync,

@@ -1,5 +1,14 @@
-/** Formatting shared by the workflow screens: localized titles, durations, time left, roles, deadlines. */
+/**
+ * Formatting shared by the screens: localized titles, durations, time left, roles, deadlines, and the one format
+ * per language of dates, times and money (common/format.ts, which the printouts use too) in the user's language.
+ */
 import type { ApiErrorData } from '../../../common/errors';
+import {
+  dateText as formatDate,
+  dateTimeText as formatDateTime,
+  moneyText as formatMoney,
+  timeText as formatTime,
+} from '../../../common/format';
 import type { Localized } from '../../../common/workflow';
 import { i18n } from '../i18n';
 
@@ -54,33 +63,24 @@ export function limitText(limit: { maxMinutes?: number; maxWorkingDays?: number;
   return '';
 }
 
-function locale(): string {
-  return lang() === 'kk' ? 'kk-KZ' : lang() === 'ru' ? 'ru-RU' : 'en-GB';
-}
-
-/**
- * The locale dates and times are written in: Kazakh dates read dd.mm.yyyy as on every paper of the clinic, but
- * the ICU data of kk-KZ gives 2026-12-06, so Kazakh takes the Russian pattern (digits only, no month names).
- */
-function dateLocale(): string {
-  return lang() === 'kk' ? 'ru-RU' : locale();
-}
-
-/** Date and time in the organization's zone (never the PC's own). */
+/** Date and time in the organization's zone (never the PC's own), as the language writes them (common/format.ts). */
 export function dateTimeText(iso: string | null, timeZone: string): string {
   if (!iso) return '';
-  return new Intl.DateTimeFormat(dateLocale(), {
-    timeZone,
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).format(new Date(iso));
+  return formatDateTime(iso, timeZone, lang());
 }
 
 export function timeText(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat(dateLocale(), { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' }).format(new Date(iso));
+  return formatTime(iso, timeZone, lang(), true);
+}
+
+/** A calendar date (YYYY-MM-DD) in the user's language: 06.12.2026. */
+export function dateText(isoDate: string | null | undefined): string {
+  return isoDate ? formatDate(isoDate, lang()) : '';
+}
+
+/** Tenge in the user's language: 1 500 ₸. */
+export function moneyText(kzt: number): string {
+  return formatMoney(kzt, lang());
 }
 
 /** The user's-language sentence for the workflow's error codes. */

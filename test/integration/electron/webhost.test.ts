@@ -5,6 +5,7 @@ import { RENDERER_DIR } from '../../../electron/services/paths';
 import { startWebHost, type WebHost } from '../../../electron/webhost';
 import { createTestWorkstation, TEST_PASSWORD, type TestWorkstation } from '../../helpers/app';
 import { ensureRendererBuilt } from '../../helpers/browser';
+import { makeBigCrl } from '../../helpers/crl-writer';
 
 let ws: TestWorkstation;
 let host: WebHost;
@@ -85,6 +86,25 @@ describe('web host', () => {
     const r = await request('/..%2f..%2fpackage.json', { headers: { cookie: c } });
     expect(r.status).toBe(404);
     expect(r.body).not.toContain('"name": "tirkeu"');
+  });
+
+  it('takes a national-size CRL (megabytes) for the trust files from the Administration screen', async () => {
+    const c = await cookie();
+    const json = { cookie: c, 'content-type': 'application/json' };
+    const login = await request('/api/session.login', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ login: 'admin', password: TEST_PASSWORD }),
+    });
+    expect(JSON.parse(login.body)).toMatchObject({ ok: true });
+    const big = makeBigCrl(100_000, { at: ws.app.clock() });
+    expect(big.crlDer.length).toBeGreaterThan(2 * 1024 * 1024);
+    const add = (fileName: string, der: Buffer) =>
+      request('/api/trustFiles.add', { method: 'POST', headers: json, body: JSON.stringify({ fileName, base64: der.toString('base64') }) });
+    expect(JSON.parse((await add('ca.cer', big.caDer)).body)).toMatchObject({ ok: true });
+    const r = JSON.parse((await add('national.crl', big.crlDer)).body);
+    expect(r).toMatchObject({ ok: true });
+    expect(r.value.crls).toEqual([expect.objectContaining({ name: 'national.crl', entries: 100_000, state: 'current' })]);
   });
 
   // Last: the 413 answer closes its connection, which the shared keep-alive agent would otherwise hand to the next test.

@@ -29,6 +29,7 @@ const kk = {
     service: 'Қызмет',
     name: 'Адамның өзі айтқан аты-жөні',
     record: 'Бас тартуды тіркеу және басып шығару',
+    confirm: '{iin} ЖСН бойынша «{service}» қызметіне дәлелді бас тарту тіркеледі. Тіркелген бас тарту өшірілмейді.',
   },
   channel: { label: 'Өтініш арнасы', phone: 'Телефон', desk: 'Келді' },
   visit: {
@@ -210,6 +211,7 @@ const ru: typeof kk = {
     service: 'Услуга',
     name: 'Ф.И.О. со слов обратившегося',
     record: 'Оформить отказ и распечатать',
+    confirm: 'Будет оформлен мотивированный отказ в услуге «{service}» по ИИН {iin}. Оформленный отказ не удаляется.',
   },
   channel: { label: 'Канал обращения', phone: 'Телефон', desk: 'Лично' },
   visit: {
@@ -391,6 +393,7 @@ const en: typeof kk = {
     service: 'Service',
     name: 'Full name as the person gives it',
     record: 'Record the refusal and print it',
+    confirm: 'A motivated refusal of “{service}” will be recorded for IIN {iin}. A recorded refusal cannot be undone.',
   },
   channel: { label: 'Channel', phone: 'Phone', desk: 'In person' },
   visit: {
