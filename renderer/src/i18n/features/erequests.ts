@@ -40,6 +40,7 @@ const kk = {
     'visit-window': 'Өтініш берілген күні келу',
     'free-slot': 'Уақыт бос',
   },
+  byRegistrar: 'тіркеуші',
   nextFreeTime: 'Келесі бос уақыт: {time}',
   details: {
     'signed-by': 'қол қойған: {signer} (ЖСН {iin})',
@@ -152,6 +153,7 @@ const ru: typeof kk = {
     'visit-window': 'Приход в день обращения',
     'free-slot': 'Время свободно',
   },
+  byRegistrar: 'регистратор',
   nextFreeTime: 'Ближайшее свободное время: {time}',
   details: {
     'signed-by': 'подписал: {signer} (ИИН {iin})',
@@ -263,6 +265,7 @@ const en: typeof kk = {
     'visit-window': 'Visit on the day of the application',
     'free-slot': 'Time free',
   },
+  byRegistrar: 'a registrar',
   nextFreeTime: 'Next free time: {time}',
   details: {
     'signed-by': 'signed by {signer} (IIN {iin})',
