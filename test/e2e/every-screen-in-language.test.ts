@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../../common/roles';
 import { NAV, allowed } from '../../renderer/src/navigation';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { DINARA, seedDinara } from '../helpers/e2e-people';
 
 /** The roles of the test clinic (electron/services/demo-data.ts); the counsellor also sees the HIV screens. */
 const ACCOUNTS: { login: string; role: Role; specialty: string | null }[] = [
@@ -80,7 +81,33 @@ async function settled(page: Page): Promise<void> {
 let s: BrowserSession;
 beforeAll(async () => {
   s = await startBrowserSession({ population: 20 });
+  await seedWork(s);
 }, 120_000);
+
+/**
+ * Some work on the desk before the walk, so the lists show rows and not only their empty state: Dinara's
+ * appointment and home visit (the registrar's journals, the doctor's day), and an open cash shift.
+ */
+async function seedWork(session: BrowserSession): Promise<void> {
+  const db = session.ws.app.db;
+  seedDinara(db, session.ws.app.clock());
+  const reg = await session.ws.as('registrar');
+  const slot = (await reg.call('appointments.freeSlots', { specialty: 'therapist', limit: 1 })).slots[0]!;
+  await reg.call('appointments.book', { iin: DINARA, doctorId: slot.doctorId, slotStart: slot.start, channel: 'desk' });
+  const r = await reg.call('districts.resolve', { iin: DINARA });
+  await reg.call('homeVisits.register', {
+    iin: DINARA,
+    channel: 'phone',
+    address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер',
+    complaint: 'Температура 38',
+    caller: 'self',
+    doctorId: r.doctor!.id,
+    visitDate: r.window!.date,
+    windowFrom: r.window!.from,
+    windowTo: r.window!.to,
+  });
+  await (await session.ws.as('cashier')).call('cash.openShift', {});
+}
 afterAll(async () => s?.close());
 
 describe('every screen in the user’s language', () => {
