@@ -24,6 +24,8 @@ export const registerCheckSchema = z.object({
   removedOn: z.string().nullable(),
   checkedAt: z.string(),
   checkedBy: z.string(),
+  /** The full name of who checked (what the screen shows); null for an account no longer known here. */
+  checkedByName: z.string().nullable(),
   requestId: z.number().int().nullable(),
 });
 export type RegisterCheck = z.infer<typeof registerCheckSchema>;

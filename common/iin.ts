@@ -8,7 +8,8 @@
  * A BIN starts with the registration year and month (YYMM), then the entity type (4, 5 or 6) and its kind.
  */
 
-export type IinInvalidReason = 'empty' | 'length' | 'not-digits' | 'checksum' | 'century' | 'date';
+export const IIN_INVALID_REASONS = ['empty', 'length', 'not-digits', 'checksum', 'century', 'date'] as const;
+export type IinInvalidReason = (typeof IIN_INVALID_REASONS)[number];
 export type Sex = 'M' | 'F';
 
 export type IinResult = { valid: true; iin: string; birthDate: string; sex: Sex } | { valid: false; iin: string; reason: IinInvalidReason };

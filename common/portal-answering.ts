@@ -9,6 +9,7 @@
  * registrar's screen, so no English text reaches a kk/ru user.
  */
 import { z } from 'zod';
+import { issueAt } from './regulation-issues';
 
 /**
  * The kinds of ground a checker exists for. `person`: in the population register (ЖТ МДБ); `attached`: attached to
@@ -65,27 +66,26 @@ export function checkPortalAnswering(def: {
   channels: readonly string[];
   portalAnswering?: PortalAnswering | undefined;
   portalCutoffMinutesBeforeClose?: number | undefined;
-}): { path: string; message: string }[] {
-  const issues: { path: string; message: string }[] = [];
+}): ReturnType<typeof issueAt>[] {
+  const issues: ReturnType<typeof issueAt>[] = [];
   const portal = def.channels.includes('portal');
   if (!portal) {
-    if (def.portalAnswering) issues.push({ path: 'portalAnswering', message: 'given, but the service has no portal channel' });
-    if (def.portalCutoffMinutesBeforeClose !== undefined)
-      issues.push({ path: 'portalCutoffMinutesBeforeClose', message: 'given, but the service has no portal channel' });
+    if (def.portalAnswering) issues.push(issueAt('portalAnswering', 'portal-without-channel'));
+    if (def.portalCutoffMinutesBeforeClose !== undefined) issues.push(issueAt('portalCutoffMinutesBeforeClose', 'portal-without-channel'));
     return issues;
   }
   if (!def.portalAnswering) {
-    issues.push({ path: 'portalAnswering', message: 'missing: a service offered through the portal states its automation and grounds' });
+    issues.push(issueAt('portalAnswering', 'portal-answering-missing'));
     return issues;
   }
   const seen = new Set<string>();
   def.portalAnswering.grounds.forEach((g, i) => {
     const at = `portalAnswering.grounds[${i}].kind`;
-    if (seen.has(g.kind)) issues.push({ path: at, message: `duplicate ground "${g.kind}"` });
+    if (seen.has(g.kind)) issues.push(issueAt(at, 'duplicate-ground', { kind: g.kind }));
     seen.add(g.kind);
     const needs = GROUND_NEEDS_SERVICE[g.kind];
-    if (needs && needs !== def.id) issues.push({ path: at, message: `"${g.kind}" can be checked only for the ${needs} service` });
-    if (i === 0 && g.kind !== 'person') issues.push({ path: at, message: 'the first ground must be "person"' });
+    if (needs && needs !== def.id) issues.push(issueAt(at, 'ground-other-service', { kind: g.kind, service: needs }));
+    if (i === 0 && g.kind !== 'person') issues.push(issueAt(at, 'first-ground-person'));
   });
   return issues;
 }

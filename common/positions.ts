@@ -3,7 +3,7 @@
  * specialty. The Kazakh terms follow the regulations' own words ("фтизиатр-дәрігер", "медициналық тіркеуші",
  * "психоәлеуметтік кеңес беру кабинетінің дәрігері"); a printout never shows a login or an English role word.
  */
-import type { Role, Specialty } from './roles';
+import type { Language, Role, Specialty } from './roles';
 
 export interface PositionTitle {
   kk: string;
@@ -42,4 +42,30 @@ export function positionOf(role: string, specialty: string | null | undefined): 
 export function positionOfLabel(label: string): PositionTitle {
   const [role, specialty] = label.split('/');
   return positionOf(role ?? '', specialty ?? null);
+}
+
+/** English positions, for an English report (a screen in English reads these words, never a role key either). */
+const PHYSICIANS_EN: Record<Specialty, string> = {
+  therapist: 'therapist',
+  paediatrician: 'paediatrician',
+  gp: 'general practitioner',
+  phthisiatrician: 'phthisiatrician',
+  psychiatrist: 'psychiatrist',
+  narcologist: 'narcologist',
+  counselling: 'counselling room physician',
+};
+const ROLES_EN: Record<Role, string> = {
+  registrar: 'medical registrar',
+  operator: 'operator',
+  cashier: 'cashier',
+  physician: 'physician',
+  nurse: 'nurse',
+  administrator: 'administrator',
+};
+
+/** The position in one of the three languages (a report's "performer" column: electron/services/workflow/deadlines.ts). */
+export function positionText(role: string, specialty: string | null | undefined, lang: Language): string {
+  if (lang !== 'en') return positionOf(role, specialty)[lang];
+  if (role === 'physician' && specialty && specialty in PHYSICIANS_EN) return PHYSICIANS_EN[specialty as Specialty];
+  return ROLES_EN[role as Role] ?? 'employee';
 }

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { REGISTER_KINDS } from './dispensary';
 import { checkPortalAnswering, portalAnsweringSchema } from './portal-answering';
+import { issueAt, type IssueCode, type IssueParams } from './regulation-issues';
 import { ROLES, SPECIALTIES, type Role } from './roles';
 import { calendarDateSchema, deadlineMs, formatPath, type Duration, type WorkingCalendar } from './working-calendar';
 
@@ -259,6 +260,10 @@ export interface RegulationIssue {
   file: string;
   /** Field path inside the file, e.g. `steps[2].maxMinutes`. */
   path: string;
+  /** What is wrong, as a code with parameters (common/regulation-issues.ts has its words in kk, ru and en). */
+  code: IssueCode;
+  params?: IssueParams;
+  /** The same in English, for logs and the command line. */
   message: string;
 }
 
@@ -295,11 +300,11 @@ export function validateDefinitionSet(files: readonly DefinitionFile[]): Validat
   const loaded: LoadedDefinition[] = [];
   const names = new Set<string>();
   for (const f of files) {
-    if (names.has(f.file)) issues.push({ file: f.file, path: '', message: 'the same file is listed twice' });
+    if (names.has(f.file)) issues.push({ file: f.file, ...issueAt('', 'file-twice') });
     names.add(f.file);
     const parsed = serviceDefinitionSchema.safeParse(f.data);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) issues.push({ file: f.file, path: formatPath(i.path), message: zodMessage(i) });
+      for (const i of parsed.error.issues) issues.push({ file: f.file, ...zodIssue(i) });
       continue;
     }
     const own = checkDefinition(parsed.data).map((i) => ({ file: f.file, ...i }));
@@ -317,10 +322,17 @@ export function parseDefinitionSet(files: readonly DefinitionFile[]): LoadedDefi
   return result.definitions;
 }
 
-function zodMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s): ${issue.keys.join(', ')}`;
-  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined) return `missing (${issue.message})`;
-  return issue.message;
+/** A schema problem as an issue code: the kinds a person can act on, with zod's own English kept as the detail. */
+export function zodIssue(issue: z.core.$ZodIssue): Issue {
+  const path = formatPath(issue.path);
+  if (issue.code === 'unrecognized_keys') return issueAt(path, 'unknown-fields', { keys: issue.keys.join(', ') });
+  if (issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined)
+    return issueAt(path, 'missing', { detail: issue.message });
+  if (issue.code === 'invalid_type') return issueAt(path, 'wrong-type', { expected: String(issue.expected), detail: issue.message });
+  if (issue.code === 'invalid_value') return issueAt(path, 'not-allowed', { detail: issue.message });
+  if (issue.code === 'too_small' || issue.code === 'too_big') return issueAt(path, 'out-of-range', { detail: issue.message });
+  if (issue.code === 'invalid_format') return issueAt(path, 'bad-format', { detail: issue.message });
+  return issueAt(path, 'invalid', { detail: issue.message });
 }
 
 type Issue = Omit<RegulationIssue, 'file'>;
@@ -328,22 +340,22 @@ type Issue = Omit<RegulationIssue, 'file'>;
 /** Semantic checks of one definition that already has the right shape. */
 export function checkDefinition(def: ServiceDefinition): Issue[] {
   const issues: Issue[] = [];
-  const add = (path: string, message: string) => issues.push({ path, message });
+  const add = (path: string, code: IssueCode, params?: IssueParams) => issues.push(issueAt(path, code, params));
 
   if (def.effectiveTo !== null && def.effectiveTo < def.effectiveFrom) {
-    add('effectiveTo', `ends (${def.effectiveTo}) before it starts (${def.effectiveFrom})`);
+    add('effectiveTo', 'ends-before-start', { to: def.effectiveTo, from: def.effectiveFrom });
   }
 
   const conditionIds = new Set<string>();
   def.conditions.forEach((c, i) => {
-    if (conditionIds.has(c.id)) add(`conditions[${i}].id`, `duplicate condition id "${c.id}"`);
+    if (conditionIds.has(c.id)) add(`conditions[${i}].id`, 'duplicate-condition', { id: c.id });
     conditionIds.add(c.id);
   });
 
   const stepIndex = new Map<string, number>();
   def.steps.forEach((s, i) => {
-    if (s.id === DONE) add(`steps[${i}].id`, `"${DONE}" is reserved for the end of the request`);
-    else if (stepIndex.has(s.id)) add(`steps[${i}].id`, `duplicate step id "${s.id}" (also steps[${stepIndex.get(s.id)}])`);
+    if (s.id === DONE) add(`steps[${i}].id`, 'reserved-step-id', { id: DONE });
+    else if (stepIndex.has(s.id)) add(`steps[${i}].id`, 'duplicate-step', { id: s.id, other: `steps[${stepIndex.get(s.id)}]` });
     else stepIndex.set(s.id, i);
   });
 
@@ -354,70 +366,65 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
   def.steps.forEach((s, i) => {
     const at = `steps[${i}]`;
     // Duration: exactly one of minutes or working days.
-    if (s.maxMinutes === undefined && s.maxWorkingDays === undefined) add(at, 'missing duration: give maxMinutes or maxWorkingDays');
-    if (s.maxMinutes !== undefined && s.maxWorkingDays !== undefined) add(at, 'give either maxMinutes or maxWorkingDays, not both');
-    if (s.specialty !== undefined && s.role !== 'physician')
-      add(`${at}.specialty`, `a specialty is only for physicians (role is "${s.role}")`);
+    if (s.maxMinutes === undefined && s.maxWorkingDays === undefined) add(at, 'duration-missing');
+    if (s.maxMinutes !== undefined && s.maxWorkingDays !== undefined) add(at, 'duration-both');
+    if (s.specialty !== undefined && s.role !== 'physician') add(`${at}.specialty`, 'specialty-not-physician', { role: s.role });
     if (!participants.has(actorKey(s.role, s.specialty)) && !participants.has(actorKey(s.role, undefined))) {
-      add(`${at}.role`, `"${actorKey(s.role, s.specialty)}" is not among the participants`);
+      add(`${at}.role`, 'role-not-participant', { actor: actorKey(s.role, s.specialty) });
     }
-    if (s.role === 'cashier' && s.skipWhen !== 'fee-zero') add(`${at}.skipWhen`, 'a cashier step must be skippable: skipWhen "fee-zero"');
+    if (s.role === 'cashier' && s.skipWhen !== 'fee-zero') add(`${at}.skipWhen`, 'cashier-not-skippable');
     // Step actions: each with what its handler needs from the step.
-    if (s.action === 'register-check' && s.register === undefined) add(`${at}.register`, 'a register check names its register');
-    if (s.action !== 'register-check' && s.register !== undefined)
-      add(`${at}.register`, 'a register is named only by a step with action "register-check"');
-    if (s.action === 'signature' && s.signsResult !== true)
-      add(`${at}.signsResult`, 'a step with action "signature" signs the result: signsResult true');
-    if (s.action === 'payment' && s.journal !== 'cash')
-      add(`${at}.journal`, 'a step with action "payment" is recorded in the cash journal: journal "cash"');
+    if (s.action === 'register-check' && s.register === undefined) add(`${at}.register`, 'register-missing');
+    if (s.action !== 'register-check' && s.register !== undefined) add(`${at}.register`, 'register-without-check');
+    if (s.action === 'signature' && s.signsResult !== true) add(`${at}.signsResult`, 'signature-signs-result');
+    if (s.action === 'payment' && s.journal !== 'cash') add(`${at}.journal`, 'payment-cash-journal');
     if (s.deskForm) {
-      if (!isStaffRole(s.role)) add(`${at}.deskForm`, `a desk form is certified by a staff member, not by "${s.role}"`);
+      if (!isStaffRole(s.role)) add(`${at}.deskForm`, 'desk-form-not-staff', { role: s.role });
       const documentIds = new Set(def.documents.map((d) => d.id));
       s.deskForm.scans.forEach((id, j) => {
-        if (!documentIds.has(id)) add(`${at}.deskForm.scans[${j}]`, `unknown document "${id}" (not in documents)`);
-        else if (s.deskForm!.scans.indexOf(id) !== j) add(`${at}.deskForm.scans[${j}]`, `document "${id}" listed twice`);
+        if (!documentIds.has(id)) add(`${at}.deskForm.scans[${j}]`, 'unknown-document', { id });
+        else if (s.deskForm!.scans.indexOf(id) !== j) add(`${at}.deskForm.scans[${j}]`, 'document-twice', { id });
       });
     }
 
     const whens = new Set<string>();
     s.next.forEach((e, j) => {
       const ep = `${at}.next[${j}]`;
-      if (e.to !== DONE && !stepIndex.has(e.to)) add(`${ep}.to`, `unknown step "${e.to}"`);
+      if (e.to !== DONE && !stepIndex.has(e.to)) add(`${ep}.to`, 'unknown-step', { id: e.to });
       if (e.when !== undefined) {
-        if (!conditionIds.has(e.when)) add(`${ep}.when`, `unknown condition "${e.when}"`);
-        if (whens.has(e.when)) add(`${ep}.when`, `condition "${e.when}" used twice`);
+        if (!conditionIds.has(e.when)) add(`${ep}.when`, 'unknown-condition', { id: e.when });
+        if (whens.has(e.when)) add(`${ep}.when`, 'condition-twice', { id: e.when });
         whens.add(e.when);
       } else if (j !== s.next.length - 1) {
-        add(`${ep}`, 'the default edge (without "when") must be the last one');
+        add(`${ep}`, 'default-edge-not-last');
       }
-      if ((e.refusal || e.outcome) && e.to !== DONE)
-        add(`${ep}.to`, `a ${e.refusal ? 'refusal' : 'outcome'} must end the request (to "${DONE}")`);
-      if (e.refusal && e.outcome) add(ep, 'an edge has either a refusal or an outcome, not both');
+      if ((e.refusal || e.outcome) && e.to !== DONE) add(`${ep}.to`, 'edge-must-end', { kind: e.refusal ? 'refusal' : 'outcome' });
+      if (e.refusal && e.outcome) add(ep, 'edge-refusal-and-outcome');
     });
-    if (!s.next.some((e) => e.when === undefined)) add(`${at}.next`, 'needs a default edge without "when"');
+    if (!s.next.some((e) => e.when === undefined)) add(`${at}.next`, 'default-edge-missing');
   });
-  if (def.fee.kzt > 0 && !hasCashier) add('fee.kzt', 'a fee is set but no cashier step takes it');
+  if (def.fee.kzt > 0 && !hasCashier) add('fee.kzt', 'fee-without-cashier');
   const forms = def.steps.flatMap((s, i) => (s.deskForm ? [i] : []));
-  if (forms.length > 1) add(`steps[${forms[1]}].deskForm`, `a service has one certified desk form (also steps[${forms[0]}])`);
+  if (forms.length > 1) add(`steps[${forms[1]}].deskForm`, 'one-desk-form', { other: `steps[${forms[0]}]` });
   const checks = def.steps.flatMap((s, i) => (s.action === 'register-check' ? [i] : []));
-  if (checks.length > 1) add(`steps[${checks[1]}].action`, `a service has one register check (also steps[${checks[0]}])`);
+  if (checks.length > 1) add(`steps[${checks[1]}].action`, 'one-register-check', { other: `steps[${checks[0]}]` });
 
   // Channels: each has a start step and a whole-request maximum, and nothing else does.
   def.channels.forEach((c, i) => {
-    if (def.channels.indexOf(c) !== i) add(`channels[${i}]`, `duplicate channel "${c}"`);
+    if (def.channels.indexOf(c) !== i) add(`channels[${i}]`, 'duplicate-channel', { channel: c });
     const start = def.start[c];
-    if (start === undefined) add(`start.${c}`, `missing: the first step of channel "${c}"`);
-    else if (!stepIndex.has(start)) add(`start.${c}`, `unknown step "${start}"`);
+    if (start === undefined) add(`start.${c}`, 'start-missing', { channel: c });
+    else if (!stepIndex.has(start)) add(`start.${c}`, 'unknown-step', { id: start });
     const total = def.maxTotal[c];
-    if (total === undefined) add(`maxTotal.${c}`, `missing: the whole-request maximum of channel "${c}"`);
+    if (total === undefined) add(`maxTotal.${c}`, 'total-missing', { channel: c });
     else {
       const n = Object.keys(total).length;
-      if (n !== 1) add(`maxTotal.${c}`, 'give exactly one of maxMinutes, maxWorkingDays, byEndOfWorkingDay');
+      if (n !== 1) add(`maxTotal.${c}`, 'total-exactly-one');
     }
   });
-  for (const c of Object.keys(def.start)) if (!def.channels.includes(c as Channel)) add(`start.${c}`, `channel "${c}" is not in channels`);
+  for (const c of Object.keys(def.start)) if (!def.channels.includes(c as Channel)) add(`start.${c}`, 'channel-not-listed', { channel: c });
   for (const c of Object.keys(def.maxTotal))
-    if (!def.channels.includes(c as Channel)) add(`maxTotal.${c}`, `channel "${c}" is not in channels`);
+    if (!def.channels.includes(c as Channel)) add(`maxTotal.${c}`, 'channel-not-listed', { channel: c });
 
   // Graph: every step reachable from a start, and every reachable step has a path to the end.
   if (issues.length === 0) {
@@ -442,8 +449,8 @@ export function checkDefinition(def: ServiceDefinition): Issue[] {
       }
     }
     def.steps.forEach((s, i) => {
-      if (!reachable.has(s.id)) add(`steps[${i}]`, `step "${s.id}" cannot be reached from any channel's start`);
-      else if (!reachesEnd.has(s.id)) add(`steps[${i}].next`, `step "${s.id}" is in a cycle with no path to the end`);
+      if (!reachable.has(s.id)) add(`steps[${i}]`, 'unreachable-step', { id: s.id });
+      else if (!reachesEnd.has(s.id)) add(`steps[${i}].next`, 'step-in-cycle', { id: s.id });
     });
   }
   return issues;
@@ -471,11 +478,13 @@ function checkOverlaps(loaded: readonly LoadedDefinition[]): RegulationIssue[] {
         if (a.definition.effectiveTo === null || b.definition.effectiveFrom <= a.definition.effectiveTo) {
           issues.push({
             file: b.file,
-            path: 'effectiveFrom',
-            message:
-              `${key} in force from ${b.definition.effectiveFrom} overlaps ${a.file} ` +
-              `(${a.definition.effectiveFrom} – ${a.definition.effectiveTo ?? 'open-ended'}); ` +
-              `close the earlier one with effectiveTo before ${b.definition.effectiveFrom}`,
+            ...issueAt('effectiveFrom', 'overlap', {
+              key,
+              from: b.definition.effectiveFrom,
+              other: a.file,
+              otherFrom: a.definition.effectiveFrom,
+              otherTo: a.definition.effectiveTo ?? '',
+            }),
           });
         }
       }

@@ -21,6 +21,8 @@ import { createLogger } from './services/log';
 import { resetPassword } from './services/staff-admin';
 import { defaultDataDir, RENDERER_DIR } from './services/paths';
 import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
+import { rejectionText } from '../common/population-rejections';
+import { LANGUAGES, type Language } from '../common/roles';
 import { startSync, stopSync } from './services/sync/index';
 import { startErequests } from './services/erequests/intake';
 import { startWebHost } from './webhost';
@@ -29,8 +31,9 @@ const USAGE = `Usage: tirkeu <command> [options]
 
   serve [--data DIR] [--port N] [--no-demo]   run the workstation UI and API on 127.0.0.1
   migrate [--data DIR]                          create or upgrade the database (a backup is made first)
-  import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251]
+  import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251] [--lang kk|ru|en]
                                                 import the population register; rejected rows go to FILE.rejected.csv
+                                                (in the --lang language, English by default)
   verify-audit [--data DIR]                     check the audit log's hash chain (names the first broken link) and
                                                 that it still holds the head the central server acknowledged
                                                 (names truncation and re-hashing)
@@ -123,11 +126,12 @@ const commands: Record<string, Command> = {
     const { values, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { data: { type: 'string' }, encoding: { type: 'string' } },
+      options: { data: { type: 'string' }, encoding: { type: 'string' }, lang: { type: 'string' } },
     });
     const file = positionals[0];
-    if (!file || (values.encoding && !['utf-8', 'windows-1251'].includes(values.encoding))) {
-      io.stderr.write('Usage: tirkeu import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251]\n');
+    const lang = (values.lang ?? 'en') as Language;
+    if (!file || (values.encoding && !['utf-8', 'windows-1251'].includes(values.encoding)) || !LANGUAGES.includes(lang)) {
+      io.stderr.write('Usage: tirkeu import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251] [--lang kk|ru|en]\n');
       return 2;
     }
     if (!fs.existsSync(file)) {
@@ -148,8 +152,9 @@ const commands: Record<string, Command> = {
       );
       if (report.rejectedCount > 0) {
         const out = file.replace(/\.csv$/i, '') + '.rejected.csv';
-        fs.writeFileSync(out, rejectedRowsCsv(report.rejected));
-        for (const r of report.rejected.slice(0, 10)) io.stdout.write(`  line ${r.line}: ${r.iin || '(no IIN)'} — ${r.reason}\n`);
+        fs.writeFileSync(out, rejectedRowsCsv(report.rejected, lang));
+        for (const r of report.rejected.slice(0, 10))
+          io.stdout.write(`  line ${r.line}: ${r.iin || '(no IIN)'} — ${rejectionText(r, 'en')}\n`);
         if (report.rejectedCount > 10) io.stdout.write(`  … ${report.rejectedCount - 10} more\n`);
         io.stdout.write(`Rejected rows are listed in ${out}\n`);
       }

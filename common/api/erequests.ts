@@ -34,7 +34,14 @@ const erequestViewSchema = z.object({
   proposal: z.record(z.string(), z.unknown()),
   content: z.record(z.string(), z.unknown()).nullable(),
   decision: z
-    .object({ kind: z.enum(['result', 'refusal']), code: z.string().nullable(), reasons: z.array(z.string()), by: z.string() })
+    .object({
+      kind: z.enum(['result', 'refusal']),
+      code: z.string().nullable(),
+      reasons: z.array(z.string()),
+      /** `rules`, or the deciding registrar's login; `byName` their full name (what the screen shows). */
+      by: z.string(),
+      byName: z.string().nullable(),
+    })
     .nullable(),
   journalRef: z.string().nullable(),
   answeredAt: z.string().nullable(),

@@ -4,6 +4,9 @@
  * Handlers: electron/services/handlers/maintenance.ts (electron/services/admin/).
  */
 import { z } from 'zod';
+import { IIN_INVALID_REASONS } from '../iin';
+import { REJECTED_FIELDS, REJECTION_CODES } from '../population-rejections';
+import { LANGUAGES } from '../roles';
 import { defineSlice, method, none } from './spec';
 
 const ADMIN = ['administrator'] as const;
@@ -57,12 +60,15 @@ export const auditCheckSchema = z.object({
 });
 export type AuditCheckInfo = z.infer<typeof auditCheckSchema>;
 
-export const REJECTED_FIELDS = ['iin', 'surname', 'given_name', 'patronymic', 'birth_date', 'sex', 'duplicate'] as const;
+/** A rejected row: why, as a code with parameters the screen puts in words (common/population-rejections.ts). */
 const rejectedRowSchema = z.object({
   line: z.number().int(),
   iin: z.string(),
-  reason: z.string(),
-  field: z.enum(REJECTED_FIELDS).nullable(),
+  code: z.enum(REJECTION_CODES),
+  params: z
+    .object({ reason: z.enum(IIN_INVALID_REASONS).optional(), given: z.string().optional(), fromIin: z.string().optional() })
+    .optional(),
+  field: z.enum(REJECTED_FIELDS),
 });
 export const uploadStatusSchema = z.object({
   id: z.string(),
@@ -127,11 +133,11 @@ export const maintenanceApi = defineSlice(['backups', 'auditLog', 'populationImp
     result: uploadStatusSchema,
   }),
   'populationImport.status': method({ access: ADMIN, args: z.object({ id: uploadId }).strict(), result: uploadStatusSchema }),
-  // All listed rejected rows (up to 1000) with their field: the screen writes the file in the user's language.
+  // All listed rejected rows (up to 1000) as the file the screen saves, in the language it asks for.
   'populationImport.rejectedRows': method({
     access: ADMIN,
-    args: z.object({ id: uploadId }).strict(),
-    result: z.object({ fileName: z.string(), rows: z.array(rejectedRowSchema) }),
+    args: z.object({ id: uploadId, language: z.enum(LANGUAGES) }).strict(),
+    result: z.object({ fileName: z.string(), csv: z.string(), rows: z.number().int() }),
   }),
 
   // Browser mode only: a new one-time link for another browser; null in the Electron window.

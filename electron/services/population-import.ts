@@ -15,15 +15,24 @@ import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import { countPeople, upsertPerson, withoutNameIndex } from '../../db/people';
 import { systemClock } from '../../common/clock';
+import type { Language } from '../../common/roles';
+import {
+  FIELD_OF,
+  rejectedFieldLabel,
+  rejectedRowsHeader,
+  rejectionText,
+  type Rejection,
+  type RejectionCode,
+} from '../../common/population-rejections';
 import { toCsv } from './csv';
 
 export const REQUIRED_COLUMNS = ['iin', 'surname', 'given_name'] as const;
 export const OPTIONAL_COLUMNS = ['patronymic', 'birth_date', 'sex', 'address', 'phone'] as const;
 
-export interface RejectedRow {
+/** A rejected row: its line, the IIN as typed and why, as a code with parameters (common/population-rejections.ts). */
+export interface RejectedRow extends Rejection {
   line: number;
   iin: string;
-  reason: string;
 }
 
 export interface ImportReport {
@@ -57,21 +66,25 @@ export interface ImportOptions {
 
 const NAME_RE = /^[\p{L}][\p{L}\p{M}' -]*$/u;
 
-/** Validates one CSV record; returns the person or the reason it is rejected. */
-export function rowToPerson(rec: Record<string, string>): Person | string {
+const rejected = (code: RejectionCode, params?: Rejection['params']): Rejection => (params ? { code, params } : { code });
+
+/** Validates one CSV record; returns the person or why it is rejected. */
+export function rowToPerson(rec: Record<string, string>): Person | Rejection {
   const iin = (rec.iin ?? '').trim();
   const parsed = parseIin(iin);
-  if (!parsed.valid) return `invalid IIN (${parsed.reason})`;
+  if (!parsed.valid) return rejected('iin-invalid', { reason: parsed.reason });
   const surname = (rec.surname ?? '').trim();
   const given = (rec.given_name ?? '').trim();
   const patronymic = (rec.patronymic ?? '').trim() || null;
-  if (!surname || !NAME_RE.test(surname)) return 'surname missing or not letters';
-  if (!given || !NAME_RE.test(given)) return 'given name missing or not letters';
-  if (patronymic && !NAME_RE.test(patronymic)) return 'patronymic is not letters';
+  if (!surname) return rejected('surname-missing');
+  if (!NAME_RE.test(surname)) return rejected('surname-not-letters');
+  if (!given) return rejected('given-name-missing');
+  if (!NAME_RE.test(given)) return rejected('given-name-not-letters');
+  if (patronymic && !NAME_RE.test(patronymic)) return rejected('patronymic-not-letters');
   const birth = (rec.birth_date ?? '').trim();
-  if (birth && birth !== parsed.birthDate) return `birth date ${birth} does not match the IIN (${parsed.birthDate})`;
+  if (birth && birth !== parsed.birthDate) return rejected('birth-date-mismatch', { given: birth, fromIin: parsed.birthDate });
   const sex = (rec.sex ?? '').trim().toUpperCase();
-  if (sex && sex !== parsed.sex) return `sex ${sex} does not match the IIN (${parsed.sex})`;
+  if (sex && sex !== parsed.sex) return rejected('sex-mismatch', { given: sex, fromIin: parsed.sex });
   return {
     iin,
     surname,
@@ -141,9 +154,9 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
     batch = [];
     options.onProgress?.(bytes, total, report.read);
   };
-  const reject = (line: number, iin: string, reason: string) => {
+  const reject = (line: number, iin: string, why: Rejection) => {
     report.rejectedCount++;
-    if (report.rejected.length < maxListed) report.rejected.push({ line, iin, reason });
+    if (report.rejected.length < maxListed) report.rejected.push({ line, iin, ...why });
   };
 
   // A bigger page cache while importing: rows arrive in IIN-random order, so both B-trees take random inserts.
@@ -173,8 +186,8 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
     const record: Record<string, string> = {};
     for (let i = 0; i < columns.length; i++) record[columns[i]!] = cells[i] ?? '';
     const result = rowToPerson(record);
-    if (typeof result === 'string') return reject(line, record.iin ?? '', result);
-    if (seen.has(result.iin)) return reject(line, result.iin, 'the same IIN appears earlier in the file');
+    if ('code' in result) return reject(line, record.iin ?? '', result);
+    if (seen.has(result.iin)) return reject(line, result.iin, rejected('duplicate'));
     seen.add(result.iin);
     batch.push(result);
     if (batch.length >= batchSize) commit();
@@ -219,10 +232,14 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
   return report;
 }
 
-export function rejectedRowsCsv(rows: RejectedRow[]): string {
+/**
+ * The rejected rows as a file in the reader's language: line, IIN, the column's label, the reason in words. With a
+ * byte-order mark, so a spreadsheet opens the Kazakh and Russian letters as UTF-8.
+ */
+export function rejectedRowsCsv(rows: readonly RejectedRow[], lang: Language): string {
   // The IIN as typed, without quotes, commas or line breaks: one rejected row stays one line of the file.
   return toCsv(
-    rows.map((r) => [r.line, r.iin.replace(/[",\n]/g, ''), r.reason]),
-    { header: ['line', 'iin', 'reason'], quoteColumns: [false, false, true] },
+    rows.map((r) => [r.line, r.iin.replace(/[",\n]/g, ''), rejectedFieldLabel(FIELD_OF[r.code], lang), rejectionText(r, lang)]),
+    { header: rejectedRowsHeader(lang), quoteColumns: [false, false, true, true], bom: true },
   );
 }

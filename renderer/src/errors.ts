@@ -37,8 +37,12 @@ export function errorText(error: unknown): string {
         number: String(d.params?.number ?? ''),
         what: t(`errors.journal-${String(d.params?.journal ?? 'attachment')}`),
       });
-    case 'validation':
-      return t('errors.validation', { fields: (d.fields ?? []).join(', ') });
+    case 'validation': {
+      // Fields by the names the user knows, never the API's argument keys; none known → the general sentence.
+      const te = i18n.global.te;
+      const names = [...new Set((d.fields ?? []).map((f) => `fields.${f.split('.')[0]}`).filter((k) => te(k)))].map((k) => t(k));
+      return names.length ? t('errors.validation', { fields: [...new Set(names)].join(', ') }) : t('errors.validationGeneral');
+    }
     default:
       return t(`errors.${d.code}`, d.params ?? {});
   }

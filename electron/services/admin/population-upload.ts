@@ -11,21 +11,12 @@ import { ApiError } from '../../../common/errors';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
-import { ImportFileError, importPopulationCsv, type RejectedRow } from '../population-import';
+import { FIELD_OF, type RejectedField } from '../../../common/population-rejections';
+import type { Language } from '../../../common/roles';
+import { ImportFileError, importPopulationCsv, rejectedRowsCsv, type RejectedRow } from '../population-import';
 
-/** The column a rejection is about (the screen names it by its label), read from the import's reason. */
-export type RejectedField = 'iin' | 'surname' | 'given_name' | 'patronymic' | 'birth_date' | 'sex' | 'duplicate';
-
-export function rejectedFieldOf(reason: string): RejectedField | null {
-  if (reason.startsWith('invalid IIN')) return 'iin';
-  if (reason.startsWith('surname')) return 'surname';
-  if (reason.startsWith('given name')) return 'given_name';
-  if (reason.startsWith('patronymic')) return 'patronymic';
-  if (reason.startsWith('birth date')) return 'birth_date';
-  if (reason.startsWith('sex')) return 'sex';
-  if (reason.startsWith('the same IIN')) return 'duplicate';
-  return null;
-}
+/** A rejected row with the column it is about (the screen names it by its label). */
+const withField = (r: RejectedRow): RejectedRow & { field: RejectedField } => ({ ...r, field: FIELD_OF[r.code] });
 
 export type UploadState = 'uploading' | 'importing' | 'done' | 'failed';
 
@@ -39,7 +30,7 @@ export interface UploadStatus {
   rows: number;
   report: { read: number; imported: number; rejectedCount: number; seconds: number } | null;
   /** The first rejected rows, each with the column it is about. */
-  rejected: Array<RejectedRow & { field: RejectedField | null }>;
+  rejected: Array<RejectedRow & { field: RejectedField }>;
   error: { code: 'encoding' | 'header' | 'io' | 'internal'; message: string } | null;
 }
 
@@ -127,7 +118,7 @@ export function startImport(app: AppContext, admin: StaffRow, id: string, encodi
       u.rows = report.read;
       u.report = { read: report.read, imported: report.imported, rejectedCount: report.rejectedCount, seconds: report.seconds };
       u.allRejected = report.rejected;
-      u.rejected = report.rejected.slice(0, SHOWN_REJECTIONS).map((r) => ({ ...r, field: rejectedFieldOf(r.reason) }));
+      u.rejected = report.rejected.slice(0, SHOWN_REJECTIONS).map(withField);
       app.log.info('population.import-ui', { read: report.read, imported: report.imported, rejected: report.rejectedCount });
     })
     .catch((error: unknown) => {
@@ -159,18 +150,13 @@ export function uploadStatus(app: AppContext, id: string): UploadStatus {
   return statusOf(uploadOf(app, id));
 }
 
-/**
- * Every listed rejected row with the column it is about, for the screen's rejected-rows file: the screen writes it
- * in the user's language (the CLI's `FILE.rejected.csv` keeps the import's English reasons, for scripts).
- */
-export function rejectedRows(
-  app: AppContext,
-  id: string,
-): { fileName: string; rows: Array<RejectedRow & { field: RejectedField | null }> } {
+/** Every listed rejected row (up to 1000) as the file the administrator saves, in the language asked for. */
+export function rejectedRows(app: AppContext, id: string, lang: Language): { fileName: string; csv: string; rows: number } {
   const u = uploadOf(app, id);
   if (u.state !== 'done') throw new ApiError('conflict', `upload ${id} is ${u.state}`);
   return {
     fileName: u.fileName.replace(/\.csv$/i, '') + '.rejected.csv',
-    rows: u.allRejected.map((r) => ({ ...r, field: rejectedFieldOf(r.reason) })),
+    csv: rejectedRowsCsv(u.allRejected, lang),
+    rows: u.allRejected.length,
   };
 }

@@ -31,7 +31,7 @@ import {
   type RegisterKind,
 } from '../../../db/dispensary';
 import { getRequestRow, openStepRow, type RequestRow } from '../../../db/requests';
-import type { StaffRow } from '../../../db/staff';
+import { findStaffByLogin, type StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { toCsv } from '../csv';
@@ -39,7 +39,8 @@ import { catalogOf } from '../workflow/context';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 import { registerCheckOf, seesRegister } from './rules';
 
-export function toCheck(r: RegisterCheckRow): RegisterCheck {
+/** A check as the screen shows it: who checked by full name (a login is never shown where a name belongs). */
+export function toCheck(app: AppContext, r: RegisterCheckRow): RegisterCheck {
   return {
     id: r.id,
     register: r.register,
@@ -49,6 +50,7 @@ export function toCheck(r: RegisterCheckRow): RegisterCheck {
     removedOn: r.removed_on,
     checkedAt: r.checked_at,
     checkedBy: r.checked_login,
+    checkedByName: findStaffByLogin(app.db, r.checked_login)?.full_name ?? null,
     requestId: r.request_id,
   };
 }
@@ -139,7 +141,10 @@ export function check(
       // The answer is frozen into the step: the condition, and a note naming the check (not its contents).
       const note = [`register-check #${id}: ${ans.found ? 'on-register' : 'not-on-register'}`, a.note?.trim()].filter(Boolean).join(' · ');
       engine.completeStep(row.id, rule.stepId, engineActor(staff), { condition, note });
-      return toCheck(checksOfRequest(app.db, row.id).find((c) => c.id === id)!);
+      return toCheck(
+        app,
+        checksOfRequest(app.db, row.id).find((c) => c.id === id)!,
+      );
     })
     .immediate();
 }
@@ -161,7 +166,10 @@ export function lookup(app: AppContext, staff: StaffRow, a: { requestId: number 
   return app.db
     .transaction(() => {
       const { id } = recordCheck(app, staff, { register: rule.register, iin, request: row, today, action: 'register.looked-up' });
-      return toCheck(checksOfRequest(app.db, row.id).find((c) => c.id === id)!);
+      return toCheck(
+        app,
+        checksOfRequest(app.db, row.id).find((c) => c.id === id)!,
+      );
     })
     .immediate();
 }
@@ -169,7 +177,7 @@ export function lookup(app: AppContext, staff: StaffRow, a: { requestId: number 
 /** The checks of a request (of a service checking `register`), for those who may see the register; others get none. */
 export function checksVisibleTo(app: AppContext, staff: StaffRow, requestId: number, register: RegisterKind | null): RegisterCheck[] {
   if (!register || !seesRegister(staff, register)) return [];
-  return checksOfRequest(app.db, requestId).map(toCheck);
+  return checksOfRequest(app.db, requestId).map((r) => toCheck(app, r));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

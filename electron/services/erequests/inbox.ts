@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../../../common/errors';
 import * as dbe from '../../../db/erequests';
-import type { StaffRow } from '../../../db/staff';
+import { findStaffByLogin, type StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { decide, signDecided } from './answers';
 import { decisionOf, groundsOf, proposalOf, refusal, verificationOf } from './decisions';
@@ -13,10 +13,12 @@ import { decisionOf, groundsOf, proposalOf, refusal, verificationOf } from './de
 export function inbox(app: AppContext, a: { open: boolean; limit: number }) {
   dbe.ingestPulled(app.db, app.clock());
   const nowMs = app.clock().getTime();
-  return { rows: dbe.listInboxRows(app.db, a).map((r) => view(r, nowMs)), now: new Date(nowMs).toISOString() };
+  // The registrar who decided, by name (the screen never shows a login where a person's name belongs).
+  const nameOf = (login: string) => findStaffByLogin(app.db, login)?.full_name ?? null;
+  return { rows: dbe.listInboxRows(app.db, a).map((r) => view(r, nowMs, nameOf)), now: new Date(nowMs).toISOString() };
 }
 
-function view(r: dbe.ErequestRow, nowMs: number) {
+function view(r: dbe.ErequestRow, nowMs: number, nameOf: (login: string) => string | null) {
   const v = verificationOf(r);
   const d = decisionOf(r);
   return {
@@ -33,7 +35,7 @@ function view(r: dbe.ErequestRow, nowMs: number) {
     grounds: groundsOf(r),
     proposal: proposalOf(r),
     content: r.content ? (JSON.parse(r.content) as Record<string, unknown>) : null,
-    decision: d ? { kind: d.kind, code: d.code, reasons: d.reasons, by: d.by } : null,
+    decision: d ? { kind: d.kind, code: d.code, reasons: d.reasons, by: d.by, byName: d.by === 'rules' ? null : nameOf(d.by) } : null,
     journalRef: r.journal_ref,
     answeredAt: r.answered_at,
     lease: r.lease_state
@@ -51,7 +53,7 @@ function view(r: dbe.ErequestRow, nowMs: number) {
 export function get(app: AppContext, id: number) {
   const r = dbe.getErequestRow(app.db, id);
   if (!r) throw new ApiError('not-found', `no e-request ${id}`, { id });
-  return view(r, app.clock().getTime());
+  return view(r, app.clock().getTime(), (login) => findStaffByLogin(app.db, login)?.full_name ?? null);
 }
 
 /** The registrar confirms (the result) or refuses (a motivated refusal with the reason written). */

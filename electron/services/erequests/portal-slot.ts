@@ -28,8 +28,22 @@ export function portalOfferedSlot(app: AppContext, content: ErequestContent | nu
   const startMs = Date.parse(content.slotStart);
   const next = doctor && Number.isFinite(startMs) ? nextFreeOf(app, doctor.id, startMs) : null;
   const refused = rulesDecision(grounds);
-  return next ? { ...refused, reasons: [...refused.reasons, `next free time: ${next}`] } : refused;
+  if (!next || !refused.reason) return refused;
+  // The citizen reads the reason in their language; the record keeps "code: value" like the grounds' reasons.
+  const r = refused.reason;
+  return {
+    ...refused,
+    reason: {
+      kk: `${r.kk}. Келесі бос уақыт: ${next}`,
+      ru: `${r.ru}. Ближайшее свободное время: ${next}`,
+      en: `${r.en}. Next free time: ${next}`,
+    },
+    reasons: [...refused.reasons, `${NEXT_FREE_TIME}: ${next}`],
+  };
 }
+
+/** The reason that names the doctor's next free time (the registrar's screen says it in words). */
+export const NEXT_FREE_TIME = 'next-free-time';
 
 function hasRegistrar(app: AppContext): boolean {
   try {

@@ -14,10 +14,13 @@ import {
   isInForceOn,
   parseDefinitionSet,
   RegulationValidationError,
+  zodIssue,
   type DefinitionFile,
   type LoadedDefinition,
+  type RegulationIssue,
   type ServiceDefinition,
 } from '../../../common/regulations';
+import { issueAt } from '../../../common/regulation-issues';
 import { parseCalendarData, toLocalIsoDate, type CalendarData } from '../../../common/working-calendar';
 import { adoptionAppliesOn, type Adoption } from '../../../common/regulation-adoption';
 
@@ -130,17 +133,15 @@ export function readDefinitionFiles(dir: string): DefinitionFile[] {
   const index = readJson(join(dir, indexFile), indexFile);
   const parsed = indexSchema.safeParse(index);
   if (!parsed.success) {
-    throw new RegulationValidationError(
-      parsed.error.issues.map((i) => ({ file: indexFile, path: i.path.map(String).join('.'), message: i.message })),
-    );
+    throw new RegulationValidationError(parsed.error.issues.map((i) => ({ file: indexFile, ...zodIssue(i) })));
   }
-  const problems: { file: string; path: string; message: string }[] = [];
+  const problems: RegulationIssue[] = [];
   const files: DefinitionFile[] = [];
   parsed.data.files.forEach((rel, i) => {
     // Index entries stay inside the folder: a data file must not make us read elsewhere.
     const norm = normalize(rel);
     if (isAbsolute(rel) || norm.startsWith('..')) {
-      problems.push({ file: indexFile, path: `files[${i}]`, message: `"${rel}" must be a relative path inside the folder` });
+      problems.push({ file: indexFile, ...issueAt(`files[${i}]`, 'path-outside', { file: rel }) });
       return;
     }
     try {
@@ -159,12 +160,12 @@ function readJson(path: string, name: string): unknown {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new RegulationValidationError([{ file: name, path: '', message: `cannot read: ${(e as Error).message}` }]);
+    throw new RegulationValidationError([{ file: name, ...issueAt('', 'cannot-read', { detail: (e as Error).message }) }]);
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new RegulationValidationError([{ file: name, path: '', message: `not valid JSON: ${(e as Error).message}` }]);
+    throw new RegulationValidationError([{ file: name, ...issueAt('', 'not-json', { detail: (e as Error).message }) }]);
   }
 }
 

@@ -10,7 +10,7 @@ import type { Dashboard, DeadlineStats } from '../../../common/workflow';
 import { openRequestCounts, openStepCounts, requestHistogram, stepHistogram, type HistogramRow } from '../../../db/requests';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
-import { actorLabel } from './engine';
+import { positionText } from '../../../common/positions';
 import { histogramPercentile } from './histogram';
 import { fallbackTitle, limitOf, titleDefinitions, type DurationLimit } from './labels';
 import { spreadsheetCsv } from '../csv';
@@ -200,7 +200,7 @@ export function report(app: AppContext, staff: StaffRow, from: string, to: strin
       lines.push([
         s.title[lang],
         st.title[lang],
-        actorLabel(st),
+        positionText(st.role, st.specialty, lang),
         limitText(st.limit, lang),
         st.total,
         st.onTime,

@@ -6,13 +6,16 @@
 import { ApiError } from '../../../common/errors';
 import {
   definitionKey,
+  formatIssue,
   isInForceOn,
   RegulationValidationError,
   serviceDefinitionSchema,
   stepDuration,
   totalDuration,
+  type RegulationIssue,
   type ServiceDefinition,
 } from '../../../common/regulations';
+import { issueAt } from '../../../common/regulation-issues';
 import { dayNumberOf, dayNumberToIso } from '../../../common/working-calendar';
 import type { RegulationSummary } from '../../../common/workflow';
 import { recordChange } from '../../../db/change';
@@ -93,19 +96,21 @@ export function importRegulation(
   a: { fileName: string; text: string },
 ): { imported: RegulationSummary; closedPredecessor: string | null; closedAdoptions: string[] } {
   const file = importName(a.fileName);
-  const refuse = (issues: { file: string; path: string; message: string }[]) => {
-    const lines = issues.map((i) => `${i.file}: ${i.path || '(root)'}: ${i.message}`);
+  // `issues` in English for the log; `list` the same as codes with parameters, which the screen says in words.
+  const refuse = (issues: RegulationIssue[]) => {
+    const lines = issues.map(formatIssue);
     return new ApiError('regulation-invalid', `regulation file refused:\n${lines.join('\n')}`, {
       file,
       count: issues.length,
       issues: lines.join('\n'),
+      list: JSON.stringify(issues.map(({ file: f, path, code, params }) => ({ file: f, path, code, params }))),
     });
   };
   let data: unknown;
   try {
     data = JSON.parse(a.text);
   } catch (e) {
-    throw refuse([{ file, path: '', message: `not valid JSON: ${(e as Error).message}` }]);
+    throw refuse([{ file, ...issueAt('', 'not-json', { detail: (e as Error).message }) }]);
   }
   let build;
   try {

@@ -104,13 +104,17 @@ describe('tirkeu import-population', () => {
     const r = tirkeu('import-population', csv, '--data', dir);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Read 6 rows: imported 2, rejected 4');
-    expect(r.stdout).toMatch(/line 4: 123 — invalid IIN \(length\)/);
+    expect(r.stdout).toMatch(/line 4: 123 — invalid IIN: the IIN is not 12 digits/);
     expect(r.stdout).toMatch(/line 5: .* the same IIN appears earlier/);
-    expect(r.stdout).toMatch(/sex F does not match the IIN/);
+    expect(r.stdout).toMatch(/the sex “female” does not match the IIN/);
     const rejected = fs.readFileSync(path.join(dir, 'people.rejected.csv'), 'utf8');
-    expect(rejected.split('\n')[0]).toBe('line,iin,reason');
+    expect(rejected.split('\n')[0]).toBe('\uFEFFLine,IIN,Field,Reason');
     expect(rejected.trim().split('\n')).toHaveLength(5);
-    expect(tirkeu('import-population', csv, '--data', dir).stdout).toContain('imported 2');
+    // In Kazakh when asked: the administrator's file for the clinic's people.
+    expect(tirkeu('import-population', csv, '--data', dir, '--lang', 'kk').stdout).toContain('imported 2');
+    const kk = fs.readFileSync(path.join(dir, 'people.rejected.csv'), 'utf8');
+    expect(kk.split('\n')[0]).toBe('\uFEFFЖол,ЖСН,Өріс,Себебі');
+    expect(kk).toContain('"ЖСН жарамсыз: ЖСН 12 саннан тұрмайды"');
     const { db } = openDatabase(path.join(dir, 'tirkeu.sqlite'));
     expect(db.prepare('SELECT count(*) AS n FROM person').get()).toEqual({ n: 2 });
     expect(db.prepare('SELECT address FROM person WHERE iin = ?').get(good1)).toEqual({ address: 'Астана қ., Абай д-лы, 1' });

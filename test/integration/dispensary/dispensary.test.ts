@@ -133,7 +133,7 @@ describe('TB certificate', () => {
       'register-check-required',
     );
     const c = await operator.call('registers.check', { requestId: r.id });
-    expect(c).toMatchObject({ found: true, fromDate: '2020-01-10', checkedBy: 'operator' });
+    expect(c).toMatchObject({ found: true, fromDate: '2020-01-10', checkedBy: 'operator', checkedByName: 'Динара Маратқызы Қасымова' });
     r = await operator.call('requests.get', { requestId: r.id });
     expect(r.status).toBe('refused');
     expect(r.steps[0]).toMatchObject({ condition: 'on-register', refusal: { code: 'on-register' } });

@@ -92,7 +92,10 @@ describe('an e-request for a time the portal offered', () => {
     const refused = await rig.status(again.body.number);
     expect(refused).toMatchObject({ status: 'refused', statusReason: 'grounds-not-met' });
     expect(refused.refusal.reasons.join('\n')).toMatch(/^free-slot: .* is not a free slot$/m);
-    expect(refused.refusal.reasons.join('\n')).toMatch(/^next free time: \d{4}-\d\d-\d\d \d\d:\d\d$/m);
+    expect(refused.refusal.reasons.join('\n')).toMatch(/^next-free-time: \d{4}-\d\d-\d\d \d\d:\d\d$/m);
+    // The citizen reads the next free time in their language too.
+    expect(refused.refusal.reason.ru).toMatch(/Ближайшее свободное время: \d{4}-\d\d-\d\d \d\d:\d\d$/);
+    expect(refused.refusal.reason.kk).toMatch(/Келесі бос уақыт: \d{4}-\d\d-\d\d \d\d:\d\d$/);
     expect(opensslVerifies(rig.pki, refused.refusal.document, refused.refusal.cms)).toBe(true);
     expect(bookedAt(slot.start)).toHaveLength(1);
   }, 60_000);

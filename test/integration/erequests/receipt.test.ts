@@ -129,7 +129,8 @@ describe('portal deadlines from the gateway’s receipt', () => {
     // A registrar decides, seeing it overdue: confirming enters the visit for today, as the proposal said.
     const desk = await rig.ws.as('registrar');
     const done = await desk.call('erequests.resolve', { id: row.id, decision: 'confirm' });
-    expect(done).toMatchObject({ status: 'done', decision: { kind: 'result', by: 'registrar' } });
+    // Shown by the registrar's name, not her login.
+    expect(done).toMatchObject({ status: 'done', decision: { kind: 'result', by: 'registrar', byName: 'Айгүл Серікқызы Нұрланова' } });
     const visits = await desk.call('homeVisits.ofPerson', { iin: rig.pki.citizenIin });
     expect(visits.find((v) => v.number === done.journalRef)?.visitDate).toBe(day1);
   }, 60_000);

@@ -121,6 +121,10 @@ describe('regulation import', () => {
     let e = await refusal(admin, 'regulations.import', { fileName: 'bad.json', text: JSON.stringify(bad) });
     expect(e.code).toBe('regulation-invalid');
     expect(String(e.params?.issues)).toContain('imported/bad.json: steps[0].role: unknown role "doctor"');
+    // The same as codes for the screen, which says them in the user's language.
+    expect(JSON.parse(String(e.params?.list))).toContainEqual(
+      expect.objectContaining({ file: 'imported/bad.json', path: 'steps[0].role', code: 'not-allowed' }),
+    );
 
     const noDuration = successor();
     delete noDuration.steps[1].maxMinutes;

@@ -505,6 +505,9 @@ describe('survey and dashboard', () => {
     expect(lines[0]).toMatch(/^Қызмет;Қадам;Орындаушы;/);
     expect(lines).toHaveLength(1 + 1 + 4);
     expect(lines[1]).toMatch(/^Туберкулез диспансерінен анықтама беру;\(өтінім толығымен\);;60 мин;3;1;2;0;0;33\.3;/);
+    // The performer by position, never a role key; no Latin letter anywhere in the Kazakh file.
+    expect(lines.slice(2).map((l) => l.split(';')[2])).toEqual(expect.arrayContaining(['кассир', 'фтизиатр-дәрігер']));
+    expect(csv.csv).not.toMatch(/[A-Za-z]/);
 
     const survey = await admin.call('survey.report', month);
     expect(survey.services).toEqual([

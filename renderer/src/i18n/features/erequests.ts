@@ -40,6 +40,8 @@ const kk = {
     'visit-window': 'Өтініш берілген күні келу',
     'free-slot': 'Уақыт бос',
   },
+  byRegistrar: 'тіркеуші',
+  nextFreeTime: 'Келесі бос уақыт: {time}',
   details: {
     'signed-by': 'қол қойған: {signer} (ЖСН {iin})',
     'regulation-in-force': '№ {act} ({actDate}) регламенті, {from} бастап күшінде',
@@ -151,6 +153,8 @@ const ru: typeof kk = {
     'visit-window': 'Приход в день обращения',
     'free-slot': 'Время свободно',
   },
+  byRegistrar: 'регистратор',
+  nextFreeTime: 'Ближайшее свободное время: {time}',
   details: {
     'signed-by': 'подписал: {signer} (ИИН {iin})',
     'regulation-in-force': 'регламент № {act} от {actDate}, действует с {from}',
@@ -261,6 +265,8 @@ const en: typeof kk = {
     'visit-window': 'Visit on the day of the application',
     'free-slot': 'Time free',
   },
+  byRegistrar: 'a registrar',
+  nextFreeTime: 'Next free time: {time}',
   details: {
     'signed-by': 'signed by {signer} (IIN {iin})',
     'regulation-in-force': 'regulation No. {act} of {actDate}, in force from {from}',

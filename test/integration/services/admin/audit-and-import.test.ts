@@ -10,7 +10,8 @@ import type { UploadStatusInfo } from '../../../../common/api/maintenance';
 import { makeIin } from '../../../../common/iin';
 import { auditHead } from '../../../../db/audit';
 import { updateSyncState } from '../../../../db/sync';
-import { rejectedFieldOf } from '../../../../electron/services/admin/population-upload';
+import { FIELD_OF, REJECTION_CODES, rejectionText, type Rejection } from '../../../../common/population-rejections';
+import { LANGUAGES } from '../../../../common/roles';
 import { rowToPerson } from '../../../../electron/services/population-import';
 import { RENDERER_DIR } from '../../../../electron/services/paths';
 import { startWebHost } from '../../../../electron/webhost';
@@ -85,9 +86,30 @@ describe('the register import from the screen', () => {
       [5, 'sex'],
       [6, 'duplicate'],
     ]);
-    const file = await admin.call('populationImport.rejectedRows', { id: s.id });
-    expect(file.fileName).toBe('register.rejected.csv');
-    expect(file.rows.map((r) => r.field)).toEqual(['iin', 'birth_date', 'sex', 'duplicate']);
+    expect(s.rejected.map((r) => [r.code, r.params ?? null])).toEqual([
+      ['iin-invalid', { reason: 'century' }],
+      ['birth-date-mismatch', { given: '1970-06-08', fromIin: '1970-06-07' }],
+      ['sex-mismatch', { given: 'F', fromIin: 'M' }],
+      ['duplicate', null],
+    ]);
+    // The saved file speaks the language asked for: labels and reasons in words, no column key or English.
+    const ru = await admin.call('populationImport.rejectedRows', { id: s.id, language: 'ru' });
+    expect(ru.fileName).toBe('register.rejected.csv');
+    expect(ru.rows).toBe(4);
+    const ruLines = ru.csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n');
+    expect(ruLines[0]).toBe('Строка,ИИН,Поле,Причина');
+    expect(ruLines[1]).toBe('3,123456789012,"ИИН","неверный ИИН: 7-я цифра ИИН не от 1 до 6"');
+    expect(ruLines[2]).toContain('"дата рождения 1970-06-08 не совпадает с ИИН (по ИИН 1970-06-07)"');
+    expect(ruLines[3]).toContain('"пол «женский» не совпадает с ИИН (по ИИН «мужской»)"');
+    const kk = await admin.call('populationImport.rejectedRows', { id: s.id, language: 'kk' });
+    expect(kk.csv).toContain('Жол,ЖСН,Өріс,Себебі');
+    expect(kk.csv).toContain('"бұл ЖСН файлда жоғарыда кездескен"');
+    for (const f of [ru, kk]) expect(f.csv.replace(/\d{4}-\d{2}-\d{2}/g, '')).not.toMatch(/[A-Za-z]/);
+    const en = await admin.call('populationImport.rejectedRows', { id: s.id, language: 'en' });
+    expect(en.csv).toContain('"the same IIN appears earlier in the file"');
     expect((await admin.call('people.findByIin', { iin: good }))?.surname).toBe('Иванова');
     // The audit names the file the administrator chose; the uploaded copy is gone.
     const entry = ws.app.db.prepare("SELECT details FROM audit_log WHERE action = 'population.imported'").pluck().get() as string;
@@ -110,7 +132,7 @@ describe('the register import from the screen', () => {
     expect(await registrar.raw('populationImport.status', { id: b.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
-  it('maps every reason the import gives to a field', () => {
+  it('gives every rejection a code and its field, and words for each in kk, ru and en', () => {
     const iin = makeIin('1980-01-01', 'M', 5);
     const rows: Record<string, string>[] = [
       { iin: '1', surname: 'А', given_name: 'Б' },
@@ -120,8 +142,25 @@ describe('the register import from the screen', () => {
       { iin, surname: 'А', given_name: 'Б', birth_date: '1999-01-01' },
       { iin, surname: 'А', given_name: 'Б', sex: 'F' },
     ];
-    const fields = rows.map((r) => rejectedFieldOf(rowToPerson(r) as string));
-    expect(fields).toEqual(['iin', 'surname', 'given_name', 'patronymic', 'birth_date', 'sex']);
+    const why = rows.map((r) => rowToPerson(r) as Rejection);
+    expect(why.map((r) => r.code)).toEqual([
+      'iin-invalid',
+      'surname-not-letters',
+      'given-name-missing',
+      'patronymic-not-letters',
+      'birth-date-mismatch',
+      'sex-mismatch',
+    ]);
+    expect(why.map((r) => FIELD_OF[r.code])).toEqual(['iin', 'surname', 'given_name', 'patronymic', 'birth_date', 'sex']);
+    // Every code in every language, and no Latin letter in a kk or ru text.
+    for (const code of REJECTION_CODES)
+      for (const lang of LANGUAGES) {
+        const params =
+          code === 'sex-mismatch' ? { given: 'F', fromIin: 'M' } : { reason: 'date' as const, given: '1999-01-01', fromIin: '1980-01-01' };
+        const text = rejectionText({ code, params }, lang);
+        expect(text.length).toBeGreaterThan(3);
+        if (lang !== 'en') expect(text, `${code} ${lang}`).not.toMatch(/[A-Za-z]/);
+      }
   });
 });
 
