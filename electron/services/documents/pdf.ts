@@ -8,7 +8,8 @@
  * - `footer` stamps every page with the call centre 1414 (citizen-facing printouts must show it) and page numbers;
  * - `drawQr` draws a QR code (vector), `qrPng` makes one as an image.
  *
- * Font files are read once per process; pdfkit subsets them per document, so a talon stays around 20–30 KB.
+ * Fonts are read and parsed once per process (`sharedFonts`); pdfkit subsets them per document, so a talon stays
+ * around 20–30 KB.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,22 +18,57 @@ import QRCode from 'qrcode';
 import type { Organization } from '../../../common/schemas';
 
 const require = createRequire(import.meta.url);
+// fontkit is pdfkit's own font parser: loaded from pdfkit's folder, so it is the very copy pdfkit uses.
+const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): FontkitFont };
 
 export type PdfDoc = PDFKit.PDFDocument;
 export type Lang = 'kk' | 'ru' | 'en';
 
-let fonts: { regular: Buffer; bold: Buffer } | null = null;
+/** The part of a parsed fontkit font this module touches (fontkit ships no types). */
+interface FontkitGlyph {
+  codePoints: number[];
+}
+interface FontkitFont {
+  getGlyph(id: number, codePoints?: number[]): FontkitGlyph | null;
+  layout(text: string): unknown;
+}
 
-/**
- * The font files, read once per process. (A parsed fontkit font must not be shared between documents: glyphs
- * already subset into one document then go missing from the next one's text layer.)
- */
+/** The font files, read once per process. */
 export function fontFiles(): { regular: Buffer; bold: Buffer } {
-  fonts ??= {
+  files ??= {
     regular: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
     bold: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
   };
-  return fonts;
+  return files;
+}
+let files: { regular: Buffer; bold: Buffer } | null = null;
+let parsed: { regular: FontkitFont; bold: FontkitFont } | null = null;
+
+/**
+ * The fonts parsed once per process and shared by every document. Parsing is cheap, but a fresh font's first
+ * layout decodes its character map and its substitution and positioning tables: 15–20 ms for each of the two
+ * fonts, most of a talon's time when every document parsed its own. Each document still has its own subset.
+ */
+export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
+  const f = fontFiles();
+  parsed ??= { regular: keepCodePoints(fontkit.create(f.regular)), bold: keepCodePoints(fontkit.create(f.bold)) };
+  return parsed;
+}
+
+/**
+ * fontkit keeps one glyph object per glyph id, with the characters it was first asked for. Writing a subset asks
+ * for the parts of a composed glyph (the "и" inside "й") with no characters; once shared, a later document that
+ * prints that part as a letter would get it without its character, and pdfkit's text layer (what copy, search and
+ * `pdftotext` read) would lose the letter. So a glyph asked for with characters gets them if it has none.
+ */
+function keepCodePoints(font: FontkitFont): FontkitFont {
+  const getGlyph = font.getGlyph.bind(font);
+  font.getGlyph = (id, codePoints = []) => {
+    const glyph = getGlyph(id, codePoints);
+    if (glyph && glyph.codePoints.length === 0 && codePoints.length > 0) glyph.codePoints = codePoints;
+    return glyph;
+  };
+  return font;
 }
 export const FONT = 'DejaVuSans';
 export const BOLD = 'DejaVuSans-Bold';
@@ -51,6 +87,7 @@ export async function renderPdf(
   options: PdfOptions,
   draw: (doc: PdfDoc) => void | Promise<void>,
 ): Promise<{ buffer: Buffer; pages: number }> {
+  const f = sharedFonts();
   const doc = new PDFDocument({
     size: options.size ?? 'A4',
     layout: options.layout ?? 'portrait',
@@ -59,10 +96,12 @@ export async function renderPdf(
     info: { Title: options.title, Creator: 'Tirkeu', Producer: 'Tirkeu' },
     // Fixed dates keep identical documents byte-identical apart from content (and make tests deterministic).
     autoFirstPage: true,
+    // Our font from the start: pdfkit's default, Helvetica, would otherwise be parsed from its metrics file each time.
+    font: f.regular as unknown as string,
   });
-  const f = fontFiles();
-  doc.registerFont(FONT, f.regular);
-  doc.registerFont(BOLD, f.bold);
+  // pdfkit takes a parsed font as it is (PDFFontFactory.open), so no document parses the files again.
+  doc.registerFont(FONT, f.regular as unknown as PDFKit.Mixins.PDFFontSource);
+  doc.registerFont(BOLD, f.bold as unknown as PDFKit.Mixins.PDFFontSource);
   doc.font(FONT);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
