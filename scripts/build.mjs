@@ -2,6 +2,7 @@
 // (esbuild). Native modules stay external: electron-builder rebuilds them for Electron when packaging.
 import { build as viteBuild } from 'vite';
 import { build as esbuild } from 'esbuild';
+import { buildCli } from './build-cli.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,11 +63,12 @@ export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) 
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // node scripts/build.mjs [renderer|electron|all] [--out DIR]
+  // node scripts/build.mjs [renderer|electron|cli|all] [--out DIR]
   const args = process.argv.slice(2);
   const out = args.indexOf('--out');
   const distDir = out >= 0 && args[out + 1] ? path.resolve(args[out + 1]) : undefined;
   const what = args.find((a, i) => !a.startsWith('--') && (out < 0 || i !== out + 1)) ?? 'all';
   if (what === 'renderer' || what === 'all') await buildRenderer({ distDir });
   if (what === 'electron' || what === 'all') await buildElectron({ distDir });
+  if (what === 'cli' || what === 'all') await buildCli();
 }
