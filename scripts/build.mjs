@@ -70,5 +70,6 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const what = args.find((a, i) => !a.startsWith('--') && (out < 0 || i !== out + 1)) ?? 'all';
   if (what === 'renderer' || what === 'all') await buildRenderer({ distDir });
   if (what === 'electron' || what === 'all') await buildElectron({ distDir });
-  if (what === 'cli' || what === 'all') await buildCli();
+  // The command line is not packaged (the desktop application has no `tirkeu`): built into the checkout only.
+  if (what === 'cli' || (what === 'all' && !distDir)) await buildCli();
 }
