@@ -1,7 +1,7 @@
 // Builds what the application runs: the renderer (vite) and, for Electron, the main process and the preload
 // (esbuild). Native modules stay external: electron-builder rebuilds them for Electron when packaging.
-import { build as viteBuild } from 'vite';
-import { build as esbuild } from 'esbuild';
+// vite and esbuild are imported when a build runs: `npm start` imports this file for rendererIsStale alone, and
+// loading vite was a fifth of its start-up (issue 18, goal 5).
 import { buildCli } from './build-cli.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +31,7 @@ export function rendererIsStale() {
 
 // `distDir`: where the build goes (default dist/); the packaging test builds into its own copy of the project.
 export async function buildRenderer({ quiet = false, distDir = path.join(root, 'dist') } = {}) {
+  const { build: viteBuild } = await import('vite');
   await viteBuild({
     configFile: path.join(root, 'vite.config.ts'),
     logLevel: quiet ? 'warn' : 'info',
@@ -39,6 +40,7 @@ export async function buildRenderer({ quiet = false, distDir = path.join(root, '
 }
 
 export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) {
+  const { build: esbuild } = await import('esbuild');
   const { register } = await import('tsx/esm/api');
   const unregister = register();
   const { API_METHODS } = await import('../common/api/index.ts');

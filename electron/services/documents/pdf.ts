@@ -6,20 +6,36 @@
  * - `renderPdf` builds a document in memory and returns its bytes (and the page count);
  * - `orgHeader` prints the organization (name in the chosen languages, BIN, address);
  * - `footer` stamps every page with the call centre 1414 (citizen-facing printouts must show it) and page numbers;
- * - `drawQr` draws a QR code (vector), `qrPng` makes one as an image.
+ * - `drawQr` draws a QR code (vector).
  *
  * Fonts are read and parsed once per process (`sharedFonts`); pdfkit subsets them per document, so a talon stays
  * around 20–30 KB.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import type PDFKitDocument from 'pdfkit';
+import type QRCodeModule from 'qrcode';
 import type { Organization } from '../../../common/schemas';
 
 const require = createRequire(import.meta.url);
-// fontkit is pdfkit's own font parser: loaded from pdfkit's folder, so it is the very copy pdfkit uses.
-const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): FontkitFont };
+/**
+ * pdfkit, its font parser fontkit (loaded from pdfkit's folder, so it is the very copy pdfkit uses) and qrcode load
+ * with the first printout, not at start-up: together they were a third of the application's start (issue 18, goal 5).
+ */
+let libs: { PDFDocument: typeof PDFKitDocument; QRCode: typeof QRCodeModule; fontkit: { create(data: Buffer): FontkitFont } } | null = null;
+async function loadLibraries() {
+  if (!libs) {
+    const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
+    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): FontkitFont };
+    libs = { PDFDocument, QRCode, fontkit };
+  }
+  return libs;
+}
+/** The libraries, once a printout has loaded them (every drawing helper runs inside `renderPdf`). */
+function loaded() {
+  if (!libs) throw new Error('pdf.ts: draw inside renderPdf (the PDF libraries are not loaded yet)');
+  return libs;
+}
 
 export type PdfDoc = PDFKit.PDFDocument;
 export type Lang = 'kk' | 'ru' | 'en';
@@ -51,6 +67,7 @@ let parsed: { regular: FontkitFont; bold: FontkitFont } | null = null;
  */
 export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
   const f = fontFiles();
+  const { fontkit } = loaded();
   parsed ??= { regular: keepCodePoints(fontkit.create(f.regular)), bold: keepCodePoints(fontkit.create(f.bold)) };
   return parsed;
 }
@@ -82,11 +99,12 @@ export interface PdfOptions {
   footer?: string;
 }
 
-/** Builds a PDF in memory. `draw` may be async (QR images). */
+/** Builds a PDF in memory. `draw` may be async. */
 export async function renderPdf(
   options: PdfOptions,
   draw: (doc: PdfDoc) => void | Promise<void>,
 ): Promise<{ buffer: Buffer; pages: number }> {
+  const { PDFDocument } = await loadLibraries();
   const f = sharedFonts();
   const doc = new PDFDocument({
     size: options.size ?? 'A4',
@@ -168,17 +186,12 @@ export function footer(doc: PdfDoc, text: string, pageLabel: string): void {
   doc.page.margins.bottom = bottom;
 }
 
-/** A QR code as PNG bytes (error correction M: survives a smudged printout). */
-export function qrPng(text: string, width = 220): Promise<Buffer> {
-  return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 1, width });
-}
-
 /**
  * Draws a QR code as vector squares at (x, y), `size` points wide: sharper on any printer than an image, and it
  * spares encoding a PNG only for pdfkit to decode it again (most of a talon's time otherwise).
  */
 export function drawQr(doc: PdfDoc, text: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const qr = loaded().QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const cell = size / (n + 2);
   doc.save();
