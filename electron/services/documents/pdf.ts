@@ -43,10 +43,16 @@ export type Lang = 'kk' | 'ru' | 'en';
 /** The part of a parsed fontkit font this module touches (fontkit ships no types). */
 interface FontkitGlyph {
   codePoints: number[];
+  /** fontkit's own (private) reading of the glyph's outline. */
+  _decode?: () => unknown;
+}
+interface FontkitRun {
+  glyphs: FontkitGlyph[];
+  positions: object[];
 }
 interface FontkitFont {
   getGlyph(id: number, codePoints?: number[]): FontkitGlyph | null;
-  layout(text: string): unknown;
+  layout(text: string, features?: unknown): FontkitRun;
 }
 
 /** The font files, read once per process. */
@@ -68,25 +74,39 @@ let parsed: { regular: FontkitFont; bold: FontkitFont } | null = null;
 export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
   const f = fontFiles();
   const { fontkit } = loaded();
-  parsed ??= { regular: keepCodePoints(fontkit.create(f.regular)), bold: keepCodePoints(fontkit.create(f.bold)) };
+  const prepare = (data: Buffer) => rememberLayouts(keepCodePoints(fontkit.create(data)));
+  parsed ??= { regular: prepare(f.regular), bold: prepare(f.bold) };
   return parsed;
 }
 
 /**
  * fontkit keeps one glyph object per glyph id, with the characters it was first asked for. Writing a subset asks
- * for the parts of a composed glyph (the "и" inside "й") with no characters; once shared, a later document that
- * prints that part as a letter would get it without its character, and pdfkit's text layer (what copy, search and
- * `pdftotext` read) would lose the letter. So a glyph asked for with characters gets them if it has none.
+ * for the parts of a composed glyph (DejaVu draws Cyrillic "А" from Latin "A") with no characters; once shared, a
+ * later document that prints that part as a letter would get it without its character, and pdfkit's text layer
+ * (what copy, search and `pdftotext` read) would lose the letter. So a glyph asked for with characters gets them if
+ * it has none.
+ *
+ * Writing each document's subset also decodes every glyph's outline again, only to find a composed glyph's parts:
+ * a sixth of a certificate's time. The decoded outline is read, never changed, so each glyph keeps it.
  */
 function keepCodePoints(font: FontkitFont): FontkitFont {
   const getGlyph = font.getGlyph.bind(font);
+  const decodedOnce = new WeakSet<FontkitGlyph>();
   font.getGlyph = (id, codePoints = []) => {
     const glyph = getGlyph(id, codePoints);
-    if (glyph && glyph.codePoints.length === 0 && codePoints.length > 0) glyph.codePoints = codePoints;
+    if (!glyph) return glyph;
+    if (glyph.codePoints.length === 0 && codePoints.length > 0) glyph.codePoints = codePoints;
+    if (!decodedOnce.has(glyph) && typeof glyph._decode === 'function') {
+      decodedOnce.add(glyph);
+      const decode = glyph._decode.bind(glyph);
+      let decoded: { value: unknown } | null = null;
+      glyph._decode = () => (decoded ??= { value: decode() }).value;
+    }
     return glyph;
   };
   return font;
 }
+
 export const FONT = 'DejaVuSans';
 export const BOLD = 'DejaVuSans-Bold';
 
@@ -97,6 +117,35 @@ export interface PdfOptions {
   margin?: number;
   /** Footer lines stamped on every page (the call centre line is added by `callCentreLine`). */
   footer?: string;
+}
+
+/** Words whose shaping is remembered across documents, per font; past this the memory starts again. */
+const LAYOUTS_KEPT = 20_000;
+
+/**
+ * Shaping a word (fontkit's layout: substitutions, positioning) was a quarter of a talon's time, for the same
+ * labels, headers and names on every document. pdfkit remembers it per document only; this remembers it per font
+ * and hands out a copy, since pdfkit scales the positions it gets in place.
+ */
+function rememberLayouts(font: FontkitFont): FontkitFont {
+  const layout = font.layout.bind(font);
+  let kept = new Map<string, FontkitRun>();
+  const copy = (run: FontkitRun): FontkitRun =>
+    Object.assign(Object.create(Object.getPrototypeOf(run) as object) as FontkitRun, run, {
+      glyphs: run.glyphs.slice(),
+      positions: run.positions.map((p) => Object.assign(Object.create(Object.getPrototypeOf(p) as object) as object, p)),
+    });
+  font.layout = (text, features) => {
+    if (features !== undefined) return layout(text, features);
+    let run = kept.get(text);
+    if (!run) {
+      if (kept.size >= LAYOUTS_KEPT) kept = new Map();
+      run = layout(text);
+      kept.set(text, run);
+    }
+    return copy(run);
+  };
+  return font;
 }
 
 /** Builds a PDF in memory. `draw` may be async. */
