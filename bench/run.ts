@@ -107,21 +107,28 @@ function printTable(head: string[], rows: string[][]): void {
   process.stdout.write(`${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
 }
 
+/** Writes a file as `npm run format` would, so the generated files pass `prettier --check`. */
+async function writeFormatted(file: string, text: string): Promise<void> {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  fs.writeFileSync(file, await prettier.format(text, { ...options, filepath: file }));
+}
+
 /** `--readme FILE`: the figures kept in bench/results.json (newest measurement of each id) and the README's table. */
-function regenerateReadme(file: string): void {
+async function regenerateReadme(file: string): Promise<void> {
   const run = readRun(file);
   const kept = fs.existsSync(RESULTS) ? readRun(RESULTS).figures : [];
   const stamped = run.figures.map((f) => ({ ...f, note: f.note, measuredAt: run.ranAt }));
   const ids = new Set(stamped.map((f) => f.id));
   const figures = [...kept.filter((f) => !ids.has(f.id)), ...stamped].sort((a, b) => a.id.localeCompare(b.id));
   const results: RunFile = { ranAt: run.ranAt, repetitions: run.repetitions, quick: run.quick, machine: run.machine, figures };
-  fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2) + '\n');
+  await writeFormatted(RESULTS, JSON.stringify(results, null, 2));
   const dates = [...new Set(figures.map((f) => String((f as { measuredAt?: string }).measuredAt ?? '').slice(0, 10)))].sort();
   const about =
     `Generated from bench/results.json (runs of ${dates.join(', ')}; ${run.machine || 'this machine'}): each figure is ` +
     `the median of its runs, each run a fresh process; the spread is the runs' range.`;
   const readme = path.join(ROOT, 'README.md');
-  fs.writeFileSync(readme, replaceReadmeBlock(fs.readFileSync(readme, 'utf8'), readmeTable(figures, about)));
+  await writeFormatted(readme, replaceReadmeBlock(fs.readFileSync(readme, 'utf8'), readmeTable(figures, about)));
   log(`README.md: ${figures.length} figures (${run.figures.length} from ${file})`);
 }
 
@@ -130,7 +137,7 @@ if (values.suite) {
   process.exit(0);
 }
 if (values.readme) {
-  regenerateReadme(values.readme);
+  await regenerateReadme(values.readme);
   process.exit(0);
 }
 

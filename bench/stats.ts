@@ -131,9 +131,16 @@ export function readmeTable(figures: readonly BenchFigure[], about: string): str
     const spread = f.spread ? `${shown(f.spread.min)}–${shown(f.spread.max)} (${f.runs?.length ?? 1} runs)` : '1 run';
     const target = `${(f.direction ?? 'max') === 'min' ? '≥' : '≤'} ${shown(f.target)} ${f.unit}`;
     const baseline = f.baseline ? `${f.baseline.what}: ${shown(f.baseline.value)} ${f.unit} (×${shown(f.baseline.ratio)})` : '';
-    return `| ${f.id} | ${shown(f.value)} ${f.unit} | ${spread} | ${target} | ${f.pass ? 'pass' : 'FAIL'} | ${baseline} |`;
+    const note = (f.note ?? '').replace(/\|/g, '/');
+    return `| ${f.id} | ${shown(f.value)} ${f.unit} | ${spread} | ${target} | ${f.pass ? 'pass' : 'FAIL'} | ${baseline} | ${note} |`;
   });
-  return [about, '', '| figure | median | spread | target | | baseline |', '|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    about,
+    '',
+    '| figure | median | spread | target | | baseline | note (first run) |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** The README with the text between the markers replaced; an error when the markers are missing. */
