@@ -74,7 +74,7 @@ let parsed: { regular: FontkitFont; bold: FontkitFont } | null = null;
 export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
   const f = fontFiles();
   const { fontkit } = loaded();
-  const prepare = (data: Buffer) => rememberLayouts(keepCodePoints(fontkit.create(data)));
+  const prepare = (data: Buffer) => rememberLayouts(shareableGlyphs(fontkit.create(data)));
   parsed ??= { regular: prepare(f.regular), bold: prepare(f.bold) };
   return parsed;
 }
@@ -89,7 +89,7 @@ export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
  * Writing each document's subset also decodes every glyph's outline again, only to find a composed glyph's parts:
  * a sixth of a certificate's time. The decoded outline is read, never changed, so each glyph keeps it.
  */
-function keepCodePoints(font: FontkitFont): FontkitFont {
+function shareableGlyphs(font: FontkitFont): FontkitFont {
   const getGlyph = font.getGlyph.bind(font);
   const decodedOnce = new WeakSet<FontkitGlyph>();
   font.getGlyph = (id, codePoints = []) => {
