@@ -7,7 +7,7 @@
 import { positionOfLabel } from '../common/positions';
 import { makeIin } from '../common/iin';
 import { closeApp, openApp } from '../electron/services/app';
-import { DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
+import { adoptLapsedActs, DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
 import { silentLogger } from '../electron/services/log';
 import { findStaffByLogin } from '../db/staff';
 import { getOrganization, saveOrganization } from '../db/organization';
@@ -23,10 +23,14 @@ import { createSoftHsm } from '../test/helpers/softhsm';
 import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
 
 export default async function dispensary(ctx: BenchContext): Promise<BenchFigure[]> {
-  const n = ctx.quick ? 100_000 : 1_000_000;
+  // Only the certificate asked for (`--only dispensary.certificate`): a register just large enough for its people.
+  const n = ctx.quick ? 100_000 : ctx.wants('dispensary.register_check') ? 1_000_000 : 110_000;
   const { app } = openApp({ dataDir: ctx.dir, log: silentLogger });
   seedDemoData(app, { population: 10, passwords: Object.fromEntries(DEMO_ACCOUNTS.map((a) => [a.login, 'bench-pass-1'])) });
   saveOrganization(app.db, { ...getOrganization(app.db)!, region: 'atyrau', timezone: 'Asia/Atyrau' });
+  resetWorkflowCaches(app);
+  // The Atyrau acts were repealed in 2015: the clinic applies them as its interim internal standard (issue 15).
+  adoptLapsedActs(app, 'admin', 'bench');
   resetWorkflowCaches(app);
   ctx.log(`filling the TB register with ${n} records`);
   const iins: string[] = [];
@@ -72,7 +76,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
       keys: [{ id: '01', label: 'signing', key: pki.certs.physician.key, cert: pki.certs.physician.cert }],
     },
   ]);
-  let pdfFigure: BenchFigure;
+  let pdfFigures: BenchFigure[];
   try {
     setSetting(app.db, 'signing.pkcs11Modules', [hsm.module]);
     for (const login of ['registrar', 'psychiatrist'])
@@ -82,7 +86,11 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
     const org = getOrganization(app.db)!;
     const source = { kind: 'pkcs11' as const, module: hsm.module, token: 'bench' };
     const times: number[] = [];
-    for (let i = 0; i < (ctx.quick ? 8 : 25); i++) {
+    const signing: number[] = [];
+    const pdfOnly: number[] = [];
+    // CPU time of the PDF itself: on a shared machine the wall clock also counts other jobs' turns.
+    const pdfCpu: number[] = [];
+    for (let i = 0; i < (ctx.quick ? 10 : 105); i++) {
       const t = performance.now();
       const doc: CertificateDocument = {
         type: 'dispensary-certificate',
@@ -99,8 +107,12 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
         issuedOn: app.clock().toISOString().slice(0, 10),
         act: { number: '150', date: '2014-05-23' },
       };
+      const tSign = performance.now();
       const first = await signDocument(app, registrar, { source, keyId: '01', secret: '24681357' }, doc);
       const second = await signDocument(app, psychiatrist, { source, keyId: '01', secret: '24681357', existing: first.cms }, doc);
+      signing.push(performance.now() - tSign);
+      const tPdf = performance.now();
+      const cpu0 = process.cpuUsage();
       await certificatePdf(
         doc,
         hashOf(doc),
@@ -111,15 +123,26 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
         'kk',
         org.timezone,
       );
+      pdfOnly.push(performance.now() - tPdf);
+      const cpu = process.cpuUsage(cpu0);
+      pdfCpu.push((cpu.user + cpu.system) / 1000);
       times.push(performance.now() - t);
     }
-    pdfFigure = figure('dispensary.certificate_pdf_two_signatures.median_ms', median(times.slice(2)), 'ms', 100, {
-      note: `certificate PDF with two SoftHSM2 signatures; ${times.length} runs, first two are warm-up`,
-    });
+    const counted = times.slice(5);
+    pdfFigures = [
+      figure('dispensary.certificate_pdf_two_signatures.median_ms', median(counted), 'ms', 30, {
+        note:
+          `certificate PDF with two SoftHSM2 signatures; ${counted.length} runs after 5 warm-up; of it the two signatures ` +
+          `${median(signing.slice(5)).toFixed(1)} ms, the PDF ${median(pdfOnly.slice(5)).toFixed(1)} ms (CPU ${median(pdfCpu.slice(5)).toFixed(1)} ms)`,
+      }),
+      figure('dispensary.certificate_pdf_two_signatures.p99_ms', percentile(counted, 99), 'ms', 60, {
+        note: `p99 of ${counted.length}; ×${(percentile(counted, 99) / median(counted)).toFixed(2)} the median (goal ≤ 2×)`,
+      }),
+    ];
   } finally {
     hsm.cleanup();
     pki.cleanup();
     closeApp(app);
   }
-  return [check, pdfFigure];
+  return [check, ...pdfFigures];
 }

@@ -10,6 +10,10 @@ export interface BenchFigure {
   /** The naive baseline measured beside it, when there is one, and value-to-baseline ratio. */
   baseline?: { value: number; ratio: number; what: string };
   note?: string;
+  /** The repetitions' values (bench/stats.ts: the figure's value is their median). */
+  runs?: number[];
+  /** The repetitions' range, and half of it relative to the median (the ± printed). */
+  spread?: { min: number; max: number; relative: number };
 }
 
 export interface BenchContext {
@@ -18,6 +22,11 @@ export interface BenchContext {
   /** `--quick`: smaller data for smoke runs (CI); the full run uses the issues' sizes. */
   quick: boolean;
   log(message: string): void;
+  /**
+   * `--only FIGURE`: whether the run wants a figure (by its id's prefix). A suite may skip the work of figures no
+   * one asked for; figures it returns anyway are filtered out.
+   */
+  wants(id: string): boolean;
 }
 
 export type BenchSuite = (ctx: BenchContext) => Promise<BenchFigure[]>;

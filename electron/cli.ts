@@ -1,31 +1,12 @@
 /**
  * `tirkeu` — the command line of the workstation: run the web host, migrate, import the population register,
  * verify the audit chain, check IINs, reset a password. Each command is a function returning its exit code, so
- * tests call them directly and the `bin/tirkeu.mjs` launcher only sets the exit code.
+ * tests call them directly and the `bin/tirkeu.mjs` launcher only sets the exit code. Only `iin` lives here; every
+ * other command is loaded when it is run, so a command loads only what it uses (a quick start, issue 18).
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import readline from 'node:readline';
-import { parseArgs } from 'node:util';
 import { parseIin } from '../common/iin';
-import { SYSTEM_ACTOR } from '../db/audit';
-import { DatabaseVersionError, openDatabase } from '../db/connection';
-import { findStaffByLogin } from '../db/staff';
 import { processIo, type CliIo } from './cli/io';
-import { progressReporter } from './cli/progress';
-import { checkAuditLog } from './services/admin/audit-check';
-import { startBackupSchedule } from './services/admin/backups';
-import { DATABASE_FILE, openApp } from './services/app';
-import { seedDemoData } from './services/demo-data';
-import { createLogger } from './services/log';
-import { resetPassword } from './services/staff-admin';
-import { defaultDataDir, RENDERER_DIR } from './services/paths';
-import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from './services/population-import';
-import { rejectionText } from '../common/population-rejections';
-import { LANGUAGES, type Language } from '../common/roles';
-import { startSync, stopSync } from './services/sync/index';
-import { startErequests } from './services/erequests/intake';
-import { startWebHost } from './webhost';
+import { defaultDataDir } from './services/paths';
 
 const USAGE = `Usage: tirkeu <command> [options]
 
@@ -63,10 +44,6 @@ The data folder defaults to ${defaultDataDir()} (or $TIRKEU_DATA).
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-function dataDirOf(values: { data?: string | undefined }, io: CliIo): string {
-  return path.resolve(values.data ?? defaultDataDir(io.env));
-}
-
 const commands: Record<string, Command> = {
   async iin(argv, io) {
     if (argv.length === 0) {
@@ -84,180 +61,16 @@ const commands: Record<string, Command> = {
     }
     return allValid ? 0 : 1;
   },
-
-  async migrate(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' } } });
-    const file = path.join(dataDirOf(values, io), DATABASE_FILE);
-    const { db, migrated } = openDatabase(file);
-    db.close();
-    io.stdout.write(
-      migrated
-        ? `Migrated ${file} from version ${migrated.from} to ${migrated.to}${migrated.backup ? `; backup: ${migrated.backup}` : ''}\n`
-        : `${file} is up to date\n`,
-    );
-    return 0;
-  },
-
-  async 'verify-audit'(argv, io) {
-    const { values } = parseArgs({ args: argv, options: { data: { type: 'string' } } });
-    const file = path.join(dataDirOf(values, io), DATABASE_FILE);
-    if (!fs.existsSync(file)) {
-      io.stderr.write(`No database at ${file}\n`);
-      return 2;
-    }
-    const { db } = openDatabase(file, { readonly: true, migrate: false });
-    try {
-      // The same check as the Administration screen (services/admin/audit-check.ts).
-      const { chain: verdict, acknowledged, server, ok } = checkAuditLog(db);
-      io.stdout.write(JSON.stringify(acknowledged ? { ...verdict, acknowledged, server } : verdict) + '\n');
-      if (!verdict.ok)
-        io.stderr.write(
-          `The audit log is broken at entry ${verdict.brokenAt} (${verdict.reason}): history was changed after it was written.\n`,
-        );
-      if (server && !server.ok) io.stderr.write(`The audit log does not match the central server: ${server.message}.\n`);
-      if (!acknowledged) io.stderr.write('No audit head acknowledged by a central server yet: only the chain itself was checked.\n');
-      return ok ? 0 : 1;
-    } finally {
-      db.close();
-    }
-  },
-
-  async 'import-population'(argv, io) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { data: { type: 'string' }, encoding: { type: 'string' }, lang: { type: 'string' } },
-    });
-    const file = positionals[0];
-    const lang = (values.lang ?? 'en') as Language;
-    if (!file || (values.encoding && !['utf-8', 'windows-1251'].includes(values.encoding)) || !LANGUAGES.includes(lang)) {
-      io.stderr.write('Usage: tirkeu import-population FILE.csv [--data DIR] [--encoding utf-8|windows-1251] [--lang kk|ru|en]\n');
-      return 2;
-    }
-    if (!fs.existsSync(file)) {
-      io.stderr.write(`No such file: ${file}\n`);
-      return 2;
-    }
-    const { app } = openApp({ dataDir: dataDirOf(values, io) });
-    const progress = progressReporter(io.stderr, 'Importing');
-    try {
-      const report = await importPopulationCsv(app.db, file, {
-        actor: SYSTEM_ACTOR,
-        encoding: values.encoding as 'utf-8' | 'windows-1251' | undefined,
-        onProgress: (done, total, rows) => progress.update(done, total, rows),
-      });
-      progress.done();
-      io.stdout.write(
-        `Read ${report.read} rows: imported ${report.imported}, rejected ${report.rejectedCount} in ${report.seconds.toFixed(1)} s\n`,
-      );
-      if (report.rejectedCount > 0) {
-        const out = file.replace(/\.csv$/i, '') + '.rejected.csv';
-        fs.writeFileSync(out, rejectedRowsCsv(report.rejected, lang));
-        for (const r of report.rejected.slice(0, 10))
-          io.stdout.write(`  line ${r.line}: ${r.iin || '(no IIN)'} — ${rejectionText(r, 'en')}\n`);
-        if (report.rejectedCount > 10) io.stdout.write(`  … ${report.rejectedCount - 10} more\n`);
-        io.stdout.write(`Rejected rows are listed in ${out}\n`);
-      }
-      return 0;
-    } catch (error) {
-      progress.done();
-      if (error instanceof ImportFileError) {
-        // The header is checked before any row; a later fault keeps the whole batches already committed.
-        const after =
-          error.code === 'header'
-            ? 'Nothing from the file was imported.\n'
-            : 'Rows saved before the error stay; re-running the corrected file is safe (rows are updated, not doubled).\n';
-        io.stderr.write(`${error.message}\n${after}`);
-        return 1;
-      }
-      throw error;
-    } finally {
-      app.db.close();
-    }
-  },
-
-  async 'reset-password'(argv, io) {
-    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { data: { type: 'string' } } });
-    const login = positionals[0];
-    if (!login) {
-      io.stderr.write('Usage: tirkeu reset-password LOGIN [--data DIR]\n');
-      return 2;
-    }
-    const { app } = openApp({ dataDir: dataDirOf(values, io) });
-    try {
-      const staff = findStaffByLogin(app.db, login);
-      if (!staff) {
-        io.stderr.write(`No staff account with login ${login}\n`);
-        return 1;
-      }
-      // The same service as the Staff screen's reset (services/staff-admin.ts).
-      const { temporaryPassword: password } = await resetPassword(app, SYSTEM_ACTOR, staff.id, 'cli');
-      io.stdout.write(`Temporary password for ${login}: ${password}\n(It must be changed at the next log-in.)\n`);
-      return 0;
-    } finally {
-      app.db.close();
-    }
-  },
-
-  async serve(argv, io) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { data: { type: 'string' }, port: { type: 'string' }, 'no-demo': { type: 'boolean' }, reason: { type: 'string' } },
-    });
-    if (!fs.existsSync(path.join(RENDERER_DIR, 'index.html'))) {
-      io.stderr.write(`The user interface is not built (${RENDERER_DIR}). Run: npm run build:renderer (npm start does it for you).\n`);
-      return 2;
-    }
-    const dataDir = dataDirOf(values, io);
-    const { app, migrated } = openApp({ dataDir, log: createLogger(path.join(dataDir, 'tirkeu.log')) });
-    if (migrated)
-      io.stdout.write(
-        `Database ${path.join(dataDir, DATABASE_FILE)}: schema version ${migrated.to}${migrated.backup ? ` (backup ${migrated.backup})` : ''}\n`,
-      );
-    if (!values['no-demo']) {
-      const accounts = seedDemoData(app);
-      if (accounts) {
-        io.stdout.write('\nDemo data created: an Astana polyclinic, a population sample and these accounts.\n');
-        io.stdout.write('The passwords are shown only now (tirkeu reset-password LOGIN makes new ones):\n\n');
-        for (const a of accounts)
-          io.stdout.write(`  ${a.login.padEnd(16)} ${a.password.padEnd(12)} ${a.role}${a.specialty ? ` (${a.specialty})` : ''}\n`);
-        io.stdout.write('\n');
-      }
-    }
-    const port = values.port ? Number(values.port) : 0;
-    if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      io.stderr.write(`Not a port number: ${values.port}\n`);
-      return 2;
-    }
-    const host = await startWebHost({ app, staticDir: RENDERER_DIR, port });
-    const stopBackups = startBackupSchedule(app); // the daily copy, at start-up when due (services/admin/backups.ts)
-    startSync(app);
-    const stopErequests = startErequests(app);
-    if (values.reason) io.stdout.write(`${values.reason}\n`);
-    // Another browser needs its own link: Enter on the console prints one (the Administration screen has a button).
-    const keys = 'isTTY' in io.stdin && io.stdin.isTTY ? readline.createInterface({ input: io.stdin }) : null;
-    keys?.on('line', () => io.stdout.write(`  ${host.issueLink()}\n`));
-    io.stdout.write(
-      `Tirkeu is serving on 127.0.0.1 only. Open this one-time link in a browser:\n\n  ${host.issueLink()}\n\n` +
-        `${keys ? 'Press Enter for a link for another browser, ' : ''}Ctrl+C to stop.\n`,
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    });
-    keys?.close();
-    stopErequests();
-    stopBackups();
-    await stopSync(app);
-    await host.close();
-    app.db.close();
-    return 0;
-  },
 };
 
 /** Commands implemented in their own modules, loaded on demand so their dependencies load only when used. */
 const lazyCommands: Record<string, () => Promise<{ run: Command }>> = {
+  ...Object.fromEntries(
+    ['migrate', 'verify-audit', 'import-population', 'reset-password', 'serve'].map((name) => [
+      name,
+      () => import('./cli/app-commands').then((m) => ({ run: m.appCommands[name]! })),
+    ]),
+  ),
   sign: () => import('./cli/sign'),
   'verify-request': () => import('./cli/verify-request'),
   services: () => import('./cli/services'),
@@ -285,7 +98,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     }
     return await command(rest, io);
   } catch (error) {
-    if (error instanceof DatabaseVersionError) {
+    if (error instanceof (await import('../db/connection')).DatabaseVersionError) {
       io.stderr.write(error.message + '\n');
       return 1;
     }

@@ -37,7 +37,7 @@ export interface CrlIndex {
   size: number;
   /** The CA certificate whose key verified the CRL's signature. */
   signedBy: ParsedCertificate;
-  /** Constant-time lookup of a serial (lowercase hex, as `ParsedCertificate.serialHex`). */
+  /** Lookup of a serial (lowercase hex, as `ParsedCertificate.serialHex`): constant-time, or a walk with 'few'. */
   lookup(serialHex: string): Revocation | null;
 }
 
@@ -58,6 +58,36 @@ function readLength(buf: Uint8Array, p: number, limit: number): [number, number]
 export interface LoadCrlOptions {
   /** Candidate issuers; the CRL is accepted only if one of them (same name) verifies its signature. */
   issuers: ParsedCertificate[];
+  /**
+   * 'many' (default): index every serial in a Map, for a process that checks request after request (the desk).
+   * 'few': only check the list's structure; each lookup walks the list (a few milliseconds for 400,000 entries).
+   * A command that verifies one request (`tirkeu verify-request`) spares the index's 400,000 strings that way.
+   */
+  lookups?: 'many' | 'few';
+}
+
+/**
+ * Walks the revokedCertificates list, checking each entry's structure, and calls `visit` with each serial's octets
+ * (sign octet stripped, so serials compare equal however they were padded; see normalizeSerialHex) and the entry's
+ * offset. Returns the number of entries. `visit` returning true stops the walk.
+ */
+function walkRevoked(buf: Buffer, p: number, end: number, visit: (start: number, end: number, entry: number) => boolean | void): number {
+  let n = 0;
+  while (p < end) {
+    if (buf[p] !== TAG.SEQUENCE) throw new DerError('revoked entry is not a SEQUENCE');
+    const [entryLen, entryStart] = readLength(buf, p + 1, end);
+    const entryEnd = entryStart + entryLen;
+    if (entryEnd > end || buf[entryStart] !== TAG.INTEGER) throw new DerError('bad revoked entry');
+    const [serialLen, serialStart] = readLength(buf, entryStart + 1, entryEnd);
+    if (serialLen === 0 || serialStart + serialLen > entryEnd) throw new DerError('bad serial');
+    let s = serialStart;
+    const e = serialStart + serialLen;
+    while (s < e - 1 && buf[s] === 0) s++;
+    n++;
+    if (visit(s, e, p)) break;
+    p = entryEnd;
+  }
+  return n;
 }
 
 /** Builds the index. Throws CrlError when the CRL is malformed or no candidate issuer signed it. */
@@ -130,38 +160,39 @@ export function loadCrl(der: Uint8Array, options: LoadCrlOptions): CrlIndex {
   }
 
   const index = new Map<string, number>();
+  const few = options.lookups === 'few';
+  let size = 0;
   if (revokedT) {
-    let p = revokedT.contentStart;
-    const end = revokedT.contentEnd;
     try {
-      while (p < end) {
-        if (buf[p] !== TAG.SEQUENCE) throw new DerError('revoked entry is not a SEQUENCE');
-        const [entryLen, entryStart] = readLength(buf, p + 1, end);
-        const entryEnd = entryStart + entryLen;
-        if (entryEnd > end || buf[entryStart] !== TAG.INTEGER) throw new DerError('bad revoked entry');
-        const [serialLen, serialStart] = readLength(buf, entryStart + 1, entryEnd);
-        if (serialLen === 0 || serialStart + serialLen > entryEnd) throw new DerError('bad serial');
-        // Strip the sign octet so serials compare equal however they were padded (see normalizeSerialHex).
-        let s = serialStart;
-        const e = serialStart + serialLen;
-        while (s < e - 1 && buf[s] === 0) s++;
-        index.set(buf.toString('hex', s, e), p);
-        p = entryEnd;
-      }
+      size = walkRevoked(buf, revokedT.contentStart, revokedT.contentEnd, (s, e, p) => {
+        if (!few) index.set(buf.toString('hex', s, e), p);
+      });
     } catch (e) {
       throw new CrlError('bad-format', `bad revokedCertificates: ${(e as Error).message}`);
     }
+    if (!few) size = index.size;
   }
+  const find = (serialHex: string): number | undefined => {
+    if (!few) return index.get(serialHex);
+    if (!revokedT || !/^[0-9a-f]+$/.test(serialHex)) return undefined;
+    const target = Buffer.from(serialHex.length % 2 ? `0${serialHex}` : serialHex, 'hex');
+    let found: number | undefined;
+    walkRevoked(buf, revokedT.contentStart, revokedT.contentEnd, (s, e, p) => {
+      if (e - s === target.length && buf.compare(target, 0, target.length, s, e) === 0) found = p;
+      return found !== undefined;
+    });
+    return found;
+  };
 
   return {
     issuerDer: Uint8Array.from(issuerDer),
     issuer: safeName(issuerT),
     thisUpdate: thisUpdate!,
     nextUpdate,
-    size: index.size,
+    size,
     signedBy,
     lookup(serialHex: string): Revocation | null {
-      const at = index.get(serialHex);
+      const at = find(serialHex);
       if (at === undefined) return null;
       return decodeEntry(buf, at, serialHex);
     },

@@ -4,9 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { certificatesFromFile, type ParsedCertificate } from './certificate';
-import { CrlError, crlsFromFile, loadCrl, type CrlIndex } from './crl';
+import { CrlError, crlsFromFile, loadCrl, type CrlIndex, type LoadCrlOptions } from './crl';
 
 export class TrustStore {
+  /** How the CRLs are indexed (crl.ts LoadCrlOptions): 'few' for a process that checks one request and exits. */
+  constructor(private readonly lookups: LoadCrlOptions['lookups'] = 'many') {}
+
   readonly anchors: ParsedCertificate[] = [];
   /** The newest verified CRL per issuer name (hex of the issuer DER). */
   private readonly crls = new Map<string, CrlIndex>();
@@ -23,7 +26,7 @@ export class TrustStore {
   addCrls(bytes: Uint8Array): CrlIndex[] {
     const out: CrlIndex[] = [];
     for (const der of crlsFromFile(bytes)) {
-      const crl = loadCrl(der, { issuers: this.anchors });
+      const crl = loadCrl(der, { issuers: this.anchors, lookups: this.lookups });
       const key = Buffer.from(crl.issuerDer).toString('hex');
       const old = this.crls.get(key);
       // An older CRL must not replace a newer one (files may be given in any order).
@@ -43,8 +46,8 @@ export class TrustStore {
   }
 
   /** Trust store from files: CA certificates first (CRLs are verified against them). */
-  static fromFiles(files: { trust: string[]; crl?: string[] }): TrustStore {
-    const store = new TrustStore();
+  static fromFiles(files: { trust: string[]; crl?: string[] }, lookups: LoadCrlOptions['lookups'] = 'many'): TrustStore {
+    const store = new TrustStore(lookups);
     for (const f of files.trust) store.addCertificates(readFileSync(f));
     for (const f of files.crl ?? []) {
       try {

@@ -1,7 +1,8 @@
 // Builds what the application runs: the renderer (vite) and, for Electron, the main process and the preload
 // (esbuild). Native modules stay external: electron-builder rebuilds them for Electron when packaging.
-import { build as viteBuild } from 'vite';
-import { build as esbuild } from 'esbuild';
+// vite and esbuild are imported when a build runs: `npm start` imports this file for rendererIsStale alone, and
+// loading vite was a fifth of its start-up (issue 18, goal 5).
+import { buildCli } from './build-cli.mjs';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,7 @@ export function rendererIsStale() {
 
 // `distDir`: where the build goes (default dist/); the packaging test builds into its own copy of the project.
 export async function buildRenderer({ quiet = false, distDir = path.join(root, 'dist') } = {}) {
+  const { build: viteBuild } = await import('vite');
   await viteBuild({
     configFile: path.join(root, 'vite.config.ts'),
     logLevel: quiet ? 'warn' : 'info',
@@ -38,6 +40,7 @@ export async function buildRenderer({ quiet = false, distDir = path.join(root, '
 }
 
 export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) {
+  const { build: esbuild } = await import('esbuild');
   const { register } = await import('tsx/esm/api');
   const unregister = register();
   const { API_METHODS } = await import('../common/api/index.ts');
@@ -62,11 +65,13 @@ export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) 
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // node scripts/build.mjs [renderer|electron|all] [--out DIR]
+  // node scripts/build.mjs [renderer|electron|cli|all] [--out DIR]
   const args = process.argv.slice(2);
   const out = args.indexOf('--out');
   const distDir = out >= 0 && args[out + 1] ? path.resolve(args[out + 1]) : undefined;
   const what = args.find((a, i) => !a.startsWith('--') && (out < 0 || i !== out + 1)) ?? 'all';
   if (what === 'renderer' || what === 'all') await buildRenderer({ distDir });
   if (what === 'electron' || what === 'all') await buildElectron({ distDir });
+  // The command line is not packaged (the desktop application has no `tirkeu`): built into the checkout only.
+  if (what === 'cli' || (what === 'all' && !distDir)) await buildCli();
 }

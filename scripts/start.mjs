@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildElectron, buildRenderer, rendererIsStale } from './build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,9 +45,10 @@ if (reason === null) {
   const child = spawn(electronBinary(), electronArgs, { stdio: 'inherit' });
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { main } = await import('../electron/cli.ts');
+  // The compiled command line (dist/cli, rebuilt when a source is newer): no TypeScript compiled at each start.
+  const { buildCli, freshCli } = await import('./build-cli.mjs');
+  const entry = freshCli() ?? (await buildCli());
+  const { main } = await import(pathToFileURL(entry).href);
   // Without --data, `serve` uses the default folder of the CLI and the window (electron/services/paths.ts).
   const serveArgs = ['serve', ...passThrough];
   process.exitCode = await main([...serveArgs, '--reason', `Running in the browser instead of the Electron window: ${reason}`]);

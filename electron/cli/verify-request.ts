@@ -51,7 +51,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 
   let trust: TrustStore;
   try {
-    trust = TrustStore.fromFiles({ trust: v.trust, crl: v.crl ?? [] });
+    // One request, one lookup: the CRL's structure and signature are checked, but no index is built.
+    trust = TrustStore.fromFiles({ trust: v.trust, crl: v.crl ?? [] }, 'few');
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const detail = e instanceof CrlError ? e.message : err.code ? `cannot read ${err.path}: ${err.code}` : `bad trust file: ${err.message}`;

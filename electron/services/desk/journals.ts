@@ -3,7 +3,6 @@
  * and their exports as PDF, CSV and XLSX in the journals' column order. Split from the former desk/documents.ts
  * (issue 12), beside db/desk/journals.ts and handlers/journals.ts.
  */
-import ExcelJS from 'exceljs';
 import { JOURNAL_COLUMNS, type JournalId, type JournalResult } from '../../../common/desk';
 import { ApiError } from '../../../common/errors';
 import { nameKey } from '../../../common/text';
@@ -157,6 +156,8 @@ export async function exportJournal(
     return { fileName: `${base}.csv`, mime: 'text/csv', base64: Buffer.from(csv, 'utf8').toString('base64') };
   }
   if (a.format === 'xlsx') {
+    // Loaded on the first export, not at start-up: the spreadsheet library was a tenth of the start-up's time.
+    const { default: ExcelJS } = await import('exceljs');
     const wb = new ExcelJS.Workbook();
     wb.creator = 'Tirkeu';
     const ws = wb.addWorksheet(title.slice(0, 31));

@@ -39,8 +39,7 @@ export function talonQrText(t: { talonNumber: string; verification: string }, bi
   return `TIRKEU-TALON;N=${t.talonNumber};BIN=${bin};H=${t.verification}`;
 }
 
-/** The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code. One font
- * (regular) keeps it within the 50 ms target: every further font file is parsed again for each document. */
+/** The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code (vector). */
 export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
   const t = getAttachment(app, id);
   const org = organization(app);

@@ -6,7 +6,7 @@
 import type { CashEntry, FeeExemption, FeeExemptionReason, Shift } from '../../../common/dispensary';
 import { dateText, dateTimeText, moneyText, onPaper } from '../../../common/format';
 import type { Organization } from '../../../common/schemas';
-import { BOLD, callCentreLine, FONT, orgHeader, qrPng, renderPdf, table, type PdfDoc } from '../documents/pdf';
+import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type PdfDoc } from '../documents/pdf';
 
 type L = 'kk' | 'ru';
 const MM = 72 / 25.4;
@@ -94,9 +94,9 @@ export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: 
         .fontSize(size + 3)
         .text(`${T.amount.kk} / ${T.amount.ru}: ${money(e.amountKzt)}`, { align: narrow ? 'center' : 'left' });
       doc.font(FONT);
-      const qr = await qrPng(`${e.receiptNo};${e.amountKzt};${org.bin}`, 160);
       doc.moveDown(0.5);
-      doc.image(qr, narrow ? (80 * MM - 70) / 2 : doc.page.margins.left, doc.y, { width: 70 });
+      drawQr(doc, `${e.receiptNo};${e.amountKzt};${org.bin}`, narrow ? (80 * MM - 70) / 2 : doc.page.margins.left, doc.y, 70);
+      doc.y += 70;
       if (narrow) {
         doc.y += 74;
         doc.fontSize(6).text(callCentreLine(['kk', 'ru']), { align: 'center' });
@@ -282,9 +282,9 @@ export async function certificatePdf(
       stampPlaces(doc, x, lang);
     }
     doc.moveDown(0.5);
-    const qr = await qrPng(`${doc0.number};sha256=${hash}`, 200);
     const y = doc.y;
-    doc.image(qr, x, y, { width: 100 });
+    // Vector squares, not a PNG: encoding one only for pdfkit to decode it again was a third of the certificate's time.
+    drawQr(doc, `${doc0.number};sha256=${hash}`, x, y, 100);
     const sealR = 48;
     const textWidth = width - 110 - 2 * sealR - 20;
     doc
@@ -341,8 +341,7 @@ export async function sampleLabelPdf(code: string, sampleNo: string, drawnAt: st
     doc.font(BOLD).fontSize(14).text(code, { align: 'center' });
     doc.font(FONT).fontSize(8).text(`№ ${sampleNo}`, { align: 'center' });
     doc.text(localTime(drawnAt, tz), { align: 'center' });
-    const qr = await qrPng(`${code};${sampleNo}`, 120);
-    doc.image(qr, (58 * MM - 42) / 2, doc.y + 2, { width: 42 });
+    drawQr(doc, `${code};${sampleNo}`, (58 * MM - 42) / 2, doc.y + 2, 42);
   });
   return { fileName: `${sampleNo}.pdf`, base64: buffer.toString('base64'), pages };
 }

@@ -6,34 +6,107 @@
  * - `renderPdf` builds a document in memory and returns its bytes (and the page count);
  * - `orgHeader` prints the organization (name in the chosen languages, BIN, address);
  * - `footer` stamps every page with the call centre 1414 (citizen-facing printouts must show it) and page numbers;
- * - `drawQr` draws a QR code (vector), `qrPng` makes one as an image.
+ * - `drawQr` draws a QR code (vector).
  *
- * Font files are read once per process; pdfkit subsets them per document, so a talon stays around 20–30 KB.
+ * Fonts are read and parsed once per process (`sharedFonts`); pdfkit subsets them per document, so a talon stays
+ * around 20–30 KB.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import type PDFKitDocument from 'pdfkit';
+import type QRCodeModule from 'qrcode';
 import type { Organization } from '../../../common/schemas';
 
 const require = createRequire(import.meta.url);
+/**
+ * pdfkit, its font parser fontkit (loaded from pdfkit's folder, so it is the very copy pdfkit uses) and qrcode load
+ * with the first printout, not at start-up: together they were a third of the application's start (issue 18, goal 5).
+ */
+let libs: { PDFDocument: typeof PDFKitDocument; QRCode: typeof QRCodeModule; fontkit: { create(data: Buffer): FontkitFont } } | null = null;
+async function loadLibraries() {
+  if (!libs) {
+    const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import('pdfkit'), import('qrcode')]);
+    const fontkit = createRequire(require.resolve('pdfkit'))('fontkit') as { create(data: Buffer): FontkitFont };
+    libs = { PDFDocument, QRCode, fontkit };
+  }
+  return libs;
+}
+/** The libraries, once a printout has loaded them (every drawing helper runs inside `renderPdf`). */
+function loaded() {
+  if (!libs) throw new Error('pdf.ts: draw inside renderPdf (the PDF libraries are not loaded yet)');
+  return libs;
+}
 
 export type PdfDoc = PDFKit.PDFDocument;
 export type Lang = 'kk' | 'ru' | 'en';
 
-let fonts: { regular: Buffer; bold: Buffer } | null = null;
+/** The part of a parsed fontkit font this module touches (fontkit ships no types). */
+interface FontkitGlyph {
+  codePoints: number[];
+  /** fontkit's own (private) reading of the glyph's outline. */
+  _decode?: () => unknown;
+}
+interface FontkitRun {
+  glyphs: FontkitGlyph[];
+  positions: object[];
+}
+interface FontkitFont {
+  getGlyph(id: number, codePoints?: number[]): FontkitGlyph | null;
+  layout(text: string, features?: unknown): FontkitRun;
+}
 
-/**
- * The font files, read once per process. (A parsed fontkit font must not be shared between documents: glyphs
- * already subset into one document then go missing from the next one's text layer.)
- */
+/** The font files, read once per process. */
 export function fontFiles(): { regular: Buffer; bold: Buffer } {
-  fonts ??= {
+  files ??= {
     regular: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')),
     bold: fs.readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')),
   };
-  return fonts;
+  return files;
 }
+let files: { regular: Buffer; bold: Buffer } | null = null;
+let parsed: { regular: FontkitFont; bold: FontkitFont } | null = null;
+
+/**
+ * The fonts parsed once per process and shared by every document. Parsing is cheap, but a fresh font's first
+ * layout decodes its character map and its substitution and positioning tables: 15–20 ms for each of the two
+ * fonts, most of a talon's time when every document parsed its own. Each document still has its own subset.
+ */
+export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
+  const f = fontFiles();
+  const { fontkit } = loaded();
+  const prepare = (data: Buffer) => rememberLayouts(shareableGlyphs(fontkit.create(data)));
+  parsed ??= { regular: prepare(f.regular), bold: prepare(f.bold) };
+  return parsed;
+}
+
+/**
+ * fontkit keeps one glyph object per glyph id, with the characters it was first asked for. Writing a subset asks
+ * for the parts of a composed glyph (DejaVu draws Cyrillic "А" from Latin "A") with no characters; once shared, a
+ * later document that prints that part as a letter would get it without its character, and pdfkit's text layer
+ * (what copy, search and `pdftotext` read) would lose the letter. So a glyph asked for with characters gets them if
+ * it has none.
+ *
+ * Writing each document's subset also decodes every glyph's outline again, only to find a composed glyph's parts:
+ * a sixth of a certificate's time. The decoded outline is read, never changed, so each glyph keeps it.
+ */
+function shareableGlyphs(font: FontkitFont): FontkitFont {
+  const getGlyph = font.getGlyph.bind(font);
+  const decodedOnce = new WeakSet<FontkitGlyph>();
+  font.getGlyph = (id, codePoints = []) => {
+    const glyph = getGlyph(id, codePoints);
+    if (!glyph) return glyph;
+    if (glyph.codePoints.length === 0 && codePoints.length > 0) glyph.codePoints = codePoints;
+    if (!decodedOnce.has(glyph) && typeof glyph._decode === 'function') {
+      decodedOnce.add(glyph);
+      const decode = glyph._decode.bind(glyph);
+      let decoded: { value: unknown } | null = null;
+      glyph._decode = () => (decoded ??= { value: decode() }).value;
+    }
+    return glyph;
+  };
+  return font;
+}
+
 export const FONT = 'DejaVuSans';
 export const BOLD = 'DejaVuSans-Bold';
 
@@ -46,11 +119,42 @@ export interface PdfOptions {
   footer?: string;
 }
 
-/** Builds a PDF in memory. `draw` may be async (QR images). */
+/** Words whose shaping is remembered across documents, per font; past this the memory starts again. */
+const LAYOUTS_KEPT = 20_000;
+
+/**
+ * Shaping a word (fontkit's layout: substitutions, positioning) was a quarter of a talon's time, for the same
+ * labels, headers and names on every document. pdfkit remembers it per document only; this remembers it per font
+ * and hands out a copy, since pdfkit scales the positions it gets in place.
+ */
+function rememberLayouts(font: FontkitFont): FontkitFont {
+  const layout = font.layout.bind(font);
+  let kept = new Map<string, FontkitRun>();
+  const copy = (run: FontkitRun): FontkitRun =>
+    Object.assign(Object.create(Object.getPrototypeOf(run) as object) as FontkitRun, run, {
+      glyphs: run.glyphs.slice(),
+      positions: run.positions.map((p) => Object.assign(Object.create(Object.getPrototypeOf(p) as object) as object, p)),
+    });
+  font.layout = (text, features) => {
+    if (features !== undefined) return layout(text, features);
+    let run = kept.get(text);
+    if (!run) {
+      if (kept.size >= LAYOUTS_KEPT) kept = new Map();
+      run = layout(text);
+      kept.set(text, run);
+    }
+    return copy(run);
+  };
+  return font;
+}
+
+/** Builds a PDF in memory. `draw` may be async. */
 export async function renderPdf(
   options: PdfOptions,
   draw: (doc: PdfDoc) => void | Promise<void>,
 ): Promise<{ buffer: Buffer; pages: number }> {
+  const { PDFDocument } = await loadLibraries();
+  const f = sharedFonts();
   const doc = new PDFDocument({
     size: options.size ?? 'A4',
     layout: options.layout ?? 'portrait',
@@ -59,10 +163,12 @@ export async function renderPdf(
     info: { Title: options.title, Creator: 'Tirkeu', Producer: 'Tirkeu' },
     // Fixed dates keep identical documents byte-identical apart from content (and make tests deterministic).
     autoFirstPage: true,
+    // Our font from the start: pdfkit's default, Helvetica, would otherwise be parsed from its metrics file each time.
+    font: f.regular as unknown as string,
   });
-  const f = fontFiles();
-  doc.registerFont(FONT, f.regular);
-  doc.registerFont(BOLD, f.bold);
+  // pdfkit takes a parsed font as it is (PDFFontFactory.open), so no document parses the files again.
+  doc.registerFont(FONT, f.regular as unknown as PDFKit.Mixins.PDFFontSource);
+  doc.registerFont(BOLD, f.bold as unknown as PDFKit.Mixins.PDFFontSource);
   doc.font(FONT);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -129,17 +235,12 @@ export function footer(doc: PdfDoc, text: string, pageLabel: string): void {
   doc.page.margins.bottom = bottom;
 }
 
-/** A QR code as PNG bytes (error correction M: survives a smudged printout). */
-export function qrPng(text: string, width = 220): Promise<Buffer> {
-  return QRCode.toBuffer(text, { errorCorrectionLevel: 'M', margin: 1, width });
-}
-
 /**
  * Draws a QR code as vector squares at (x, y), `size` points wide: sharper on any printer than an image, and it
  * spares encoding a PNG only for pdfkit to decode it again (most of a talon's time otherwise).
  */
 export function drawQr(doc: PdfDoc, text: string, x: number, y: number, size: number): void {
-  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const qr = loaded().QRCode.create(text, { errorCorrectionLevel: 'M' });
   const n = qr.modules.size;
   const cell = size / (n + 2);
   doc.save();

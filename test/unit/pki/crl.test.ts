@@ -51,6 +51,23 @@ describe('CRL index', () => {
     expect(() => loadCrl(bad, { issuers: [ca] })).toThrow(CrlError);
   });
 
+  it("with lookups 'few' (one request, then exit) it finds the same serials by walking the list, builds no index", () => {
+    const big = makeBigCrl(5_000);
+    const ca = parseCertificate(big.caDer);
+    const idx = loadCrl(big.crlDer, { issuers: [ca], lookups: 'few' });
+    expect(idx.size).toBe(5_000);
+    const full = loadCrl(big.crlDer, { issuers: [ca] });
+    for (const s of [big.serials[0]!, big.serials[1]!, big.serials[2_500]!, big.serials[4_999]!])
+      expect(idx.lookup(s)).toEqual(full.lookup(s));
+    expect(idx.lookup(big.serials[0]!)!.reason).toBe(1);
+    expect(idx.lookup('01')).toBeNull();
+    expect(idx.lookup('not hex')).toBeNull();
+    // The structure is still checked at load: a broken entry is refused before any lookup.
+    const bad = Buffer.from(big.crlDer);
+    bad[Math.floor(bad.length / 2)]! ^= 0x01;
+    expect(() => loadCrl(bad, { issuers: [ca], lookups: 'few' })).toThrow(CrlError);
+  });
+
   it('an empty CRL (no revokedCertificates) is valid and empty', () => {
     const big = makeBigCrl(0);
     const idx = loadCrl(big.crlDer, { issuers: [parseCertificate(big.caDer)] });
