@@ -25,9 +25,27 @@ const ACCOUNTS: { login: string; role: Role; specialty: string | null }[] = [
 
 /**
  * Latin words a Kazakh or Russian screen may show: names of file formats and encodings the user picks by that name,
- * keys as printed on the keyboard, the UTC offset of a time zone, and the names of signing tokens as sold. Nothing else.
+ * keys as printed on the keyboard, the UTC offset of a time zone, the names of signing tokens as sold, and PIN (the
+ * word Kazakh and Russian use: PIN-код). Nothing else.
  */
-const ALLOWED = new Set(['CSV', 'XLSX', 'JSON', 'PDF', 'UTF', 'Windows', 'PKCS', 'UTC', 'Enter', 'Esc', 'Kaztoken', 'eToken', 'JaCarta']);
+const ALLOWED = new Set([
+  'CSV',
+  'XLSX',
+  'JSON',
+  'PDF',
+  'UTF',
+  'Windows',
+  'PKCS',
+  'UTC',
+  'Enter',
+  'Esc',
+  'Kaztoken',
+  'eToken',
+  'JaCarta',
+  'PEM',
+  'DER',
+  'PIN',
+]);
 
 /**
  * The visible text of the screen and the texts a user reads without seeing them in the flow (placeholders, titles,
