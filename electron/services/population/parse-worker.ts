@@ -1,0 +1,221 @@
+/**
+ * The register import's worker thread: reads the CSV, checks every row (IIN checksum, names, birth date and sex
+ * against the IIN, IINs repeated in the file), computes the search keys and hands the good rows to the main thread
+ * in packed batches, with the rejected rows and the bytes read. The main thread only inserts, so parsing and
+ * inserting use both cores. At most a few batches wait unacknowledged: the file is read no faster than it is stored.
+ */
+import Papa from 'papaparse';
+import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PackedRow } from '../../../db/person-packing';
+import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
+
+export interface ParseJob {
+  file: string;
+  encoding: 'utf-8' | 'windows-1251';
+  batchSize: number;
+  maxListedRejections: number;
+}
+
+export type ParseMessage =
+  | {
+      type: 'batch';
+      packed: string;
+      rows: number;
+      bytes: number;
+      total: number;
+      read: number;
+      rejected: RejectedRow[];
+      rejectedCount: number;
+    }
+  | { type: 'done'; read: number; rejectedCount: number; rejected: RejectedRow[] }
+  | { type: 'error'; code: 'encoding' | 'header' | 'io'; message: string };
+
+/** Batches sent and not yet stored by the main thread, before reading pauses. */
+const IN_FLIGHT = 3;
+
+class FileFault extends Error {
+  constructor(
+    readonly code: 'encoding' | 'header' | 'io',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A stream stage that refuses bytes that are not UTF-8, naming Windows-1251 when that is what they look like. */
+function utf8Guard(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Strings out (object mode): papaparse takes them as they are instead of turning Buffers back into text.
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        const cyrillic1251 = chunk.some((b) => b >= 0xc0);
+        done(
+          new FileFault(
+            'encoding',
+            cyrillic1251
+              ? 'The file is not UTF-8: it looks like Windows-1251. Save it as "CSV UTF-8" or import with --encoding windows-1251.'
+              : 'The file is not UTF-8 text. Save it as "CSV UTF-8".',
+          ),
+        );
+      }
+    },
+    flush(done) {
+      try {
+        const rest = decoder.decode();
+        done(null, rest || undefined);
+      } catch {
+        done(new FileFault('encoding', 'The file is not UTF-8 text: it ends inside a character. Save it as "CSV UTF-8".'));
+      }
+    },
+  });
+}
+
+function cp1251Decoder(): Transform {
+  const decoder = new TextDecoder('windows-1251');
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder.decode() || undefined);
+    },
+  });
+}
+
+/** Parses the file, calling `send` for each message; `send` returns a promise when the reader must wait. */
+export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Promise<void> | null): Promise<void> {
+  const total = fs.statSync(job.file).size;
+  let bytes = 0;
+  const source = fs.createReadStream(job.file, { highWaterMark: 1 << 20 });
+  source.on('data', (c) => (bytes += (c as Buffer).length));
+  const decoded = source.pipe(job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
+
+  const seen = new Set<string>();
+  let packed: PackedRow[] = [];
+  let read = 0;
+  let rejectedCount = 0;
+  let fresh: RejectedRow[] = [];
+  let columns: string[] | null = null;
+  let check: ReturnType<typeof rowChecker> | null = null;
+  let iinAt = -1;
+  let line = 1;
+  const reject = (l: number, iin: string, reason: string) => {
+    rejectedCount++;
+    if (rejectedCount <= job.maxListedRejections) fresh.push({ line: l, iin, reason });
+  };
+  const batch = (): ParseMessage => {
+    const m: ParseMessage = {
+      type: 'batch',
+      packed: JSON.stringify(packed),
+      rows: packed.length,
+      bytes,
+      total,
+      read,
+      rejected: fresh,
+      rejectedCount,
+    };
+    packed = [];
+    fresh = [];
+    return m;
+  };
+  const onRow = (cells: string[]) => {
+    if (!columns) {
+      columns = cells.map((c) =>
+        c
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .toLowerCase(),
+      );
+      const missing = REQUIRED_COLUMNS.filter((c) => !columns!.includes(c));
+      if (missing.length)
+        throw new FileFault(
+          'header',
+          `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`,
+        );
+      iinAt = columns.indexOf('iin');
+      check = rowChecker(columns);
+      return;
+    }
+    line++;
+    if (cells.length === 1 && cells[0] === '') return; // blank line
+    read++;
+    const result = check!(cells);
+    if (!Array.isArray(result)) return reject(line, cells[iinAt] ?? '', result.reason);
+    const iin = result[0]!;
+    if (seen.has(iin)) return reject(line, iin, 'the same IIN appears earlier in the file');
+    seen.add(iin);
+    packed.push(result);
+  };
+
+  return new Promise<void>((resolve, fail) => {
+    let stopped = false;
+    const stop = (error: unknown, parser?: Papa.Parser) => {
+      if (stopped) return;
+      stopped = true;
+      fail(error); // before abort(): aborting calls complete(), which would resolve first
+      parser?.abort();
+      source.destroy();
+    };
+    decoded.on('error', (e) => stop(e));
+    Papa.parse<string[]>(decoded as unknown as File, {
+      skipEmptyLines: false,
+      chunk: (results, parser) => {
+        try {
+          for (const row of results.data) {
+            if (stopped) return;
+            onRow(row);
+            if (packed.length >= job.batchSize) {
+              const wait = send(batch());
+              if (wait) {
+                parser.pause();
+                void wait.then(() => parser.resume());
+              }
+            }
+          }
+        } catch (error) {
+          stop(error, parser);
+        }
+      },
+      complete: () => {
+        if (stopped) return;
+        if (packed.length) void send(batch());
+        void send({ type: 'done', read, rejectedCount, rejected: fresh });
+        resolve();
+      },
+      error: (error: Error) => stop(new FileFault('io', `The CSV could not be read: ${error.message}`)),
+    });
+  });
+}
+
+/** The thread's side: messages to the main thread, which answers 'stored' for each batch it has inserted. */
+function runAsWorker(): void {
+  const port = parentPort!;
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  port.on('message', (m) => {
+    if (m !== 'stored') return;
+    inFlight--;
+    if (inFlight < IN_FLIGHT && wake) {
+      wake();
+      wake = null;
+    }
+  });
+  parsePopulationFile(workerData as ParseJob, (m) => {
+    port.postMessage(m);
+    if (m.type !== 'batch') return null;
+    inFlight++;
+    return inFlight >= IN_FLIGHT ? new Promise<void>((r) => (wake = r)) : null;
+  }).catch((error: unknown) => {
+    const code = error instanceof FileFault ? error.code : 'io';
+    port.postMessage({ type: 'error', code, message: error instanceof Error ? error.message : String(error) } satisfies ParseMessage);
+  });
+}
+
+if (parentPort && (workerData as { populationImport?: boolean } | undefined)?.populationImport) runAsWorker();
