@@ -4,11 +4,11 @@
  * in packed batches, with the rejected rows and the bytes read. The main thread only inserts, so parsing and
  * inserting use both cores. At most a few batches wait unacknowledged: the file is read no faster than it is stored.
  */
-import Papa from 'papaparse';
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PackedRow } from '../../../db/person-packing';
+import { csvChunkParser } from './csv-records';
 import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
 
 export interface ParseJob {
@@ -154,43 +154,49 @@ export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Pr
     packed.push(result);
   };
 
+  // Reads the decoded text chunk by chunk; pauses the file while the main thread catches up.
+  const records = csvChunkParser();
   return new Promise<void>((resolve, fail) => {
     let stopped = false;
-    const stop = (error: unknown, parser?: Papa.Parser) => {
+    const stop = (error: unknown) => {
       if (stopped) return;
       stopped = true;
-      fail(error); // before abort(): aborting calls complete(), which would resolve first
-      parser?.abort();
+      fail(error);
       source.destroy();
     };
-    decoded.on('error', (e) => stop(e));
-    Papa.parse<string[]>(decoded as unknown as File, {
-      skipEmptyLines: false,
-      chunk: (results, parser) => {
-        try {
-          for (const row of results.data) {
-            if (stopped) return;
-            onRow(row);
-            if (packed.length >= job.batchSize) {
-              const wait = send(batch());
-              if (wait) {
-                parser.pause();
-                void wait.then(() => parser.resume());
-              }
-            }
+    const take = (rows: string[][]) => {
+      for (const row of rows) {
+        onRow(row);
+        if (packed.length >= job.batchSize) {
+          const wait = send(batch());
+          if (wait) {
+            decoded.pause();
+            void wait.then(() => !stopped && decoded.resume());
           }
-        } catch (error) {
-          stop(error, parser);
         }
-      },
-      complete: () => {
-        if (stopped) return;
+      }
+    };
+    decoded.on('data', (text: string) => {
+      if (stopped) return;
+      try {
+        take(records.push(text));
+      } catch (error) {
+        stop(error);
+      }
+    });
+    decoded.on('end', () => {
+      if (stopped) return;
+      try {
+        take(records.end());
         if (packed.length) void send(batch());
         void send({ type: 'done', read, rejectedCount, rejected: fresh });
         resolve();
-      },
-      error: (error: Error) => stop(new FileFault('io', `The CSV could not be read: ${error.message}`)),
+      } catch (error) {
+        stop(error);
+      }
     });
+    decoded.on('error', (e) => stop(e));
+    source.on('error', (e) => stop(new FileFault('io', `The CSV could not be read: ${e.message}`)));
   });
 }
 
