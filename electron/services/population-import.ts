@@ -109,6 +109,26 @@ export async function importPopulationCsv(db: Db, file: string, options: ImportO
     throw new ImportFileError('io', `The file could not be read: ${(error as Error).message}`);
   }
   options.signal?.throwIfAborted?.();
+  // One import at a time per database: a second one would replace the first one's staging file.
+  if (importing.has(db)) throw new ImportFileError('io', 'Another register import is running on this database; wait for it to end.');
+  importing.add(db);
+  try {
+    return await importWith(db, file, size, options, clock, started);
+  } finally {
+    importing.delete(db);
+  }
+}
+
+const importing = new WeakSet<Db>();
+
+async function importWith(
+  db: Db,
+  file: string,
+  size: number,
+  options: ImportOptions,
+  clock: () => Date,
+  started: number,
+): Promise<ImportReport> {
   const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, registerSize: 0, seconds: 0 };
   const staging = openPersonStaging(db);
   const parser = startParser({
