@@ -125,6 +125,9 @@ function swapIn(db: Db, at: Date): number {
   // default, bounds the sorter's memory).
   const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
   db.pragma('cache_size = -262144');
+  // SQLite's sorter may use a helper thread for the sorted copy and the index builds (the shell's default is none).
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2');
   try {
     const count = db
       .transaction(() => {
@@ -144,6 +147,7 @@ function swapIn(db: Db, at: Date): number {
   } finally {
     db.pragma('foreign_keys = ON');
     db.pragma(`cache_size = ${cacheBefore}`);
+    db.pragma(`threads = ${threadsBefore}`);
     resetPeopleStatements(db);
   }
 }
