@@ -50,6 +50,7 @@ function utf8Guard(): Transform {
   // Strings out (object mode): papaparse takes them as they are instead of turning Buffers back into text.
   return new Transform({
     readableObjectMode: true,
+    readableHighWaterMark: 2,
     transform(chunk: Buffer, _enc, done) {
       try {
         done(null, decoder.decode(chunk, { stream: true }));
@@ -80,6 +81,7 @@ function cp1251Decoder(): Transform {
   const decoder = new TextDecoder('windows-1251');
   return new Transform({
     readableObjectMode: true,
+    readableHighWaterMark: 2,
     transform(chunk: Buffer, _enc, done) {
       done(null, decoder.decode(chunk, { stream: true }));
     },
@@ -92,9 +94,10 @@ function cp1251Decoder(): Transform {
 /** Parses the file, calling `send` for each message; `send` returns a promise when the reader must wait. */
 export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Promise<void> | null): Promise<void> {
   const total = fs.statSync(job.file).size;
+  // Bytes of the text parsed so far (not read ahead): the progress and the time left follow the rows.
   let bytes = 0;
+  const byteLength = job.encoding === 'windows-1251' ? (t: string) => t.length : (t: string) => Buffer.byteLength(t);
   const source = fs.createReadStream(job.file, { highWaterMark: 1 << 20 });
-  source.on('data', (c) => (bytes += (c as Buffer).length));
   const decoded = source.pipe(job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
 
   const seen = new Set<string>();
@@ -179,6 +182,7 @@ export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Pr
     decoded.on('data', (text: string) => {
       if (stopped) return;
       try {
+        bytes += byteLength(text);
         take(records.push(text));
       } catch (error) {
         stop(error);
