@@ -33,6 +33,25 @@ export function nameKey(name: string | null | undefined): string {
     .replace(FOLDABLE, (ch) => FOLD[ch]!);
 }
 
+/**
+ * The name as written, for ranking: lower case, Kazakh letters and Ё kept, everything that is not a letter or digit
+ * dropped. A query typed with Kazakh letters ("Әл") matches these keys only for names that have those very
+ * letters, so those people come before the ones matched only through the folded key (Ал…).
+ */
+export function exactNameKey(name: string | null | undefined): string {
+  if (!name) return '';
+  return name.toLowerCase().replace(NOT_LETTER_OR_DIGIT, '');
+}
+
+/** The typed query's name parts as exact keys: "Әлі сер" → ["әлі", "сер"] (the parts nameQueryKeys folds). */
+export function exactQueryKeys(query: string): string[] {
+  return query
+    .split(/[\s,]+/)
+    .map(exactNameKey)
+    .filter((k) => k.length > 0)
+    .slice(0, 3);
+}
+
 /** Splits a typed query into name-part keys: "әлі сер" → ["АЛИ", "СЕР"]; at most surname, given name, patronymic. */
 export function nameQueryKeys(query: string): string[] {
   return query

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations';
 import { systemClock } from '../common/clock';
+import { exactNameKey } from '../common/text';
 
 export type Db = Database.Database;
 
@@ -92,11 +93,17 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   if (from > latest) throw new DatabaseVersionError(db.name, from, latest);
   const pending = migrations.filter((m) => m.version > from);
   if (pending.length === 0) return from;
+  registerMigrationFunctions(db);
   db.transaction(() => {
     for (const m of pending) db.exec(m.sql);
     db.pragma(`user_version = ${latest}`);
   }).immediate();
   return latest;
+}
+
+/** Functions a migration's SQL calls to fill a new column the way the application computes it. */
+function registerMigrationFunctions(db: Db): void {
+  db.function('tirkeu_exact_name_key', { deterministic: true }, (name: unknown) => exactNameKey(name as string | null));
 }
 
 /** `VACUUM INTO` writes a consistent copy synchronously, WAL contents included. */

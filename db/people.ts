@@ -1,9 +1,11 @@
 /**
- * The local population register. IIN look-ups hit the primary key; name search is a range scan over the folded
- * name keys (common/text.ts) in index order, so the first 20 matches come without sorting the whole match set.
+ * The local population register. IIN look-ups hit the primary key; name search is a range scan over the name keys
+ * (common/text.ts) in index order, so the first 20 matches come without sorting the whole match set: first over
+ * the keys as written (Kazakh letters kept), then, to fill the list, over the folded keys (Ә→А…), so "Әл" lists
+ * the Әл… names before the Ал… ones.
  */
 import type { Person } from '../common/schemas';
-import { nameKey, nameQueryKeys, prefixUpperBound } from '../common/text';
+import { exactNameKey, exactQueryKeys, nameKey, nameQueryKeys, prefixUpperBound } from '../common/text';
 import type { Db } from './connection';
 import { statementCache } from './statements';
 
@@ -31,36 +33,69 @@ const toPerson = (r: PersonRow): Person => ({
   source: r.source,
 });
 
+/**
+ * Prefix search over one name index (key columns surname, given, patronymic), in index order. `INDEXED BY`: the
+ * planner must not pick the other name index, whose order is not this one's.
+ */
+function nameStatements(db: Db, cols: string, index: string, [sur, given, patr]: [string, string, string]) {
+  return {
+    surname: db.prepare(
+      `SELECT ${cols} FROM person INDEXED BY ${index} WHERE ${sur} >= ? AND ${sur} < ? ORDER BY ${sur}, ${given}, ${patr} LIMIT ?`,
+    ),
+    nextSurname: db.prepare(`SELECT ${sur} AS k FROM person INDEXED BY ${index} WHERE ${sur} > ? AND ${sur} < ? ORDER BY ${sur} LIMIT 1`),
+    firstSurname: db.prepare(`SELECT ${sur} AS k FROM person INDEXED BY ${index} WHERE ${sur} >= ? AND ${sur} < ? ORDER BY ${sur} LIMIT 1`),
+    withinSurname: db.prepare(
+      `SELECT ${cols} FROM person INDEXED BY ${index} WHERE ${sur} = ? AND ${given} >= ? AND ${given} < ? AND ${patr} >= ? AND ${patr} < ?
+       ORDER BY ${given}, ${patr} LIMIT ?`,
+    ),
+  };
+}
+
+type NameStatements = ReturnType<typeof nameStatements>;
+
+/** Up to `limit` people whose name parts start with the keys (surname, given name, patronymic). */
+function byNameKeys(s: NameStatements, [sur, given, patr]: string[], limit: number): PersonRow[] {
+  if (!sur || limit <= 0) return [];
+  if (given === undefined) return s.surname.all(sur, prefixUpperBound(sur), limit) as PersonRow[];
+  // Surname prefix + given (+ patronymic) prefix: a skip scan. SQLite would walk every index entry under the
+  // surname prefix and filter the given name; instead, jump from one distinct surname to the next and seek the
+  // given-name range inside each — a few index seeks per surname, however many people share it.
+  const surHi = prefixUpperBound(sur);
+  const givenHi = prefixUpperBound(given);
+  const patrLo = patr ?? '';
+  const patrHi = patr === undefined ? '\u{10FFFF}' : prefixUpperBound(patr);
+  const out: PersonRow[] = [];
+  let row = s.firstSurname.get(sur, surHi) as { k: string } | undefined;
+  while (row && out.length < limit) {
+    out.push(...(s.withinSurname.all(row.k, given, givenHi, patrLo, patrHi, limit - out.length) as PersonRow[]));
+    row = s.nextSurname.get(row.k, surHi) as { k: string } | undefined;
+  }
+  return out;
+}
+
 function prepare(db: Db) {
   const cols = 'iin, surname, given_name, patronymic, birth_date, sex, address, phone, source';
   return {
     byIin: db.prepare(`SELECT ${cols} FROM person WHERE iin = ?`),
     iinPrefix: db.prepare(`SELECT ${cols} FROM person WHERE iin >= ? AND iin < ? ORDER BY iin LIMIT ?`),
-    surname: db.prepare(
-      `SELECT ${cols} FROM person WHERE surname_key >= ? AND surname_key < ?
-       ORDER BY surname_key, given_key, patronymic_key LIMIT ?`,
-    ),
-    nextSurname: db.prepare(`SELECT surname_key FROM person WHERE surname_key > ? AND surname_key < ? ORDER BY surname_key LIMIT 1`),
-    firstSurname: db.prepare(`SELECT surname_key FROM person WHERE surname_key >= ? AND surname_key < ? ORDER BY surname_key LIMIT 1`),
-    withinSurname: db.prepare(
-      `SELECT ${cols} FROM person WHERE surname_key = ? AND given_key >= ? AND given_key < ? AND patronymic_key >= ? AND patronymic_key < ?
-       ORDER BY given_key, patronymic_key LIMIT ?`,
-    ),
+    folded: nameStatements(db, cols, 'person_by_name', ['surname_key', 'given_key', 'patronymic_key']),
+    exact: nameStatements(db, cols, 'person_by_exact_name', ['surname_exact', 'given_exact', 'patronymic_exact']),
     upsert: db.prepare(
       `INSERT INTO person (iin, surname, given_name, patronymic, birth_date, sex, address, phone, source,
-                           surname_key, given_key, patronymic_key, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           surname_key, given_key, patronymic_key, surname_exact, given_exact, patronymic_exact, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (iin) DO UPDATE SET surname = excluded.surname, given_name = excluded.given_name,
          patronymic = excluded.patronymic, birth_date = excluded.birth_date, sex = excluded.sex,
          address = coalesce(excluded.address, person.address), phone = coalesce(excluded.phone, person.phone),
          source = excluded.source, surname_key = excluded.surname_key, given_key = excluded.given_key,
-         patronymic_key = excluded.patronymic_key, updated_at = excluded.updated_at`,
+         patronymic_key = excluded.patronymic_key, surname_exact = excluded.surname_exact,
+         given_exact = excluded.given_exact, patronymic_exact = excluded.patronymic_exact, updated_at = excluded.updated_at`,
     ),
     insert: db.prepare(
       `INSERT INTO person (iin, surname, given_name, patronymic, birth_date, sex, address, phone, source,
-                           surname_key, given_key, patronymic_key, updated_at)
+                           surname_key, given_key, patronymic_key, surname_exact, given_exact, patronymic_exact, updated_at)
        VALUES (@iin, @surname, @givenName, @patronymic, @birthDate, @sex, @address, @phone, @source,
-               @surnameKey, @givenKey, @patronymicKey, @updatedAt)`,
+               @surnameKey, @givenKey, @patronymicKey, @surnameExact, @givenExact, @patronymicExact, @updatedAt)`,
     ),
   };
 }
@@ -80,23 +115,13 @@ export function searchPeople(db: Db, query: string, limit: number): Person[] {
   if (/^\d+$/.test(q)) {
     return (s.iinPrefix.all(q, prefixUpperBound(q), limit) as PersonRow[]).map(toPerson);
   }
-  const [sur, given, patr] = nameQueryKeys(q);
-  if (!sur) return [];
-  if (given === undefined) return (s.surname.all(sur, prefixUpperBound(sur), limit) as PersonRow[]).map(toPerson);
-  // Surname prefix + given (+ patronymic) prefix: a skip scan. SQLite would walk every index entry under the
-  // surname prefix and filter the given name; instead, jump from one distinct surname to the next and seek the
-  // given-name range inside each — a few index seeks per surname, however many people share it.
-  const surHi = prefixUpperBound(sur);
-  const givenHi = prefixUpperBound(given);
-  const patrLo = patr ?? '';
-  const patrHi = patr === undefined ? '\u{10FFFF}' : prefixUpperBound(patr);
-  const out: PersonRow[] = [];
-  let row = s.firstSurname.get(sur, surHi) as { surname_key: string } | undefined;
-  while (row && out.length < limit) {
-    out.push(...(s.withinSurname.all(row.surname_key, given, givenHi, patrLo, patrHi, limit - out.length) as PersonRow[]));
-    row = s.nextSurname.get(row.surname_key, surHi) as { surname_key: string } | undefined;
-  }
-  return out.map(toPerson);
+  const exact = byNameKeys(s.exact, exactQueryKeys(q), limit);
+  if (exact.length === limit) return exact.map(toPerson);
+  // The rest through the folded keys. They find the exact matches too (folding maps a name's letters one way),
+  // so `limit` folded rows hold at least `limit - exact.length` new ones.
+  const seen = new Set(exact.map((r) => r.iin));
+  const folded = byNameKeys(s.folded, nameQueryKeys(q), limit).filter((r) => !seen.has(r.iin));
+  return [...exact, ...folded.slice(0, limit - exact.length)].map(toPerson);
 }
 
 export type PersonInput = Person;
@@ -107,6 +132,9 @@ function params(p: PersonInput, at: Date) {
     surnameKey: nameKey(p.surname),
     givenKey: nameKey(p.givenName),
     patronymicKey: nameKey(p.patronymic),
+    surnameExact: exactNameKey(p.surname),
+    givenExact: exactNameKey(p.givenName),
+    patronymicExact: exactNameKey(p.patronymic),
     updatedAt: at.toISOString(),
   };
 }
@@ -134,21 +162,16 @@ export function upsertPerson(db: Db, p: PersonInput, at: Date | string): void {
     nameKey(p.surname),
     nameKey(p.givenName),
     nameKey(p.patronymic),
+    exactNameKey(p.surname),
+    exactNameKey(p.givenName),
+    exactNameKey(p.patronymic),
     typeof at === 'string' ? at : at.toISOString(),
   );
 }
 
-/**
- * For a first load into an empty register: drop the name index and build it once at the end (sorted build),
- * which is several times faster than two million random inserts into it.
- */
-export function withoutNameIndex<T>(db: Db, load: () => Promise<T>): Promise<T> {
-  db.exec('DROP INDEX IF EXISTS person_by_name');
+/** Forget the prepared statements of this connection (the import replaced the person table). */
+export function resetPeopleStatements(db: Db): void {
   statements.reset(db);
-  return load().finally(() => {
-    db.exec('CREATE INDEX IF NOT EXISTS person_by_name ON person (surname_key, given_key, patronymic_key)');
-    statements.reset(db);
-  });
 }
 
 export function countPeople(db: Db): number {

@@ -54,6 +54,16 @@ export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) 
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // The register import's parser runs on a worker thread (electron/services/population-import.ts looks for it
+  // beside the main bundle): a bundle of its own.
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'electron', 'services', 'population', 'parse-worker.ts')],
+    outfile: path.join(distDir, 'electron', 'population-import-worker.js'),
+    format: 'esm',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   await esbuild({
     ...common,
     entryPoints: [path.join(root, 'electron', 'preload.ts')],

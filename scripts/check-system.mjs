@@ -1,5 +1,5 @@
 // The tests use real parts: Chromium for the UI, SoftHSM2 + OpenSC for the PKCS#11 token, OpenSSL for the
-// test PKI (under faketime, at the test clock's time), poppler's pdftotext for printouts, PostgreSQL for the central server's tests. This installs the missing Debian packages when it can (root with
+// test PKI (under faketime, at the test clock's time), poppler's pdftotext for printouts, PostgreSQL for the central server's tests, the sqlite3 shell for the bench's import baseline. This installs the missing Debian packages when it can (root with
 // apt-get), and otherwise stops at once naming the exact command. Set TIRKEU_NO_APT=1 to never install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,6 +13,8 @@ const NEEDS = [
   { pkg: 'faketime', present: () => has('faketime') },
   { pkg: 'poppler-utils', present: () => has('pdftotext') },
   { pkg: 'postgresql', present: () => postgresBinaries() },
+  // The bench's native baseline for the register import (issue 18): the sqlite3 shell loading the same file.
+  { pkg: 'sqlite3', present: () => has('sqlite3') },
 ];
 
 function postgresBinaries() {

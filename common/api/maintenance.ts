@@ -72,11 +72,16 @@ const rejectedRowSchema = z.object({
 });
 export const uploadStatusSchema = z.object({
   id: z.string(),
-  state: z.enum(['uploading', 'importing', 'done', 'failed']),
+  state: z.enum(['uploading', 'importing', 'done', 'failed', 'cancelled']),
   fileName: z.string(),
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   rows: z.number().int().nonnegative(),
+  /** While importing: 'reading' the file, or 'finishing' (the new register sorted, indexed and swapped in). */
+  phase: z.enum(['reading', 'finishing']).nullable(),
+  rowsPerSecond: z.number().nonnegative(),
+  /** Estimated seconds until the import ends; null until there is a rate. */
+  secondsLeft: z.number().nonnegative().nullable(),
   report: z.object({ read: z.number().int(), imported: z.number().int(), rejectedCount: z.number().int(), seconds: z.number() }).nullable(),
   rejected: z.array(rejectedRowSchema),
   error: z.object({ code: z.enum(['encoding', 'header', 'io', 'internal']), message: z.string() }).nullable(),
@@ -133,6 +138,8 @@ export const maintenanceApi = defineSlice(['backups', 'auditLog', 'populationImp
     result: uploadStatusSchema,
   }),
   'populationImport.status': method({ access: ADMIN, args: z.object({ id: uploadId }).strict(), result: uploadStatusSchema }),
+  // Stops an import before its new register is swapped in: the register stays as it was.
+  'populationImport.cancel': method({ access: ADMIN, args: z.object({ id: uploadId }).strict(), result: uploadStatusSchema }),
   // All listed rejected rows (up to 1000) as the file the screen saves, in the language it asks for.
   'populationImport.rejectedRows': method({
     access: ADMIN,

@@ -197,6 +197,7 @@ export const PROJECTIONS = {
   'populationImport.chunk': AS_IS,
   'populationImport.start': AS_IS,
   'populationImport.status': AS_IS,
+  'populationImport.cancel': AS_IS,
   'populationImport.rejectedRows': AS_IS,
   'loginLinks.issue': AS_IS,
   // Clinic set-up (issue 16): trust files, the answer key's certificate (never the key), the token check; administrator only.

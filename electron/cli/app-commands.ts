@@ -19,7 +19,7 @@ import { seedDemoData } from '../services/demo-data';
 import { createLogger } from '../services/log';
 import { resetPassword } from '../services/staff-admin';
 import { defaultDataDir, RENDERER_DIR } from '../services/paths';
-import { ImportFileError, importPopulationCsv, rejectedRowsCsv } from '../services/population-import';
+import { ImportCancelledError, ImportFileError, importPopulationCsv, rejectedRowsCsv } from '../services/population-import';
 import { rejectionText } from '../../common/population-rejections';
 import { LANGUAGES, type Language } from '../../common/roles';
 import { startSync, stopSync } from '../services/sync/index';
@@ -88,15 +88,26 @@ export const appCommands: Record<string, Command> = {
     }
     const { app } = openApp({ dataDir: dataDirOf(values, io) });
     const progress = progressReporter(io.stderr, 'Importing');
+    // Ctrl-C stops the import cleanly: the staged rows are dropped and the register stays as it was.
+    const abort = new AbortController();
+    const onInterrupt = () => abort.abort();
+    process.once('SIGINT', onInterrupt);
     try {
       const report = await importPopulationCsv(app.db, file, {
         actor: SYSTEM_ACTOR,
         encoding: values.encoding as 'utf-8' | 'windows-1251' | undefined,
-        onProgress: (done, total, rows) => progress.update(done, total, rows),
+        signal: abort.signal,
+        onProgress: (p) =>
+          progress.update(p.bytes, p.total, p.rows, {
+            rowsPerSecond: p.rowsPerSecond,
+            secondsLeft: p.secondsLeft,
+            step: p.phase === 'finishing' ? 'sorting, indexing and swapping in the new register…' : undefined,
+          }),
       });
       progress.done();
       io.stdout.write(
-        `Read ${report.read} rows: imported ${report.imported}, rejected ${report.rejectedCount} in ${report.seconds.toFixed(1)} s\n`,
+        `Read ${report.read} rows: imported ${report.imported}, rejected ${report.rejectedCount} in ${report.seconds.toFixed(1)} s ` +
+          `(${Math.round(report.read / Math.max(report.seconds, 0.001)).toLocaleString('en-US')} rows/s); ${report.registerSize} people in the register\n`,
       );
       if (report.rejectedCount > 0) {
         const out = file.replace(/\.csv$/i, '') + '.rejected.csv';
@@ -109,17 +120,18 @@ export const appCommands: Record<string, Command> = {
       return 0;
     } catch (error) {
       progress.done();
+      if (error instanceof ImportCancelledError) {
+        io.stderr.write(`${error.message}\n`);
+        return 130;
+      }
       if (error instanceof ImportFileError) {
-        // The header is checked before any row; a later fault keeps the whole batches already committed.
-        const after =
-          error.code === 'header'
-            ? 'Nothing from the file was imported.\n'
-            : 'Rows saved before the error stay; re-running the corrected file is safe (rows are updated, not doubled).\n';
-        io.stderr.write(`${error.message}\n${after}`);
+        // The new register is swapped in only at the end: a fault anywhere before leaves the old one whole.
+        io.stderr.write(`${error.message}\nNothing from the file was imported; the register is as it was.\n`);
         return 1;
       }
       throw error;
     } finally {
+      process.off('SIGINT', onInterrupt);
       app.db.close();
     }
   },

@@ -2,38 +2,29 @@
  * Import of the population register (ЖТ МДБ extract) from CSV.
  *
  * Every row is checked on its own: a broken row is rejected with its line number and reason and the others go
- * in. Rows are committed in batches so a 2,000,000-row refresh never holds the writer for long (the desk keeps
- * working during an import); re-running the same file is idempotent (upsert by IIN). The file must be UTF-8;
- * Windows-1251 (what Excel often saves) is recognised and named, or read with `encoding: 'windows-1251'`.
+ * in. A worker thread reads and checks the file (population/parse-worker.ts) while this thread stores the good
+ * rows in a staging database; at the end one transaction builds the new register in IIN order, builds its name
+ * indexes and swaps it in for the old one (db/people-load.ts). A cancelled, failed or crashed import therefore
+ * leaves the previous register exactly as it was. People already there and absent from the file are kept; a
+ * re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what Excel often saves)
+ * is recognised and named, or read with `encoding: 'windows-1251'`.
  */
-import Papa from 'papaparse';
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
-import { parseIin } from '../../common/iin';
-import type { Person } from '../../common/schemas';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
-import { countPeople, upsertPerson, withoutNameIndex } from '../../db/people';
+import { openPersonStaging } from '../../db/people-load';
 import { systemClock } from '../../common/clock';
 import type { Language } from '../../common/roles';
-import {
-  FIELD_OF,
-  rejectedFieldLabel,
-  rejectedRowsHeader,
-  rejectionText,
-  type Rejection,
-  type RejectionCode,
-} from '../../common/population-rejections';
+import { FIELD_OF, rejectedFieldLabel, rejectedRowsHeader, rejectionText } from '../../common/population-rejections';
 import { toCsv } from './csv';
+import type { ParseJob, ParseMessage } from './population/parse-worker';
+import type { RejectedRow } from './population/rows';
 
-export const REQUIRED_COLUMNS = ['iin', 'surname', 'given_name'] as const;
-export const OPTIONAL_COLUMNS = ['patronymic', 'birth_date', 'sex', 'address', 'phone'] as const;
-
-/** A rejected row: its line, the IIN as typed and why, as a code with parameters (common/population-rejections.ts). */
-export interface RejectedRow extends Rejection {
-  line: number;
-  iin: string;
-}
+export { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowToPerson, type RejectedRow } from './population/rows';
 
 export interface ImportReport {
   read: number;
@@ -41,6 +32,8 @@ export interface ImportReport {
   rejected: RejectedRow[];
   /** Rejections past this many are counted but not listed. */
   rejectedCount: number;
+  /** People in the register after the import (the file's and those kept from before). */
+  registerSize: number;
   seconds: number;
 }
 
@@ -54,168 +47,142 @@ export class ImportFileError extends Error {
   }
 }
 
+/** The import was cancelled before its register was swapped in: the previous register is unchanged. */
+export class ImportCancelledError extends Error {
+  readonly code = 'cancelled';
+  constructor() {
+    super('The import was cancelled; the register is as it was before.');
+    this.name = 'ImportCancelledError';
+  }
+}
+
+export interface ImportProgress {
+  /** 'reading': rows are read, checked and staged; 'finishing': the new register is sorted, indexed and swapped in. */
+  phase: 'reading' | 'finishing';
+  bytes: number;
+  total: number;
+  /** Rows read so far (good and rejected). */
+  rows: number;
+  rowsPerSecond: number;
+  /** Estimated seconds until the import ends, the finishing step included; null until there is a rate. */
+  secondsLeft: number | null;
+}
+
 export interface ImportOptions {
   actor: Actor;
   clock?: () => Date;
   encoding?: 'utf-8' | 'windows-1251';
+  /** Rows per batch the worker hands over (each batch is one short transaction on this thread). */
   batchSize?: number;
-  /** Called after each batch with bytes read so far and the file size. */
-  onProgress?: (done: number, total: number, rows: number) => void;
+  onProgress?: (progress: ImportProgress) => void;
   maxListedRejections?: number;
+  /** Aborting cancels the import: the staged rows are dropped and the register stays as it was. */
+  signal?: AbortSignal;
 }
 
-const NAME_RE = /^[\p{L}][\p{L}\p{M}' -]*$/u;
+/**
+ * The finishing step (sorted copy, two index builds, swap) measured at about this share of the reading time on
+ * the bench's data; the estimate of time left adds it so the last minutes are not a surprise.
+ */
+const FINISH_SHARE = 0.6;
 
-const rejected = (code: RejectionCode, params?: Rejection['params']): Rejection => (params ? { code, params } : { code });
-
-/** Validates one CSV record; returns the person or why it is rejected. */
-export function rowToPerson(rec: Record<string, string>): Person | Rejection {
-  const iin = (rec.iin ?? '').trim();
-  const parsed = parseIin(iin);
-  if (!parsed.valid) return rejected('iin-invalid', { reason: parsed.reason });
-  const surname = (rec.surname ?? '').trim();
-  const given = (rec.given_name ?? '').trim();
-  const patronymic = (rec.patronymic ?? '').trim() || null;
-  if (!surname) return rejected('surname-missing');
-  if (!NAME_RE.test(surname)) return rejected('surname-not-letters');
-  if (!given) return rejected('given-name-missing');
-  if (!NAME_RE.test(given)) return rejected('given-name-not-letters');
-  if (patronymic && !NAME_RE.test(patronymic)) return rejected('patronymic-not-letters');
-  const birth = (rec.birth_date ?? '').trim();
-  if (birth && birth !== parsed.birthDate) return rejected('birth-date-mismatch', { given: birth, fromIin: parsed.birthDate });
-  const sex = (rec.sex ?? '').trim().toUpperCase();
-  if (sex && sex !== parsed.sex) return rejected('sex-mismatch', { given: sex, fromIin: parsed.sex });
-  return {
-    iin,
-    surname,
-    givenName: given,
-    patronymic,
-    birthDate: parsed.birthDate,
-    sex: parsed.sex,
-    address: (rec.address ?? '').trim().slice(0, 200) || null,
-    phone: (rec.phone ?? '').trim().slice(0, 32) || null,
-    source: 'register',
-  };
-}
-
-/** A stream stage that refuses bytes that are not UTF-8, naming Windows-1251 when that is what they look like. */
-function utf8Guard(): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      try {
-        done(null, decoder.decode(chunk, { stream: true }));
-      } catch {
-        const cyrillic1251 = chunk.some((b) => b >= 0xc0);
-        done(
-          new ImportFileError(
-            'encoding',
-            cyrillic1251
-              ? 'The file is not UTF-8: it looks like Windows-1251. Save it as "CSV UTF-8" or import with --encoding windows-1251.'
-              : 'The file is not UTF-8 text. Save it as "CSV UTF-8".',
-          ),
-        );
-      }
-    },
-  });
-}
-
-function cp1251Decoder(): Transform {
-  const decoder = new TextDecoder('windows-1251');
-  return new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      done(null, decoder.decode(chunk, { stream: true }));
-    },
+/** The worker: the bundled script beside the built main process, or the TypeScript source through tsx. */
+function startParser(job: ParseJob): Worker {
+  const workerData = { ...job, populationImport: true };
+  const built = new URL('./population-import-worker.js', import.meta.url);
+  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) return new Worker(built, { workerData });
+  const source = new URL('./population/parse-worker.ts', import.meta.url).href;
+  // tsx's ESM entry (a development dependency: the packaged application runs the bundled script above).
+  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`, {
+    eval: true,
+    workerData,
   });
 }
 
 export async function importPopulationCsv(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
   const clock = options.clock ?? systemClock;
-  const total = fs.statSync(file).size;
-  let bytes = 0;
-  const source = fs.createReadStream(file, { highWaterMark: 1 << 20 });
-  source.on('data', (c) => (bytes += (c as Buffer).length));
-  const decoded = source.pipe(options.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
-
-  const batchSize = options.batchSize ?? 20_000;
-  const maxListed = options.maxListedRejections ?? 1000;
-  const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, seconds: 0 };
-  const seen = new Set<string>();
-  let batch: Person[] = [];
-  const flush = db.transaction((people: Person[], at: Date) => {
-    const stamp = at.toISOString();
-    for (const p of people) upsertPerson(db, p, stamp);
-  });
-  const commit = () => {
-    if (batch.length === 0) return;
-    flush.immediate(batch, clock());
-    report.imported += batch.length;
-    batch = [];
-    options.onProgress?.(bytes, total, report.read);
-  };
-  const reject = (line: number, iin: string, why: Rejection) => {
-    report.rejectedCount++;
-    if (report.rejected.length < maxListed) report.rejected.push({ line, iin, ...why });
-  };
-
-  // A bigger page cache while importing: rows arrive in IIN-random order, so both B-trees take random inserts.
-  const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -262144');
-  let columns: string[] | null = null;
-  let line = 1;
-  const onRow = (cells: string[]) => {
-    if (!columns) {
-      columns = cells.map((c) =>
-        c
-          .replace(/^\uFEFF/, '')
-          .trim()
-          .toLowerCase(),
-      );
-      const missing = REQUIRED_COLUMNS.filter((c) => !columns!.includes(c));
-      if (missing.length)
-        throw new ImportFileError(
-          'header',
-          `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`,
-        );
-      return;
-    }
-    line++;
-    if (cells.length === 1 && cells[0] === '') return; // blank line
-    report.read++;
-    const record: Record<string, string> = {};
-    for (let i = 0; i < columns.length; i++) record[columns[i]!] = cells[i] ?? '';
-    const result = rowToPerson(record);
-    if ('code' in result) return reject(line, record.iin ?? '', result);
-    if (seen.has(result.iin)) return reject(line, result.iin, rejected('duplicate'));
-    seen.add(result.iin);
-    batch.push(result);
-    if (batch.length >= batchSize) commit();
-  };
-
-  const load = () =>
-    new Promise<void>((resolve, reject) => {
-      decoded.on('error', reject);
-      Papa.parse<string[]>(decoded as unknown as File, {
-        skipEmptyLines: false,
-        chunk: (results, parser) => {
-          try {
-            for (const row of results.data) onRow(row);
-          } catch (error) {
-            reject(error); // before abort(): aborting calls complete(), which would resolve first
-            parser.abort();
-          }
-        },
-        complete: () => resolve(),
-        error: (error: Error) => reject(new ImportFileError('io', `The CSV could not be read: ${error.message}`)),
-      });
-    }).then(commit);
+  let size: number;
   try {
-    await (countPeople(db) === 0 ? withoutNameIndex(db, load) : load());
+    size = fs.statSync(file).size;
+  } catch (error) {
+    throw new ImportFileError('io', `The file could not be read: ${(error as Error).message}`);
+  }
+  options.signal?.throwIfAborted?.();
+  // One import at a time per database: a second one would replace the first one's staging file.
+  if (importing.has(db)) throw new ImportFileError('io', 'Another register import is running on this database; wait for it to end.');
+  importing.add(db);
+  try {
+    return await importWith(db, file, size, options, clock, started);
   } finally {
-    // Batches already committed stay: each is a consistent set of whole rows and re-running the file is safe.
-    source.destroy();
-    db.pragma(`cache_size = ${cacheBefore}`);
+    importing.delete(db);
+  }
+}
+
+const importing = new WeakSet<Db>();
+
+async function importWith(
+  db: Db,
+  file: string,
+  size: number,
+  options: ImportOptions,
+  clock: () => Date,
+  started: number,
+): Promise<ImportReport> {
+  const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, registerSize: 0, seconds: 0 };
+  const staging = openPersonStaging(db);
+  const parser = startParser({
+    file,
+    encoding: options.encoding ?? 'utf-8',
+    batchSize: options.batchSize ?? 10_000,
+    maxListedRejections: options.maxListedRejections ?? 1000,
+  });
+  const progress = (phase: ImportProgress['phase'], bytes: number) => {
+    if (!options.onProgress) return;
+    const elapsed = (performance.now() - started) / 1000;
+    const readLeft = bytes > 0 ? (elapsed * (size - bytes)) / bytes : null;
+    options.onProgress({
+      phase,
+      bytes,
+      total: size,
+      rows: report.read,
+      rowsPerSecond: elapsed > 0 ? report.read / elapsed : 0,
+      secondsLeft: readLeft === null ? null : readLeft + FINISH_SHARE * (readLeft + elapsed),
+    });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const cancel = () => reject(new ImportCancelledError());
+      if (options.signal?.aborted) return cancel();
+      options.signal?.addEventListener('abort', cancel, { once: true });
+      parser.on('message', (m: ParseMessage) => {
+        try {
+          if (m.type === 'error') return reject(new ImportFileError(m.code, m.message));
+          report.read = m.read;
+          report.rejectedCount = m.rejectedCount;
+          report.rejected.push(...m.rejected);
+          if (m.type === 'done') return resolve();
+          if (options.signal?.aborted) return; // the abort listener rejects
+          report.imported += staging.store(m.packed);
+          parser.postMessage('stored');
+          progress('reading', m.bytes);
+        } catch (error) {
+          reject(error);
+        }
+      });
+      parser.on('error', reject);
+      parser.on('exit', (code) => reject(new ImportFileError('io', `The file's reader stopped (exit code ${code}).`)));
+    });
+    if (options.signal?.aborted) throw new ImportCancelledError();
+    progress('finishing', size);
+    report.registerSize = staging.swapIn(clock());
+  } catch (error) {
+    staging.discard();
+    throw error;
+  } finally {
+    void parser.terminate();
   }
   report.seconds = (performance.now() - started) / 1000;
   db.transaction(() =>

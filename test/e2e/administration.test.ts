@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
+import { CSV_HEADER, generatePeople, personCsvLine } from '../../electron/services/demo-population';
 import { caller, TEST_PASSWORD } from '../helpers/app';
 import { logIn, screenshot, startBrowserSession, type BrowserSession } from '../helpers/browser';
 
@@ -87,6 +88,16 @@ describe('the Administration screen', () => {
       const saved = fs.readFileSync((await download.path())!, 'utf8');
       expect(saved.split('\n')[0]).toBe('\uFEFFСтрока,ИИН,Поле,Причина');
       expect(saved).toContain('3,123456789012,"ИИН","неверный ИИН');
+
+      // A large register: the rate and the time left while it reads; stopped, the register stays as it was.
+      const big = [CSV_HEADER, ...[...generatePeople(150_000, 8)].map(personCsvLine)].join('\n');
+      await page.locator('[data-test="import-file"]').setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(big) });
+      await page.locator('[data-test="import-start"]').click();
+      await page.locator('[data-test="import-progress-text"]', { hasText: /строк в секунду; осталось около \d+:\d\d/ }).waitFor();
+      await screenshot(page, 'administration-import-progress-ru-1024');
+      await page.locator('[data-test="import-cancel"]').click();
+      await page.locator('[data-test="import-cancelled"]').waitFor();
+      expect(await page.locator('[data-test="import-cancelled"]').textContent()).toContain('Регистр остался прежним');
 
       // A new one-time link for another browser, without restarting.
       await page.locator('[data-test="link-issue"]').click();

@@ -13,12 +13,12 @@ import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { FIELD_OF, type RejectedField } from '../../../common/population-rejections';
 import type { Language } from '../../../common/roles';
-import { ImportFileError, importPopulationCsv, rejectedRowsCsv, type RejectedRow } from '../population-import';
+import { ImportCancelledError, ImportFileError, importPopulationCsv, rejectedRowsCsv, type RejectedRow } from '../population-import';
 
 /** A rejected row with the column it is about (the screen names it by its label). */
 const withField = (r: RejectedRow): RejectedRow & { field: RejectedField } => ({ ...r, field: FIELD_OF[r.code] });
 
-export type UploadState = 'uploading' | 'importing' | 'done' | 'failed';
+export type UploadState = 'uploading' | 'importing' | 'done' | 'failed' | 'cancelled';
 
 export interface UploadStatus {
   id: string;
@@ -28,6 +28,9 @@ export interface UploadStatus {
   done: number;
   total: number;
   rows: number;
+  phase: 'reading' | 'finishing' | null;
+  rowsPerSecond: number;
+  secondsLeft: number | null;
   report: { read: number; imported: number; rejectedCount: number; seconds: number } | null;
   /** The first rejected rows, each with the column it is about. */
   rejected: Array<RejectedRow & { field: RejectedField }>;
@@ -38,6 +41,7 @@ interface Upload extends UploadStatus {
   file: string;
   app: AppContext;
   allRejected: RejectedRow[];
+  abort: AbortController | null;
 }
 
 const SHOWN_REJECTIONS = 50;
@@ -53,7 +57,7 @@ function uploadOf(app: AppContext, id: string): Upload {
   return u;
 }
 
-const statusOf = ({ file: _f, app: _a, allRejected: _r, ...status }: Upload): UploadStatus => status;
+const statusOf = ({ file: _f, app: _a, allRejected: _r, abort: _c, ...status }: Upload): UploadStatus => status;
 
 /** Uploads remembered for their status and rejected rows; older ones are forgotten (and their files removed). */
 const KEPT_UPLOADS = 5;
@@ -75,12 +79,16 @@ export function beginUpload(app: AppContext, fileName: string, total: number): U
     done: 0,
     total,
     rows: 0,
+    phase: null,
+    rowsPerSecond: 0,
+    secondsLeft: null,
     report: null,
     rejected: [],
     error: null,
     file,
     app,
     allRejected: [],
+    abort: null,
   };
   uploads.set(id, u);
   return statusOf(u);
@@ -106,14 +114,27 @@ export function startImport(app: AppContext, admin: StaffRow, id: string, encodi
   if (u.done !== u.total) throw new ApiError('validation', `the upload has ${u.done} of ${u.total} bytes`, undefined, ['offset']);
   u.state = 'importing';
   u.done = 0;
+  u.phase = 'reading';
+  u.abort = new AbortController();
   void importPopulationCsv(app.db, u.file, {
     actor: actorOf(admin),
     clock: app.clock,
     encoding,
-    onProgress: (done, total, rows) => Object.assign(u, { done, total, rows }),
+    signal: u.abort.signal,
+    onProgress: (p) =>
+      Object.assign(u, {
+        done: p.bytes,
+        total: p.total,
+        rows: p.rows,
+        phase: p.phase,
+        rowsPerSecond: Math.round(p.rowsPerSecond),
+        secondsLeft: p.secondsLeft === null ? null : Math.round(p.secondsLeft),
+      }),
   })
     .then((report) => {
       u.state = 'done';
+      u.phase = null;
+      u.secondsLeft = 0;
       u.done = u.total;
       u.rows = report.read;
       u.report = { read: report.read, imported: report.imported, rejectedCount: report.rejectedCount, seconds: report.seconds };
@@ -122,14 +143,32 @@ export function startImport(app: AppContext, admin: StaffRow, id: string, encodi
       app.log.info('population.import-ui', { read: report.read, imported: report.imported, rejected: report.rejectedCount });
     })
     .catch((error: unknown) => {
+      u.phase = null;
+      u.secondsLeft = null;
+      if (error instanceof ImportCancelledError) {
+        u.state = 'cancelled';
+        app.log.info('population.import-cancelled', { rows: u.rows });
+        return;
+      }
       u.state = 'failed';
       u.error =
         error instanceof ImportFileError
           ? { code: error.code, message: error.message }
-          : { code: 'internal', message: 'the import stopped; rows saved before stay' };
+          : { code: 'internal', message: 'the import stopped; the register is as it was before' };
       if (!(error instanceof ImportFileError)) app.log.error('population.import-failed', { error: (error as Error).message });
     })
-    .finally(() => fs.rmSync(path.dirname(u.file), { recursive: true, force: true }));
+    .finally(() => {
+      u.abort = null;
+      fs.rmSync(path.dirname(u.file), { recursive: true, force: true });
+    });
+  return statusOf(u);
+}
+
+/** Cancels a running import (the register stays as it was); the status turns 'cancelled' when it has stopped. */
+export function cancelImport(app: AppContext, id: string): UploadStatus {
+  const u = uploadOf(app, id);
+  if (u.state !== 'importing') throw new ApiError('conflict', `upload ${id} is ${u.state}`);
+  u.abort?.abort();
   return statusOf(u);
 }
 

@@ -33,6 +33,7 @@ export const maintenanceHandlers: SliceHandlers<typeof maintenanceApi> = {
   'populationImport.chunk': (ctx, a) => upload.appendChunk(ctx.app, a.id, a.offset, a.data),
   'populationImport.start': (ctx, a) => upload.startImport(ctx.app, me(ctx), a.id, a.encoding),
   'populationImport.status': (ctx, a) => upload.uploadStatus(ctx.app, a.id),
+  'populationImport.cancel': (ctx, a) => upload.cancelImport(ctx.app, a.id),
   'populationImport.rejectedRows': (ctx, a) => upload.rejectedRows(ctx.app, a.id, a.language),
 
   'loginLinks.issue': (ctx) => ({ url: issueLoginLink(ctx.app) }),

@@ -58,7 +58,8 @@ const ROWS: Record<number, string> = {
       (1, 'reg', 'Тіркеуші Айгүл', NULL, 'registrar', NULL, 'h1', 'kk', '${T}', '${T}'),
       (2, 'doc', 'Дәрігер Асқар', '800101300111', 'physician', 'therapist', 'h2', 'ru', '${T}', '${T}'),
       (3, 'cash', 'Кассир Ерлан', NULL, 'cashier', NULL, 'h3', 'kk', '${T}', '${T}');
-    INSERT INTO person VALUES
+    INSERT INTO person (iin, surname, given_name, patronymic, birth_date, sex, address, phone, source, surname_key, given_key,
+                        patronymic_key, updated_at) VALUES
       ('900101300123', 'Ахметов', 'Асқар', 'Серікұлы', '1990-01-01', 'M', 'Абай 10', '+77010000000', 'register', '${nameKey('Ахметов')}', '${nameKey('Асқар')}', '${nameKey('Серікұлы')}', '${T}'),
       ('950505400456', 'Иванова', 'Мария', NULL, '1995-05-05', 'F', NULL, NULL, 'manual', '${nameKey('Иванова')}', '${nameKey('Мария')}', '', '${T}');
     INSERT INTO audit_log (id, at, staff_id, staff_login, role, action, entity, entity_id, details, prev_hash, hash)
@@ -157,6 +158,11 @@ const ROWS: Record<number, string> = {
   15: `
     INSERT INTO step_journal_entry (id, journal, request_id, step_id, service_id, person_iin, entered_at, entered_by)
       VALUES (1, 'certificate-issuance', 1, 'journal-entry', 'tb-certificate', '900101300123', '${T}', 1);`,
+  16: `
+    INSERT INTO person (iin, surname, given_name, patronymic, birth_date, sex, source, surname_key, given_key, patronymic_key,
+                        updated_at, surname_exact, given_exact, patronymic_exact)
+      VALUES ('800101300111', 'Әлімжанов', 'Асқар', NULL, '1980-01-01', 'M', 'manual', '${nameKey('Әлімжанов')}', '${nameKey('Асқар')}', '',
+              '${T}', 'әлімжанов', 'асқар', '');`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
@@ -234,6 +240,14 @@ const AFTER: Record<number, (db: Db) => void> = {
   6: (db) => {
     db.prepare(`UPDATE erequest SET answer_kind = 'result', answered_at = '${DONE}' WHERE id = 1`).run();
     expect(() => db.prepare(`UPDATE erequest SET status = 'done' WHERE id = 1`).run()).toThrow(/cannot change/);
+  },
+  16: (db) => {
+    // The people already there get their names as written (Unicode lower case, Kazakh letters kept).
+    expect(db.prepare(`SELECT iin, surname_exact, given_exact, patronymic_exact FROM person ORDER BY iin`).all()).toEqual([
+      { iin: '800101300111', surname_exact: 'әлімжанов', given_exact: 'асқар', patronymic_exact: '' },
+      { iin: '900101300123', surname_exact: 'ахметов', given_exact: 'асқар', patronymic_exact: 'серікұлы' },
+      { iin: '950505400456', surname_exact: 'иванова', given_exact: 'мария', patronymic_exact: '' },
+    ]);
   },
 };
 
@@ -373,6 +387,24 @@ const HOT_QUERIES: HotQuery[] = [
     name: 'surname prefix search',
     run: (db) => searchPeople(db, 'Ахм', 20),
     uses: [/^SEARCH person USING INDEX person_by_name \(surname_key>\? AND surname_key<\?\)$/],
+    noSort: true,
+  },
+  {
+    name: 'surname prefix search, Kazakh letters as typed first',
+    run: (db) => searchPeople(db, 'Әлі', 20),
+    uses: [
+      /^SEARCH person USING INDEX person_by_exact_name \(surname_exact>\? AND surname_exact<\?\)$/,
+      /^SEARCH person USING INDEX person_by_name \(surname_key>\? AND surname_key<\?\)$/,
+    ],
+    noSort: true,
+  },
+  {
+    name: 'surname and given-name prefix search, as typed (skip scan)',
+    run: (db) => searchPeople(db, 'Әлі Ас', 20),
+    uses: [
+      /^SEARCH person USING (COVERING )?INDEX person_by_exact_name \(surname_exact>\? AND surname_exact<\?\)$/,
+      /^SEARCH person USING INDEX person_by_exact_name \(surname_exact=\? AND given_exact>\? AND given_exact<\?\)$/,
+    ],
     noSort: true,
   },
   {

@@ -6,12 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UploadStatusInfo } from '../../../../common/api/maintenance';
+import { UPLOAD_CHUNK_BYTES, type UploadStatusInfo } from '../../../../common/api/maintenance';
 import { makeIin } from '../../../../common/iin';
 import { auditHead } from '../../../../db/audit';
 import { updateSyncState } from '../../../../db/sync';
 import { FIELD_OF, REJECTION_CODES, rejectionText, type Rejection } from '../../../../common/population-rejections';
 import { LANGUAGES } from '../../../../common/roles';
+import { CSV_HEADER, generatePeople, personCsvLine } from '../../../../electron/services/demo-population';
 import { rowToPerson } from '../../../../electron/services/population-import';
 import { RENDERER_DIR } from '../../../../electron/services/paths';
 import { startWebHost } from '../../../../electron/webhost';
@@ -115,6 +116,32 @@ describe('the register import from the screen', () => {
     const entry = ws.app.db.prepare("SELECT details FROM audit_log WHERE action = 'population.imported'").pluck().get() as string;
     expect(JSON.parse(entry)).toMatchObject({ file: 'register.csv', imported: 1, rejected: 4 });
     expect(fs.readdirSync(path.join(ws.dir, 'imports'))).toEqual([]);
+  });
+
+  it('stops an import on request, with the register as it was', async () => {
+    ws = createTestWorkstation({ population: 5 });
+    const admin = await ws.as('admin');
+    const before = ws.app.db.prepare('SELECT * FROM person ORDER BY iin').all();
+    const lines = [CSV_HEADER, ...[...generatePeople(30_000, 3)].map(personCsvLine)];
+    const bytes = Buffer.from(lines.join('\n') + '\n');
+    let s = await admin.call('populationImport.begin', { fileName: 'big.csv', bytes: bytes.length });
+    for (let offset = 0; offset < bytes.length; offset += UPLOAD_CHUNK_BYTES)
+      s = await admin.call('populationImport.chunk', {
+        id: s.id,
+        offset,
+        data: bytes.subarray(offset, offset + UPLOAD_CHUNK_BYTES).toString('base64'),
+      });
+    s = await admin.call('populationImport.start', { id: s.id });
+    expect(s).toMatchObject({ state: 'importing', phase: 'reading' });
+    s = await admin.call('populationImport.cancel', { id: s.id });
+    while (s.state === 'importing') {
+      await new Promise((r) => setTimeout(r, 20));
+      s = await admin.call('populationImport.status', { id: s.id });
+    }
+    expect(s).toMatchObject({ state: 'cancelled', report: null, error: null });
+    expect(ws.app.db.prepare('SELECT * FROM person ORDER BY iin').all()).toEqual(before);
+    const late = await admin.raw('populationImport.cancel', { id: s.id });
+    expect(late.ok ? null : late.error.code).toBe('conflict');
   });
 
   it('names a wrong header and refuses chunks out of order', async () => {

@@ -1,0 +1,153 @@
+/**
+ * A register import's loading of the person table (electron/services/population-import.ts), built so that a
+ * cancelled or crashed import leaves the previous register as it was:
+ *
+ * 1. Rows go into a staging database of their own (a file beside the workstation's, attached), written without a
+ *    journal or fsync — nothing in it matters until it is complete, and a crash leaves only a file the next import
+ *    deletes. The workstation's database is not written at all meanwhile, so the desk keeps writing.
+ * 2. One transaction then builds the new table: the staged rows merged with the people already there (kept when
+ *    the file lacks them; address and phone kept when the file has none), inserted in IIN order so the table and
+ *    its IIN index grow by appending, the name indexes built once at the end (a sorted build), and swapped in for
+ *    the old table. Either all of it commits or none does.
+ */
+import fs from 'node:fs';
+import { PACKED_COLUMNS } from './person-packing';
+import type { Db } from './connection';
+import { resetPeopleStatements } from './people';
+
+const SCHEMA = 'person_staging';
+const COLUMNS = PACKED_COLUMNS.join(', ');
+
+export interface PersonStaging {
+  /** Stores one batch (a JSON array of rows, db/person-packing.ts); returns the number of rows. */
+  store(packed: string): number;
+  /** Builds the new person table from the staged rows and swaps it in; returns the people in the register. */
+  swapIn(at: Date): number;
+  /** Forgets the staged rows (cancel, failure): the person table was never touched. */
+  discard(): void;
+}
+
+export function stagingFileOf(db: Db): string {
+  return db.memory ? ':memory:' : `${db.name}.import`;
+}
+
+function removeStagingFiles(file: string): void {
+  if (file === ':memory:') return;
+  for (const f of [file, `${file}-journal`, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+/** Attaches a fresh staging database (a previous import's leftover is deleted first). */
+export function openPersonStaging(db: Db): PersonStaging {
+  const file = stagingFileOf(db);
+  if (isAttached(db)) db.exec(`DETACH DATABASE ${SCHEMA}`);
+  removeStagingFiles(file);
+  db.prepare(`ATTACH DATABASE ? AS ${SCHEMA}`).run(file);
+  let open = true;
+  const close = () => {
+    if (!open) return;
+    open = false;
+    db.exec(`DETACH DATABASE ${SCHEMA}`);
+    removeStagingFiles(file);
+  };
+  try {
+    // Only the staging file goes without journal and fsync; the workstation's database keeps WAL + FULL.
+    db.exec(`PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF;`);
+    // One JSONB value per row: the batch goes in as one JSON text in one statement, with no call per row or cell.
+    db.exec(`CREATE TABLE ${SCHEMA}.person_load (r BLOB NOT NULL)`);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  // Autocommit of one statement (a deferred transaction): only the staging database is written, the
+  // workstation's is not locked.
+  const insert = db.prepare(`INSERT INTO ${SCHEMA}.person_load (r) SELECT jsonb(value) FROM json_each(?)`);
+  return {
+    store: (packed) => insert.run(packed).changes,
+    swapIn(at) {
+      try {
+        return swapIn(db, at);
+      } finally {
+        close();
+      }
+    },
+    discard: close,
+  };
+}
+
+function isAttached(db: Db): boolean {
+  return (db.pragma('database_list') as Array<{ name: string }>).some((d) => d.name === SCHEMA);
+}
+
+/** The person table's own DDL and its indexes', as the migrations left them. */
+function personSchema(db: Db): { table: string; indexes: string[] } {
+  const rows = db
+    .prepare(`SELECT type, sql FROM main.sqlite_schema WHERE tbl_name = 'person' AND sql IS NOT NULL ORDER BY type DESC, name`)
+    .all() as Array<{ type: string; sql: string }>;
+  const table = rows.find((r) => r.type === 'table')!.sql;
+  return { table, indexes: rows.filter((r) => r.type === 'index').map((r) => r.sql) };
+}
+
+/** Tables whose rows point at a person: checked after the swap. */
+function tablesReferencingPerson(db: Db): string[] {
+  return (
+    db.prepare(`SELECT name FROM main.sqlite_schema WHERE type = 'table' AND sql LIKE '%REFERENCES person(%'`).all() as Array<{
+      name: string;
+    }>
+  ).map((r) => r.name);
+}
+
+function swapIn(db: Db, at: Date): number {
+  const { table, indexes } = personSchema(db);
+  const created = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, 'CREATE TABLE person_new (');
+  if (created === table) throw new Error('unexpected person table definition');
+  const stamp = at.toISOString();
+  const cols = `${COLUMNS}, source, updated_at`;
+  const staged = PACKED_COLUMNS.map((c, i) =>
+    c === 'patronymic' || c === 'address' || c === 'phone' ? `nullif(s.r->>${i}, '')` : `s.r->>${i}`,
+  ).join(', ');
+  const address = PACKED_COLUMNS.indexOf('address');
+  const phone = PACKED_COLUMNS.indexOf('phone');
+  const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
+  const merged = hadPeople
+    ? `SELECT ${staged
+        .replace(`nullif(s.r->>${address}, '')`, `coalesce(nullif(s.r->>${address}, ''), p.address)`)
+        .replace(`nullif(s.r->>${phone}, '')`, `coalesce(nullif(s.r->>${phone}, ''), p.phone)`)}, 'register', @stamp
+         FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.r->>0
+       UNION ALL
+       SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT r->>0 FROM ${SCHEMA}.person_load)
+       ORDER BY 1`
+    : `SELECT ${staged}, 'register', @stamp FROM ${SCHEMA}.person_load s ORDER BY 1`;
+  const referencing = tablesReferencingPerson(db);
+  // The old table is dropped while other tables' rows point at its people: foreign keys are off for the swap
+  // (they cannot change inside a transaction) and checked before it commits.
+  db.pragma('foreign_keys = OFF');
+  // The sort and the index builds in memory rather than in temporary files (the connection's cache, 2 MB by
+  // default, bounds the sorter's memory).
+  const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma('cache_size = -262144');
+  // SQLite's sorter may use a helper thread for the sorted copy and the index builds (the shell's default is none).
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2');
+  try {
+    const count = db
+      .transaction(() => {
+        db.exec(created);
+        db.prepare(`INSERT INTO main.person_new (${cols}) ${merged}`).run({ stamp });
+        db.exec('DROP TABLE main.person');
+        db.exec('ALTER TABLE main.person_new RENAME TO person');
+        for (const sql of indexes) db.exec(sql);
+        for (const t of referencing) {
+          const broken = db.pragma(`foreign_key_check(${t})`) as unknown[];
+          if (broken.length) throw new Error(`the new register lacks ${broken.length} people that ${t} points at`);
+        }
+        return (db.prepare('SELECT count(*) FROM main.person').pluck().get() as number) ?? 0;
+      })
+      .immediate();
+    return count;
+  } finally {
+    db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = ${cacheBefore}`);
+    db.pragma(`threads = ${threadsBefore}`);
+    resetPeopleStatements(db);
+  }
+}

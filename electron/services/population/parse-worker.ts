@@ -1,0 +1,232 @@
+/**
+ * The register import's worker thread: reads the CSV, checks every row (IIN checksum, names, birth date and sex
+ * against the IIN, IINs repeated in the file), computes the search keys and hands the good rows to the main thread
+ * in packed batches, with the rejected rows and the bytes read. The main thread only inserts, so parsing and
+ * inserting use both cores. At most a few batches wait unacknowledged: the file is read no faster than it is stored.
+ */
+import fs from 'node:fs';
+import { Transform } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PackedRow } from '../../../db/person-packing';
+import { csvChunkParser } from './csv-records';
+import type { Rejection } from '../../../common/population-rejections';
+import { OPTIONAL_COLUMNS, rejected, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
+
+export interface ParseJob {
+  file: string;
+  encoding: 'utf-8' | 'windows-1251';
+  batchSize: number;
+  maxListedRejections: number;
+}
+
+export type ParseMessage =
+  | {
+      type: 'batch';
+      packed: string;
+      rows: number;
+      bytes: number;
+      total: number;
+      read: number;
+      rejected: RejectedRow[];
+      rejectedCount: number;
+    }
+  | { type: 'done'; read: number; rejectedCount: number; rejected: RejectedRow[] }
+  | { type: 'error'; code: 'encoding' | 'header' | 'io'; message: string };
+
+/** Batches sent and not yet stored by the main thread, before reading pauses. */
+const IN_FLIGHT = 3;
+
+class FileFault extends Error {
+  constructor(
+    readonly code: 'encoding' | 'header' | 'io',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A stream stage that refuses bytes that are not UTF-8, naming Windows-1251 when that is what they look like. */
+function utf8Guard(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Strings out (object mode): papaparse takes them as they are instead of turning Buffers back into text.
+  return new Transform({
+    readableObjectMode: true,
+    readableHighWaterMark: 2,
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        const cyrillic1251 = chunk.some((b) => b >= 0xc0);
+        done(
+          new FileFault(
+            'encoding',
+            cyrillic1251
+              ? 'The file is not UTF-8: it looks like Windows-1251. Save it as "CSV UTF-8" or import with --encoding windows-1251.'
+              : 'The file is not UTF-8 text. Save it as "CSV UTF-8".',
+          ),
+        );
+      }
+    },
+    flush(done) {
+      try {
+        const rest = decoder.decode();
+        done(null, rest || undefined);
+      } catch {
+        done(new FileFault('encoding', 'The file is not UTF-8 text: it ends inside a character. Save it as "CSV UTF-8".'));
+      }
+    },
+  });
+}
+
+function cp1251Decoder(): Transform {
+  const decoder = new TextDecoder('windows-1251');
+  return new Transform({
+    readableObjectMode: true,
+    readableHighWaterMark: 2,
+    transform(chunk: Buffer, _enc, done) {
+      done(null, decoder.decode(chunk, { stream: true }));
+    },
+    flush(done) {
+      done(null, decoder.decode() || undefined);
+    },
+  });
+}
+
+/** Parses the file, calling `send` for each message; `send` returns a promise when the reader must wait. */
+export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Promise<void> | null): Promise<void> {
+  const total = fs.statSync(job.file).size;
+  // Bytes of the text parsed so far (not read ahead): the progress and the time left follow the rows.
+  let bytes = 0;
+  const byteLength = job.encoding === 'windows-1251' ? (t: string) => t.length : (t: string) => Buffer.byteLength(t);
+  const source = fs.createReadStream(job.file, { highWaterMark: 1 << 20 });
+  const decoded = source.pipe(job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
+
+  const seen = new Set<string>();
+  let packed: PackedRow[] = [];
+  let read = 0;
+  let rejectedCount = 0;
+  let fresh: RejectedRow[] = [];
+  let columns: string[] | null = null;
+  let check: ReturnType<typeof rowChecker> | null = null;
+  let iinAt = -1;
+  let line = 1;
+  const reject = (l: number, iin: string, why: Rejection) => {
+    rejectedCount++;
+    if (rejectedCount <= job.maxListedRejections) fresh.push({ line: l, iin, ...why });
+  };
+  const batch = (): ParseMessage => {
+    const m: ParseMessage = {
+      type: 'batch',
+      packed: JSON.stringify(packed),
+      rows: packed.length,
+      bytes,
+      total,
+      read,
+      rejected: fresh,
+      rejectedCount,
+    };
+    packed = [];
+    fresh = [];
+    return m;
+  };
+  const onRow = (cells: string[]) => {
+    if (!columns) {
+      columns = cells.map((c) =>
+        c
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .toLowerCase(),
+      );
+      const missing = REQUIRED_COLUMNS.filter((c) => !columns!.includes(c));
+      if (missing.length)
+        throw new FileFault(
+          'header',
+          `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`,
+        );
+      iinAt = columns.indexOf('iin');
+      check = rowChecker(columns);
+      return;
+    }
+    line++;
+    if (cells.length === 1 && cells[0] === '') return; // blank line
+    read++;
+    const result = check!(cells);
+    if (!Array.isArray(result)) return reject(line, cells[iinAt] ?? '', result);
+    const iin = result[0]!;
+    if (seen.has(iin)) return reject(line, iin, rejected('duplicate'));
+    seen.add(iin);
+    packed.push(result);
+  };
+
+  // Reads the decoded text chunk by chunk; pauses the file while the main thread catches up.
+  const records = csvChunkParser();
+  return new Promise<void>((resolve, fail) => {
+    let stopped = false;
+    const stop = (error: unknown) => {
+      if (stopped) return;
+      stopped = true;
+      fail(error);
+      source.destroy();
+    };
+    const take = (rows: string[][]) => {
+      for (const row of rows) {
+        onRow(row);
+        if (packed.length >= job.batchSize) {
+          const wait = send(batch());
+          if (wait) {
+            decoded.pause();
+            void wait.then(() => !stopped && decoded.resume());
+          }
+        }
+      }
+    };
+    decoded.on('data', (text: string) => {
+      if (stopped) return;
+      try {
+        bytes += byteLength(text);
+        take(records.push(text));
+      } catch (error) {
+        stop(error);
+      }
+    });
+    decoded.on('end', () => {
+      if (stopped) return;
+      try {
+        take(records.end());
+        if (packed.length) void send(batch());
+        void send({ type: 'done', read, rejectedCount, rejected: fresh });
+        resolve();
+      } catch (error) {
+        stop(error);
+      }
+    });
+    decoded.on('error', (e) => stop(e));
+    source.on('error', (e) => stop(new FileFault('io', `The CSV could not be read: ${e.message}`)));
+  });
+}
+
+/** The thread's side: messages to the main thread, which answers 'stored' for each batch it has inserted. */
+function runAsWorker(): void {
+  const port = parentPort!;
+  let inFlight = 0;
+  let wake: (() => void) | null = null;
+  port.on('message', (m) => {
+    if (m !== 'stored') return;
+    inFlight--;
+    if (inFlight < IN_FLIGHT && wake) {
+      wake();
+      wake = null;
+    }
+  });
+  parsePopulationFile(workerData as ParseJob, (m) => {
+    port.postMessage(m);
+    if (m.type !== 'batch') return null;
+    inFlight++;
+    return inFlight >= IN_FLIGHT ? new Promise<void>((r) => (wake = r)) : null;
+  }).catch((error: unknown) => {
+    const code = error instanceof FileFault ? error.code : 'io';
+    port.postMessage({ type: 'error', code, message: error instanceof Error ? error.message : String(error) } satisfies ParseMessage);
+  });
+}
+
+if (parentPort && (workerData as { populationImport?: boolean } | undefined)?.populationImport) runAsWorker();

@@ -1,0 +1,170 @@
+/**
+ * The register import (issue 18, goal 1) on a real workstation database: the new register replaces the old one in
+ * one transaction — people the file lacks kept, addresses the file lacks kept, every row still checked — and a
+ * cancelled import or a killed process leaves the previous register exactly as it was.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeIin } from '../../../common/iin';
+import type { Db } from '../../../db/connection';
+import { SYSTEM_ACTOR } from '../../../db/audit';
+import { stagingFileOf } from '../../../db/people-load';
+import { findPersonByIin, searchPeople } from '../../../db/people';
+import { CSV_HEADER, generatePeople, personCsvLine } from '../../../electron/services/demo-population';
+import { PROJECT_ROOT } from '../../../electron/services/paths';
+import { ImportCancelledError, importPopulationCsv, type ImportProgress } from '../../../electron/services/population-import';
+import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
+
+let ws: TestWorkstation | null = null;
+afterEach(() => {
+  ws?.close();
+  ws = null;
+});
+
+/** Every person row, in IIN order: the register as it is. */
+const registerOf = (db: Db) => db.prepare('SELECT * FROM person ORDER BY iin').all();
+const auditCount = (db: Db) => db.prepare(`SELECT count(*) FROM audit_log WHERE action = 'population.imported'`).pluck().get();
+
+function writeCsv(dir: string, n: number, seed: number, extra: string[] = []): string {
+  const file = path.join(dir, `register-${seed}.csv`);
+  const lines = [CSV_HEADER, ...extra];
+  for (const p of generatePeople(n, seed)) lines.push(personCsvLine(p));
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+describe('the register import', () => {
+  it('swaps in the new register: the file’s people, the people it lacks, the addresses it lacks, every row checked', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const before = registerOf(db) as Array<{ iin: string; address: string | null; surname: string }>;
+    const inFile = new Set([...generatePeople(2000, 77)].map((p) => p.iin));
+    const kept = before.find((p) => !inFile.has(p.iin))!;
+    const renamed = before.find((p) => p.address && p !== kept && !inFile.has(p.iin))!;
+    const fresh = makeIin('1977-07-07', 'F', 4321);
+    const file = writeCsv(ws.dir, 2000, 77, [
+      `${renamed.iin},Әлімжанова,Әсел,,,,,`, // no address in the file: the one on record stays
+      `${fresh},Өтегенова,Ұлжан,Серікқызы,1977-07-07,F,Астана,`,
+      `${makeIin('1977-07-07', 'F', 4322).slice(0, 11)}9,Жоқ,Адам,,,,,`, // a broken checksum
+      `${fresh},Өтегенова,Ұлжан,,,,,`, // the same IIN again
+    ]);
+    const progress: ImportProgress[] = [];
+    const report = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, batchSize: 300, onProgress: (p) => progress.push(p) });
+
+    expect(report).toMatchObject({ read: 2004, imported: 2002, rejectedCount: 2 });
+    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
+      [4, 'invalid IIN (checksum)'],
+      [5, 'the same IIN appears earlier in the file'],
+    ]);
+    // The people before and the file's, each IIN once.
+    const union = new Set([...before.map((p) => p.iin), ...inFile, fresh]);
+    expect(report.registerSize).toBe(union.size);
+    expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(report.registerSize);
+    expect(findPersonByIin(db, kept.iin)).toMatchObject({ surname: kept.surname });
+    expect(findPersonByIin(db, renamed.iin)).toMatchObject({ surname: 'Әлімжанова', address: renamed.address, source: 'register' });
+    expect(searchPeople(db, 'Өтегенова Ұл', 5).map((p) => p.iin)).toContain(fresh);
+    expect(searchPeople(db, `Әлімжанова Әсел`, 100).map((p) => p.iin)).toContain(renamed.iin);
+    // The same table, its indexes, and every row pointing at a person still pointing at one.
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(
+      db
+        .prepare(`SELECT name FROM sqlite_schema WHERE tbl_name = 'person' AND type = 'index' AND sql IS NOT NULL ORDER BY name`)
+        .pluck()
+        .all(),
+    ).toEqual(['person_by_exact_name', 'person_by_name']);
+    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    // Progress: bytes, rows, a rate and the time left while reading, then the finishing step.
+    const reading = progress.filter((p) => p.phase === 'reading');
+    expect(reading.length).toBeGreaterThan(3);
+    expect(reading.at(-1)!.rowsPerSecond).toBeGreaterThan(0);
+    expect(reading.at(-1)!.secondsLeft).not.toBeNull();
+    expect(progress.at(-1)).toMatchObject({ phase: 'finishing', bytes: fs.statSync(file).size });
+
+    // The same file again gives the same register.
+    const first = registerOf(db).map((r) => ({ ...(r as object), updated_at: null }));
+    await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR });
+    expect(registerOf(db).map((r) => ({ ...(r as object), updated_at: null }))).toEqual(first);
+  });
+
+  it('leaves the previous register as it was when cancelled midway', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const before = registerOf(db);
+    const audits = auditCount(db);
+    const file = writeCsv(ws.dir, 20_000, 5);
+    const abort = new AbortController();
+    let stored = 0;
+    const run = importPopulationCsv(db, file, {
+      actor: SYSTEM_ACTOR,
+      batchSize: 500,
+      signal: abort.signal,
+      onProgress: (p) => {
+        stored = p.rows;
+        if (p.rows >= 2000) abort.abort();
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(ImportCancelledError);
+    expect(stored).toBeGreaterThanOrEqual(2000);
+    expect(stored).toBeLessThan(20_000);
+    expect(registerOf(db)).toEqual(before);
+    expect(auditCount(db)).toBe(audits);
+    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    // And the next import runs normally.
+    const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 6), { actor: SYSTEM_ACTOR });
+    expect(report.imported).toBe(100);
+  });
+});
+
+describe('the register import in a process that dies or is interrupted', () => {
+  const BIN = path.join(PROJECT_ROOT, 'bin', 'tirkeu.mjs');
+
+  /** Runs `tirkeu import-population`, sends `signal` once it reports progress; resolves with its exit. */
+  function importThen(dir: string, file: string, signal: NodeJS.Signals) {
+    return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'import-population', file, '--data', dir], {
+        env: { ...process.env, TIRKEU_DATA: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      let sent = false;
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (!sent && /Importing: \d+% \(\d+ rows, [\d,]+ rows\/s/.test(stderr)) {
+          sent = true;
+          child.kill(signal);
+        }
+      });
+      child.on('exit', (code, sig) => resolve({ code, signal: sig, stderr }));
+    });
+  }
+
+  it('keeps the previous register when the process is killed midway, and the next import clears what it left', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const before = registerOf(db);
+    const file = writeCsv(ws.dir, 150_000, 9);
+    const run = await importThen(ws.dir, file, 'SIGKILL');
+    expect(run.signal).toBe('SIGKILL');
+    expect(registerOf(db)).toEqual(before);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(fs.existsSync(stagingFileOf(db))).toBe(true); // what the killed import staged, never swapped in
+    const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 10), { actor: SYSTEM_ACTOR });
+    const iins = new Set([...before.map((p) => (p as { iin: string }).iin), ...[...generatePeople(100, 10)].map((p) => p.iin)]);
+    expect(report.registerSize).toBe(iins.size);
+    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+  }, 120_000);
+
+  it('stops cleanly on Ctrl-C: exit 130, the register as it was, nothing staged left', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const before = registerOf(db);
+    const run = await importThen(ws.dir, writeCsv(ws.dir, 150_000, 11), 'SIGINT');
+    expect(run.code, run.stderr).toBe(130);
+    expect(run.stderr).toContain('The import was cancelled; the register is as it was before.');
+    expect(registerOf(db)).toEqual(before);
+    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+  }, 120_000);
+});
