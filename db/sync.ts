@@ -52,7 +52,7 @@ export function saveEnrollment(db: Db, enrollment: SyncEnrollment, sealedCredent
   db.transaction(() => {
     setSetting(db, 'sync.enrollment', enrollment);
     setSetting(db, CREDENTIAL_KEY, sealedCredential);
-    db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state')`).run();
+    db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state', 'sync.pullPage', 'sync.pullPageApplied')`).run();
   }).immediate();
 }
 
@@ -111,7 +111,8 @@ export function updateSyncState(db: Db, patch: Partial<SyncState>): SyncState {
 
 /** The next pull starts from the organization's current state (a snapshot), as a new desk's does. */
 export function resetCursor(db: Db): void {
-  db.prepare(`DELETE FROM setting WHERE key = 'sync.cursor'`).run();
+  // A page half applied when the cursor was reset is dropped with it (db/sync-slices.ts).
+  db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.pullPage', 'sync.pullPageApplied')`).run();
 }
 
 export function getCursor(db: Db): string | null {
@@ -176,7 +177,7 @@ export function claimBatch(db: Db, maxOps: number, maxBytes: number, at: Date): 
     .immediate();
 }
 
-function claimedOps(db: Db, batchId: string): ClaimedOp[] {
+export function claimedOps(db: Db, batchId: string): ClaimedOp[] {
   return db
     .prepare(`SELECT op_id, kind, entity, entity_id, payload, created_at FROM outbox WHERE batch_id = ? AND status = 'claimed' ORDER BY id`)
     .all(batchId) as ClaimedOp[];
@@ -204,6 +205,19 @@ export interface PushOutcome {
  */
 export function recordPushResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date): PushOutcome {
   const outcome: PushOutcome = { applied: 0, duplicate: 0, rejected: 0, conflict: 0 };
+  db.transaction(() => {
+    recordResults(db, batchId, results, receivedAt, at, outcome);
+    settleBatch(db, batchId);
+  }).immediate();
+  return outcome;
+}
+
+/**
+ * The part of recordPushResults that records answers, inside the caller's transaction (the sync engine records a
+ * large answer a slice at a time: db/sync-slices.ts). An answer recorded before is skipped: its operation is no
+ * longer claimed.
+ */
+export function recordResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date, outcome: PushOutcome): void {
   const update = db.prepare(
     `UPDATE outbox SET status = ?, result = ?, received_at = ? WHERE op_id = ? AND batch_id = ? AND status = 'claimed'`,
   );
@@ -215,55 +229,55 @@ export function recordPushResults(db: Db, batchId: string, results: OpResult[], 
   );
   const confirm = db.prepare(`UPDATE booking SET status = 'confirmed', confirmed_at = ?, server = ? WHERE op_id = ?`);
   const lose = db.prepare(`UPDATE booking SET status = 'conflict', server = ? WHERE op_id = ?`);
-  db.transaction(() => {
-    for (const r of results) {
-      // A duplicate carries the first answer when the server kept one: act on that answer.
-      const effective: OpResult = r.status === 'duplicate' && r.original && r.original.status !== 'duplicate' ? r.original : r;
-      const changed = update.run(r.status, JSON.stringify(r), receivedAt, r.op_id, batchId).changes;
-      if (changed === 0) continue;
-      outcome[r.status]++;
-      // A plain applied operation needs nothing more (only bookings come back with a result).
-      if (effective.status === 'applied' && effective.result === undefined) continue;
-      const op = getOp.get(r.op_id) as { kind: string; entity: string; entity_id: string; payload: string } | undefined;
-      if (!op) continue;
-      if (effective.status === 'applied' && op.kind === 'booking.create') {
-        confirm.run(
-          (effective.result as { confirmed_at?: string } | undefined)?.confirmed_at ?? receivedAt,
-          JSON.stringify(effective.result ?? null),
-          r.op_id,
-        );
-      } else if (effective.status === 'conflict') {
-        if (op.kind === 'booking.create') lose.run(JSON.stringify(effective.server ?? null), r.op_id);
-        issue.run({
-          op_id: r.op_id,
-          kind: op.kind,
-          entity: op.entity,
-          entity_id: op.entity_id,
-          status: 'conflict',
-          code: (effective.server as { reason?: string } | null)?.reason ?? 'conflict',
-          message: 'the server kept another version',
-          details: JSON.stringify({ server: effective.server ?? null, ...issueContext(op.kind, op.payload) }),
-          created_at: at.toISOString(),
-        });
-      } else if (effective.status === 'rejected') {
-        issue.run({
-          op_id: r.op_id,
-          kind: op.kind,
-          entity: op.entity,
-          entity_id: op.entity_id,
-          status: 'rejected',
-          code: effective.code,
-          message: effective.message,
-          details: JSON.stringify(issueContext(op.kind, op.payload)),
-          created_at: at.toISOString(),
-        });
-      }
+  for (const r of results) {
+    // A duplicate carries the first answer when the server kept one: act on that answer.
+    const effective: OpResult = r.status === 'duplicate' && r.original && r.original.status !== 'duplicate' ? r.original : r;
+    const changed = update.run(r.status, JSON.stringify(r), receivedAt, r.op_id, batchId).changes;
+    if (changed === 0) continue;
+    outcome[r.status]++;
+    // A plain applied operation needs nothing more (only bookings come back with a result).
+    if (effective.status === 'applied' && effective.result === undefined) continue;
+    const op = getOp.get(r.op_id) as { kind: string; entity: string; entity_id: string; payload: string } | undefined;
+    if (!op) continue;
+    if (effective.status === 'applied' && op.kind === 'booking.create') {
+      confirm.run(
+        (effective.result as { confirmed_at?: string } | undefined)?.confirmed_at ?? receivedAt,
+        JSON.stringify(effective.result ?? null),
+        r.op_id,
+      );
+    } else if (effective.status === 'conflict') {
+      if (op.kind === 'booking.create') lose.run(JSON.stringify(effective.server ?? null), r.op_id);
+      issue.run({
+        op_id: r.op_id,
+        kind: op.kind,
+        entity: op.entity,
+        entity_id: op.entity_id,
+        status: 'conflict',
+        code: (effective.server as { reason?: string } | null)?.reason ?? 'conflict',
+        message: 'the server kept another version',
+        details: JSON.stringify({ server: effective.server ?? null, ...issueContext(op.kind, op.payload) }),
+        created_at: at.toISOString(),
+      });
+    } else if (effective.status === 'rejected') {
+      issue.run({
+        op_id: r.op_id,
+        kind: op.kind,
+        entity: op.entity,
+        entity_id: op.entity_id,
+        status: 'rejected',
+        code: effective.code,
+        message: effective.message,
+        details: JSON.stringify(issueContext(op.kind, op.payload)),
+        created_at: at.toISOString(),
+      });
     }
-    // Anything of the batch left unanswered goes back to the queue for the next batch.
-    db.prepare(`UPDATE outbox SET status = 'pending', batch_id = NULL WHERE batch_id = ? AND status = 'claimed'`).run(batchId);
-    db.prepare(`DELETE FROM sync_batch WHERE batch_id = ?`).run(batchId);
-  }).immediate();
-  return outcome;
+  }
+}
+
+/** The batch is answered: anything of it left unanswered goes back to the queue for the next batch. */
+export function settleBatch(db: Db, batchId: string): void {
+  db.prepare(`UPDATE outbox SET status = 'pending', batch_id = NULL WHERE batch_id = ? AND status = 'claimed'`).run(batchId);
+  db.prepare(`DELETE FROM sync_batch WHERE batch_id = ?`).run(batchId);
 }
 
 /** What a person needs to act on an issue: for a lost booking, who to call back. */
@@ -308,25 +322,30 @@ const referenceStatements = statementCache((db: Db) => ({
 })).get;
 
 export function applyPulledPage(db: Db, rows: PulledRow[], cursor: string, at: Date): PageApplied {
-  const { upsert, remove } = referenceStatements(db);
-  const stamp = at.toISOString();
   const applied: PageApplied = { shared: {}, heldBack: 0, bookings: 0 };
   db.transaction(() => {
-    const pending = rows.some((r) => SHARED.has(r.kind)) ? pendingSharedKeys(db) : new Set<string>();
-    for (const r of rows) {
-      if (r.kind === 'booking') {
-        applyRemoteBooking(db, r.key, r.payload, r.deleted);
-        applied.bookings++;
-      } else if (SHARED.has(r.kind)) {
-        const kind = r.kind as SharedKind;
-        if (pending.has(`${kind} ${r.key}`)) applied.heldBack++;
-        else if (applySharedRow(db, kind, r.key, r.payload, r.deleted, at)) applied.shared[kind] = (applied.shared[kind] ?? 0) + 1;
-      } else if (r.deleted) remove.run(r.kind, r.key);
-      else upsert.run(r.kind, r.key, JSON.stringify(r.payload), stamp);
-    }
+    applyPulledRows(db, rows, at, applied);
     setSetting(db, 'sync.cursor', cursor);
   }).immediate();
   return applied;
+}
+
+/** Applies pulled rows inside the caller's transaction, which also stores what they advance (a cursor, a slice). */
+export function applyPulledRows(db: Db, rows: PulledRow[], at: Date, applied: PageApplied): void {
+  const { upsert, remove } = referenceStatements(db);
+  const stamp = at.toISOString();
+  const pending = rows.some((r) => SHARED.has(r.kind)) ? pendingSharedKeys(db) : new Set<string>();
+  for (const r of rows) {
+    if (r.kind === 'booking') {
+      applyRemoteBooking(db, r.key, r.payload, r.deleted);
+      applied.bookings++;
+    } else if (SHARED.has(r.kind)) {
+      const kind = r.kind as SharedKind;
+      if (pending.has(`${kind} ${r.key}`)) applied.heldBack++;
+      else if (applySharedRow(db, kind, r.key, r.payload, r.deleted, at)) applied.shared[kind] = (applied.shared[kind] ?? 0) + 1;
+    } else if (r.deleted) remove.run(r.kind, r.key);
+    else upsert.run(r.kind, r.key, JSON.stringify(r.payload), stamp);
+  }
 }
 
 export function getReference(db: Db, kind: string, key: string): unknown {
