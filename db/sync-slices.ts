@@ -27,6 +27,10 @@ import {
   type PushOutcome,
 } from './sync';
 
+/** Runs a slice's row work; the engine's sizer times it. */
+export type Timed = <T>(work: () => T) => T;
+const untimed: Timed = (work) => work();
+
 // ---------------------------------------------------------------------------------------------------------------
 // Push
 
@@ -54,45 +58,62 @@ export interface ClaimedSlice {
  * Claims up to `maxOps` more pending operations for a batch (a new one when `batchId` is null) within `bytesLeft`
  * of payload. Null when nothing is pending. A new batch always takes at least one operation.
  */
-export function claimSlice(db: Db, batchId: string | null, maxOps: number, bytesLeft: number, at: Date): ClaimedSlice | null {
+export function claimSlice(
+  db: Db,
+  batchId: string | null,
+  maxOps: number,
+  bytesLeft: number,
+  at: Date,
+  timed: Timed = untimed,
+): ClaimedSlice | null {
   return db
-    .transaction((): ClaimedSlice | null => {
-      const candidates = db
-        .prepare(`SELECT id, length(payload) AS bytes FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`)
-        .all(maxOps) as Array<{ id: number; bytes: number }>;
-      if (candidates.length === 0) return null;
-      let bytes = 0;
-      let lastId: number | null = null;
-      for (const c of candidates) {
-        // The same per-operation allowance as claimBatch: the envelope around each payload.
-        if ((batchId !== null || lastId !== null) && bytes + c.bytes + 200 > bytesLeft) break;
-        bytes += c.bytes + 200;
-        lastId = c.id;
-      }
-      if (lastId === null) return { batchId: batchId!, ops: [], bytes: 0, full: true };
-      const id = batchId ?? randomUUID();
-      const firstId = candidates[0]!.id;
-      const n = db
-        .prepare(`UPDATE outbox SET status = 'claimed', batch_id = ? WHERE status = 'pending' AND id BETWEEN ? AND ?`)
-        .run(id, firstId, lastId).changes;
-      db.prepare(
-        `INSERT INTO sync_batch (batch_id, claimed_at, ops, bytes, attempts) VALUES (?, ?, ?, ?, 1)
+    .transaction(() =>
+      timed((): ClaimedSlice | null => {
+        const candidates = db
+          .prepare(`SELECT id, length(payload) AS bytes FROM outbox WHERE status = 'pending' ORDER BY id LIMIT ?`)
+          .all(maxOps) as Array<{ id: number; bytes: number }>;
+        if (candidates.length === 0) return null;
+        let bytes = 0;
+        let lastId: number | null = null;
+        for (const c of candidates) {
+          // The same per-operation allowance as claimBatch: the envelope around each payload.
+          if ((batchId !== null || lastId !== null) && bytes + c.bytes + 200 > bytesLeft) break;
+          bytes += c.bytes + 200;
+          lastId = c.id;
+        }
+        if (lastId === null) return { batchId: batchId!, ops: [], bytes: 0, full: true };
+        const id = batchId ?? randomUUID();
+        const firstId = candidates[0]!.id;
+        const n = db
+          .prepare(`UPDATE outbox SET status = 'claimed', batch_id = ? WHERE status = 'pending' AND id BETWEEN ? AND ?`)
+          .run(id, firstId, lastId).changes;
+        db.prepare(
+          `INSERT INTO sync_batch (batch_id, claimed_at, ops, bytes, attempts) VALUES (?, ?, ?, ?, 1)
          ON CONFLICT (batch_id) DO UPDATE SET ops = ops + excluded.ops, bytes = bytes + excluded.bytes`,
-      ).run(id, at.toISOString(), n, bytes);
-      const ops = db
-        .prepare(
-          `SELECT op_id, kind, entity, entity_id, payload, created_at FROM outbox
+        ).run(id, at.toISOString(), n, bytes);
+        const ops = db
+          .prepare(
+            `SELECT op_id, kind, entity, entity_id, payload, created_at FROM outbox
             WHERE id BETWEEN ? AND ? AND batch_id = ? AND status = 'claimed' ORDER BY id`,
-        )
-        .all(firstId, lastId, id) as ClaimedOp[];
-      return { batchId: id, ops, bytes, full: lastId !== candidates[candidates.length - 1]!.id };
-    })
+          )
+          .all(firstId, lastId, id) as ClaimedOp[];
+        return { batchId: id, ops, bytes, full: lastId !== candidates[candidates.length - 1]!.id };
+      }),
+    )
     .immediate();
 }
 
 /** Records a slice of the server's answer to a batch (see recordPushResults). */
-export function recordResultSlice(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date, outcome: PushOutcome): void {
-  db.transaction(() => recordResults(db, batchId, results, receivedAt, at, outcome)).immediate();
+export function recordResultSlice(
+  db: Db,
+  batchId: string,
+  results: OpResult[],
+  receivedAt: string,
+  at: Date,
+  outcome: PushOutcome,
+  timed: Timed = untimed,
+): void {
+  db.transaction(() => timed(() => recordResults(db, batchId, results, receivedAt, at, outcome))).immediate();
 }
 
 /** The whole answer is recorded: what the server did not mention goes back to the queue, the batch is done. */
@@ -132,7 +153,7 @@ export interface PulledSlice {
 }
 
 /** Applies one slice of a pulled page, with the page's progress (or, for its last slice, the page's cursor). */
-export function applyPulledSlice(db: Db, slice: PulledSlice, at: Date): PageApplied {
+export function applyPulledSlice(db: Db, slice: PulledSlice, at: Date, timed: Timed = untimed): PageApplied {
   const applied: PageApplied = { shared: {}, heldBack: 0, bookings: 0 };
   db.transaction(() => {
     // The server's answer is JSON already: stored as it is, not serialized again.
@@ -141,7 +162,7 @@ export function applyPulledSlice(db: Db, slice: PulledSlice, at: Date): PageAppl
         PAGE,
         slice.stage,
       );
-    applyPulledRows(db, slice.rows, at, applied);
+    timed(() => applyPulledRows(db, slice.rows, at, applied));
     if (slice.to >= slice.total) {
       setSetting(db, 'sync.cursor', slice.cursor);
       db.prepare(`DELETE FROM setting WHERE key IN (?, ?)`).run(PAGE, PAGE_APPLIED);

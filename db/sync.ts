@@ -465,7 +465,13 @@ export function createBooking(db: Db, actor: Actor, at: Date, input: NewBooking)
 }
 
 function insertBookingRow(db: Db, bookingId: string, input: NewBooking, at: Date): BookingRow {
-  const op = db.prepare(`SELECT op_id FROM outbox WHERE kind = 'booking.create' AND entity_id = ?`).get(bookingId) as { op_id: string };
+  // The booking's operation is the row just appended (recordChange enqueues it last); looking it up by kind and
+  // entity would walk the whole outbox, which holds 100,000 rows after a long time offline (issue 18, goal 4).
+  const op = (db
+    .prepare(`SELECT op_id FROM outbox WHERE id = last_insert_rowid() AND kind = 'booking.create' AND entity_id = ?`)
+    .get(bookingId) ?? db.prepare(`SELECT op_id FROM outbox WHERE kind = 'booking.create' AND entity_id = ?`).get(bookingId)) as {
+    op_id: string;
+  };
   db.prepare(
     `INSERT INTO booking (booking_id, doctor, slot_start, patient_iin, patient_name, phone, status, op_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, 'provisional', ?, ?)`,

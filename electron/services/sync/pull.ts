@@ -1,11 +1,11 @@
 /**
  * The pull phase: the organization's change log from this desk's cursor to its end, page by page. A page small
- * enough lands with its cursor in one transaction (db/sync.ts applyPulledPage); a larger one a slice at a time,
+ * enough lands with its cursor in one transaction; a larger one a slice at a time,
  * staged with its first slice and finished with its cursor by its last (db/sync-slices.ts), with the event loop free
  * between slices so the desk's API calls never wait for a whole page.
  */
 import type { PullResponse } from '../../../common/sync-protocol';
-import { applyPulledPage, getCursor, updateSyncState, type PageApplied } from '../../../db/sync';
+import { getCursor, updateSyncState, type PageApplied } from '../../../db/sync';
 import { applyPulledSlice, stagedPage, type StagedPage } from '../../../db/sync-slices';
 import { invalidateCalendar, invalidateCatalog } from '../workflow/context';
 import type { RoundIo } from './round';
@@ -30,16 +30,9 @@ export async function pullToEnd(io: RoundIo, pageRows: number): Promise<number> 
     io.check(res);
     const page = JSON.parse(res.body) as PullResponse;
     io.serverTime(page.server_time, sentAt);
-    if (page.rows.length <= sizer.next()) {
-      const rows = page.rows.length;
-      afterApplied(
-        io,
-        sizer.measure(rows, () => applyPulledPage(db, page.rows, page.cursor, clock())),
-      );
-    } else {
-      await yieldToEventLoop();
-      await applyInSlices(io, page, 0, sizer, res.body);
-    }
+    // The parse above took its time: the desk's calls go first.
+    await yieldToEventLoop();
+    await applyInSlices(io, page, 0, sizer, res.body);
     cursor = page.cursor;
     pulled += page.rows.length;
     io.markOnline();
@@ -52,7 +45,10 @@ export async function pullToEnd(io: RoundIo, pageRows: number): Promise<number> 
   return pulled;
 }
 
-/** Applies a page from row `from` on, a slice per transaction; the first slice stages `text` when given. */
+/**
+ * Applies a page from row `from` on, a slice per transaction. A page of one slice lands with its cursor at once; the
+ * first of several stages the page's `text` when given.
+ */
 async function applyInSlices(io: RoundIo, page: StagedPage, from: number, sizer: SliceSizer, text?: string): Promise<void> {
   const total = page.rows.length;
   let at = from;
@@ -60,10 +56,7 @@ async function applyInSlices(io: RoundIo, page: StagedPage, from: number, sizer:
     const to = Math.min(total, at + sizer.next());
     const stage = at === from && to < total ? text : undefined;
     const slice = { rows: page.rows.slice(at, to), to, total, cursor: page.cursor, ...(stage !== undefined ? { stage } : {}) };
-    afterApplied(
-      io,
-      sizer.measure(to - at, () => applyPulledSlice(io.db, slice, io.clock())),
-    );
+    afterApplied(io, applyPulledSlice(io.db, slice, io.clock(), sizer.timer(to - at)));
     at = to;
     if (at >= total) return;
     await yieldToEventLoop();

@@ -57,7 +57,7 @@ export async function pushQueued(io: RoundIo, sizing: BatchSizing, pushed: PushO
     for (let i = 0; i < answer.results.length;) {
       await yieldToEventLoop();
       const slice = answer.results.slice(i, i + recording.next());
-      recording.measure(slice.length, () => recordResultSlice(db, batch.batchId, slice, answer.received_at, clock(), pushed));
+      recordResultSlice(db, batch.batchId, slice, answer.received_at, clock(), pushed, recording.timer(slice.length));
       i += slice.length;
     }
     settleBatchAlone(db, batch.batchId);
@@ -80,7 +80,7 @@ async function claimInSlices(io: RoundIo, sizing: BatchSizing, sizer: SliceSizer
   let bytes = 0;
   for (;;) {
     const want = Math.min(sizer.next(), sizing.ops - (batch?.ops.length ?? 0));
-    const slice = sizer.measure(want, () => claimSlice(db, batch?.batchId ?? null, want, sizing.bytes - bytes, clock()));
+    const slice = claimSlice(db, batch?.batchId ?? null, want, sizing.bytes - bytes, clock(), sizer.timer(want));
     if (!slice) break;
     batch ??= { batchId: slice.batchId, ops: [], resent: false };
     batch.ops.push(...slice.ops);
