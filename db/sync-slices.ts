@@ -103,7 +103,7 @@ export function claimSlice(
     .immediate();
 }
 
-/** Records a slice of the server's answer to a batch (see recordPushResults). */
+/** Records a slice of the server's answer to a batch (db/sync.ts recordResults). */
 export function recordResultSlice(
   db: Db,
   batchId: string,

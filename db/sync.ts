@@ -1,12 +1,12 @@
 /**
  * Why one file of a little over 400 lines: it holds every table the sync protocol writes on the workstation
  * (sync_batch, outbox status, sync_reference, sync_issue, booking), and recording one server answer
- * (`recordPushResults`) updates the outbox, the issues and the bookings in one transaction, so those sections read
- * best side by side.
+ * (`recordResults`) updates the outbox, the issues and the bookings together, so those sections read best side by
+ * side.
  *
  * The workstation's side of sync, in SQL: enrollment and sync state (in `setting`, keys `sync.*`), claiming
  * outbox batches, recording the server's per-operation results, applying pulled pages with their cursor, the
- * sync issues list and provisional bookings. Every function is one short transaction.
+ * sync issues list and provisional bookings. Every function is one short transaction; the sync engine uses the sliced forms in db/sync-slices.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { OpResult, PulledRow } from '../common/sync-protocol';
@@ -199,23 +199,11 @@ export interface PushOutcome {
 }
 
 /**
- * Records the server's answer to a batch in one transaction: each operation's status and result, conflicts and
- * rejections into the sync issues list, bookings confirmed or lost. Operations of the batch the server did not
- * mention go back to the queue.
- */
-export function recordPushResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date): PushOutcome {
-  const outcome: PushOutcome = { applied: 0, duplicate: 0, rejected: 0, conflict: 0 };
-  db.transaction(() => {
-    recordResults(db, batchId, results, receivedAt, at, outcome);
-    settleBatch(db, batchId);
-  }).immediate();
-  return outcome;
-}
-
-/**
- * The part of recordPushResults that records answers, inside the caller's transaction (the sync engine records a
- * large answer a slice at a time: db/sync-slices.ts). An answer recorded before is skipped: its operation is no
- * longer claimed.
+ * Records the server's answer to a batch, or a slice of it, inside the caller's transaction (the sync engine records
+ * a large answer a slice at a time: db/sync-slices.ts): each operation's status and result, conflicts and
+ * rejections into the sync issues list, bookings confirmed or lost. An answer recorded before is skipped: its
+ * operation is no longer claimed. Once the whole answer is recorded, settleBatch returns the operations of the batch
+ * the server did not mention to the queue.
  */
 export function recordResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date, outcome: PushOutcome): void {
   const update = db.prepare(
