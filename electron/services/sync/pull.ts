@@ -1,8 +1,8 @@
 /**
  * The pull phase: the organization's change log from this desk's cursor to its end, page by page. A page small
- * enough lands with its cursor in one transaction; a larger one a slice at a time,
- * staged with its first slice and finished with its cursor by its last (db/sync-slices.ts), with the event loop free
- * between slices so the desk's API calls never wait for a whole page.
+ * enough lands with its cursor in one transaction; a larger one a slice at a time, staged with its first slice and
+ * finished with its cursor by its last (db/sync-slices.ts), with the event loop free between slices so the desk's
+ * API calls never wait for a whole page.
  */
 import type { PullResponse } from '../../../common/sync-protocol';
 import { getCursor, updateSyncState, type PageApplied } from '../../../db/sync';
