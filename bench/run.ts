@@ -29,6 +29,7 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   workflow: () => import('./workflow.bench'),
   sync: () => import('./sync.bench'),
   'sync-clinic': () => import('./sync-clinic.bench'),
+  'sync-stall': () => import('./sync-stall.bench'),
   dispensary: () => import('./dispensary.bench'),
   desk: () => import('./desk.bench'),
   erequests: () => import('./erequests.bench'),

@@ -1,12 +1,12 @@
 /**
  * Why one file of a little over 400 lines: it holds every table the sync protocol writes on the workstation
  * (sync_batch, outbox status, sync_reference, sync_issue, booking), and recording one server answer
- * (`recordPushResults`) updates the outbox, the issues and the bookings in one transaction, so those sections read
- * best side by side.
+ * (`recordResults`) updates the outbox, the issues and the bookings together, so those sections read best side by
+ * side.
  *
  * The workstation's side of sync, in SQL: enrollment and sync state (in `setting`, keys `sync.*`), claiming
  * outbox batches, recording the server's per-operation results, applying pulled pages with their cursor, the
- * sync issues list and provisional bookings. Every function is one short transaction.
+ * sync issues list and provisional bookings. Every function is one short transaction; the sync engine uses the sliced forms in db/sync-slices.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { OpResult, PulledRow } from '../common/sync-protocol';
@@ -52,7 +52,7 @@ export function saveEnrollment(db: Db, enrollment: SyncEnrollment, sealedCredent
   db.transaction(() => {
     setSetting(db, 'sync.enrollment', enrollment);
     setSetting(db, CREDENTIAL_KEY, sealedCredential);
-    db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state')`).run();
+    db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.state', 'sync.pullPage', 'sync.pullPageApplied')`).run();
   }).immediate();
 }
 
@@ -111,7 +111,8 @@ export function updateSyncState(db: Db, patch: Partial<SyncState>): SyncState {
 
 /** The next pull starts from the organization's current state (a snapshot), as a new desk's does. */
 export function resetCursor(db: Db): void {
-  db.prepare(`DELETE FROM setting WHERE key = 'sync.cursor'`).run();
+  // A page half applied when the cursor was reset is dropped with it (db/sync-slices.ts).
+  db.prepare(`DELETE FROM setting WHERE key IN ('sync.cursor', 'sync.pullPage', 'sync.pullPageApplied')`).run();
 }
 
 export function getCursor(db: Db): string | null {
@@ -176,7 +177,7 @@ export function claimBatch(db: Db, maxOps: number, maxBytes: number, at: Date): 
     .immediate();
 }
 
-function claimedOps(db: Db, batchId: string): ClaimedOp[] {
+export function claimedOps(db: Db, batchId: string): ClaimedOp[] {
   return db
     .prepare(`SELECT op_id, kind, entity, entity_id, payload, created_at FROM outbox WHERE batch_id = ? AND status = 'claimed' ORDER BY id`)
     .all(batchId) as ClaimedOp[];
@@ -198,12 +199,13 @@ export interface PushOutcome {
 }
 
 /**
- * Records the server's answer to a batch in one transaction: each operation's status and result, conflicts and
- * rejections into the sync issues list, bookings confirmed or lost. Operations of the batch the server did not
- * mention go back to the queue.
+ * Records the server's answer to a batch, or a slice of it, inside the caller's transaction (the sync engine records
+ * a large answer a slice at a time: db/sync-slices.ts): each operation's status and result, conflicts and
+ * rejections into the sync issues list, bookings confirmed or lost. An answer recorded before is skipped: its
+ * operation is no longer claimed. Once the whole answer is recorded, settleBatch returns the operations of the batch
+ * the server did not mention to the queue.
  */
-export function recordPushResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date): PushOutcome {
-  const outcome: PushOutcome = { applied: 0, duplicate: 0, rejected: 0, conflict: 0 };
+export function recordResults(db: Db, batchId: string, results: OpResult[], receivedAt: string, at: Date, outcome: PushOutcome): void {
   const update = db.prepare(
     `UPDATE outbox SET status = ?, result = ?, received_at = ? WHERE op_id = ? AND batch_id = ? AND status = 'claimed'`,
   );
@@ -215,55 +217,55 @@ export function recordPushResults(db: Db, batchId: string, results: OpResult[], 
   );
   const confirm = db.prepare(`UPDATE booking SET status = 'confirmed', confirmed_at = ?, server = ? WHERE op_id = ?`);
   const lose = db.prepare(`UPDATE booking SET status = 'conflict', server = ? WHERE op_id = ?`);
-  db.transaction(() => {
-    for (const r of results) {
-      // A duplicate carries the first answer when the server kept one: act on that answer.
-      const effective: OpResult = r.status === 'duplicate' && r.original && r.original.status !== 'duplicate' ? r.original : r;
-      const changed = update.run(r.status, JSON.stringify(r), receivedAt, r.op_id, batchId).changes;
-      if (changed === 0) continue;
-      outcome[r.status]++;
-      // A plain applied operation needs nothing more (only bookings come back with a result).
-      if (effective.status === 'applied' && effective.result === undefined) continue;
-      const op = getOp.get(r.op_id) as { kind: string; entity: string; entity_id: string; payload: string } | undefined;
-      if (!op) continue;
-      if (effective.status === 'applied' && op.kind === 'booking.create') {
-        confirm.run(
-          (effective.result as { confirmed_at?: string } | undefined)?.confirmed_at ?? receivedAt,
-          JSON.stringify(effective.result ?? null),
-          r.op_id,
-        );
-      } else if (effective.status === 'conflict') {
-        if (op.kind === 'booking.create') lose.run(JSON.stringify(effective.server ?? null), r.op_id);
-        issue.run({
-          op_id: r.op_id,
-          kind: op.kind,
-          entity: op.entity,
-          entity_id: op.entity_id,
-          status: 'conflict',
-          code: (effective.server as { reason?: string } | null)?.reason ?? 'conflict',
-          message: 'the server kept another version',
-          details: JSON.stringify({ server: effective.server ?? null, ...issueContext(op.kind, op.payload) }),
-          created_at: at.toISOString(),
-        });
-      } else if (effective.status === 'rejected') {
-        issue.run({
-          op_id: r.op_id,
-          kind: op.kind,
-          entity: op.entity,
-          entity_id: op.entity_id,
-          status: 'rejected',
-          code: effective.code,
-          message: effective.message,
-          details: JSON.stringify(issueContext(op.kind, op.payload)),
-          created_at: at.toISOString(),
-        });
-      }
+  for (const r of results) {
+    // A duplicate carries the first answer when the server kept one: act on that answer.
+    const effective: OpResult = r.status === 'duplicate' && r.original && r.original.status !== 'duplicate' ? r.original : r;
+    const changed = update.run(r.status, JSON.stringify(r), receivedAt, r.op_id, batchId).changes;
+    if (changed === 0) continue;
+    outcome[r.status]++;
+    // A plain applied operation needs nothing more (only bookings come back with a result).
+    if (effective.status === 'applied' && effective.result === undefined) continue;
+    const op = getOp.get(r.op_id) as { kind: string; entity: string; entity_id: string; payload: string } | undefined;
+    if (!op) continue;
+    if (effective.status === 'applied' && op.kind === 'booking.create') {
+      confirm.run(
+        (effective.result as { confirmed_at?: string } | undefined)?.confirmed_at ?? receivedAt,
+        JSON.stringify(effective.result ?? null),
+        r.op_id,
+      );
+    } else if (effective.status === 'conflict') {
+      if (op.kind === 'booking.create') lose.run(JSON.stringify(effective.server ?? null), r.op_id);
+      issue.run({
+        op_id: r.op_id,
+        kind: op.kind,
+        entity: op.entity,
+        entity_id: op.entity_id,
+        status: 'conflict',
+        code: (effective.server as { reason?: string } | null)?.reason ?? 'conflict',
+        message: 'the server kept another version',
+        details: JSON.stringify({ server: effective.server ?? null, ...issueContext(op.kind, op.payload) }),
+        created_at: at.toISOString(),
+      });
+    } else if (effective.status === 'rejected') {
+      issue.run({
+        op_id: r.op_id,
+        kind: op.kind,
+        entity: op.entity,
+        entity_id: op.entity_id,
+        status: 'rejected',
+        code: effective.code,
+        message: effective.message,
+        details: JSON.stringify(issueContext(op.kind, op.payload)),
+        created_at: at.toISOString(),
+      });
     }
-    // Anything of the batch left unanswered goes back to the queue for the next batch.
-    db.prepare(`UPDATE outbox SET status = 'pending', batch_id = NULL WHERE batch_id = ? AND status = 'claimed'`).run(batchId);
-    db.prepare(`DELETE FROM sync_batch WHERE batch_id = ?`).run(batchId);
-  }).immediate();
-  return outcome;
+  }
+}
+
+/** The batch is answered: anything of it left unanswered goes back to the queue for the next batch. */
+export function settleBatch(db: Db, batchId: string): void {
+  db.prepare(`UPDATE outbox SET status = 'pending', batch_id = NULL WHERE batch_id = ? AND status = 'claimed'`).run(batchId);
+  db.prepare(`DELETE FROM sync_batch WHERE batch_id = ?`).run(batchId);
 }
 
 /** What a person needs to act on an issue: for a lost booking, who to call back. */
@@ -308,25 +310,30 @@ const referenceStatements = statementCache((db: Db) => ({
 })).get;
 
 export function applyPulledPage(db: Db, rows: PulledRow[], cursor: string, at: Date): PageApplied {
-  const { upsert, remove } = referenceStatements(db);
-  const stamp = at.toISOString();
   const applied: PageApplied = { shared: {}, heldBack: 0, bookings: 0 };
   db.transaction(() => {
-    const pending = rows.some((r) => SHARED.has(r.kind)) ? pendingSharedKeys(db) : new Set<string>();
-    for (const r of rows) {
-      if (r.kind === 'booking') {
-        applyRemoteBooking(db, r.key, r.payload, r.deleted);
-        applied.bookings++;
-      } else if (SHARED.has(r.kind)) {
-        const kind = r.kind as SharedKind;
-        if (pending.has(`${kind} ${r.key}`)) applied.heldBack++;
-        else if (applySharedRow(db, kind, r.key, r.payload, r.deleted, at)) applied.shared[kind] = (applied.shared[kind] ?? 0) + 1;
-      } else if (r.deleted) remove.run(r.kind, r.key);
-      else upsert.run(r.kind, r.key, JSON.stringify(r.payload), stamp);
-    }
+    applyPulledRows(db, rows, at, applied);
     setSetting(db, 'sync.cursor', cursor);
   }).immediate();
   return applied;
+}
+
+/** Applies pulled rows inside the caller's transaction, which also stores what they advance (a cursor, a slice). */
+export function applyPulledRows(db: Db, rows: PulledRow[], at: Date, applied: PageApplied): void {
+  const { upsert, remove } = referenceStatements(db);
+  const stamp = at.toISOString();
+  const pending = rows.some((r) => SHARED.has(r.kind)) ? pendingSharedKeys(db) : new Set<string>();
+  for (const r of rows) {
+    if (r.kind === 'booking') {
+      applyRemoteBooking(db, r.key, r.payload, r.deleted);
+      applied.bookings++;
+    } else if (SHARED.has(r.kind)) {
+      const kind = r.kind as SharedKind;
+      if (pending.has(`${kind} ${r.key}`)) applied.heldBack++;
+      else if (applySharedRow(db, kind, r.key, r.payload, r.deleted, at)) applied.shared[kind] = (applied.shared[kind] ?? 0) + 1;
+    } else if (r.deleted) remove.run(r.kind, r.key);
+    else upsert.run(r.kind, r.key, JSON.stringify(r.payload), stamp);
+  }
 }
 
 export function getReference(db: Db, kind: string, key: string): unknown {
@@ -446,7 +453,13 @@ export function createBooking(db: Db, actor: Actor, at: Date, input: NewBooking)
 }
 
 function insertBookingRow(db: Db, bookingId: string, input: NewBooking, at: Date): BookingRow {
-  const op = db.prepare(`SELECT op_id FROM outbox WHERE kind = 'booking.create' AND entity_id = ?`).get(bookingId) as { op_id: string };
+  // The booking's operation is the row just appended (recordChange enqueues it last); looking it up by kind and
+  // entity would walk the whole outbox, which holds 100,000 rows after a long time offline (issue 18, goal 4).
+  const op = (db
+    .prepare(`SELECT op_id FROM outbox WHERE id = last_insert_rowid() AND kind = 'booking.create' AND entity_id = ?`)
+    .get(bookingId) ?? db.prepare(`SELECT op_id FROM outbox WHERE kind = 'booking.create' AND entity_id = ?`).get(bookingId)) as {
+    op_id: string;
+  };
   db.prepare(
     `INSERT INTO booking (booking_id, doctor, slot_start, patient_iin, patient_name, phone, status, op_id, created_at)
      VALUES (?, ?, ?, ?, ?, ?, 'provisional', ?, ?)`,

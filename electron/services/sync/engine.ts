@@ -5,8 +5,9 @@
  *
  * Crash safety comes from the order of writes: a batch is claimed (and its id saved) before it is sent, so after
  * a crash the same batch is sent again as it is, and the server answers a replayed batch with its stored
- * response. Pulled pages land together with their cursor. SQLite transactions stay short (one batch, one page)
- * and all network waits are async, so the UI never waits for the network.
+ * response. Pulled pages land together with their cursor. SQLite transactions stay short — a slice of a batch or a
+ * page, sized to a few milliseconds of work (slices.ts), with the event loop free between slices — and all network
+ * waits are async, so the desk waits neither for the network nor for a large pull or push (issue 18, goal 4).
  */
 import os from 'node:os';
 import { HEADER_PROTOCOL, HEADER_SCHEMA, LIMITS, SYNC_PROTOCOL } from '../../../common/sync-protocol';

@@ -63,7 +63,3 @@ export function checkStatus(res: HttpResponse, setOnline: (online: boolean) => v
   if (status >= 500) throw new SyncBlockedError('offline', `the central server is unavailable (HTTP ${status})`);
   throw new SyncBlockedError('server-error', `the central server answered HTTP ${status}: ${body.slice(0, 200)}`);
 }
-
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
