@@ -42,6 +42,7 @@ const FIGURE_PREFIXES: Record<string, string[]> = {
   workflow: ['dashboard.'],
   sync: ['sync.push-', 'sync.pull-', 'sync.catch-up-'],
   'sync-clinic': ['sync.booking-push.', 'sync.first-pull.', 'sync.publish-delays-'],
+  'sync-stall': ['sync.desk-'],
 };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -54,9 +54,9 @@ describe('the register import', () => {
     const report = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, batchSize: 300, onProgress: (p) => progress.push(p) });
 
     expect(report).toMatchObject({ read: 2004, imported: 2002, rejectedCount: 2 });
-    expect(report.rejected.map((r) => [r.line, r.reason])).toEqual([
-      [4, 'invalid IIN (checksum)'],
-      [5, 'the same IIN appears earlier in the file'],
+    expect(report.rejected.map((r) => [r.line, r.code, r.params])).toEqual([
+      [4, 'iin-invalid', { reason: 'checksum' }],
+      [5, 'duplicate', undefined],
     ]);
     // The people before and the file's, each IIN once.
     const union = new Set([...before.map((p) => p.iin), ...inFile, fresh]);
