@@ -17,6 +17,7 @@ import { sql as m0012 } from './0012-portal-survey';
 import { sql as m0013 } from './0013-regulation-adoption';
 import { sql as m0014 } from './0014-desk-refusal';
 import { sql as m0015 } from './0015-step-journal';
+import { sql as m0016 } from './0016-document-verification';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: 'regulation-adoption', sql: m0013 },
   { version: 14, name: 'desk-refusal', sql: m0014 },
   { version: 15, name: 'step-journal', sql: m0015 },
+  { version: 16, name: 'document-verification', sql: m0016 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

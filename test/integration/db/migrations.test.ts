@@ -157,6 +157,9 @@ const ROWS: Record<number, string> = {
   15: `
     INSERT INTO step_journal_entry (id, journal, request_id, step_id, service_id, person_iin, entered_at, entered_by)
       VALUES (1, 'certificate-issuance', 1, 'journal-entry', 'tb-certificate', '900101300123', '${T}', 1);`,
+  16: `
+    INSERT INTO document_verification (number, kind, code, shows, status, issued_at, request_id, person_iin, created_at)
+      VALUES ('D1-T000001', 'talon', '0123456789ABCDEF', '{}', 'valid', '${T}', 1, '900101300123', '${T}');`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */
