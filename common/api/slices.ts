@@ -21,6 +21,7 @@ import { signingApi } from './signing';
 import { syncApi } from './sync';
 import { timetablesApi } from './timetables';
 import { updatesApi } from './updates';
+import { verificationsApi } from './verifications';
 import { workflowApi } from './workflow';
 
 export const API_SLICES = {
@@ -43,6 +44,7 @@ export const API_SLICES = {
   erequests: erequestsApi,
   maintenance: maintenanceApi,
   updates: updatesApi,
+  verifications: verificationsApi,
 } as const;
 
 export type ApiSlices = typeof API_SLICES;

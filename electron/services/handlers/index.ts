@@ -26,6 +26,7 @@ import { signingHandlers } from './signing';
 import { syncHandlers } from './sync';
 import { timetablesHandlers } from './timetables';
 import { updatesHandlers } from './updates';
+import { verificationsHandlers } from './verifications';
 import { workflowHandlers } from './workflow';
 
 export type { CallContext } from './context';
@@ -53,6 +54,7 @@ export const handlersBySlice: { [S in ApiSliceName]: SliceHandlers<ApiSlices[S]>
   erequests: erequestsHandlers,
   maintenance: maintenanceHandlers,
   updates: updatesHandlers,
+  verifications: verificationsHandlers,
 };
 
 // Every slice has its map and every map has exactly its slice's methods, so together they cover the contract.
