@@ -109,7 +109,7 @@ export async function talonPdf(app: AppContext, id: number, actor: Actor = SYSTE
         .fillColor('black')
         .font(FONT)
         .fontSize(8)
-        .text(verificationLines(mark, [lang as 'kk' | 'ru'])[0]!, left, y + 40, { width: colW });
+        .text(verificationLines(mark, [lang as 'kk' | 'ru'])[0]!, left, y + 40, { width: colW + 60 });
       if (i === 0) {
         const cut = top + half + 4;
         doc
