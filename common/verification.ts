@@ -83,11 +83,7 @@ export function groupCode(code: string): string {
  * Crockford reads as digits (O → 0, I and L → 1). Null when it cannot be a code.
  */
 export function normalizeCode(input: string): string | null {
-  const s = input
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const s = input.toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   if (s.length !== CODE_LENGTH) return null;
   for (const ch of s) if (!CODE_ALPHABET.includes(ch)) return null;
   return s;
@@ -97,8 +93,7 @@ export function normalizeCode(input: string): string | null {
 export const DOCUMENT_NUMBER = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
 
 /** The path of a document's page. */
-export const verificationPath = (number: string, code: string): string =>
-  `/v/${encodeURIComponent(number)}/${encodeURIComponent(code)}`;
+export const verificationPath = (number: string, code: string): string => `/v/${encodeURIComponent(number)}/${encodeURIComponent(code)}`;
 
 /** The URL the QR holds: the server's address (no trailing slash) and the path. */
 export function verificationUrl(serverUrl: string | null, number: string, code: string): string {

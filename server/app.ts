@@ -199,7 +199,9 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
 
   // Issue 19: the public page of every printed document, and the check counts for the organization's desks.
   registerVerifyPage(app, db, clock, options.verifyRateLimit);
-  app.get('/v1/verifications/checks', { preHandler: guard }, async (req) => ({ documents: await checkCounts(db, req.workstation!.orgBin) }));
+  app.get('/v1/verifications/checks', { preHandler: guard }, async (req) => ({
+    documents: await checkCounts(db, req.workstation!.orgBin),
+  }));
 
   // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or
   // JSON {cms: base64}.

@@ -142,7 +142,10 @@ export function documentHtml(d: VerifiedDocument, lang: L, otherUrl: string): st
     row(
       T.signers,
       s.signers
-        .map((x) => `${x.position[lang].charAt(0).toUpperCase()}${x.position[lang].slice(1)}: ${x.name}${x.signedAt ? ` (${T.ecp[lang]} ${dmy(x.signedAt)})` : ''}`)
+        .map(
+          (x) =>
+            `${x.position[lang].charAt(0).toUpperCase()}${x.position[lang].slice(1)}: ${x.name}${x.signedAt ? ` (${T.ecp[lang]} ${dmy(x.signedAt)})` : ''}`,
+        )
         .join('; ') || null,
     ),
     row(T.checks, String(d.checks)),
@@ -157,7 +160,12 @@ ${signature}<dl>${rows}</dl>`;
 }
 
 export function notFoundHtml(lang: L, otherUrl: string): string {
-  return layout(lang, T.page[lang], `<h1>${esc(T.page[lang])}</h1><p class="st none">${esc(T.notFound[lang])}</p><p>${esc(T.notFoundHint[lang])}</p>`, otherUrl);
+  return layout(
+    lang,
+    T.page[lang],
+    `<h1>${esc(T.page[lang])}</h1><p class="st none">${esc(T.notFound[lang])}</p><p>${esc(T.notFoundHint[lang])}</p>`,
+    otherUrl,
+  );
 }
 
 const wantsJson = (accept: string | undefined) => /application\/json/i.test(accept ?? '') && !/text\/html/i.test(accept ?? '');

@@ -268,7 +268,13 @@ export async function pdf(app: AppContext, staff: StaffRow, a: { number: string;
 }
 
 /** What the certificate's verification record says: as printed, the HIV one with its code only (issue 19). */
-function certificateFacts(app: AppContext, c: CertificateRow, row: RequestRow, doc: CertificateDocument, signers: PrintedSigner[]): CertificateFacts {
+function certificateFacts(
+  app: AppContext,
+  c: CertificateRow,
+  row: RequestRow,
+  doc: CertificateDocument,
+  signers: PrintedSigner[],
+): CertificateFacts {
   const hiv = row.service_id === HIV_SERVICE;
   const cms = signaturesOf(app.db, c.id).at(-1)?.cms ?? null;
   return {

@@ -310,7 +310,11 @@ export async function certificatePdf(
     const sealR = 48;
     const textWidth = width - 110 - 2 * sealR - 20;
     doc.fontSize(7.5).fillColor('#333333');
-    if (mark) doc.font(BOLD).text(verificationLines(mark, [lang])[0]!, x + 110, y + 4, { width: textWidth }).font(FONT);
+    if (mark)
+      doc
+        .font(BOLD)
+        .text(verificationLines(mark, [lang])[0]!, x + 110, y + 4, { width: textWidth })
+        .font(FONT);
     doc.text(`${CL.hash[lang]}:\n${hash}`, x + 110, mark ? undefined : y + 10, { width: textWidth });
     doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${doc0.act.date}`, x + 110, undefined, { width: textWidth });
     if (doc0.adoption) doc.text(doc0.adoption[lang], x + 110, undefined, { width: textWidth });

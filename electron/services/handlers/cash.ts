@@ -41,7 +41,12 @@ export const cashHandlers: SliceHandlers<typeof cashApi> = {
     const entry = cash.entryView(ctx.app, e.id);
     const title = def?.titles ?? { kk: e.service_id, ru: e.service_id };
     const voidEntry = entry.voidedBy ? cashEntryByReceipt(ctx.app.db, entry.voidedBy) : undefined;
-    const mark = receiptMark(ctx.app, actorOf(me(ctx)), org, receiptFacts(entry, title, voidEntry ? { reason: voidEntry.reason ?? '' } : null));
+    const mark = receiptMark(
+      ctx.app,
+      actorOf(me(ctx)),
+      org,
+      receiptFacts(entry, title, voidEntry ? { reason: voidEntry.reason ?? '' } : null),
+    );
     return dispensaryDocs.receiptPdf(org, entry, title, a.layout, mark);
   },
   'cash.journal': (ctx, a) => cash.journal(ctx.app, a),

@@ -17,7 +17,10 @@ const same = (v: string): Texts => ({ kk: v, ru: v });
 const money = (n: number) => `${n.toLocaleString('ru-RU').replace(/\u00a0/g, ' ')} ₸`;
 const requestIdOf = (app: AppContext, number: string) => getRequestByNumber(app.db, number)?.id ?? null;
 
-function shows(org: Organization, s: Omit<DocumentShows, 'organization' | 'anonymousCode' | 'signers'> & Partial<DocumentShows>): DocumentShows {
+function shows(
+  org: Organization,
+  s: Omit<DocumentShows, 'organization' | 'anonymousCode' | 'signers'> & Partial<DocumentShows>,
+): DocumentShows {
   return { anonymousCode: null, signers: [], organization: orgOf(org), ...s };
 }
 
@@ -72,7 +75,15 @@ export function receiptFacts(e: CashEntry, serviceTitle: Texts, voided: { reason
 }
 
 export function exemptionFacts(e: FeeExemption, serviceTitle: Texts): ReceiptFacts {
-  return { receiptNo: e.receiptNo, requestNumber: e.requestNumber, createdAt: e.createdAt, amountKzt: 0, serviceTitle, voided: null, exemption: true };
+  return {
+    receiptNo: e.receiptNo,
+    requestNumber: e.requestNumber,
+    createdAt: e.createdAt,
+    amountKzt: 0,
+    serviceTitle,
+    voided: null,
+    exemption: true,
+  };
 }
 
 /** A receipt names no person: the request, the service, the amount. */

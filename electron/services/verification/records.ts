@@ -122,16 +122,10 @@ export function documentVerification(app: AppContext, actor: Actor, spec: Docume
     person_iin: spec.kind === 'hiv-certificate' ? null : (spec.personIin ?? null),
     created_at: now,
   };
-  recordChange(
-    app.db,
-    actor,
-    app.clock(),
-    () => insertVerification(app.db, row),
-    {
-      audit: { action: 'document.verification', entity: 'document', entityId: row.number, details: { kind: row.kind } },
-      outbox: { kind: VERIFICATION_OP, entity: 'document', entityId: row.number, payload: payloadOf(row, spec.signed) },
-    },
-  );
+  recordChange(app.db, actor, app.clock(), () => insertVerification(app.db, row), {
+    audit: { action: 'document.verification', entity: 'document', entityId: row.number, details: { kind: row.kind } },
+    outbox: { kind: VERIFICATION_OP, entity: 'document', entityId: row.number, payload: payloadOf(row, spec.signed) },
+  });
   return markOf(app, row);
 }
 
@@ -149,20 +143,14 @@ export function changeVerificationStatus(
   const row = getVerification(app.db, number);
   if (!row || row.status === status) return false;
   const at = app.clock().toISOString();
-  recordChange(
-    app.db,
-    actor,
-    app.clock(),
-    () => setVerificationStatus(app.db, number, status, reason, at),
-    {
-      audit: { action: `document.${status}`, entity: 'document', entityId: number, details: { reason } },
-      outbox: {
-        kind: VERIFICATION_OP,
-        entity: 'document',
-        entityId: number,
-        payload: payloadOf({ ...row, status, status_reason: reason, status_at: at }),
-      },
+  recordChange(app.db, actor, app.clock(), () => setVerificationStatus(app.db, number, status, reason, at), {
+    audit: { action: `document.${status}`, entity: 'document', entityId: number, details: { reason } },
+    outbox: {
+      kind: VERIFICATION_OP,
+      entity: 'document',
+      entityId: number,
+      payload: payloadOf({ ...row, status, status_reason: reason, status_at: at }),
     },
-  );
+  });
   return true;
 }

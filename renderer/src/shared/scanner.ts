@@ -1,8 +1,10 @@
 /**
  * The desk's QR scanner (issue 19). A USB scanner is a keyboard: it types the URL of the QR code, key after key
- * faster than anyone types (a few milliseconds apart), and ends with Enter. A burst of keys less than `maxGapMs`
- * apart that ends in Enter and holds `/v/<number>/<code>` anywhere is a scan; anything slower is a person typing
- * and is left alone. When the scan went into a text field, its text is taken out of the field again.
+ * faster than anyone types (a few milliseconds apart), and ends with Enter. A burst of keys that ends in Enter,
+ * whose keys came on average less than `maxGapMs` apart (and none more than `breakMs` after the one before), and
+ * holds `/v/<number>/<code>` anywhere is a scan; anything slower is a person typing and is left alone. The average,
+ * not each gap: a busy renderer may hold one key back a little, while a person types 50 keys at 30 ms never.
+ * When the scan went into a text field, its text is taken out of the field again.
  */
 import { findVerificationUrl } from '../../../common/verification';
 
@@ -13,8 +15,10 @@ export interface ScanTarget {
 
 export interface ScanDetectorOptions {
   onScan: (target: ScanTarget) => void;
-  /** The longest pause between two keys of one burst (ms). */
+  /** The longest average pause between the keys of a scan (ms). */
   maxGapMs?: number;
+  /** A pause that ends a burst whatever came before (ms). */
+  breakMs?: number;
   /** The keyboard event's time source (tests drive it). */
   now?: () => number;
 }
@@ -29,9 +33,11 @@ const MIN_SCAN = '/v/A/0123456789ABCDEF'.length;
 
 export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
   const maxGap = options.maxGapMs ?? 30;
+  const breakMs = options.breakMs ?? 100;
   const now = options.now ?? (() => performance.now());
   let buffer = '';
   let last = -Infinity;
+  let start = 0;
   const reset = () => {
     buffer = '';
     last = -Infinity;
@@ -40,12 +46,12 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
     reset,
     onKeydown(e) {
       const t = now();
-      const inBurst = t - last <= maxGap;
+      const inBurst = t - last <= breakMs;
       last = t;
       if (e.key === 'Enter') {
         const text = inBurst ? buffer : '';
         buffer = '';
-        if (text.length < MIN_SCAN) return false;
+        if (text.length < MIN_SCAN || (t - start) / text.length > maxGap) return false;
         const target = findVerificationUrl(text);
         if (!target) return false;
         e.preventDefault();
@@ -58,6 +64,7 @@ export function createScanDetector(options: ScanDetectorOptions): ScanDetector {
         if (e.key !== 'Shift') buffer = '';
         return false;
       }
+      if (!inBurst || buffer === '') start = t;
       buffer = inBurst ? buffer + e.key : e.key;
       return false;
     },

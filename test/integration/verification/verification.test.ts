@@ -139,7 +139,10 @@ describe.each<Backend>(['pglite', 'postgres'])('document verification on %s', (b
       status: 'valid',
       personIin: PERSON,
     });
-    expect(await reg.call('verifications.check', { number: a.talonNumber, code: flipped })).toMatchObject({ found: false, source: 'local' });
+    expect(await reg.call('verifications.check', { number: a.talonNumber, code: flipped })).toMatchObject({
+      found: false,
+      source: 'local',
+    });
 
     // Revoked by the administrator: after the next sync the page says so.
     await admin.call('verifications.revoke', { number: a.talonNumber, reason: 'выдан ошибочно' });
@@ -198,7 +201,11 @@ describe.each<Backend>(['pglite', 'postgres'])('document verification on %s', (b
     expect((await page(`${server.url}/v/${cert.number}/${cc.code}?lang=ru`)).body).toContain('Электронная цифровая подпись (CAdES) верна');
 
     const receiptUrl = `${server.url}/v/${receipt.receiptNo}/${rc.code}`;
-    expect(JSON.parse((await page(receiptUrl, { accept: 'application/json' })).body)).toMatchObject({ kind: 'receipt', status: 'valid', person: null });
+    expect(JSON.parse((await page(receiptUrl, { accept: 'application/json' })).body)).toMatchObject({
+      kind: 'receipt',
+      status: 'valid',
+      person: null,
+    });
     await cashier.call('cash.void', { receiptNo: receipt.receiptNo, reason: 'ошибочный способ оплаты' });
     await syncNow(ws.app);
     const voided = await page(`${receiptUrl}?lang=ru`);
