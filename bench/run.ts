@@ -21,6 +21,7 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   dispensary: () => import('./dispensary.bench'),
   desk: () => import('./desk.bench'),
   erequests: () => import('./erequests.bench'),
+  verification: () => import('./verification.bench'),
 };
 
 const { values } = parseArgs({

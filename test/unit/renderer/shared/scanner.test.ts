@@ -1,6 +1,6 @@
 /** The scan detector (issue 19): scanner speed and a verification URL make a scan; a person's pace does not. */
 import { describe, expect, it } from 'vitest';
-import { createScanDetector, type ScanTarget } from '../../../renderer/src/shared/scanner';
+import { createScanDetector, type ScanTarget } from '../../../../renderer/src/shared/scanner';
 
 const URL_TEXT = 'https://tirkeu.example.kz/v/D1-T000001/E717-X3ZJ-PJ3G-RB35';
 
