@@ -59,7 +59,7 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
       const right: number[] = [];
       const wrong: number[] = [];
       let seed = 42;
-      const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+      const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
       for (let k = 0; k < REQUESTS + 200; k++) {
         const i = 1 + Math.floor(rand() * N);
         const bad = k % 10 === 9;
@@ -93,4 +93,3 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
   }
   return figures;
 }
-
