@@ -50,7 +50,7 @@ import { freeSlotsFor, parseSlotQuery, SlotQueryError } from './slots';
 import { EREQUEST_LEASE_MS } from '../common/erequests';
 import { registerUpdateRoutes } from './updates';
 import { registerVerifyPage, type RateLimit } from './verify-page';
-import { checkCounts } from './verification';
+import { CheckCounter, checkCounts } from './verification';
 
 export interface ServerAppOptions {
   db: ServerDb;
@@ -198,9 +198,11 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   registerUpdateRoutes(app, options.updatesDir, guard);
 
   // Issue 19: the public page of every printed document, and the check counts for the organization's desks.
-  registerVerifyPage(app, db, clock, options.verifyRateLimit);
+  const checks = new CheckCounter(db);
+  app.addHook('onClose', async () => checks.flush().catch(() => undefined));
+  registerVerifyPage(app, db, checks, clock, options.verifyRateLimit);
   app.get('/v1/verifications/checks', { preHandler: guard }, async (req) => ({
-    documents: await checkCounts(db, req.workstation!.orgBin),
+    documents: await checkCounts(db, checks, req.workstation!.orgBin),
   }));
 
   // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or

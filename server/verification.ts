@@ -135,10 +135,56 @@ export interface VerifiedDocument {
 const DUMMY = createHash('sha256').update('tirkeu-verify:none').digest();
 
 /**
+ * The page's checks, counted in memory and written in one statement a second (and before the counts are read or
+ * the server closes): a write and its commit on every check would make each look-up wait for the disk. A crash
+ * loses at most the last second's counts, which are statistics, not records.
+ */
+export class CheckCounter {
+  private pending = new Map<string, { orgBin: string; number: string; n: number; at: string }>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: ServerDb,
+    private readonly intervalMs = 1000,
+  ) {}
+
+  /** Counts one check; returns the checks not yet written for this document, this one included. */
+  note(orgBin: string, number: string, at: Date): number {
+    const key = `${orgBin}\u0000${number}`;
+    const e = this.pending.get(key) ?? { orgBin, number, n: 0, at: '' };
+    e.n++;
+    e.at = at.toISOString();
+    this.pending.set(key, e);
+    this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.intervalMs).unref();
+    return e.n;
+  }
+
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.size === 0) return;
+    const rows = [...this.pending.values()];
+    this.pending = new Map();
+    await this.db.query(
+      `UPDATE document_verification d SET checks = d.checks + x.n, last_checked_at = GREATEST(d.last_checked_at, x.at::timestamptz)
+         FROM jsonb_to_recordset($1::jsonb) AS x(org_bin text, number text, n int, at text)
+        WHERE d.org_bin = x.org_bin AND d.number = x.number`,
+      [JSON.stringify(rows.map((r) => ({ org_bin: r.orgBin, number: r.number, n: r.n, at: r.at })))],
+    );
+  }
+}
+
+/**
  * The document with this number and code, counting the check; null for a wrong code, an unknown number or a
  * malformed code alike.
  */
-export async function verifyDocument(db: ServerDb, number: string, rawCode: string, now: Date): Promise<VerifiedDocument | null> {
+export async function verifyDocument(
+  db: ServerDb,
+  counter: CheckCounter,
+  number: string,
+  rawCode: string,
+  now: Date,
+): Promise<VerifiedDocument | null> {
   const code = normalizeCode(rawCode) ?? '';
   const given = createHash('sha256').update(codeHashInput(number, code)).digest();
   const rows = DOCUMENT_NUMBER.test(number)
@@ -165,11 +211,7 @@ export async function verifyDocument(db: ServerDb, number: string, rawCode: stri
   if (rows.length === 0) timingSafeEqual(given, DUMMY);
   for (const row of rows) if (timingSafeEqual(Buffer.from(row.code_hash, 'hex'), given) && code) match = row;
   if (!match) return null;
-  await db.query(`UPDATE document_verification SET checks = checks + 1, last_checked_at = $3 WHERE org_bin = $1 AND number = $2`, [
-    match.org_bin,
-    number,
-    now.toISOString(),
-  ]);
+  const pending = counter.note(match.org_bin, number, now);
   return {
     number,
     kind: match.kind as DocumentKind,
@@ -179,12 +221,13 @@ export async function verifyDocument(db: ServerDb, number: string, rawCode: stri
     orgBin: match.org_bin,
     shows: JSON.parse(match.shows) as DocumentShows,
     signature: match.signature ? (JSON.parse(match.signature) as SignatureCheck) : null,
-    checks: Number(match.checks) + 1,
+    checks: Number(match.checks) + pending,
   };
 }
 
 /** The organization's checked documents, most checked first: what its administrator sees. */
-export async function checkCounts(db: ServerDb, orgBin: string, limit = 500): Promise<VerificationCheckCount[]> {
+export async function checkCounts(db: ServerDb, counter: CheckCounter, orgBin: string, limit = 500): Promise<VerificationCheckCount[]> {
+  await counter.flush();
   const r = await db.query<{ number: string; kind: string; status: string; checks: string | number; last_checked_at: string | null }>(
     `SELECT number, kind, status, checks, to_json(last_checked_at)#>>'{}' AS last_checked_at
        FROM document_verification WHERE org_bin = $1 AND checks > 0 ORDER BY checks DESC, number LIMIT $2`,

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../common/clock';
 import { DOCUMENT_TITLES, STATUS_TITLES, type Texts } from '../common/verification';
 import type { ServerDb } from './db';
-import { verifyDocument, type VerifiedDocument } from './verification';
+import { verifyDocument, type CheckCounter, type VerifiedDocument } from './verification';
 
 type L = 'kk' | 'ru';
 
@@ -170,7 +170,13 @@ export function notFoundHtml(lang: L, otherUrl: string): string {
 
 const wantsJson = (accept: string | undefined) => /application\/json/i.test(accept ?? '') && !/text\/html/i.test(accept ?? '');
 
-export function registerVerifyPage(app: FastifyInstance, db: ServerDb, clock: Clock, limit: RateLimit = DEFAULT_VERIFY_RATE): void {
+export function registerVerifyPage(
+  app: FastifyInstance,
+  db: ServerDb,
+  counter: CheckCounter,
+  clock: Clock,
+  limit: RateLimit = DEFAULT_VERIFY_RATE,
+): void {
   const buckets = new TokenBuckets(limit);
   app.get('/v/:number/:code', async (req, reply) => {
     const { number, code } = req.params as { number: string; code: string };
@@ -190,7 +196,7 @@ export function registerVerifyPage(app: FastifyInstance, db: ServerDb, clock: Cl
         ? { found: false, error: 'too-many-requests' }
         : reply.type('text/html; charset=utf-8').send(layout(lang, T.page[lang], `<p class="st none">${esc(T.tooMany[lang])}</p>`, other));
     }
-    const doc = await verifyDocument(db, number, code, clock());
+    const doc = await verifyDocument(db, counter, number, code, clock());
     if (!doc) {
       reply.code(404);
       return json ? { found: false } : reply.type('text/html; charset=utf-8').send(notFoundHtml(lang, other));
