@@ -7,6 +7,7 @@
  * same way server/verification.ts does it); pushing a million records through sync is the sync bench's business.
  */
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { buildServer } from '../server/app';
 import { openServerDb } from '../server/db';
 import { findPostgresBin, startPostgres } from '../test/helpers/postgres';
@@ -76,7 +77,10 @@ export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
       const scaleNote = ctx.quick ? ` (quick: ${N} documents)` : '';
       figures.push(
         figure('verification.page-p99', percentile(all, 99), 'ms', 20, {
-          note: `GET /v/<number>/<code> JSON, ${all.length} requests, PostgreSQL with ${N} documents${scaleNote}; p50 ${median(all).toFixed(2)} ms`,
+          note:
+            `GET /v/<number>/<code> JSON, ${all.length} requests, PostgreSQL with ${N} documents${scaleNote}; ` +
+            `p50 ${median(all).toFixed(2)} ms, p95 ${percentile(all, 95).toFixed(2)} ms; ` +
+            `load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`,
         }),
       );
       figures.push(
