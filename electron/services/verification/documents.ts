@@ -168,3 +168,34 @@ export function refusalMark(
     }),
   });
 }
+
+/**
+ * An e-request's answer (a result or a motivated refusal), sent to the portal signed: its number is the
+ * e-request's. The citizen's answer document carries the URL and the code.
+ */
+export function erequestAnswerMark(
+  app: AppContext,
+  actor: Actor,
+  org: Organization,
+  r: { number: string; requestId: number | null; iin: string | null; name: string | null; result: boolean; issuedAt: string },
+): VerificationMark {
+  return documentVerification(app, actor, {
+    number: r.number,
+    kind: 'erequest-answer',
+    issuedAt: r.issuedAt,
+    requestId: r.requestId,
+    personIin: r.iin,
+    shows: shows(org, {
+      title: DOCUMENT_TITLES['erequest-answer'],
+      person: maskName(r.name),
+      iin: maskIin(r.iin),
+      issuedOn: r.issuedAt.slice(0, 10),
+      lines: [
+        {
+          label: { kk: 'Жауап', ru: 'Ответ' },
+          value: r.result ? { kk: 'Қызмет көрсетілді', ru: 'Услуга оказана' } : { kk: 'Дәлелді бас тарту', ru: 'Мотивированный отказ' },
+        },
+      ],
+    }),
+  });
+}
