@@ -35,6 +35,7 @@ const SUITES: Record<string, () => Promise<{ default: BenchSuite }>> = {
   erequests: () => import('./erequests.bench'),
   cli: () => import('./cli.bench'),
   startup: () => import('./startup.bench'),
+  verification: () => import('./verification.bench'),
 };
 /** Figure ids that do not start with their suite's name, so `--only <figure>` finds the suite. */
 const FIGURE_PREFIXES: Record<string, string[]> = {

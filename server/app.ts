@@ -12,6 +12,8 @@
  *   POST /v1/gateway/requests/{number}/survey  the citizen's answers to the quality survey {q1, q2} (gateway-survey.ts)
  *   GET  /v1/gateway/slots?org=&specialty=|doctor=&from=&to=   free appointment times (server/slots.ts)
  *   GET  /v1/updates/{file}             a published update: latest*.yml, release notes, the installers they list
+ *   GET  /v1/verifications/checks       the organization's documents checked on the public page, with their counts
+ *   GET  /v/{number}/{code}             the public page of a printed document (server/verify-page.ts, no credential)
  *   /admin/…                            loopback only, with the admin token from the data folder (server CLI)
  */
 import { parseSurveyBody, recordPortalSurvey } from './gateway-survey';
@@ -47,6 +49,8 @@ import { claimErequests, readClaimBody } from './erequest-leases';
 import { freeSlotsFor, parseSlotQuery, SlotQueryError } from './slots';
 import { EREQUEST_LEASE_MS } from '../common/erequests';
 import { registerUpdateRoutes } from './updates';
+import { registerVerifyPage, type RateLimit } from './verify-page';
+import { CheckCounter, checkCounts } from './verification';
 
 export interface ServerAppOptions {
   db: ServerDb;
@@ -66,6 +70,8 @@ export interface ServerAppOptions {
   erequestLeaseMs?: number;
   /** The folder of published application updates (server/updates.ts); absent = none published. */
   updatesDir?: string | null;
+  /** The public verification page's limit per client address (default: a burst of 20, one a second after). */
+  verifyRateLimit?: RateLimit;
 }
 
 declare module 'fastify' {
@@ -190,6 +196,14 @@ export function buildServer(options: ServerAppOptions): FastifyInstance {
   });
 
   registerUpdateRoutes(app, options.updatesDir, guard);
+
+  // Issue 19: the public page of every printed document, and the check counts for the organization's desks.
+  const checks = new CheckCounter(db);
+  app.addHook('onClose', async () => checks.flush().catch(() => undefined));
+  registerVerifyPage(app, db, checks, clock, options.verifyRateLimit);
+  app.get('/v1/verifications/checks', { preHandler: guard }, async (req) => ({
+    documents: await checkCounts(db, checks, req.workstation!.orgBin),
+  }));
 
   // The portal gateway: a signed request as raw DER/PEM (application/pkcs7-mime, application/octet-stream) or
   // JSON {cms: base64}.

@@ -13,6 +13,8 @@ import type { Workstation } from './enrollment';
 import { registerRowsOf, sharedRowOf } from '../common/shared-state';
 import { applyProfileOp } from './organization';
 import { appendChanges } from './change-log';
+import { VERIFICATION_OP } from '../common/verification';
+import { applyVerificationOp, VerificationOpError } from './verification';
 import { acknowledgeAuditHead, AuditForkedError, readAuditHead, recordAuditRefusal } from './audit-head';
 
 // The change log's writer moved to server/change-log.ts; re-exported for the callers that import it from here.
@@ -250,6 +252,16 @@ async function applyDomainOp(tx: Sql, ws: Workstation, p: Prepared, receivedAt: 
     if (taken) {
       const result: OpResult = { op_id: p.op.op_id, status: 'conflict', server: taken };
       await tx.query(`UPDATE sync_op SET status = 'conflict', result = $2 WHERE op_id = $1`, [p.op.op_id, JSON.stringify(result)]);
+      return result;
+    }
+  } else if (p.op.kind === VERIFICATION_OP) {
+    // A document's verification record (issue 19); a bad one is refused alone, the rest of the batch applies.
+    try {
+      await applyVerificationOp(tx, ws, p.op.payload, receivedAt);
+    } catch (error) {
+      if (!(error instanceof VerificationOpError)) throw error;
+      const result = reject(p.op.op_id, error.code, error.message);
+      await tx.query(`UPDATE sync_op SET status = 'rejected', result = $2 WHERE op_id = $1`, [p.op.op_id, JSON.stringify(result)]);
       return result;
     }
   } else if (p.op.kind === 'booking.cancel') {

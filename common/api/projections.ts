@@ -15,6 +15,7 @@ import type { CertificateSummary, RegisterCheck, RequestExtras } from '../dispen
 import { readLevel, seesHivIdentity, seesRegister, type ReadLevel, type Sensitivity, type Viewer } from '../need-to-know';
 import type { QueueRow, RequestView } from '../workflow';
 import type { ApiMethod, ApiParsedArgs, ApiResult } from './index';
+import type { DocumentCheck } from './verifications';
 
 /** What the projections need to know of a request; the workstation answers from its database. */
 export interface RequestFacts {
@@ -106,6 +107,11 @@ function registerAnswer(c: RegisterCheck, ctx: ProjectionContext): RegisterCheck
 function counsellingOnly<T>(v: T, ctx: ProjectionContext): T {
   if (!seesHivIdentity(ctx.viewer)) throw new ApiError('forbidden', 'HIV testing is for the counselling room', {});
   return v;
+}
+
+function documentCheck(c: DocumentCheck, _args: unknown, ctx: ProjectionContext): DocumentCheck {
+  if (c.kind !== 'hiv-certificate' || seesHivIdentity(ctx.viewer)) return c;
+  return { ...c, requestId: null, personIin: null };
 }
 
 /** The method's answer carries nothing a role of those allowed to call it must not see. */
@@ -262,6 +268,10 @@ export const PROJECTIONS = {
   'timetables.removeException': AS_IS,
   'updates.check': AS_IS,
   'updates.install': AS_IS,
+  // An HIV document's check names no person already; its request opens only for the counselling room.
+  'verifications.check': documentCheck,
+  'verifications.revoke': documentCheck,
+  'verifications.checks': AS_IS,
 } satisfies { readonly [M in ApiMethod]: Projection<M> | typeof AS_IS };
 
 /** The answer of `method` as the viewer may see it (throws `not-found`/`forbidden` when it may see none of it). */

@@ -22,6 +22,7 @@ import { signingApi } from './signing';
 import { syncApi } from './sync';
 import { timetablesApi } from './timetables';
 import { updatesApi } from './updates';
+import { verificationsApi } from './verifications';
 import { workflowApi } from './workflow';
 
 export const API_SLICES = {
@@ -45,6 +46,7 @@ export const API_SLICES = {
   maintenance: maintenanceApi,
   'clinic-setup': clinicSetupApi,
   updates: updatesApi,
+  verifications: verificationsApi,
 } as const;
 
 export type ApiSlices = typeof API_SLICES;

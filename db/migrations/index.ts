@@ -18,6 +18,7 @@ import { sql as m0013 } from './0013-regulation-adoption';
 import { sql as m0014 } from './0014-desk-refusal';
 import { sql as m0015 } from './0015-step-journal';
 import { sql as m0016 } from './0016-person-exact-name';
+import { sql as m0017 } from './0017-document-verification';
 
 export interface Migration {
   version: number;
@@ -42,6 +43,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'desk-refusal', sql: m0014 },
   { version: 15, name: 'step-journal', sql: m0015 },
   { version: 16, name: 'person-exact-name', sql: m0016 },
+  { version: 17, name: 'document-verification', sql: m0017 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -127,6 +127,8 @@ const SCREEN_LIST = [
   // Backups, the audit check, the register import (issue 16).
   { name: 'administration', path: '/administration', label: 'admin.nav', tile: 'admin.tile', roles: ['administrator'] },
   { name: 'password', path: '/password', label: 'shell.password', tile: 'home.tiles.password', roles: 'all' },
+  // A printed document checked by its QR code or its number and code (issue 19); the scanner opens it from anywhere.
+  { name: 'verify', path: '/verify/:number?/:code?', label: 'verify.nav', tile: 'verify.tile', roles: 'all' },
 ] as const satisfies readonly Screen[];
 
 export type ScreenName = (typeof SCREEN_LIST)[number]['name'];

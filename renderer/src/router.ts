@@ -26,6 +26,7 @@ import CertificatesView from './dispensary/CertificatesView.vue';
 import HivFollowUpView from './dispensary/HivFollowUpView.vue';
 import PricesView from './dispensary/PricesView.vue';
 import RegistersView from './dispensary/RegistersView.vue';
+import VerifyView from './views/VerifyView.vue';
 
 // One component per screen of navigation.ts; the type makes a screen without its component (or a stray one) an error.
 const VIEWS: Record<ScreenName, Component> = {
@@ -53,6 +54,7 @@ const VIEWS: Record<ScreenName, Component> = {
   organization: OrganizationView,
   administration: AdministrationView,
   password: PasswordView,
+  verify: VerifyView,
 };
 
 // Hash history: the same URLs work from the Electron app:// protocol, a file and the web host.

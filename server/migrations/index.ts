@@ -8,6 +8,7 @@ import { sql as m0006 } from './0006-gateway-client-ids';
 import { sql as m0007 } from './0007-audit-head';
 import { sql as m0008 } from './0008-org-certificate';
 import { sql as m0009 } from './0009-portal-survey';
+import { sql as m0010 } from './0010-document-verification';
 
 export interface ServerMigration {
   version: number;
@@ -25,4 +26,5 @@ export const SERVER_MIGRATIONS: readonly ServerMigration[] = [
   { version: 7, name: 'audit-head', sql: m0007 },
   { version: 8, name: 'org-certificate', sql: m0008 },
   { version: 9, name: 'portal-survey', sql: m0009 },
+  { version: 10, name: 'document-verification', sql: m0010 },
 ];

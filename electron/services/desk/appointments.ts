@@ -27,6 +27,8 @@ import { planInput, requireDoctor } from './doctors';
 import { nextFreeOf, searchFreeSlots } from './free-slots';
 import { slotAt } from '../../../common/timetable-slots';
 import { requestStartMs } from '../workflow/request-start';
+import { changeVerificationStatus } from '../verification/records';
+import { actorOf } from '../auth';
 
 export function appointmentView(app: AppContext, r: appointmentsDb.AppointmentRow): Appointment {
   const cal = calendarOf(app);
@@ -221,6 +223,8 @@ export function cancelAppointment(app: AppContext, staff: StaffRow, a: { id: num
     () => {
       if (!appointmentsDb.closeAppointmentRow(app.db, r.id, 'cancelled', a.reason.trim(), now, staff.id, null))
         throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'cancelled' });
+      // A slip already printed says "revoked" on its page from the next sync (issue 19).
+      changeVerificationStatus(app, actorOf(staff), r.number, 'revoked', a.reason.trim());
     },
     {
       audit: {
@@ -273,6 +277,7 @@ export function reschedule(
       const newId = insertBooked(app, staff, d, person, slot, r.request_id, r.kind, r.channel, r.note, now);
       if (!appointmentsDb.closeAppointmentRow(app.db, r.id, 'rescheduled', reason, now, staff.id, newId))
         throw new ApiError('appointment-closed', `appointment ${r.number} changed meanwhile`, { number: r.number, status: 'rescheduled' });
+      changeVerificationStatus(app, actorOf(staff), r.number, 'revoked', reason);
       return newId;
     },
     {

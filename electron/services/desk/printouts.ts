@@ -5,7 +5,11 @@
  */
 import type { PdfFile } from '../../../common/desk';
 import { dateText } from '../../../common/format';
+import { SYSTEM_ACTOR, type Actor } from '../../../db/audit';
 import type { StaffRow } from '../../../db/staff';
+import { actorOf } from '../auth';
+import { drawVerification, verificationLines } from '../documents/verification-mark';
+import { slipMark, talonMark } from '../verification/documents';
 import type { AppContext } from '../app';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
 import { getAppointment } from './appointments';
@@ -34,16 +38,14 @@ function label(doc: PdfDoc, x: number, y: number, w: number, caption: string, te
   return doc.y + 5;
 }
 
-/** What the QR code of a talon holds: the number, the organization's BIN and the verification code. */
-export function talonQrText(t: { talonNumber: string; verification: string }, bin: string): string {
-  return `TIRKEU-TALON;N=${t.talonNumber};BIN=${bin};H=${t.verification}`;
-}
-
-/** The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code (vector). */
-export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
+/**
+ * The talon: one A4 page, Kazakh half and Russian half, each with every field, seal place and QR code (vector). The
+ * QR code holds the talon's page on the central server (issue 19), and the code is printed in letters under it.
+ */
+export async function talonPdf(app: AppContext, id: number, actor: Actor = SYSTEM_ACTOR): Promise<PdfFile> {
   const t = getAttachment(app, id);
   const org = organization(app);
-  const qrText = talonQrText(t, org.bin);
+  const mark = talonMark(app, actor, org, t);
   const langs: Lang[] = ['kk', 'ru'];
   const r = await renderPdf({ title: `${P('talonTitle', 'kk')} ${t.talonNumber}`, margin: 36, footer: callCentreLine(langs) }, (doc) => {
     const width = doc.page.width - 72;
@@ -62,7 +64,7 @@ export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
         .fillColor('#333333')
         .text(`${P('bin', lang)}: ${org.bin} · ${org.address}`, 36, doc.y + 1, { width: width - 110 });
       doc.fillColor('black');
-      drawQr(doc, qrText, 36 + width - 96, top, 96);
+      drawQr(doc, mark.url, 36 + width - 96, top, 96);
       doc
         .font(FONT)
         .fontSize(14)
@@ -107,7 +109,7 @@ export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
         .fillColor('black')
         .font(FONT)
         .fontSize(8)
-        .text(`${P('verify', lang)}: ${t.verification}`, left, y + 40, { width: colW });
+        .text(verificationLines(mark, [lang as 'kk' | 'ru'])[0]!, left, y + 40, { width: colW + 60 });
       if (i === 0) {
         const cut = top + half + 4;
         doc
@@ -129,6 +131,7 @@ export async function talonPdf(app: AppContext, id: number): Promise<PdfFile> {
 export async function slipPdf(app: AppContext, staff: StaffRow, id: number): Promise<PdfFile> {
   const a = getAppointment(app, id);
   const org = organization(app);
+  const mark = slipMark(app, actorOf(staff), org, a);
   const langs: Lang[] = staff.language === 'ru' ? ['ru', 'kk'] : ['kk', 'ru'];
   const r = await renderPdf(
     { title: `${P('slipTitle', langs[0]!)} ${a.number}`, size: 'A5', margin: 30, footer: callCentreLine(langs) },
@@ -164,6 +167,7 @@ export async function slipPdf(app: AppContext, staff: StaffRow, id: number): Pro
       if (a.doctor.room) y = label(doc, 30, y, w, both('room'), a.doctor.room);
       doc.font(FONT).fontSize(8.5);
       for (const l of langs) doc.text(P('slipNote', l), 30, doc.y + 4, { width: w });
+      drawVerification(doc, mark, langs as Array<'kk' | 'ru'>, { x: 30, y: doc.y + 8, size: 72, textWidth: w - 80, beside: true });
     },
   );
   return toFile(`appointment_${a.number}.pdf`, r);

@@ -18,6 +18,9 @@ import { adoptionNotes } from '../regulations/adoption';
 import { catalogOf } from '../workflow/context';
 import { toLocalIsoDate } from '../../../common/working-calendar';
 import { organization, personName } from './common';
+import { SYSTEM_ACTOR, type Actor } from '../../../db/audit';
+import { drawVerification } from '../documents/verification-mark';
+import { refusalMark } from '../verification/documents';
 
 type L = 'kk' | 'ru';
 
@@ -44,7 +47,7 @@ const T = {
 } as const;
 
 /** The refusal of a request, as a PDF in Kazakh and Russian. */
-export async function refusalPdf(app: AppContext, requestId: number): Promise<PdfFile> {
+export async function refusalPdf(app: AppContext, requestId: number, actor: Actor = SYSTEM_ACTOR): Promise<PdfFile> {
   const row = getRequestRow(app.db, requestId);
   const refusal = getDeskRefusal(app.db, requestId);
   if (!row || !refusal || row.status !== 'refused')
@@ -60,6 +63,15 @@ export async function refusalPdf(app: AppContext, requestId: number): Promise<Pd
   const name = person ? personName(person) : refusal.person_name;
   const staff = getStaff(app.db, refusal.created_by);
   const langs: L[] = ['kk', 'ru'];
+  const mark = refusalMark(app, actor, org, {
+    requestId: row.id,
+    number: row.number,
+    day,
+    closedAt: row.closed_at ?? row.created_at,
+    personName: name,
+    iin: row.person_iin,
+    service: def.titles,
+  });
 
   const r = await renderPdf({ title: `${T.request.ru} ${row.number}`, footer: callCentreLine(langs) }, (doc: PdfDoc) => {
     orgHeader(doc, org, langs, { bin: 'БСН / БИН' });
@@ -102,6 +114,7 @@ export async function refusalPdf(app: AppContext, requestId: number): Promise<Pd
         doc.y = y + 6;
       }
     }
+    drawVerification(doc, mark, langs, { x, y: doc.y + 10, size: 72, textWidth: width - 80, beside: true });
   });
   return { fileName: `refusal_${row.number}.pdf`, base64: r.buffer.toString('base64'), pages: r.pages };
 }

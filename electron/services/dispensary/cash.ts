@@ -35,6 +35,7 @@ import { actorOf } from '../auth';
 import { issueNumber } from '../numbers';
 import { catalogOf } from '../workflow/context';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
+import { changeVerificationStatus } from '../verification/records';
 
 function prefix(app: AppContext): string {
   return getOrganization(app.db)?.workstationPrefix ?? 'WS';
@@ -332,6 +333,8 @@ export function voidReceipt(app: AppContext, staff: StaffRow, a: { receiptNo: st
           },
         },
       });
+      // A receipt already printed shows "voided" on its verification page from now on (issue 19).
+      changeVerificationStatus(app, actorOf(staff), e.receipt_no, 'voided', reason);
       returnToCashDesk(app, staff, e.request_id, `receipt ${e.receipt_no} voided (${receipt})`);
       return vid;
     })

@@ -40,6 +40,7 @@ import { canAct, actorLabel } from '../workflow/engine';
 import { positionOf, positionOfLabel } from '../../../common/positions';
 import { certificatePdf, type CertificateDocument, type PrintedSigner } from './documents';
 import { HIV_SERVICE, registerCheckOf, seesHivIdentity } from './rules';
+import { certificateMark, type CertificateFacts } from '../verification/documents';
 
 const STATEMENTS: Record<string, { kk: string; ru: string }> = {
   'tb-certificate': {
@@ -260,7 +261,35 @@ export async function pdf(app: AppContext, staff: StaffRow, a: { number: string;
   if (row.service_id === HIV_SERVICE && !seesHivIdentity(staff))
     throw new ApiError('forbidden', 'HIV certificates are handed over by the counselling room', {});
   const doc = JSON.parse(c.document) as CertificateDocument;
-  return certificatePdf(doc, c.hash, printedSigners(app, c, doc), a.language, getOrganization(app.db)!.timezone, checkerName(app, doc));
+  const signers = printedSigners(app, c, doc);
+  const org = getOrganization(app.db)!;
+  const mark = c.issued_at ? certificateMark(app, actorOf(staff), org, certificateFacts(app, c, row, doc, signers)) : undefined;
+  return certificatePdf(doc, c.hash, signers, a.language, org.timezone, checkerName(app, doc), mark);
+}
+
+/** What the certificate's verification record says: as printed, the HIV one with its code only (issue 19). */
+function certificateFacts(
+  app: AppContext,
+  c: CertificateRow,
+  row: RequestRow,
+  doc: CertificateDocument,
+  signers: PrintedSigner[],
+): CertificateFacts {
+  const hiv = row.service_id === HIV_SERVICE;
+  const cms = signaturesOf(app.db, c.id).at(-1)?.cms ?? null;
+  return {
+    number: c.number,
+    requestId: row.id,
+    title: doc.title,
+    hiv,
+    person: hiv || !doc.person ? null : { iin: doc.person.iin, name: doc.person.name },
+    code: hiv ? doc.code : null,
+    issuedAt: c.issued_at!,
+    issuedOn: doc.issuedOn,
+    signers: signers.map((s) => ({ name: s.name, position: s.position, signedAt: s.signedAt })),
+    signed: cms ? { document: Buffer.from(canonicalBytes(JSON.parse(c.document))), cms: Buffer.from(cms) } : null,
+    revoked: null,
+  };
 }
 
 /**

@@ -7,6 +7,8 @@ import type { CashEntry, FeeExemption, FeeExemptionReason, Shift } from '../../.
 import { dateText, dateTimeText, moneyText, onPaper } from '../../../common/format';
 import type { Organization } from '../../../common/schemas';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type PdfDoc } from '../documents/pdf';
+import { drawVerification, verificationLines } from '../documents/verification-mark';
+import type { VerificationMark } from '../verification/records';
 
 type L = 'kk' | 'ru';
 const MM = 72 / 25.4;
@@ -53,7 +55,14 @@ function localTime(iso: string, tz: string, lang: L = 'ru'): string {
   return onPaper(dateTimeText(iso, tz, lang));
 }
 
-export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: { kk: string; ru: string }, layout: 'a4' | '80mm') {
+/** A receipt (payment or void) with its verification block: the QR of its page and the code in letters. */
+export async function receiptPdf(
+  org: Organization,
+  e: CashEntry,
+  serviceTitle: { kk: string; ru: string },
+  layout: 'a4' | '80mm',
+  mark: VerificationMark,
+) {
   const narrow = layout === '80mm';
   const langs: L[] = ['kk', 'ru'];
   const { buffer, pages } = await renderPdf(
@@ -94,16 +103,19 @@ export async function receiptPdf(org: Organization, e: CashEntry, serviceTitle: 
         .fontSize(size + 3)
         .text(`${T.amount.kk} / ${T.amount.ru}: ${money(e.amountKzt)}`, { align: narrow ? 'center' : 'left' });
       doc.font(FONT);
-      doc.moveDown(0.5);
-      drawQr(doc, `${e.receiptNo};${e.amountKzt};${org.bin}`, narrow ? (80 * MM - 70) / 2 : doc.page.margins.left, doc.y, 70);
-      doc.y += 70;
-      if (narrow) {
-        doc.y += 74;
-        doc.fontSize(6).text(callCentreLine(['kk', 'ru']), { align: 'center' });
-      }
+      receiptVerification(doc, mark, narrow);
+      if (narrow) doc.fontSize(6).text(callCentreLine(['kk', 'ru']), 8, doc.y + 2, { align: 'center', width: 80 * MM - 16 });
     },
   );
   return { fileName: `${e.receiptNo}-${layout}.pdf`, base64: buffer.toString('base64'), pages };
+}
+
+/** The verification block of a receipt: under the amount, the QR code on the left and the code beside it. */
+function receiptVerification(doc: PdfDoc, mark: VerificationMark, narrow: boolean): void {
+  const x = doc.page.margins.left;
+  const width = doc.page.width - x - doc.page.margins.right;
+  const size = narrow ? 62 : 80;
+  drawVerification(doc, mark, ['kk', 'ru'], { x, y: doc.y + 6, size, textWidth: width - size - 8, beside: true, fontSize: narrow ? 6 : 8 });
 }
 
 /** The receipt of an exemption: the fee of the price list, the reason, who exempted, and 0 to pay. */
@@ -112,6 +124,7 @@ export async function exemptionReceiptPdf(
   e: FeeExemption,
   serviceTitle: { kk: string; ru: string },
   layout: 'a4' | '80mm',
+  mark: VerificationMark,
 ) {
   const narrow = layout === '80mm';
   const { buffer, pages } = await renderPdf(
@@ -144,6 +157,7 @@ export async function exemptionReceiptPdf(
         .fontSize(size + 3)
         .text(`${T.due.kk} / ${T.due.ru}: ${money(0)}`);
       doc.font(FONT);
+      receiptVerification(doc, mark, narrow);
     },
   );
   return { fileName: `${e.receiptNo}-${layout}.pdf`, base64: buffer.toString('base64'), pages };
@@ -235,6 +249,7 @@ export async function certificatePdf(
   lang: L,
   tz: string,
   checkedBy?: string,
+  mark?: VerificationMark,
 ) {
   const { buffer, pages } = await renderPdf({ title: `${doc0.number}`, footer: callCentreLine([lang]) }, async (doc: PdfDoc) => {
     const x = doc.page.margins.left;
@@ -283,14 +298,18 @@ export async function certificatePdf(
     }
     doc.moveDown(0.5);
     const y = doc.y;
+    // The QR holds the certificate's page on the central server (issue 19); without a mark (a bench), the hash.
     // Vector squares, not a PNG: encoding one only for pdfkit to decode it again was a third of the certificate's time.
-    drawQr(doc, `${doc0.number};sha256=${hash}`, x, y, 100);
+    drawQr(doc, mark ? mark.url : `${doc0.number};sha256=${hash}`, x, y, 100);
     const sealR = 48;
     const textWidth = width - 110 - 2 * sealR - 20;
-    doc
-      .fontSize(7.5)
-      .fillColor('#333333')
-      .text(`${CL.hash[lang]}:\n${hash}`, x + 110, y + 10, { width: textWidth });
+    doc.fontSize(7.5).fillColor('#333333');
+    if (mark)
+      doc
+        .font(BOLD)
+        .text(verificationLines(mark, [lang])[0]!, x + 110, y + 4, { width: textWidth })
+        .font(FONT);
+    doc.text(`${CL.hash[lang]}:\n${hash}`, x + 110, mark ? undefined : y + 10, { width: textWidth });
     doc.text(`${CL.act[lang]} № ${doc0.act.number}, ${dateText(doc0.act.date, lang)}`, x + 110, undefined, { width: textWidth });
     if (doc0.adoption) doc.text(doc0.adoption[lang], x + 110, undefined, { width: textWidth });
     sealPlace(doc, x + width - sealR, y + sealR + 2, sealR, lang);

@@ -11,7 +11,8 @@ import { erequestContentSchema, type ErequestContent, type SignedAnswer } from '
 import { recordChange } from '../../../db/change';
 import * as dbe from '../../../db/erequests';
 import { getOrganization } from '../../../db/organization';
-import { getRequestRow, openStepRow, type RequestRow } from '../../../db/requests';
+import { getRequestRow, openStepRow, personDisplayName, type RequestRow } from '../../../db/requests';
+import { erequestAnswerMark } from '../verification/documents';
 import type { StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import * as appointments from '../desk/appointments';
@@ -203,7 +204,16 @@ export async function signDecided(app: AppContext, limit = 200): Promise<number>
   for (const row of dbe.listDecided(app.db, limit)) {
     const d = decisionOf(row);
     if (!d) continue;
-    const doc = answerDocument(app, row, d);
+    // The answer is a document the citizen can have checked (issue 19): its page's URL and code travel in it.
+    const mark = erequestAnswerMark(app, PROVIDER_KEY_ACTOR, getOrganization(app.db)!, {
+      number: row.number,
+      requestId: row.request_id,
+      iin: row.iin,
+      name: row.iin ? personDisplayName(app.db, row.iin) : null,
+      result: d.kind === 'result',
+      issuedAt: app.clock().toISOString(),
+    });
+    const doc = { ...answerDocument(app, row, d), verificationPage: { url: mark.url, code: mark.grouped } };
     let signed;
     try {
       signed = await signAsProvider(app, { source: key.source, keyId: key.keyId, secret: key.secret }, doc);

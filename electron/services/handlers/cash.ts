@@ -7,6 +7,8 @@ import * as cash from '../dispensary/cash';
 import * as dispensaryDocs from '../dispensary/documents';
 import { exempt, exemptionByReceipt } from '../dispensary/exemptions';
 import { catalogOf } from '../workflow/context';
+import { actorOf } from '../auth';
+import { exemptionFacts, receiptFacts, receiptMark } from '../verification/documents';
 import { me, type SliceHandlers } from './context';
 
 export const cashHandlers: SliceHandlers<typeof cashApi> = {
@@ -29,16 +31,23 @@ export const cashHandlers: SliceHandlers<typeof cashApi> = {
     if (exemption) {
       const d = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === exemption.serviceId)?.definition;
       const title = d?.titles ?? { kk: exemption.serviceId, ru: exemption.serviceId };
-      return dispensaryDocs.exemptionReceiptPdf(getOrganization(ctx.app.db)!, exemption, title, a.layout);
+      const org = getOrganization(ctx.app.db)!;
+      const mark = receiptMark(ctx.app, actorOf(me(ctx)), org, exemptionFacts(exemption, title));
+      return dispensaryDocs.exemptionReceiptPdf(org, exemption, title, a.layout, mark);
     }
     if (!e) throw new ApiError('not-found', `no receipt ${a.receiptNo}`, { receipt: a.receiptNo });
     const def = catalogOf(ctx.app).catalog.all.find((l) => l.definition.id === e.service_id)?.definition;
-    return dispensaryDocs.receiptPdf(
-      getOrganization(ctx.app.db)!,
-      cash.entryView(ctx.app, e.id),
-      def?.titles ?? { kk: e.service_id, ru: e.service_id },
-      a.layout,
+    const org = getOrganization(ctx.app.db)!;
+    const entry = cash.entryView(ctx.app, e.id);
+    const title = def?.titles ?? { kk: e.service_id, ru: e.service_id };
+    const voidEntry = entry.voidedBy ? cashEntryByReceipt(ctx.app.db, entry.voidedBy) : undefined;
+    const mark = receiptMark(
+      ctx.app,
+      actorOf(me(ctx)),
+      org,
+      receiptFacts(entry, title, voidEntry ? { reason: voidEntry.reason ?? '' } : null),
     );
+    return dispensaryDocs.receiptPdf(org, entry, title, a.layout, mark);
   },
   'cash.journal': (ctx, a) => cash.journal(ctx.app, a),
 };

@@ -3,6 +3,7 @@ import type { deskApi } from '../../../common/api/desk';
 import * as overview from '../desk/overview';
 import * as refusals from '../desk/refusals';
 import { refusalPdf } from '../desk/refusal-printout';
+import { actorOf } from '../auth';
 import { me, type SliceHandlers } from './context';
 
 export const deskHandlers: SliceHandlers<typeof deskApi> = {
@@ -12,5 +13,5 @@ export const deskHandlers: SliceHandlers<typeof deskApi> = {
     const row = refusals.recordRefusal(ctx.app, me(ctx), a);
     return { requestId: row.id, number: row.number, ground: a.ground };
   },
-  'desk.refusalPdf': (ctx, a) => refusalPdf(ctx.app, a.requestId),
+  'desk.refusalPdf': (ctx, a) => refusalPdf(ctx.app, a.requestId, actorOf(me(ctx))),
 };

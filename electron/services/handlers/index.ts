@@ -27,6 +27,7 @@ import { signingHandlers } from './signing';
 import { syncHandlers } from './sync';
 import { timetablesHandlers } from './timetables';
 import { updatesHandlers } from './updates';
+import { verificationsHandlers } from './verifications';
 import { workflowHandlers } from './workflow';
 
 export type { CallContext } from './context';
@@ -55,6 +56,7 @@ export const handlersBySlice: { [S in ApiSliceName]: SliceHandlers<ApiSlices[S]>
   maintenance: maintenanceHandlers,
   'clinic-setup': clinicSetupHandlers,
   updates: updatesHandlers,
+  verifications: verificationsHandlers,
 };
 
 // Every slice has its map and every map has exactly its slice's methods, so together they cover the contract.

@@ -14,6 +14,7 @@ import forms from './features/forms';
 import signing from './features/signing';
 import sync from './features/sync';
 import workflow from './features/workflow';
+import verify from './features/verify';
 
 /**
  * Feature areas keep their texts in their own module (`features/<area>.ts` exporting `{ kk, ru, en }`), merged
@@ -32,6 +33,7 @@ const FEATURES: Record<string, FeatureMessages> = {
   signing,
   sync,
   workflow,
+  verify,
 };
 
 function withFeatures<T extends object>(base: T, lang: 'kk' | 'ru' | 'en'): T {

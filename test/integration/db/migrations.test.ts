@@ -163,6 +163,9 @@ const ROWS: Record<number, string> = {
                         updated_at, surname_exact, given_exact, patronymic_exact)
       VALUES ('800101300111', 'Әлімжанов', 'Асқар', NULL, '1980-01-01', 'M', 'manual', '${nameKey('Әлімжанов')}', '${nameKey('Асқар')}', '',
               '${T}', 'әлімжанов', 'асқар', '');`,
+  17: `
+    INSERT INTO document_verification (number, kind, code, shows, status, issued_at, request_id, person_iin, created_at)
+      VALUES ('D1-T000001', 'talon', '0123456789ABCDEF', '{}', 'valid', '${T}', 1, '900101300123', '${T}');`,
 };
 
 /** What each migration must do to or with the data beyond keeping it (run after its own rows are in). */

@@ -7,6 +7,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupCode } from '../../../common/verification';
+import { getVerification } from '../../../db/verifications';
 import { makeIin } from '../../../common/iin';
 import { upsertPerson } from '../../../db/people';
 import { listOutbox } from '../../../db/outbox';
@@ -441,8 +443,9 @@ describe('attachment', () => {
       '10.03.2026',
       'М.О. (мөр орны)',
       'М.П. (место печати)',
-      `Тексеру коды: ${t.verification}`,
-      `Код проверки: ${t.verification}`,
+      // The QR code and the code in letters of the talon's page on the central server (issue 19).
+      `Құжаттың түпнұсқалығын тексеру коды: ${groupCode(getVerification(ws.app.db, t.talonNumber)!.code)}`,
+      `Код проверки подлинности документа: ${groupCode(getVerification(ws.app.db, t.talonNumber)!.code)}`,
       '1414',
       '№2 қалалық емхана',
     ])

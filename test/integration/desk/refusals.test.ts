@@ -9,6 +9,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupCode } from '../../../common/verification';
+import { getVerification } from '../../../db/verifications';
 import { makeIin } from '../../../common/iin';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { errorCode } from '../../helpers/api-errors';
@@ -75,8 +77,11 @@ describe('motivated refusal at the desk', () => {
     expect(text).toContain('Айгүл Серікқызы Нұрланова');
     expect(text).toContain('Медициналық тіркеуші');
     expect(text).toContain('Медицинский регистратор');
-    // No English word, key or login on the paper.
-    expect(text).not.toMatch(/[A-Za-z]{3,}/);
+    // The verification code in letters (issue 19), in both languages, and no English word, key or login besides it.
+    const code = groupCode(getVerification(ws.app.db, r.number)!.code);
+    expect(text).toContain(`Құжаттың түпнұсқалығын тексеру коды: ${code}`);
+    expect(text).toContain(`Код проверки подлинности документа: ${code}`);
+    expect(text.split(code).join(' ')).not.toMatch(/[A-Za-z]{3,}/);
   });
 
   it('a person entered by hand is not served where the regulation refuses those missing from the register', async () => {

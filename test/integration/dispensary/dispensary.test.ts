@@ -8,6 +8,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupCode } from '../../../common/verification';
+import { getVerification } from '../../../db/verifications';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
@@ -397,6 +399,11 @@ describe('HIV examination', () => {
     expect(text).toMatch(/Психоәлеуметтік кеңес беру кабинетінің дәрігері: Жанар Ерланқызы Бекмұханова/);
     for (const t of ['Қолы', 'Жеке мөрі', 'М.О.']) expect(text).toContain(t);
     expect(text).not.toMatch(/physician|counselling|counsellor/);
+    // Its verification record (issue 19) names only the anonymous code: no name, no IIN, no person to open.
+    const record = getVerification(app.db, rel.certificate!)!;
+    expect(record).toMatchObject({ kind: 'hiv-certificate', person_iin: null });
+    expect(JSON.parse(record.shows)).toMatchObject({ person: null, iin: null, anonymousCode: neg.code });
+    expect(text).toContain(groupCode(record.code));
 
     const pos = await walk(true);
     await nurse.call('hiv.enterResult', { code: pos.code, result: 'positive' });

@@ -72,6 +72,13 @@ describe('the attachment e-talon', () => {
     expect(talon.type).toMatch(/talon/);
     expect(talon.district).toBeTruthy();
     expect(talon.verification).toMatch(/\S{6,}/);
+    // The answer can be checked on the central server's page (issue 19): its URL and code travel in it.
+    expect(talon.verificationPage).toMatchObject({
+      url: expect.stringMatching(/\/v\/E\d{4}-\d{8}\/[0-9A-Z]{16}$/),
+      code: expect.stringMatching(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/),
+    });
+    const checked = await fetch(talon.verificationPage.url, { headers: { accept: 'application/json' } });
+    expect(await checked.json()).toMatchObject({ found: true, kind: 'erequest-answer', status: 'valid', number: posted.body.number });
     expect(opensslVerifies(rig.pki, seen.result.document, seen.result.cms)).toBe(true);
     // One changed letter of the talon and the signature no longer holds.
     expect(opensslVerifies(rig.pki, seen.result.document.replace(talon.talonNumber, `${talon.talonNumber}9`), seen.result.cms)).toBe(false);
