@@ -9,7 +9,7 @@ import desk from './features/desk';
 import deskForms from './features/desk-forms';
 import dispensary from './features/dispensary';
 import erequests from './features/erequests';
-import fields from './features/fields';
+import dateFields from './features/date-fields';
 import forms from './features/forms';
 import signing from './features/signing';
 import sync from './features/sync';
@@ -28,7 +28,7 @@ const FEATURES: Record<string, FeatureMessages> = {
   deskForms,
   dispensary,
   erequests,
-  fields,
+  dateFields,
   forms,
   signing,
   sync,
@@ -38,7 +38,11 @@ const FEATURES: Record<string, FeatureMessages> = {
 
 function withFeatures<T extends object>(base: T, lang: 'kk' | 'ru' | 'en'): T {
   const out = { ...base } as Record<string, unknown>;
-  for (const [area, messages] of Object.entries(FEATURES)) out[area] = messages[lang];
+  for (const [area, messages] of Object.entries(FEATURES)) {
+    // An area named like a base key would silently replace it (the field labels were lost that way once).
+    if (area in out) throw new Error(`i18n feature area "${area}" has the name of a base key`);
+    out[area] = messages[lang];
+  }
   return out as T;
 }
 
