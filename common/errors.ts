@@ -49,6 +49,7 @@ export const ERROR_CODES = [
   'window-passed',
   'outside-districts',
   'already-attached',
+  'attachment-ended',
   'document-missing',
   'no-free-slot',
   'visit-reason-required',

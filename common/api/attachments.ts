@@ -27,5 +27,11 @@ export const attachmentsApi = defineSlice(['attachments'], {
     result: attachmentSchema,
   }),
   'attachments.get': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: attachmentSchema }),
+  /** Detachment (issue 19): the attachment ends and its talon's verification record is revoked. */
+  'attachments.end': method({
+    access: ['registrar'],
+    args: z.object({ id: z.number().int().positive(), reason: z.string().trim().min(3).max(300) }).strict(),
+    result: attachmentSchema,
+  }),
   'attachments.talon': method({ access: 'staff', args: z.object({ id: z.number().int().positive() }).strict(), result: pdfSchema }),
 });

@@ -222,6 +222,7 @@ export const PROJECTIONS = {
   'attachments.apply': AS_IS,
   'attachments.get': AS_IS,
   'attachments.talon': AS_IS,
+  'attachments.end': AS_IS,
   'desk.overview': AS_IS,
   // The registrar's own drafts and the form's requirements (data of the regulation).
   'deskForms.requirements': AS_IS,

@@ -62,6 +62,7 @@ const attachmentStatements = statementCache((db: Db) => ({
   ),
   byId: db.prepare(`${ATTACHMENT_SELECT} WHERE a.id = ?`),
   activeOf: db.prepare(`${ATTACHMENT_SELECT} WHERE a.person_iin = ? AND a.status = 'active'`),
+  end: db.prepare(`UPDATE attachment SET status = 'ended', ended_at = ?, end_reason = ? WHERE id = ? AND status = 'active'`),
 })).get;
 
 export function getAttachmentRow(db: Db, id: number): AttachmentRow | undefined {
@@ -70,4 +71,9 @@ export function getAttachmentRow(db: Db, id: number): AttachmentRow | undefined 
 
 export function activeAttachmentOf(db: Db, iin: string): AttachmentRow | undefined {
   return attachmentStatements(db).activeOf.get(iin) as AttachmentRow | undefined;
+}
+
+/** Ends an active attachment (detachment); false when it was not active (ended meanwhile). */
+export function endAttachmentRow(db: Db, id: number, endedAt: string, reason: string): boolean {
+  return attachmentStatements(db).end.run(endedAt, reason, id).changes === 1;
 }

@@ -137,3 +137,37 @@ describe('the QR scanner at the desk', () => {
     expect(screenPath(page.url())).toBe('/');
   });
 });
+
+describe('detachment at the desk', () => {
+  it('a detached person’s talon is revoked on the public page after the next sync', async () => {
+    const { page } = await s.newPage();
+    await logIn(page, 'registrar');
+    await page.goto(page.url().replace(/#.*$/, `#/desk/attachment?iin=${DINARA}`));
+    await page.locator('[data-test="already"]').waitFor();
+    await page.locator('[data-test="detach"]').click();
+    // Too short a reason: said under the reason box, which points at it.
+    const reason = page.locator('[data-test="detach-reason"]');
+    await reason.fill('ә');
+    await page.locator('[data-test="detach-confirm"]').click();
+    await expect.poll(() => reason.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await reason.getAttribute('aria-describedby')}`).isVisible()).toBe(true);
+    expect(await page.locator('[data-test="detach-error"]').getAttribute('role')).toBe('alert');
+    await reason.fill('басқа емханаға ауысты');
+    await page.locator('[data-test="detach-confirm"]').click();
+    await expect.poll(() => page.locator('[data-test="detached"]').textContent()).toContain(talon.number);
+    // The person may be attached again: the form is back.
+    await page.locator('[data-test="attach-form"]').waitFor();
+    await screenshot(page, 'verify-detached');
+    expect(getVerification(s.ws.app.db, talon.number)!.status).toBe('revoked');
+
+    await syncNow(s.ws.app);
+    const context = await s.browser.newContext({ locale: 'kk-KZ', viewport: { width: 480, height: 800 } });
+    const kk = await context.newPage();
+    await kk.goto(`${server.url}${verificationPath(talon.number, talon.code)}`);
+    const text = (await kk.locator('body').textContent()) ?? '';
+    expect(text).toContain('Кері қайтарылған');
+    expect(text).not.toContain('Жарамды');
+    await screenshot(kk, 'verify-page-talon-revoked');
+    await context.close();
+  });
+});

@@ -180,7 +180,7 @@ describe('forms that fit the desks’ windows', () => {
     expect(problems).toEqual([]);
   });
 
-  it('puts a refusal next to the control that caused it, described by it and announced', { timeout: 60_000 }, async () => {
+  it('puts a refusal next to the control that caused it, described by it and announced', { timeout: 120_000 }, async () => {
     const { page } = await s.newPage();
     page.setDefaultTimeout(15_000);
     await page.setViewportSize(SIZES[0]);
@@ -226,6 +226,25 @@ describe('forms that fit the desks’ windows', () => {
     expect(await page.locator('[data-test="start-iin"]').getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: path.join(shots, 'kk-1366-registrar-queue-start-error.png') });
 
+    // The manual person form with a phone the main process refuses: marked under the phone box, announced in the form.
+    await open(page, SCREENS.registrar!.people!);
+    await page.locator('#person-query').fill(makeIin('2001-05-05', 'M', 77));
+    await page.locator('[data-test="enter-manually"]').click();
+    const manual = page.locator('[data-test="manual-form"]');
+    await manual.locator('input[name="surname"]').fill('Әбдірахманов');
+    await manual.locator('input[name="givenName"]').fill('Әлихан');
+    const phone = manual.locator('input[name="phone"]');
+    await phone.fill('телефон жоқ');
+    await phone.press('Enter');
+    await expect.poll(() => phone.getAttribute('aria-invalid')).toBe('true');
+    const phoneMessage = page.locator(`#${await phone.getAttribute('aria-describedby')}`);
+    const [phoneBox, phoneBelow] = [(await phone.boundingBox())!, (await phoneMessage.boundingBox())!];
+    expect(phoneBelow.y - (phoneBox.y + phoneBox.height)).toBeGreaterThanOrEqual(0);
+    expect(phoneBelow.y - (phoneBox.y + phoneBox.height)).toBeLessThan(12);
+    expect(await manual.locator('[role="alert"]').textContent()).toContain('Телефон');
+    expect(await manual.locator('[aria-invalid="true"]').count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'kk-1366-registrar-manual-person-error.png') });
+
     // A login already taken: said under the login box of the new account's form, not above the staff list.
     await page.locator('[data-test="logout"]').click();
     await logIn(page, 'admin');
@@ -240,5 +259,41 @@ describe('forms that fit the desks’ windows', () => {
     expect(await page.locator('[data-test="staff-form"] [role="alert"]').count()).toBe(1);
     expect(await page.locator('[data-test="staff-error"]').count()).toBe(0);
     await page.screenshot({ path: path.join(shots, '1366-admin-staff-error.png') });
+
+    // The organization screen without its Kazakh name: marked under that box, the summary in the form by its button.
+    await open(page, SCREENS.admin!.organization!);
+    const nameKk = page.locator('[data-test="org-form"] input[name="name.kk"]');
+    await nameKk.fill('');
+    await page.locator('[data-test="org-save"]').click();
+    await expect.poll(() => nameKk.getAttribute('aria-invalid')).toBe('true');
+    const nameMessage = page.locator(`#${await nameKk.getAttribute('aria-describedby')}`);
+    expect(await nameMessage.textContent()).toMatch(/\S/);
+    const [nameBox, nameBelow] = [(await nameKk.boundingBox())!, (await nameMessage.boundingBox())!];
+    expect(nameBelow.y - (nameBox.y + nameBox.height)).toBeGreaterThanOrEqual(0);
+    expect(nameBelow.y - (nameBox.y + nameBox.height)).toBeLessThan(12);
+    expect(Math.abs(nameBelow.x - nameBox.x)).toBeLessThan(4);
+    const orgSummary = page.locator('[data-test="org-form"] [role="alert"]');
+    expect(await orgSummary.textContent()).toContain('Атауы (қазақша)');
+    expect(await orgSummary.textContent()).not.toMatch(/[A-Za-z]/);
+    expect(await page.locator('[data-test="org-error"]').count()).toBe(0);
+    // Only the refused box is marked.
+    expect(await page.locator('[data-test="org-form"] [aria-invalid="true"]').count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'kk-1366-admin-organization-error.png') });
+    // Its label in the summary takes the focus to the box.
+    await orgSummary.locator('button').first().click();
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('name.kk');
+
+    // A register file without the columns: marked under the file button, whose input points at the message.
+    await open(page, SCREENS.admin!.registers!);
+    await page
+      .locator('[data-test="import-csv"]')
+      .setInputFiles({ name: 'tb.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
+    await page.locator('[data-test="import-start"]').click();
+    const fileInput = page.locator('[data-test="import-csv"]');
+    await expect.poll(() => fileInput.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator(`#${await fileInput.getAttribute('aria-describedby')}`).isVisible()).toBe(true);
+    expect(await page.locator('[data-test="import-form-error"]').getAttribute('role')).toBe('alert');
+    expect(await page.locator('[data-test="import-error"]').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'kk-1366-admin-registers-error.png') });
   });
 });

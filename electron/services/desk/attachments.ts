@@ -21,6 +21,8 @@ import { fullName, isUnique, organization, requirePerson, runDeskRequest } from 
 import { matchAddress, proposeDoctor } from './districts';
 import { requireDoctor } from './doctors';
 import { requestStartMs } from '../workflow/request-start';
+import { actorOf } from '../auth';
+import { changeVerificationStatus } from '../verification/records';
 
 export function attachmentView(r: attachmentsDb.AttachmentRow): Attachment {
   return {
@@ -177,4 +179,42 @@ export function attach(app: AppContext, staff: StaffRow, a: AttachArgs, portal?:
     },
   );
   return getAttachment(app, id);
+}
+
+/**
+ * Detachment: the person leaves this organization (moved to another clinic, asked to be detached, or the attachment
+ * was made in error). The attachment ends, and the talon's verification record is revoked in the same transaction,
+ * so after the next sync the public page (/v/<talon>/<code>) says the talon is no longer valid (issue 19). The end
+ * travels to the centre as `attachment.end`.
+ */
+export function endAttachment(app: AppContext, staff: StaffRow, a: { id: number; reason: string }): Attachment {
+  const r = attachmentsDb.getAttachmentRow(app.db, a.id);
+  if (!r) throw new ApiError('not-found', `no attachment ${a.id}`, { id: a.id });
+  const reason = a.reason.trim();
+  if (!reason) throw new ApiError('validation', 'the reason of the detachment is required', {}, ['reason']);
+  if (r.status !== 'active')
+    throw new ApiError('attachment-ended', `attachment ${r.talon_number} has already ended`, { talon: r.talon_number });
+  const now = app.clock();
+  recordChange(
+    app.db,
+    engineActor(staff),
+    now,
+    () => {
+      if (!attachmentsDb.endAttachmentRow(app.db, r.id, now.toISOString(), reason))
+        throw new ApiError('attachment-ended', `attachment ${r.talon_number} ended meanwhile`, { talon: r.talon_number });
+      // A talon already printed says "revoked" on its page from the next sync; one never printed has no record yet
+      // and gets "revoked" when it is printed (talonMark).
+      changeVerificationStatus(app, actorOf(staff), r.talon_number, 'revoked', reason);
+    },
+    {
+      audit: { action: 'attachment.ended', entity: 'attachment', entityId: r.id, details: { talon: r.talon_number, reason } },
+      outbox: {
+        kind: 'attachment.end',
+        entity: 'attachment',
+        entityId: r.talon_number,
+        payload: { talon: r.talon_number, personIin: r.person_iin, endedAt: now.toISOString(), reason },
+      },
+    },
+  );
+  return getAttachment(app, r.id);
 }

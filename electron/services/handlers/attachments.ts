@@ -11,5 +11,6 @@ export const attachmentsHandlers: SliceHandlers<typeof attachmentsApi> = {
   'attachments.apply': (ctx, { certification, ...form }) =>
     certifiedDeskAction(ctx.app, me(ctx), DESK_SERVICES.attachment, form, certification, () => attachments.attach(ctx.app, me(ctx), form)),
   'attachments.get': (ctx, a) => attachments.getAttachment(ctx.app, a.id),
+  'attachments.end': (ctx, a) => attachments.endAttachment(ctx.app, me(ctx), a),
   'attachments.talon': (ctx, a) => deskPrintouts.talonPdf(ctx.app, a.id, actorOf(me(ctx))),
 };

@@ -204,6 +204,7 @@ const en: typeof kk = {
     'date-in-past': 'The date ({date}) has passed. Choose today ({today}) or later.',
     'window-passed': 'The visit window {from}–{to} has already passed today. Choose a later window or the next day.',
     'outside-districts': 'The address is outside every district. Choose the district by hand.',
+    'attachment-ended': 'The attachment with talon {talon} has already ended. Refresh the card.',
     'already-attached': 'The person is attached here already (talon {talon}, since {since}). The talon can be printed again.',
     'document-missing': 'Required documents missing: {documents}. Ask the person to bring them.',
     'no-free-slot': '{doctor} has no free time left today. Choose another doctor or day.',
