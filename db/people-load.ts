@@ -5,14 +5,15 @@
  * 1. Rows go into a staging database of their own (a file beside the workstation's, attached), written without a
  *    journal or fsync — nothing in it matters until it is complete, and a crash leaves only a file the next import
  *    deletes. The workstation's database is not written at all meanwhile, so the desk keeps writing.
- * 2. One transaction then builds the new table: the staged rows merged with the people already there (kept when
+ * 2. One transaction then builds the new table (on a connection of its own, on the import's worker thread —
+ *    finishPersonImport — so the main thread's event loop stays free and the desk reads on through WAL): the staged rows merged with the people already there (kept when
  *    the file lacks them; address and phone kept when the file has none), inserted in IIN order so the table and
  *    its IIN index grow by appending, the name indexes built once at the end (a sorted build), and swapped in for
  *    the old table. Either all of it commits or none does.
  */
 import fs from 'node:fs';
 import { PACKED_COLUMNS } from './person-packing';
-import type { Db } from './connection';
+import { openDatabase, type Db } from './connection';
 import { resetPeopleStatements } from './people';
 
 const SCHEMA = 'person_staging';
@@ -21,8 +22,14 @@ const COLUMNS = PACKED_COLUMNS.join(', ');
 export interface PersonStaging {
   /** Stores one batch (a JSON array of rows, db/person-packing.ts); returns the number of rows. */
   store(packed: string): number;
-  /** Builds the new person table from the staged rows and swaps it in; returns the people in the register. */
+  /** Builds the new person table from the staged rows and swaps it in, on this connection (an in-memory database). */
   swapIn(at: Date): number;
+  /**
+   * Detaches the complete staging file and names it and the database's file, for finishPersonImport on another
+   * thread; null for an in-memory database (no other connection can reach it: swapIn it is). After the finish
+   * (or a failure), discard removes the staging file.
+   */
+  handOver(): { dbFile: string; stagingFile: string } | null;
   /** Forgets the staged rows (cancel, failure): the person table was never touched. */
   discard(): void;
 }
@@ -42,11 +49,17 @@ export function openPersonStaging(db: Db): PersonStaging {
   if (isAttached(db)) db.exec(`DETACH DATABASE ${SCHEMA}`);
   removeStagingFiles(file);
   db.prepare(`ATTACH DATABASE ? AS ${SCHEMA}`).run(file);
-  let open = true;
-  const close = () => {
-    if (!open) return;
-    open = false;
+  let attached = true;
+  let removed = false;
+  const detach = () => {
+    if (!attached) return;
+    attached = false;
     db.exec(`DETACH DATABASE ${SCHEMA}`);
+  };
+  const close = () => {
+    detach();
+    if (removed) return;
+    removed = true;
     removeStagingFiles(file);
   };
   try {
@@ -70,8 +83,34 @@ export function openPersonStaging(db: Db): PersonStaging {
         close();
       }
     },
+    handOver() {
+      if (db.memory) return null;
+      detach();
+      return { dbFile: db.name, stagingFile: file };
+    },
     discard: close,
   };
+}
+
+/**
+ * The finishing step on a connection of its own (the import's worker thread): attaches the staging file a
+ * handOver named, builds and swaps in the new register in one transaction, and returns the people in it. Only the
+ * swap's transaction holds the database's write lock; readers on other connections go on reading the old register
+ * (WAL) until it commits. A thread or process that dies before the commit leaves the old register.
+ */
+export function finishPersonImport(dbFile: string, stagingFile: string, at: Date): number {
+  const { db } = openDatabase(dbFile, { migrate: false });
+  try {
+    db.prepare(`ATTACH DATABASE ? AS ${SCHEMA}`).run(stagingFile);
+    db.exec(`PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF;`);
+    // The desk's own writes may hold the lock for a moment; this thread can wait (the main thread does not).
+    db.pragma('busy_timeout = 60000');
+    const count = swapIn(db, at);
+    db.exec(`DETACH DATABASE ${SCHEMA}`);
+    return count;
+  } finally {
+    db.close();
+  }
 }
 
 function isAttached(db: Db): boolean {

@@ -89,6 +89,39 @@ describe('the register import', () => {
     expect(registerOf(db).map((r) => ({ ...(r as object), updated_at: null }))).toEqual(first);
   });
 
+  it('keeps the main thread answering while the new register is built and swapped in', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const someone = (registerOf(db) as Array<{ iin: string; surname: string }>)[0]!;
+    const file = writeCsv(ws.dir, 30_000, 8);
+    // From the 'finishing' progress on, a timer ticks on this thread and each tick searches the register through
+    // this thread's connection: with the finish on this thread, no tick would run until the import resolved.
+    let finishing = false;
+    let ticks = 0;
+    let found = 0;
+    const timer = setInterval(() => {
+      if (!finishing) return;
+      ticks++;
+      if (findPersonByIin(db, someone.iin)) found++;
+    }, 1);
+    try {
+      await importPopulationCsv(db, file, {
+        actor: SYSTEM_ACTOR,
+        onProgress: (p) => {
+          if (p.phase === 'finishing') finishing = true;
+        },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(finishing).toBe(true);
+    expect(ticks).toBeGreaterThan(0);
+    // Every search during the finish answered: the old register (WAL) until the swap, the new one after.
+    expect(found).toBe(ticks);
+    expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBeGreaterThanOrEqual(30_000);
+    expect(findPersonByIin(db, someone.iin)).toBeTruthy();
+  });
+
   it('leaves the previous register as it was when cancelled midway', async () => {
     ws = createTestWorkstation({ population: 40 });
     const db = ws.app.db;
