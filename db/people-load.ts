@@ -4,10 +4,12 @@
  *
  * 1. Rows go into a staging database of their own (a file beside the workstation's, attached), written without a
  *    journal or fsync — nothing in it matters until it is complete, and a crash leaves only a file the next import
- *    deletes. The workstation's database is not written at all meanwhile, so the desk keeps writing.
- * 2. One transaction then builds the new table (on a connection of its own, on the import's worker thread —
- *    finishPersonImport — so the main thread's event loop stays free and the desk reads on through WAL): the staged rows merged with the people already there (kept when
- *    the file lacks them; address and phone kept when the file has none), inserted in IIN order so the table and
+ *    deletes. The workstation's database is not written at all meanwhile, so the desk keeps writing. Rows are
+ *    stored as plain columns (each row's JSON parsed once, while the worker parses the next batch), so the finish
+ *    below, which holds the database's write lock, only sorts and copies.
+ * 2. One transaction then builds the new table — on a connection of its own, on the import's worker thread
+ *    (finishPersonImport), so the main thread's event loop stays free and the desk reads on through WAL: the
+ *    staged rows merged with the people already there (kept when the file lacks them; address and phone kept when the file has none), inserted in IIN order so the table and
  *    its IIN index grow by appending, the name indexes built once at the end (a sorted build), and swapped in for
  *    the old table. Either all of it commits or none does.
  */
@@ -18,6 +20,9 @@ import { resetPeopleStatements } from './people';
 
 const SCHEMA = 'person_staging';
 const COLUMNS = PACKED_COLUMNS.join(', ');
+const OPTIONAL = new Set<string>(['patronymic', 'address', 'phone']);
+/** A packed row's cells as the staging table's columns. */
+const STAGED = PACKED_COLUMNS.map((c, i) => (OPTIONAL.has(c) ? `nullif(v->>${i}, '')` : `v->>${i}`)).join(', ');
 
 export interface PersonStaging {
   /** Stores one batch (a JSON array of rows, db/person-packing.ts); returns the number of rows. */
@@ -65,15 +70,20 @@ export function openPersonStaging(db: Db): PersonStaging {
   try {
     // Only the staging file goes without journal and fsync; the workstation's database keeps WAL + FULL.
     db.exec(`PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF;`);
-    // One JSONB value per row: the batch goes in as one JSON text in one statement, with no call per row or cell.
-    db.exec(`CREATE TABLE ${SCHEMA}.person_load (r BLOB NOT NULL)`);
+    // Plain columns, appended as they arrive (each batch one autocommit that writes only new pages); the finish
+    // sorts them once. (A table keyed by IIN would be rewritten page by page at every batch.)
+    db.exec(`CREATE TABLE ${SCHEMA}.person_load (${COLUMNS})`);
   } catch (error) {
     close();
     throw error;
   }
   // Autocommit of one statement (a deferred transaction): only the staging database is written, the
   // workstation's is not locked.
-  const insert = db.prepare(`INSERT INTO ${SCHEMA}.person_load (r) SELECT jsonb(value) FROM json_each(?)`);
+  // The batch goes in as one JSON text in one statement, with no call per row or cell; an absent value is NULL.
+  // Each row's JSON text is parsed once (to JSONB, materialized), not once per cell.
+  const insert = db.prepare(
+    `WITH b(v) AS MATERIALIZED (SELECT jsonb(value) FROM json_each(?)) INSERT INTO ${SCHEMA}.person_load (${COLUMNS}) SELECT ${STAGED} FROM b`,
+  );
   return {
     store: (packed) => insert.run(packed).changes,
     swapIn(at) {
@@ -141,21 +151,14 @@ function swapIn(db: Db, at: Date): number {
   if (created === table) throw new Error('unexpected person table definition');
   const stamp = at.toISOString();
   const cols = `${COLUMNS}, source, updated_at`;
-  const staged = PACKED_COLUMNS.map((c, i) =>
-    c === 'patronymic' || c === 'address' || c === 'phone' ? `nullif(s.r->>${i}, '')` : `s.r->>${i}`,
-  ).join(', ');
-  const address = PACKED_COLUMNS.indexOf('address');
-  const phone = PACKED_COLUMNS.indexOf('phone');
   const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
+  const staged = PACKED_COLUMNS.map((c) => (c === 'address' || c === 'phone' ? `coalesce(s.${c}, p.${c})` : `s.${c}`)).join(', ');
   const merged = hadPeople
-    ? `SELECT ${staged
-        .replace(`nullif(s.r->>${address}, '')`, `coalesce(nullif(s.r->>${address}, ''), p.address)`)
-        .replace(`nullif(s.r->>${phone}, '')`, `coalesce(nullif(s.r->>${phone}, ''), p.phone)`)}, 'register', @stamp
-         FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.r->>0
+    ? `SELECT ${staged}, 'register', @stamp FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.iin
        UNION ALL
-       SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT r->>0 FROM ${SCHEMA}.person_load)
+       SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT iin FROM ${SCHEMA}.person_load)
        ORDER BY 1`
-    : `SELECT ${staged}, 'register', @stamp FROM ${SCHEMA}.person_load s ORDER BY 1`;
+    : `SELECT ${COLUMNS}, 'register', @stamp FROM ${SCHEMA}.person_load ORDER BY iin`;
   const referencing = tablesReferencingPerson(db);
   // The old table is dropped while other tables' rows point at its people: foreign keys are off for the swap
   // (they cannot change inside a transaction) and checked before it commits.
