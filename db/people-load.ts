@@ -115,7 +115,7 @@ export function finishPersonImport(dbFile: string, stagingFile: string, at: Date
     db.exec(`PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF;`);
     // The desk's own writes may hold the lock for a moment; this thread can wait (the main thread does not).
     db.pragma('busy_timeout = 60000');
-    const count = swapIn(db, at);
+    const count = buildThenSwap(db, at) ?? swapIn(db, at);
     db.exec(`DETACH DATABASE ${SCHEMA}`);
     return count;
   } finally {
@@ -145,20 +145,76 @@ function tablesReferencingPerson(db: Db): string[] {
   ).map((r) => r.name);
 }
 
+/** What the person table looked like: a change between the build and the swap shows in one of these. */
+function personFingerprint(db: Db): string {
+  return JSON.stringify(db.prepare('SELECT count(*), max(updated_at), max(rowid) FROM main.person').raw().get());
+}
+
+/**
+ * The finish with the write lock held only for a page copy: the new register is built in the staging file — the
+ * merge, the sorted insert and the index builds, without a journal and without locking the workstation's
+ * database — and the swap's short transaction then drops the old table and copies the built one in whole (SQLite's
+ * transfer of a table with identical definition and indexes into an empty one: pages appended, no sort, no index
+ * build). If the person table changed meanwhile (the desk added or edited someone), null: the caller merges again
+ * inside the write transaction (swapIn).
+ */
+function buildThenSwap(db: Db, at: Date): number | null {
+  const { table, indexes } = personSchema(db);
+  const built = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, `CREATE TABLE ${SCHEMA}.person (`);
+  if (built === table) throw new Error('unexpected person table definition');
+  const builtIndexes = indexes.map((sql) => sql.replace(/^CREATE (UNIQUE )?INDEX\s+/i, (m) => `${m}${SCHEMA}.`));
+  const cols = `${COLUMNS}, source, updated_at`;
+  const before = personFingerprint(db);
+  const referencing = tablesReferencingPerson(db);
+  const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma('cache_size = -262144');
+  db.pragma(`${SCHEMA}.cache_size = -262144`);
+  try {
+    db.exec(built);
+    db.prepare(`INSERT INTO ${SCHEMA}.person (${cols}) ${mergedRows(db)}`).run({ stamp: at.toISOString() });
+    for (const sql of builtIndexes) db.exec(sql);
+    db.pragma('foreign_keys = OFF');
+    return db
+      .transaction(() => {
+        if (personFingerprint(db) !== before) return null;
+        db.exec('DROP TABLE main.person');
+        db.exec(table);
+        for (const sql of indexes) db.exec(sql);
+        db.exec(`INSERT INTO main.person SELECT * FROM ${SCHEMA}.person`);
+        for (const t of referencing) {
+          const broken = db.pragma(`foreign_key_check(${t})`) as unknown[];
+          if (broken.length) throw new Error(`the new register lacks ${broken.length} people that ${t} points at`);
+        }
+        return (db.prepare('SELECT count(*) FROM main.person').pluck().get() as number) ?? 0;
+      })
+      .immediate();
+  } finally {
+    db.pragma('foreign_keys = ON');
+    db.pragma(`cache_size = ${cacheBefore}`);
+    resetPeopleStatements(db);
+  }
+}
+
+/** The new register's rows in IIN order: the staged ones, and the people already there that the file lacks. */
+function mergedRows(db: Db): string {
+  const cols = `${COLUMNS}, source, updated_at`;
+  const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
+  const staged = PACKED_COLUMNS.map((c) => (c === 'address' || c === 'phone' ? `coalesce(s.${c}, p.${c})` : `s.${c}`)).join(', ');
+  return hadPeople
+    ? `SELECT ${staged}, 'register', @stamp FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.iin
+       UNION ALL
+       SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT iin FROM ${SCHEMA}.person_load)
+       ORDER BY 1`
+    : `SELECT ${COLUMNS}, 'register', @stamp FROM ${SCHEMA}.person_load ORDER BY iin`;
+}
+
 function swapIn(db: Db, at: Date): number {
   const { table, indexes } = personSchema(db);
   const created = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, 'CREATE TABLE person_new (');
   if (created === table) throw new Error('unexpected person table definition');
   const stamp = at.toISOString();
   const cols = `${COLUMNS}, source, updated_at`;
-  const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
-  const staged = PACKED_COLUMNS.map((c) => (c === 'address' || c === 'phone' ? `coalesce(s.${c}, p.${c})` : `s.${c}`)).join(', ');
-  const merged = hadPeople
-    ? `SELECT ${staged}, 'register', @stamp FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.iin
-       UNION ALL
-       SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT iin FROM ${SCHEMA}.person_load)
-       ORDER BY 1`
-    : `SELECT ${COLUMNS}, 'register', @stamp FROM ${SCHEMA}.person_load ORDER BY iin`;
+  const merged = mergedRows(db);
   const referencing = tablesReferencingPerson(db);
   // The old table is dropped while other tables' rows point at its people: foreign keys are off for the swap
   // (they cannot change inside a transaction) and checked before it commits.
