@@ -5,13 +5,17 @@
  * 1. Rows go into a staging database of their own (a file beside the workstation's, attached), written without a
  *    journal or fsync — nothing in it matters until it is complete, and a crash leaves only a file the next import
  *    deletes. The workstation's database is not written at all meanwhile, so the desk keeps writing. Rows are
- *    stored as plain columns (each row's JSON parsed once, while the worker parses the next batch), so the finish
- *    below, which holds the database's write lock, only sorts and copies.
- * 2. One transaction then builds the new table — on a connection of its own, on the import's worker thread
- *    (finishPersonImport), so the main thread's event loop stays free and the desk reads on through WAL: the
- *    staged rows merged with the people already there (kept when the file lacks them; address and phone kept when the file has none), inserted in IIN order so the table and
- *    its IIN index grow by appending, the name indexes built once at the end (a sorted build), and swapped in for
- *    the old table. Either all of it commits or none does.
+ *    stored as plain columns, each row's JSON parsed once while the worker parses the next batch.
+ * 2. The import's worker thread then finishes on a connection of its own (finishPersonImport), so the main
+ *    thread's event loop stays free: it builds the new table in the staging file — the staged rows merged with the
+ *    people already there (kept when the file lacks them; address and phone kept when the file has none), inserted
+ *    in IIN order so the table and its IIN index grow by appending, the name indexes built once at the end (sorted
+ *    builds) — without locking the workstation's database.
+ * 3. One short transaction swaps it in: the old table dropped, the built one copied in whole (pages appended, no
+ *    sort, no index build). Either it commits or the old register stays. The desk reads the old register through
+ *    WAL until then; a desk write waits only for this copy (about 0.5 s at 200,000 people on the bench's machine).
+ *    Had the desk changed a person during the build, the transaction merges again from the staged rows instead
+ *    (swapIn: longer, but nothing the desk wrote is lost).
  */
 import fs from 'node:fs';
 import { PACKED_COLUMNS } from './person-packing';

@@ -4,10 +4,10 @@
  * Every row is checked on its own: a broken row is rejected with its line number and reason and the others go
  * in. A worker thread reads and checks the file (population/parse-worker.ts) while this thread stores the good
  * rows in a staging database; at the end the worker, on a connection of its own, builds the new register in IIN
- * order in one transaction, builds its name indexes and swaps it in for the old one (db/people-load.ts), while this
- * thread's event loop stays free and the desk reads the old register until the swap commits. A cancelled, failed or crashed import therefore
- * leaves the previous register exactly as it was. People already there and absent from the file are kept; a
- * re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what Excel often saves)
+ * order with its name indexes in the staging file and swaps it in for the old one in one short transaction
+ * (db/people-load.ts), while this thread's event loop stays free and the desk reads the old register until the
+ * swap commits. A cancelled, failed or crashed import therefore leaves the previous register exactly as it was.
+ * People already there and absent from the file are kept; a re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what Excel often saves)
  * is recognised and named, or read with `encoding: 'windows-1251'`.
  */
 import fs from 'node:fs';
