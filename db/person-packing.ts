@@ -1,7 +1,7 @@
 /**
  * The row format of a register import's batches (electron/services/population/, db/people-load.ts): rows cross
  * from the worker thread to the main thread as one JSON text per batch — an array of rows, each an array of the
- * columns below — and SQLite takes the whole batch in one statement (json_each), storing each row as JSONB. One
+ * columns below — and SQLite takes the whole batch in one statement (json_each), storing each cell in its column. One
  * string is copied once where thousands of small values each cost the structured clone and a bind call. An
  * absent value is an empty string.
  */

@@ -3,10 +3,11 @@
  *
  * Every row is checked on its own: a broken row is rejected with its line number and reason and the others go
  * in. A worker thread reads and checks the file (population/parse-worker.ts) while this thread stores the good
- * rows in a staging database; at the end one transaction builds the new register in IIN order, builds its name
- * indexes and swaps it in for the old one (db/people-load.ts). A cancelled, failed or crashed import therefore
- * leaves the previous register exactly as it was. People already there and absent from the file are kept; a
- * re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what Excel often saves)
+ * rows in a staging database; at the end the worker, on a connection of its own, builds the new register in IIN
+ * order with its name indexes in the staging file and swaps it in for the old one in one short transaction
+ * (db/people-load.ts), while this thread's event loop stays free and the desk reads the old register until the
+ * swap commits. A cancelled, failed or crashed import therefore leaves the previous register exactly as it was.
+ * People already there and absent from the file are kept; a re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what Excel often saves)
  * is recognised and named, or read with `encoding: 'windows-1251'`.
  */
 import fs from 'node:fs';
@@ -17,11 +18,12 @@ import { Worker } from 'node:worker_threads';
 import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import { openPersonStaging } from '../../db/people-load';
+import { resetPeopleStatements } from '../../db/people';
 import { systemClock } from '../../common/clock';
 import type { Language } from '../../common/roles';
 import { FIELD_OF, rejectedFieldLabel, rejectedRowsHeader, rejectionText } from '../../common/population-rejections';
 import { toCsv } from './csv';
-import type { ParseJob, ParseMessage } from './population/parse-worker';
+import type { FinishJob, ParseJob, ParseMessage } from './population/parse-worker';
 import type { RejectedRow } from './population/rows';
 
 export { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowToPerson, type RejectedRow } from './population/rows';
@@ -159,7 +161,8 @@ async function importWith(
       options.signal?.addEventListener('abort', cancel, { once: true });
       parser.on('message', (m: ParseMessage) => {
         try {
-          if (m.type === 'error') return reject(new ImportFileError(m.code, m.message));
+          if (m.type === 'error') return reject(m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message));
+          if (m.type === 'finished') return;
           report.read = m.read;
           report.rejectedCount = m.rejectedCount;
           report.rejected.push(...m.rejected);
@@ -177,12 +180,19 @@ async function importWith(
     });
     if (options.signal?.aborted) throw new ImportCancelledError();
     progress('finishing', size);
-    report.registerSize = staging.swapIn(clock());
+    // From here on the import is not cancelled: the swap either commits or the old register stays.
+    const handed = staging.handOver();
+    report.registerSize = handed
+      ? await finishOnWorker(parser, { type: 'finish', ...handed, at: clock().toISOString() })
+      : staging.swapIn(clock());
+    staging.discard();
   } catch (error) {
     staging.discard();
     throw error;
   } finally {
     void parser.terminate();
+    // This connection's cached statements name the person table the swap replaced.
+    resetPeopleStatements(db);
   }
   report.seconds = (performance.now() - started) / 1000;
   db.transaction(() =>
@@ -197,6 +207,20 @@ async function importWith(
     ),
   ).immediate();
   return report;
+}
+
+/** Hands the staged rows to the worker, which builds and swaps in the register; resolves with its size. */
+function finishOnWorker(parser: Worker, job: FinishJob): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    parser.removeAllListeners('message');
+    parser.on('message', (m: ParseMessage) => {
+      if (m.type === 'finished') resolve(m.registerSize);
+      else if (m.type === 'error') reject(m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message));
+    });
+    parser.on('error', reject);
+    parser.on('exit', (code) => reject(new ImportFileError('io', `The register's builder stopped (exit code ${code}).`)));
+    parser.postMessage(job);
+  });
 }
 
 /**

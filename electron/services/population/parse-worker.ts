@@ -3,10 +3,14 @@
  * against the IIN, IINs repeated in the file), computes the search keys and hands the good rows to the main thread
  * in packed batches, with the rejected rows and the bytes read. The main thread only inserts, so parsing and
  * inserting use both cores. At most a few batches wait unacknowledged: the file is read no faster than it is stored.
+ * When the main thread has stored every batch it hands the staging file back (a FinishJob) and this thread builds
+ * and swaps in the new register on a connection of its own (db/people-load.ts finishPersonImport): the minutes of
+ * sorting and index building at 2,000,000 rows never hold the main thread's event loop.
  */
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
+import { finishPersonImport } from '../../../db/people-load';
 import type { PackedRow } from '../../../db/person-packing';
 import { csvChunkParser } from './csv-records';
 import type { Rejection } from '../../../common/population-rejections';
@@ -31,7 +35,17 @@ export type ParseMessage =
       rejectedCount: number;
     }
   | { type: 'done'; read: number; rejectedCount: number; rejected: RejectedRow[] }
-  | { type: 'error'; code: 'encoding' | 'header' | 'io'; message: string };
+  | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish'; message: string }
+  | { type: 'finished'; registerSize: number };
+
+/** The main thread's order to build and swap in the new register from the staged rows. */
+export interface FinishJob {
+  type: 'finish';
+  dbFile: string;
+  stagingFile: string;
+  /** The register's update stamp (ISO), from the main thread's clock. */
+  at: string;
+}
 
 /** Batches sent and not yet stored by the main thread, before reading pauses. */
 const IN_FLIGHT = 3;
@@ -210,7 +224,17 @@ function runAsWorker(): void {
   const port = parentPort!;
   let inFlight = 0;
   let wake: (() => void) | null = null;
-  port.on('message', (m) => {
+  port.on('message', (m: 'stored' | FinishJob) => {
+    if (typeof m === 'object' && m.type === 'finish') {
+      let reply: ParseMessage;
+      try {
+        reply = { type: 'finished', registerSize: finishPersonImport(m.dbFile, m.stagingFile, new Date(m.at)) };
+      } catch (error) {
+        reply = { type: 'error', code: 'finish', message: error instanceof Error ? error.message : String(error) };
+      }
+      port.postMessage(reply);
+      return;
+    }
     if (m !== 'stored') return;
     inFlight--;
     if (inFlight < IN_FLIGHT && wake) {

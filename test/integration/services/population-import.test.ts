@@ -15,7 +15,7 @@ import { findPersonByIin, searchPeople } from '../../../db/people';
 import { CSV_HEADER, generatePeople, personCsvLine } from '../../../electron/services/demo-population';
 import { PROJECT_ROOT } from '../../../electron/services/paths';
 import { ImportCancelledError, importPopulationCsv, type ImportProgress } from '../../../electron/services/population-import';
-import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
+import { addToRegister, createTestWorkstation, type TestWorkstation } from '../../helpers/app';
 
 let ws: TestWorkstation | null = null;
 afterEach(() => {
@@ -87,6 +87,62 @@ describe('the register import', () => {
     const first = registerOf(db).map((r) => ({ ...(r as object), updated_at: null }));
     await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR });
     expect(registerOf(db).map((r) => ({ ...(r as object), updated_at: null }))).toEqual(first);
+  });
+
+  it('keeps the main thread answering while the new register is built and swapped in', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const someone = (registerOf(db) as Array<{ iin: string; surname: string }>)[0]!;
+    const file = writeCsv(ws.dir, 30_000, 8);
+    // From the 'finishing' progress on, a timer ticks on this thread and each tick searches the register through
+    // this thread's connection: with the finish on this thread, no tick would run until the import resolved.
+    let finishing = false;
+    let ticks = 0;
+    let found = 0;
+    const timer = setInterval(() => {
+      if (!finishing) return;
+      ticks++;
+      if (findPersonByIin(db, someone.iin)) found++;
+    }, 1);
+    try {
+      await importPopulationCsv(db, file, {
+        actor: SYSTEM_ACTOR,
+        onProgress: (p) => {
+          if (p.phase === 'finishing') finishing = true;
+        },
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    expect(finishing).toBe(true);
+    expect(ticks).toBeGreaterThan(0);
+    // Every search during the finish answered: the old register (WAL) until the swap, the new one after.
+    expect(found).toBe(ticks);
+    expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBeGreaterThanOrEqual(30_000);
+    expect(findPersonByIin(db, someone.iin)).toBeTruthy();
+  });
+
+  it('keeps a person the desk adds while the new register is being built', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const app = ws.app;
+    const file = writeCsv(ws.dir, 30_000, 9);
+    const walkIn = makeIin('1969-09-09', 'M', 7777);
+    let added = false;
+    await importPopulationCsv(app.db, file, {
+      actor: SYSTEM_ACTOR,
+      onProgress: (p) => {
+        // The main thread is free during the finish: the desk's write goes in while the worker builds.
+        if (p.phase === 'finishing')
+          setTimeout(() => {
+            addToRegister(app, { iin: walkIn, surname: 'Қосымшаев', givenName: 'Ерлан' });
+            added = true;
+          }, 5);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(added).toBe(true);
+    // Whether the write landed during the build (the swap then merges again) or after the swap, it is kept.
+    expect(findPersonByIin(app.db, walkIn)?.surname).toBe('Қосымшаев');
   });
 
   it('leaves the previous register as it was when cancelled midway', async () => {
