@@ -47,7 +47,7 @@ describe('CSV records in chunks', () => {
         fc.boolean(),
         (recs, cuts, crlf) => {
           const text = recs.join(crlf ? '\r\n' : '\n') + '\n';
-        fc.pre(text.trim() !== ''); // papaparse reads an empty text as no record at all
+          fc.pre(text.trim() !== ''); // papaparse reads an empty text as no record at all
           expect(
             parseInChunks(
               text,
