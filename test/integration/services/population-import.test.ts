@@ -217,7 +217,9 @@ describe('the register import in a process that dies or is interrupted', () => {
     ws = createTestWorkstation({ population: 40 });
     const db = ws.app.db;
     const before = registerOf(db);
-    const run = await importThen(ws.dir, writeCsv(ws.dir, 150_000, 11), 'SIGINT');
+    // Large enough that the signal lands while the file is read, even when the child's progress reaches us late
+    // (the finishing step, once begun, is no longer stopped).
+    const run = await importThen(ws.dir, writeCsv(ws.dir, 500_000, 11), 'SIGINT');
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('The import was cancelled; the register is as it was before.');
     expect(registerOf(db)).toEqual(before);
