@@ -15,6 +15,7 @@ import { defaultDataDir } from './services/paths';
 import { startSync, stopSync } from './services/sync/index';
 import { startBackupSchedule } from './services/admin/backups';
 import { startErequests } from './services/erequests/intake';
+import { startPrintoutWarmUp } from './services/desk/printout-warm-up';
 import { setUpdateLauncher } from './services/updates/install';
 import { createMainWindow, hardenSession, registerAppScheme, serveRenderer } from './window';
 
@@ -84,6 +85,8 @@ app.whenReady().then(() => {
   startSync(context); // the background sync loop (idle until the administrator enrolls the workstation)
   startErequests(context); // e-requests pulled from the portal: verify, register, check, answer (issue 8)
   createMainWindow(path.join(here, 'preload.cjs'));
+  // Sample talons rendered in idle time, so the first real one is as quick as the hundredth (desk/printout-warm-up.ts).
+  startPrintoutWarmUp({ onError: (error) => context!.log.warn('printout.warm-up-failed', { error: String(error) }) });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(path.join(here, 'preload.cjs'));
   });

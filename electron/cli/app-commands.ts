@@ -24,6 +24,7 @@ import { rejectionText } from '../../common/population-rejections';
 import { LANGUAGES, type Language } from '../../common/roles';
 import { startSync, stopSync } from '../services/sync/index';
 import { startErequests } from '../services/erequests/intake';
+import { startPrintoutWarmUp } from '../services/desk/printout-warm-up';
 import { startWebHost } from '../webhost';
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -193,6 +194,8 @@ export const appCommands: Record<string, Command> = {
     const stopBackups = startBackupSchedule(app); // the daily copy, at start-up when due (services/admin/backups.ts)
     startSync(app);
     const stopErequests = startErequests(app);
+    // Sample talons rendered in idle time, so the first real one is as quick as the hundredth (desk/printout-warm-up.ts).
+    startPrintoutWarmUp({ onError: (error) => app.log.warn('printout.warm-up-failed', { error: String(error) }) });
     if (values.reason) io.stdout.write(`${values.reason}\n`);
     // Another browser needs its own link: Enter on the console prints one (the Administration screen has a button).
     const keys = 'isTTY' in io.stdin && io.stdin.isTTY ? readline.createInterface({ input: io.stdin }) : null;

@@ -3,13 +3,15 @@
  * holding the talon number and its verification code), the appointment slip and a doctor's home visits of the day
  * in route order. The journals and their exports are in desk/journals.ts (both were desk/documents.ts until issue 12).
  */
-import type { PdfFile } from '../../../common/desk';
+import type { Attachment, PdfFile } from '../../../common/desk';
+import type { Organization } from '../../../common/schemas';
 import { dateText } from '../../../common/format';
 import { SYSTEM_ACTOR, type Actor } from '../../../db/audit';
 import type { StaffRow } from '../../../db/staff';
 import { actorOf } from '../auth';
 import { drawVerification, verificationLines } from '../documents/verification-mark';
 import { slipMark, talonMark } from '../verification/documents';
+import type { VerificationMark } from '../verification/records';
 import type { AppContext } from '../app';
 import { BOLD, callCentreLine, drawQr, FONT, orgHeader, renderPdf, table, type Lang, type PdfDoc } from '../documents/pdf';
 import { getAppointment } from './appointments';
@@ -46,8 +48,13 @@ export async function talonPdf(app: AppContext, id: number, actor: Actor = SYSTE
   const t = getAttachment(app, id);
   const org = organization(app);
   const mark = talonMark(app, actor, org, t);
+  return toFile(`talon_${t.talonNumber}.pdf`, await renderTalon(t, org, mark));
+}
+
+/** The talon drawn from its data alone (no database): talonPdf's body, and the start-up warm-up's (documents/warm-up.ts). */
+export function renderTalon(t: Attachment, org: Organization, mark: VerificationMark): Promise<{ buffer: Buffer; pages: number }> {
   const langs: Lang[] = ['kk', 'ru'];
-  const r = await renderPdf({ title: `${P('talonTitle', 'kk')} ${t.talonNumber}`, margin: 36, footer: callCentreLine(langs) }, (doc) => {
+  return renderPdf({ title: `${P('talonTitle', 'kk')} ${t.talonNumber}`, margin: 36, footer: callCentreLine(langs) }, (doc) => {
     const width = doc.page.width - 72;
     const half = (doc.page.height - 72 - 20) / 2;
     langs.forEach((lang, i) => {
@@ -124,7 +131,6 @@ export async function talonPdf(app: AppContext, id: number, actor: Actor = SYSTE
       }
     });
   });
-  return toFile(`talon_${t.talonNumber}.pdf`, r);
 }
 
 /** The appointment slip handed over (or read out on the phone): A6, in the staff member's language and Russian/Kazakh. */
