@@ -6,6 +6,7 @@
  * with a SoftHSM2 token through the signing dialog and sees the certificate PDF; the certificate journal lists it.
  */
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
@@ -116,6 +117,12 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await expect.poll(() => page.locator('[data-test="import-report"]').textContent()).toContain('3');
     expect(await page.locator('[data-test="import-report"]').textContent()).toMatch(/қабылданды: 2.*қабылданбады: 1/);
     expect(await page.locator('[data-test="rejected-rows"] tr[data-line="3"]').textContent()).toContain('invalid IIN');
+    // The rejected rows as a file, named after the register, with a byte-order mark so Excel reads the UTF-8.
+    const [rejected] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="download-rejected"]').click()]);
+    expect(rejected.suggestedFilename()).toBe('rejected-tb.csv');
+    const rejectedCsv = fs.readFileSync((await rejected.path())!, 'utf8');
+    expect(rejectedCsv.startsWith('\uFEFFline,reason,row')).toBe(true);
+    expect(rejectedCsv).toContain('\n3,"invalid IIN (length)","123,2020-01-01,"\n');
     await screenshot(page, 'e2e-tb-2-register-import');
     await logOut(page);
 

@@ -3,6 +3,7 @@ import './desk.css';
 import { storeToRefs } from 'pinia';
 import { ref } from 'vue';
 import { appNow } from '../shared/app-clock';
+import { downloadBlob } from '../shared/download';
 import { dateText } from '../workflow/format';
 import type { ApiResult } from '../../../common/api';
 import type { Person } from '../../../common/schemas';
@@ -24,14 +25,7 @@ export function base64ToBlob(base64: string, mime: string): Blob {
 
 /** Saves a file the main process produced (CSV, XLSX, PDF) through the browser's download. */
 export function download(file: { fileName: string; mime: string; base64: string }): void {
-  const url = URL.createObjectURL(base64ToBlob(file.base64, file.mime));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = file.fileName;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  downloadBlob(base64ToBlob(file.base64, file.mime), file.fileName);
 }
 
 /** A date as the user's language writes it (06.12.2026): common/format.ts. */

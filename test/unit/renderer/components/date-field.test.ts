@@ -3,44 +3,13 @@
  * The project's date field (renderer/src/components/DateField.vue) mounted as a screen uses it: typed digits
  * become dd.mm.yyyy, the model gets ISO, arrows step, a wrong date is said next to the field with its label.
  */
-import { mount, type VueWrapper } from '@vue/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defineComponent, h, ref } from 'vue';
+import { describe, expect, it } from 'vitest';
 import DateField from '../../../../renderer/src/components/DateField.vue';
 import { i18n } from '../../../../renderer/src/i18n';
+import { fieldScreen, typeKeys } from './typed-field-screen';
 
 /** A screen with one date field on a v-model, as the desk's forms have; `model` is what the screen holds. */
-function screen(initial = '', props: Record<string, unknown> = {}) {
-  const model = ref(initial);
-  const Host = defineComponent({
-    setup: () => () =>
-      h(DateField, {
-        modelValue: model.value,
-        'onUpdate:modelValue': (v: string) => (model.value = v),
-        label: 'Күні',
-        'data-test': 'visit-date',
-        ...props,
-      }),
-  });
-  const wrapper = mount(Host, { global: { plugins: [i18n] }, attachTo: document.body });
-  mounted.push(wrapper);
-  return { wrapper, model, input: () => wrapper.get<HTMLInputElement>('input[data-test="visit-date"]') };
-}
-const mounted: VueWrapper[] = [];
-afterEach(() => {
-  mounted.splice(0).forEach((w) => w.unmount());
-  i18n.global.locale.value = 'kk';
-});
-
-/** Types at the end of the field one key at a time. */
-async function type(input: ReturnType<ReturnType<typeof screen>['input']>, keys: string) {
-  for (const key of keys) {
-    const el = input.element;
-    el.value += key;
-    el.setSelectionRange(el.value.length, el.value.length);
-    await input.trigger('input');
-  }
-}
+const screen = fieldScreen(DateField, 'visit-date', { label: 'Күні' });
 
 describe('DateField', () => {
   it('shows the model as dd.mm.yyyy in Kazakh and Russian, dd/mm/yyyy in English, and follows a change', async () => {
@@ -59,16 +28,16 @@ describe('DateField', () => {
 
   it('takes 01122026 and 1.12.2026 typed key by key, and gives the screen ISO only when the date is whole', async () => {
     const s = screen();
-    await type(s.input(), '011220');
+    await typeKeys(s.input(), '011220');
     expect(s.input().element.value).toBe('01.12.20');
     expect(s.model.value).toBe('');
-    await type(s.input(), '26');
+    await typeKeys(s.input(), '26');
     expect(s.input().element.value).toBe('01.12.2026');
     expect(s.model.value).toBe('2026-12-01');
 
     await s.input().setValue('');
     expect(s.model.value).toBe('');
-    await type(s.input(), '1.12.2026');
+    await typeKeys(s.input(), '1.12.2026');
     expect(s.input().element.value).toBe('01.12.2026');
     expect(s.model.value).toBe('2026-12-01');
   });
@@ -119,7 +88,7 @@ describe('DateField', () => {
   it('says an unfinished date only when the user leaves it, in the user’s language', async () => {
     i18n.global.locale.value = 'ru';
     const s = screen();
-    await type(s.input(), '0112');
+    await typeKeys(s.input(), '0112');
     expect(s.wrapper.find('[data-test="field-error"]').exists()).toBe(false);
     await s.input().trigger('blur');
     expect(s.wrapper.get('[data-test="field-error"]').text()).toBe('Күні: введите дату в виде дд.мм.гггг');
@@ -128,8 +97,15 @@ describe('DateField', () => {
 
   it('warns of a day before min but keeps it, so the service can name its own rule', async () => {
     const s = screen('', { min: '2026-12-06' });
-    await type(s.input(), '05122026');
+    await typeKeys(s.input(), '05122026');
     expect(s.model.value).toBe('2026-12-05');
     expect(s.wrapper.get('[data-test="field-error"]').text()).toBe('Күні: 06.12.2026 күнінен ерте болмауы керек');
+  });
+
+  it('is a numeric text input of ten characters in a span the styles know, with the attributes it was given', () => {
+    const s = screen('', { class: 'wide', name: 'visitDate' });
+    const input = s.input();
+    expect(input.attributes()).toMatchObject({ maxlength: '10', inputmode: 'numeric', class: 'wide', name: 'visitDate' });
+    expect(input.element.parentElement?.className).toBe('typed-field date-field');
   });
 });

@@ -3,47 +3,18 @@
  * The project's time field (renderer/src/components/TimeField.vue): 24-hour HH:MM in every language, typed as
  * digits, arrows step the hour or the minutes on their grid, a wrong time is said next to the field.
  */
-import { mount, type VueWrapper } from '@vue/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
-import { defineComponent, h, ref } from 'vue';
+import { describe, expect, it } from 'vitest';
 import TimeField from '../../../../renderer/src/components/TimeField.vue';
 import { i18n } from '../../../../renderer/src/i18n';
+import { fieldScreen, typeKeys } from './typed-field-screen';
 
-function screen(initial = '', props: Record<string, unknown> = {}) {
-  const model = ref(initial);
-  const Host = defineComponent({
-    setup: () => () =>
-      h(TimeField, {
-        modelValue: model.value,
-        'onUpdate:modelValue': (v: string) => (model.value = v),
-        'data-test': 'from',
-        ...props,
-      }),
-  });
-  const wrapper = mount(Host, { global: { plugins: [i18n] }, attachTo: document.body });
-  mounted.push(wrapper);
-  return { wrapper, model, input: () => wrapper.get<HTMLInputElement>('input[data-test="from"]') };
-}
-const mounted: VueWrapper[] = [];
-afterEach(() => {
-  mounted.splice(0).forEach((w) => w.unmount());
-  i18n.global.locale.value = 'kk';
-});
-
-async function type(input: ReturnType<ReturnType<typeof screen>['input']>, keys: string) {
-  for (const key of keys) {
-    const el = input.element;
-    el.value += key;
-    el.setSelectionRange(el.value.length, el.value.length);
-    await input.trigger('input');
-  }
-}
+const screen = fieldScreen(TimeField, 'from');
 
 describe('TimeField', () => {
   it('takes 930 as 09:30 and gives the screen HH:MM; never AM/PM, in English too', async () => {
     i18n.global.locale.value = 'en';
     const s = screen('', { label: 'From' });
-    await type(s.input(), '930');
+    await typeKeys(s.input(), '930');
     expect(s.input().element.value).toBe('09:30');
     expect(s.model.value).toBe('09:30');
     s.model.value = '18:45';
@@ -87,5 +58,11 @@ describe('TimeField', () => {
     const s = screen('09:00', { disabled: true, name: 'weekdaysOpen' });
     expect(s.input().attributes('disabled')).toBeDefined();
     expect(s.input().attributes('name')).toBe('weekdaysOpen');
+  });
+
+  it('is a numeric text input of five characters in a span the styles know', () => {
+    const input = screen('09:00').input();
+    expect(input.attributes()).toMatchObject({ maxlength: '5', inputmode: 'numeric', type: 'text' });
+    expect(input.element.parentElement?.className).toBe('typed-field time-field');
   });
 });
