@@ -135,11 +135,17 @@ async function importWith(
 ): Promise<ImportReport> {
   const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, registerSize: 0, seconds: 0 };
   const staging = openPersonStaging(db);
+  // Cancelling while the worker finishes: it reads this flag between its steps (its thread is busy in SQLite, so a
+  // message would wait until the end).
+  const cancel = new SharedArrayBuffer(4);
+  const raiseCancel = () => Atomics.store(new Int32Array(cancel), 0, 1);
+  options.signal?.addEventListener('abort', raiseCancel, { once: true });
   const parser = startParser({
     file,
     encoding: options.encoding ?? 'utf-8',
     batchSize: options.batchSize ?? 10_000,
     maxListedRejections: options.maxListedRejections ?? 1000,
+    cancel,
   });
   const progress = (phase: ImportProgress['phase'], bytes: number) => {
     if (!options.onProgress) return;
@@ -161,7 +167,7 @@ async function importWith(
       options.signal?.addEventListener('abort', cancel, { once: true });
       parser.on('message', (m: ParseMessage) => {
         try {
-          if (m.type === 'error') return reject(m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message));
+          if (m.type === 'error') return reject(workerError(m));
           if (m.type === 'finished') return;
           report.read = m.read;
           report.rejectedCount = m.rejectedCount;
@@ -180,7 +186,8 @@ async function importWith(
     });
     if (options.signal?.aborted) throw new ImportCancelledError();
     progress('finishing', size);
-    // From here on the import is not cancelled: the swap either commits or the old register stays.
+    // A cancel from here on stops the worker between its steps (the sorted copy, each index build); once the swap's
+    // transaction has begun the import completes. The swap either commits or the old register stays.
     const handed = staging.handOver();
     report.registerSize = handed
       ? await finishOnWorker(parser, { type: 'finish', ...handed, at: clock().toISOString() })
@@ -190,6 +197,7 @@ async function importWith(
     staging.discard();
     throw error;
   } finally {
+    options.signal?.removeEventListener('abort', raiseCancel);
     void parser.terminate();
     // This connection's cached statements name the person table the swap replaced.
     resetPeopleStatements(db);
@@ -209,13 +217,19 @@ async function importWith(
   return report;
 }
 
+/** A worker's error message as the error the caller sees. */
+function workerError(m: Extract<ParseMessage, { type: 'error' }>): Error {
+  if (m.code === 'cancelled') return new ImportCancelledError();
+  return m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message);
+}
+
 /** Hands the staged rows to the worker, which builds and swaps in the register; resolves with its size. */
 function finishOnWorker(parser: Worker, job: FinishJob): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     parser.removeAllListeners('message');
     parser.on('message', (m: ParseMessage) => {
       if (m.type === 'finished') resolve(m.registerSize);
-      else if (m.type === 'error') reject(m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message));
+      else if (m.type === 'error') reject(workerError(m));
     });
     parser.on('error', reject);
     parser.on('exit', (code) => reject(new ImportFileError('io', `The register's builder stopped (exit code ${code}).`)));

@@ -91,7 +91,8 @@ describe('the Administration screen', () => {
       expect(saved).toContain('3,123456789012,"ИИН","неверный ИИН');
 
       // A large register: the rate and the time left while it reads; stopped, the register stays as it was. Large
-      // enough that reading lasts some seconds on a fast machine (the finishing step can no longer be stopped).
+      // enough that reading lasts some seconds on a fast machine, so the rate is on the screen before Stop (Stop
+      // also lands while the new register is sorted and indexed: services/population-import.test.ts).
       // (Written to a file: the browser is handed it by path, a buffer that large it refuses.)
       const big = path.join(s.ws.dir, 'big.csv');
       fs.writeFileSync(big, [CSV_HEADER, ...[...generatePeople(500_000, 8)].map(personCsvLine)].join('\n'));

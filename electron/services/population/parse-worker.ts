@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { finishPersonImport } from '../../../db/people-load';
+import { finishPersonImport, ImportFinishCancelled } from '../../../db/people-load';
 import type { PackedRow } from '../../../db/person-packing';
 import { csvChunkParser } from './csv-records';
 import type { Rejection } from '../../../common/population-rejections';
@@ -21,6 +21,8 @@ export interface ParseJob {
   encoding: 'utf-8' | 'windows-1251';
   batchSize: number;
   maxListedRejections: number;
+  /** One Int32 the main thread sets to 1 when the import is cancelled; the finishing step reads it between steps. */
+  cancel?: SharedArrayBuffer;
 }
 
 export type ParseMessage =
@@ -35,7 +37,7 @@ export type ParseMessage =
       rejectedCount: number;
     }
   | { type: 'done'; read: number; rejectedCount: number; rejected: RejectedRow[] }
-  | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish'; message: string }
+  | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
   | { type: 'finished'; registerSize: number };
 
 /** The main thread's order to build and swap in the new register from the staged rows. */
@@ -227,10 +229,13 @@ function runAsWorker(): void {
   port.on('message', (m: 'stored' | FinishJob) => {
     if (typeof m === 'object' && m.type === 'finish') {
       let reply: ParseMessage;
+      const flag = (workerData as ParseJob).cancel ? new Int32Array((workerData as ParseJob).cancel!) : null;
       try {
-        reply = { type: 'finished', registerSize: finishPersonImport(m.dbFile, m.stagingFile, new Date(m.at)) };
+        const cancelled = () => flag !== null && Atomics.load(flag, 0) === 1;
+        reply = { type: 'finished', registerSize: finishPersonImport(m.dbFile, m.stagingFile, new Date(m.at), cancelled) };
       } catch (error) {
-        reply = { type: 'error', code: 'finish', message: error instanceof Error ? error.message : String(error) };
+        const code = error instanceof ImportFinishCancelled ? 'cancelled' : 'finish';
+        reply = { type: 'error', code, message: error instanceof Error ? error.message : String(error) };
       }
       port.postMessage(reply);
       return;

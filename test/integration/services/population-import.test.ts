@@ -172,6 +172,33 @@ describe('the register import', () => {
     const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 6), { actor: SYSTEM_ACTOR });
     expect(report.imported).toBe(100);
   });
+
+  it('leaves the previous register as it was when Stop comes while the new register is being built', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const before = registerOf(db);
+    const audits = auditCount(db);
+    const abort = new AbortController();
+    let finishing = false;
+    const run = importPopulationCsv(db, writeCsv(ws.dir, 5_000, 8), {
+      actor: SYSTEM_ACTOR,
+      signal: abort.signal,
+      onProgress: (p) => {
+        // Every row is read and staged: the worker is about to sort and index them.
+        if (p.phase === 'finishing') {
+          finishing = true;
+          abort.abort();
+        }
+      },
+    });
+    await expect(run).rejects.toBeInstanceOf(ImportCancelledError);
+    expect(finishing).toBe(true);
+    expect(registerOf(db)).toEqual(before);
+    expect(auditCount(db)).toBe(audits);
+    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 6), { actor: SYSTEM_ACTOR });
+    expect(report.imported).toBe(100);
+  });
 });
 
 describe('the register import in a process that dies or is interrupted', () => {
