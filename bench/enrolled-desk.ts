@@ -5,6 +5,7 @@
  * never be the time of a round that was refused.
  */
 import type { EnrollResponse } from '../common/sync-protocol';
+import { enqueueOutbox } from '../db/outbox';
 import { saveOrganization } from '../db/organization';
 import { saveEnrollment } from '../db/sync';
 import { openApp, type AppContext } from '../electron/services/app';
@@ -31,4 +32,22 @@ export async function enrolledDesk(dir: string, db: ServerDb, url: string, org: 
 export async function round(engine: SyncEngine): Promise<void> {
   const r = await engine.syncOnce();
   if (!r.ok) throw new Error(`a bench sync round failed (${r.blocked}): ${r.error}`);
+}
+
+/** `n` outbox operations (visit records) tagged `tag`, in one transaction: a desk's backlog to push. */
+export function queue(app: AppContext, n: number, tag: string): void {
+  const at = app.clock();
+  app.db.transaction(() => {
+    for (let i = 0; i < n; i++)
+      enqueueOutbox(
+        app.db,
+        {
+          kind: 'visit.record',
+          entity: 'visit',
+          entityId: `${tag}-${i}`,
+          payload: { tag, i, iin: '900101300123', service: 'therapist', note: 'қабылдау' },
+        },
+        at,
+      );
+  })();
 }

@@ -13,7 +13,6 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { EnrollResponse } from '../common/sync-protocol';
-import { enqueueOutbox } from '../db/outbox';
 import { getOrganization, saveOrganization } from '../db/organization';
 import { saveEnrollment } from '../db/sync';
 import { closeApp, openApp, type AppContext } from '../electron/services/app';
@@ -27,7 +26,7 @@ import { publishReference } from '../server/push';
 import { adoptRegionActs, caller, type Caller } from '../test/helpers/app';
 import { workingDayClock } from '../test/helpers/clock';
 import { spawnServer } from '../test/helpers/sync-server';
-import { round } from './enrolled-desk';
+import { queue, round } from './enrolled-desk';
 import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
 
 const PASSWORD = 'bench-pass-1';
@@ -92,23 +91,6 @@ async function deskOf(dir: string, url: string, e: EnrollResponse, orgBin: strin
     sealCredential(app, e.credential),
   );
   return app;
-}
-
-function queue(app: AppContext, n: number): void {
-  const at = app.clock();
-  app.db.transaction(() => {
-    for (let i = 0; i < n; i++)
-      enqueueOutbox(
-        app.db,
-        {
-          kind: 'visit.record',
-          entity: 'visit',
-          entityId: `stall-${i}`,
-          payload: { tag: 'stall', i, iin: '900101300123', service: 'therapist', note: 'қабылдау' },
-        },
-        at,
-      );
-  })();
 }
 
 /** The registrar's window: calls on a 5 ms beat in a fixed rotation, each timed from its place on the beat. */
@@ -235,7 +217,7 @@ export default async function syncStall(ctx: BenchContext): Promise<BenchFigure[
     for (const method of [...new Set(window.samples.map((s) => s.method))])
       ctx.log(`  ${method}: ${fmt(summary(window.samples.filter((s) => s.method === method)))}`);
 
-    queue(app, N);
+    queue(app, N, 'stall');
     window.samples.length = 0;
     ctx.log(`sync: push ${N} operations, pull ${N} changes, with the window's calls`);
     const t0 = performance.now();

@@ -8,10 +8,9 @@
  * The workstation side is the real engine on a real SQLite file (WAL, synchronous=FULL). `--quick` is 10× smaller
  * and scales the times ×10.
  */
-import { enrolledDesk, round } from './enrolled-desk';
+import { enrolledDesk, queue, round } from './enrolled-desk';
 import { forEachServerBackend, timed } from './server-backends';
 import path from 'node:path';
-import { enqueueOutbox } from '../db/outbox';
 import { closeApp, type AppContext } from '../electron/services/app';
 import { SyncEngine } from '../electron/services/sync/engine';
 import type { ServerDb } from '../server/db';
@@ -22,23 +21,6 @@ const ORG = '120140001011';
 
 async function workstation(dir: string, db: ServerDb, url: string): Promise<AppContext> {
   return enrolledDesk(dir, db, url, ORG);
-}
-
-function queue(app: AppContext, n: number, tag: string): void {
-  const at = app.clock();
-  app.db.transaction(() => {
-    for (let i = 0; i < n; i++)
-      enqueueOutbox(
-        app.db,
-        {
-          kind: 'visit.record',
-          entity: 'visit',
-          entityId: `${tag}-${i}`,
-          payload: { tag, i, iin: '900101300123', service: 'therapist', note: 'қабылдау' },
-        },
-        at,
-      );
-  })();
 }
 
 export default async function (ctx: BenchContext): Promise<BenchFigure[]> {
