@@ -104,6 +104,15 @@ describe('the Administration screen', () => {
       await page.locator('[data-test="import-cancelled"]').waitFor();
       expect(await page.locator('[data-test="import-cancelled"]').textContent()).toContain('Регистр остался прежним');
 
+      // Again, to the end: while the new register is sorted and indexed, the screen says so and Stop is still there
+      // (services/population-import.test.ts shows Stop landing in that phase).
+      await page.locator('[data-test="import-file"]').setInputFiles(big);
+      await page.locator('[data-test="import-start"]').click();
+      await page.locator('[data-test="import-progress-text"]', { hasText: 'Новый регистр упорядочивается и индексируется' }).waitFor();
+      expect(await page.locator('[data-test="import-cancel"]').isVisible()).toBe(true);
+      await screenshot(page, 'administration-import-finishing-ru-1024');
+      await page.locator('[data-test="import-done"]').waitFor({ timeout: 60_000 });
+
       // A new one-time link for another browser, without restarting.
       await page.locator('[data-test="link-issue"]').click();
       const url = await page.locator('[data-test="link-url"]').inputValue();
