@@ -86,7 +86,10 @@ app.whenReady().then(() => {
   startErequests(context); // e-requests pulled from the portal: verify, register, check, answer (issue 8)
   createMainWindow(path.join(here, 'preload.cjs'));
   // Sample talons rendered in idle time, so the first real one is as quick as the hundredth (desk/printout-warm-up.ts).
-  startPrintoutWarmUp({ onError: (error) => context!.log.warn('printout.warm-up-failed', { error: String(error) }) });
+  startPrintoutWarmUp({
+    onError: (error) => context!.log.warn('printout.warm-up-failed', { error: String(error) }),
+    onDone: (renders, ms) => context!.log.info('printout.warmed-up', { renders, ms }),
+  });
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(path.join(here, 'preload.cjs'));
   });

@@ -195,7 +195,10 @@ export const appCommands: Record<string, Command> = {
     startSync(app);
     const stopErequests = startErequests(app);
     // Sample talons rendered in idle time, so the first real one is as quick as the hundredth (desk/printout-warm-up.ts).
-    startPrintoutWarmUp({ onError: (error) => app.log.warn('printout.warm-up-failed', { error: String(error) }) });
+    startPrintoutWarmUp({
+      onError: (error) => app.log.warn('printout.warm-up-failed', { error: String(error) }),
+      onDone: (renders, ms) => app.log.info('printout.warmed-up', { renders, ms }),
+    });
     if (values.reason) io.stdout.write(`${values.reason}\n`);
     // Another browser needs its own link: Enter on the console prints one (the Administration screen has a button).
     const keys = 'isTTY' in io.stdin && io.stdin.isTTY ? readline.createInterface({ input: io.stdin }) : null;

@@ -67,12 +67,19 @@ export async function warmPrintouts(renders = WARM_UP_RENDERS, stopped: () => bo
 
 /**
  * Starts the warm-up `delayMs` after start-up (the login screen first); returns a function that stops it. A failed
- * render is only a missed warm-up: it is logged by the caller's `onError` and the desk prints as before.
+ * render is only a missed warm-up: the caller's `onError` logs it and the desk prints as before. `onDone` hears how
+ * many sample talons were rendered and how long the warm-up took, idle turns included.
  */
-export function startPrintoutWarmUp(options: { delayMs?: number; onError?: (error: unknown) => void } = {}): () => void {
+export function startPrintoutWarmUp(
+  options: { delayMs?: number; onError?: (error: unknown) => void; onDone?: (renders: number, ms: number) => void } = {},
+): () => void {
   let stop = false;
   const timer = setTimeout(() => {
-    warmPrintouts(WARM_UP_RENDERS, () => stop).catch((error: unknown) => options.onError?.(error));
+    const started = performance.now();
+    warmPrintouts(WARM_UP_RENDERS, () => stop).then(
+      (renders) => options.onDone?.(renders, Math.round(performance.now() - started)),
+      (error: unknown) => options.onError?.(error),
+    );
   }, options.delayMs ?? 3000);
   timer.unref();
   return () => {

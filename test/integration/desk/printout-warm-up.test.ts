@@ -2,7 +2,7 @@
  * The start-up warm-up of the printing path (electron/services/desk/printout-warm-up.ts): sample talons rendered in
  * idle time touch nothing of the workstation — no record, no verification code, no audit line — and leave nothing
  * of the sample on a real talon printed afterwards (the fonts and pdfkit's state are shared by every document of
- * the process). It stops when asked, between two renders.
+ * the process). It starts on its own after its delay, and stops when asked, between two renders.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import { upsertPerson } from '../../../db/people';
-import { warmPrintouts } from '../../../electron/services/desk/printout-warm-up';
+import { startPrintoutWarmUp, WARM_UP_RENDERS, warmPrintouts } from '../../../electron/services/desk/printout-warm-up';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 
 const now = new Date('2026-03-10T04:00:00Z');
@@ -65,5 +65,18 @@ describe('the printing path warmed up at start-up', () => {
     let rendered = 0;
     const done = await warmPrintouts(50, () => ++rendered > 2);
     expect(done).toBe(2);
+  });
+
+  it('runs on its own after the delay and reports the sample talons it rendered', async () => {
+    const rendered = await new Promise<number>((resolve, reject) =>
+      startPrintoutWarmUp({ delayMs: 1, onDone: (renders) => resolve(renders), onError: reject }),
+    );
+    expect(rendered).toBe(WARM_UP_RENDERS);
+    // Stopped before its delay has run out, it renders nothing.
+    let reported = false;
+    const stop = startPrintoutWarmUp({ delayMs: 20, onDone: () => (reported = true) });
+    stop();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(reported).toBe(false);
   });
 });
