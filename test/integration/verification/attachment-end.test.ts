@@ -6,39 +6,34 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
-import { getOrganization } from '../../../db/organization';
 import { getVerification } from '../../../db/verifications';
 import { syncNow } from '../../../electron/services/sync/index';
-import { addToRegister, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import type { Caller, TestWorkstation } from '../../helpers/app';
 import { workingDayClock } from '../../helpers/clock';
-import { startTestServer, type TestServer } from '../../helpers/sync-server';
+import type { TestServer } from '../../helpers/sync-server';
+import { verificationDesk, verificationPage, type VerificationDesk } from '../../helpers/verification-desk';
 
 const MOVING = makeIin('1979-07-14', 'M', 31);
 const UNPRINTED = makeIin('1992-02-20', 'F', 41);
 const clock = workingDayClock('10:00', 'Asia/Almaty');
 
-async function page(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { headers });
-  return { status: res.status, body: await res.text() };
-}
+const page = verificationPage;
 
 describe('a talon follows its attachment', () => {
+  let desk: VerificationDesk;
   let server: TestServer;
   let ws: TestWorkstation;
   let reg: Caller;
 
   beforeAll(async () => {
-    server = await startTestServer('pglite', undefined, { clock: clock.read, verifyRateLimit: { burst: 1000, perSecond: 1000 } });
-    ws = createTestWorkstation({ population: 5, clock: clock.read });
-    addToRegister(ws.app, { iin: MOVING, surname: 'Серікбаев', givenName: 'Ержан', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер' });
-    addToRegister(ws.app, { iin: UNPRINTED, surname: 'Әлиева', givenName: 'Гүлнар', address: 'Астана қ., Тұран д-лы, 12-үй, 5-пәтер' });
-    const admin = await ws.as('admin');
-    await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(getOrganization(ws.app.db)!.bin) });
-    reg = await ws.as('registrar');
+    desk = await verificationDesk('pglite', undefined, clock.read, [
+      { iin: MOVING, surname: 'Серікбаев', givenName: 'Ержан', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер' },
+      { iin: UNPRINTED, surname: 'Әлиева', givenName: 'Гүлнар', address: 'Астана қ., Тұран д-лы, 12-үй, 5-пәтер' },
+    ]);
+    ({ server, ws, reg } = desk);
   }, 120_000);
   afterAll(async () => {
-    ws?.close();
-    await server?.close();
+    await desk?.close();
   });
 
   it('detaching the person revokes the printed talon on the public page after the next sync', async () => {

@@ -16,11 +16,12 @@ import { setSetting } from '../../../db/settings';
 import { getVerification } from '../../../db/verifications';
 import { syncNow } from '../../../electron/services/sync/index';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
-import { addToRegister, adoptRegionActs, createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { addToRegister, adoptRegionActs, type Caller, type TestWorkstation } from '../../helpers/app';
 import { workingDayClock } from '../../helpers/clock';
 import { startPostgres, type PgCluster } from '../../helpers/postgres';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
-import { startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';
+import type { Backend, TestServer } from '../../helpers/sync-server';
+import { verificationDesk, verificationPage, type VerificationDesk } from '../../helpers/verification-desk';
 
 const PERSON = makeIin('1985-03-01', 'F', 11);
 const CLEAN = makeIin('1988-05-05', 'M', 21);
@@ -50,29 +51,23 @@ const pdfText = (dir: string, base64: string) => {
   return execFileSync('pdftotext', ['-layout', f, '-']).toString('utf8');
 };
 
-/** A plain HTTP client, as an employer's browser or script would be. */
-async function page(url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url, { headers });
-  return { status: res.status, type: res.headers.get('content-type') ?? '', body: await res.text() };
-}
+const page = verificationPage;
 
 describe.each<Backend>(['pglite', 'postgres'])('document verification on %s', (backend) => {
+  let desk: VerificationDesk;
   let server: TestServer;
   let ws: TestWorkstation;
   let reg: Caller;
   let admin: Caller;
 
   beforeAll(async () => {
-    server = await startTestServer(backend, cluster, { clock: clock.read, verifyRateLimit: { burst: 1000, perSecond: 1000 } });
-    ws = createTestWorkstation({ population: 5, clock: clock.read });
-    addToRegister(ws.app, { iin: PERSON, surname: 'Қасымова', givenName: 'Динара', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер' });
-    admin = await ws.as('admin');
-    await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(getOrganization(ws.app.db)!.bin) });
-    reg = await ws.as('registrar');
+    desk = await verificationDesk(backend, cluster, clock.read, [
+      { iin: PERSON, surname: 'Қасымова', givenName: 'Динара', address: 'Астана қ., Тұран д-лы, 12-үй, 4-пәтер' },
+    ]);
+    ({ server, ws, reg, admin } = desk);
   }, 120_000);
   afterAll(async () => {
-    ws?.close();
-    await server?.close();
+    await desk?.close();
   });
 
   it('a talon printed at the desk, synced, is confirmed by the page in kk, ru and JSON with the person masked', async () => {
