@@ -25,3 +25,5 @@ export const PACKED_COLUMNS = [
 ] as const;
 
 export type PackedRow = string[];
+/** A row as staged: the cells above, then the row's line in the file (which of two rows with one IIN came first). */
+export type StagedRow = Array<string | number>;

@@ -17,14 +17,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
-import { openPersonStaging } from '../../db/people-load';
+import { openPersonStaging, pauseCheckpoints, type RegisterSwapped } from '../../db/people-load';
 import { resetPeopleStatements } from '../../db/people';
 import { systemClock } from '../../common/clock';
 import type { Language } from '../../common/roles';
 import { FIELD_OF, rejectedFieldLabel, rejectedRowsHeader, rejectionText } from '../../common/population-rejections';
 import { toCsv } from './csv';
 import type { FinishJob, ParseJob, ParseMessage } from './population/parse-worker';
-import type { RejectedRow } from './population/rows';
+import { rejected, type RejectedRow } from './population/rows';
 
 export { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowToPerson, type RejectedRow } from './population/rows';
 
@@ -136,6 +136,8 @@ async function importWith(
 ): Promise<ImportReport> {
   const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, registerSize: 0, seconds: 0 };
   const staging = openPersonStaging(db);
+  // Until the worker has ended (and with it the checkpoint after its swap), this connection leaves checkpoints to it.
+  const resumeCheckpoints = pauseCheckpoints(db);
   // Cancelling while the worker finishes: it reads this flag between its steps (its thread is busy in SQLite, so a
   // message would wait until the end).
   const cancel = new SharedArrayBuffer(4);
@@ -190,16 +192,21 @@ async function importWith(
     // A cancel from here on stops the worker between its steps (the sorted copy, each index build); once the swap's
     // transaction has begun the import completes. The swap either commits or the old register stays.
     const handed = staging.handOver();
-    report.registerSize = handed
-      ? await finishOnWorker(parser, { type: 'finish', ...handed, at: clock().toISOString() })
-      : staging.swapIn(clock());
+    if (!handed) void parser.terminate(); // an in-memory database: this thread swaps (no other can reach it)
+    const listDuplicates = options.maxListedRejections ?? 1000;
+    const swapped = handed
+      ? await finishOnWorker(parser, { type: 'finish', ...handed, at: clock().toISOString(), listDuplicates })
+      : staging.swapIn(clock(), listDuplicates);
     staging.discard();
+    report.registerSize = swapped.registerSize;
+    withDuplicates(report, swapped.duplicates, listDuplicates);
   } catch (error) {
     staging.discard();
+    void parser.terminate();
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', raiseCancel);
-    void parser.terminate();
+    settling.set(db, workerEnded(parser).then(resumeCheckpoints));
     // This connection's cached statements name the person table the swap replaced.
     resetPeopleStatements(db);
   }
@@ -218,18 +225,49 @@ async function importWith(
   return report;
 }
 
+const settling = new WeakMap<Db, Promise<void>>();
+
+/**
+ * Resolves when the last import on `db` has tidied up after itself: its worker thread has copied the new register
+ * from the WAL into the database file and ended. The import itself is over (and durable) before that; this is for
+ * whoever then wants the disk to itself (the bench's baseline) or the file closed.
+ */
+export function importSettled(db: Db): Promise<void> {
+  return settling.get(db) ?? Promise.resolve();
+}
+
+function workerEnded(worker: Worker): Promise<void> {
+  return new Promise<void>((resolve) => {
+    worker.once('exit', () => resolve());
+    // Already gone (terminated after a failure, or exited): 'exit' has been emitted.
+    if (worker.threadId === -1) resolve();
+  });
+}
+
 /** A worker's error message as the error the caller sees. */
 function workerError(m: Extract<ParseMessage, { type: 'error' }>): Error {
   if (m.code === 'cancelled') return new ImportCancelledError();
   return m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message);
 }
 
-/** Hands the staged rows to the worker, which builds and swaps in the register; resolves with its size. */
-function finishOnWorker(parser: Worker, job: FinishJob): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
+/**
+ * The rows whose IIN an earlier line already had, found by the finishing step, as rejections among the others:
+ * counted, no longer counted as imported, and listed in line order with the first `limit` rejections overall.
+ */
+function withDuplicates(report: ImportReport, duplicates: RegisterSwapped['duplicates'], limit: number): void {
+  if (duplicates.count === 0) return;
+  report.imported -= duplicates.count;
+  report.rejectedCount += duplicates.count;
+  const listed = duplicates.listed.map(({ line, iin }): RejectedRow => ({ line, iin, ...rejected('duplicate') }));
+  report.rejected = [...report.rejected, ...listed].sort((a, b) => a.line - b.line).slice(0, limit);
+}
+
+/** Hands the staged rows to the worker, which builds and swaps in the register; resolves with what it swapped in. */
+function finishOnWorker(parser: Worker, job: FinishJob): Promise<RegisterSwapped> {
+  return new Promise<RegisterSwapped>((resolve, reject) => {
     parser.removeAllListeners('message');
     parser.on('message', (m: ParseMessage) => {
-      if (m.type === 'finished') resolve(m.registerSize);
+      if (m.type === 'finished') resolve({ registerSize: m.registerSize, duplicates: m.duplicates });
       else if (m.type === 'error') reject(workerError(m));
     });
     parser.on('error', reject);

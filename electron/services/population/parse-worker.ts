@@ -1,6 +1,6 @@
 /**
  * The register import's worker thread: reads the CSV, checks every row (IIN checksum, names, birth date and sex
- * against the IIN, IINs repeated in the file), computes the search keys and hands the good rows to the main thread
+ * against the IIN; IINs repeated in the file are found by the finishing step's sort), computes the search keys and hands the good rows to the main thread
  * in packed batches, with the rejected rows and the bytes read. The main thread only inserts, so parsing and
  * inserting use both cores. At most a few batches wait unacknowledged: the file is read no faster than it is stored.
  * When the main thread has stored every batch it hands the staging file back (a FinishJob) and this thread builds
@@ -11,10 +11,11 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { finishPersonImport, ImportFinishCancelled } from '../../../db/people-load';
-import type { PackedRow } from '../../../db/person-packing';
+import type { StagedRow } from '../../../db/person-packing';
+import type { RegisterSwapped } from '../../../db/people-load';
 import { csvChunkParser } from './csv-records';
 import type { Rejection } from '../../../common/population-rejections';
-import { OPTIONAL_COLUMNS, rejected, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
+import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
 
 export interface ParseJob {
   file: string;
@@ -38,7 +39,7 @@ export type ParseMessage =
     }
   | { type: 'done'; read: number; rejectedCount: number; rejected: RejectedRow[] }
   | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
-  | { type: 'finished'; registerSize: number };
+  | ({ type: 'finished' } & RegisterSwapped);
 
 /** The main thread's order to build and swap in the new register from the staged rows. */
 export interface FinishJob {
@@ -47,6 +48,10 @@ export interface FinishJob {
   stagingFile: string;
   /** The register's update stamp (ISO), from the main thread's clock. */
   at: string;
+  /** Rows the main thread stored in the staging table. */
+  staged: number;
+  /** Rows with an IIN already seen earlier in the file: how many to list (they are all counted). */
+  listDuplicates: number;
 }
 
 /** Batches sent and not yet stored by the main thread, before reading pauses. */
@@ -117,8 +122,7 @@ export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Pr
   const source = fs.createReadStream(job.file, { highWaterMark: 1 << 20 });
   const decoded = source.pipe(job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
 
-  const seen = new Set<string>();
-  let packed: PackedRow[] = [];
+  let packed: StagedRow[] = [];
   let read = 0;
   let rejectedCount = 0;
   let fresh: RejectedRow[] = [];
@@ -168,9 +172,8 @@ export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Pr
     read++;
     const result = check!(cells);
     if (!Array.isArray(result)) return reject(line, cells[iinAt] ?? '', result);
-    const iin = result[0]!;
-    if (seen.has(iin)) return reject(line, iin, rejected('duplicate'));
-    seen.add(iin);
+    // An IIN repeated in the file is found when the new register is sorted (db/people-load.ts fillRegister).
+    (result as StagedRow).push(line);
     packed.push(result);
   };
 
@@ -228,16 +231,31 @@ function runAsWorker(): void {
   let wake: (() => void) | null = null;
   port.on('message', (m: 'stored' | FinishJob) => {
     if (typeof m === 'object' && m.type === 'finish') {
-      let reply: ParseMessage;
       const flag = (workerData as ParseJob).cancel ? new Int32Array((workerData as ParseJob).cancel!) : null;
+      let swapped = false;
       try {
         const cancelled = () => flag !== null && Atomics.load(flag, 0) === 1;
-        reply = { type: 'finished', registerSize: finishPersonImport(m.dbFile, m.stagingFile, new Date(m.at), cancelled) };
+        // 'finished' as soon as the swap has committed; the checkpoint that follows is this thread's own tidying.
+        const build = {
+          dbFile: m.dbFile,
+          stagingFile: m.stagingFile,
+          at: new Date(m.at),
+          staged: m.staged,
+          listDuplicates: m.listDuplicates,
+        };
+        finishPersonImport(build, cancelled, (result) => {
+          swapped = true;
+          port.postMessage({ type: 'finished', ...result } satisfies ParseMessage);
+        });
       } catch (error) {
-        const code = error instanceof ImportFinishCancelled ? 'cancelled' : 'finish';
-        reply = { type: 'error', code, message: error instanceof Error ? error.message : String(error) };
+        // After the swap nothing can undo it: a failed checkpoint is SQLite's to redo (at the next one).
+        if (!swapped) {
+          const code = error instanceof ImportFinishCancelled ? 'cancelled' : 'finish';
+          port.postMessage({ type: 'error', code, message: error instanceof Error ? error.message : String(error) } satisfies ParseMessage);
+        }
       }
-      port.postMessage(reply);
+      // Nothing more to do: the thread ends (the main thread waits for that before its own checkpoints resume).
+      port.close();
       return;
     }
     if (m !== 'stored') return;

@@ -4,6 +4,7 @@
  * cancelled import or a killed process leaves the previous register exactly as it was.
  */
 import { spawn } from 'node:child_process';
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,12 @@ import { stagingFileOf } from '../../../db/people-load';
 import { findPersonByIin, searchPeople } from '../../../db/people';
 import { CSV_HEADER, generatePeople, personCsvLine } from '../../../electron/services/demo-population';
 import { PROJECT_ROOT } from '../../../electron/services/paths';
-import { ImportCancelledError, importPopulationCsv, type ImportProgress } from '../../../electron/services/population-import';
+import {
+  ImportCancelledError,
+  importPopulationCsv,
+  importSettled,
+  type ImportProgress,
+} from '../../../electron/services/population-import';
 import { addToRegister, createTestWorkstation, type TestWorkstation } from '../../helpers/app';
 
 let ws: TestWorkstation | null = null;
@@ -89,6 +95,33 @@ describe('the register import', () => {
     expect(registerOf(db).map((r) => ({ ...(r as object), updated_at: null }))).toEqual(first);
   });
 
+  it('keeps the first line of an IIN the file repeats, and lists the repeats among the other rejections in line order', async () => {
+    ws = createTestWorkstation({ population: 0 });
+    const db = ws.app.db;
+    expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(0);
+    const a = makeIin('1980-01-02', 'M', 101);
+    const b = makeIin('1990-03-04', 'F', 202);
+    const file = writeCsv(ws.dir, 0, 1, [
+      `${a},Бірінші,Асқар,,,,,`, // line 2: the one kept
+      `${a.slice(0, 11)}${(Number(a[11]) + 1) % 10},Жоқ,Адам,,,,,`, // 3: a broken checksum
+      `${a},Екінші,Асқар,,,,,`, // 4: a repeat
+      `${b},Сәрсенова,Бақыт,,,,,`, // 5
+      `${b},Сәрсенова,Бақыт,,,,,`, // 6: a repeat, the same person
+      `${a},Үшінші,Асқар,,,,,`, // 7: a repeat
+      `${makeIin('1970-05-06', 'F', 303)},Н0мер,Әйгерім,,,,,`, // 8: digits in the surname
+    ]);
+    const report = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, maxListedRejections: 3 });
+    expect(report).toMatchObject({ read: 7, imported: 2, rejectedCount: 5, registerSize: 2 });
+    expect(report.rejected.map((r) => [r.line, r.code])).toEqual([
+      [3, 'iin-invalid'],
+      [4, 'duplicate'],
+      [6, 'duplicate'],
+    ]);
+    expect(report.rejected[1]!.iin).toBe(a);
+    expect(findPersonByIin(db, a)).toMatchObject({ surname: 'Бірінші' });
+    expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(2);
+  });
+
   it('keeps the main thread answering while the new register is built and swapped in', async () => {
     ws = createTestWorkstation({ population: 40 });
     const db = ws.app.db;
@@ -120,6 +153,30 @@ describe('the register import', () => {
     expect(found).toBe(ticks);
     expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBeGreaterThanOrEqual(30_000);
     expect(findPersonByIin(db, someone.iin)).toBeTruthy();
+  });
+
+  it('answers once the swap commits and copies the register out of the WAL afterwards, on its own thread', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const file = writeCsv(ws.dir, 20_000, 9);
+    const wal = `${db.name}-wal`;
+    const autoCheckpoint = () => db.pragma('wal_autocheckpoint', { simple: true });
+    expect(autoCheckpoint()).toBe(1000);
+    const report = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR });
+    // The import is over and durable: the new register is in the WAL, read by this connection. Until the worker has
+    // checkpointed it, this connection does not (a desk write would otherwise copy the register on this thread).
+    expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(report.registerSize);
+    expect(autoCheckpoint()).toBe(0);
+    await importSettled(db);
+    expect(autoCheckpoint()).toBe(1000);
+    // The worker copied every page into the database file and cut the WAL back (it held the whole register).
+    expect(fs.statSync(wal).size).toBe(0);
+    const reopened = new Database(db.name, { readonly: true });
+    try {
+      expect(reopened.prepare('SELECT count(*) FROM person').pluck().get()).toBe(report.registerSize);
+    } finally {
+      reopened.close();
+    }
   });
 
   it('keeps a person the desk adds while the new register is being built', async () => {
