@@ -163,17 +163,31 @@ function checkpointAfterSwap(db: Db): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
+/** Connections whose automatic checkpoints an import has paused: how many imports hold them, and the setting before. */
+const paused = new WeakMap<Db, { holds: number; before: number }>();
+
 /**
  * Stops this connection's automatic checkpoints until the returned function is called: the import's main-thread
  * connection while its worker checkpoints the swapped-in register (a commit on this connection would otherwise copy
- * the whole register out of the WAL on the desk's event loop).
+ * the whole register out of the WAL on the desk's event loop). A second import may start before the first one's
+ * worker has ended: the setting comes back when the last of them releases it.
  */
 export function pauseCheckpoints(db: Db): () => void {
   if (db.memory) return () => {};
-  const before = db.pragma('wal_autocheckpoint', { simple: true }) as number;
-  db.pragma('wal_autocheckpoint = 0');
+  let pause = paused.get(db);
+  if (!pause) {
+    pause = { holds: 0, before: db.pragma('wal_autocheckpoint', { simple: true }) as number };
+    paused.set(db, pause);
+    db.pragma('wal_autocheckpoint = 0');
+  }
+  pause.holds++;
+  let released = false;
   return () => {
-    if (db.open) db.pragma(`wal_autocheckpoint = ${before}`);
+    if (released) return;
+    released = true;
+    if (--pause.holds > 0) return;
+    paused.delete(db);
+    if (db.open) db.pragma(`wal_autocheckpoint = ${pause.before}`);
   };
 }
 

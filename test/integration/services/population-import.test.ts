@@ -179,6 +179,20 @@ describe('the register import', () => {
     }
   });
 
+  it('gives the desk its own checkpoints back only when every import that paused them has settled', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const first = writeCsv(ws.dir, 5_000, 10);
+    const second = writeCsv(ws.dir, 5_000, 11);
+    // The second import starts while the first one's worker may still be checkpointing.
+    await importPopulationCsv(db, first, { actor: SYSTEM_ACTOR });
+    const settledFirst = importSettled(db);
+    await importPopulationCsv(db, second, { actor: SYSTEM_ACTOR });
+    await settledFirst;
+    await importSettled(db);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+  });
+
   it('keeps a person the desk adds while the new register is being built', async () => {
     ws = createTestWorkstation({ population: 40 });
     const app = ws.app;
