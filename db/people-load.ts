@@ -33,8 +33,11 @@ const OPTIONAL = new Set<string>(['patronymic', 'address', 'phone']);
  * The staging file goes without journal and fsync, and without secure_delete (which the workstation's connection
  * sets for all its databases: freed pages of the register are overwritten). Nothing in the staging file matters
  * until it is complete, a crash leaves only a file the next import deletes, and the file itself is deleted whole.
+ * Its pages are 16 KiB (the workstation's are 4 KiB): a quarter as many pages to allocate, sort into and index,
+ * about 1 s off a 2,000,000-person import (20 s) in alternating runs; larger pages gained nothing more. The page
+ * size applies when the fresh file gets its first table (for the finishing step's connection it is already set).
  */
-const STAGING_PRAGMAS = `PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF; PRAGMA ${SCHEMA}.secure_delete = OFF;`;
+const STAGING_PRAGMAS = `PRAGMA ${SCHEMA}.page_size = 16384; PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF; PRAGMA ${SCHEMA}.secure_delete = OFF;`;
 /** A packed row's cells as the staging table's columns. */
 const STAGED = PACKED_COLUMNS.map((c, i) => (OPTIONAL.has(c) ? `nullif(v->>${i}, '')` : `v->>${i}`)).join(', ');
 
