@@ -19,7 +19,7 @@ import { seedDemoData } from '../services/demo-data';
 import { createLogger } from '../services/log';
 import { resetPassword } from '../services/staff-admin';
 import { defaultDataDir, RENDERER_DIR } from '../services/paths';
-import { ImportCancelledError, ImportFileError, importPopulationCsv, rejectedRowsCsv } from '../services/population-import';
+import { ImportCancelledError, ImportFileError, importPopulationCsv, importSettled, rejectedRowsCsv } from '../services/population-import';
 import { rejectionText } from '../../common/population-rejections';
 import { LANGUAGES, type Language } from '../../common/roles';
 import { startSync, stopSync } from '../services/sync/index';
@@ -133,6 +133,8 @@ export const appCommands: Record<string, Command> = {
       throw error;
     } finally {
       process.off('SIGINT', onInterrupt);
+      // The worker copies the new register from the WAL into the database file after the import has answered.
+      await importSettled(app.db);
       app.db.close();
     }
   },

@@ -115,6 +115,9 @@ describe('tirkeu import-population', () => {
     const kk = fs.readFileSync(path.join(dir, 'people.rejected.csv'), 'utf8');
     expect(kk.split('\n')[0]).toBe('\uFEFFЖол,ЖСН,Өріс,Себебі');
     expect(kk).toContain('"ЖСН жарамсыз: ЖСН 12 саннан тұрмайды"');
+    // The command ends once its worker has copied the new register from the WAL into the database file.
+    const wal = path.join(dir, 'tirkeu.sqlite-wal');
+    expect(fs.existsSync(wal) ? fs.statSync(wal).size : 0).toBe(0);
     const { db } = openDatabase(path.join(dir, 'tirkeu.sqlite'));
     expect(db.prepare('SELECT count(*) AS n FROM person').get()).toEqual({ n: 2 });
     expect(db.prepare('SELECT address FROM person WHERE iin = ?').get(good1)).toEqual({ address: 'Астана қ., Абай д-лы, 1' });
