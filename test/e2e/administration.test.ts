@@ -112,6 +112,10 @@ describe('the Administration screen', () => {
       expect(await page.locator('[data-test="import-cancel"]').isVisible()).toBe(true);
       await screenshot(page, 'administration-import-finishing-ru-1024');
       await page.locator('[data-test="import-done"]').waitFor({ timeout: 60_000 });
+      // The counts grouped as the language writes them (500 000), not a run of digits.
+      expect(await page.locator('[data-test="import-done"]').textContent()).toMatch(
+        /Прочитано строк: 500\s000; загружено 500\s000, отклонено 0/,
+      );
 
       // A new one-time link for another browser, without restarting.
       await page.locator('[data-test="link-issue"]').click();
