@@ -313,10 +313,15 @@ function fillRegister(db: Db, target: string, { at, staged, listDuplicates }: Re
   const cells = PACKED_COLUMNS.map((c) => (hadPeople && (c === 'address' || c === 'phone') ? `coalesce(s.${c}, p.${c})` : `s.${c}`)).join(
     ', ',
   );
+  // (`WHERE true`: SQLite's grammar wants a WHERE before an upsert's ON CONFLICT after a SELECT.)
   const fromFile = hadPeople
-    ? `SELECT ${cells}, 'register', @stamp FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.iin ORDER BY s.iin, s.line`
-    : `SELECT ${cells}, 'register', @stamp FROM ${SCHEMA}.person_load s ORDER BY s.iin, s.line`;
-  const unique = db.prepare(`INSERT OR IGNORE INTO ${target} (${cols}) ${fromFile}`).run({ stamp: at.toISOString() }).changes;
+    ? `SELECT ${cells}, 'register', @stamp FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.iin WHERE true ORDER BY s.iin, s.line`
+    : `SELECT ${cells}, 'register', @stamp FROM ${SCHEMA}.person_load s WHERE true ORDER BY s.iin, s.line`;
+  // Only a repeated IIN is passed over (ON CONFLICT on the key, not OR IGNORE, which would also drop a row that broke
+  // a NOT NULL or CHECK constraint and count it as a repeat): anything else still fails the import.
+  const unique = db
+    .prepare(`INSERT INTO ${target} (${cols}) ${fromFile} ON CONFLICT (iin) DO NOTHING`)
+    .run({ stamp: at.toISOString() }).changes;
   // Kept: looked up in the new register's own IIN index (few rows, as a register's extract lists nearly everyone).
   if (hadPeople)
     db.exec(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT iin FROM ${target}) ORDER BY iin`);
