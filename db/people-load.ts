@@ -304,8 +304,8 @@ function buildThenSwap(db: Db, build: RegisterBuild, cancelled: () => boolean): 
  * Fills the new register `target` (empty, with the person table's definition): the staged rows in IIN order, the
  * first line of the file winning where an IIN comes again, then the people already there that the file lacks.
  * Repeated IINs are found here, by the sort the register needs anyway, rather than by a set of every IIN on the
- * worker thread (a seventh of its time at 2,000,000 rows); they are listed (line order, at most `listDuplicates`) only when
- * there are some.
+ * worker thread (a seventh of its time at 2,000,000 rows); they are listed (line order, at most `listDuplicates`)
+ * only when there are some.
  */
 function fillRegister(db: Db, target: string, { at, staged, listDuplicates }: RegisterBuild): RegisterSwapped['duplicates'] {
   const cols = `${COLUMNS}, source, updated_at`;

@@ -1,8 +1,9 @@
 /**
  * The register import's worker thread: reads the CSV, checks every row (IIN checksum, names, birth date and sex
- * against the IIN; IINs repeated in the file are found by the finishing step's sort), computes the search keys and hands the good rows to the main thread
- * in packed batches, with the rejected rows and the bytes read. The main thread only inserts, so parsing and
- * inserting use both cores. At most a few batches wait unacknowledged: the file is read no faster than it is stored.
+ * against the IIN; IINs repeated in the file are found by the finishing step's sort), computes the search keys and
+ * hands the good rows to the main thread in packed batches, with the rejected rows and the bytes read. The main
+ * thread only inserts, so parsing and inserting use both cores. At most a few batches wait unacknowledged: the file
+ * is read no faster than it is stored.
  * When the main thread has stored every batch it hands the staging file back (a FinishJob) and this thread builds
  * and swaps in the new register on a connection of its own (db/people-load.ts finishPersonImport): the minutes of
  * sorting and index building at 2,000,000 rows never hold the main thread's event loop.
@@ -10,9 +11,8 @@
 import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { finishPersonImport, ImportFinishCancelled } from '../../../db/people-load';
+import { finishPersonImport, ImportFinishCancelled, type RegisterSwapped } from '../../../db/people-load';
 import type { StagedRow } from '../../../db/person-packing';
-import type { RegisterSwapped } from '../../../db/people-load';
 import { csvChunkParser } from './csv-records';
 import type { Rejection } from '../../../common/population-rejections';
 import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
