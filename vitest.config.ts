@@ -15,6 +15,8 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Each run's temporary files in a folder of its own, removed when the run ends.
+    globalSetup: ['test/temp-root.ts'],
     // The key files that seal the test workstations' secrets (electron/services/secrets.ts), apart from the user's.
     env: { TIRKEU_KEY_DIR: process.env.TIRKEU_KEY_DIR ?? path.join(os.tmpdir(), 'tirkeu-test-keys') },
   },

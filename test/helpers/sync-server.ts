@@ -21,12 +21,16 @@ import { prng } from '../../electron/services/demo-population';
 
 export type Backend = 'pglite' | 'postgres';
 
-/** A migrated PGlite data folder, built once per machine and migration set, copied for each server. */
+/**
+ * A migrated PGlite data folder, built once per machine and migration set, copied for each server. It lives in the
+ * folder that outlives a test run (test/temp-root.ts), not in the run's own.
+ */
 export async function pgliteTemplate(): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify(SERVER_MIGRATIONS)).digest('hex').slice(0, 12);
-  const final = path.join(os.tmpdir(), `tirkeu-pglite-template-${hash}`);
+  const cache = process.env.TIRKEU_TEST_CACHE ?? os.tmpdir();
+  const final = path.join(cache, `tirkeu-pglite-template-${hash}`);
   if (fs.existsSync(path.join(final, 'PG_VERSION'))) return final;
-  const building = fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-pglite-build-'));
+  const building = fs.mkdtempSync(path.join(cache, 'tirkeu-pglite-build-'));
   const db = await openServerDb({ dataDir: building });
   await db.close();
   try {
