@@ -2,12 +2,11 @@
  * A register import's loading of the person table (electron/services/population-import.ts), built so that a
  * cancelled or crashed import leaves the previous register as it was:
  *
- * 1. Rows go into a staging database of their own (a file beside the workstation's, attached), written without a
- *    journal or fsync — nothing in it matters until it is complete, and a crash leaves only a file the next import
- *    deletes. The workstation's database is not written at all meanwhile, so the desk keeps writing. Rows are
- *    stored as plain columns, each row's JSON parsed once while the worker parses the next batch.
- * 2. The import's worker thread then finishes on a connection of its own (finishPersonImport), so the main
- *    thread's event loop stays free: it builds the new table in the staging file — the staged rows merged with the
+ * 1. Rows go into staging files of their own beside the workstation's database (db/person-staging.ts), written
+ *    by the import's worker threads without a journal or fsync. The workstation's database is not written at all
+ *    meanwhile, so the desk keeps writing.
+ * 2. The import's first worker thread then finishes on a connection of its own (finishPersonImport), so the main
+ *    thread's event loop stays free: it builds the new table in the first staging file — the staged rows merged with the
  *    people already there (kept when the file lacks them; address and phone kept when the file has none), inserted
  *    in IIN order so the table and its IIN index grow by appending, the first line winning where the file repeats
  *    an IIN (the repeats are found by this sort, not by a set of every IIN while reading), the name indexes built
@@ -21,107 +20,25 @@
  * 4. The import answers once the swap has committed (the new register is durable in the WAL). The worker then
  *    copies it on into the database file (a checkpoint that does not block the desk) and cuts the WAL back.
  */
-import fs from 'node:fs';
 import { PACKED_COLUMNS } from './person-packing';
 import { openDatabase, type Db } from './connection';
 import { resetPeopleStatements } from './people';
+import { attachStaging, detachStaging, STAGING, stagedRows } from './person-staging';
 
-const SCHEMA = 'person_staging';
+const SCHEMA = STAGING[0];
 const COLUMNS = PACKED_COLUMNS.join(', ');
-const OPTIONAL = new Set<string>(['patronymic', 'address', 'phone']);
+
 /**
- * The staging file goes without journal and fsync, and without secure_delete (which the workstation's connection
- * sets for all its databases: freed pages of the register are overwritten). Nothing in the staging file matters
- * until it is complete, a crash leaves only a file the next import deletes, and the file itself is deleted whole.
- * Its pages are 16 KiB (the workstation's are 4 KiB): a quarter as many pages to allocate, sort into and index,
- * about 1 s off a 2,000,000-person import (20 s) in alternating runs; larger pages gained nothing more. The page
- * size applies when the fresh file gets its first table (for the finishing step's connection it is already set).
+ * The finish on an in-memory database's own connection (no other thread can reach it): attaches the staging
+ * files, builds the new register and swaps it in in one transaction.
  */
-const STAGING_PRAGMAS = `PRAGMA ${SCHEMA}.page_size = 16384; PRAGMA ${SCHEMA}.journal_mode = OFF; PRAGMA ${SCHEMA}.synchronous = OFF; PRAGMA ${SCHEMA}.secure_delete = OFF;`;
-/** A packed row's cells as the staging table's columns. */
-const STAGED = PACKED_COLUMNS.map((c, i) => (OPTIONAL.has(c) ? `nullif(v->>${i}, '')` : `v->>${i}`)).join(', ');
-
-export interface PersonStaging {
-  /** Stores one batch (a JSON array of rows, db/person-packing.ts); returns the number of rows. */
-  store(packed: string): number;
-  /** Builds the new person table from the staged rows and swaps it in, on this connection (an in-memory database). */
-  swapIn(at: Date, listDuplicates: number): RegisterSwapped;
-  /**
-   * Detaches the complete staging file and names it and the database's file, for finishPersonImport on another
-   * thread; null for an in-memory database (no other connection can reach it: swapIn it is). After the finish
-   * (or a failure), discard removes the staging file.
-   */
-  handOver(): { dbFile: string; stagingFile: string; staged: number } | null;
-  /** Forgets the staged rows (cancel, failure): the person table was never touched. */
-  discard(): void;
-}
-
-export function stagingFileOf(db: Db): string {
-  return db.memory ? ':memory:' : `${db.name}.import`;
-}
-
-function removeStagingFiles(file: string): void {
-  if (file === ':memory:') return;
-  for (const f of [file, `${file}-journal`, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
-}
-
-/** Attaches a fresh staging database (a previous import's leftover is deleted first). */
-export function openPersonStaging(db: Db): PersonStaging {
-  const file = stagingFileOf(db);
-  if (isAttached(db)) db.exec(`DETACH DATABASE ${SCHEMA}`);
-  removeStagingFiles(file);
-  db.prepare(`ATTACH DATABASE ? AS ${SCHEMA}`).run(file);
-  let attached = true;
-  let removed = false;
-  const detach = () => {
-    if (!attached) return;
-    attached = false;
-    db.exec(`DETACH DATABASE ${SCHEMA}`);
-  };
-  const close = () => {
-    detach();
-    if (removed) return;
-    removed = true;
-    removeStagingFiles(file);
-  };
+export function swapInStaged(db: Db, stagingFiles: readonly string[], build: RegisterBuild): RegisterSwapped {
+  attachStaging(db, stagingFiles);
   try {
-    // Only the staging file goes without journal and fsync; the workstation's database keeps WAL + FULL.
-    db.exec(STAGING_PRAGMAS);
-    // Plain columns, appended as they arrive (each batch one autocommit that writes only new pages); the finish
-    // sorts them once. (A table keyed by IIN would be rewritten page by page at every batch.)
-    db.exec(`CREATE TABLE ${SCHEMA}.person_load (${COLUMNS}, line)`);
-  } catch (error) {
-    close();
-    throw error;
+    return swapIn(db, build);
+  } finally {
+    detachStaging(db);
   }
-  // Autocommit of one statement (a deferred transaction): only the staging database is written, the
-  // workstation's is not locked.
-  // The batch goes in as one JSON text in one statement, with no call per row or cell; an absent value is NULL.
-  // Each row's JSON text is parsed once (to JSONB, materialized), not once per cell.
-  const insert = db.prepare(
-    `WITH b(v) AS MATERIALIZED (SELECT jsonb(value) FROM json_each(?)) INSERT INTO ${SCHEMA}.person_load (${COLUMNS}, line) SELECT ${STAGED}, v->>${PACKED_COLUMNS.length} FROM b`,
-  );
-  let staged = 0;
-  return {
-    store(packed) {
-      const n = insert.run(packed).changes;
-      staged += n;
-      return n;
-    },
-    swapIn(at, listDuplicates) {
-      try {
-        return swapIn(db, { at, staged, listDuplicates });
-      } finally {
-        close();
-      }
-    },
-    handOver() {
-      if (db.memory) return null;
-      detach();
-      return { dbFile: db.name, stagingFile: file, staged };
-    },
-    discard: close,
-  };
 }
 
 /**
@@ -131,21 +48,20 @@ export function openPersonStaging(db: Db): PersonStaging {
  * (WAL) until it commits. A thread or process that dies before the commit leaves the old register.
  */
 export function finishPersonImport(
-  { dbFile, stagingFile, ...build }: { dbFile: string; stagingFile: string } & RegisterBuild,
+  { dbFile, stagingFiles, ...build }: { dbFile: string; stagingFiles: readonly string[] } & RegisterBuild,
   cancelled: () => boolean = () => false,
   swapped: (result: RegisterSwapped) => void = () => {},
 ): RegisterSwapped {
   const { db } = openDatabase(dbFile, { migrate: false });
   try {
-    db.prepare(`ATTACH DATABASE ? AS ${SCHEMA}`).run(stagingFile);
-    db.exec(STAGING_PRAGMAS);
+    attachStaging(db, stagingFiles);
     // The desk's own writes may hold the lock for a moment; this thread can wait (the main thread does not).
     db.pragma('busy_timeout = 60000');
     // The swap's commit makes the new register durable in the WAL; copying its pages on into the database file
     // (the checkpoint, 1.5 s at 2,000,000 people) is done after `swapped` has told the import it is over.
     db.pragma('wal_autocheckpoint = 0');
     const result = buildThenSwap(db, build, cancelled) ?? swapIn(db, build);
-    db.exec(`DETACH DATABASE ${SCHEMA}`);
+    detachStaging(db);
     swapped(result);
     checkpointAfterSwap(db);
     return result;
@@ -197,9 +113,12 @@ export function pauseCheckpoints(db: Db): () => void {
 /** What the new register is built from: the staged rows' count, its update stamp, how many repeats to list. */
 export interface RegisterBuild {
   at: Date;
-  /** Rows in the staging table (the repeats of an IIN are those the new register did not take). */
+  /** Rows in the staging tables (the repeats of an IIN are those the new register did not take). */
   staged: number;
   listDuplicates: number;
+  /** Staging files the file's parts were stored in (1 or 2), and the first part's last line (person-staging.ts). */
+  parts: number;
+  lineOffset: number;
 }
 
 /** A swapped-in register: its size, and the file's rows whose IIN an earlier line of the file already had. */
@@ -214,10 +133,6 @@ export class ImportFinishCancelled extends Error {
     super('The register import was cancelled while its new register was being built.');
     this.name = 'ImportFinishCancelled';
   }
-}
-
-function isAttached(db: Db): boolean {
-  return (db.pragma('database_list') as Array<{ name: string }>).some((d) => d.name === SCHEMA);
 }
 
 /** The person table's own DDL and its indexes', as the migrations left them. */
@@ -307,7 +222,12 @@ function buildThenSwap(db: Db, build: RegisterBuild, cancelled: () => boolean): 
  * worker thread (a seventh of its time at 2,000,000 rows); they are listed (line order, at most `listDuplicates`)
  * only when there are some.
  */
-function fillRegister(db: Db, target: string, { at, staged, listDuplicates }: RegisterBuild): RegisterSwapped['duplicates'] {
+function fillRegister(
+  db: Db,
+  target: string,
+  { at, staged, listDuplicates, parts, lineOffset }: RegisterBuild,
+): RegisterSwapped['duplicates'] {
+  const load = stagedRows(parts, lineOffset);
   const cols = `${COLUMNS}, source, updated_at`;
   const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
   const cells = PACKED_COLUMNS.map((c) => (hadPeople && (c === 'address' || c === 'phone') ? `coalesce(s.${c}, p.${c})` : `s.${c}`)).join(
@@ -315,8 +235,8 @@ function fillRegister(db: Db, target: string, { at, staged, listDuplicates }: Re
   );
   // (`WHERE true`: SQLite's grammar wants a WHERE before an upsert's ON CONFLICT after a SELECT.)
   const fromFile = hadPeople
-    ? `SELECT ${cells}, 'register', @stamp FROM ${SCHEMA}.person_load s LEFT JOIN main.person p ON p.iin = s.iin WHERE true ORDER BY s.iin, s.line`
-    : `SELECT ${cells}, 'register', @stamp FROM ${SCHEMA}.person_load s WHERE true ORDER BY s.iin, s.line`;
+    ? `SELECT ${cells}, 'register', @stamp FROM ${load} s LEFT JOIN main.person p ON p.iin = s.iin WHERE true ORDER BY s.iin, s.line`
+    : `SELECT ${cells}, 'register', @stamp FROM ${load} s WHERE true ORDER BY s.iin, s.line`;
   // Only a repeated IIN is passed over (ON CONFLICT on the key, not OR IGNORE, which would also drop a row that broke
   // a NOT NULL or CHECK constraint and count it as a repeat): anything else still fails the import.
   const unique = db
@@ -330,7 +250,7 @@ function fillRegister(db: Db, target: string, { at, staged, listDuplicates }: Re
     count > 0
       ? (db
           .prepare(
-            `SELECT line, iin FROM (SELECT line, iin, row_number() OVER (PARTITION BY iin ORDER BY line) AS k FROM ${SCHEMA}.person_load)
+            `SELECT line, iin FROM (SELECT line, iin, row_number() OVER (PARTITION BY iin ORDER BY line) AS k FROM ${load})
              WHERE k > 1 ORDER BY line LIMIT ?`,
           )
           .all(listDuplicates) as Array<{ line: number; iin: string }>)

@@ -1,9 +1,7 @@
 /**
- * The row format of a register import's batches (electron/services/population/, db/people-load.ts): rows cross
- * from the worker thread to the main thread as one JSON text per batch — an array of rows, each an array of the
- * columns below — and SQLite takes the whole batch in one statement (json_each), storing each cell in its column. One
- * string is copied once where thousands of small values each cost the structured clone and a bind call. An
- * absent value is an empty string.
+ * The row format of a register import (electron/services/population/, db/person-staging.ts): a checked row is an
+ * array of the columns below, as the worker thread that read it stores it in its staging file. An absent value is
+ * an empty string (stored as NULL).
  */
 
 /** The columns of a row, in order: the person table's columns the import fills. */

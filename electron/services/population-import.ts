@@ -2,28 +2,28 @@
  * Import of the population register (ЖТ МДБ extract) from CSV.
  *
  * Every row is checked on its own: a broken row is rejected with its line number and reason and the others go
- * in. A worker thread reads and checks the file (population/parse-worker.ts) while this thread stores the good
- * rows in a staging database; at the end the worker, on a connection of its own, builds the new register in IIN
- * order with its name indexes in the staging file and swaps it in for the old one in one short transaction
- * (db/people-load.ts), while this thread's event loop stays free and the desk reads the old register until the
- * swap commits. A cancelled, failed or crashed import therefore leaves the previous register exactly as it was.
- * People already there and absent from the file are kept; a re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what Excel often saves)
- * is recognised and named, or read with `encoding: 'windows-1251'`.
+ * in. Worker threads read, check and store the file's rows, a large file in two parts at once
+ * (population/read-parts.ts, population/parse-worker.ts), each in a staging file of its own; at the end the first
+ * of them, on a connection of its own, builds the new register in IIN order with its name indexes and swaps it in
+ * for the old one in one short transaction (db/people-load.ts). This thread only tallies their messages: its event
+ * loop stays the desk's, and the desk reads the old register until the swap commits. A cancelled, failed or
+ * crashed import therefore leaves the previous register exactly as it was. People already there and absent from
+ * the file are kept; a re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what
+ * Excel often saves) is recognised and named, or read with `encoding: 'windows-1251'`.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
-import { openPersonStaging, pauseCheckpoints, type RegisterSwapped } from '../../db/people-load';
+import { pauseCheckpoints, swapInStaged, type RegisterSwapped } from '../../db/people-load';
+import { removeStagingFiles, stagingFilesOf } from '../../db/person-staging';
 import { resetPeopleStatements } from '../../db/people';
 import { systemClock } from '../../common/clock';
 import type { Language } from '../../common/roles';
 import { FIELD_OF, rejectedFieldLabel, rejectedRowsHeader, rejectionText } from '../../common/population-rejections';
 import { toCsv } from './csv';
-import type { FinishJob, ParseJob, ParseMessage } from './population/parse-worker';
+import type { FinishJob, ParseMessage } from './population/parse-worker';
+import { PartError, readInParts, splitPoint } from './population/read-parts';
 import { rejected, type RejectedRow } from './population/rows';
 
 export { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowToPerson, type RejectedRow } from './population/rows';
@@ -74,8 +74,10 @@ export interface ImportOptions {
   actor: Actor;
   clock?: () => Date;
   encoding?: 'utf-8' | 'windows-1251';
-  /** Rows per batch the worker hands over (each batch is one short transaction on this thread). */
+  /** Rows per batch a reader stores in one transaction (and reports progress after). */
   batchSize?: number;
+  /** Files of at least this many bytes are read in two parts at once (default 4 MiB; 0: always, if it can). */
+  splitFrom?: number;
   onProgress?: (progress: ImportProgress) => void;
   maxListedRejections?: number;
   /** Aborting cancels the import: the staged rows are dropped and the register stays as it was. */
@@ -84,25 +86,10 @@ export interface ImportOptions {
 
 /**
  * The finishing step (sorted copy, two index builds, swap) measured at about this share of the reading time on
- * the bench's machine (1.1 at 200,000 people, 1.6 at 2,000,000: the sorts grow faster than the file); the estimate
- * of time left adds it so the last minutes are not a surprise.
+ * the bench's machine (1.2 at 200,000 people, 1.6 at 2,000,000 with the file read in two parts: the sorts grow
+ * faster than the file); the estimate of time left adds it so the last minutes are not a surprise.
  */
-const FINISH_SHARE = 1.4;
-
-/** The worker: the bundled script beside the built main process, or the TypeScript source through tsx. */
-function startParser(job: ParseJob): Worker {
-  const workerData = { ...job, populationImport: true };
-  const built = new URL('./population-import-worker.js', import.meta.url);
-  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) return new Worker(built, { workerData });
-  const source = new URL('./population/parse-worker.ts', import.meta.url).href;
-  // tsx's ESM entry (a development dependency: the packaged application runs the bundled script above).
-  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`, {
-    eval: true,
-    workerData,
-  });
-}
+const FINISH_SHARE = 1.5;
 
 export async function importPopulationCsv(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
   const started = performance.now();
@@ -135,21 +122,16 @@ async function importWith(
   started: number,
 ): Promise<ImportReport> {
   const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, registerSize: 0, seconds: 0 };
-  const staging = openPersonStaging(db);
-  // Until the worker has ended (and with it the checkpoint after its swap), this connection leaves checkpoints to it.
+  const allStagingFiles = stagingFilesOf(db);
+  // What an earlier import left (a killed process) goes first: the readers start on fresh files.
+  removeStagingFiles(allStagingFiles);
+  // Until the readers have ended (and with them the checkpoint after the swap), this connection leaves checkpoints to them.
   const resumeCheckpoints = pauseCheckpoints(db);
   // Cancelling while the worker finishes: it reads this flag between its steps (its thread is busy in SQLite, so a
   // message would wait until the end).
   const cancel = new SharedArrayBuffer(4);
   const raiseCancel = () => Atomics.store(new Int32Array(cancel), 0, 1);
   options.signal?.addEventListener('abort', raiseCancel, { once: true });
-  const parser = startParser({
-    file,
-    encoding: options.encoding ?? 'utf-8',
-    batchSize: options.batchSize ?? 10_000,
-    maxListedRejections: options.maxListedRejections ?? 1000,
-    cancel,
-  });
   const progress = (phase: ImportProgress['phase'], bytes: number) => {
     if (!options.onProgress) return;
     const elapsed = (performance.now() - started) / 1000;
@@ -163,50 +145,48 @@ async function importWith(
       secondsLeft: readLeft === null ? null : readLeft + FINISH_SHARE * (readLeft + elapsed),
     });
   };
+  const maxListed = options.maxListedRejections ?? 1000;
+  const split = splitPoint(file, size, options.splitFrom ?? SPLIT_FROM);
+  const reading = readInParts(
+    { file, encoding: options.encoding ?? 'utf-8', batchSize: options.batchSize ?? 10_000, maxListedRejections: maxListed, cancel },
+    { size, split, stagingFiles: allStagingFiles },
+    (bytes, rows) => {
+      report.read = rows;
+      progress('reading', bytes);
+    },
+  );
+  const [finisher] = reading.readers as [Worker, ...Worker[]];
   try {
-    await new Promise<void>((resolve, reject) => {
-      const cancel = () => reject(new ImportCancelledError());
-      if (options.signal?.aborted) return cancel();
-      options.signal?.addEventListener('abort', cancel, { once: true });
-      parser.on('message', (m: ParseMessage) => {
-        try {
-          if (m.type === 'error') return reject(workerError(m));
-          if (m.type === 'finished') return;
-          report.read = m.read;
-          report.rejectedCount = m.rejectedCount;
-          report.rejected.push(...m.rejected);
-          if (m.type === 'done') return resolve();
-          if (options.signal?.aborted) return; // the abort listener rejects
-          report.imported += staging.store(m.packed);
-          parser.postMessage('stored');
-          progress('reading', m.bytes);
-        } catch (error) {
-          reject(error);
-        }
-      });
-      parser.on('error', reject);
-      parser.on('exit', (code) => reject(new ImportFileError('io', `The file's reader stopped (exit code ${code}).`)));
-    });
-    if (options.signal?.aborted) throw new ImportCancelledError();
+    const read = await untilAborted(reading.done, options.signal);
+    Object.assign(report, { read: read.read, imported: read.staged, rejectedCount: read.rejectedCount, rejected: read.rejected });
     progress('finishing', size);
     // A cancel from here on stops the worker between its steps (the sorted copy, each index build); once the swap's
     // transaction has begun the import completes. The swap either commits or the old register stays.
-    const handed = staging.handOver();
-    if (!handed) void parser.terminate(); // an in-memory database: this thread swaps (no other can reach it)
-    const listDuplicates = options.maxListedRejections ?? 1000;
-    const swapped = handed
-      ? await finishOnWorker(parser, { type: 'finish', ...handed, at: clock().toISOString(), listDuplicates })
-      : staging.swapIn(clock(), listDuplicates);
-    staging.discard();
+    const build = { staged: read.staged, listDuplicates: maxListed, parts: read.stagingFiles.length, lineOffset: read.lineOffset };
+    let swapped: RegisterSwapped;
+    if (db.memory) {
+      // No other connection can reach an in-memory database: this thread swaps, once the readers are gone.
+      await Promise.all(reading.readers.map((r) => r.terminate()));
+      swapped = swapInStaged(db, read.stagingFiles, { ...build, at: clock() });
+    } else {
+      const job: FinishJob = { type: 'finish', dbFile: db.name, stagingFiles: read.stagingFiles, ...build, at: clock().toISOString() };
+      swapped = await finishOnWorker(finisher, job);
+    }
+    removeStagingFiles(allStagingFiles);
     report.registerSize = swapped.registerSize;
-    withDuplicates(report, swapped.duplicates, listDuplicates);
+    withDuplicates(report, swapped.duplicates, maxListed);
   } catch (error) {
-    staging.discard();
-    void parser.terminate();
-    throw error;
+    // The readers hold the staging files open (Windows refuses to delete an open file): they go first.
+    await Promise.all(reading.readers.map((r) => r.terminate()));
+    try {
+      removeStagingFiles(allStagingFiles);
+    } catch {
+      // Left for the next import, which deletes them before it starts.
+    }
+    throw callerError(error);
   } finally {
     options.signal?.removeEventListener('abort', raiseCancel);
-    settling.set(db, workerEnded(parser).then(resumeCheckpoints));
+    settling.set(db, Promise.all(reading.readers.map(workerEnded)).then(resumeCheckpoints));
     // This connection's cached statements name the person table the swap replaced.
     resetPeopleStatements(db);
   }
@@ -223,6 +203,20 @@ async function importWith(
     ),
   ).immediate();
   return report;
+}
+
+/** Files smaller than this are read by one thread (a second one's start-up would cost more than it saves). */
+const SPLIT_FROM = 4 << 20;
+
+/** `work`, or ImportCancelledError as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new ImportCancelledError());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new ImportCancelledError());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 const settling = new WeakMap<Db, Promise<void>>();
@@ -244,10 +238,11 @@ function workerEnded(worker: Worker): Promise<void> {
   });
 }
 
-/** A worker's error message as the error the caller sees. */
-function workerError(m: Extract<ParseMessage, { type: 'error' }>): Error {
-  if (m.code === 'cancelled') return new ImportCancelledError();
-  return m.code === 'finish' ? new Error(m.message) : new ImportFileError(m.code, m.message);
+/** A reader's failure as the error the caller sees (anything else as it is). */
+function callerError(error: unknown): unknown {
+  if (!(error instanceof PartError)) return error;
+  if (error.code === 'cancelled') return new ImportCancelledError();
+  return error.code === 'finish' ? new Error(error.message) : new ImportFileError(error.code, error.message);
 }
 
 /**
@@ -268,10 +263,10 @@ function finishOnWorker(parser: Worker, job: FinishJob): Promise<RegisterSwapped
     parser.removeAllListeners('message');
     parser.on('message', (m: ParseMessage) => {
       if (m.type === 'finished') resolve({ registerSize: m.registerSize, duplicates: m.duplicates });
-      else if (m.type === 'error') reject(workerError(m));
+      else if (m.type === 'error') reject(new PartError(m));
     });
     parser.on('error', reject);
-    parser.on('exit', (code) => reject(new ImportFileError('io', `The register's builder stopped (exit code ${code}).`)));
+    parser.on('exit', (code) => reject(new PartError({ code: 'io', message: `The register's builder stopped (exit code ${code}).` })));
     parser.postMessage(job);
   });
 }

@@ -9,6 +9,8 @@ export interface CsvChunkParser {
   push(text: string): string[][];
   /** The records left at the end of the input (a last line without a line break). */
   end(): string[][];
+  /** Whether the text so far ends inside a record (its rest waits for more text): not at a record's boundary. */
+  pending(): boolean;
 }
 
 const QUOTE = 34;
@@ -45,6 +47,7 @@ export function csvChunkParser(): CsvChunkParser {
   return {
     push: (text) => parse(rest + text, false),
     end: () => (rest ? parse(rest, true) : []),
+    pending: () => rest !== '',
   };
 }
 

@@ -1,18 +1,25 @@
 /**
- * The register import's worker thread: reads the CSV, checks every row (IIN checksum, names, birth date and sex
+ * The register import's worker threads. A large file is read in two parts at once, each by a thread of its own
+ * (a small one by one thread): each reads its bytes, checks every row (IIN checksum, names, birth date and sex
  * against the IIN; IINs repeated in the file are found by the finishing step's sort), computes the search keys and
- * hands the good rows to the main thread in packed batches, with the rejected rows and the bytes read. The main
- * thread only inserts, so parsing and inserting use both cores. At most a few batches wait unacknowledged: the file
- * is read no faster than it is stored.
- * When the main thread has stored every batch it hands the staging file back (a FinishJob) and this thread builds
- * and swaps in the new register on a connection of its own (db/people-load.ts finishPersonImport): the minutes of
- * sorting and index building at 2,000,000 rows never hold the main thread's event loop.
+ * stores the good rows in a staging file of its own (db/person-staging.ts), telling the main thread only the
+ * counts, the rejected rows and the bytes read. The rows never cross to the main thread: its event loop stays the
+ * desk's, and the two cores parse and store instead of one parsing while the other unpacks.
+ *
+ * The second part starts at the first line break after the file's middle: a record's start, unless a quoted field
+ * holding line breaks spans it. The first part's reader sees which (its CSV parser is inside a record there); in
+ * that case it reads on to the end of the file itself and the second part's rows are dropped.
+ *
+ * When the rows are stored the main thread hands the first part's thread the staging files (a FinishJob) and it
+ * builds and swaps in the new register on a connection of its own (db/people-load.ts finishPersonImport): the
+ * seconds of sorting and index building at 2,000,000 rows never hold the main thread's event loop.
  */
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
+import { pipeline, Transform } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { finishPersonImport, ImportFinishCancelled, type RegisterSwapped } from '../../../db/people-load';
+import { finishPersonImport, ImportFinishCancelled, type RegisterBuild, type RegisterSwapped } from '../../../db/people-load';
 import type { StagedRow } from '../../../db/person-packing';
+import { openStagingWriter } from '../../../db/person-staging';
 import { csvChunkParser } from './csv-records';
 import type { Rejection } from '../../../common/population-rejections';
 import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
@@ -20,42 +27,53 @@ import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from
 export interface ParseJob {
   file: string;
   encoding: 'utf-8' | 'windows-1251';
+  /**
+   * Which part of the file: 0 from its start (the header, then rows up to `end`), or 1 from `start` (just after a
+   * line break) to its end, with the header read from the file's start. Its lines are counted from its own start.
+   */
+  part: 0 | 1;
+  start: number;
+  end: number;
+  /** The staging file this thread stores its rows in. */
+  stagingFile: string;
+  /** Rows per staging transaction and per progress message. */
   batchSize: number;
   maxListedRejections: number;
   /** One Int32 the main thread sets to 1 when the import is cancelled; the finishing step reads it between steps. */
   cancel?: SharedArrayBuffer;
 }
 
+/** What a part's thread has done so far: rows read (good and rejected), stored, rejected (the new ones listed). */
+interface PartCounts {
+  part: 0 | 1;
+  /** Bytes of this part's text parsed so far. */
+  bytes: number;
+  read: number;
+  staged: number;
+  rejectedCount: number;
+  rejected: RejectedRow[];
+}
+
 export type ParseMessage =
-  | {
-      type: 'batch';
-      packed: string;
-      rows: number;
-      bytes: number;
-      total: number;
-      read: number;
-      rejected: RejectedRow[];
-      rejectedCount: number;
-    }
-  | { type: 'done'; read: number; rejectedCount: number; rejected: RejectedRow[] }
-  | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
+  | ({ type: 'progress' } & PartCounts)
+  | ({
+      type: 'done';
+      /** The part's last line, counted from its start (the first part's header is line 1). */
+      lines: number;
+      /** The first part read on to the end of the file (the split fell inside a record): the second is void. */
+      wholeFile: boolean;
+    } & PartCounts)
+  | { type: 'error'; part: 0 | 1; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
   | ({ type: 'finished' } & RegisterSwapped);
 
 /** The main thread's order to build and swap in the new register from the staged rows. */
-export interface FinishJob {
+export interface FinishJob extends Omit<RegisterBuild, 'at'> {
   type: 'finish';
   dbFile: string;
-  stagingFile: string;
+  stagingFiles: string[];
   /** The register's update stamp (ISO), from the main thread's clock. */
   at: string;
-  /** Rows the main thread stored in the staging table. */
-  staged: number;
-  /** Rows with an IIN already seen earlier in the file: how many to list (they are all counted). */
-  listDuplicates: number;
 }
-
-/** Batches sent and not yet stored by the main thread, before reading pauses. */
-const IN_FLIGHT = 3;
 
 class FileFault extends Error {
   constructor(
@@ -113,166 +131,167 @@ function cp1251Decoder(): Transform {
   });
 }
 
-/** Parses the file, calling `send` for each message; `send` returns a promise when the reader must wait. */
-export function parsePopulationFile(job: ParseJob, send: (m: ParseMessage) => Promise<void> | null): Promise<void> {
-  const total = fs.statSync(job.file).size;
-  // Bytes of the text parsed so far (not read ahead): the progress and the time left follow the rows.
-  let bytes = 0;
-  const byteLength = job.encoding === 'windows-1251' ? (t: string) => t.length : (t: string) => Buffer.byteLength(t);
-  const source = fs.createReadStream(job.file, { highWaterMark: 1 << 20 });
-  const decoded = source.pipe(job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard());
-
-  let packed: StagedRow[] = [];
-  let read = 0;
-  let rejectedCount = 0;
-  let fresh: RejectedRow[] = [];
-  let columns: string[] | null = null;
-  let check: ReturnType<typeof rowChecker> | null = null;
-  let iinAt = -1;
-  let line = 1;
-  const reject = (l: number, iin: string, why: Rejection) => {
-    rejectedCount++;
-    if (rejectedCount <= job.maxListedRejections) fresh.push({ line: l, iin, ...why });
-  };
-  const batch = (): ParseMessage => {
-    const m: ParseMessage = {
-      type: 'batch',
-      packed: JSON.stringify(packed),
-      rows: packed.length,
-      bytes,
-      total,
-      read,
-      rejected: fresh,
-      rejectedCount,
-    };
-    packed = [];
-    fresh = [];
-    return m;
-  };
-  const onRow = (cells: string[]) => {
-    if (!columns) {
-      columns = cells.map((c) =>
-        c
-          .replace(/^\uFEFF/, '')
-          .trim()
-          .toLowerCase(),
-      );
-      const missing = REQUIRED_COLUMNS.filter((c) => !columns!.includes(c));
-      if (missing.length)
-        throw new FileFault(
-          'header',
-          `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`,
-        );
-      iinAt = columns.indexOf('iin');
-      check = rowChecker(columns);
-      return;
-    }
-    line++;
-    if (cells.length === 1 && cells[0] === '') return; // blank line
-    read++;
-    const result = check!(cells);
-    if (!Array.isArray(result)) return reject(line, cells[iinAt] ?? '', result);
-    // An IIN repeated in the file is found when the new register is sorted (db/people-load.ts fillRegister).
-    (result as StagedRow).push(line);
-    packed.push(result);
-  };
-
-  // Reads the decoded text chunk by chunk; pauses the file while the main thread catches up.
-  const records = csvChunkParser();
-  return new Promise<void>((resolve, fail) => {
-    let stopped = false;
-    const stop = (error: unknown) => {
-      if (stopped) return;
-      stopped = true;
-      fail(error);
-      source.destroy();
-    };
-    const take = (rows: string[][]) => {
-      for (const row of rows) {
-        onRow(row);
-        if (packed.length >= job.batchSize) {
-          const wait = send(batch());
-          if (wait) {
-            decoded.pause();
-            void wait.then(() => !stopped && decoded.resume());
-          }
-        }
-      }
-    };
-    decoded.on('data', (text: string) => {
-      if (stopped) return;
-      try {
-        bytes += byteLength(text);
-        take(records.push(text));
-      } catch (error) {
-        stop(error);
-      }
-    });
-    decoded.on('end', () => {
-      if (stopped) return;
-      try {
-        take(records.end());
-        if (packed.length) void send(batch());
-        void send({ type: 'done', read, rejectedCount, rejected: fresh });
-        resolve();
-      } catch (error) {
-        stop(error);
-      }
-    });
-    decoded.on('error', (e) => stop(e));
-    source.on('error', (e) => stop(new FileFault('io', `The CSV could not be read: ${e.message}`)));
-  });
+/** The decoded text of the file's bytes [start, end), chunk by chunk. */
+async function* textOf(job: ParseJob, start: number, end: number): AsyncGenerator<string> {
+  if (end <= start) return;
+  const source = fs.createReadStream(job.file, { start, end: end - 1, highWaterMark: 1 << 20 });
+  const decoded = pipeline(source, job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard(), () => {});
+  try {
+    for await (const text of decoded) yield text as string;
+  } catch (error) {
+    throw error instanceof FileFault ? error : new FileFault('io', `The CSV could not be read: ${(error as Error).message}`);
+  }
 }
 
-/** The thread's side: messages to the main thread, which answers 'stored' for each batch it has inserted. */
+/** The header's cells as column names; a header without the required columns is refused. */
+function columnsOf(cells: string[]): string[] {
+  const columns = cells.map((c) =>
+    c
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .toLowerCase(),
+  );
+  const missing = REQUIRED_COLUMNS.filter((c) => !columns.includes(c));
+  if (missing.length)
+    throw new FileFault(
+      'header',
+      `The header lacks the column(s): ${missing.join(', ')}. Expected: ${[...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS].join(',')}`,
+    );
+  return columns;
+}
+
+/** The file's first record (the second part's thread reads the header this way before its own bytes). */
+async function headerOf(job: ParseJob): Promise<string[]> {
+  const records = csvChunkParser();
+  for await (const text of textOf(job, 0, job.start)) {
+    const [first] = records.push(text);
+    if (first) return first;
+  }
+  const [first] = records.end();
+  if (!first) throw new FileFault('header', 'The file has no header line.');
+  return first;
+}
+
+/**
+ * Reads, checks and stores one part of the file, calling `send` with progress after each stored batch; returns
+ * the part's 'done' message (the caller sends it once the staging file is closed).
+ */
+export async function readPart(
+  job: ParseJob,
+  store: (rows: StagedRow[]) => void,
+  send: (m: ParseMessage) => void,
+): Promise<Extract<ParseMessage, { type: 'done' }>> {
+  const size = fs.statSync(job.file).size;
+  const byteLength = job.encoding === 'windows-1251' ? (t: string) => t.length : (t: string) => Buffer.byteLength(t);
+  let check: ReturnType<typeof rowChecker> | null = null;
+  let iinAt = -1;
+  const useHeader = (cells: string[]) => {
+    const columns = columnsOf(cells);
+    iinAt = columns.indexOf('iin');
+    check = rowChecker(columns);
+  };
+  if (job.part === 1) useHeader(await headerOf(job));
+  // The first part's header is line 1; the second part counts from its own start.
+  let line = job.part === 0 ? 1 : 0;
+  const counts: PartCounts = { part: job.part, bytes: 0, read: 0, staged: 0, rejectedCount: 0, rejected: [] };
+  let batch: StagedRow[] = [];
+  const flush = () => {
+    store(batch);
+    counts.staged += batch.length;
+    batch = [];
+  };
+  const reject = (l: number, iin: string, why: Rejection) => {
+    counts.rejectedCount++;
+    if (counts.rejectedCount <= job.maxListedRejections) counts.rejected.push({ line: l, iin, ...why });
+  };
+  const take = (rows: string[][]) => {
+    for (const cells of rows) {
+      if (!check) {
+        useHeader(cells);
+        continue;
+      }
+      line++;
+      if (cells.length === 1 && cells[0] === '') continue; // blank line
+      counts.read++;
+      const result = check(cells);
+      if (!Array.isArray(result)) {
+        reject(line, cells[iinAt] ?? '', result);
+        continue;
+      }
+      // An IIN repeated in the file is found when the new register is sorted (db/people-load.ts fillRegister).
+      (result as StagedRow).push(line);
+      batch.push(result);
+      if (batch.length >= job.batchSize) {
+        flush();
+        send({ type: 'progress', ...counts });
+        counts.rejected = [];
+      }
+    }
+  };
+
+  const records = csvChunkParser();
+  let wholeFile = false;
+  let [from, to] = [job.start, job.end];
+  for (;;) {
+    for await (const text of textOf(job, from, to)) {
+      counts.bytes += byteLength(text);
+      take(records.push(text));
+    }
+    // The split fell inside a record (a quoted field with line breaks): this part reads on to the end.
+    if (job.part === 0 && records.pending() && to < size) {
+      wholeFile = true;
+      [from, to] = [to, size];
+      continue;
+    }
+    break;
+  }
+  take(records.end());
+  flush();
+  return { type: 'done', ...counts, lines: line, wholeFile };
+}
+
+/** The thread's side: stores its part, then (the first part's thread) waits for the order to finish. */
 function runAsWorker(): void {
   const port = parentPort!;
-  let inFlight = 0;
-  let wake: (() => void) | null = null;
-  port.on('message', (m: 'stored' | FinishJob) => {
-    if (typeof m === 'object' && m.type === 'finish') {
-      const flag = (workerData as ParseJob).cancel ? new Int32Array((workerData as ParseJob).cancel!) : null;
-      let swapped = false;
-      try {
-        const cancelled = () => flag !== null && Atomics.load(flag, 0) === 1;
-        // 'finished' as soon as the swap has committed; the checkpoint that follows is this thread's own tidying.
-        const build = {
-          dbFile: m.dbFile,
-          stagingFile: m.stagingFile,
-          at: new Date(m.at),
-          staged: m.staged,
-          listDuplicates: m.listDuplicates,
-        };
-        finishPersonImport(build, cancelled, (result) => {
-          swapped = true;
-          port.postMessage({ type: 'finished', ...result } satisfies ParseMessage);
-        });
-      } catch (error) {
-        // After the swap nothing can undo it: a failed checkpoint is SQLite's to redo (at the next one).
-        if (!swapped) {
-          const code = error instanceof ImportFinishCancelled ? 'cancelled' : 'finish';
-          port.postMessage({ type: 'error', code, message: error instanceof Error ? error.message : String(error) } satisfies ParseMessage);
-        }
-      }
-      // Nothing more to do: the thread ends (the main thread waits for that before its own checkpoints resume).
-      port.close();
-      return;
+  const job = workerData as ParseJob;
+  const fail = (error: unknown, code?: 'finish' | 'cancelled') =>
+    port.postMessage({
+      type: 'error',
+      part: job.part,
+      code: code ?? (error instanceof FileFault ? error.code : 'io'),
+      message: error instanceof Error ? error.message : String(error),
+    } satisfies ParseMessage);
+  port.on('message', (m: FinishJob) => {
+    if (m.type !== 'finish') return;
+    const flag = job.cancel ? new Int32Array(job.cancel) : null;
+    let swapped = false;
+    try {
+      const cancelled = () => flag !== null && Atomics.load(flag, 0) === 1;
+      // 'finished' as soon as the swap has committed; the checkpoint that follows is this thread's own tidying.
+      finishPersonImport({ ...m, at: new Date(m.at) }, cancelled, (result) => {
+        swapped = true;
+        port.postMessage({ type: 'finished', ...result } satisfies ParseMessage);
+      });
+    } catch (error) {
+      // After the swap nothing can undo it: a failed checkpoint is SQLite's to redo (at the next one).
+      if (!swapped) fail(error, error instanceof ImportFinishCancelled ? 'cancelled' : 'finish');
     }
-    if (m !== 'stored') return;
-    inFlight--;
-    if (inFlight < IN_FLIGHT && wake) {
-      wake();
-      wake = null;
-    }
+    // Nothing more to do: the thread ends (the main thread waits for that before its own checkpoints resume).
+    port.close();
   });
-  parsePopulationFile(workerData as ParseJob, (m) => {
-    port.postMessage(m);
-    if (m.type !== 'batch') return null;
-    inFlight++;
-    return inFlight >= IN_FLIGHT ? new Promise<void>((r) => (wake = r)) : null;
-  }).catch((error: unknown) => {
-    const code = error instanceof FileFault ? error.code : 'io';
-    port.postMessage({ type: 'error', code, message: error instanceof Error ? error.message : String(error) } satisfies ParseMessage);
+  let writer: ReturnType<typeof openStagingWriter> | null = null;
+  const read = async () => {
+    writer = openStagingWriter(job.stagingFile);
+    const done = await readPart(job, writer.store, (m) => port.postMessage(m));
+    writer.close();
+    writer = null;
+    port.postMessage(done);
+    // The second part's thread is done; the first waits for the FinishJob.
+    if (job.part === 1) port.close();
+  };
+  read().catch((error: unknown) => {
+    writer?.close();
+    fail(error);
   });
 }
 

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeIin } from '../../../common/iin';
 import type { Db } from '../../../db/connection';
 import { SYSTEM_ACTOR } from '../../../db/audit';
-import { stagingFileOf } from '../../../db/people-load';
+import { stagingFilesOf } from '../../../db/person-staging';
 import { findPersonByIin, searchPeople } from '../../../db/people';
 import { CSV_HEADER, generatePeople, personCsvLine } from '../../../electron/services/demo-population';
 import { PROJECT_ROOT } from '../../../electron/services/paths';
@@ -21,6 +21,7 @@ import {
   importSettled,
   type ImportProgress,
 } from '../../../electron/services/population-import';
+import { splitPoint } from '../../../electron/services/population/read-parts';
 import { addToRegister, createTestWorkstation, type TestWorkstation } from '../../helpers/app';
 
 let ws: TestWorkstation | null = null;
@@ -81,7 +82,7 @@ describe('the register import', () => {
         .pluck()
         .all(),
     ).toEqual(['person_by_exact_name', 'person_by_name']);
-    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
     // Progress: bytes, rows, a rate and the time left while reading, then the finishing step.
     const reading = progress.filter((p) => p.phase === 'reading');
     expect(reading.length).toBeGreaterThan(3);
@@ -238,7 +239,7 @@ describe('the register import', () => {
     expect(stored).toBeLessThan(20_000);
     expect(registerOf(db)).toEqual(before);
     expect(auditCount(db)).toBe(audits);
-    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
     // And the next import runs normally.
     const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 6), { actor: SYSTEM_ACTOR });
     expect(report.imported).toBe(100);
@@ -266,9 +267,63 @@ describe('the register import', () => {
     expect(finishing).toBe(true);
     expect(registerOf(db)).toEqual(before);
     expect(auditCount(db)).toBe(audits);
-    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
     const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 6), { actor: SYSTEM_ACTOR });
     expect(report.imported).toBe(100);
+  });
+});
+
+describe('the register import of a large file, read in two parts at once', () => {
+  /** The register without its update stamps (two imports of one file differ only in those). */
+  const peopleOf = (db: Db) =>
+    db
+      .prepare('SELECT * FROM person ORDER BY iin')
+      .all()
+      .map((p) => ({ ...(p as object), updated_at: null }));
+
+  it('gives the register and the account of one reader: a repeat across the halves found, lines numbered on', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const a = makeIin('1981-02-03', 'M', 111);
+    const lines = [CSV_HEADER, `${a},Бірінші,Асқар,,,,,`, ...[...generatePeople(3000, 21)].map(personCsvLine)];
+    lines.push(`${a},Екінші,Асқар,,,,,`); // a repeat of line 2, in the second half
+    lines.splice(2500, 0, `${makeIin('1970-05-06', 'F', 303)},Н0мер,Әйгерім,,,,,`); // line 2501: digits in the surname
+    const file = path.join(ws.dir, 'halves.csv');
+    fs.writeFileSync(file, lines.join('\n') + '\n');
+    const split = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, splitFrom: 0 });
+    const registerAfterSplit = peopleOf(db);
+    const whole = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, splitFrom: Infinity });
+    expect(peopleOf(db)).toEqual(registerAfterSplit);
+    expect({ ...split, seconds: 0 }).toEqual({ ...whole, seconds: 0 });
+    expect(split).toMatchObject({ read: 3003, imported: 3001, rejectedCount: 2 });
+    expect(split.rejected.map((r) => [r.line, r.code])).toEqual([
+      [2501, 'surname-not-letters'],
+      [3004, 'duplicate'],
+    ]);
+    expect(findPersonByIin(db, a)).toMatchObject({ surname: 'Бірінші' });
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
+  });
+
+  it('refuses a file whose second half is not UTF-8, naming Windows-1251, and keeps the register', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const db = ws.app.db;
+    const before = registerOf(db);
+    const people = [...generatePeople(2000, 22)].map(personCsvLine);
+    const file = path.join(ws.dir, 'mixed.csv');
+    fs.writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from([CSV_HEADER, ...people.slice(0, 1500)].join('\n') + '\n'),
+        Buffer.from(people.slice(1500).join('\n') + '\n', 'latin1'), // Cyrillic as single bytes ≥ 0xC0
+      ]),
+    );
+    expect(splitPoint(file, fs.statSync(file).size, 0)).toBeLessThan(Buffer.byteLength([CSV_HEADER, ...people.slice(0, 1500)].join('\n')));
+    await expect(importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, splitFrom: 0 })).rejects.toMatchObject({
+      code: 'encoding',
+      message: expect.stringContaining('Windows-1251'),
+    });
+    expect(registerOf(db)).toEqual(before);
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
   });
 });
 
@@ -304,11 +359,11 @@ describe('the register import in a process that dies or is interrupted', () => {
     expect(run.signal).toBe('SIGKILL');
     expect(registerOf(db)).toEqual(before);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    expect(fs.existsSync(stagingFileOf(db))).toBe(true); // what the killed import staged, never swapped in
+    expect(fs.existsSync(stagingFilesOf(db)[0])).toBe(true); // what the killed import staged, never swapped in
     const report = await importPopulationCsv(db, writeCsv(ws.dir, 100, 10), { actor: SYSTEM_ACTOR });
     const iins = new Set([...before.map((p) => (p as { iin: string }).iin), ...[...generatePeople(100, 10)].map((p) => p.iin)]);
     expect(report.registerSize).toBe(iins.size);
-    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
   }, 120_000);
 
   it('stops cleanly on Ctrl-C: exit 130, the register as it was, nothing staged left', async () => {
@@ -321,6 +376,6 @@ describe('the register import in a process that dies or is interrupted', () => {
     expect(run.code, run.stderr).toBe(130);
     expect(run.stderr).toContain('The import was cancelled; the register is as it was before.');
     expect(registerOf(db)).toEqual(before);
-    expect(fs.existsSync(stagingFileOf(db))).toBe(false);
+    expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
   }, 120_000);
 });
