@@ -172,7 +172,13 @@ async function importWith(
       const job: FinishJob = { type: 'finish', dbFile: db.name, stagingFiles: read.stagingFiles, ...build, at: clock().toISOString() };
       swapped = await finishOnWorker(finisher, job);
     }
-    removeStagingFiles(allStagingFiles);
+    // A stopped second reader may still hold its file for a moment (Windows refuses to delete an open file).
+    await Promise.all(reading.readers.slice(1).map((r) => r.terminate()));
+    try {
+      removeStagingFiles(allStagingFiles);
+    } catch {
+      // Left for the next import, which deletes them before it starts: the register is in, that is what counts.
+    }
     report.registerSize = swapped.registerSize;
     withDuplicates(report, swapped.duplicates, maxListed);
   } catch (error) {

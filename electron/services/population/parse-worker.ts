@@ -63,6 +63,8 @@ export type ParseMessage =
       /** The first part read on to the end of the file (the split fell inside a record): the second is void. */
       wholeFile: boolean;
     } & PartCounts)
+  /** The first part's reader goes on to the end of the file (the split fell inside a record). */
+  | { type: 'whole-file' }
   | { type: 'error'; part: 0 | 1; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
   | ({ type: 'finished' } & RegisterSwapped);
 
@@ -240,6 +242,7 @@ export async function readPart(
     // The split fell inside a record (a quoted field with line breaks): this part reads on to the end.
     if (job.part === 0 && records.pending() && to < size) {
       wholeFile = true;
+      send({ type: 'whole-file' }); // the second part's reader can stop now
       [from, to] = [to, size];
       continue;
     }

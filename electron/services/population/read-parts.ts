@@ -100,16 +100,23 @@ export function readInParts(
   const rejected: RejectedRow[][] = ranges.map(() => []);
   const done: PartState[] = ranges.map(() => null);
   let secondFailed: Error | null = null;
+  // Once the first reader reads on to the end, the second one's work is void: stopped, and its counts forgotten.
+  let secondVoid = false;
+  const voidSecond = () => {
+    secondVoid = true;
+    bytes[1] = rows[1] = 0;
+    if (readers[1]) void readers[1].terminate();
+  };
   const finished = new Promise<PartsRead>((resolve, reject) => {
     const settle = () => {
       const first = done[0];
       if (!first) return;
+      if (first.wholeFile && !secondVoid) voidSecond();
       const second = first.wholeFile ? null : (done[1] ?? null);
       if (!first.wholeFile && readers.length > 1) {
         if (secondFailed) return reject(secondFailed);
         if (!second) return;
       }
-      if (first.wholeFile && readers[1]) void readers[1].terminate();
       const lineOffset = first.lines;
       const listed = [...rejected[0]!, ...(second ? rejected[1]!.map((r) => ({ ...r, line: r.line + lineOffset })) : [])];
       resolve({
@@ -124,12 +131,14 @@ export function readInParts(
     readers.forEach((reader, i) => {
       const failed = (error: Error) => {
         if (i === 0) return reject(error);
+        if (secondVoid) return;
         secondFailed ??= error;
         settle();
       };
       reader.on('message', (m: ParseMessage) => {
         if (m.type === 'error') return failed(new PartError(m));
-        if (m.type !== 'progress' && m.type !== 'done') return;
+        if (m.type === 'whole-file') return voidSecond();
+        if ((m.type !== 'progress' && m.type !== 'done') || (i === 1 && secondVoid)) return;
         bytes[i] = m.bytes;
         rows[i] = m.read;
         rejected[i]!.push(...m.rejected);
