@@ -1,8 +1,10 @@
 /** Sizes and instants on the Administration screen, in the user's language (Intl, the organization's zone). */
+import { formatLocale, numberText as formatNumber, type FormatLang } from '../../../common/format';
 import { i18n } from '../i18n';
 import { dateTimeText } from '../workflow/format';
 
-const locale = () => ({ kk: 'kk-KZ', ru: 'ru-RU', en: 'en-GB' })[i18n.global.locale.value as 'kk' | 'ru' | 'en'] ?? 'ru-RU';
+const lang = () => i18n.global.locale.value as FormatLang;
+const locale = () => formatLocale(lang());
 
 /** 1 536 → "1,5 КБ": binary units, one decimal below 10. */
 export function sizeText(bytes: number): string {
@@ -22,8 +24,9 @@ export function instantText(iso: string | null, timeZone: string): string {
   return iso ? dateTimeText(iso, timeZone) : '—';
 }
 
+/** 500 000 in the UI's language (common/format.ts: every screen and printout groups digits the same way). */
 export function numberText(n: number, fractionDigits = 0): string {
-  return new Intl.NumberFormat(locale(), { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }).format(n);
+  return formatNumber(n, lang(), fractionDigits);
 }
 
 /** 06.12.2026 in the organization's zone: a certificate's or a list's day (kk writes dates as ru does). */
