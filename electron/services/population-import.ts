@@ -122,6 +122,12 @@ async function importWith(
   started: number,
 ): Promise<ImportReport> {
   const report: ImportReport = { read: 0, imported: 0, rejected: [], rejectedCount: 0, registerSize: 0, seconds: 0 };
+  let split: number | null;
+  try {
+    split = splitPoint(file, size, options.splitFrom ?? SPLIT_FROM);
+  } catch (error) {
+    throw new ImportFileError('io', `The file could not be read: ${(error as Error).message}`);
+  }
   const allStagingFiles = stagingFilesOf(db);
   // What an earlier import left (a killed process) goes first: the readers start on fresh files.
   removeStagingFiles(allStagingFiles);
@@ -146,7 +152,6 @@ async function importWith(
     });
   };
   const maxListed = options.maxListedRejections ?? 1000;
-  const split = splitPoint(file, size, options.splitFrom ?? SPLIT_FROM);
   const reading = readInParts(
     { file, encoding: options.encoding ?? 'utf-8', batchSize: options.batchSize ?? 10_000, maxListedRejections: maxListed, cancel },
     { size, split, stagingFiles: allStagingFiles },

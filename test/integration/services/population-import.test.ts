@@ -22,7 +22,8 @@ import {
   type ImportProgress,
 } from '../../../electron/services/population-import';
 import { splitPoint } from '../../../electron/services/population/read-parts';
-import { addToRegister, createTestWorkstation, type TestWorkstation } from '../../helpers/app';
+import { addToRegister, createTestWorkstation, tempDir, type TestWorkstation } from '../../helpers/app';
+import { openDatabase } from '../../../db/connection';
 
 let ws: TestWorkstation | null = null;
 afterEach(() => {
@@ -302,6 +303,21 @@ describe('the register import of a large file, read in two parts at once', () =>
     ]);
     expect(findPersonByIin(db, a)).toMatchObject({ surname: 'Бірінші' });
     expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
+  });
+
+  it('swaps in on this thread for an in-memory database, which no other thread can reach', async () => {
+    const dir = tempDir();
+    const { db } = openDatabase(':memory:');
+    try {
+      const file = writeCsv(dir, 3000, 23);
+      const report = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, splitFrom: 0 });
+      expect(report).toMatchObject({ read: 3000, imported: 3000, rejectedCount: 0, registerSize: 3000 });
+      const someone = [...generatePeople(3000, 23)][2999]!;
+      expect(findPersonByIin(db, someone.iin)).toMatchObject({ surname: someone.surname });
+      expect(stagingFilesOf(db).filter((f) => fs.existsSync(f))).toEqual([]);
+    } finally {
+      db.close();
+    }
   });
 
   it('refuses a file whose second half is not UTF-8, naming Windows-1251, and keeps the register', async () => {
