@@ -60,7 +60,7 @@ export function openStagingWriter(file: string): StagingWriter {
   try {
     db.exec('PRAGMA page_size = 16384; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA secure_delete = OFF;');
     // Plain columns, appended as they arrive (each batch writes only new pages); the finish sorts them once.
-    db.exec(`CREATE TABLE person_load (${COLUMNS}, line)`);
+    db.exec(`CREATE TABLE person_load (${COLUMNS}, line INTEGER)`);
   } catch (error) {
     db.close();
     throw error;
