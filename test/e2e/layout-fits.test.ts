@@ -3,17 +3,16 @@
  * the desks' real windows. At 1366×768 the screen's form and its primary button are in the window without
  * scrolling; at 1024×768 the screen is usable (vertical scrolling allowed). At both: nothing wider than the window,
  * no button or label cut off, no table wider than its box. Every screen is saved as a PNG to look at
- * (LAYOUT_SHOTS, or a temporary folder printed by the test).
+ * (LAYOUT_SHOTS, or test-results/layout, printed by the test).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeIin } from '../../common/iin';
 import { getOrganization, saveOrganization } from '../../db/organization';
 import { adoptRegionActs, addToRegister, caller, TEST_PASSWORD } from '../helpers/app';
-import { logIn, startBrowserSession, type BrowserSession } from '../helpers/browser';
+import { logIn, SCREENSHOTS, startBrowserSession, type BrowserSession } from '../helpers/browser';
 import { localInstant, nextWorkingDay, realNow, RunningClock } from '../helpers/clock';
 import { DINARA, seedDinara } from '../helpers/e2e-people';
 import { layoutProblems, type FitOptions } from './layout-probe';
@@ -26,7 +25,8 @@ const LANGUAGES = ['kk', 'ru'] as const;
 const AIGERIM = makeIin('1992-04-14', 'F', 31);
 
 const running = new RunningClock(localInstant(nextWorkingDay(realNow()), '09:30').getTime());
-const shots = process.env.LAYOUT_SHOTS ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-layout-'));
+// Kept after the run (beside the other suites' screenshots), to be looked at: the run's temporary folder is removed.
+const shots = process.env.LAYOUT_SHOTS ?? path.join(SCREENSHOTS, '..', 'layout');
 let s: BrowserSession;
 /** A TB certificate request at the register check, and one at the cash desk. */
 const requests = { check: 0, payment: 0 };
@@ -126,6 +126,7 @@ beforeAll(async () => {
   await operator.call('requests.completeStep', { requestId: paying.id, stepId: 'journal-entry' });
   requests.payment = paying.id;
   await (await as('cashier')).call('cash.openShift', {});
+  fs.mkdirSync(shots, { recursive: true });
   console.log(`layout screenshots: ${shots}`);
 }, 180_000);
 afterAll(async () => s?.close());
