@@ -35,7 +35,7 @@ const COLUMNS = PACKED_COLUMNS.join(', ');
 export function swapInStaged(db: Db, stagingFiles: readonly string[], build: RegisterBuild): RegisterSwapped {
   attachStaging(db, stagingFiles);
   try {
-    return swapIn(db, build);
+    return swapIn(db, { ...build, parts: stagingFiles.length });
   } finally {
     detachStaging(db);
   }
@@ -60,7 +60,8 @@ export function finishPersonImport(
     // The swap's commit makes the new register durable in the WAL; copying its pages on into the database file
     // (the checkpoint, 1.5 s at 2,000,000 people) is done after `swapped` has told the import it is over.
     db.pragma('wal_autocheckpoint = 0');
-    const result = buildThenSwap(db, build, cancelled) ?? swapIn(db, build);
+    const staged: StagedBuild = { ...build, parts: stagingFiles.length };
+    const result = buildThenSwap(db, staged, cancelled) ?? swapIn(db, staged);
     detachStaging(db);
     swapped(result);
     checkpointAfterSwap(db);
@@ -116,10 +117,12 @@ export interface RegisterBuild {
   /** Rows in the staging tables (the repeats of an IIN are those the new register did not take). */
   staged: number;
   listDuplicates: number;
-  /** Staging files the file's parts were stored in (1 or 2), and the first part's last line (person-staging.ts). */
-  parts: number;
+  /** The first part's last line: the second part's lines are numbered on from it (person-staging.ts stagedRows). */
   lineOffset: number;
 }
+
+/** A build with the staging files it reads attached: how many there are (the file's parts, 1 or 2). */
+type StagedBuild = RegisterBuild & { parts: number };
 
 /** A swapped-in register: its size, and the file's rows whose IIN an earlier line of the file already had. */
 export interface RegisterSwapped {
@@ -166,7 +169,7 @@ function personFingerprint(db: Db): string {
  * build). If the person table changed meanwhile (the desk added or edited someone), null: the caller merges again
  * inside the write transaction (swapIn).
  */
-function buildThenSwap(db: Db, build: RegisterBuild, cancelled: () => boolean): RegisterSwapped | null {
+function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean): RegisterSwapped | null {
   // Asked between the steps (each one statement SQLite runs to its end): a Stop lands within one step, and never
   // once the swap's transaction has begun — from there the import completes.
   const goOn = () => {
@@ -225,7 +228,7 @@ function buildThenSwap(db: Db, build: RegisterBuild, cancelled: () => boolean): 
 function fillRegister(
   db: Db,
   target: string,
-  { at, staged, listDuplicates, parts, lineOffset }: RegisterBuild,
+  { at, staged, listDuplicates, parts, lineOffset }: StagedBuild,
 ): RegisterSwapped['duplicates'] {
   const load = stagedRows(parts, lineOffset);
   const cols = `${COLUMNS}, source, updated_at`;
@@ -258,7 +261,7 @@ function fillRegister(
   return { count, listed };
 }
 
-function swapIn(db: Db, build: RegisterBuild): RegisterSwapped {
+function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
   const { table, indexes } = personSchema(db);
   const created = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, 'CREATE TABLE person_new (');
   if (created === table) throw new Error('unexpected person table definition');

@@ -46,10 +46,8 @@ export function removeStagingFiles(files: readonly string[]): void {
 }
 
 export interface StagingWriter {
-  /** Stores rows (StagedRow: the packed cells, then the line), in one transaction; returns how many. */
-  store(rows: readonly StagedRow[]): number;
-  /** Rows stored so far. */
-  readonly staged: number;
+  /** Stores rows (StagedRow: the packed cells, then the line), in one transaction. */
+  store(rows: readonly StagedRow[]): void;
   close(): void;
 }
 
@@ -72,7 +70,6 @@ export function openStagingWriter(file: string): StagingWriter {
   const put = (r: StagedRow, at: number) => {
     for (let c = 0; c < CELLS; c++) args[at + c] = OPTIONAL_AT.has(c) && r[c] === '' ? null : r[c]!;
   };
-  let staged = 0;
   const store = db.transaction((rows: readonly StagedRow[]) => {
     let i = 0;
     for (; i + ROWS_PER_INSERT <= rows.length; i += ROWS_PER_INSERT) {
@@ -83,16 +80,8 @@ export function openStagingWriter(file: string): StagingWriter {
       put(rows[i]!, 0);
       one.run(args.slice(0, CELLS));
     }
-    staged += rows.length;
-    return rows.length;
   });
-  return {
-    store,
-    get staged() {
-      return staged;
-    },
-    close: () => db.close(),
-  };
+  return { store, close: () => db.close() };
 }
 
 /**

@@ -167,7 +167,7 @@ async function importWith(
     progress('finishing', size);
     // A cancel from here on stops the worker between its steps (the sorted copy, each index build); once the swap's
     // transaction has begun the import completes. The swap either commits or the old register stays.
-    const build = { staged: read.staged, listDuplicates: maxListed, parts: read.stagingFiles.length, lineOffset: read.lineOffset };
+    const build = { staged: read.staged, listDuplicates: maxListed, lineOffset: read.lineOffset };
     let swapped: RegisterSwapped;
     if (db.memory) {
       // No other connection can reach an in-memory database: this thread swaps, once the readers are gone.

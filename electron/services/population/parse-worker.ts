@@ -65,7 +65,7 @@ export type ParseMessage =
     } & PartCounts)
   /** The first part's reader goes on to the end of the file (the split fell inside a record). */
   | { type: 'whole-file' }
-  | { type: 'error'; part: 0 | 1; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
+  | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
   | ({ type: 'finished' } & RegisterSwapped);
 
 /** The main thread's order to build and swap in the new register from the staged rows. */
@@ -260,7 +260,6 @@ function runAsWorker(): void {
   const fail = (error: unknown, code?: 'finish' | 'cancelled') =>
     port.postMessage({
       type: 'error',
-      part: job.part,
       code: code ?? (error instanceof FileFault ? error.code : 'io'),
       message: error instanceof Error ? error.message : String(error),
     } satisfies ParseMessage);

@@ -111,7 +111,7 @@ export function readInParts(
     const settle = () => {
       const first = done[0];
       if (!first) return;
-      if (first.wholeFile && !secondVoid) voidSecond();
+      // (A first part that read the whole file has already voided the second: its 'whole-file' came before 'done'.)
       const second = first.wholeFile ? null : (done[1] ?? null);
       if (!first.wholeFile && readers.length > 1) {
         if (secondFailed) return reject(secondFailed);
