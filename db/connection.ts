@@ -12,6 +12,9 @@ import { exactNameKey } from '../common/text';
 
 export type Db = Database.Database;
 
+/** The page size of a database this version creates (see openDatabase). */
+export const PAGE_SIZE = 16384;
+
 export class DatabaseVersionError extends Error {
   readonly code = 'db-newer';
   constructor(
@@ -44,14 +47,22 @@ export interface OpenResult {
 }
 
 export function openDatabase(file: string, options: OpenOptions = {}): OpenResult {
+  let fresh = file === ':memory:';
   if (file !== ':memory:') {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true, mode: 0o700 });
     // 0600 from the start: SQLite gives the -wal and -shm files the database file's mode.
     if (!options.readonly) fs.closeSync(fs.openSync(file, 'a', 0o600));
+    fresh = !options.readonly && fs.statSync(file).size === 0;
   }
   const db = new Database(file, { readonly: options.readonly ?? false });
   try {
     if (!options.readonly) {
+      // A new database gets 16 KiB pages (SQLite's default is 4 KiB; an existing file keeps its own, as WAL mode
+      // cannot change it). The population register is most of the file — 2,000,000 people are about 900 MB — and
+      // its import copies it whole into the WAL and then into the file: a quarter as many pages to write was
+      // 0.6 s less for that copy and its commit, and 2 s less for the checkpoint after, with the desk's small
+      // writes no slower (bench: people.durable_write).
+      if (fresh) db.pragma(`page_size = ${PAGE_SIZE}`);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       // A deleted or overwritten value (a secret sealed at upgrade, a removed record) is zeroed, not left in free space.

@@ -13,8 +13,8 @@
  *    once at the end (sorted builds) — without locking the workstation's database.
  * 3. One short transaction swaps it in: the old table dropped, the built one copied in whole (pages appended, no
  *    sort, no index build). Either it commits or the old register stays. The desk reads the old register through
- *    WAL until then; a desk write waits only for this copy and its commit (about 0.3 s at 200,000 people, 5 s at
- *    2,000,000, on the bench's machine).
+ *    WAL until then; a desk write waits only for this copy and its commit (about 2.5 s at 2,000,000 people in a
+ *    database with 16 KiB pages, db/connection.ts; 3–5 s in one an earlier version created with 4 KiB pages).
  *    Had the desk changed a person during the build, the transaction merges again from the staged rows instead
  *    (swapIn: longer, but nothing the desk wrote is lost).
  * 4. The import answers once the swap has committed (the new register is durable in the WAL). The worker then
@@ -58,7 +58,7 @@ export function finishPersonImport(
     // The desk's own writes may hold the lock for a moment; this thread can wait (the main thread does not).
     db.pragma('busy_timeout = 60000');
     // The swap's commit makes the new register durable in the WAL; copying its pages on into the database file
-    // (the checkpoint, 1.5 s at 2,000,000 people) is done after `swapped` has told the import it is over.
+    // (the checkpoint, 1.1 s at 2,000,000 people with 16 KiB pages) is done after `swapped` has told the import it is over.
     db.pragma('wal_autocheckpoint = 0');
     const staged: StagedBuild = { ...build, parts: stagingFiles.length };
     const result = buildThenSwap(db, staged, cancelled) ?? swapIn(db, staged);

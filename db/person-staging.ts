@@ -7,7 +7,7 @@
  * thread, whose event loop stays the desk's. Each file is written without a journal or fsync — nothing in it
  * matters until it is complete, a crash leaves only files the next import deletes, and they are deleted whole —
  * and without secure_delete (which the workstation's connection sets: freed pages of the register are
- * overwritten). Its pages are 16 KiB (the workstation's are 4 KiB): a quarter as many pages to allocate, sort into
+ * overwritten). Its pages are 16 KiB (SQLite's default is 4 KiB): a quarter as many pages to allocate, sort into
  * and index, about 1 s off a 2,000,000-person import in alternating runs; larger pages gained nothing more.
  *
  * The finishing step attaches both files and reads them as one: the second part's lines follow the first's.

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatabaseVersionError, openDatabase, schemaVersion } from '../../../db/connection';
+import Database from 'better-sqlite3';
+import { DatabaseVersionError, openDatabase, PAGE_SIZE, schemaVersion } from '../../../db/connection';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../db/migrations';
 import { tempDir } from '../../helpers/app';
 
@@ -24,6 +25,29 @@ describe('opening the database', () => {
     expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
     db.close();
     expect(fs.existsSync(file)).toBe(true);
+  });
+
+  it('creates a new database with 16 KiB pages, and leaves an existing one with the pages it has', () => {
+    const file = fresh();
+    openDatabase(file).db.close();
+    const reopened = openDatabase(file).db;
+    expect(reopened.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    reopened.close();
+    expect(PAGE_SIZE).toBe(16384);
+
+    // A database an earlier version created (SQLite's default 4 KiB pages, WAL): opened, migrated and written as it is.
+    const older = fresh();
+    const raw = new Database(older);
+    raw.pragma('journal_mode = WAL');
+    raw.exec('CREATE TABLE kept (x INTEGER)');
+    raw.close();
+    const { db } = openDatabase(older);
+    expect(db.pragma('page_size', { simple: true })).toBe(4096);
+    expect(schemaVersion(db)).toBe(SCHEMA_VERSION);
+    db.close();
+    const inMemory = openDatabase(':memory:').db;
+    expect(inMemory.pragma('page_size', { simple: true })).toBe(PAGE_SIZE);
+    inMemory.close();
   });
 
   it('has STRICT tables: a wrong type is refused, not coerced', () => {

@@ -320,6 +320,30 @@ describe('the register import of a large file, read in two parts at once', () =>
     }
   });
 
+  it('gives the same register in a database an earlier version created with 4 KiB pages as in a new one', async () => {
+    const dir = tempDir();
+    const older = path.join(dir, 'older.sqlite');
+    const raw = new Database(older); // SQLite's default pages, as before this version made them 16 KiB
+    raw.pragma('journal_mode = WAL');
+    raw.close();
+    const file = writeCsv(dir, 3000, 24);
+    const registers = [];
+    for (const name of ['older.sqlite', 'new.sqlite']) {
+      const { db } = openDatabase(path.join(dir, name));
+      try {
+        const report = await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR, splitFrom: 0 });
+        await importSettled(db);
+        expect(report).toMatchObject({ imported: 3000, registerSize: 3000 });
+        registers.push({ pageSize: db.pragma('page_size', { simple: true }), people: peopleOf(db) });
+      } finally {
+        db.close();
+      }
+    }
+    expect(registers.map((r) => r.pageSize)).toEqual([4096, 16384]);
+    expect(registers[0]!.people).toEqual(registers[1]!.people);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a file whose second half is not UTF-8, naming Windows-1251, and keeps the register', async () => {
     ws = createTestWorkstation({ population: 40 });
     const db = ws.app.db;
