@@ -45,12 +45,14 @@ export function swapInStaged(db: Db, stagingFiles: readonly string[], build: Reg
  * The finishing step on a connection of its own (the import's worker thread): attaches the staging file a
  * handOver named, builds and swaps in the new register in one transaction, and returns the people in it. Only the
  * swap's transaction holds the database's write lock; readers on other connections go on reading the old register
- * (WAL) until it commits. A thread or process that dies before the commit leaves the old register.
+ * (WAL) until it commits. `beforeSwap` is called just before that transaction begins (the import opens the desk's
+ * swap window then). A thread or process that dies before the commit leaves the old register.
  */
 export function finishPersonImport(
   { dbFile, stagingFiles, ...build }: { dbFile: string; stagingFiles: readonly string[] } & RegisterBuild,
   cancelled: () => boolean = () => false,
   swapped: (result: RegisterSwapped) => void = () => {},
+  beforeSwap: () => void = () => {},
 ): RegisterSwapped {
   const { db } = openDatabase(dbFile, { migrate: false });
   try {
@@ -61,7 +63,7 @@ export function finishPersonImport(
     // (the checkpoint, 1.1 s at 2,000,000 people with 16 KiB pages) is done after `swapped` has told the import it is over.
     db.pragma('wal_autocheckpoint = 0');
     const staged: StagedBuild = { ...build, parts: stagingFiles.length };
-    const result = buildThenSwap(db, staged, cancelled) ?? swapIn(db, staged);
+    const result = buildThenSwap(db, staged, cancelled, beforeSwap) ?? swapIn(db, staged);
     detachStaging(db);
     swapped(result);
     checkpointAfterSwap(db);
@@ -169,7 +171,7 @@ function personFingerprint(db: Db): string {
  * build). If the person table changed meanwhile (the desk added or edited someone), null: the caller merges again
  * inside the write transaction (swapIn).
  */
-function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean): RegisterSwapped | null {
+function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, beforeSwap: () => void): RegisterSwapped | null {
   // Asked between the steps (each one statement SQLite runs to its end): a Stop lands within one step, and never
   // once the swap's transaction has begun — from there the import completes.
   const goOn = () => {
@@ -196,6 +198,8 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean): Re
       db.exec(sql);
     }
     goOn();
+    // The desk's connection stops waiting for the lock from here until the import is over (db/swap-window.ts).
+    beforeSwap();
     db.pragma('foreign_keys = OFF');
     return db
       .transaction(() => {

@@ -9,6 +9,7 @@ import { api, isApiMethod, type ApiMethod } from '../../common/api';
 import { project } from '../../common/api/projections';
 import { ApiError, type ApiErrorData, type Result } from '../../common/errors';
 import { getStaff } from '../../db/staff';
+import { swapWindowClosing, swapWindowsOpened } from '../../db/swap-window';
 import type { AppContext } from './app';
 import { SESSION_MAX_HOURS, type SessionSlot } from './auth';
 import { handlers, type CallContext } from './handlers';
@@ -74,7 +75,7 @@ async function answer(app: AppContext, slot: SessionSlot, method: unknown, rawAr
   const ctx: CallContext = { app, slot, staff };
   try {
     const handler = handlers[method] as (ctx: CallContext, args: unknown) => unknown;
-    const value = await handler(ctx, parsed.data);
+    const value = await waitingOutSwaps(app, method, () => handler(ctx, parsed.data));
     const checked = spec.result.safeParse(value);
     if (!checked.success) {
       app.log.error('api.bad-result', { method, issues: checked.error.issues.slice(0, 3).map((i) => i.path.join('.')) });
@@ -84,6 +85,30 @@ async function answer(app: AppContext, slot: SessionSlot, method: unknown, rawAr
     return { ok: true, value: project(method, checked.data as never, parsed.data as never, projectionContext(app, staff)) };
   } catch (error) {
     return { ok: false, error: toErrorData(app, method, error) };
+  }
+}
+
+/** Times a call may meet a register swap's lock and run again (each time after that swap): more means a fault. */
+const SWAP_RETRIES = 3;
+
+/**
+ * Runs a call; one whose write met the write lock of a register import's swap (SQLITE_BUSY at once, its
+ * transaction rolled back: db/swap-window.ts) runs again when the swap is over, asynchronously — the event loop
+ * and every other call go on meanwhile. A busy database with no swap involved is a storage fault, as before.
+ */
+async function waitingOutSwaps(app: AppContext, method: string, run: () => unknown): Promise<unknown> {
+  for (let attempt = 1; ; attempt++) {
+    const windowsBefore = swapWindowsOpened(app.db);
+    const openBefore = swapWindowClosing(app.db) !== null;
+    try {
+      return await run();
+    } catch (error) {
+      const busy = /^SQLITE_BUSY/.test(String((error as { code?: unknown })?.code));
+      const swapMet = openBefore || swapWindowsOpened(app.db) !== windowsBefore;
+      if (!busy || !swapMet || attempt > SWAP_RETRIES) throw error;
+      app.log.info('api.waited-for-register-swap', { method, attempt });
+      await swapWindowClosing(app.db);
+    }
   }
 }
 

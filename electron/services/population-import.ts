@@ -16,6 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import { appendAudit, type Actor } from '../../db/audit';
 import type { Db } from '../../db/connection';
 import { pauseCheckpoints, swapInStaged, type RegisterSwapped } from '../../db/people-load';
+import { openSwapWindow } from '../../db/swap-window';
 import { removeStagingFiles, stagingFilesOf } from '../../db/person-staging';
 import { resetPeopleStatements } from '../../db/people';
 import { systemClock } from '../../common/clock';
@@ -174,8 +175,15 @@ async function importWith(
       await Promise.all(reading.readers.map((r) => r.terminate()));
       swapped = swapInStaged(db, read.stagingFiles, { ...build, at: clock() });
     } else {
-      const job: FinishJob = { type: 'finish', dbFile: db.name, stagingFiles: read.stagingFiles, ...build, at: clock().toISOString() };
-      swapped = await finishOnWorker(finisher, job);
+      const job: FinishJob = {
+        type: 'finish',
+        dbFile: db.name,
+        stagingFiles: read.stagingFiles,
+        ...build,
+        at: clock().toISOString(),
+        swapWindow: new SharedArrayBuffer(4),
+      };
+      swapped = await finishOnWorker(db, finisher, job);
     }
     // A stopped second reader may still hold its file for a moment (Windows refuses to delete an open file).
     await Promise.all(reading.readers.slice(1).map((r) => r.terminate()));
@@ -268,17 +276,32 @@ function withDuplicates(report: ImportReport, duplicates: RegisterSwapped['dupli
   report.rejected = [...report.rejected, ...listed].sort((a, b) => a.line - b.line).slice(0, limit);
 }
 
-/** Hands the staged rows to the worker, which builds and swaps in the register; resolves with what it swapped in. */
-function finishOnWorker(parser: Worker, job: FinishJob): Promise<RegisterSwapped> {
+/**
+ * Hands the staged rows to the worker, which builds and swaps in the register; resolves with what it swapped in.
+ * While the swap holds the write lock, `db`'s swap window is open (db/swap-window.ts): a desk call whose write
+ * meets the lock runs again afterwards instead of holding this thread's event loop.
+ */
+function finishOnWorker(db: Db, parser: Worker, job: FinishJob): Promise<RegisterSwapped> {
+  let closeWindow: (() => void) | null = null;
+  let settled = false;
   return new Promise<RegisterSwapped>((resolve, reject) => {
     parser.removeAllListeners('message');
     parser.on('message', (m: ParseMessage) => {
-      if (m.type === 'finished') resolve({ registerSize: m.registerSize, duplicates: m.duplicates });
+      if (m.type === 'swapping') {
+        if (settled) return; // a window opened now would never close
+        closeWindow = openSwapWindow(db);
+        const windowOpen = new Int32Array(job.swapWindow);
+        Atomics.store(windowOpen, 0, 1);
+        Atomics.notify(windowOpen, 0);
+      } else if (m.type === 'finished') resolve({ registerSize: m.registerSize, duplicates: m.duplicates });
       else if (m.type === 'error') reject(new PartError(m));
     });
     parser.on('error', reject);
     parser.on('exit', (code) => reject(new PartError({ code: 'io', message: `The register's builder stopped (exit code ${code}).` })));
     parser.postMessage(job);
+  }).finally(() => {
+    settled = true;
+    closeWindow?.();
   });
 }
 

@@ -35,6 +35,7 @@ import { syncNow } from '../sync/index';
 import { answersUnattended } from './settings';
 import { portalOfferedSlot } from './portal-slot';
 import { trustStore } from './trust';
+import { swapWindowClosing } from '../../../db/swap-window';
 
 /** The signed content: the text inside the CMS (when it decodes) and that text as a request (when it is one). */
 interface SignedContent {
@@ -319,7 +320,8 @@ export async function processInbox(
 export function startErequests(app: AppContext, intervalMs = 5_000): () => void {
   let busy = false;
   const timer = setInterval(() => {
-    if (busy) return;
+    // One round at a time, and none while a register import's swap holds the write lock (db/swap-window.ts).
+    if (busy || swapWindowClosing(app.db)) return;
     busy = true;
     processInbox(app)
       .catch((e) => app.log.error('erequests.round', { error: (e as Error).message }))

@@ -66,6 +66,8 @@ export type ParseMessage =
   /** The first part's reader goes on to the end of the file (the split fell inside a record). */
   | { type: 'whole-file' }
   | { type: 'error'; code: 'encoding' | 'header' | 'io' | 'finish' | 'cancelled'; message: string }
+  /** The finishing step is about to take the write lock for its swap: the main thread opens the desk's swap window. */
+  | { type: 'swapping' }
   | ({ type: 'finished' } & RegisterSwapped);
 
 /** The main thread's order to build and swap in the new register from the staged rows. */
@@ -75,7 +77,12 @@ export interface FinishJob extends Omit<RegisterBuild, 'at'> {
   stagingFiles: string[];
   /** The register's update stamp (ISO), from the main thread's clock. */
   at: string;
+  /** One Int32 the main thread sets to 1 once its connection has opened the swap window (db/swap-window.ts). */
+  swapWindow: SharedArrayBuffer;
 }
+
+/** How long the finishing step waits for the main thread to open its swap window before swapping anyway. */
+const SWAP_WINDOW_WAIT_MS = 2000;
 
 class FileFault extends Error {
   constructor(
@@ -270,10 +277,22 @@ function runAsWorker(): void {
     try {
       const cancelled = () => flag !== null && Atomics.load(flag, 0) === 1;
       // 'finished' as soon as the swap has committed; the checkpoint that follows is this thread's own tidying.
-      finishPersonImport({ ...m, at: new Date(m.at) }, cancelled, (result) => {
-        swapped = true;
-        port.postMessage({ type: 'finished', ...result } satisfies ParseMessage);
-      });
+      const windowOpen = new Int32Array(m.swapWindow);
+      const beforeSwap = () => {
+        port.postMessage({ type: 'swapping' } satisfies ParseMessage);
+        // The main thread answers between two of its tasks, when none of the desk's transactions is open. Should it
+        // be held up, the swap goes ahead and the desk's busy timeout covers a write that meets it, as before.
+        Atomics.wait(windowOpen, 0, 0, SWAP_WINDOW_WAIT_MS);
+      };
+      finishPersonImport(
+        { ...m, at: new Date(m.at) },
+        cancelled,
+        (result) => {
+          swapped = true;
+          port.postMessage({ type: 'finished', ...result } satisfies ParseMessage);
+        },
+        beforeSwap,
+      );
     } catch (error) {
       // After the swap nothing can undo it: a failed checkpoint is SQLite's to redo (at the next one).
       if (!swapped) fail(error, error instanceof ImportFinishCancelled ? 'cancelled' : 'finish');

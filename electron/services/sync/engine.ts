@@ -25,6 +25,7 @@ import { NetworkError, request } from './http';
 import { pullToEnd } from './pull';
 import { pushQueued, type BatchSizing } from './push';
 import { checkStatus, SyncBlockedError, type RoundIo, type SyncProgress } from './round';
+import { swapWindowClosing } from '../../../db/swap-window';
 
 export { SyncBlockedError, type SyncProgress } from './round';
 
@@ -224,6 +225,9 @@ export class SyncEngine {
 
   private async round(): Promise<RoundResult> {
     const { db, clock, log } = this.host;
+    // A register import's swap holds the write lock (db/swap-window.ts): the round starts after it.
+    const swap = swapWindowClosing(db);
+    if (swap) await swap;
     const result: RoundResult = {
       ok: false,
       pushed: { applied: 0, duplicate: 0, rejected: 0, conflict: 0 },

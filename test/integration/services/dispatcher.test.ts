@@ -1,9 +1,11 @@
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomBytes, scryptSync } from 'node:crypto';
 import { api, API_METHODS } from '../../../common/api';
 import { ROLES } from '../../../common/roles';
 import { listAudit } from '../../../db/audit';
 import { countPendingOutbox } from '../../../db/outbox';
+import { openSwapWindow } from '../../../db/swap-window';
 import { createTestWorkstation, TEST_PASSWORD, type TestWorkstation } from '../../helpers/app';
 
 let ws: TestWorkstation;
@@ -228,5 +230,63 @@ describe('sessions on a shared desk', () => {
     for (let i = 0; i < 4; i++) await c.raw('session.unlock', { password: 'wrong-1' });
     expect(await c.raw('session.unlock', { password: 'wrong-1' })).toMatchObject({ ok: false, error: { code: 'account-locked' } });
     expect(await c.call('session.current', {})).toBeNull();
+  });
+});
+
+describe('a call that meets a register swap', () => {
+  /** The app's log events, kept (the test workstation's log is silent). */
+  const logged = () => {
+    const events: Array<{ event: string; data?: Record<string, unknown> }> = [];
+    const keep = (event: string, data?: Record<string, unknown>) => void events.push({ event, data });
+    ws.app.log = { info: keep, warn: keep, error: keep };
+    return events;
+  };
+
+  it('saves after the swap, without holding the event loop meanwhile; reads answer at once', async () => {
+    const events = logged();
+    const reg = await ws.as('registrar');
+    // The import's finishing step on a connection of its own, its swap holding the write lock (db/people-load.ts).
+    const swap = new Database(ws.app.db.name);
+    const release = openSwapWindow(ws.app.db);
+    swap.exec("BEGIN IMMEDIATE; UPDATE staff SET full_name = full_name WHERE login = 'admin'");
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      let settled = false;
+      const saving = reg.raw('session.setLanguage', { language: 'ru' }).then((r) => ((settled = true), r));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(settled).toBe(false); // waiting for the swap…
+      expect(ticks).toBeGreaterThan(20); // …with the event loop running
+      expect(await reg.raw('people.search', { query: 'а' })).toMatchObject({ ok: true }); // a read meanwhile
+      swap.exec('COMMIT');
+      release();
+      expect(await saving).toMatchObject({ ok: true });
+    } finally {
+      clearInterval(timer);
+      swap.close();
+    }
+    expect((await reg.call('session.current', {}))?.staff.language).toBe('ru');
+    expect(events.filter((e) => e.event === 'api.waited-for-register-swap')).toEqual([
+      { event: 'api.waited-for-register-swap', data: { method: 'session.setLanguage', attempt: 1 } },
+    ]);
+    expect(events.filter((e) => e.event === 'api.storage')).toEqual([]);
+  });
+
+  it('is a storage fault, as before, when the database is busy with no swap: nothing is retried', async () => {
+    const events = logged();
+    const reg = await ws.as('registrar');
+    const other = new Database(ws.app.db.name);
+    ws.app.db.pragma('busy_timeout = 50'); // not the desk's 5 s: the test would wait that long
+    other.exec("BEGIN IMMEDIATE; UPDATE staff SET full_name = full_name WHERE login = 'admin'");
+    try {
+      expect(await reg.raw('session.setLanguage', { language: 'ru' })).toMatchObject({
+        ok: false,
+        error: { code: 'storage', params: { sqlite: 'SQLITE_BUSY' } },
+      });
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+    expect(events.some((e) => e.event === 'api.waited-for-register-swap')).toBe(false);
   });
 });

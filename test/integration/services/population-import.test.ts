@@ -157,6 +157,47 @@ describe('the register import', () => {
     expect(findPersonByIin(db, someone.iin)).toBeTruthy();
   });
 
+  it('lets a desk save that meets the swap wait for it and then go through, the event loop running meanwhile', async () => {
+    ws = createTestWorkstation({ population: 40 });
+    const events: string[] = [];
+    const keep = (event: string) => void events.push(event);
+    ws.app.log = { info: keep, warn: keep, error: keep };
+    const reg = await ws.as('registrar');
+    const file = writeCsv(ws.dir, 30_000, 9);
+    // From the 'finishing' progress on, the registrar saves one change after another, through the dispatcher: one
+    // of them meets the swap's write lock (db/swap-window.ts).
+    let finishing = false;
+    let stop = false;
+    let saves = 0;
+    const failures: unknown[] = [];
+    const saving = (async () => {
+      while (!stop) {
+        if (finishing) {
+          const r = await reg.raw('session.setLanguage', { language: saves % 2 ? 'kk' : 'ru' });
+          if (r.ok) saves++;
+          else failures.push(r);
+        }
+        await new Promise((r) => setTimeout(r, finishing ? 0 : 5));
+      }
+    })();
+    try {
+      await importPopulationCsv(ws.app.db, file, {
+        actor: SYSTEM_ACTOR,
+        onProgress: (p) => {
+          if (p.phase === 'finishing') finishing = true;
+        },
+      });
+    } finally {
+      stop = true;
+      await saving;
+    }
+    expect(failures).toEqual([]);
+    expect(saves).toBeGreaterThan(0);
+    expect(events.filter((e) => e === 'api.waited-for-register-swap').length).toBeGreaterThanOrEqual(1);
+    expect(events).not.toContain('api.storage');
+    expect(ws.app.db.prepare('SELECT count(*) FROM person').pluck().get()).toBeGreaterThanOrEqual(30_000);
+  });
+
   it('answers once the swap commits and copies the register out of the WAL afterwards, on its own thread', async () => {
     ws = createTestWorkstation({ population: 40 });
     const db = ws.app.db;

@@ -1,0 +1,59 @@
+/**
+ * The moment a register import's finishing step holds the workstation database's write lock: its swap
+ * (db/people-load.ts), about 2.5 s at 2,000,000 people. The desk's connection is synchronous, so a write that met
+ * the lock would stop the main thread's event loop until the lock was free (busy_timeout) — every other call and,
+ * in the browser mode, the window with it — and would fail with "nothing was saved" past the timeout.
+ *
+ * While a swap window is open the desk's connection does not wait for the lock at all: a write that meets it fails
+ * at once with SQLITE_BUSY, nothing written (its transaction rolled back), and the dispatcher
+ * (electron/services/dispatcher.ts) runs that call again when the window closes. Reads never meet the lock (WAL).
+ * The sync engine and the e-request intake start no round while a window is open.
+ */
+import type { Db } from './connection';
+
+interface SwapWindow {
+  /** Swaps holding the window open (a second import may be finishing: the window closes after the last). */
+  holds: number;
+  /** The connection's busy timeout before the window, given back when it closes. */
+  busyTimeout: number;
+  closed: Promise<void>;
+  close: () => void;
+}
+
+const windows = new WeakMap<Db, SwapWindow>();
+/** Windows opened on each connection so far: a call can tell whether one opened while it ran. */
+const opened = new WeakMap<Db, number>();
+
+/** Opens (or holds open) the swap window of `db`'s connection; the returned function releases this hold. */
+export function openSwapWindow(db: Db): () => void {
+  let w = windows.get(db);
+  if (!w) {
+    let close!: () => void;
+    const closed = new Promise<void>((resolve) => (close = resolve));
+    w = { holds: 0, busyTimeout: db.pragma('busy_timeout', { simple: true }) as number, closed, close };
+    windows.set(db, w);
+    opened.set(db, (opened.get(db) ?? 0) + 1);
+    db.pragma('busy_timeout = 0');
+  }
+  const window = w;
+  window.holds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--window.holds > 0) return;
+    windows.delete(db);
+    if (db.open) db.pragma(`busy_timeout = ${window.busyTimeout}`);
+    window.close();
+  };
+}
+
+/** Resolves when the swap window now open on `db` closes; null when none is open. */
+export function swapWindowClosing(db: Db): Promise<void> | null {
+  return windows.get(db)?.closed ?? null;
+}
+
+/** How many swap windows have opened on `db` so far (compare two readings: one opened in between if they differ). */
+export function swapWindowsOpened(db: Db): number {
+  return opened.get(db) ?? 0;
+}
