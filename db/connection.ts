@@ -88,6 +88,35 @@ export function openDatabase(file: string, options: OpenOptions = {}): OpenResul
   }
 }
 
+/** A connection setting held for someone: how many hold it, and what taking it returned (the value to give back). */
+export interface SettingHold<S> {
+  count: number;
+  taken: S;
+}
+
+/**
+ * Holds a setting of `db`'s connection that several may need at once (a second register import may start before
+ * the first has let go): the first hold takes it, the last release gives it back. The returned release counts once,
+ * however often it is called. `holds` is the caller's registry of held connections.
+ */
+export function holdSetting<S>(holds: WeakMap<Db, SettingHold<S>>, db: Db, take: () => S, giveBack: (taken: S) => void): () => void {
+  let hold = holds.get(db);
+  if (!hold) {
+    hold = { count: 0, taken: take() };
+    holds.set(db, hold);
+  }
+  const held = hold;
+  held.count++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--held.count > 0) return;
+    holds.delete(db);
+    giveBack(held.taken);
+  };
+}
+
 /** The database and its companions readable by the user alone (an older version made them 0644). */
 function restrictModes(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);

@@ -21,7 +21,7 @@
  *    copies it on into the database file (a checkpoint that does not block the desk) and cuts the WAL back.
  */
 import { PACKED_COLUMNS } from './person-packing';
-import { openDatabase, type Db } from './connection';
+import { holdSetting, openDatabase, type Db, type SettingHold } from './connection';
 import { resetPeopleStatements } from './people';
 import { attachStaging, detachStaging, STAGING, stagedRows } from './person-staging';
 
@@ -85,8 +85,8 @@ function checkpointAfterSwap(db: Db): void {
   db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
-/** Connections whose automatic checkpoints an import has paused: how many imports hold them, and the setting before. */
-const paused = new WeakMap<Db, { holds: number; before: number }>();
+/** Connections whose automatic checkpoints an import has paused, with the setting before. */
+const paused = new WeakMap<Db, SettingHold<number>>();
 
 /**
  * Stops this connection's automatic checkpoints until the returned function is called: the import's main-thread
@@ -96,21 +96,18 @@ const paused = new WeakMap<Db, { holds: number; before: number }>();
  */
 export function pauseCheckpoints(db: Db): () => void {
   if (db.memory) return () => {};
-  let pause = paused.get(db);
-  if (!pause) {
-    pause = { holds: 0, before: db.pragma('wal_autocheckpoint', { simple: true }) as number };
-    paused.set(db, pause);
-    db.pragma('wal_autocheckpoint = 0');
-  }
-  pause.holds++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--pause.holds > 0) return;
-    paused.delete(db);
-    if (db.open) db.pragma(`wal_autocheckpoint = ${pause.before}`);
-  };
+  return holdSetting(
+    paused,
+    db,
+    () => {
+      const before = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+      db.pragma('wal_autocheckpoint = 0');
+      return before;
+    },
+    (before) => {
+      if (db.open) db.pragma(`wal_autocheckpoint = ${before}`);
+    },
+  );
 }
 
 /** What the new register is built from: the staged rows' count, its update stamp, how many repeats to list. */

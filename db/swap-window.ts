@@ -9,48 +9,43 @@
  * (electron/services/dispatcher.ts) runs that call again when the window closes. Reads never meet the lock (WAL).
  * The sync engine and the e-request intake start no round while a window is open.
  */
-import type { Db } from './connection';
+import { holdSetting, type Db, type SettingHold } from './connection';
 
 interface SwapWindow {
-  /** Swaps holding the window open (a second import may be finishing: the window closes after the last). */
-  holds: number;
   /** The connection's busy timeout before the window, given back when it closes. */
   busyTimeout: number;
   closed: Promise<void>;
   close: () => void;
 }
 
-const windows = new WeakMap<Db, SwapWindow>();
+/** Open windows; a second import may be finishing too: the window closes after the last swap lets go. */
+const windows = new WeakMap<Db, SettingHold<SwapWindow>>();
 /** Windows opened on each connection so far: a call can tell whether one opened while it ran. */
 const opened = new WeakMap<Db, number>();
 
 /** Opens (or holds open) the swap window of `db`'s connection; the returned function releases this hold. */
 export function openSwapWindow(db: Db): () => void {
-  let w = windows.get(db);
-  if (!w) {
-    let close!: () => void;
-    const closed = new Promise<void>((resolve) => (close = resolve));
-    w = { holds: 0, busyTimeout: db.pragma('busy_timeout', { simple: true }) as number, closed, close };
-    windows.set(db, w);
-    opened.set(db, (opened.get(db) ?? 0) + 1);
-    db.pragma('busy_timeout = 0');
-  }
-  const window = w;
-  window.holds++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    if (--window.holds > 0) return;
-    windows.delete(db);
-    if (db.open) db.pragma(`busy_timeout = ${window.busyTimeout}`);
-    window.close();
-  };
+  return holdSetting(
+    windows,
+    db,
+    (): SwapWindow => {
+      let close!: () => void;
+      const closed = new Promise<void>((resolve) => (close = resolve));
+      const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
+      opened.set(db, (opened.get(db) ?? 0) + 1);
+      db.pragma('busy_timeout = 0');
+      return { busyTimeout, closed, close };
+    },
+    (window) => {
+      if (db.open) db.pragma(`busy_timeout = ${window.busyTimeout}`);
+      window.close();
+    },
+  );
 }
 
 /** Resolves when the swap window now open on `db` closes; null when none is open. */
 export function swapWindowClosing(db: Db): Promise<void> | null {
-  return windows.get(db)?.closed ?? null;
+  return windows.get(db)?.taken.closed ?? null;
 }
 
 /** How many swap windows have opened on `db` so far (compare two readings: one opened in between if they differ). */
