@@ -10,7 +10,7 @@ import { SIM_TIME_ZONE, simulateClinic, type SimulationReport } from '../simulat
 import type { CliIo } from './io';
 
 const USAGE = `Usage: tirkeu simulate-clinic [--desks 5] [--operations 5000] [--offline 0.3] [--database pglite|postgres]
-                             [--seed N] [--restarts 3] [--drop 0.1] [--postgres-url URL] [--json]
+                             [--seed N] [--restarts 3] [--drop 0.1] [--erequests N] [--postgres-url URL] [--json]
 
   --desks N          workstations of the clinic (default 5)
   --operations N     operations of the whole clinic, at random desks (default 5000)
@@ -20,6 +20,7 @@ const USAGE = `Usage: tirkeu simulate-clinic [--desks 5] [--operations 5000] [--
   --seed N           the random generator's seed (default 1)
   --restarts N       central server restarts during the run (default 3)
   --drop P           probability that a push response is dropped after the server committed it (default 0.1)
+  --erequests N      e-requests the citizens post through the portal during the run (default: one per 20 operations)
   --json             print the report as JSON (otherwise a summary)
 `;
 
@@ -48,6 +49,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       seed: { type: 'string' },
       restarts: { type: 'string' },
       drop: { type: 'string' },
+      erequests: { type: 'string' },
       population: { type: 'string' },
       'postgres-url': { type: 'string' },
       json: { type: 'boolean' },
@@ -70,6 +72,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       seed: number('seed', values.seed, 1, whole),
       restarts: number('restarts', values.restarts, 3, whole),
       dropRate: number('drop', values.drop, 0.1, (n) => n >= 0 && n <= 0.9),
+      erequests: values.erequests === undefined ? undefined : number('erequests', values.erequests, 0, whole),
       population: number('population', values.population, 100, (n) => Number.isInteger(n) && n >= 10 && n <= 100_000),
       database: database as 'pglite' | 'postgres',
       postgresUrl: values['postgres-url'] ?? (io.env.DATABASE_URL || undefined),

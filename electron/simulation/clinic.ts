@@ -8,7 +8,8 @@
  * One clock for everything: a simulated clock that starts at the given instant and advances by a random few
  * seconds per operation; the server and every workstation read it. The operations, desks, offline periods,
  * restarts and drops are drawn from one generator seeded with `seed`; the network's timing is real, so two runs
- * with one seed do the same work but may interleave syncs differently.
+ * with one seed do the same work but may interleave syncs differently. The citizens' e-requests come from a generator
+ * of their own at steps fixed in advance, so how many arrive depends on the seed alone, not on the start date.
  */
 import type { Clock } from '../../common/clock';
 import type { OrgProfile } from '../../common/organization';
@@ -16,7 +17,7 @@ import { prng } from '../services/demo-population';
 import { CentralServer, type SimDatabase } from './central';
 import { SimDesk } from './desk';
 import { checkInvariants, type InvariantDetails, type Invariants } from './invariants';
-import { emptyStats, resolveLostBookings, runRandomOperation, type OperationStats, type World } from './operations';
+import { emptyStats, postErequest, resolveLostBookings, runRandomOperation, type OperationStats, type World } from './operations';
 import { SimPortal } from './portal';
 
 export interface SimulationOptions {
@@ -35,6 +36,8 @@ export interface SimulationOptions {
   restarts?: number;
   /** Probability that a push response is dropped after the server committed the batch. */
   dropRate?: number;
+  /** E-requests the portal's citizens post during the operations (default: one per 20 operations). */
+  erequests?: number;
   /** People of the demo population register on each desk. */
   population?: number;
   /** Where the simulated clock starts (a working morning). */
@@ -82,6 +85,8 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
   if (!Number.isInteger(o.desks) || o.desks < 1 || o.desks > 50) throw new Error('desks: a whole number from 1 to 50');
   if (!Number.isInteger(o.operations) || o.operations < 0) throw new Error('operations: a whole number, 0 or more');
   if (!(o.offline >= 0 && o.offline < 1)) throw new Error('offline: a share of the time, from 0 to below 1');
+  const erequests = o.erequests ?? Math.round(o.operations / 20);
+  if (!Number.isInteger(erequests) || erequests < 0) throw new Error('erequests: a whole number, 0 or more');
   const t0 = performance.now();
   const random = prng(o.seed);
   const clock = new SimClock(o.start.getTime());
@@ -115,6 +120,8 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     const restartAt = new Set(
       Array.from({ length: restarts }, (_, i) => Math.floor(((i + 0.5 + (random() - 0.5) * 0.5) * o.operations) / restarts)),
     );
+    const citizens = prng(o.seed ^ 0xc171);
+    const postsAt = spreadSteps(erequests, o.operations, citizens);
     const background: Array<Promise<unknown>> = [];
     for (let step = 0; step < o.operations; step++) {
       clock.advance(int(5, 30) * 1000);
@@ -122,6 +129,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
       const desk = desks[Math.floor(random() * n)]!;
       await resolveLostBookings(w, desk);
       await runRandomOperation(w, desk);
+      for (let k = postsAt.get(step) ?? 0; k > 0; k--) await postErequest(w, citizens);
       for (const d of desks) {
         if (step >= periodEnd[d.index]!) {
           periodEnd[d.index] = step + int(n * 5, n * 40);
@@ -191,6 +199,7 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
         seed: o.seed,
         restarts,
         dropRate: o.dropRate ?? 0.1,
+        erequests,
         population: o.population ?? 100,
         start: o.start.toISOString(),
       },
@@ -226,6 +235,17 @@ export async function simulateClinic(o: SimulationOptions): Promise<SimulationRe
     await central.close();
     w.portal?.close();
   }
+}
+
+/** `count` events spread evenly over `steps` steps, each moved at random within its share: how many at which step. */
+function spreadSteps(count: number, steps: number, random: () => number): Map<number, number> {
+  const at = new Map<number, number>();
+  if (steps === 0) return at;
+  for (let i = 0; i < count; i++) {
+    const step = Math.min(steps - 1, Math.floor(((i + random()) * steps) / count));
+    at.set(step, (at.get(step) ?? 0) + 1);
+  }
+  return at;
 }
 
 /** Sync rounds until one succeeds (a dropped response or a restart fails a round; the next one resends). */

@@ -2,10 +2,14 @@
  * What the people of the simulated clinic do (issue 13), each through the API a person uses: a registrar books,
  * cancels and reschedules appointments (always in a slot `appointments.freeSlots` offered), enters people by hand,
  * takes home-visit calls; an operator and the cashier take a paid certificate request through to its payment; the
- * administrator changes a price, enters or removes a doctor's sick day, renames a district; a citizen sends an
- * e-request through the portal (portal.ts), which the desks take in when they process their inbox. The operation and its
+ * administrator changes a price, enters or removes a doctor's sick day, renames a district. The operation and its
  * arguments are drawn from the seeded generator; the application's refusals (a slot taken meanwhile, a window
  * already past…) are counted, not failures.
+ *
+ * Citizens send e-requests through the portal (portal.ts) on a schedule of their own (`postErequest`, driven by
+ * clinic.ts with its own generator), which the desks take in when they process their inbox: how many arrive must not
+ * depend on what the desks' draws happened to be — those depend on the calendar (free slots, holidays), so on the
+ * date the simulation starts.
  */
 import { makeIin } from '../../common/iin';
 import { dayNumberOf, dayNumberToIso } from '../../common/working-calendar';
@@ -23,7 +27,6 @@ export const OPERATION_KINDS = [
   'price',
   'timetable-exception',
   'district',
-  'erequest',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
@@ -38,7 +41,6 @@ const WEIGHTS: Record<OperationKind, number> = {
   price: 2,
   'timetable-exception': 2,
   district: 1,
-  erequest: 4,
 };
 
 /** The doctors with a timetable in the demo data (their logins are the same on every desk). */
@@ -55,7 +57,7 @@ const SURNAMES = ['Омаров', 'Әлиева', 'Беков', 'Сәрсено�
 const GIVEN = ['Асқар', 'Гүлнар', 'Ерлан', 'Айгерім', 'Дмитрий', 'Ольга', 'Нұржан', 'Мөлдір'];
 
 export interface OperationStats {
-  done: Record<OperationKind | 'resolve-lost', number>;
+  done: Record<OperationKind | 'resolve-lost' | 'erequest', number>;
   /** Refusals by the application, by operation and code (e.g. book: slot-taken). */
   refused: Record<string, number>;
   /** Anything else that went wrong: an internal error, a contract violation. Must stay empty. */
@@ -63,7 +65,7 @@ export interface OperationStats {
 }
 
 export function emptyStats(): OperationStats {
-  const done = Object.fromEntries([...OPERATION_KINDS, 'resolve-lost'].map((k) => [k, 0])) as OperationStats['done'];
+  const done = Object.fromEntries([...OPERATION_KINDS, 'resolve-lost', 'erequest'].map((k) => [k, 0])) as OperationStats['done'];
   return { done, refused: {}, errors: [] };
 }
 
@@ -114,7 +116,7 @@ export async function resolveLostBookings(w: World, desk: SimDesk): Promise<numb
   return lost.length;
 }
 
-async function attempt(w: World, kind: OperationKind | 'resolve-lost', fn: () => Promise<boolean | void>): Promise<void> {
+async function attempt(w: World, kind: OperationKind | 'resolve-lost' | 'erequest', fn: () => Promise<boolean | void>): Promise<void> {
   try {
     if ((await fn()) !== false) w.stats.done[kind]++;
   } catch (error) {
@@ -278,10 +280,18 @@ const OPERATIONS: Record<OperationKind, (w: World, desk: SimDesk) => Promise<boo
       addresses: x.addresses.map((y) => ({ street: y.street, houseFrom: y.houseFrom, houseTo: y.houseTo, parity: y.parity })),
     });
   },
-
-  async erequest(w) {
-    if (!w.portal) return false;
-    const type = chance(w, 0.6) ? 'home-visit' : 'appointment';
-    await w.portal.submit({ type, iin: pick(w, w.portal.writers), doctor: type === 'appointment' ? pick(w, DOCTORS) : undefined });
-  },
 };
+
+/**
+ * A citizen signs an e-request on the portal and posts it, the portal's own generator choosing who, what and (for an
+ * appointment) which doctor. Counted in `done.erequest`; a post the server could not take is sent again later.
+ */
+export async function postErequest(w: World, random: () => number): Promise<void> {
+  const portal = w.portal;
+  if (!portal) return;
+  const own = { ...w, random };
+  const type = chance(own, 0.6) ? 'home-visit' : 'appointment';
+  const iin = pick(own, portal.writers);
+  const doctor = type === 'appointment' ? pick(own, DOCTORS) : undefined;
+  await attempt(w, 'erequest', () => portal.submit({ type, iin, doctor }));
+}
