@@ -1,6 +1,7 @@
 /**
- * The SQL of database backups (electron/services/admin/backups.ts): a consistent copy with `VACUUM INTO`, and what
- * a backup file holds, read without changing it, for the restore preview.
+ * The SQL of database backups (electron/services/admin/backups.ts): a consistent copy with `VACUUM INTO` (on the
+ * desk's connection, or on a worker thread's own), and what a backup file holds, read without changing it, for the
+ * restore preview.
  */
 import Database from 'better-sqlite3';
 import type { Db } from './connection';
@@ -8,6 +9,20 @@ import type { Db } from './connection';
 /** A consistent copy of the live database, WAL contents included, written synchronously to `target`. */
 export function vacuumInto(db: Db, target: string): void {
   db.prepare('VACUUM INTO ?').run(target);
+}
+
+/**
+ * The same copy through a connection of its own, for a worker thread (electron/services/admin/backup-worker.ts):
+ * read-only, so it reads one snapshot of the database (WAL included) while the desk's connection goes on writing,
+ * and never writes the database itself.
+ */
+export function copyDatabaseFile(source: string, target: string): void {
+  const db = new Database(source, { readonly: true, fileMustExist: true });
+  try {
+    db.prepare('VACUUM INTO ?').run(target);
+  } finally {
+    db.close();
+  }
 }
 
 export interface BackupContents {

@@ -64,6 +64,15 @@ export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) 
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
+  // The daily backup's copy and a backup's check run on a worker thread too (services/admin/backup-thread.ts).
+  await esbuild({
+    ...common,
+    entryPoints: [path.join(root, 'electron', 'services', 'admin', 'backup-worker.ts')],
+    outfile: path.join(distDir, 'electron', 'backup-worker.js'),
+    format: 'esm',
+    packages: 'external',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  });
   await esbuild({
     ...common,
     entryPoints: [path.join(root, 'electron', 'preload.ts')],

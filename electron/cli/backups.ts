@@ -27,7 +27,7 @@ export async function run(argv: string[], io: CliIo, command: 'backup' | 'backup
   const { app } = openApp({ dataDir: path.resolve(values.data ?? defaultDataDir(io.env)) });
   try {
     if (command === 'backup') {
-      const b = takeBackup(app, 'manual');
+      const b = await takeBackup(app, 'manual');
       pruneBackups(app);
       io.stdout.write(`${path.join(app.dataDir, 'backups', b.name)} (${b.bytes} bytes)\n`);
       return 0;
@@ -37,7 +37,7 @@ export async function run(argv: string[], io: CliIo, command: 'backup' | 'backup
       return 0;
     }
     const name = positionals[0]!;
-    const p = previewBackup(app, name);
+    const p = await previewBackup(app, name);
     io.stdout.write(`                 backup      now\n`);
     for (const k of ['people', 'requests', 'staff', 'auditEntries', 'schemaVersion'] as const)
       io.stdout.write(`${k.padEnd(16)} ${String(p.contents[k]).padStart(8)} ${String(p.current[k]).padStart(8)}\n`);

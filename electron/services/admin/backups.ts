@@ -2,7 +2,9 @@
  * Backups of the workstation's database (issue 16): consistent copies made with SQLite's `VACUUM INTO` into
  * `backups/` inside the data folder, one a day (at start-up when the newest is older than a day, then checked every
  * hour while the application runs) and on demand, kept `backup.keepDays` days (default 14); and a restore that
- * first shows what a copy holds and keeps a safety copy of the current database before replacing it.
+ * first shows what a copy holds and keeps a safety copy of the current database before replacing it. The daily and
+ * on-demand copies, and the check of a copy before a restore, run on a worker thread (admin/backup-thread.ts): at
+ * 2,000,000 people the copy is about 900 MB, and the first start of each day used to wait for it.
  *
  * The restore swaps the database under the running application context (`app.db`): every service reads `app.db`
  * per call, so the Electron window and the web host go on without a restart. The caller's session is ended (the
@@ -24,6 +26,7 @@ import type { StaffRow } from '../../../db/staff';
 import { DATABASE_FILE, type AppContext } from '../app';
 import { actorOf } from '../auth';
 import { sealPlainSecretsIn } from '../sealed-settings';
+import { backupContentsOnThread, copyDatabaseOnThread } from './backup-thread';
 import { startSync, stopSync, syncRunning } from '../sync/index';
 
 export const BACKUP_KINDS = ['daily', 'manual', 'before-restore', 'before-upgrade'] as const;
@@ -80,20 +83,69 @@ export function setKeepDays(app: AppContext, admin: StaffRow, days: number): num
   return days;
 }
 
-/** A copy of the database now. The file is the user's alone, like the database (0600). */
-export function takeBackup(app: AppContext, kind: 'daily' | 'manual' | 'before-restore'): BackupFile {
+/** Backups being written, per application: a restore waits for them, and the schedule never starts a second one. */
+const inFlight = new WeakMap<AppContext, Set<Promise<unknown>>>();
+/** Where a copy is written before it gets its name: a copy cut short (a crash, a full disk) is never listed. */
+const PARTIAL = '.partial';
+
+function newBackupFile(app: AppContext, kind: BackupKind): { name: string; file: string; takenAt: string } {
   const dir = backupsDir(app);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const at = app.clock();
   const name = `${DATABASE_FILE}.${kind}.${at.toISOString().replace(/[:.]/g, '-')}.bak`;
-  const file = path.join(dir, name);
+  return { name, file: path.join(dir, name), takenAt: at.toISOString() };
+}
+
+function finished(app: AppContext, partial: string, b: { name: string; file: string; takenAt: string }, kind: BackupKind): BackupFile {
+  fs.chmodSync(partial, 0o600); // the user's alone, like the database
+  fs.renameSync(partial, b.file);
+  const bytes = fs.statSync(b.file).size;
+  app.log.info('backup.taken', { name: b.name, kind, bytes });
+  return { name: b.name, kind, takenAt: b.takenAt, bytes };
+}
+
+/**
+ * A copy of the database now, made on a worker thread with a connection of its own (admin/backup-thread.ts): the
+ * desk goes on answering, and saving, while it is written; the copy is the database as it was when the copy began.
+ * An in-memory database (the demo, tests) is copied on this thread: no other thread can open it.
+ */
+export async function takeBackup(app: AppContext, kind: 'daily' | 'manual'): Promise<BackupFile> {
+  const b = newBackupFile(app, kind);
   // Two copies in the same millisecond (a test, a double click) would collide: VACUUM INTO refuses an existing file.
-  if (fs.existsSync(file)) return { name, kind, takenAt: at.toISOString(), bytes: fs.statSync(file).size };
-  vacuumInto(app.db, file);
-  fs.chmodSync(file, 0o600);
-  const bytes = fs.statSync(file).size;
-  app.log.info('backup.taken', { name, kind, bytes });
-  return { name, kind, takenAt: at.toISOString(), bytes };
+  if (fs.existsSync(b.file)) return { name: b.name, kind, takenAt: b.takenAt, bytes: fs.statSync(b.file).size };
+  const partial = b.file + PARTIAL;
+  fs.rmSync(partial, { force: true });
+  const copy = app.db.memory ? Promise.resolve(vacuumInto(app.db, partial)) : copyDatabaseOnThread(app.db.name, partial);
+  const running = inFlight.get(app) ?? new Set();
+  inFlight.set(app, running);
+  running.add(copy);
+  try {
+    await copy;
+  } catch (error) {
+    fs.rmSync(partial, { force: true });
+    throw error;
+  } finally {
+    running.delete(copy);
+  }
+  return finished(app, partial, b, kind);
+}
+
+/** Settles when every backup being written now is done (or failed). */
+export async function backupsSettled(app: AppContext): Promise<void> {
+  await Promise.allSettled([...(inFlight.get(app) ?? [])]);
+}
+
+/**
+ * The restore's safety copy: on the desk's connection, synchronously, because the restore replaces the database
+ * right after it and no save may come in between (it would be in neither the copy nor the restored database).
+ */
+function takeSafetyCopy(app: AppContext): BackupFile {
+  const b = newBackupFile(app, 'before-restore');
+  if (fs.existsSync(b.file)) return { name: b.name, kind: 'before-restore', takenAt: b.takenAt, bytes: fs.statSync(b.file).size };
+  const partial = b.file + PARTIAL;
+  fs.rmSync(partial, { force: true });
+  vacuumInto(app.db, partial);
+  return finished(app, partial, b, 'before-restore');
 }
 
 /**
@@ -114,22 +166,29 @@ export function pruneBackups(app: AppContext): string[] {
 }
 
 /** The daily copy, when the newest daily or manual copy is older than a day (or there is none). */
-export function backupIfDue(app: AppContext): BackupFile | null {
+export async function backupIfDue(app: AppContext): Promise<BackupFile | null> {
   const newest = listBackups(app).find((b) => b.kind === 'daily' || b.kind === 'manual');
   if (newest && app.clock().getTime() - Date.parse(newest.takenAt) < DAY_MS) return null;
-  const taken = takeBackup(app, 'daily');
+  const taken = await takeBackup(app, 'daily');
   pruneBackups(app);
   return taken;
 }
 
-/** At start-up and then every hour: a failed copy (disk full) is logged, never stops the application. */
+/**
+ * At start-up and then every hour: a failed copy (disk full) is logged, never stops the application. A copy still
+ * being written when the next check comes is left to finish. Copies a killed application left half written go first.
+ */
 export function startBackupSchedule(app: AppContext): () => void {
+  const dir = backupsDir(app);
+  if (fs.existsSync(dir))
+    for (const name of fs.readdirSync(dir)) if (name.endsWith(PARTIAL)) fs.rmSync(path.join(dir, name), { force: true });
+  let running = false;
   const tick = () => {
-    try {
-      backupIfDue(app);
-    } catch (error) {
-      app.log.error('backup.failed', { error: (error as Error).message });
-    }
+    if (running) return;
+    running = true;
+    backupIfDue(app)
+      .catch((error: unknown) => app.log.error('backup.failed', { error: (error as Error).message }))
+      .finally(() => (running = false));
   };
   tick();
   const timer = setInterval(tick, CHECK_EVERY_MS);
@@ -159,10 +218,16 @@ function contentsOf(file: string): BackupContents {
   }
 }
 
-export function previewBackup(app: AppContext, name: string): BackupPreview {
+/** What a backup holds beside the database in use; the file is checked on a worker thread (it reads all of it). */
+export async function previewBackup(app: AppContext, name: string): Promise<BackupPreview> {
   const file = fileOf(app, name);
   const backup = listBackups(app).find((b) => b.name === name)!;
-  const contents = contentsOf(file);
+  let contents: BackupContents;
+  try {
+    contents = await backupContentsOnThread(file);
+  } catch (error) {
+    throw new ApiError('backup-unusable', `the backup cannot be read: ${(error as Error).message}`);
+  }
   return { backup, contents, current: databaseContents(app.db) };
 }
 
@@ -184,7 +249,7 @@ export function restoreBackup(
       'backup-unusable',
       `the backup has schema version ${contents.schemaVersion}, newer than this Tirkeu (${SCHEMA_VERSION})`,
     );
-  const safetyCopy = takeBackup(app, 'before-restore');
+  const safetyCopy = takeSafetyCopy(app);
   const live = path.join(app.dataDir, DATABASE_FILE);
   const incoming = `${live}.restoring`;
   fs.copyFileSync(file, incoming);
@@ -222,6 +287,7 @@ export async function restoreBackupPausingSync(
   const wasRunning = syncRunning(app);
   if (wasRunning) await stopSync(app);
   try {
+    await backupsSettled(app); // a copy being written reads the file the restore replaces
     return restoreBackup(app, admin, name);
   } finally {
     if (wasRunning) startSync(app);

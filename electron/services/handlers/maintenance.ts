@@ -12,8 +12,8 @@ export const maintenanceHandlers: SliceHandlers<typeof maintenanceApi> = {
     keepDays: backups.keepDays(ctx.app),
     folder: backups.backupsDir(ctx.app),
   }),
-  'backups.take': (ctx) => {
-    const taken = backups.takeBackup(ctx.app, 'manual');
+  'backups.take': async (ctx) => {
+    const taken = await backups.takeBackup(ctx.app, 'manual');
     backups.pruneBackups(ctx.app);
     return taken;
   },

@@ -4,10 +4,8 @@
  * rows merged into one account in the file's line order. This thread only tallies messages.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-thread';
 import type { ParseJob, ParseMessage } from './parse-worker';
 import type { RejectedRow } from './rows';
 
@@ -20,16 +18,9 @@ const YOUNG_GENERATION_MB = 192;
 
 /** The worker: the bundled script beside the built main process, or the TypeScript source through tsx. */
 export function startReader(job: ParseJob): Worker {
-  const options = { workerData: { ...job, populationImport: true }, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
-  const built = new URL('./population-import-worker.js', import.meta.url);
-  if (built.protocol === 'file:' && fs.existsSync(fileURLToPath(built))) return new Worker(built, options);
-  const source = new URL('./parse-worker.ts', import.meta.url).href;
-  // tsx's ESM entry (a development dependency: the packaged application runs the bundled script above).
-  const tsxRoot = path.dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(path.join(tsxRoot, 'dist', 'esm', 'api', 'index.mjs')).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`, {
-    ...options,
-    eval: true,
+  return startWorker(new URL('./population-import-worker.js', import.meta.url), new URL('./parse-worker.ts', import.meta.url), {
+    workerData: { ...job, populationImport: true },
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
 }
 

@@ -1,13 +1,23 @@
 /**
  * Backups on a real SQLite file (issue 16): a copy, a change, the restore preview showing the copy's older counts,
  * the restore bringing them back (with a safety copy of what it replaced), retention on the test clock, and the
- * refusal of every other role.
+ * refusal of every other role. The copy and a copy's check run on a worker thread (issue 18): the desk answers and
+ * saves while a copy is written, and a copy cut short is never listed.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeIin } from '../../../../common/iin';
-import { backupIfDue, listBackups, pruneBackups, takeBackup } from '../../../../electron/services/admin/backups';
+import Database from 'better-sqlite3';
+import { copyDatabaseOnThread } from '../../../../electron/services/admin/backup-thread';
+import {
+  backupIfDue,
+  backupsSettled,
+  listBackups,
+  pruneBackups,
+  startBackupSchedule,
+  takeBackup,
+} from '../../../../electron/services/admin/backups';
 import { startSync, stopSync, syncRunning } from '../../../../electron/services/sync/index';
 import { createTestWorkstation, type TestWorkstation } from '../../../helpers/app';
 import { TestClock, realNow } from '../../../helpers/clock';
@@ -87,17 +97,19 @@ describe('backups', () => {
     fs.writeFileSync(path.join(ws.dir, 'backups', bad), 'not a database at all, just text');
     const r = await admin.raw('backups.restore', { name: bad, confirm: true });
     expect(r.ok ? null : r.error.code).toBe('backup-unusable');
+    const preview = await admin.raw('backups.preview', { name: bad });
+    expect(preview.ok ? null : preview.error.code).toBe('backup-unusable');
     expect(ws.app.db.prepare('SELECT count(*) AS n FROM person').get()).toEqual({ n: 40 });
   });
 
   it('takes the daily copy when the newest is older than a day, and keeps the set days', async () => {
     const { ws, clock } = open();
-    expect(backupIfDue(ws.app)?.kind).toBe('daily');
+    expect((await backupIfDue(ws.app))?.kind).toBe('daily');
     clock.advance(DAY / 2);
-    expect(backupIfDue(ws.app)).toBeNull();
+    expect(await backupIfDue(ws.app)).toBeNull();
     for (let d = 0; d < 20; d++) {
       clock.advance(DAY);
-      expect(backupIfDue(ws.app)).not.toBeNull();
+      expect(await backupIfDue(ws.app)).not.toBeNull();
     }
     // Default 14 days: the copies from the last 14 days stay, older ones went.
     const kept = listBackups(ws.app);
@@ -116,9 +128,56 @@ describe('backups', () => {
     // A pre-migration copy is never pruned.
     const upgrade = 'tirkeu.sqlite.v9.2020-01-01T00-00-00-000Z.bak';
     fs.copyFileSync(path.join(ws.dir, 'backups', kept[0]!.name), path.join(ws.dir, 'backups', upgrade));
-    takeBackup(ws.app, 'manual');
+    await takeBackup(ws.app, 'manual');
     pruneBackups(ws.app);
     expect(listBackups(ws.app).map((b) => b.kind)).toEqual(['manual', 'before-upgrade']);
+  });
+
+  it('writes the copy on another thread: the desk answers and saves meanwhile, and the copy is one consistent snapshot', async () => {
+    const { ws } = open();
+    const registrar = await ws.as('registrar');
+    const pending = takeBackup(ws.app, 'manual');
+    let turns = 0;
+    let done = false;
+    void pending.finally(() => (done = true));
+    // A save while the copy is being written: the desk's connection is not held by it.
+    await registrar.call('people.createManual', { iin: makeIin('1990-02-03', 'M', 777), surname: 'Сейітов', givenName: 'Арман' });
+    while (!done) {
+      turns++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const taken = await pending;
+    // Had the copy run on this thread, nothing else could have run before it was done.
+    expect(turns).toBeGreaterThan(0);
+    const copy = new Database(path.join(ws.dir, 'backups', taken.name), { readonly: true });
+    try {
+      expect(copy.pragma('quick_check', { simple: true })).toBe('ok');
+      expect([40, 41]).toContain((copy.prepare('SELECT count(*) AS n FROM person').get() as { n: number }).n);
+    } finally {
+      copy.close();
+    }
+    expect(fs.readdirSync(path.join(ws.dir, 'backups'))).toEqual([taken.name]);
+  });
+
+  it('never lists a copy cut short: a failed copy leaves no file, and one a killed application left is cleared at start', async () => {
+    const { ws } = open();
+    const dir = path.join(ws.dir, 'backups');
+    const target = path.join(dir, 'out.bak');
+    fs.mkdirSync(dir, { recursive: true });
+    await expect(copyDatabaseOnThread(path.join(ws.dir, 'no-such.sqlite'), target)).rejects.toThrow(/unable to open|no such|not exist/i);
+    expect(fs.existsSync(target)).toBe(false);
+
+    const leftOver = 'tirkeu.sqlite.daily.2020-01-01T00-00-00-000Z.bak.partial';
+    fs.writeFileSync(path.join(dir, leftOver), 'half a copy');
+    expect(listBackups(ws.app)).toEqual([]);
+    const stop = startBackupSchedule(ws.app);
+    try {
+      await backupsSettled(ws.app);
+      await vi.waitFor(() => expect(listBackups(ws.app).map((b) => b.kind)).toEqual(['daily']));
+      expect(fs.readdirSync(dir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    } finally {
+      stop();
+    }
   });
 
   it('is the administrator’s alone', async () => {
