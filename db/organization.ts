@@ -1,8 +1,12 @@
 import type { Organization } from '../common/schemas';
 import type { Db } from './connection';
+import { statementCache } from './statements';
+
+// Read on nearly every call (the calendar, the numbering, every printout): prepared once per connection.
+const statements = statementCache((db: Db) => ({ get: db.prepare('SELECT * FROM organization WHERE id = 1') }));
 
 export function getOrganization(db: Db): Organization | null {
-  const r = db.prepare('SELECT * FROM organization WHERE id = 1').get() as Record<string, string> | undefined;
+  const r = statements.get(db).get.get() as Record<string, string> | undefined;
   if (!r) return null;
   return {
     bin: r.bin!,

@@ -1,6 +1,7 @@
 /** The outbox: operations for the central server, appended in the same transaction as the change itself. */
 import { randomUUID } from 'node:crypto';
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 export interface OutboxOp {
   kind: string;
@@ -9,16 +10,14 @@ export interface OutboxOp {
   payload: unknown;
 }
 
+// Every recorded change appends one: prepared once per connection.
+const statements = statementCache((db: Db) => ({
+  insert: db.prepare(`INSERT INTO outbox (op_id, kind, entity, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+}));
+
 export function enqueueOutbox(db: Db, op: OutboxOp, at: Date): string {
   const opId = randomUUID();
-  db.prepare(`INSERT INTO outbox (op_id, kind, entity, entity_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)`).run(
-    opId,
-    op.kind,
-    op.entity,
-    String(op.entityId),
-    JSON.stringify(op.payload),
-    at.toISOString(),
-  );
+  statements.get(db).insert.run(opId, op.kind, op.entity, String(op.entityId), JSON.stringify(op.payload), at.toISOString());
   return opId;
 }
 

@@ -1,7 +1,11 @@
 import type { Db } from './connection';
+import { statementCache } from './statements';
+
+// Policies and options are read on hot paths (the e-request intake reads several per request).
+const statements = statementCache((db: Db) => ({ get: db.prepare('SELECT value FROM setting WHERE key = ?') }));
 
 export function getSetting<T>(db: Db, key: string): T | undefined {
-  const r = db.prepare('SELECT value FROM setting WHERE key = ?').get(key) as { value: string } | undefined;
+  const r = statements.get(db).get.get(key) as { value: string } | undefined;
   return r ? (JSON.parse(r.value) as T) : undefined;
 }
 

@@ -2,6 +2,7 @@
 import type { Language, Role, Specialty } from '../common/roles';
 import type { Staff } from '../common/schemas';
 import type { Db } from './connection';
+import { statementCache } from './statements';
 
 export interface StaffRow {
   id: number;
@@ -33,12 +34,18 @@ export function toStaff(r: StaffRow, now: Date): Staff {
   };
 }
 
+// Every API call looks up its caller: prepared once per connection.
+const statements = statementCache((db: Db) => ({
+  byLogin: db.prepare('SELECT * FROM staff WHERE login = ?'),
+  byId: db.prepare('SELECT * FROM staff WHERE id = ?'),
+}));
+
 export function findStaffByLogin(db: Db, login: string): StaffRow | undefined {
-  return db.prepare('SELECT * FROM staff WHERE login = ?').get(login) as StaffRow | undefined;
+  return statements.get(db).byLogin.get(login) as StaffRow | undefined;
 }
 
 export function getStaff(db: Db, id: number): StaffRow | undefined {
-  return db.prepare('SELECT * FROM staff WHERE id = ?').get(id) as StaffRow | undefined;
+  return statements.get(db).byId.get(id) as StaffRow | undefined;
 }
 
 export function listStaff(db: Db): StaffRow[] {
