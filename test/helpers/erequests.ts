@@ -39,9 +39,37 @@ export async function setUpErequestWorkstation(
 ): Promise<{ admin: Caller; registrar: Caller }> {
   // No direct write of the BIN: enrolling a fresh desk with the organization's code makes it that organization's.
   const admin = await ws.as('admin');
-  const registrar = await ws.as('registrar');
   await admin.call('sync.enroll', { serverUrl: server.url, code: await server.code(pki.organizationBin) });
   if (getOrganization(ws.app.db)!.bin !== pki.organizationBin) throw new Error('enrollment did not bind the desk to its organization');
+  // The central server checks the organization's signed answers against the CA certificates published to it (issue 14).
+  await publishReference(server.db, pki.organizationBin, [
+    { kind: 'ca-certificate', key: 'test-ca', payload: { pem: fs.readFileSync(pki.caCert, 'utf8') } },
+  ]);
+  return setUpErequestDesk(ws, pki, options);
+}
+
+/**
+ * A desk of the test PKI's organization that is enrolled with no server (a clinic's single workstation): the BIN
+ * written as its administrator's clinic set-up leaves it, then the same key, trust and citizen. Its intake takes
+ * every new e-request without claiming it (the bench measures the desk's own work with it).
+ */
+export async function setUpStandaloneErequestDesk(
+  ws: TestWorkstation,
+  pki: TestPki,
+  options: { attachCitizen?: boolean; registrarConfirms?: boolean } = {},
+): Promise<{ admin: Caller; registrar: Caller }> {
+  saveOrganization(ws.app.db, { ...getOrganization(ws.app.db)!, bin: pki.organizationBin });
+  return setUpErequestDesk(ws, pki, options);
+}
+
+/** The provider key, the trust files, the test citizen in the register (attached unless told otherwise), the policy. */
+async function setUpErequestDesk(
+  ws: TestWorkstation,
+  pki: TestPki,
+  options: { attachCitizen?: boolean; registrarConfirms?: boolean },
+): Promise<{ admin: Caller; registrar: Caller }> {
+  const admin = await ws.as('admin');
+  const registrar = await ws.as('registrar');
   const p12 = path.join(pki.dir, 'organization.p12');
   if (!fs.existsSync(p12)) {
     pki.openssl(
@@ -70,10 +98,6 @@ export async function setUpErequestWorkstation(
     source: { kind: 'pkcs12', fileName: 'organization.p12', fileBase64: fs.readFileSync(p12).toString('base64') },
     secret: ORG_P12_PASSWORD,
   });
-  // The central server checks the organization's signed answers against the CA certificates published to it (issue 14).
-  await publishReference(server.db, pki.organizationBin, [
-    { kind: 'ca-certificate', key: 'test-ca', payload: { pem: fs.readFileSync(pki.caCert, 'utf8') } },
-  ]);
   await admin.call('erequests.addTrustFile', { fileName: 'ca.pem', base64: fs.readFileSync(pki.caCert).toString('base64') });
   await admin.call('erequests.addTrustFile', { fileName: 'crl.pem', base64: fs.readFileSync(pki.crl).toString('base64') });
   // The test citizen: in the register, living in district 1, attached here (unless the test attaches them).

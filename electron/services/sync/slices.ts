@@ -3,7 +3,7 @@
  * transaction runs, the main process answers no API call. So the engine applies pulled rows, claims outbox rows and
  * records push results a slice at a time, each slice one short transaction, and lets the event loop run between
  * slices. A slice's size follows the time the last ones took, so a slice stays near the budget on a fast desk and
- * on a slow, busy one alike.
+ * on a slow, busy one alike. The e-request intake takes in a backlog the same way (erequests/intake.ts).
  */
 
 /** What one slice of sync work may hold the main process for. */
