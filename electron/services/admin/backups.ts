@@ -115,7 +115,7 @@ export async function takeBackup(app: AppContext, kind: 'daily' | 'manual'): Pro
   if (fs.existsSync(b.file)) return { name: b.name, kind, takenAt: b.takenAt, bytes: fs.statSync(b.file).size };
   const partial = b.file + PARTIAL;
   fs.rmSync(partial, { force: true });
-  const copy = app.db.memory ? Promise.resolve(vacuumInto(app.db, partial)) : copyDatabaseOnThread(app.db.name, partial);
+  const copy = app.db.memory ? (async () => vacuumInto(app.db, partial))() : copyDatabaseOnThread(app.db.name, partial);
   const running = inFlight.get(app) ?? new Set();
   inFlight.set(app, running);
   running.add(copy);
