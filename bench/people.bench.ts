@@ -17,7 +17,7 @@ import { enqueueOutbox } from '../db/outbox';
 import { recordChange } from '../db/change';
 import { openDatabase } from '../db/connection';
 import { findPersonByIin, insertPerson, searchPeople } from '../db/people';
-import { copyDatabaseOnThread } from '../electron/services/admin/backup-thread';
+import { copyDatabaseOnThread } from '../electron/services/admin/maintenance-thread';
 import { CSV_HEADER, generatePeople, personCsvLine, prng } from '../electron/services/demo-population';
 import { importPopulationCsv, importSettled } from '../electron/services/population-import';
 import { browserSearch } from './people.browser';

@@ -12,7 +12,7 @@ export function vacuumInto(db: Db, target: string): void {
 }
 
 /**
- * The same copy through a connection of its own, for a worker thread (electron/services/admin/backup-worker.ts):
+ * The same copy through a connection of its own, for a worker thread (electron/services/admin/maintenance-worker.ts):
  * read-only, so it reads one snapshot of the database (WAL included) while the desk's connection goes on writing,
  * and never writes the database itself.
  */

@@ -64,11 +64,11 @@ export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) 
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  // The daily backup's copy and a backup's check run on a worker thread too (services/admin/backup-thread.ts).
+  // The backups' copy and check and the audit chain's walk run on a worker thread too (services/admin/maintenance-thread.ts).
   await esbuild({
     ...common,
-    entryPoints: [path.join(root, 'electron', 'services', 'admin', 'backup-worker.ts')],
-    outfile: path.join(distDir, 'electron', 'backup-worker.js'),
+    entryPoints: [path.join(root, 'electron', 'services', 'admin', 'maintenance-worker.ts')],
+    outfile: path.join(distDir, 'electron', 'maintenance-worker.js'),
     format: 'esm',
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

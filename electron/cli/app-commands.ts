@@ -12,7 +12,7 @@ import { openDatabase } from '../../db/connection';
 import { findStaffByLogin } from '../../db/staff';
 import type { CliIo } from './io';
 import { progressReporter } from './progress';
-import { checkAuditLog } from '../services/admin/audit-check';
+import { checkAuditLogHere } from '../services/admin/audit-check';
 import { startBackupSchedule } from '../services/admin/backups';
 import { DATABASE_FILE, openApp } from '../services/app';
 import { seedDemoData } from '../services/demo-data';
@@ -57,7 +57,7 @@ export const appCommands: Record<string, Command> = {
     const { db } = openDatabase(file, { readonly: true, migrate: false });
     try {
       // The same check as the Administration screen (services/admin/audit-check.ts).
-      const { chain: verdict, acknowledged, server, ok } = checkAuditLog(db);
+      const { chain: verdict, acknowledged, server, ok } = checkAuditLogHere(db);
       io.stdout.write(JSON.stringify(acknowledged ? { ...verdict, acknowledged, server } : verdict) + '\n');
       if (!verdict.ok)
         io.stderr.write(

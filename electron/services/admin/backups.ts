@@ -3,7 +3,7 @@
  * `backups/` inside the data folder, one a day (at start-up when the newest is older than a day, then checked every
  * hour while the application runs) and on demand, kept `backup.keepDays` days (default 14); and a restore that
  * first shows what a copy holds and keeps a safety copy of the current database before replacing it. The daily and
- * on-demand copies, and the check of a copy before a restore, run on a worker thread (admin/backup-thread.ts): at
+ * on-demand copies, and the check of a copy before a restore, run on a worker thread (admin/maintenance-thread.ts): at
  * 2,000,000 people the copy is about 900 MB, and the first start of each day used to wait for it.
  *
  * The restore swaps the database under the running application context (`app.db`): every service reads `app.db`
@@ -26,7 +26,7 @@ import type { StaffRow } from '../../../db/staff';
 import { DATABASE_FILE, type AppContext } from '../app';
 import { actorOf } from '../auth';
 import { sealPlainSecretsIn } from '../sealed-settings';
-import { backupContentsOnThread, copyDatabaseOnThread } from './backup-thread';
+import { backupContentsOnThread, copyDatabaseOnThread } from './maintenance-thread';
 import { startSync, stopSync, syncRunning } from '../sync/index';
 
 export const BACKUP_KINDS = ['daily', 'manual', 'before-restore', 'before-upgrade'] as const;
@@ -105,7 +105,7 @@ function finished(app: AppContext, partial: string, b: { name: string; file: str
 }
 
 /**
- * A copy of the database now, made on a worker thread with a connection of its own (admin/backup-thread.ts): the
+ * A copy of the database now, made on a worker thread with a connection of its own (admin/maintenance-thread.ts): the
  * desk goes on answering, and saving, while it is written; the copy is the database as it was when the copy began.
  * An in-memory database (the demo, tests) is copied on this thread: no other thread can open it.
  */

@@ -145,7 +145,7 @@ describe('the desktop package (electron-builder --dir, stand-in Electron)', () =
       '/dist/electron/preload.cjs',
       // The worker threads' scripts, which the main process looks for beside itself.
       '/dist/electron/population-import-worker.js',
-      '/dist/electron/backup-worker.js',
+      '/dist/electron/maintenance-worker.js',
       '/dist/renderer/index.html',
       '/resources/regulations/index.json',
       '/resources/calendars/kz.json',
@@ -206,7 +206,7 @@ describe('the desktop package (electron-builder --dir, stand-in Electron)', () =
     expect(out.trim()).toBe('loaded 8 1');
   });
 
-  it('runs the packed backup worker: a copy of a database made on its thread, as the daily backup makes it', () => {
+  it('runs the packed maintenance worker: a copy of a database made on its thread, as the daily backup makes it', () => {
     const app = extracted;
     if (!app) throw new Error('the asar was not extracted (the test before this one failed)');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-package-backup-'));
@@ -220,8 +220,8 @@ describe('the desktop package (electron-builder --dir, stand-in Electron)', () =
         const db = new Database(source);
         db.pragma('journal_mode = WAL');
         db.exec("CREATE TABLE person (iin TEXT PRIMARY KEY); INSERT INTO person VALUES ('900101300123'), ('900101400456')");
-        const worker = new Worker(${JSON.stringify(path.join(app, 'dist', 'electron', 'backup-worker.js'))}, {
-          workerData: { backupJob: { kind: 'copy', source, target: ${JSON.stringify(path.join(dir, 'copy.bak'))} } },
+        const worker = new Worker(${JSON.stringify(path.join(app, 'dist', 'electron', 'maintenance-worker.js'))}, {
+          workerData: { maintenanceJob: { kind: 'copy', source, target: ${JSON.stringify(path.join(dir, 'copy.bak'))} } },
         });
         worker.once('message', (answer) => {
           console.log(JSON.stringify(answer));
@@ -229,7 +229,7 @@ describe('the desktop package (electron-builder --dir, stand-in Electron)', () =
         });
       `;
       const out = execFileSync(process.execPath, ['-e', probe], { cwd: app, encoding: 'utf8' });
-      expect(JSON.parse(out.trim())).toEqual({ ok: true, contents: null });
+      expect(JSON.parse(out.trim())).toEqual({ ok: true });
       const Database = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
       const copy = new Database(path.join(dir, 'copy.bak'), { readonly: true });
       expect(copy.prepare('SELECT count(*) AS n FROM person').get()).toEqual({ n: 2 });

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeIin } from '../../../../common/iin';
 import Database from 'better-sqlite3';
-import { copyDatabaseOnThread } from '../../../../electron/services/admin/backup-thread';
+import { copyDatabaseOnThread } from '../../../../electron/services/admin/maintenance-thread';
 import {
   backupIfDue,
   backupsSettled,
