@@ -54,25 +54,22 @@ export async function buildElectron({ distDir = path.join(root, 'dist') } = {}) 
     packages: 'external',
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   });
-  // The register import's parser runs on a worker thread (electron/services/population-import.ts looks for it
-  // beside the main bundle): a bundle of its own.
-  await esbuild({
-    ...common,
-    entryPoints: [path.join(root, 'electron', 'services', 'population', 'parse-worker.ts')],
-    outfile: path.join(distDir, 'electron', 'population-import-worker.js'),
-    format: 'esm',
-    packages: 'external',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
-  // The backups' copy and check and the audit chain's walk run on a worker thread too (services/admin/maintenance-thread.ts).
-  await esbuild({
-    ...common,
-    entryPoints: [path.join(root, 'electron', 'services', 'admin', 'maintenance-worker.ts')],
-    outfile: path.join(distDir, 'electron', 'maintenance-worker.js'),
-    format: 'esm',
-    packages: 'external',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  });
+  // Worker threads' scripts, each a bundle of its own beside the main one, where electron/services/worker-thread.ts
+  // looks for them: the register import's readers (population/parse-worker.ts) and the backups' copy and check and
+  // the audit chain's walk (admin/maintenance-worker.ts).
+  const workers = {
+    'population-import-worker.js': ['population', 'parse-worker.ts'],
+    'maintenance-worker.js': ['admin', 'maintenance-worker.ts'],
+  };
+  for (const [bundle, source] of Object.entries(workers))
+    await esbuild({
+      ...common,
+      entryPoints: [path.join(root, 'electron', 'services', ...source)],
+      outfile: path.join(distDir, 'electron', bundle),
+      format: 'esm',
+      packages: 'external',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
   await esbuild({
     ...common,
     entryPoints: [path.join(root, 'electron', 'preload.ts')],

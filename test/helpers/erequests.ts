@@ -3,6 +3,7 @@
  * test PKI's organization (BIN = the organization certificate's) enrolled with it, trusting the test CA and its
  * CRL, with the organization's PKCS#12 as the provider key, and a test citizen in the register, attached here.
  */
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { getOrganization, saveOrganization } from '../../db/organization';
@@ -114,6 +115,21 @@ async function setUpErequestDesk(
   // The Astana e-services are fully automated (cl. 3): the rules answer, unless the organization has a registrar confirm.
   if (options.registrarConfirms) await admin.call('erequests.setPolicy', { autoAnswer: false, confirmAutomated: true, onBehalfOf: null });
   return { admin, registrar };
+}
+
+/** A home-visit e-request from the test citizen, as the portal sends it (sign it with `pki.signRequest`). */
+export function homeVisitRequest(pki: TestPki, at: Date, over: Record<string, unknown> = {}) {
+  return {
+    type: 'home-visit',
+    requestId: randomUUID(),
+    iin: pki.citizenIin,
+    organizationBin: pki.organizationBin,
+    submittedAt: at.toISOString(),
+    address: 'Астана қ., Тұран д-лы, 5, 12',
+    phone: '+77011234567',
+    complaint: 'Температура 38,5',
+    ...over,
+  };
 }
 
 /** The gateway's two calls. */

@@ -3,17 +3,13 @@
  * a few at a time, each slice one short transaction, and lets the event loop run between slices, so the window's
  * calls are answered meanwhile. A backlog taken in one long transaction would show no state in between.
  */
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalBytes } from '../../../common/canonical-json';
 import { EREQUEST_ROW_KIND, type ErequestRowPayload } from '../../../common/erequests';
 import { applyPulledPage, getCursor } from '../../../db/sync';
 import { processInbox } from '../../../electron/services/erequests/intake';
-import { createPkcs12Signer } from '../../../electron/services/signing';
 import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
 import { workingDayClock } from '../../helpers/clock';
-import { setUpStandaloneErequestDesk } from '../../helpers/erequests';
+import { homeVisitRequest, setUpStandaloneErequestDesk } from '../../helpers/erequests';
 import { createTestPki, type TestPki } from '../../helpers/pki';
 
 const BACKLOG = 40;
@@ -25,24 +21,9 @@ beforeAll(async () => {
   pki = createTestPki({ clock });
   ws = createTestWorkstation({ population: 20, clock: clock.read });
   await setUpStandaloneErequestDesk(ws, pki);
-  const signer = createPkcs12Signer({ file: { bytes: readFileSync(pki.p12Ec.path), name: 'citizen.p12' } });
   const rows: ErequestRowPayload[] = [];
   for (let i = 0; i < BACKLOG; i++) {
-    const content = {
-      type: 'home-visit',
-      requestId: randomUUID(),
-      iin: pki.citizenIin,
-      organizationBin: pki.organizationBin,
-      submittedAt: clock.now.toISOString(),
-      address: 'Астана қ., Тұран д-лы, 5, 12',
-      complaint: 'Температура 38,5',
-    };
-    const { cms } = await signer.sign(canonicalBytes(content), {
-      secret: Buffer.from(pki.p12Ec.password, 'utf8'),
-      expect: { iin: pki.citizenIin },
-      encapsulate: true,
-      signingTime: clock.now,
-    });
+    const content = homeVisitRequest(pki, clock.now);
     rows.push({
       number: `S${String(i).padStart(8, '0')}`,
       requestId: content.requestId,
@@ -50,7 +31,7 @@ beforeAll(async () => {
       iin: pki.citizenIin,
       organizationBin: pki.organizationBin,
       receivedAt: clock.now.toISOString(),
-      cms: cms.toString('base64'),
+      cms: pki.signRequest(content, 'valid').toString('base64'),
     });
   }
   // As a sync round leaves them: pulled, not yet taken in.

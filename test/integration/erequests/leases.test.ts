@@ -8,7 +8,6 @@
  */
 import http from 'node:http';
 import type net from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EREQUEST_LEASE_MS } from '../../../common/erequests';
 import { getEnrollment, listSyncIssues } from '../../../db/sync';
@@ -18,7 +17,7 @@ import { syncNow } from '../../../electron/services/sync/index';
 import { createGatewayCredential } from '../../../server/gateway';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { workingDayClock } from '../../helpers/clock';
-import { gatewayClient, setUpErequestWorkstation } from '../../helpers/erequests';
+import { gatewayClient, homeVisitRequest, setUpErequestWorkstation } from '../../helpers/erequests';
 import { createTestPki, type TestPki } from '../../helpers/pki';
 import { startPostgres, type PgCluster } from '../../helpers/postgres';
 import { startTestServer, type Backend, type TestServer } from '../../helpers/sync-server';
@@ -92,16 +91,7 @@ describe.each<Backend>(['pglite', 'postgres'])('e-request leases on %s', (backen
     await server?.close();
   });
 
-  const homeVisit = (complaint = 'Температура 38,5') => ({
-    type: 'home-visit',
-    requestId: randomUUID(),
-    iin: pki.citizenIin,
-    organizationBin: pki.organizationBin,
-    submittedAt: clock.now.toISOString(),
-    address: 'Астана қ., Тұран д-лы, 5, 12',
-    phone: '+77011234567',
-    complaint,
-  });
+  const homeVisit = (complaint = 'Температура 38,5') => homeVisitRequest(pki, clock.now, { complaint });
 
   /** Registrations standing at each desk for a number (a lost one does not stand). */
   function standing(number: string): string[] {
