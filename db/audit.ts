@@ -5,9 +5,8 @@
  * reordered). Triggers refuse UPDATE and DELETE; someone who edits the file directly (or drops the triggers)
  * breaks the chain, and `verifyAudit` names the first row whose hash no longer matches.
  */
-import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import type { Db } from './connection';
+import { withReadOnlyConnection, type Db } from './connection';
 import { statementCache } from './statements';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -100,12 +99,7 @@ export function verifyAudit(db: Db): AuditVerdict {
  * maintenance-worker.ts): one snapshot of the log, while the desk's connection goes on appending to it.
  */
 export function verifyAuditFile(file: string): AuditVerdict {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    return verifyAudit(db);
-  } finally {
-    db.close();
-  }
+  return withReadOnlyConnection(file, verifyAudit);
 }
 
 /** The newest row's id and hash (id 0 and the genesis hash for an empty log): what a sync push reports. */

@@ -3,8 +3,7 @@
  * desk's connection, or on a worker thread's own), and what a backup file holds, read without changing it, for the
  * restore preview.
  */
-import Database from 'better-sqlite3';
-import type { Db } from './connection';
+import { withReadOnlyConnection, type Db } from './connection';
 
 /** A consistent copy of the live database, WAL contents included, written synchronously to `target`. */
 export function vacuumInto(db: Db, target: string): void {
@@ -17,12 +16,7 @@ export function vacuumInto(db: Db, target: string): void {
  * and never writes the database itself.
  */
 export function copyDatabaseFile(source: string, target: string): void {
-  const db = new Database(source, { readonly: true, fileMustExist: true });
-  try {
-    db.prepare('VACUUM INTO ?').run(target);
-  } finally {
-    db.close();
-  }
+  withReadOnlyConnection(source, (db) => vacuumInto(db, target));
 }
 
 export interface BackupContents {
@@ -63,12 +57,9 @@ export function databaseContents(db: Db): BackupContents {
  * database (no audit log, no organization), throws, so a stray file in the folder cannot be restored.
  */
 export function readBackupContents(file: string): BackupContents {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
+  return withReadOnlyConnection(file, (db) => {
     const quick = db.pragma('quick_check', { simple: true });
     if (quick !== 'ok') throw new Error(`the file fails SQLite's check: ${String(quick)}`);
     return databaseContents(db);
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -117,6 +117,20 @@ export function holdSetting<S>(holds: WeakMap<Db, SettingHold<S>>, db: Db, take:
   };
 }
 
+/**
+ * `use` with a read-only connection of its own to an existing file, closed after: a backup file read, or the live
+ * database read by a worker thread — one snapshot (WAL included) while the desk's connection goes on writing, and
+ * nothing in the file ever written.
+ */
+export function withReadOnlyConnection<T>(file: string, use: (db: Db) => T): T {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** The database and its companions readable by the user alone (an older version made them 0644). */
 function restrictModes(file: string): void {
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);

@@ -88,17 +88,33 @@ const inFlight = new WeakMap<AppContext, Set<Promise<unknown>>>();
 /** Where a copy is written before it gets its name: a copy cut short (a crash, a full disk) is never listed. */
 const PARTIAL = '.partial';
 
-function newBackupFile(app: AppContext, kind: BackupKind): { name: string; file: string; takenAt: string } {
+interface NewCopy {
+  name: string;
+  file: string;
+  takenAt: string;
+  /** Where it is written until whole (a leftover under that name is cleared). */
+  partial: string;
+}
+
+/**
+ * The next copy's name, or the copy already under it: two copies in the same millisecond (a test, a double click)
+ * would collide, and VACUUM INTO refuses an existing file.
+ */
+function newCopy(app: AppContext, kind: BackupKind): NewCopy | { taken: BackupFile } {
   const dir = backupsDir(app);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const at = app.clock();
   const name = `${DATABASE_FILE}.${kind}.${at.toISOString().replace(/[:.]/g, '-')}.bak`;
-  return { name, file: path.join(dir, name), takenAt: at.toISOString() };
+  const file = path.join(dir, name);
+  if (fs.existsSync(file)) return { taken: { name, kind, takenAt: at.toISOString(), bytes: fs.statSync(file).size } };
+  const partial = file + PARTIAL;
+  fs.rmSync(partial, { force: true });
+  return { name, file, takenAt: at.toISOString(), partial };
 }
 
-function finished(app: AppContext, partial: string, b: { name: string; file: string; takenAt: string }, kind: BackupKind): BackupFile {
-  fs.chmodSync(partial, 0o600); // the user's alone, like the database
-  fs.renameSync(partial, b.file);
+function finished(app: AppContext, b: NewCopy, kind: BackupKind): BackupFile {
+  fs.chmodSync(b.partial, 0o600); // the user's alone, like the database
+  fs.renameSync(b.partial, b.file);
   const bytes = fs.statSync(b.file).size;
   app.log.info('backup.taken', { name: b.name, kind, bytes });
   return { name: b.name, kind, takenAt: b.takenAt, bytes };
@@ -110,24 +126,21 @@ function finished(app: AppContext, partial: string, b: { name: string; file: str
  * An in-memory database (the demo, tests) is copied on this thread: no other thread can open it.
  */
 export async function takeBackup(app: AppContext, kind: 'daily' | 'manual'): Promise<BackupFile> {
-  const b = newBackupFile(app, kind);
-  // Two copies in the same millisecond (a test, a double click) would collide: VACUUM INTO refuses an existing file.
-  if (fs.existsSync(b.file)) return { name: b.name, kind, takenAt: b.takenAt, bytes: fs.statSync(b.file).size };
-  const partial = b.file + PARTIAL;
-  fs.rmSync(partial, { force: true });
-  const copy = app.db.memory ? (async () => vacuumInto(app.db, partial))() : copyDatabaseOnThread(app.db.name, partial);
+  const b = newCopy(app, kind);
+  if ('taken' in b) return b.taken;
+  const copy = app.db.memory ? (async () => vacuumInto(app.db, b.partial))() : copyDatabaseOnThread(app.db.name, b.partial);
   const running = inFlight.get(app) ?? new Set();
   inFlight.set(app, running);
   running.add(copy);
   try {
     await copy;
   } catch (error) {
-    fs.rmSync(partial, { force: true });
+    fs.rmSync(b.partial, { force: true });
     throw error;
   } finally {
     running.delete(copy);
   }
-  return finished(app, partial, b, kind);
+  return finished(app, b, kind);
 }
 
 /** Settles when every backup being written now is done (or failed). */
@@ -140,12 +153,10 @@ export async function backupsSettled(app: AppContext): Promise<void> {
  * right after it and no save may come in between (it would be in neither the copy nor the restored database).
  */
 function takeSafetyCopy(app: AppContext): BackupFile {
-  const b = newBackupFile(app, 'before-restore');
-  if (fs.existsSync(b.file)) return { name: b.name, kind: 'before-restore', takenAt: b.takenAt, bytes: fs.statSync(b.file).size };
-  const partial = b.file + PARTIAL;
-  fs.rmSync(partial, { force: true });
-  vacuumInto(app.db, partial);
-  return finished(app, partial, b, 'before-restore');
+  const b = newCopy(app, 'before-restore');
+  if ('taken' in b) return b.taken;
+  vacuumInto(app.db, b.partial);
+  return finished(app, b, 'before-restore');
 }
 
 /**
