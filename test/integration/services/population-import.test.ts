@@ -47,13 +47,13 @@ describe('the register import', () => {
   it('swaps in the new register: the file’s people, the people it lacks, the addresses it lacks, every row checked', async () => {
     ws = createTestWorkstation({ population: 40 });
     const db = ws.app.db;
-    const before = registerOf(db) as Array<{ iin: string; address: string | null; surname: string }>;
+    const before = registerOf(db) as Array<{ iin: string; address: string | null; phone: string | null; surname: string }>;
     const inFile = new Set([...generatePeople(2000, 77)].map((p) => p.iin));
     const kept = before.find((p) => !inFile.has(p.iin))!;
-    const renamed = before.find((p) => p.address && p !== kept && !inFile.has(p.iin))!;
+    const renamed = before.find((p) => p.address && p.phone && p !== kept && !inFile.has(p.iin))!;
     const fresh = makeIin('1977-07-07', 'F', 4321);
     const file = writeCsv(ws.dir, 2000, 77, [
-      `${renamed.iin},Әлімжанова,Әсел,,,,,`, // no address in the file: the one on record stays
+      `${renamed.iin},Әлімжанова,Әсел,,,,,`, // no address or phone in the file: those on record stay
       `${fresh},Өтегенова,Ұлжан,Серікқызы,1977-07-07,F,Астана,`,
       `${makeIin('1977-07-07', 'F', 4322).slice(0, 11)}9,Жоқ,Адам,,,,,`, // a broken checksum
       `${fresh},Өтегенова,Ұлжан,,,,,`, // the same IIN again
@@ -71,7 +71,12 @@ describe('the register import', () => {
     expect(report.registerSize).toBe(union.size);
     expect(db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(report.registerSize);
     expect(findPersonByIin(db, kept.iin)).toMatchObject({ surname: kept.surname });
-    expect(findPersonByIin(db, renamed.iin)).toMatchObject({ surname: 'Әлімжанова', address: renamed.address, source: 'register' });
+    expect(findPersonByIin(db, renamed.iin)).toMatchObject({
+      surname: 'Әлімжанова',
+      address: renamed.address,
+      phone: renamed.phone,
+      source: 'register',
+    });
     expect(searchPeople(db, 'Өтегенова Ұл', 5).map((p) => p.iin)).toContain(fresh);
     expect(searchPeople(db, `Әлімжанова Әсел`, 100).map((p) => p.iin)).toContain(renamed.iin);
     // The same table, its indexes, and every row pointing at a person still pointing at one.
@@ -95,6 +100,40 @@ describe('the register import', () => {
     const first = registerOf(db).map((r) => ({ ...(r as object), updated_at: null }));
     await importPopulationCsv(db, file, { actor: SYSTEM_ACTOR });
     expect(registerOf(db).map((r) => ({ ...(r as object), updated_at: null }))).toEqual(first);
+  });
+
+  it('leaves nothing of the old register on disk, in the pages the new one reuses or in those left over', async () => {
+    ws = createTestWorkstation({ population: 0 });
+    const db = ws.app.db;
+    const marker = 'ESKI-MEKENZHAI-7F3A';
+    const people = [...generatePeople(3000, 31)];
+    const withAddress = (address: (i: number) => string) => {
+      const file = path.join(ws!.dir, `addresses-${address(0).length}.csv`);
+      fs.writeFileSync(file, [CSV_HEADER, ...people.map((p, i) => personCsvLine({ ...p, address: address(i) }))].join('\n') + '\n');
+      return file;
+    };
+    /** The database as it is on disk: its file and its WAL, whatever has not been copied on yet. */
+    const onDisk = () =>
+      [db.name, `${db.name}-wal`]
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f).toString('latin1').split(marker).length - 1)
+        .reduce((a, b) => a + b, 0);
+    const long = withAddress((i) => `${marker} ${i} `.padEnd(200, 'ә'));
+    await importPopulationCsv(db, long, { actor: SYSTEM_ACTOR });
+    await importSettled(db);
+    expect(onDisk()).toBeGreaterThan(1000);
+
+    await importPopulationCsv(
+      db,
+      withAddress(() => 'Астана'),
+      { actor: SYSTEM_ACTOR },
+    );
+    await importSettled(db);
+    // The new register is smaller: pages of the old one were reused and some left over, all of them zeroed.
+    expect(db.pragma('freelist_count', { simple: true })).toBeGreaterThan(10);
+    expect(onDisk()).toBe(0);
+    expect(findPersonByIin(db, people[7]!.iin)).toMatchObject({ address: 'Астана' });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
   it('keeps the first line of an IIN the file repeats, and lists the repeats among the other rejections in line order', async () => {
