@@ -2,17 +2,19 @@
  * Issue 6's figures: a register check by IIN over 1,000,000 register records (p99, the recorded look-up: the
  * primary-key read, the register_check row and the audit entry in one transaction), and a certificate PDF with two
  * signatures on SoftHSM2 (median: canonical document → first CAdES-BES signature → second SignerInfo added →
- * the PDF with the QR code).
+ * the PDF with the QR code); and the desk's event-loop delay while an administrator imports a whole register from CSV.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { positionOfLabel } from '../common/positions';
 import { makeIin } from '../common/iin';
-import { closeApp, openApp } from '../electron/services/app';
+import { closeApp, openApp, type AppContext } from '../electron/services/app';
 import { adoptLapsedActs, DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
 import { silentLogger } from '../electron/services/log';
 import { findStaffByLogin } from '../db/staff';
 import { getOrganization, saveOrganization } from '../db/organization';
 import { setSetting } from '../db/settings';
 import { applyRegisterRows, lookup } from '../electron/services/dispensary/registers';
+import { importCsv } from '../electron/services/dispensary/register-import';
 import { certificatePdf, type CertificateDocument } from '../electron/services/dispensary/documents';
 import { hashOf } from '../electron/services/dispensary/certificates';
 import { signDocument } from '../electron/services/signing-desk';
@@ -40,13 +42,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
     app.db.transaction(() => applyRegisterRows(app.db, 'tb', batch, 'bench', at)).immediate();
     batch.length = 0;
   };
-  for (let i = 0; i < n; i++) {
-    const year = 1940 + (i % 80);
-    const iin = makeIin(
-      `${year}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
-      i % 2 ? 'M' : 'F',
-      1 + (Math.floor(i / 336) % 9999),
-    );
+  for (const [i, iin] of iinsOf(n).entries()) {
     batch.push({ iin, fromDate: '2015-01-01', removedOn: i % 10 === 0 ? '2020-01-01' : null });
     if (i % 997 === 0) iins.push(iin);
     if (batch.length >= 50_000) flush();
@@ -66,6 +62,8 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
   const check = figure('dispensary.register_check_1m.p99_ms', percentile(samples, 99), 'ms', 1, {
     note: `register check by IIN over 1,000,000 records, recorded and audited; ${samples.length} checks; median ${median(samples).toFixed(3)} ms`,
   });
+
+  const imported = ctx.wants('dispensary.register_import') ? await registerImport(ctx, app, iinsOf(ctx.quick ? 100_000 : 1_000_000)) : [];
 
   ctx.log('certificate with two signatures on SoftHSM2');
   const pki = createTestPki();
@@ -144,5 +142,38 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
     pki.cleanup();
     closeApp(app);
   }
-  return [check, ...pdfFigures];
+  return [check, ...imported, ...pdfFigures];
+}
+
+/** `n` distinct valid IINs, spread over 80 years of birth dates. */
+function iinsOf(n: number): string[] {
+  return Array.from({ length: n }, (_, i) =>
+    makeIin(
+      `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
+      i % 2 ? 'M' : 'F',
+      1 + (Math.floor(i / 336) % 9999),
+    ),
+  );
+}
+
+/**
+ * An administrator's CSV import of a whole register (issue 18: the desk never waits): the event loop's delays while
+ * the file is read and written in slices — what every window call waits for at most meanwhile.
+ */
+async function registerImport(ctx: BenchContext, app: AppContext, iins: string[]): Promise<BenchFigure[]> {
+  ctx.log(`importing a ${iins.length}-row psychiatric register from CSV`);
+  const text = ['iin,from_date,removed_on', ...iins.map((iin, i) => `${iin},2015-01-01,${i % 10 === 0 ? '2020-01-01' : ''}`)].join('\n');
+  const admin = findStaffByLogin(app.db, 'admin')!;
+  const delay = monitorEventLoopDelay({ resolution: 2 });
+  delay.enable();
+  const t = performance.now();
+  const report = await importCsv(app, admin, { register: 'psychiatric', fileName: 'bench.csv', text });
+  const ms = performance.now() - t;
+  delay.disable();
+  if (report.accepted !== iins.length) throw new Error(`accepted ${report.accepted} of ${iins.length}`);
+  return [
+    figure('dispensary.register_import.desk_p99_ms', delay.percentile(99) / 1e6, 'ms', 50, {
+      note: `event-loop delay p99 while ${iins.length} rows were imported in ${(ms / 1000).toFixed(1)} s; longest ${(delay.max / 1e6).toFixed(0)} ms`,
+    }),
+  ];
 }

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { isoDateSchema } from './schemas';
+import { IIN_INVALID_REASONS } from './iin';
+import { REGISTER_REJECTION_CODES } from './register-rejections';
 
 export const REGISTER_KINDS = ['tb', 'psychiatric', 'narcology'] as const;
 export type RegisterKindName = (typeof REGISTER_KINDS)[number];
@@ -35,7 +37,15 @@ export const registerImportReportSchema = z.object({
   total: z.number().int(),
   accepted: z.number().int(),
   rejected: z.number().int(),
-  rejectedRows: z.array(z.object({ line: z.number().int(), reason: z.string(), raw: z.string() })),
+  /** Why, by code (common/register-rejections.ts: the screen words it in its language); the file says it in the staff's. */
+  rejectedRows: z.array(
+    z.object({
+      line: z.number().int(),
+      code: z.enum(REGISTER_REJECTION_CODES),
+      params: z.object({ reason: z.enum(IIN_INVALID_REASONS).optional() }).optional(),
+      raw: z.string(),
+    }),
+  ),
   rejectedCsv: z.string(),
 });
 

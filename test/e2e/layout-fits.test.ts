@@ -298,5 +298,24 @@ describe('forms that fit the desks’ windows', () => {
     expect(await page.locator('[data-test="import-form-error"]').getAttribute('role')).toBe('alert');
     expect(await page.locator('[data-test="import-error"]').count()).toBe(0);
     await page.screenshot({ path: path.join(shots, 'kk-1366-admin-registers-error.png') });
+
+    // A file with rejected rows: each reason in the screen's language, none in English.
+    const good = makeIin('1980-02-03', 'F', 71);
+    const rows = [
+      'iin,from_date,removed_on',
+      `${good},2015-01-01,`,
+      '123,2015-01-01,',
+      `${good},2016-01-01,`,
+      `${makeIin('1981-02-03', 'M', 72)},2015-13-01,`,
+    ];
+    await page
+      .locator('[data-test="import-csv"]')
+      .setInputFiles({ name: 'tb.csv', mimeType: 'text/csv', buffer: Buffer.from(rows.join('\n')) });
+    await page.locator('[data-test="import-start"]').click();
+    const reasons = page.locator('[data-test="rejected-rows"] tbody td:nth-child(2)');
+    await expect.poll(() => reasons.count()).toBe(3);
+    for (const text of await reasons.allTextContents()) expect(text).not.toMatch(/[A-Za-z]{3}/);
+    expect(await reasons.first().textContent()).toContain('ЖСН');
+    await page.screenshot({ path: path.join(shots, 'kk-1366-admin-registers-rejected.png') });
   });
 });

@@ -7,25 +7,19 @@
  *   absence) or none, and a note naming the check.
  * - `lookup`: a look-up of a request's person without completing a step (the physician who signs), recorded the
  *   same way; never of an arbitrary IIN.
- * - `importCsv`: an administrator's CSV import (iin, from_date, removed_on) with progress and rejected rows.
- * - `applyRegisterRows`: the one function the central server's reference data (`register.tb`, …) will call.
+ * - `applyRegisterRows`: the rows of an administrator's CSV import (register-import.ts) and of the central server.
  *
  * There is no list or browse function: nobody can read a register as a list, only one person at a time, and every
  * read is recorded.
  */
-import { enqueueOutbox } from '../../../db/outbox';
-import Papa from 'papaparse';
 import { ApiError } from '../../../common/errors';
-import { parseIin } from '../../../common/iin';
 import type { RegisterCheck } from '../../../common/dispensary';
 import { appendAudit } from '../../../db/audit';
 import type { Db } from '../../../db/connection';
 import {
   checksOfRequest,
   insertRegisterCheck,
-  insertRegisterImport,
   lookupRegister,
-  REGISTERS,
   upsertRegisterEntry,
   type RegisterCheckRow,
   type RegisterKind,
@@ -34,7 +28,6 @@ import { getRequestRow, openStepRow, type RequestRow } from '../../../db/request
 import { findStaffByLogin, type StaffRow } from '../../../db/staff';
 import type { AppContext } from '../app';
 import { actorOf } from '../auth';
-import { toCsv } from '../csv';
 import { catalogOf } from '../workflow/context';
 import { engineActor, engineOf, orgToday } from '../workflow/app-engine';
 import { registerCheckOf, seesRegister } from './rules';
@@ -189,15 +182,6 @@ export interface RegisterRow {
   removedOn: string | null;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-/** Accepts YYYY-MM-DD and DD.MM.YYYY. */
-function date(v: string | undefined): string | null {
-  const t = (v ?? '').trim();
-  if (DATE.test(t)) return t;
-  const m = /^(\d{2})\.(\d{2})\.(\d{4})$/.exec(t);
-  return m ? `${m[3]}-${m[2]}-${m[1]}` : null;
-}
-
 /**
  * Applies register rows (upsert by IIN; a row with removed_on keeps the person's history of being removed). The
  * central server's reference data (`register.tb`, `register.psychiatric`, `register.narcology`) goes through here.
@@ -208,140 +192,4 @@ export function applyRegisterRows(db: Db, register: RegisterKind, rows: readonly
   for (const r of rows)
     upsertRegisterEntry(db, { register, iin: r.iin, from_date: r.fromDate, removed_on: r.removedOn, source, updated_at: stamp });
   return rows.length;
-}
-
-/** ~60 bytes a row: 2,000 rows stay well under the server's 256 KB per operation. */
-const REGISTER_ROWS_PER_OP = 2_000;
-
-/** The import in progress per database (the renderer polls registers.importProgress). */
-const progress = new WeakMap<Db, { register: RegisterKind; done: number; total: number } | null>();
-export function importProgress(app: AppContext) {
-  return progress.get(app.db) ?? null;
-}
-
-export async function importCsv(
-  app: AppContext,
-  staff: StaffRow,
-  a: { register: RegisterKind; fileName: string; text: string },
-  onProgress?: (done: number, total: number) => void,
-) {
-  if (!(REGISTERS as readonly string[]).includes(a.register)) throw new ApiError('validation', 'unknown register', {}, ['register']);
-  const parsed = Papa.parse<string[]>(a.text.replace(/^\uFEFF/, ''), { skipEmptyLines: false });
-  const rows = parsed.data;
-  const header = (rows[0] ?? []).map((c) => c.trim().toLowerCase());
-  const col = (n: string) => header.indexOf(n);
-  if (col('iin') < 0 || col('from_date') < 0) {
-    throw new ApiError(
-      'validation',
-      'the header must have the columns iin,from_date[,removed_on]',
-      { expected: 'iin,from_date,removed_on' },
-      ['text'],
-    );
-  }
-  const good: RegisterRow[] = [];
-  const rejectedRows: Array<{ line: number; reason: string; raw: string }> = [];
-  const seen = new Set<string>();
-  let total = 0;
-  for (let i = 1; i < rows.length; i++) {
-    const cells = rows[i]!;
-    if (cells.length === 1 && cells[0]!.trim() === '') continue;
-    total++;
-    const line = i + 1;
-    const raw = cells.join(',').slice(0, 200);
-    const reject = (reason: string) => rejectedRows.push({ line, reason, raw });
-    const iin = parseIin(cells[col('iin')] ?? '');
-    if (!iin.valid) {
-      reject(`invalid IIN (${iin.reason})`);
-      continue;
-    }
-    const from = date(cells[col('from_date')]);
-    if (!from) {
-      reject('from_date is not a date (YYYY-MM-DD or DD.MM.YYYY)');
-      continue;
-    }
-    const removedRaw = col('removed_on') >= 0 ? (cells[col('removed_on')] ?? '').trim() : '';
-    const removed = removedRaw === '' ? null : date(removedRaw);
-    if (removedRaw !== '' && !removed) {
-      reject('removed_on is not a date');
-      continue;
-    }
-    if (removed && removed < from) {
-      reject('removed_on is before from_date');
-      continue;
-    }
-    if (seen.has(iin.iin)) {
-      reject('the same IIN appears earlier in the file');
-      continue;
-    }
-    seen.add(iin.iin);
-    good.push({ iin: iin.iin, fromDate: from, removedOn: removed });
-  }
-  const now = app.clock();
-  const batch = 20_000;
-  progress.set(app.db, { register: a.register, done: 0, total: good.length });
-  try {
-    for (let i = 0; i < good.length; i += batch) {
-      app.db
-        .transaction(() => {
-          const chunk = good.slice(i, i + batch);
-          applyRegisterRows(app.db, a.register, chunk, `csv:${a.fileName}`, now);
-          // The same rows for the clinic's other desks that check the registers (issue 13), in operations small
-          // enough for one push each; they land with the rows or not at all.
-          for (let j = 0; j < chunk.length; j += REGISTER_ROWS_PER_OP)
-            enqueueOutbox(
-              app.db,
-              {
-                kind: 'register.rows',
-                entity: 'register',
-                entityId: a.register,
-                payload: { register: a.register, rows: chunk.slice(j, j + REGISTER_ROWS_PER_OP) },
-              },
-              now,
-            );
-        })
-        .immediate();
-      const done = Math.min(good.length, i + batch);
-      progress.set(app.db, { register: a.register, done, total: good.length });
-      onProgress?.(done, good.length);
-      await new Promise((r) => setImmediate(r));
-    }
-  } finally {
-    progress.set(app.db, null);
-  }
-  app.db
-    .transaction(() => {
-      insertRegisterImport(app.db, {
-        register: a.register,
-        file_name: a.fileName,
-        imported_at: now.toISOString(),
-        imported_by: staff.id,
-        total,
-        accepted: good.length,
-        rejected: rejectedRows.length,
-      });
-      appendAudit(
-        app.db,
-        actorOf(staff),
-        {
-          action: 'register.imported',
-          entity: 'register',
-          entityId: a.register,
-          details: { file: a.fileName, total, accepted: good.length, rejected: rejectedRows.length },
-        },
-        now,
-      );
-    })
-    .immediate();
-  const rejectedCsv = toCsv(
-    rejectedRows.map((r) => [r.line, r.reason, r.raw]),
-    { header: ['line', 'reason', 'row'], quoteColumns: [false, true, true] },
-  );
-  return {
-    register: a.register,
-    total,
-    accepted: good.length,
-    rejected: rejectedRows.length,
-    rejectedRows: rejectedRows.slice(0, 1000),
-    rejectedCsv,
-  };
 }

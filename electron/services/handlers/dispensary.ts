@@ -8,13 +8,14 @@ import type { StaffRow } from '../../../db/staff';
 import * as certificates from '../dispensary/certificates';
 import * as hiv from '../dispensary/hiv';
 import * as registers from '../dispensary/registers';
+import * as registerImport from '../dispensary/register-import';
 import { me, type CallContext, type SliceHandlers } from './context';
 
 export const dispensaryHandlers: SliceHandlers<typeof dispensaryApi> = {
   'registers.check': (ctx, a) => registers.check(ctx.app, me(ctx), a),
   'registers.lookup': (ctx, a) => registers.lookup(ctx.app, me(ctx), a),
-  'registers.import': (ctx, a) => registers.importCsv(ctx.app, me(ctx), a),
-  'registers.importProgress': (ctx) => registers.importProgress(ctx.app),
+  'registers.import': (ctx, a) => registerImport.importCsv(ctx.app, me(ctx), a),
+  'registers.importProgress': (ctx) => registerImport.importProgress(ctx.app),
   'certificates.sign': (ctx, a) => certificates.sign(ctx.app, me(ctx), a),
   'certificates.pdf': (ctx, a) => certificates.pdf(ctx.app, me(ctx), a),
   'certificates.journal': (ctx, a) => certificates.journal(ctx.app, me(ctx), a),
