@@ -208,12 +208,13 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
         // OR FAIL: the same transfer into the empty table, but without a statement journal, which would first copy
         // out every page of the old register the copy reuses (1.8 s against 2.4 s at 2,000,000 people). A failure
         // still throws and rolls the whole swap back.
-        db.exec(`INSERT OR FAIL INTO main.person SELECT * FROM ${SCHEMA}.person`);
+        // Its count of rows is the register's size (a count(*) inside the lock took 12–50 ms at 2,000,000).
+        const registerSize = db.prepare(`INSERT OR FAIL INTO main.person SELECT * FROM ${SCHEMA}.person`).run().changes;
         for (const t of referencing) {
           const broken = db.pragma(`foreign_key_check(${t})`) as unknown[];
           if (broken.length) throw new Error(`the new register lacks ${broken.length} people that ${t} points at`);
         }
-        return { registerSize: (db.prepare('SELECT count(*) FROM main.person').pluck().get() as number) ?? 0, duplicates };
+        return { registerSize, duplicates };
       })
       .immediate();
   } finally {
