@@ -13,9 +13,9 @@
  *    once at the end (sorted builds) — without locking the workstation's database.
  * 3. One short transaction swaps it in: the old table dropped (its pages zeroed), the built one copied in whole
  *    (pages appended, no sort, no index build). Either it commits or the old register stays. The desk reads the old
- *    register through
- *    WAL until then; a desk write waits only for this copy and its commit (about 2.5 s at 2,000,000 people in a
- *    database with 16 KiB pages, db/connection.ts; 3–5 s in one an earlier version created with 4 KiB pages).
+ *    register through WAL until then; a desk write waits only for this transaction (about 2.7 s at 2,000,000 people
+ *    into an empty register in a database with 16 KiB pages, db/connection.ts; 3.7–4.6 s when an old register of
+ *    that size is dropped in it; 3–5 s for an empty one in a database an earlier version created with 4 KiB pages).
  *    Had the desk changed a person during the build, the transaction merges again from the staged rows instead
  *    (swapIn: longer, but nothing the desk wrote is lost).
  * 4. The import answers once the swap has committed (the new register is durable in the WAL). The worker then
@@ -206,8 +206,8 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
         db.exec(table);
         for (const sql of indexes) db.exec(sql);
         // OR FAIL: the same transfer into the empty table, but without a statement journal, which would first copy
-        // out every page of the old register the copy reuses (1.8 s against 2.4 s at 2,000,000 people). A failure
-        // still throws and rolls the whole swap back.
+        // out every page of the old register the copy reuses (1.5–1.8 s against 2.0–2.9 s at 2,000,000 people). A
+        // failure still throws and rolls the whole swap back.
         // Its count of rows is the register's size (a count(*) inside the lock took 12–50 ms at 2,000,000).
         const registerSize = db.prepare(`INSERT OR FAIL INTO main.person SELECT * FROM ${SCHEMA}.person`).run().changes;
         for (const t of referencing) {
@@ -228,7 +228,7 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
  * Drops the old register inside the swap's transaction. Its pages are zeroed as they are freed (the connection's
  * secure_delete), so first emptied by a DELETE without a WHERE, which SQLite runs as a clear of each b-tree without
  * a statement journal: DROP TABLE keeps one, and so wrote every page of the register to a temporary file before
- * zeroing it (900 MB at 2,000,000 people, 2–6 s of the write lock). The DROP then frees only the root pages.
+ * zeroing it (900 MB at 2,000,000 people, 2–7 s of the write lock). The DROP then frees only the root pages.
  * Foreign keys are off here (no trigger is on person), so the DELETE is never the row-by-row kind.
  */
 function dropRegister(db: Db): void {
@@ -239,9 +239,9 @@ function dropRegister(db: Db): void {
 /**
  * Fills the new register `target` (empty, with the person table's definition): the staged rows in IIN order, the
  * first line of the file winning where an IIN comes again, then the address and phone on record where the file has
- * none, then the people already there that the file lacks. Repeated IINs are found here, by the sort the register needs anyway, rather than by a set of every IIN on the
- * worker thread (a seventh of its time at 2,000,000 rows); they are listed (line order, at most `listDuplicates`)
- * only when there are some.
+ * none, then the people already there that the file lacks. Repeated IINs are found here, by the sort the register
+ * needs anyway, rather than by a set of every IIN on the worker thread (a seventh of its time at 2,000,000 rows);
+ * they are listed (line order, at most `listDuplicates`) only when there are some.
  */
 function fillRegister(
   db: Db,
