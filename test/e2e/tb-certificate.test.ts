@@ -116,13 +116,17 @@ describe('the TB dispensary certificate: operator → cashier → phthisiatricia
     await page.locator('[data-test="import-start"]').click();
     await expect.poll(() => page.locator('[data-test="import-report"]').textContent()).toContain('3');
     expect(await page.locator('[data-test="import-report"]').textContent()).toMatch(/қабылданды: 2.*қабылданбады: 1/);
-    expect(await page.locator('[data-test="rejected-rows"] tr[data-line="3"]').textContent()).toContain('invalid IIN');
+    // The reason in the screen's language (Kazakh), never an English sentence.
+    expect(await page.locator('[data-test="rejected-rows"] tr[data-line="3"]').textContent()).toContain(
+      'ЖСН жарамсыз: ЖСН 12 саннан тұрмайды',
+    );
     // The rejected rows as a file, named after the register, with a byte-order mark so Excel reads the UTF-8.
     const [rejected] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="download-rejected"]').click()]);
     expect(rejected.suggestedFilename()).toBe('rejected-tb.csv');
     const rejectedCsv = fs.readFileSync((await rejected.path())!, 'utf8');
-    expect(rejectedCsv.startsWith('\uFEFFline,reason,row')).toBe(true);
-    expect(rejectedCsv).toContain('\n3,"invalid IIN (length)","123,2020-01-01,"\n');
+    // In the administrator's language: the demo administrator works in Kazakh.
+    expect(rejectedCsv.startsWith('\uFEFFЖол,Себебі,Жолдың мазмұны')).toBe(true);
+    expect(rejectedCsv).toContain('\n3,"ЖСН жарамсыз: ЖСН 12 саннан тұрмайды","123,2020-01-01,"\n');
     await screenshot(page, 'e2e-tb-2-register-import');
     await logOut(page);
 
