@@ -6,7 +6,6 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { positionOfLabel } from '../common/positions';
-import { makeIin } from '../common/iin';
 import { closeApp, openApp, type AppContext } from '../electron/services/app';
 import { adoptLapsedActs, DEMO_ACCOUNTS, seedDemoData } from '../electron/services/demo-data';
 import { silentLogger } from '../electron/services/log';
@@ -20,6 +19,7 @@ import { hashOf } from '../electron/services/dispensary/certificates';
 import { signDocument } from '../electron/services/signing-desk';
 import { resetWorkflowCaches } from '../electron/services/workflow/context';
 import { start } from '../electron/services/workflow/requests';
+import { distinctIins } from '../test/helpers/iins';
 import { createTestPki } from '../test/helpers/pki';
 import { createSoftHsm } from '../test/helpers/softhsm';
 import { figure, median, percentile, type BenchContext, type BenchFigure } from './types';
@@ -42,7 +42,7 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
     app.db.transaction(() => applyRegisterRows(app.db, 'tb', batch, 'bench', at)).immediate();
     batch.length = 0;
   };
-  for (const [i, iin] of iinsOf(n).entries()) {
+  for (const [i, iin] of distinctIins(n).entries()) {
     batch.push({ iin, fromDate: '2015-01-01', removedOn: i % 10 === 0 ? '2020-01-01' : null });
     if (i % 997 === 0) iins.push(iin);
     if (batch.length >= 50_000) flush();
@@ -63,7 +63,9 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
     note: `register check by IIN over 1,000,000 records, recorded and audited; ${samples.length} checks; median ${median(samples).toFixed(3)} ms`,
   });
 
-  const imported = ctx.wants('dispensary.register_import') ? await registerImport(ctx, app, iinsOf(ctx.quick ? 100_000 : 1_000_000)) : [];
+  const imported = ctx.wants('dispensary.register_import')
+    ? await registerImport(ctx, app, distinctIins(ctx.quick ? 100_000 : 1_000_000))
+    : [];
 
   ctx.log('certificate with two signatures on SoftHSM2');
   const pki = createTestPki();
@@ -143,17 +145,6 @@ export default async function dispensary(ctx: BenchContext): Promise<BenchFigure
     closeApp(app);
   }
   return [check, ...imported, ...pdfFigures];
-}
-
-/** `n` distinct valid IINs, spread over 80 years of birth dates. */
-function iinsOf(n: number): string[] {
-  return Array.from({ length: n }, (_, i) =>
-    makeIin(
-      `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
-      i % 2 ? 'M' : 'F',
-      1 + (Math.floor(i / 336) % 9999),
-    ),
-  );
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
- * Why a row of a dispensary register's CSV import (electron/services/dispensary/registers.ts) was rejected: a code
- * with its parameters, never an English sentence, so the Registers screen and the rejected-rows file say it in the
- * reader's language. The IIN's faults and the repeat are worded as in the population register's import
- * (common/population-rejections.ts); the dates name the file's columns as the screen does.
+ * Why a row of a dispensary register's CSV import (electron/services/dispensary/register-import.ts) was rejected: a
+ * code with its parameters, never an English sentence, so the Registers screen and the rejected-rows file say it in
+ * the reader's language. The IIN's faults and the repeat are worded as in the population register's import
+ * (common/population-rejections.ts).
  */
 import type { IinInvalidReason } from './iin';
 import { rejectionText } from './population-rejections';

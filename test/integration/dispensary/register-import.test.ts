@@ -5,11 +5,11 @@
  * in the reader's language, never in English on a Kazakh or Russian desk.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeIin } from '../../../common/iin';
 import { registerRejectionText } from '../../../common/register-rejections';
 import { lookupRegister } from '../../../db/dispensary';
 import { listOutbox } from '../../../db/outbox';
 import { createTestWorkstation, type TestWorkstation } from '../../helpers/app';
+import { distinctIins } from '../../helpers/iins';
 
 let ws: TestWorkstation | null = null;
 afterEach(() => {
@@ -17,21 +17,11 @@ afterEach(() => {
   ws = null;
 });
 
-/** `n` distinct valid IINs. */
-const iins = (n: number) =>
-  Array.from({ length: n }, (_, i) =>
-    makeIin(
-      `${1940 + (i % 80)}-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (Math.floor(i / 12) % 28)).padStart(2, '0')}`,
-      i % 2 ? 'M' : 'F',
-      1 + Math.floor(i / 336),
-    ),
-  );
-
 describe('a dispensary register’s CSV import', () => {
   it('reads and writes a large file in slices: the desk answers meanwhile, every row lands once with its operations', async () => {
     ws = createTestWorkstation({ population: 0 });
     const admin = await ws.as('admin');
-    const people = iins(60_000);
+    const people = distinctIins(60_000);
     const text = ['iin,from_date,removed_on', ...people.map((iin, i) => `${iin},2015-01-01,${i % 10 === 0 ? '2020-01-01' : ''}`)].join(
       '\n',
     );
@@ -68,7 +58,7 @@ describe('a dispensary register’s CSV import', () => {
   it('gives each rejected row by code with its line, worded in kk and ru on the screen and in the staff’s language in the file', async () => {
     ws = createTestWorkstation({ population: 0 });
     const admin = await ws.as('admin');
-    const [quoted, ...people] = iins(20_001);
+    const [quoted, ...people] = distinctIins(20_001);
     const lines = ['iin,from_date,removed_on', ...people.map((iin) => `${iin},01.02.2015,`)];
     // Faults past the first pieces of the file, so their lines are counted across pieces.
     lines[12_000] = `${people[11_999]!.slice(0, 11)}${(Number(people[11_999]!.at(-1)) + 1) % 10},2015-01-01,`; // a wrong check digit (line 12,001)
@@ -104,7 +94,11 @@ describe('a dispensary register’s CSV import', () => {
   it('refuses a file without the columns, naming the file, and writes nothing', async () => {
     ws = createTestWorkstation({ population: 0 });
     const admin = await ws.as('admin');
-    const r = await admin.raw('registers.import', { register: 'tb', fileName: 'x.csv', text: `iin;date\n${iins(1)[0]};2015-01-01\n` });
+    const r = await admin.raw('registers.import', {
+      register: 'tb',
+      fileName: 'x.csv',
+      text: `iin;date\n${distinctIins(1)[0]};2015-01-01\n`,
+    });
     expect(r).toMatchObject({ ok: false, error: { code: 'validation', fields: ['text'] } });
     expect(ws.app.db.prepare('SELECT count(*) FROM register_entry').pluck().get()).toBe(0);
   });
