@@ -74,7 +74,11 @@ let parsed: { regular: FontkitFont; bold: FontkitFont } | null = null;
 export function sharedFonts(): { regular: FontkitFont; bold: FontkitFont } {
   const f = fontFiles();
   const { fontkit } = loaded();
-  const prepare = (data: Buffer) => rememberLayouts(shareableGlyphs(fontkit.create(data)));
+  const prepare = (data: Buffer) => {
+    const font = shareableGlyphs(fontkit.create(data));
+    shapedWords.set(font, new Map());
+    return font;
+  };
   parsed ??= { regular: prepare(f.regular), bold: prepare(f.bold) };
   return parsed;
 }
@@ -122,30 +126,41 @@ export interface PdfOptions {
 /** Words whose shaping is remembered across documents, per font; past this the memory starts again. */
 const LAYOUTS_KEPT = 20_000;
 
+/** The part of pdfkit's embedded font (one object per font and document) that shapes words. */
+interface PdfkitFont {
+  font: FontkitFont;
+  layoutCached(text: string): unknown;
+  layoutRun(text: string): unknown;
+}
+
+/** Each parsed font's shaped words, shared by every document. */
+const shapedWords = new WeakMap<FontkitFont, Map<string, unknown>>();
+let shapingShared = false;
+
 /**
- * Shaping a word (fontkit's layout: substitutions, positioning) was a quarter of a talon's time, for the same
- * labels, headers and names on every document. pdfkit remembers it per document only; this remembers it per font
- * and hands out a copy, since pdfkit scales the positions it gets in place.
+ * Shaping a word (fontkit's layout: substitutions, positioning, then pdfkit's scaling to its units) was a quarter
+ * of a talon's time, for the same labels, headers and names on every document. pdfkit remembers a word's shaped
+ * run per document (layoutCached) and treats it as read-only: it hands the same run out for every use of the word.
+ * Its embedded-font class is given one memory per parsed font instead, for all documents, so a talon shapes only
+ * the words no document had before. Done once, on the class of the first document's font.
  */
-function rememberLayouts(font: FontkitFont): FontkitFont {
-  const layout = font.layout.bind(font);
-  let kept = new Map<string, FontkitRun>();
-  const copy = (run: FontkitRun): FontkitRun =>
-    Object.assign(Object.create(Object.getPrototypeOf(run) as object) as FontkitRun, run, {
-      glyphs: run.glyphs.slice(),
-      positions: run.positions.map((p) => Object.assign(Object.create(Object.getPrototypeOf(p) as object) as object, p)),
-    });
-  font.layout = (text, features) => {
-    if (features !== undefined) return layout(text, features);
-    let run = kept.get(text);
-    if (!run) {
-      if (kept.size >= LAYOUTS_KEPT) kept = new Map();
-      run = layout(text);
-      kept.set(text, run);
+function shareShapedWords(font: PdfkitFont): void {
+  if (shapingShared) return;
+  const proto = Object.getPrototypeOf(font) as PdfkitFont;
+  if (typeof proto.layoutCached !== 'function' || typeof proto.layoutRun !== 'function') return;
+  shapingShared = true;
+  const perDocument = proto.layoutCached;
+  proto.layoutCached = function (this: PdfkitFont, text: string) {
+    let words = shapedWords.get(this.font);
+    if (!words) return perDocument.call(this, text);
+    let run = words.get(text);
+    if (run === undefined) {
+      run = this.layoutRun(text);
+      if (words.size >= LAYOUTS_KEPT) shapedWords.set(this.font, (words = new Map()));
+      words.set(text, run);
     }
-    return copy(run);
+    return run;
   };
-  return font;
 }
 
 /** Builds a PDF in memory. `draw` may be async. */
@@ -170,6 +185,7 @@ export async function renderPdf(
   doc.registerFont(FONT, f.regular as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont(BOLD, f.bold as unknown as PDFKit.Mixins.PDFFontSource);
   doc.font(FONT);
+  shareShapedWords((doc as unknown as { _font: PdfkitFont })._font);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise<void>((resolve, reject) => {
@@ -235,12 +251,20 @@ export function footer(doc: PdfDoc, text: string, pageLabel: string): void {
   doc.page.margins.bottom = bottom;
 }
 
+/** The characters QR's alphanumeric mode holds. */
+const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
+
 /**
  * Draws a QR code as vector squares at (x, y), `size` points wide: sharper on any printer than an image, and it
  * spares encoding a PNG only for pdfkit to decode it again (most of a talon's time otherwise).
  */
 export function drawQr(doc: PdfDoc, text: string, x: number, y: number, size: number): void {
-  const qr = loaded().QRCode.create(text, { errorCorrectionLevel: 'M' });
+  // A text with a character only byte mode holds (the verification URLs' lower case) is one byte-mode segment:
+  // qrcode's own choice of modes searches every way to split the text (a shortest path over a graph of segments),
+  // half the code's cost and a tenth of what a talon allocated, for the same symbol size on our URLs. A short
+  // upper-case code (the HIV sample's label) keeps the search: there it saves a symbol size on a 15 mm label.
+  const segments = QR_ALPHANUMERIC.test(text) ? text : [{ data: Buffer.from(text), mode: 'byte' as const }];
+  const qr = loaded().QRCode.create(segments, { errorCorrectionLevel: 'M' });
   doc.save();
   doc.rect(x, y, size, size).fill('#ffffff');
   doc.addContent(qrPath(qr.modules, x, y, size));

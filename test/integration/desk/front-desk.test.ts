@@ -7,14 +7,16 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupCode } from '../../../common/verification';
+import { groupCode, verificationUrl } from '../../../common/verification';
 import { getVerification } from '../../../db/verifications';
 import { makeIin } from '../../../common/iin';
 import { upsertPerson } from '../../../db/people';
 import { listOutbox } from '../../../db/outbox';
+import { getEnrollment } from '../../../db/sync';
 import { PROJECT_ROOT } from '../../../electron/services/paths';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
 import { errorCode } from '../../helpers/api-errors';
+import { readQrCodes } from '../../helpers/qr-reader';
 
 // Tuesday 10 March 2026, 09:00 in Astana (UTC+5). Monday 9 March is the day off moved from 8 March (a Sunday).
 let now = new Date('2026-03-10T04:00:00Z');
@@ -450,6 +452,11 @@ describe('attachment', () => {
       '№2 қалалық емхана',
     ])
       expect(text, s).toContain(s);
+    // Each half's QR code, read from the printed page as a phone would, leads to the talon's page.
+    const record = getVerification(ws.app.db, t.talonNumber)!;
+    const url = verificationUrl(getEnrollment(ws.app.db)?.serverUrl ?? null, t.talonNumber, record.code);
+    const halves = [0, 0.5].map((top) => ({ left: 0.5, top, width: 0.5, height: 0.5 }));
+    expect(readQrCodes(Buffer.from(pdf.base64, 'base64'), halves)).toEqual([url, url]);
   });
 });
 

@@ -8,13 +8,14 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupCode } from '../../../common/verification';
+import { groupCode, verificationUrl } from '../../../common/verification';
 import { getVerification } from '../../../db/verifications';
 import { makeIin } from '../../../common/iin';
 import { listAudit, verifyAudit } from '../../../db/audit';
 import { getOrganization, saveOrganization } from '../../../db/organization';
 import { stepJournalOfRequest } from '../../../db/step-journal';
 import { listOutbox } from '../../../db/outbox';
+import { getEnrollment } from '../../../db/sync';
 import { upsertPerson } from '../../../db/people';
 import { closeApp, openApp } from '../../../electron/services/app';
 import { DEMO_ACCOUNTS, seedDemoData } from '../../../electron/services/demo-data';
@@ -24,6 +25,7 @@ import { verifyDetached } from '../../../pki';
 import { resetWorkflowCaches } from '../../../electron/services/workflow/context';
 import { adoptRegionActs, caller, TEST_PASSWORD, tempDir, type Caller } from '../../helpers/app';
 import { refusal } from '../../helpers/api-errors';
+import { readQrCodes } from '../../helpers/qr-reader';
 import { setUpPhysicianToken, TOKEN_LABEL, TOKEN_PIN, type DeskPki } from '../../helpers/signing-desk';
 import type { AppContext } from '../../../electron/services/app';
 import { localDate, workingDayClock } from '../../helpers/clock';
@@ -288,6 +290,11 @@ describe('TB certificate', () => {
     for (const t of ['Фтизиатр-дәрігер: Бауыржан Қайратұлы Есенов', 'Қолы', 'Жеке мөрі', 'М.О.', 'Динара Маратқызы Қасымова'])
       expect(t3).toContain(t);
     expect(t3).not.toMatch(/physician|phthisiatrician|operator\)/);
+    // The certificate's QR code, read from the printed page, leads to its page on the central server.
+    const mark3 = getVerification(app.db, c3.number)!;
+    expect(readQrCodes(Buffer.from(kk3, 'base64'))).toEqual([
+      verificationUrl(getEnrollment(app.db)?.serverUrl ?? null, c3.number, mark3.code),
+    ]);
     const f3 = path.join(dir, 'tb-kk.pdf');
     fs.writeFileSync(f3, Buffer.from(kk3, 'base64'));
     execFileSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', f3, path.join(process.env.TIRKEU_PNG_DIR ?? dir, 'tb-kk')]);
@@ -377,6 +384,10 @@ describe('HIV examination', () => {
       const label = await nurse.call('hiv.label', { requestId: r.id });
       const code = r.anonymousCode ?? r.number;
       expect(pdfText(label.base64)).toContain(code);
+      // The label's QR code, read from the printed label (15 mm on 58 × 40 mm), holds the code and the sample number.
+      expect(readQrCodes(Buffer.from(label.base64, 'base64'), undefined, 1, 300)).toEqual([
+        `${code};${label.fileName.replace(/\.pdf$/, '')}`,
+      ]);
       r = await nurse.call('requests.completeStep', { requestId: r.id, stepId: 'blood-draw' });
       return { r, code };
     };
