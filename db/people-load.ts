@@ -11,7 +11,9 @@
  *    in IIN order so the table and its IIN index grow by appending, the first line winning where the file repeats
  *    an IIN (the repeats are found by this sort, not by a set of every IIN while reading), the name indexes built
  *    once at the end (sorted builds) — without locking the workstation's database.
- * 3. One short transaction swaps it in: the old table dropped (its pages zeroed), the built one copied in whole
+ * 3. A register imported again is compared with the one in place, and where few people changed (the monthly
+ *    case), one short transaction writes only the changed and the new rows (applyChanges). Otherwise,
+ *    one short transaction swaps it in: the old table dropped (its pages zeroed), the built one copied in whole
  *    (pages appended, no sort, no index build). Either it commits or the old register stays. The desk reads the old
  *    register through WAL until then; a desk write waits only for this transaction (about 2.7 s at 2,000,000 people
  *    into an empty register in a database with 16 KiB pages, db/connection.ts; 3.7–4.6 s when an old register of
@@ -190,7 +192,17 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
   try {
     goOn();
     db.exec(built);
-    const duplicates = fillRegister(db, `${SCHEMA}.person`, build);
+    const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
+    const duplicates = fillRegister(db, `${SCHEMA}.person`, build, hadPeople);
+    goOn();
+    if (hadPeople) {
+      const registerSize = db.prepare(`SELECT count(*) FROM ${SCHEMA}.person`).pluck().get() as number;
+      if (stageChanges(db) <= CHANGES_APPLIED_AT_MOST * registerSize) {
+        goOn();
+        beforeSwap();
+        return applyChanges(db, before, { registerSize, duplicates });
+      }
+    }
     for (const sql of builtIndexes) {
       goOn();
       db.exec(sql);
@@ -225,6 +237,80 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
 }
 
 /**
+ * A register imported again (the monthly case) differs from the one in place in a few rows: the people born or
+ * moved in, the addresses and names that changed. Those rows alone are written under the write lock, where
+ * replacing the whole register holds it while the old one's pages are zeroed, the new one is copied in and both go
+ * through the WAL. Past this share of the people, the whole copy is the quicker swap: with 16 KiB pages of some 35
+ * people each, changes spread over the register touch most pages long before they touch most people. Measured at
+ * 2,000,000 people on the bench's machine: 1 % changed held the lock 4.0 s against the copy's 8.5 s, 3 % 7.6 s
+ * against 7.1 s.
+ */
+const CHANGES_APPLIED_AT_MOST = 0.02;
+
+const CHANGES = `${SCHEMA}.person_changes`;
+
+/** The person table's columns that some index holds (the IIN and the name keys), from the schema itself. */
+function indexedColumns(db: Db): Set<string> {
+  const columns = new Set<string>();
+  for (const { name } of db.pragma('main.index_list(person)') as Array<{ name: string }>)
+    for (const c of db.pragma(`main.index_info("${name}")`) as Array<{ name: string }>) columns.add(c.name);
+  return columns;
+}
+
+const ALL_COLUMNS = [...PACKED_COLUMNS, 'source', 'updated_at'];
+
+/**
+ * The built register's rows that are new or differ from the person table in anything but the update stamp, staged
+ * in IIN order (both tables read in IIN order, without the write lock: readers see the register as committed);
+ * returns how many. The built register keeps every person already there, so no row is missing from it. Each
+ * staged row notes whether its indexed columns (the name keys) are as before: most changes are an address, and
+ * writing those leaves the name indexes alone.
+ */
+function stageChanges(db: Db): number {
+  const compared = ALL_COLUMNS.filter((c) => c !== 'iin' && c !== 'updated_at');
+  const keys = [...indexedColumns(db)].filter((c) => c !== 'iin');
+  const row = (t: string, cols: string[]) => `(${cols.map((c) => `${t}.${c}`).join(', ')})`;
+  db.exec(`DROP TABLE IF EXISTS ${CHANGES}`);
+  db.exec(
+    `CREATE TABLE ${CHANGES} AS SELECT n.*, (p.iin IS NOT NULL AND ${row('n', keys)} IS ${row('p', keys)}) AS keys_kept
+     FROM ${SCHEMA}.person AS n LEFT JOIN main.person AS p ON p.iin = n.iin
+     WHERE p.iin IS NULL OR ${row('n', compared)} IS NOT ${row('p', compared)} ORDER BY n.iin`,
+  );
+  return db.prepare(`SELECT count(*) FROM ${CHANGES}`).pluck().get() as number;
+}
+
+/**
+ * The swap of a register imported again: the staged changes written into the person table in one short
+ * transaction, in IIN order, unless the desk changed a person since they were found (null: the caller merges again
+ * under the lock, as for a whole copy). A person whose name keys are as before has only the columns no index holds
+ * written, so the name indexes, in name order and not in IIN order, are touched only for the renamed and the new
+ * (every column in one upsert, 60,000 changes at 2,000,000 people took 8.3 s; written so, 6.4 s). Nobody leaves the
+ * register, so every row pointing at a person still does; an old address or name a change overwrites is zeroed by
+ * the connection's secure_delete like any update's.
+ */
+function applyChanges(db: Db, before: string, result: RegisterSwapped): RegisterSwapped | null {
+  const indexed = indexedColumns(db);
+  const cols = ALL_COLUMNS.join(', ');
+  const plain = ALL_COLUMNS.filter((c) => !indexed.has(c));
+  const setAll = ALL_COLUMNS.filter((c) => c !== 'iin').map((c) => `${c} = excluded.${c}`);
+  const update = db.prepare(
+    `UPDATE main.person SET ${plain.map((c) => `${c} = c.${c}`).join(', ')} FROM ${CHANGES} AS c WHERE c.keys_kept AND main.person.iin = c.iin`,
+  );
+  const upsert = db.prepare(
+    `INSERT INTO main.person (${cols}) SELECT ${cols} FROM ${CHANGES} WHERE NOT keys_kept ORDER BY rowid
+     ON CONFLICT (iin) DO UPDATE SET ${setAll.join(', ')}`,
+  );
+  return db
+    .transaction(() => {
+      if (personFingerprint(db) !== before) return null;
+      update.run();
+      upsert.run();
+      return result;
+    })
+    .immediate();
+}
+
+/**
  * Drops the old register inside the swap's transaction. Its pages are zeroed as they are freed (the connection's
  * secure_delete), so first emptied by a DELETE without a WHERE, which SQLite runs as a clear of each b-tree without
  * a statement journal: DROP TABLE keeps one, and so wrote every page of the register to a temporary file before
@@ -247,10 +333,10 @@ function fillRegister(
   db: Db,
   target: string,
   { at, staged, listDuplicates, parts, lineOffset }: StagedBuild,
+  hadPeople: boolean,
 ): RegisterSwapped['duplicates'] {
   const load = stagedRows(parts, lineOffset);
   const cols = `${COLUMNS}, source, updated_at`;
-  const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
   // (`WHERE true`: SQLite's grammar wants a WHERE before an upsert's ON CONFLICT after a SELECT.)
   // Only a repeated IIN is passed over (ON CONFLICT on the key, not OR IGNORE, which would also drop a row that broke
   // a NOT NULL or CHECK constraint and count it as a repeat): anything else still fails the import.
@@ -299,7 +385,7 @@ function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
     return db
       .transaction((): RegisterSwapped => {
         db.exec(created);
-        const duplicates = fillRegister(db, 'main.person_new', build);
+        const duplicates = fillRegister(db, 'main.person_new', build, !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get());
         dropRegister(db);
         db.exec('ALTER TABLE main.person_new RENAME TO person');
         for (const sql of indexes) db.exec(sql);

@@ -136,6 +136,99 @@ describe('the register import', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 
+  it('imports the register again by writing only what changed; the old addresses it replaced are gone from disk', async () => {
+    ws = createTestWorkstation({ population: 0 });
+    const db = ws.app.db;
+    const marker = 'ESKI-MEKENZHAI-C4D1';
+    const people = [...generatePeople(6000, 32)];
+    // One person in 120 moves, one is renamed, ten are new (IINs the generator's serial 1 never gives): 1 % changed.
+    const moves = (i: number) => i % 120 === 0;
+    const renamed = people[1]!;
+    const newcomers = Array.from({ length: 10 }, (_, k) => ({
+      ...people[k]!,
+      iin: makeIin(people[k]!.birthDate, people[k]!.sex as 'F' | 'M', 5 + k),
+      surname: 'Жаңакелді',
+    }));
+    const csv = (name: string, rows: typeof people) => {
+      const file = path.join(ws!.dir, name);
+      fs.writeFileSync(file, [CSV_HEADER, ...rows.map(personCsvLine)].join('\n') + '\n');
+      return file;
+    };
+    const onDisk = () =>
+      [db.name, `${db.name}-wal`]
+        .filter((f) => fs.existsSync(f))
+        .map((f) => fs.readFileSync(f).toString('latin1').split(marker).length - 1)
+        .reduce((a, b) => a + b, 0);
+    const first = new Date('2026-11-01T03:00:00Z');
+    const second = new Date('2026-12-01T03:00:00Z');
+    await importPopulationCsv(
+      db,
+      csv(
+        'november.csv',
+        people.map((p, i) => (moves(i) ? { ...p, address: `${marker} ${i}` } : p)),
+      ),
+      { actor: SYSTEM_ACTOR, clock: () => first },
+    );
+    await importSettled(db);
+    expect(onDisk()).toBeGreaterThanOrEqual(50);
+    const placeBefore = new Map(
+      (db.prepare('SELECT iin, rowid AS id, updated_at FROM person').all() as Array<{ iin: string; id: number; updated_at: string }>).map(
+        (r) => [r.iin, r],
+      ),
+    );
+
+    const december = [
+      ...people.map((p, i) =>
+        moves(i) ? { ...p, address: `Астана қ., Жаңа к-сі, ${i}-үй` } : p === renamed ? { ...p, surname: 'Жаңаөмірова' } : p,
+      ),
+      ...newcomers,
+    ];
+    const report = await importPopulationCsv(db, csv('december.csv', december), { actor: SYSTEM_ACTOR, clock: () => second });
+    await importSettled(db);
+
+    expect(report).toMatchObject({ imported: 6010, registerSize: 6010 });
+    expect(onDisk()).toBe(0);
+    expect(findPersonByIin(db, people[120]!.iin)).toMatchObject({ address: 'Астана қ., Жаңа к-сі, 120-үй' });
+    expect(searchPeople(db, 'Жаңаөмірова', 5).map((p) => p.iin)).toEqual([renamed.iin]);
+    expect(searchPeople(db, 'Жаңакелді', 50)).toHaveLength(10);
+    // Only the changed and the new rows were written: everyone else keeps their row and their stamp.
+    const after = db.prepare('SELECT iin, rowid AS id, updated_at FROM person').all() as Array<{
+      iin: string;
+      id: number;
+      updated_at: string;
+    }>;
+    const changed = new Set([...people.filter((_, i) => moves(i)), renamed, ...newcomers].map((p) => p.iin));
+    for (const r of after) {
+      if (changed.has(r.iin)) expect(r.updated_at, r.iin).toBe(second.toISOString());
+      else expect(r, r.iin).toEqual(placeBefore.get(r.iin));
+    }
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('keeps a person the desk adds while a register imported again is compared with the one in place', async () => {
+    ws = createTestWorkstation({ population: 0 });
+    const app = ws.app;
+    const file = writeCsv(ws.dir, 30_000, 9);
+    await importPopulationCsv(app.db, file, { actor: SYSTEM_ACTOR });
+    await importSettled(app.db);
+    const walkIn = makeIin('1969-09-09', 'M', 7777);
+    let added = false;
+    await importPopulationCsv(app.db, file, {
+      actor: SYSTEM_ACTOR,
+      onProgress: (p) => {
+        if (p.phase === 'finishing')
+          setTimeout(() => {
+            addToRegister(app, { iin: walkIn, surname: 'Қосымшаев', givenName: 'Ерлан' });
+            added = true;
+          }, 5);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(added).toBe(true);
+    expect(findPersonByIin(app.db, walkIn)?.surname).toBe('Қосымшаев');
+    expect(app.db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(30_001);
+  });
+
   it('keeps the first line of an IIN the file repeats, and lists the repeats among the other rejections in line order', async () => {
     ws = createTestWorkstation({ population: 0 });
     const db = ws.app.db;
