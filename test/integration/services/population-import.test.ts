@@ -43,6 +43,35 @@ function writeCsv(dir: string, n: number, seed: number, extra: string[] = []): s
   return file;
 }
 
+/** How often `marker` occurs in the database as it is on disk: its file and its WAL (what is not copied on yet). */
+const timesOnDisk = (db: Db, marker: string) =>
+  [db.name, `${db.name}-wal`]
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f).toString('latin1').split(marker).length - 1)
+    .reduce((a, b) => a + b, 0);
+
+/**
+ * Imports `file` while the desk adds a walk-in as soon as the finishing step begins (the main thread is free
+ * during the finish, so the desk's write goes in while the worker builds); returns the walk-in's IIN.
+ */
+async function importWhileTheDeskAdds(app: TestWorkstation['app'], file: string): Promise<string> {
+  const walkIn = makeIin('1969-09-09', 'M', 7777);
+  let added = false;
+  await importPopulationCsv(app.db, file, {
+    actor: SYSTEM_ACTOR,
+    onProgress: (p) => {
+      if (p.phase === 'finishing')
+        setTimeout(() => {
+          addToRegister(app, { iin: walkIn, surname: 'Қосымшаев', givenName: 'Ерлан' });
+          added = true;
+        }, 5);
+    },
+  });
+  await new Promise((r) => setTimeout(r, 20));
+  expect(added).toBe(true);
+  return walkIn;
+}
+
 describe('the register import', () => {
   it('swaps in the new register: the file’s people, the people it lacks, the addresses it lacks, every row checked', async () => {
     ws = createTestWorkstation({ population: 40 });
@@ -112,12 +141,7 @@ describe('the register import', () => {
       fs.writeFileSync(file, [CSV_HEADER, ...people.map((p, i) => personCsvLine({ ...p, address: address(i) }))].join('\n') + '\n');
       return file;
     };
-    /** The database as it is on disk: its file and its WAL, whatever has not been copied on yet. */
-    const onDisk = () =>
-      [db.name, `${db.name}-wal`]
-        .filter((f) => fs.existsSync(f))
-        .map((f) => fs.readFileSync(f).toString('latin1').split(marker).length - 1)
-        .reduce((a, b) => a + b, 0);
+    const onDisk = () => timesOnDisk(db, marker);
     const long = withAddress((i) => `${marker} ${i} `.padEnd(200, 'ә'));
     await importPopulationCsv(db, long, { actor: SYSTEM_ACTOR });
     await importSettled(db);
@@ -154,11 +178,7 @@ describe('the register import', () => {
       fs.writeFileSync(file, [CSV_HEADER, ...rows.map(personCsvLine)].join('\n') + '\n');
       return file;
     };
-    const onDisk = () =>
-      [db.name, `${db.name}-wal`]
-        .filter((f) => fs.existsSync(f))
-        .map((f) => fs.readFileSync(f).toString('latin1').split(marker).length - 1)
-        .reduce((a, b) => a + b, 0);
+    const onDisk = () => timesOnDisk(db, marker);
     const first = new Date('2026-11-01T03:00:00Z');
     const second = new Date('2026-12-01T03:00:00Z');
     await importPopulationCsv(
@@ -211,20 +231,7 @@ describe('the register import', () => {
     const file = writeCsv(ws.dir, 30_000, 9);
     await importPopulationCsv(app.db, file, { actor: SYSTEM_ACTOR });
     await importSettled(app.db);
-    const walkIn = makeIin('1969-09-09', 'M', 7777);
-    let added = false;
-    await importPopulationCsv(app.db, file, {
-      actor: SYSTEM_ACTOR,
-      onProgress: (p) => {
-        if (p.phase === 'finishing')
-          setTimeout(() => {
-            addToRegister(app, { iin: walkIn, surname: 'Қосымшаев', givenName: 'Ерлан' });
-            added = true;
-          }, 5);
-      },
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(added).toBe(true);
+    const walkIn = await importWhileTheDeskAdds(app, file);
     expect(findPersonByIin(app.db, walkIn)?.surname).toBe('Қосымшаев');
     expect(app.db.prepare('SELECT count(*) FROM person').pluck().get()).toBe(30_001);
   });
@@ -372,21 +379,7 @@ describe('the register import', () => {
     ws = createTestWorkstation({ population: 40 });
     const app = ws.app;
     const file = writeCsv(ws.dir, 30_000, 9);
-    const walkIn = makeIin('1969-09-09', 'M', 7777);
-    let added = false;
-    await importPopulationCsv(app.db, file, {
-      actor: SYSTEM_ACTOR,
-      onProgress: (p) => {
-        // The main thread is free during the finish: the desk's write goes in while the worker builds.
-        if (p.phase === 'finishing')
-          setTimeout(() => {
-            addToRegister(app, { iin: walkIn, surname: 'Қосымшаев', givenName: 'Ерлан' });
-            added = true;
-          }, 5);
-      },
-    });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(added).toBe(true);
+    const walkIn = await importWhileTheDeskAdds(app, file);
     // Whether the write landed during the build (the swap then merges again) or after the swap, it is kept.
     expect(findPersonByIin(app.db, walkIn)?.surname).toBe('Қосымшаев');
   });
