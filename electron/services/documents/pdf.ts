@@ -260,8 +260,8 @@ const QR_ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]*$/;
  */
 export function drawQr(doc: PdfDoc, text: string, x: number, y: number, size: number): void {
   // A text with a character only byte mode holds (the verification URLs' lower case) is one byte-mode segment:
-  // qrcode's own choice of modes searches every way to split the text (a shortest path over a graph of segments),
-  // half the code's cost and a tenth of what a talon allocated, for the same symbol size on our URLs. A short
+  // qrcode's own choice of modes searches every way to split the text (a shortest path over a graph of segments):
+  // half the code's cost, and some 150 KB of the 2 MB a talon allocated, for the same symbol size on our URLs. A short
   // upper-case code (the HIV sample's label) keeps the search: there it saves a symbol size on a 15 mm label.
   const segments = QR_ALPHANUMERIC.test(text) ? text : [{ data: Buffer.from(text), mode: 'byte' as const }];
   const qr = loaded().QRCode.create(segments, { errorCorrectionLevel: 'M' });
