@@ -78,15 +78,27 @@ export function finishPersonImport(
 
 /**
  * After a swap: the register's pages copied from the WAL into the database file without blocking the desk
- * (PASSIVE: its reads and writes go on), then the WAL file cut back to nothing if no one is using it at that moment
+ * (PASSIVE: its reads and writes go on), then the WAL file cut back to nothing once no desk read is under way
  * (it held the whole register: hundreds of megabytes on a modest disk). The main thread's connection does not
  * checkpoint meanwhile (pauseCheckpoints), so this copy never runs on its event loop.
  */
 function checkpointAfterSwap(db: Db): void {
   db.pragma('wal_checkpoint(PASSIVE)');
   db.pragma('busy_timeout = 0');
-  db.pragma('wal_checkpoint(TRUNCATE)');
+  // Cutting the WAL back fails at once while a desk read is under way (busy). Left as it was, the WAL file keeps
+  // what it held: a later, smaller transaction writes over only its start, and the old register's frames past that
+  // stayed in the file (a test found its old addresses there). The desk's reads are short: tried again until the cut
+  // is made, for at most CHECKPOINT_RETRY_MS, 20 ms apart, the desk writing in between.
+  const until = Date.now() + CHECKPOINT_RETRY_MS;
+  for (;;) {
+    const [cut] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (!cut || cut.busy === 0 || Date.now() > until) break;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+  }
 }
+
+/** How long the checkpoint after a swap keeps trying to cut the WAL back between the desk's reads. */
+const CHECKPOINT_RETRY_MS = 10_000;
 
 /** Connections whose automatic checkpoints an import has paused, with the setting before. */
 const paused = new WeakMap<Db, SettingHold<number>>();
