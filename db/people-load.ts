@@ -89,10 +89,10 @@ function checkpointAfterSwap(db: Db): void {
   // what it held: a later, smaller transaction writes over only its start, and the old register's frames past that
   // stayed in the file (a test found its old addresses there). The desk's reads are short: tried again until the cut
   // is made, for at most CHECKPOINT_RETRY_MS, 20 ms apart, the desk writing in between.
-  const until = Date.now() + CHECKPOINT_RETRY_MS;
+  const until = performance.now() + CHECKPOINT_RETRY_MS;
   for (;;) {
     const [cut] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
-    if (!cut || cut.busy === 0 || Date.now() > until) break;
+    if (!cut || cut.busy === 0 || performance.now() > until) break;
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
   }
 }
