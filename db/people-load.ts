@@ -204,15 +204,16 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
   try {
     goOn();
     db.exec(built);
-    const hadPeople = !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
+    const hadPeople = hasPeople(db);
     const duplicates = fillRegister(db, `${SCHEMA}.person`, build, hadPeople);
     goOn();
     if (hadPeople) {
       const registerSize = db.prepare(`SELECT count(*) FROM ${SCHEMA}.person`).pluck().get() as number;
-      if (stageChanges(db) <= CHANGES_APPLIED_AT_MOST * registerSize) {
+      const indexed = indexedColumns(db);
+      if (stageChanges(db, indexed) <= CHANGES_APPLIED_AT_MOST * registerSize) {
         goOn();
         beforeSwap();
-        return applyChanges(db, before, { registerSize, duplicates });
+        return applyChanges(db, indexed, before, { registerSize, duplicates });
       }
     }
     for (const sql of builtIndexes) {
@@ -269,6 +270,11 @@ function indexedColumns(db: Db): Set<string> {
   return columns;
 }
 
+/** Whether the register in place has anyone in it (a first import has nothing to compare or merge with). */
+function hasPeople(db: Db): boolean {
+  return !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
+}
+
 const ALL_COLUMNS = [...PACKED_COLUMNS, 'source', 'updated_at'];
 
 /**
@@ -278,9 +284,9 @@ const ALL_COLUMNS = [...PACKED_COLUMNS, 'source', 'updated_at'];
  * staged row notes whether its indexed columns (the name keys) are as before: most changes are an address, and
  * writing those leaves the name indexes alone.
  */
-function stageChanges(db: Db): number {
+function stageChanges(db: Db, indexed: ReadonlySet<string>): number {
   const compared = ALL_COLUMNS.filter((c) => c !== 'iin' && c !== 'updated_at');
-  const keys = [...indexedColumns(db)].filter((c) => c !== 'iin');
+  const keys = [...indexed].filter((c) => c !== 'iin');
   const row = (t: string, cols: string[]) => `(${cols.map((c) => `${t}.${c}`).join(', ')})`;
   db.exec(`DROP TABLE IF EXISTS ${CHANGES}`);
   db.exec(
@@ -300,8 +306,7 @@ function stageChanges(db: Db): number {
  * register, so every row pointing at a person still does; an old address or name a change overwrites is zeroed by
  * the connection's secure_delete like any update's.
  */
-function applyChanges(db: Db, before: string, result: RegisterSwapped): RegisterSwapped | null {
-  const indexed = indexedColumns(db);
+function applyChanges(db: Db, indexed: ReadonlySet<string>, before: string, result: RegisterSwapped): RegisterSwapped | null {
   const cols = ALL_COLUMNS.join(', ');
   const plain = ALL_COLUMNS.filter((c) => !indexed.has(c));
   const setAll = ALL_COLUMNS.filter((c) => c !== 'iin').map((c) => `${c} = excluded.${c}`);
@@ -397,7 +402,7 @@ function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
     return db
       .transaction((): RegisterSwapped => {
         db.exec(created);
-        const duplicates = fillRegister(db, 'main.person_new', build, !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get());
+        const duplicates = fillRegister(db, 'main.person_new', build, hasPeople(db));
         dropRegister(db);
         db.exec('ALTER TABLE main.person_new RENAME TO person');
         for (const sql of indexes) db.exec(sql);
