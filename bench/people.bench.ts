@@ -116,10 +116,11 @@ export default async function people(ctx: BenchContext): Promise<BenchFigure[]> 
   const writes = durableWrites(db, 1000, 1, true);
   const naiveWrites = durableWrites(db, 300, 5000, false);
 
-  const browser = await browserSearch(ctx, db);
+  // The slow parts only when asked for (`--only people.import` skips them): Chromium, the backup, the re-import.
+  const browser = ctx.wants('people.browser') ? await browserSearch(ctx, db) : null;
   if (browser) figures.push(browser);
-  figures.push(await backupWhileDeskWorks(ctx, db));
-  figures.push(...(await reimport(ctx, db, n, importMs)));
+  if (ctx.wants('people.backup')) figures.push(await backupWhileDeskWorks(ctx, db));
+  if (ctx.wants('people.reimport')) figures.push(...(await reimport(ctx, db, n, importMs)));
   db.close();
   figures.push(
     figure('people.durable_write.p99_ms', percentile(writes, 99), 'ms', 5, {
