@@ -1,8 +1,9 @@
 /**
  * The register import's worker threads. A large file is read in two parts at once, each by a thread of its own
- * (a small one by one thread): each reads its bytes, checks every row (IIN checksum, names, birth date and sex
- * against the IIN; IINs repeated in the file are found by the finishing step's sort), computes the search keys and
- * stores the good rows in a staging file of its own (db/person-staging.ts), telling the main thread only the
+ * (a small one by one thread): each reads its bytes — as bytes: the records are split and most of each row is
+ * staged without decoding the text (csv-records.ts, rows.ts) — checks every row (IIN checksum, names, birth date
+ * and sex against the IIN; IINs repeated in the file are found by the finishing step's sort), computes the search
+ * keys and stores the good rows in a staging file of its own (db/person-staging.ts), telling the main thread only the
  * counts, the rejected rows and the bytes read. The rows never cross to the main thread: its event loop stays the
  * desk's, and the two cores parse and store instead of one parsing while the other unpacks.
  *
@@ -15,14 +16,14 @@
  * seconds of sorting and index building at 2,000,000 rows never hold the main thread's event loop.
  */
 import fs from 'node:fs';
-import { pipeline, Transform } from 'node:stream';
+import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { finishPersonImport, ImportFinishCancelled, type RegisterBuild, type RegisterSwapped } from '../../../db/people-load';
 import type { StagedRow } from '../../../db/person-packing';
 import { openStagingWriter } from '../../../db/person-staging';
-import { csvChunkParser } from './csv-records';
+import { csvRecords, utf8Checker } from './csv-records';
 import type { Rejection } from '../../../common/population-rejections';
-import { OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RejectedRow } from './rows';
+import { fieldText, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, rowChecker, type RecordFields, type RejectedRow } from './rows';
 
 export interface ParseJob {
   file: string;
@@ -93,63 +94,36 @@ class FileFault extends Error {
   }
 }
 
-/** A stream stage that refuses bytes that are not UTF-8, naming Windows-1251 when that is what they look like. */
-function utf8Guard(): Transform {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  // Strings out (object mode): papaparse takes them as they are instead of turning Buffers back into text.
-  return new Transform({
-    readableObjectMode: true,
-    readableHighWaterMark: 2,
-    transform(chunk: Buffer, _enc, done) {
-      try {
-        done(null, decoder.decode(chunk, { stream: true }));
-      } catch {
-        const cyrillic1251 = chunk.some((b) => b >= 0xc0);
-        done(
-          new FileFault(
-            'encoding',
-            cyrillic1251
-              ? 'The file is not UTF-8: it looks like Windows-1251. Save it as "CSV UTF-8" or import with --encoding windows-1251.'
-              : 'The file is not UTF-8 text. Save it as "CSV UTF-8".',
-          ),
-        );
-      }
-    },
-    flush(done) {
-      try {
-        const rest = decoder.decode();
-        done(null, rest || undefined);
-      } catch {
-        done(new FileFault('encoding', 'The file is not UTF-8 text: it ends inside a character. Save it as "CSV UTF-8".'));
-      }
-    },
-  });
+/** The error for bytes that are not UTF-8, naming Windows-1251 when that is what they look like. */
+function notUtf8(chunk: Buffer): FileFault {
+  return new FileFault(
+    'encoding',
+    chunk.some((b) => b >= 0xc0)
+      ? 'The file is not UTF-8: it looks like Windows-1251. Save it as "CSV UTF-8" or import with --encoding windows-1251.'
+      : 'The file is not UTF-8 text. Save it as "CSV UTF-8".',
+  );
 }
 
-function cp1251Decoder(): Transform {
-  const decoder = new TextDecoder('windows-1251');
-  return new Transform({
-    readableObjectMode: true,
-    readableHighWaterMark: 2,
-    transform(chunk: Buffer, _enc, done) {
-      done(null, decoder.decode(chunk, { stream: true }));
-    },
-    flush(done) {
-      done(null, decoder.decode() || undefined);
-    },
-  });
-}
-
-/** The decoded text of the file's bytes [start, end), chunk by chunk. */
-async function* textOf(job: ParseJob, start: number, end: number): AsyncGenerator<string> {
+/**
+ * The file's bytes [start, end) as UTF-8, chunk by chunk: a UTF-8 file's own bytes, checked (and refused when they
+ * are not UTF-8); a Windows-1251 file's decoded and written as UTF-8 (the reader works on UTF-8 bytes only).
+ */
+async function* bytesOf(job: ParseJob, start: number, end: number): AsyncGenerator<{ utf8: Buffer; read: number }> {
   if (end <= start) return;
   const source = fs.createReadStream(job.file, { start, end: end - 1, highWaterMark: 1 << 20 });
-  const decoded = pipeline(source, job.encoding === 'windows-1251' ? cp1251Decoder() : utf8Guard(), () => {});
+  const cp1251 = job.encoding === 'windows-1251' ? new TextDecoder('windows-1251') : null;
+  const checked = utf8Checker(isUtf8);
   try {
-    for await (const text of decoded) yield text as string;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (cp1251) yield { utf8: Buffer.from(cp1251.decode(chunk, { stream: true }), 'utf8'), read: chunk.length };
+      else if (!checked.push(chunk)) throw notUtf8(chunk);
+      else yield { utf8: chunk, read: chunk.length };
+    }
   } catch (error) {
     throw error instanceof FileFault ? error : new FileFault('io', `The CSV could not be read: ${(error as Error).message}`);
   }
+  if (!checked.end() && !cp1251)
+    throw new FileFault('encoding', 'The file is not UTF-8 text: it ends inside a character. Save it as "CSV UTF-8".');
 }
 
 /** The header's cells as column names; a header without the required columns is refused. */
@@ -169,14 +143,19 @@ function columnsOf(cells: string[]): string[] {
   return columns;
 }
 
+/** A record's fields as text (the header). */
+const cellsOf: (...record: RecordFields) => string[] = (buf, starts, ends) => starts.map((_, i) => fieldText(buf, starts, ends, i));
+
 /** The file's first record (the second part's thread reads the header this way before its own bytes). */
 async function headerOf(job: ParseJob): Promise<string[]> {
-  const records = csvChunkParser();
-  for await (const text of textOf(job, 0, job.start)) {
-    const [first] = records.push(text);
+  const records = csvRecords();
+  let first: string[] | null = null;
+  const keep = (...record: RecordFields) => (first ??= cellsOf(...record));
+  for await (const { utf8 } of bytesOf(job, 0, job.start)) {
+    records.push(utf8, keep);
     if (first) return first;
   }
-  const [first] = records.end();
+  records.end(keep);
   if (!first) throw new FileFault('header', 'The file has no header line.');
   return first;
 }
@@ -191,7 +170,6 @@ export async function readPart(
   send: (m: ParseMessage) => void,
 ): Promise<Extract<ParseMessage, { type: 'done' }>> {
   const size = fs.statSync(job.file).size;
-  const byteLength = job.encoding === 'windows-1251' ? (t: string) => t.length : (t: string) => Buffer.byteLength(t);
   let check: ReturnType<typeof rowChecker> | null = null;
   let iinAt = -1;
   const useHeader = (cells: string[]) => {
@@ -213,38 +191,36 @@ export async function readPart(
     counts.rejectedCount++;
     if (counts.rejectedCount <= job.maxListedRejections) counts.rejected.push({ line: l, iin, ...why });
   };
-  const take = (rows: string[][]) => {
-    for (const cells of rows) {
-      if (!check) {
-        useHeader(cells);
-        continue;
-      }
-      line++;
-      if (cells.length === 1 && cells[0] === '') continue; // blank line
-      counts.read++;
-      const result = check(cells);
-      if (!Array.isArray(result)) {
-        reject(line, cells[iinAt] ?? '', result);
-        continue;
-      }
-      // An IIN repeated in the file is found when the new register is sorted (db/people-load.ts fillRegister).
-      (result as StagedRow).push(line);
-      batch.push(result);
-      if (batch.length >= job.batchSize) {
-        flush();
-        send({ type: 'progress', ...counts });
-        counts.rejected = [];
-      }
+  const take = (buf: Buffer, starts: readonly number[], ends: readonly number[]) => {
+    if (!check) {
+      useHeader(cellsOf(buf, starts, ends));
+      return;
+    }
+    line++;
+    if (starts.length === 1 && starts[0] === ends[0]) return; // blank line
+    counts.read++;
+    const result = check(buf, starts, ends);
+    if (!Array.isArray(result)) {
+      reject(line, fieldText(buf, starts, ends, iinAt), result);
+      return;
+    }
+    // An IIN repeated in the file is found when the new register is sorted (db/people-load.ts fillRegister).
+    (result as StagedRow).push(line);
+    batch.push(result);
+    if (batch.length >= job.batchSize) {
+      flush();
+      send({ type: 'progress', ...counts });
+      counts.rejected = [];
     }
   };
 
-  const records = csvChunkParser();
+  const records = csvRecords();
   let wholeFile = false;
   let [from, to] = [job.start, job.end];
   for (;;) {
-    for await (const text of textOf(job, from, to)) {
-      counts.bytes += byteLength(text);
-      take(records.push(text));
+    for await (const { utf8, read } of bytesOf(job, from, to)) {
+      counts.bytes += read;
+      records.push(utf8, take);
     }
     // The split fell inside a record (a quoted field with line breaks): this part reads on to the end.
     if (job.part === 0 && records.pending() && to < size) {
@@ -255,7 +231,7 @@ export async function readPart(
     }
     break;
   }
-  take(records.end());
+  records.end(take);
   flush();
   return { type: 'done', ...counts, lines: line, wholeFile };
 }

@@ -72,20 +72,27 @@ export function packPerson(p: Person): PackedRow {
   ];
 }
 
-/** A name part's check and keys, remembered: a register repeats the same names over and over. */
+/** A name part's check and keys, remembered, as the UTF-8 bytes the staging file takes (db/person-staging.ts). */
 interface NamePart {
   ok: boolean;
-  key: string;
-  exact: string;
+  name: Buffer;
+  key: Buffer;
+  exact: Buffer;
 }
 
 const NAME_CACHE_LIMIT = 500_000;
 
+/** A record as the CSV reader hands it over (csv-records.ts): its bytes and each field's start and end in them. */
+export type RecordFields = [buf: Buffer, starts: readonly number[], ends: readonly number[]];
+
 /**
- * The worker's row check: the same verdicts as rowToPerson (same order, same reasons), straight from the cells
- * to a packed row, with each distinct name checked and keyed once.
+ * The worker's row check: the same verdicts as rowToPerson (same order, same reasons), straight from the record's
+ * bytes to a packed row, with each distinct name checked and keyed once. The fields are trimmed as bytes, as
+ * String.prototype.trim would; the names are decoded (their check and keys need the letters), the address and
+ * phone are not: they are staged as the file's own bytes (an address of over 200 bytes is decoded to be cut at
+ * 200 characters, as rowToPerson cuts it).
  */
-export function rowChecker(columns: readonly string[]): (cells: readonly string[]) => PackedRow | Rejection {
+export function rowChecker(columns: readonly string[]): (...record: RecordFields) => PackedRow | Rejection {
   const at = (name: string) => columns.indexOf(name);
   const [iinAt, surAt, givenAt, patrAt, birthAt, sexAt, addrAt, phoneAt] = [
     'iin',
@@ -102,19 +109,43 @@ export function rowChecker(columns: readonly string[]): (cells: readonly string[
     let p = names.get(name);
     if (!p) {
       if (names.size >= NAME_CACHE_LIMIT) names.clear();
-      p = { ok: NAME_RE.test(name), key: nameKey(name), exact: exactNameKey(name) };
+      const bytes = (s: string) => Buffer.from(s, 'utf8');
+      p = { ok: NAME_RE.test(name), name: bytes(name), key: bytes(nameKey(name)), exact: bytes(exactNameKey(name)) };
       names.set(name, p);
     }
     return p;
   };
-  const cell = (cells: readonly string[], i: number) => (i >= 0 ? (cells[i] ?? '').trim() : '');
-  return (cells) => {
-    const iin = cell(cells, iinAt);
+  // The trimmed span of the last field asked for.
+  let from = 0;
+  let to = 0;
+  const span = (buf: Buffer, starts: readonly number[], ends: readonly number[], i: number): boolean => {
+    if (i < 0 || i >= starts.length) {
+      from = to = 0;
+      return false;
+    }
+    let s = starts[i]!;
+    let e = ends[i]!;
+    for (let w; s < e && (w = spaceAt(buf, s, e));) s += w;
+    for (let w; e > s && (w = spaceBefore(buf, s, e));) e -= w;
+    from = s;
+    to = e;
+    return e > s;
+  };
+  const text = (buf: Buffer, starts: readonly number[], ends: readonly number[], i: number) =>
+    span(buf, starts, ends, i) ? buf.toString('utf8', from, to) : '';
+  /** The field's bytes (a view of the record's), or its first `max` characters when it has more bytes than that. */
+  const bytes = (buf: Buffer, starts: readonly number[], ends: readonly number[], i: number, max: number): Buffer | '' => {
+    if (!span(buf, starts, ends, i)) return '';
+    if (to - from <= max) return buf.subarray(from, to);
+    return Buffer.from(buf.toString('utf8', from, to).slice(0, max), 'utf8');
+  };
+  return (buf, starts, ends) => {
+    const iin = text(buf, starts, ends, iinAt);
     const parsed = parseIin(iin);
     if (!parsed.valid) return rejected('iin-invalid', { reason: parsed.reason });
-    const surname = cell(cells, surAt);
-    const given = cell(cells, givenAt);
-    const patronymic = cell(cells, patrAt);
+    const surname = text(buf, starts, ends, surAt);
+    const given = text(buf, starts, ends, givenAt);
+    const patronymic = text(buf, starts, ends, patrAt);
     if (!surname) return rejected('surname-missing');
     const s = part(surname);
     if (!s.ok) return rejected('surname-not-letters');
@@ -123,19 +154,22 @@ export function rowChecker(columns: readonly string[]): (cells: readonly string[
     if (!g.ok) return rejected('given-name-not-letters');
     const p = patronymic ? part(patronymic) : null;
     if (p && !p.ok) return rejected('patronymic-not-letters');
-    const birth = cell(cells, birthAt);
-    if (birth && birth !== parsed.birthDate) return rejected('birth-date-mismatch', { given: birth, fromIin: parsed.birthDate });
-    const sex = cell(cells, sexAt).toUpperCase();
-    if (sex && sex !== parsed.sex) return rejected('sex-mismatch', { given: sex, fromIin: parsed.sex });
+    // The birth date and sex are compared as bytes (ASCII when right), decoded only to say what was wrong.
+    if (span(buf, starts, ends, birthAt) && !bytesAre(buf, from, to, parsed.birthDate))
+      return rejected('birth-date-mismatch', { given: buf.toString('utf8', from, to), fromIin: parsed.birthDate });
+    if (span(buf, starts, ends, sexAt) && !(to - from === 1 && (buf[from]! & ~0x20) === parsed.sex.charCodeAt(0))) {
+      const sex = buf.toString('utf8', from, to).toUpperCase();
+      if (sex !== parsed.sex) return rejected('sex-mismatch', { given: sex, fromIin: parsed.sex });
+    }
     return [
       iin,
-      surname,
-      given,
-      patronymic,
+      s.name,
+      g.name,
+      p ? p.name : '',
       parsed.birthDate,
       parsed.sex,
-      cell(cells, addrAt).slice(0, 200),
-      cell(cells, phoneAt).slice(0, 32),
+      bytes(buf, starts, ends, addrAt, 200),
+      bytes(buf, starts, ends, phoneAt, 32),
       s.key,
       g.key,
       p ? p.key : '',
@@ -144,4 +178,45 @@ export function rowChecker(columns: readonly string[]): (cells: readonly string[
       p ? p.exact : '',
     ];
   };
+}
+
+/** Whether the bytes [from, to) are the ASCII text `ascii`. */
+function bytesAre(buf: Buffer, from: number, to: number, ascii: string): boolean {
+  if (to - from !== ascii.length) return false;
+  for (let i = 0; i < ascii.length; i++) if (buf[from + i] !== ascii.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A field as written, untrimmed (the IIN of a rejected row is listed so). */
+export function fieldText(buf: Buffer, starts: readonly number[], ends: readonly number[], i: number): string {
+  return i >= 0 && i < starts.length ? buf.toString('utf8', starts[i], ends[i]) : '';
+}
+
+/**
+ * The byte length of the whitespace character String.prototype.trim would remove at `s` (0 if none): ASCII tab,
+ * line breaks and space, and in UTF-8 U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, U+FEFF.
+ */
+function spaceAt(buf: Buffer, s: number, e: number): number {
+  const a = buf[s]!;
+  if (a === 0x20 || (a >= 0x09 && a <= 0x0d)) return 1;
+  if (a < 0xc2) return 0;
+  if (a === 0xc2) return e - s >= 2 && buf[s + 1] === 0xa0 ? 2 : 0;
+  return e - s >= 3 && isSpace3(a, buf[s + 1]!, buf[s + 2]!) ? 3 : 0;
+}
+
+/** The byte length of such a whitespace character ending just before `e` (0 if none). */
+function spaceBefore(buf: Buffer, s: number, e: number): number {
+  const c = buf[e - 1]!;
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return 1;
+  if (c < 0x80) return 0;
+  if (c === 0xa0 && e - s >= 2 && buf[e - 2] === 0xc2) return 2;
+  return e - s >= 3 && isSpace3(buf[e - 3]!, buf[e - 2]!, c) ? 3 : 0;
+}
+
+function isSpace3(a: number, b: number, c: number): boolean {
+  if (a === 0xe2) {
+    if (b === 0x80) return (c >= 0x80 && c <= 0x8a) || c === 0xa8 || c === 0xa9 || c === 0xaf;
+    return b === 0x81 && c === 0x9f;
+  }
+  return (a === 0xe1 && b === 0x9a && c === 0x80) || (a === 0xe3 && b === 0x80 && c === 0x80) || (a === 0xef && b === 0xbb && c === 0xbf);
 }
