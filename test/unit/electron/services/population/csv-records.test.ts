@@ -42,6 +42,14 @@ describe('CSV records in chunks', () => {
     for (let cut = 1; cut < Buffer.byteLength(text); cut++) expect(parseInChunks(text, [cut])).toEqual(parseInChunks(text, []));
   });
 
+  it('keeps text after a closing quote in the field, and runs an unclosed quote to the end of the file', () => {
+    expect(parseInChunks('1,"ab"cd,x\n2,"a""b"c\r\n3,"open,\nto the end', [])).toEqual([
+      ['1', 'abcd', 'x'],
+      ['2', 'a"bc'],
+      ['3', 'open,\nto the end'],
+    ]);
+  });
+
   it('tells whether the bytes so far end inside a record', () => {
     const parser = csvRecords();
     const none = () => {};
