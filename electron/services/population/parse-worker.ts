@@ -113,11 +113,18 @@ async function* bytesOf(job: ParseJob, start: number, end: number): AsyncGenerat
   const source = fs.createReadStream(job.file, { start, end: end - 1, highWaterMark: 1 << 20 });
   const cp1251 = job.encoding === 'windows-1251' ? new TextDecoder('windows-1251') : null;
   const checked = utf8Checker(isUtf8);
+  // A byte-order mark at the file's start is not part of the header (a decoder would drop it too): left in, it
+  // would hide the quote of a quoted first column.
+  let atFileStart = start === 0 && !cp1251;
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
       if (cp1251) yield { utf8: Buffer.from(cp1251.decode(chunk, { stream: true }), 'utf8'), read: chunk.length };
       else if (!checked.push(chunk)) throw notUtf8(chunk);
-      else yield { utf8: chunk, read: chunk.length };
+      else {
+        const bom = atFileStart && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf;
+        atFileStart = false;
+        yield { utf8: bom ? chunk.subarray(3) : chunk, read: chunk.length };
+      }
     }
   } catch (error) {
     throw error instanceof FileFault ? error : new FileFault('io', `The CSV could not be read: ${(error as Error).message}`);

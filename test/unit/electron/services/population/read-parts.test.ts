@@ -81,6 +81,22 @@ describe('reading a register file in two parts', () => {
     expect(parts.staged + parts.rejectedCount).toBe(21);
   });
 
+  it('reads a file saved with a byte-order mark and every field quoted, as some spreadsheets and scripts write it', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'register.csv');
+    const quoteAll = (line: string) =>
+      line
+        .split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/)
+        .map((cell) => (cell.startsWith('"') ? cell : `"${cell}"`))
+        .join(',');
+    const lines = [CSV_HEADER, ...[...generatePeople(400, 6)].map(personCsvLine)].map(quoteAll);
+    expect(lines[0]).toBe('"iin","surname","given_name","patronymic","birth_date","sex","address","phone"');
+    fs.writeFileSync(file, '\uFEFF' + lines.join('\r\n') + '\r\n');
+    const { readers, done } = read(file, dir);
+    expect(readers).toHaveLength(2);
+    expect(await done).toMatchObject({ read: 400, staged: 400, rejectedCount: 0 });
+  });
+
   it('reads a small file on one thread', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'register.csv');
