@@ -109,8 +109,8 @@ export function rowChecker(columns: readonly string[]): (...record: RecordFields
     let p = names.get(name);
     if (!p) {
       if (names.size >= NAME_CACHE_LIMIT) names.clear();
-      const bytes = (s: string) => Buffer.from(s, 'utf8');
-      p = { ok: NAME_RE.test(name), name: bytes(name), key: bytes(nameKey(name)), exact: bytes(exactNameKey(name)) };
+      const utf8 = (s: string) => Buffer.from(s, 'utf8');
+      p = { ok: NAME_RE.test(name), name: utf8(name), key: utf8(nameKey(name)), exact: utf8(exactNameKey(name)) };
       names.set(name, p);
     }
     return p;
