@@ -3,14 +3,16 @@
  * breaks) from the file's bytes as they arrive in chunks. The register import reads 2,000,000 rows through this on
  * its worker threads, and reads them as bytes: the separators are ASCII, so a record's fields are found without
  * decoding the text, and most of a row (its address, its phone) goes to the staging file as the very bytes the
- * file held (db/person-staging.ts). Decoding whole chunks into strings and splitting those took 2.3 s of a
- * thread's 5.6 s per 1,000,000 rows; reading the bytes, 1.9 s with the row's checks included (rows.ts).
+ * file held (db/person-staging.ts). Per 1,000,000 rows on one thread, decoding whole chunks into strings,
+ * splitting those and checking the rows took 3.2 s; reading the bytes and checking the rows (rows.ts), 1.9 s.
  *
  * A record reaches its sink as a buffer and the start and end of each field in it. A field's bytes are a span of
  * the file's own bytes, unless the field had a doubled quote or text after its closing quote: then the record's
  * fields are copied, unescaped, into a buffer of their own (rare). The sink must read them before it returns (the
  * arrays are reused). The UTF-8 check of those bytes is the reader's (utf8Checker below).
  */
+import { isUtf8 } from 'node:buffer';
+
 export type RecordSink = (buf: Buffer, starts: readonly number[], ends: readonly number[]) => void;
 
 export interface CsvRecords {
@@ -169,7 +171,7 @@ export function csvRecords(): CsvRecords {
  * Whether bytes that arrive in chunks are UTF-8: each chunk checked up to its last whole character (node's
  * isUtf8, simdutf: milliseconds for the whole file), the cut character's bytes carried to the next.
  */
-export function utf8Checker(isUtf8: (bytes: Uint8Array) => boolean): { push(chunk: Buffer): boolean; end(): boolean } {
+export function utf8Checker(): { push(chunk: Buffer): boolean; end(): boolean } {
   let carry: Buffer | null = null;
   return {
     push(chunk) {

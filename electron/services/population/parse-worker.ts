@@ -16,7 +16,6 @@
  * seconds of sorting and index building at 2,000,000 rows never hold the main thread's event loop.
  */
 import fs from 'node:fs';
-import { isUtf8 } from 'node:buffer';
 import { parentPort, workerData } from 'node:worker_threads';
 import { finishPersonImport, ImportFinishCancelled, type RegisterBuild, type RegisterSwapped } from '../../../db/people-load';
 import type { StagedRow } from '../../../db/person-packing';
@@ -112,7 +111,7 @@ async function* bytesOf(job: ParseJob, start: number, end: number): AsyncGenerat
   if (end <= start) return;
   const source = fs.createReadStream(job.file, { start, end: end - 1, highWaterMark: 1 << 20 });
   const cp1251 = job.encoding === 'windows-1251' ? new TextDecoder('windows-1251') : null;
-  const checked = utf8Checker(isUtf8);
+  const checked = utf8Checker();
   // A byte-order mark at the file's start is not part of the header (a decoder would drop it too): left in, it
   // would hide the quote of a quoted first column.
   let atFileStart = start === 0 && !cp1251;

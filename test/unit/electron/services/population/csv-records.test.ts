@@ -5,7 +5,6 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { isUtf8 } from 'node:buffer';
 import { csvRecords, utf8Checker } from '../../../../../electron/services/population/csv-records';
 
 /** The records of `text`'s UTF-8 bytes cut at the byte offsets `cuts`, each field decoded. */
@@ -87,7 +86,7 @@ describe('CSV records in chunks', () => {
 
 describe('the UTF-8 check of bytes in chunks', () => {
   const check = (bytes: Buffer, cuts: number[]) => {
-    const checker = utf8Checker(isUtf8);
+    const checker = utf8Checker();
     let at = 0;
     let ok = true;
     for (const cut of [...cuts].sort((a, b) => a - b)) {
