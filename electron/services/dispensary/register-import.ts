@@ -7,7 +7,8 @@
  * checked at once (the event loop held 0.5–0.6 s for a million rows), then written 20,000 rows a transaction, each
  * holding it again, and the whole import took 21–22 s. Now the text is read a piece at a time (cut at a line break
  * outside quotes) and written in IIN order in slices of about 20 ms (sync/slices.ts SliceSizer), the event loop
- * let in between. A slice never starts while a population import swaps its register in (db/swap-window.ts).
+ * let in between. A slice never starts while a population import swaps its register in (db/swap-window.ts). The rows
+ * read wait for the writing as numbers in typed arrays (accepted-rows.ts), not as objects the collector must mark.
  */
 import Papa from 'papaparse';
 import { ApiError } from '../../../common/errors';
@@ -24,16 +25,27 @@ import type { AppContext } from '../app';
 import { actorOf } from '../auth';
 import { toCsv } from '../csv';
 import { SliceSizer, yieldToEventLoop } from '../sync/slices';
+import { AcceptedRows } from './accepted-rows';
 import { applyRegisterRows, type RegisterRow } from './registers';
 
 /** ~60 bytes a row: 2,000 rows stay well under the server's 256 KB per operation. */
 export const REGISTER_ROWS_PER_OP = 2_000;
 
-/** Characters of the file parsed and checked between two turns of the event loop (about 4,000 rows). */
-const PIECE_CHARS = 128 * 1024;
+/**
+ * What parsing and checking one piece of the file may hold the main process for. A piece's size, in characters,
+ * follows the time the last ones took (sync/slices.ts SliceSizer): 128 KiB pieces (about 4,000 rows) took some 10 ms
+ * once warm, but the first ones 50–140 ms while the code was still being compiled, and a slow desk takes longer.
+ */
+const PIECE_MS = 15;
+const FIRST_PIECE_CHARS = 16 * 1024;
+const MIN_PIECE_CHARS = 4 * 1024;
+const MAX_PIECE_CHARS = 1024 * 1024;
 
 /** What one slice of the writing may hold the main process for; its size is counted in operations. */
 const WRITE_SLICE_MS = 20;
+
+/** The shortest row that can be accepted, line break included: a 12-digit IIN, a comma and a 10-character date. */
+const SHORTEST_ROW_CHARS = 24;
 
 /** Rejected rows listed on the screen; the file has them all. */
 const LISTED = 1000;
@@ -59,13 +71,14 @@ function date(v: string | undefined): string | null {
 }
 
 /**
- * The text in pieces of about `size` characters, each ending just after a line break that is not inside a quoted
- * field (an even number of quotes before it in the piece), so that each piece parses on its own into whole rows.
+ * The text in pieces of about `size` characters (asked again before each piece), each ending just after a line
+ * break that is not inside a quoted field (an even number of quotes before it in the piece), so that each piece
+ * parses on its own into whole rows.
  */
-export function* csvPieces(text: string, size = PIECE_CHARS): Generator<string> {
+export function* csvPieces(text: string, size: number | (() => number)): Generator<string> {
   let start = 0;
   while (start < text.length) {
-    let end = Math.min(text.length, start + size);
+    let end = Math.min(text.length, start + Math.max(1, typeof size === 'number' ? size : size()));
     if (end < text.length) {
       let quotes = countQuotes(text, start, end);
       let nl = text.indexOf('\n', end);
@@ -92,11 +105,15 @@ function countQuotes(text: string, from: number, to: number): number {
 /** The file's rows with their line numbers (the header's is 1), a piece at a time, the event loop let in between. */
 async function* rowsOf(text: string): AsyncGenerator<{ line: number; cells: string[] }> {
   let line = 0;
-  for (const piece of csvPieces(text.replace(/^\uFEFF/, ''))) {
+  const sizer = new SliceSizer(PIECE_MS, FIRST_PIECE_CHARS, MIN_PIECE_CHARS, MAX_PIECE_CHARS);
+  for (const piece of csvPieces(text.replace(/^\uFEFF/, ''), () => sizer.next())) {
+    // Timed from the parse to the end of the checks of the piece's rows (the caller's, between the yields).
+    const started = performance.now();
     const rows = Papa.parse<string[]>(piece, { skipEmptyLines: false }).data;
     // The empty row Papa reads after a piece's last line break is the next piece's first line, not a line.
     if (piece.endsWith('\n') && rows.length && rows.at(-1)!.length === 1 && rows.at(-1)![0] === '') rows.pop();
     for (const cells of rows) yield { line: ++line, cells };
+    sizer.took(piece.length, performance.now() - started);
     await yieldToEventLoop();
   }
 }
@@ -108,7 +125,7 @@ export async function importCsv(
   onProgress?: (done: number, total: number) => void,
 ) {
   if (!(REGISTERS as readonly string[]).includes(a.register)) throw new ApiError('validation', 'unknown register', {}, ['register']);
-  const good = new RowsInIinOrder();
+  const good = new AcceptedRows((a.text.length + 1) / SHORTEST_ROW_CHARS);
   const rejected: RejectedRegisterRow[] = [];
   let total = 0;
   let col: ((name: string) => number) | null = null;
@@ -236,38 +253,6 @@ function take<T>(items: Iterator<T>, n: number): T[] {
     out.push(next.value);
   }
   return out;
-}
-
-/**
- * The accepted rows, given back in IIN order. A file in no particular order, written a slice at a time, put nearly
- * every row of a slice on a page of the register's index of its own, and each commit wrote all those pages again:
- * 10–45 ms for 2,000 rows, twice the whole import's time. In IIN order a slice's rows fall on neighbouring pages.
- * The rows are grouped while they are read by the IIN's first six digits (the birth date), each group sorted only
- * when the writing reaches it: no sort of the whole file that would hold the desk. A repeated IIN is found in its
- * group, without a set of every IIN beside the rows.
- */
-class RowsInIinOrder {
-  private readonly groups = new Map<string, Map<string, RegisterRow>>();
-  count = 0;
-
-  /** Adds the row; false, and nothing added, when an earlier row has its IIN. */
-  add(row: RegisterRow): boolean {
-    const key = row.iin.slice(0, 6);
-    let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = new Map()));
-    if (group.has(row.iin)) return false;
-    group.set(row.iin, row);
-    this.count++;
-    return true;
-  }
-
-  *inOrder(): Generator<RegisterRow> {
-    for (const key of [...this.groups.keys()].sort()) {
-      const group = [...this.groups.get(key)!.values()];
-      this.groups.delete(key);
-      yield* group.sort((x, y) => (x.iin < y.iin ? -1 : x.iin > y.iin ? 1 : 0));
-    }
-  }
 }
 
 /** Every rejected row, for the administrator to mend and send again: line, reason (in `lang`), the row. */
