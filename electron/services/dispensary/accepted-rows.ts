@@ -26,6 +26,9 @@ const dateNumber = (date: string | null) => (date === null ? 0 : Number(date.sli
 const GROUP_DIVISOR = 1_000_000;
 const PLACES = 2 ** 24;
 
+/** Made at once for at most this many rows (about 130 MB); a larger file grows the arrays and the set past it. */
+const PRESIZED_AT_MOST = 4_000_000;
+
 /** Row indices of one group, in the order they were added (the file's). */
 interface Group {
   rows: Uint32Array;
@@ -48,12 +51,13 @@ export class AcceptedRows {
    * in one go on the desk's thread. Past it they still grow.
    */
   constructor(atMost = 0) {
-    const rows = Math.max(1024, Math.ceil(atMost));
+    const rows = Math.max(1024, Math.min(PRESIZED_AT_MOST, Math.ceil(atMost)));
     this.iins = new Float64Array(rows);
     this.fromDates = new Int32Array(rows);
     this.removedOn = new Int32Array(rows);
     this.seen = new IinSet(rows);
   }
+
   /** Adds the row; false, and nothing added, when an earlier row has its IIN. */
   add(row: RegisterRow): boolean {
     const iin = iinNumber(row.iin);

@@ -39,6 +39,14 @@ describe('median and spread of repetitions', () => {
     // One slow repetition (30 ms) fails its own run but not the median.
     expect(f.pass).toBe(true);
     expect(f.runs).toEqual([12, 30, 14, 13, 11]);
+    // The note is the median repetition's, not the first's.
+    expect(
+      summarize([
+        rep('x', 25.7, { note: 'import 25.7 s' }),
+        rep('x', 19.3, { note: 'import 19.3 s' }),
+        rep('x', 18.4, { note: 'import 18.4 s' }),
+      ]).note,
+    ).toBe('import 19.3 s');
     expect(f.spread).toEqual({ min: 11, max: 30, relative: 0.731 });
     expect(withSpread(f)).toBe('13 ms ± 73 %');
   });
