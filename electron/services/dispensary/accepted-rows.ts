@@ -72,9 +72,7 @@ export class AcceptedRows {
     if (!group) this.groups.set(key, (group = { rows: new Uint32Array(8), size: 0 }));
     if (group.size === group.rows.length) {
       if (group.size >= PLACES) throw new Error(`more than ${PLACES} rows born on one day`);
-      const wider = new Uint32Array(group.size * 2);
-      wider.set(group.rows);
-      group.rows = wider;
+      group.rows = widened(group.rows, group.size * 2);
     }
     group.rows[group.size++] = i;
     return true;
@@ -109,15 +107,17 @@ export class AcceptedRows {
 
   private grow(): void {
     const n = this.iins.length * 2;
-    const widen = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.iins = widen(this.iins, (k) => new Float64Array(k));
-    this.fromDates = widen(this.fromDates, (k) => new Int32Array(k));
-    this.removedOn = widen(this.removedOn, (k) => new Int32Array(k));
+    this.iins = widened(this.iins, n);
+    this.fromDates = widened(this.fromDates, n);
+    this.removedOn = widened(this.removedOn, n);
   }
+}
+
+/** A copy of `array` with room for `length` items. */
+function widened<T extends Float64Array | Int32Array | Uint32Array>(array: T, length: number): T {
+  const wider = new (array.constructor as new (length: number) => T)(length);
+  wider.set(array as ArrayLike<number>);
+  return wider;
 }
 
 /** A set of IINs as numbers: open addressing in a typed array (0 marks a free slot, so each IIN is kept plus one). */
