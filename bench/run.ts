@@ -130,7 +130,7 @@ async function regenerateReadme(file: string): Promise<void> {
   const about =
     `Generated from bench/results.json (runs of ${dates.join(', ')}; ${run.machine || 'this machine'}): each figure is ` +
     `the median of its runs, each run a fresh process; the spread is the runs' range; the note is the run's nearest ` +
-    `the median (for figures measured before 2026-12-07, the first run's).`;
+    `the median (for figures measured before 2026-12-07 10:45 UTC, the first run's).`;
   const readme = path.join(ROOT, 'README.md');
   await writeFormatted(readme, replaceReadmeBlock(fs.readFileSync(readme, 'utf8'), readmeTable(figures, about)));
   log(`README.md: ${figures.length} figures (${run.figures.length} from ${file})`);
