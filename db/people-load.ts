@@ -6,7 +6,8 @@
  *    by the import's worker threads without a journal or fsync. The workstation's database is not written at all
  *    meanwhile, so the desk keeps writing.
  * 2. The import's first worker thread then finishes on a connection of its own (finishPersonImport), so the main
- *    thread's event loop stays free: it builds the new table in the first staging file — the staged rows merged with the
+ *    thread's event loop stays free. Into an empty register (the first import) it builds the table in place, in
+ *    one transaction (buildInPlace). Otherwise it builds the new table in the first staging file — the staged rows merged with the
  *    people already there (kept when the file lacks them; address and phone kept when the file has none), inserted
  *    in IIN order so the table and its IIN index grow by appending, the first line winning where the file repeats
  *    an IIN (the repeats are found by this sort, not by a set of every IIN while reading), the name indexes built
@@ -15,21 +16,32 @@
  *    case), one short transaction writes only the changed and the new rows (applyChanges). Otherwise,
  *    one short transaction swaps it in: the old table dropped (its pages zeroed), the built one copied in whole
  *    (pages appended, no sort, no index build). Either it commits or the old register stays. The desk reads the old
- *    register through WAL until then; a desk write waits only for this transaction (about 2.7 s at 2,000,000 people
- *    into an empty register in a database with 16 KiB pages, db/connection.ts; 3.7–4.6 s when an old register of
- *    that size is dropped in it; 3–5 s for an empty one in a database an earlier version created with 4 KiB pages).
+ *    register through WAL until then; a desk write waits only for this transaction (3.7–4.6 s at 2,000,000 people
+ *    when an old register of that size is dropped, in a database with 16 KiB pages, db/connection.ts).
  *    Had the desk changed a person during the build, the transaction merges again from the staged rows instead
  *    (swapIn: longer, but nothing the desk wrote is lost).
  * 4. The import answers once the swap has committed (the new register is durable in the WAL). The worker then
  *    copies it on into the database file (a checkpoint that does not block the desk) and cuts the WAL back.
  */
-import { PACKED_COLUMNS } from './person-packing';
 import { holdSetting, openDatabase, type Db, type SettingHold } from './connection';
 import { resetPeopleStatements } from './people';
-import { attachStaging, detachStaging, STAGING, stagedRows } from './person-staging';
+import { attachStaging, detachStaging } from './person-staging';
+import { applyChanges, CHANGES_APPLIED_AT_MOST, indexedColumns, stageChanges } from './people-reload';
+import {
+  checkReferences,
+  dropRegister,
+  fillRegister,
+  hasPeople,
+  personFingerprint,
+  personSchema,
+  SCHEMA,
+  tablesReferencingPerson,
+  type RegisterBuild,
+  type RegisterSwapped,
+  type StagedBuild,
+} from './register-tables';
 
-const SCHEMA = STAGING[0];
-const COLUMNS = PACKED_COLUMNS.join(', ');
+export type { RegisterBuild, RegisterSwapped } from './register-tables';
 
 /**
  * The finish on an in-memory database's own connection (no other thread can reach it): attaches the staging
@@ -66,7 +78,9 @@ export function finishPersonImport(
     // (the checkpoint, 1.1 s at 2,000,000 people with 16 KiB pages) is done after `swapped` has told the import it is over.
     db.pragma('wal_autocheckpoint = 0');
     const staged: StagedBuild = { ...build, parts: stagingFiles.length };
-    const result = buildThenSwap(db, staged, cancelled, beforeSwap) ?? swapIn(db, staged);
+    const result =
+      (hasPeople(db) ? buildThenSwap(db, staged, cancelled, beforeSwap) : buildInPlace(db, staged, cancelled, beforeSwap)) ??
+      swapIn(db, staged);
     detachStaging(db);
     swapped(result);
     checkpointAfterSwap(db);
@@ -125,54 +139,12 @@ export function pauseCheckpoints(db: Db): () => void {
   );
 }
 
-/** What the new register is built from: the staged rows' count, its update stamp, how many repeats to list. */
-export interface RegisterBuild {
-  at: Date;
-  /** Rows in the staging tables (the repeats of an IIN are those the new register did not take). */
-  staged: number;
-  listDuplicates: number;
-  /** The first part's last line: the second part's lines are numbered on from it (person-staging.ts stagedRows). */
-  lineOffset: number;
-}
-
-/** A build with the staging files it reads attached: how many there are (the file's parts, 1 or 2). */
-type StagedBuild = RegisterBuild & { parts: number };
-
-/** A swapped-in register: its size, and the file's rows whose IIN an earlier line of the file already had. */
-export interface RegisterSwapped {
-  registerSize: number;
-  duplicates: { count: number; listed: Array<{ line: number; iin: string }> };
-}
-
-/** The finishing step stopped at the import's cancellation, before its swap began: the register is as it was. */
+/** The finishing step stopped at the import's cancellation before its register was in: the register is as it was. */
 export class ImportFinishCancelled extends Error {
   constructor() {
     super('The register import was cancelled while its new register was being built.');
     this.name = 'ImportFinishCancelled';
   }
-}
-
-/** The person table's own DDL and its indexes', as the migrations left them. */
-function personSchema(db: Db): { table: string; indexes: string[] } {
-  const rows = db
-    .prepare(`SELECT type, sql FROM main.sqlite_schema WHERE tbl_name = 'person' AND sql IS NOT NULL ORDER BY type DESC, name`)
-    .all() as Array<{ type: string; sql: string }>;
-  const table = rows.find((r) => r.type === 'table')!.sql;
-  return { table, indexes: rows.filter((r) => r.type === 'index').map((r) => r.sql) };
-}
-
-/** Tables whose rows point at a person: checked after the swap. */
-function tablesReferencingPerson(db: Db): string[] {
-  return (
-    db.prepare(`SELECT name FROM main.sqlite_schema WHERE type = 'table' AND sql LIKE '%REFERENCES person(%'`).all() as Array<{
-      name: string;
-    }>
-  ).map((r) => r.name);
-}
-
-/** What the person table looked like: a change between the build and the swap shows in one of these. */
-function personFingerprint(db: Db): string {
-  return JSON.stringify(db.prepare('SELECT count(*), max(updated_at), max(rowid) FROM main.person').raw().get());
 }
 
 /**
@@ -235,10 +207,7 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
         // failure still throws and rolls the whole swap back.
         // Its count of rows is the register's size (a count(*) inside the lock took 12–50 ms at 2,000,000).
         const registerSize = db.prepare(`INSERT OR FAIL INTO main.person SELECT * FROM ${SCHEMA}.person`).run().changes;
-        for (const t of referencing) {
-          const broken = db.pragma(`foreign_key_check(${t})`) as unknown[];
-          if (broken.length) throw new Error(`the new register lacks ${broken.length} people that ${t} points at`);
-        }
+        checkReferences(db, referencing);
         return { registerSize, duplicates };
       })
       .immediate();
@@ -250,141 +219,52 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
 }
 
 /**
- * A register imported again (the monthly case) differs from the one in place in a few rows: the people born or
- * moved in, the addresses and names that changed. Those rows alone are written under the write lock, where
- * replacing the whole register holds it while the old one's pages are zeroed, the new one is copied in and both go
- * through the WAL. Past this share of the people, the whole copy is the quicker swap: with 16 KiB pages of some 35
- * people each, changes spread over the register touch most pages long before they touch most people. Measured at
- * 2,000,000 people on the bench's machine: 1 % changed held the lock 4.0 s against the copy's 8.5 s, 3 % 7.6 s
- * against 7.1 s.
+ * The first import, into an empty register: built where it will stay, in one transaction — the sorted insert and
+ * the index builds straight into the person table. There is no old register for the desk to go on reading, so
+ * nothing is gained by building beside it, and the copy into the database that building beside costs (1.5–3.9 s
+ * at 2,000,000 people, a third of the finishing step) is saved. The price is the write lock: held for the whole
+ * build (10–12 s at 2,000,000 against 3–5 s for the copy), during which the desk's writes wait in the swap window
+ * (db/swap-window.ts) without holding its event loop. A first import is the clinic's set-up, before the desk has
+ * people to write about. A Stop is still honoured between the steps: the transaction rolls back and the register
+ * stays empty; so does a crash (the WAL's uncommitted frames are ignored). Null if someone was added to the register
+ * before the transaction began (the caller merges under the lock instead: swapIn).
  */
-const CHANGES_APPLIED_AT_MOST = 0.02;
-
-const CHANGES = `${SCHEMA}.person_changes`;
-
-/** The person table's columns that some index holds (the IIN and the name keys), from the schema itself. */
-function indexedColumns(db: Db): Set<string> {
-  const columns = new Set<string>();
-  for (const { name } of db.pragma('main.index_list(person)') as Array<{ name: string }>)
-    for (const c of db.pragma(`main.index_info("${name}")`) as Array<{ name: string }>) columns.add(c.name);
-  return columns;
-}
-
-/** Whether the register in place has anyone in it (a first import has nothing to compare or merge with). */
-function hasPeople(db: Db): boolean {
-  return !!db.prepare('SELECT 1 FROM main.person LIMIT 1').get();
-}
-
-const ALL_COLUMNS = [...PACKED_COLUMNS, 'source', 'updated_at'];
-
-/**
- * The built register's rows that are new or differ from the person table in anything but the update stamp, staged
- * in IIN order (both tables read in IIN order, without the write lock: readers see the register as committed);
- * returns how many. The built register keeps every person already there, so no row is missing from it. Each
- * staged row notes whether its indexed columns (the name keys) are as before: most changes are an address, and
- * writing those leaves the name indexes alone.
- */
-function stageChanges(db: Db, indexed: ReadonlySet<string>): number {
-  const compared = ALL_COLUMNS.filter((c) => c !== 'iin' && c !== 'updated_at');
-  const keys = [...indexed].filter((c) => c !== 'iin');
-  const row = (t: string, cols: string[]) => `(${cols.map((c) => `${t}.${c}`).join(', ')})`;
-  db.exec(`DROP TABLE IF EXISTS ${CHANGES}`);
-  db.exec(
-    `CREATE TABLE ${CHANGES} AS SELECT n.*, (p.iin IS NOT NULL AND ${row('n', keys)} IS ${row('p', keys)}) AS keys_kept
-     FROM ${SCHEMA}.person AS n LEFT JOIN main.person AS p ON p.iin = n.iin
-     WHERE p.iin IS NULL OR ${row('n', compared)} IS NOT ${row('p', compared)} ORDER BY n.iin`,
-  );
-  return db.prepare(`SELECT count(*) FROM ${CHANGES}`).pluck().get() as number;
-}
-
-/**
- * The swap of a register imported again: the staged changes written into the person table in one short
- * transaction, in IIN order, unless the desk changed a person since they were found (null: the caller merges again
- * under the lock, as for a whole copy). A person whose name keys are as before has only the columns no index holds
- * written, so the name indexes, in name order and not in IIN order, are touched only for the renamed and the new
- * (every column in one upsert, 60,000 changes at 2,000,000 people took 8.3 s; written so, 6.4 s). Nobody leaves the
- * register, so every row pointing at a person still does; an old address or name a change overwrites is zeroed by
- * the connection's secure_delete like any update's.
- */
-function applyChanges(db: Db, indexed: ReadonlySet<string>, before: string, result: RegisterSwapped): RegisterSwapped | null {
-  const cols = ALL_COLUMNS.join(', ');
-  const plain = ALL_COLUMNS.filter((c) => !indexed.has(c));
-  const setAll = ALL_COLUMNS.filter((c) => c !== 'iin').map((c) => `${c} = excluded.${c}`);
-  const update = db.prepare(
-    `UPDATE main.person SET ${plain.map((c) => `${c} = c.${c}`).join(', ')} FROM ${CHANGES} AS c WHERE c.keys_kept AND main.person.iin = c.iin`,
-  );
-  const upsert = db.prepare(
-    `INSERT INTO main.person (${cols}) SELECT ${cols} FROM ${CHANGES} WHERE NOT keys_kept ORDER BY rowid
-     ON CONFLICT (iin) DO UPDATE SET ${setAll.join(', ')}`,
-  );
-  return db
-    .transaction(() => {
-      if (personFingerprint(db) !== before) return null;
-      update.run();
-      upsert.run();
-      return result;
-    })
-    .immediate();
-}
-
-/**
- * Drops the old register inside the swap's transaction. Its pages are zeroed as they are freed (the connection's
- * secure_delete), so first emptied by a DELETE without a WHERE, which SQLite runs as a clear of each b-tree without
- * a statement journal: DROP TABLE keeps one, and so wrote every page of the register to a temporary file before
- * zeroing it (900 MB at 2,000,000 people, 2–7 s of the write lock). The DROP then frees only the root pages.
- * Foreign keys are off here (no trigger is on person), so the DELETE is never the row-by-row kind.
- */
-function dropRegister(db: Db): void {
-  db.exec('DELETE FROM main.person');
-  db.exec('DROP TABLE main.person');
-}
-
-/**
- * Fills the new register `target` (empty, with the person table's definition): the staged rows in IIN order, the
- * first line of the file winning where an IIN comes again, then the address and phone on record where the file has
- * none, then the people already there that the file lacks. Repeated IINs are found here, by the sort the register
- * needs anyway, rather than by a set of every IIN on the worker thread (a seventh of its time at 2,000,000 rows);
- * they are listed (line order, at most `listDuplicates`) only when there are some.
- */
-function fillRegister(
-  db: Db,
-  target: string,
-  { at, staged, listDuplicates, parts, lineOffset }: StagedBuild,
-  hadPeople: boolean,
-): RegisterSwapped['duplicates'] {
-  const load = stagedRows(parts, lineOffset);
-  const cols = `${COLUMNS}, source, updated_at`;
-  // (`WHERE true`: SQLite's grammar wants a WHERE before an upsert's ON CONFLICT after a SELECT.)
-  // Only a repeated IIN is passed over (ON CONFLICT on the key, not OR IGNORE, which would also drop a row that broke
-  // a NOT NULL or CHECK constraint and count it as a repeat): anything else still fails the import.
-  const unique = db
-    .prepare(
-      `INSERT INTO ${target} (${cols}) SELECT ${COLUMNS}, 'register', @stamp FROM ${load} WHERE true ORDER BY iin, line
-       ON CONFLICT (iin) DO NOTHING`,
-    )
-    .run({ stamp: at.toISOString() }).changes;
-  if (hadPeople) {
-    // The address and phone on record where the file has none, and the people the file lacks, each looked up once
-    // the new register is in, both tables then read in IIN order. Joined while inserting, the old register was
-    // looked up in the file's order instead: 11.4 s against 3.3 s for 2,000,000 people, where these two take 1.6 s.
-    db.exec(
-      `UPDATE ${target} AS n SET address = coalesce(n.address, p.address), phone = coalesce(n.phone, p.phone)
-       FROM main.person AS p
-       WHERE p.iin = n.iin AND ((n.address IS NULL AND p.address IS NOT NULL) OR (n.phone IS NULL AND p.phone IS NOT NULL))`,
-    );
-    db.exec(`INSERT INTO ${target} (${cols}) SELECT ${cols} FROM main.person WHERE iin NOT IN (SELECT iin FROM ${target}) ORDER BY iin`);
+function buildInPlace(db: Db, build: StagedBuild, cancelled: () => boolean, beforeSwap: () => void): RegisterSwapped | null {
+  const goOn = () => {
+    if (cancelled()) throw new ImportFinishCancelled();
+  };
+  const { table, indexes } = personSchema(db);
+  const referencing = tablesReferencingPerson(db);
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2'); // as in buildThenSwap
+  try {
+    goOn();
+    // The desk's connection stops waiting for the lock from here until the import is over (db/swap-window.ts).
+    beforeSwap();
+    db.pragma('foreign_keys = OFF');
+    return db
+      .transaction((): RegisterSwapped | null => {
+        if (hasPeople(db)) return null;
+        // The table is recreated without its indexes, so that they are built once, sorted, after the rows are in.
+        dropRegister(db);
+        db.exec(table);
+        const duplicates = fillRegister(db, 'main.person', build, false);
+        // Every staged row is in but the repeats of an IIN (no count(*) under the lock: 12–50 ms at 2,000,000).
+        const registerSize = build.staged - duplicates.count;
+        for (const sql of indexes) {
+          goOn();
+          db.exec(sql);
+        }
+        goOn();
+        checkReferences(db, referencing);
+        return { registerSize, duplicates };
+      })
+      .immediate();
+  } finally {
+    db.pragma('foreign_keys = ON');
+    db.pragma(`threads = ${threadsBefore}`);
+    resetPeopleStatements(db);
   }
-  const count = staged - unique;
-  const listed =
-    count > 0
-      ? (db
-          .prepare(
-            `SELECT line, iin FROM (SELECT line, iin, row_number() OVER (PARTITION BY iin ORDER BY line) AS k FROM ${load})
-             WHERE k > 1 ORDER BY line LIMIT ?`,
-          )
-          .all(listDuplicates) as Array<{ line: number; iin: string }>)
-      : [];
-  return { count, listed };
 }
 
 function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
@@ -406,10 +286,7 @@ function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
         dropRegister(db);
         db.exec('ALTER TABLE main.person_new RENAME TO person');
         for (const sql of indexes) db.exec(sql);
-        for (const t of referencing) {
-          const broken = db.pragma(`foreign_key_check(${t})`) as unknown[];
-          if (broken.length) throw new Error(`the new register lacks ${broken.length} people that ${t} points at`);
-        }
+        checkReferences(db, referencing);
         return { registerSize: (db.prepare('SELECT count(*) FROM main.person').pluck().get() as number) ?? 0, duplicates };
       })
       .immediate();

@@ -5,7 +5,8 @@
  * in. Worker threads read, check and store the file's rows, a large file in two parts at once
  * (population/read-parts.ts, population/parse-worker.ts), each in a staging file of its own; at the end the first
  * of them, on a connection of its own, builds the new register in IIN order with its name indexes and swaps it in
- * for the old one in one short transaction (db/people-load.ts). This thread only tallies their messages: its event
+ * for the old one in one short transaction (db/people-load.ts; a first import, into an empty register, builds it
+ * in place in one transaction). This thread only tallies their messages: its event
  * loop stays the desk's, and the desk reads the old register until the swap commits. A cancelled, failed or
  * crashed import therefore leaves the previous register exactly as it was. People already there and absent from
  * the file are kept; a re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what
@@ -167,7 +168,7 @@ async function importWith(
     Object.assign(report, { read: read.read, imported: read.staged, rejectedCount: read.rejectedCount, rejected: read.rejected });
     progress('finishing', size);
     // A cancel from here on stops the worker between its steps (the sorted copy, each index build); once the swap's
-    // transaction has begun the import completes. The swap either commits or the old register stays.
+    // copy has begun the import completes. The swap either commits or the old register stays.
     const build = { staged: read.staged, listDuplicates: maxListed, lineOffset: read.lineOffset };
     let swapped: RegisterSwapped;
     if (db.memory) {
