@@ -7,11 +7,11 @@
  *    meanwhile, so the desk keeps writing.
  * 2. The import's first worker thread then finishes on a connection of its own (finishPersonImport), so the main
  *    thread's event loop stays free. Into an empty register (the first import) it builds the table in place, in
- *    one transaction (buildInPlace). Otherwise it builds the new table in the first staging file — the staged rows merged with the
- *    people already there (kept when the file lacks them; address and phone kept when the file has none), inserted
- *    in IIN order so the table and its IIN index grow by appending, the first line winning where the file repeats
- *    an IIN (the repeats are found by this sort, not by a set of every IIN while reading), the name indexes built
- *    once at the end (sorted builds) — without locking the workstation's database.
+ *    one transaction (buildInPlace). Otherwise it builds the new table in the first staging file — the staged rows
+ *    merged with the people already there (kept when the file lacks them; address and phone kept when the file
+ *    has none), inserted in IIN order so the table and its IIN index grow by appending, the first line winning
+ *    where the file repeats an IIN (the repeats are found by this sort, not by a set of every IIN while reading),
+ *    the name indexes built once at the end (sorted builds) — without locking the workstation's database.
  * 3. A register imported again is compared with the one in place, and where few people changed (the monthly
  *    case), one short transaction writes only the changed and the new rows (applyChanges). Otherwise,
  *    one short transaction swaps it in: the old table dropped (its pages zeroed), the built one copied in whole
