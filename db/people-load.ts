@@ -156,24 +156,15 @@ export class ImportFinishCancelled extends Error {
  * inside the write transaction (swapIn).
  */
 function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, beforeSwap: () => void): RegisterSwapped | null {
-  // Asked between the steps (each one statement SQLite runs to its end): a Stop lands within one step, and never
-  // once the swap's transaction has begun — from there the import completes.
-  const goOn = () => {
-    if (cancelled()) throw new ImportFinishCancelled();
-  };
+  // Never asked once the swap's transaction has begun: from there the import completes.
+  const goOn = stopWhen(cancelled);
   const { table, indexes } = personSchema(db);
   const built = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, `CREATE TABLE ${SCHEMA}.person (`);
   if (built === table) throw new Error('unexpected person table definition');
   const builtIndexes = indexes.map((sql) => sql.replace(/^CREATE (UNIQUE )?INDEX\s+/i, (m) => `${m}${SCHEMA}.`));
   const before = personFingerprint(db);
   const referencing = tablesReferencingPerson(db);
-  // SQLite's sorter may use a helper thread for the sorted copy and the index builds (the shell's default is
-  // none): the main thread only waits meanwhile. The page cache stays small on purpose: with a cache of hundreds
-  // of megabytes the sorter sorts one huge run in memory, slower than many small runs merged (2,000,000 people:
-  // the sorted copy 10.8 s → 5.7 s, each index build 3.4 s → 2.3 s, measured with the bench's register).
-  const threadsBefore = db.pragma('threads', { simple: true }) as number;
-  db.pragma('threads = 2');
-  try {
+  return building(db, () => {
     goOn();
     db.exec(built);
     const hadPeople = hasPeople(db);
@@ -211,11 +202,7 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
         return { registerSize, duplicates };
       })
       .immediate();
-  } finally {
-    db.pragma('foreign_keys = ON');
-    db.pragma(`threads = ${threadsBefore}`);
-    resetPeopleStatements(db);
-  }
+  });
 }
 
 /**
@@ -230,14 +217,10 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
  * before the transaction began (the caller merges under the lock instead: swapIn).
  */
 function buildInPlace(db: Db, build: StagedBuild, cancelled: () => boolean, beforeSwap: () => void): RegisterSwapped | null {
-  const goOn = () => {
-    if (cancelled()) throw new ImportFinishCancelled();
-  };
+  const goOn = stopWhen(cancelled);
   const { table, indexes } = personSchema(db);
   const referencing = tablesReferencingPerson(db);
-  const threadsBefore = db.pragma('threads', { simple: true }) as number;
-  db.pragma('threads = 2'); // as in buildThenSwap
-  try {
+  return building(db, () => {
     goOn();
     // The desk's connection stops waiting for the lock from here until the import is over (db/swap-window.ts).
     beforeSwap();
@@ -260,11 +243,7 @@ function buildInPlace(db: Db, build: StagedBuild, cancelled: () => boolean, befo
         return { registerSize, duplicates };
       })
       .immediate();
-  } finally {
-    db.pragma('foreign_keys = ON');
-    db.pragma(`threads = ${threadsBefore}`);
-    resetPeopleStatements(db);
-  }
+  });
 }
 
 function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
@@ -272,13 +251,10 @@ function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
   const created = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, 'CREATE TABLE person_new (');
   if (created === table) throw new Error('unexpected person table definition');
   const referencing = tablesReferencingPerson(db);
-  // The old table is dropped while other tables' rows point at its people: foreign keys are off for the swap
-  // (they cannot change inside a transaction) and checked before it commits.
-  db.pragma('foreign_keys = OFF');
-  // SQLite's sorter may use a helper thread for the sorted copy and the index builds (see buildThenSwap).
-  const threadsBefore = db.pragma('threads', { simple: true }) as number;
-  db.pragma('threads = 2');
-  try {
+  return building(db, () => {
+    // The old table is dropped while other tables' rows point at its people: foreign keys are off for the swap
+    // (they cannot change inside a transaction) and checked before it commits.
+    db.pragma('foreign_keys = OFF');
     return db
       .transaction((): RegisterSwapped => {
         db.exec(created);
@@ -290,9 +266,35 @@ function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
         return { registerSize: (db.prepare('SELECT count(*) FROM main.person').pluck().get() as number) ?? 0, duplicates };
       })
       .immediate();
+  });
+}
+
+/**
+ * Runs one of the register's builds with SQLite's sorter given a helper thread for the sorted copy and the index
+ * builds (the shell's default is none: the calling thread only waits meanwhile), and leaves the connection as it
+ * was: foreign keys on (the swaps turn them off), its own threads, and the people statements prepared anew (they
+ * name the table the swap replaced). The page cache stays small on purpose: with a cache of hundreds of megabytes
+ * the sorter sorts one huge run in memory, slower than many small runs merged (2,000,000 people: the sorted copy
+ * 10.8 s → 5.7 s, each index build 3.4 s → 2.3 s, measured with the bench's register).
+ */
+function building<T>(db: Db, build: () => T): T {
+  const threadsBefore = db.pragma('threads', { simple: true }) as number;
+  db.pragma('threads = 2');
+  try {
+    return build();
   } finally {
     db.pragma('foreign_keys = ON');
     db.pragma(`threads = ${threadsBefore}`);
     resetPeopleStatements(db);
   }
+}
+
+/**
+ * The finishing step's check for a Stop, asked between its steps (each one statement SQLite runs to its end, so a
+ * Stop lands within one step): throws ImportFinishCancelled once the import is cancelled.
+ */
+function stopWhen(cancelled: () => boolean): () => void {
+  return () => {
+    if (cancelled()) throw new ImportFinishCancelled();
+  };
 }
