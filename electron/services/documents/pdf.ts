@@ -8,14 +8,16 @@
  * - `footer` stamps every page with the call centre 1414 (citizen-facing printouts must show it) and page numbers;
  * - `drawQr` draws a QR code (vector).
  *
- * Fonts are read and parsed once per process (`sharedFonts`); pdfkit subsets them per document, so a talon stays
- * around 20–30 KB.
+ * Fonts are read and parsed once per process (`sharedFonts`); pdfkit subsets them per document, every subset
+ * starting with the same base alphabet so that its compressed font file is written once per process
+ * (font-embedding.ts): a talon (one font) is some 30 KB, a certificate (two) some 50 KB.
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type PDFKitDocument from 'pdfkit';
 import type QRCodeModule from 'qrcode';
 import type { Organization } from '../../../common/schemas';
+import { shareFontFiles } from './font-embedding';
 
 const require = createRequire(import.meta.url);
 /**
@@ -186,6 +188,7 @@ export async function renderPdf(
   doc.registerFont(BOLD, f.bold as unknown as PDFKit.Mixins.PDFFontSource);
   doc.font(FONT);
   shareShapedWords((doc as unknown as { _font: PdfkitFont })._font);
+  shareFontFiles((doc as unknown as { _font: PdfkitFont })._font);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise<void>((resolve, reject) => {
