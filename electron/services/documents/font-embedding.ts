@@ -36,6 +36,7 @@ interface Font {
 }
 interface Subset {
   glyphs: number[];
+  mapping: Record<number, number>;
   includeGlyph(id: number): number;
   encode(): Uint8Array;
   cff?: unknown;
@@ -43,6 +44,7 @@ interface Subset {
 interface Reference {
   data: Record<string, unknown>;
   compress: boolean;
+  end(chunk?: string | Uint8Array): void;
 }
 /** The part of pdfkit's embedded font (one object per font and document) that this touches. */
 interface EmbeddedFont {
@@ -54,16 +56,59 @@ interface EmbeddedFont {
   document: { ref(data?: object): Reference; compress: boolean };
   encode(text: string, features?: unknown): unknown;
   embed(): unknown;
+  toUnicodeCmap(): Reference;
 }
 
 /** Each font's compressed subset files, by the subset's glyphs. */
 const embedded = new WeakMap<Font, Map<string, Buffer>>();
 const started = new WeakSet<EmbeddedFont>();
+/** Documents' fonts whose subset began as a copy of the font's start (startSubset). */
+const copiedStart = new WeakSet<EmbeddedFont>();
+/** A document's font as it is embedded: its subset's glyphs, as the key of its font file. */
+const embedding = new WeakMap<EmbeddedFont, string>();
+/** Each font's compressed text layers (ToUnicode maps), by the subset's glyphs and their characters past the start. */
+const textLayers = new WeakMap<Font, Map<string, Buffer>>();
 let patched = false;
 
-/** Starts a document's subset with the base glyphs, their widths and characters, before its first text. */
+/** A subset's start, the same for every document of a font: its glyphs, their numbers, widths and characters. */
+interface SubsetStart {
+  glyphs: number[];
+  mapping: Record<number, number>;
+  widths: Array<number | undefined>;
+  unicode: Array<number[] | undefined>;
+}
+const starts = new WeakMap<Font, SubsetStart>();
+
+/**
+ * Starts a document's subset with the base glyphs, their widths and characters, before its first text. They are
+ * worked out for the first document of each font; every later one copies them (laying them out again for each
+ * document allocated as much as the subset file it saved). A subset looks its glyphs up in `mapping`: each
+ * document's inherits the start's and adds its own.
+ */
 function startSubset(font: EmbeddedFont): void {
   started.add(font);
+  // pdfkit has put the missing glyph alone in a new subset: anything else and the start is not this one's to copy.
+  if (font.subset.glyphs.length !== 1) return includeBase(font);
+  let start = starts.get(font.font);
+  if (!start) {
+    includeBase(font);
+    start = {
+      glyphs: font.subset.glyphs.slice(),
+      mapping: { ...font.subset.mapping },
+      widths: font.widths.slice(),
+      unicode: font.unicode.slice(),
+    };
+    starts.set(font.font, start);
+    return;
+  }
+  copiedStart.add(font);
+  font.subset.glyphs = start.glyphs.slice();
+  font.subset.mapping = Object.create(start.mapping) as Record<number, number>;
+  font.widths = start.widths.slice();
+  font.unicode = start.unicode.slice();
+}
+
+function includeBase(font: EmbeddedFont): void {
   for (const char of BASE_TEXT) {
     const codePoint = char.codePointAt(0)!;
     const glyph = font.font.glyphForCodePoint(codePoint);
@@ -94,6 +139,7 @@ export function shareFontFiles(font: unknown): void {
     let files = embedded.get(this.font);
     if (!files) embedded.set(this.font, (files = new Map()));
     const key = this.subset.glyphs.join(',');
+    embedding.set(this, key);
     let file = files.get(key);
     if (!file) {
       file = zlib.deflateSync(this.subset.encode());
@@ -125,5 +171,33 @@ export function shareFontFiles(font: unknown): void {
       else delete (document as { ref?: unknown }).ref;
       this.subset.encode = subsetEncode;
     }
+  };
+  const toUnicodeCmap = proto.toUnicodeCmap;
+  // The text layer of a font file: pdfkit writes it out of the subset's characters and compresses it for every
+  // document (a tenth of what a certificate allocated once its subsets began with the alphabets). Its map is kept
+  // with the font file's key and the characters of the glyphs past the start, which alone can differ.
+  proto.toUnicodeCmap = function (this: EmbeddedFont) {
+    const key = embedding.get(this);
+    const start = starts.get(this.font);
+    if (key === undefined || !start || !copiedStart.has(this) || typeof toUnicodeCmap !== 'function') return toUnicodeCmap.call(this);
+    let past = '';
+    for (let gid = start.glyphs.length; gid < this.unicode.length; gid++) past += `${this.unicode[gid]?.join(' ') ?? ''};`;
+    let layers = textLayers.get(this.font);
+    if (!layers) textLayers.set(this.font, (layers = new Map()));
+    let layer = layers.get(`${key}|${past}`);
+    if (!layer) {
+      // pdfkit's own map, collected from the reference it writes it to (it reads only `unicode` and `document.ref`).
+      let text = '';
+      const collector = { data: {}, compress: false, end: (chunk?: string | Uint8Array) => void (text = String(chunk)) };
+      toUnicodeCmap.call({ unicode: this.unicode, document: { ref: () => collector } } as unknown as EmbeddedFont);
+      // As pdfkit writes a text chunk: its characters as bytes, and a line break.
+      layer = zlib.deflateSync(Buffer.from(`${text}\n`, 'latin1'));
+      if (layers.size >= SUBSETS_KEPT) layers.clear();
+      layers.set(`${key}|${past}`, layer);
+    }
+    // A reference made with its filter named is not compressed again by pdfkit.
+    const cmap = this.document.ref({ Filter: 'FlateDecode' });
+    cmap.end(layer);
+    return cmap;
   };
 }
