@@ -9,10 +9,10 @@
  * text uses only those (nearly all) has the same subset as any other, and its font file is the one compressed
  * before; a glyph beyond them (a name in another script, a shaped ligature) comes after them and makes a subset of
  * its own, kept too. Each font file is some 20 KB larger than a document's own subset was; the text layer
- * (ToUnicode, what copy and `pdftotext` read) maps every glyph as before.
+ * (ToUnicode, what copy and `pdftotext` read) maps every glyph as before, and is kept with its font file.
  *
- * This reaches into pdfkit's EmbeddedFont (its `subset`, `widths`, `unicode`, `embed`), which pdfkit does not
- * document; the version is pinned in package-lock.json, and the tests read every printout back with `pdftotext`
+ * This reaches into pdfkit's EmbeddedFont (its `subset`, `widths`, `unicode`, `embed`, `toUnicodeCmap`), which
+ * pdfkit does not document; the version is pinned in package-lock.json, and the tests read every printout back with `pdftotext`
  * and check the font files with `pdffonts`.
  */
 import zlib from 'node:zlib';
