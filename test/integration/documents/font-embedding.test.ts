@@ -8,36 +8,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { certificatePdf, type CertificateDocument } from '../../../electron/services/dispensary/documents';
+import { certificatePdf } from '../../../electron/services/dispensary/documents';
+import { certificateDocument } from '../../helpers/certificate-document';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tirkeu-fonts-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function certificate(name: string, n: number): CertificateDocument {
-  return {
-    type: 'dispensary-certificate',
-    number: `A4-C00000${n}`,
-    request: `A4-00000${n}`,
-    serviceId: 'psychoneurological-certificate',
-    definitionKey: 'atyrau/psychoneurological-certificate/2014-07-04',
-    title: { kk: 'Психоневрологиялық диспансердің анықтамасы', ru: 'Справка психоневрологического диспансера' },
-    statement: { kk: 'Есепте тұрмайды.', ru: 'На учёте не состоит.' },
-    organization: {
-      bin: '123456789012',
-      name: { kk: 'Атырау облыстық диспансері', ru: 'Атырауский областной диспансер' },
-      address: 'Атырау қ.',
-    },
-    person: { iin: '850301400215', name, birthDate: '1985-03-01' },
-    code: null,
-    register: { kind: 'psychiatric', checkedAt: '2026-03-10T04:00:00Z', checkedBy: 'Жұмабаев Асқар', found: false },
-    issuedOn: '2026-03-10',
-    act: { number: '150', date: '2014-05-23' },
-  };
-}
-
 async function printed(name: string, n: number): Promise<Buffer> {
   const signers = [{ position: { kk: 'тіркеуші', ru: 'регистратор' }, name: 'Жұмабаев Асқар', signedAt: '2026-03-10T04:00:00Z' }];
-  return Buffer.from((await certificatePdf(certificate(name, n), 'ab'.repeat(32), signers, 'kk', 'Asia/Atyrau')).base64, 'base64');
+  return Buffer.from(
+    (
+      await certificatePdf(
+        certificateDocument(n, { iin: '850301400215', name, birthDate: '1985-03-01' }),
+        'ab'.repeat(32),
+        signers,
+        'kk',
+        'Asia/Atyrau',
+      )
+    ).base64,
+    'base64',
+  );
 }
 
 /** The embedded font files of a PDF (pdfkit writes each object whole), by font name without its subset tag. */

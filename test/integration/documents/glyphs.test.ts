@@ -13,6 +13,7 @@ import { makeIin } from '../../../common/iin';
 import { upsertPerson } from '../../../db/people';
 import { certificatePdf, type CertificateDocument } from '../../../electron/services/dispensary/documents';
 import { createTestWorkstation, type Caller, type TestWorkstation } from '../../helpers/app';
+import { certificateDocument } from '../../helpers/certificate-document';
 
 /** The Kazakh Cyrillic alphabet (42 letters; the Russian 33 are among them), upper and lower case. */
 const KK_UPPER = 'АӘБВГҒДЕЁЖЗИЙКҚЛМНҢОӨПРСТУҰҮФХҺЦЧШЩЪЫІЬЭЮЯ';
@@ -55,25 +56,13 @@ function pdfText(base64: string): string {
 }
 
 function certificate(n: number): CertificateDocument {
-  return {
-    type: 'dispensary-certificate',
-    number: `A4-C00000${n}`,
-    request: `A4-00000${n}`,
-    serviceId: 'psychoneurological-certificate',
-    definitionKey: 'atyrau/psychoneurological-certificate/2014-07-04',
-    title: { kk: 'Психоневрологиялық диспансердің анықтамасы', ru: 'Справка психоневрологического диспансера' },
-    statement: { kk: `Есепте тұрмайды. ${KK_UPPER} ${KK_LOWER}`, ru: `На учёте не состоит. ${RU_UPPER} ${RU_LOWER}` },
-    organization: {
-      bin: '123456789012',
-      name: { kk: 'Атырау облыстық диспансері', ru: 'Атырауский областной диспансер' },
-      address: 'Атырау қ.',
+  return certificateDocument(
+    n,
+    { iin: IIN, name: 'Құрманғазиева Әйгерім Өмірқызы', birthDate: '1985-03-01' },
+    {
+      statement: { kk: `Есепте тұрмайды. ${KK_UPPER} ${KK_LOWER}`, ru: `На учёте не состоит. ${RU_UPPER} ${RU_LOWER}` },
     },
-    person: { iin: IIN, name: 'Құрманғазиева Әйгерім Өмірқызы', birthDate: '1985-03-01' },
-    code: null,
-    register: { kind: 'psychiatric', checkedAt: now.toISOString(), checkedBy: 'Жұмабаев Асқар', found: false },
-    issuedOn: '2026-03-10',
-    act: { number: '150', date: '2014-05-23' },
-  };
+  );
 }
 const signers = [
   { position: { kk: 'тіркеуші', ru: 'регистратор' }, name: 'Жұмабаев Асқар Нұрланұлы', signedAt: now.toISOString() },
