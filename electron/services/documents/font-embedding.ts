@@ -173,13 +173,14 @@ export function shareFontFiles(font: unknown): void {
     }
   };
   const toUnicodeCmap = proto.toUnicodeCmap;
+  if (typeof toUnicodeCmap !== 'function') return;
   // The text layer of a font file: pdfkit writes it out of the subset's characters and compresses it for every
   // document (a tenth of what a certificate allocated once its subsets began with the alphabets). Its map is kept
   // with the font file's key and the characters of the glyphs past the start, which alone can differ.
   proto.toUnicodeCmap = function (this: EmbeddedFont) {
     const key = embedding.get(this);
     const start = starts.get(this.font);
-    if (key === undefined || !start || !copiedStart.has(this) || typeof toUnicodeCmap !== 'function') return toUnicodeCmap.call(this);
+    if (key === undefined || !start || !copiedStart.has(this)) return toUnicodeCmap.call(this);
     let past = '';
     for (let gid = start.glyphs.length; gid < this.unicode.length; gid++) past += `${this.unicode[gid]?.join(' ') ?? ''};`;
     let layers = textLayers.get(this.font);
