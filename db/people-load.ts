@@ -34,6 +34,7 @@ import {
   hasPeople,
   personFingerprint,
   personSchema,
+  personTableAs,
   SCHEMA,
   tablesReferencingPerson,
   type RegisterBuild,
@@ -159,8 +160,7 @@ function buildThenSwap(db: Db, build: StagedBuild, cancelled: () => boolean, bef
   // Never asked once the swap's transaction has begun: from there the import completes.
   const goOn = stopWhen(cancelled);
   const { table, indexes } = personSchema(db);
-  const built = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, `CREATE TABLE ${SCHEMA}.person (`);
-  if (built === table) throw new Error('unexpected person table definition');
+  const built = personTableAs(table, `${SCHEMA}.person`);
   const builtIndexes = indexes.map((sql) => sql.replace(/^CREATE (UNIQUE )?INDEX\s+/i, (m) => `${m}${SCHEMA}.`));
   const before = personFingerprint(db);
   const referencing = tablesReferencingPerson(db);
@@ -248,8 +248,7 @@ function buildInPlace(db: Db, build: StagedBuild, cancelled: () => boolean, befo
 
 function swapIn(db: Db, build: StagedBuild): RegisterSwapped {
   const { table, indexes } = personSchema(db);
-  const created = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, 'CREATE TABLE person_new (');
-  if (created === table) throw new Error('unexpected person table definition');
+  const created = personTableAs(table, 'person_new');
   const referencing = tablesReferencingPerson(db);
   return building(db, () => {
     // The old table is dropped while other tables' rows point at its people: foreign keys are off for the swap

@@ -38,6 +38,13 @@ export function personSchema(db: Db): { table: string; indexes: string[] } {
   return { table, indexes: rows.filter((r) => r.type === 'index').map((r) => r.sql) };
 }
 
+/** The person table's definition under another name (`schema.person` or `person_new`). */
+export function personTableAs(table: string, name: string): string {
+  const renamed = table.replace(/^CREATE TABLE\s+("?)person\1\s*\(/i, `CREATE TABLE ${name} (`);
+  if (renamed === table) throw new Error('unexpected person table definition');
+  return renamed;
+}
+
 /** Tables whose rows point at a person: checked after the swap. */
 export function tablesReferencingPerson(db: Db): string[] {
   return (

@@ -1,9 +1,9 @@
 /**
  * The moment a register import's finishing step holds the workstation database's write lock: its swap
  * (db/people-load.ts), 3–5 s at 2,000,000 people, or its whole build for a first import into an empty register
- * (10–12 s). The desk's connection is synchronous, so a write that met
- * the lock would stop the main thread's event loop until the lock was free (busy_timeout) — every other call and,
- * in the browser mode, the window with it — and would fail with "nothing was saved" past the timeout.
+ * (10–12 s). The desk's connection is synchronous, so a write that met the lock would stop the main thread's event
+ * loop until the lock was free (busy_timeout) — every other call and, in the browser mode, the window with it — and
+ * would fail with "nothing was saved" past the timeout.
  *
  * While a swap window is open the desk's connection does not wait for the lock at all: a write that meets it fails
  * at once with SQLITE_BUSY, nothing written (its transaction rolled back), and the dispatcher

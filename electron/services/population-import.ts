@@ -6,9 +6,9 @@
  * (population/read-parts.ts, population/parse-worker.ts), each in a staging file of its own; at the end the first
  * of them, on a connection of its own, builds the new register in IIN order with its name indexes and swaps it in
  * for the old one in one short transaction (db/people-load.ts; a first import, into an empty register, builds it
- * in place in one transaction). This thread only tallies their messages: its event
- * loop stays the desk's, and the desk reads the old register until the swap commits. A cancelled, failed or
- * crashed import therefore leaves the previous register exactly as it was. People already there and absent from
+ * in place in one transaction). This thread only tallies their messages: its event loop stays the desk's, and the
+ * desk reads the old register until the swap commits. A cancelled, failed or crashed import therefore leaves the
+ * previous register exactly as it was. People already there and absent from
  * the file are kept; a re-run of the same file gives the same register. The file must be UTF-8; Windows-1251 (what
  * Excel often saves) is recognised and named, or read with `encoding: 'windows-1251'`.
  */

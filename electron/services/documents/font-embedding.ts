@@ -27,6 +27,19 @@ const BASE_TEXT =
 /** Subsets kept per font: beyond this the memory starts again. */
 const SUBSETS_KEPT = 64;
 
+/** What `cache` keeps for `font` under `key`, made (and kept, at most SUBSETS_KEPT per font) when it has none. */
+function kept(cache: WeakMap<Font, Map<string, Buffer>>, font: Font, key: string, make: () => Buffer): Buffer {
+  let byKey = cache.get(font);
+  if (!byKey) cache.set(font, (byKey = new Map()));
+  let value = byKey.get(key);
+  if (!value) {
+    value = make();
+    if (byKey.size >= SUBSETS_KEPT) byKey.clear();
+    byKey.set(key, value);
+  }
+  return value;
+}
+
 interface Glyph {
   id: number;
   advanceWidth: number;
@@ -136,17 +149,9 @@ export function shareFontFiles(font: unknown): void {
   };
   proto.embed = function (this: EmbeddedFont) {
     if (this.subset.cff != null || !this.document.compress) return embed.call(this);
-    let files = embedded.get(this.font);
-    if (!files) embedded.set(this.font, (files = new Map()));
     const key = this.subset.glyphs.join(',');
     embedding.set(this, key);
-    let file = files.get(key);
-    if (!file) {
-      file = zlib.deflateSync(this.subset.encode());
-      if (files.size >= SUBSETS_KEPT) files.clear();
-      files.set(key, file);
-    }
-    const compressed = file;
+    const compressed = kept(embedded, this.font, key, () => zlib.deflateSync(this.subset.encode()));
     // pdfkit's embed makes the font file its first reference and ends it with the subset's bytes: that reference
     // takes the compressed file as it is, marked as such, and the subset is not encoded again.
     const document = this.document;
@@ -183,19 +188,14 @@ export function shareFontFiles(font: unknown): void {
     if (key === undefined || !start || !copiedStart.has(this)) return toUnicodeCmap.call(this);
     let past = '';
     for (let gid = start.glyphs.length; gid < this.unicode.length; gid++) past += `${this.unicode[gid]?.join(' ') ?? ''};`;
-    let layers = textLayers.get(this.font);
-    if (!layers) textLayers.set(this.font, (layers = new Map()));
-    let layer = layers.get(`${key}|${past}`);
-    if (!layer) {
+    const layer = kept(textLayers, this.font, `${key}|${past}`, () => {
       // pdfkit's own map, collected from the reference it writes it to (it reads only `unicode` and `document.ref`).
       let text = '';
       const collector = { data: {}, compress: false, end: (chunk?: string | Uint8Array) => void (text = String(chunk)) };
       toUnicodeCmap.call({ unicode: this.unicode, document: { ref: () => collector } } as unknown as EmbeddedFont);
       // As pdfkit writes a text chunk: its characters as bytes, and a line break.
-      layer = zlib.deflateSync(Buffer.from(`${text}\n`, 'latin1'));
-      if (layers.size >= SUBSETS_KEPT) layers.clear();
-      layers.set(`${key}|${past}`, layer);
-    }
+      return zlib.deflateSync(Buffer.from(`${text}\n`, 'latin1'));
+    });
     // A reference made with its filter named is not compressed again by pdfkit.
     const cmap = this.document.ref({ Filter: 'FlateDecode' });
     cmap.end(layer);

@@ -187,8 +187,9 @@ export async function renderPdf(
   doc.registerFont(FONT, f.regular as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont(BOLD, f.bold as unknown as PDFKit.Mixins.PDFFontSource);
   doc.font(FONT);
-  shareShapedWords((doc as unknown as { _font: PdfkitFont })._font);
-  shareFontFiles((doc as unknown as { _font: PdfkitFont })._font);
+  const embeddedFont = (doc as unknown as { _font: PdfkitFont })._font;
+  shareShapedWords(embeddedFont);
+  shareFontFiles(embeddedFont);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise<void>((resolve, reject) => {
